@@ -1,0 +1,20 @@
+// One jest run for the whole repository: each workspace and the cross-package tests in test/
+// are projects of their own, so `npm test` at the root is the only test command.
+const typescriptProject = (name, roots) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  roots,
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+});
+
+module.exports = {
+  projects: [
+    typescriptProject('instrumentation', ['<rootDir>/instrumentation/test']),
+    typescriptProject('integration', ['<rootDir>/test']),
+  ],
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
+};
