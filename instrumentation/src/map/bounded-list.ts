@@ -1,0 +1,134 @@
+/** The largest capacity a bounded list accepts: the largest JavaScript array length. */
+export const MAX_BOUNDED_CAPACITY = 2 ** 32 - 1;
+
+function checkCapacity(capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_BOUNDED_CAPACITY) {
+    throw new RangeError(
+      `BoundedList capacity must be an integer from 1 to ${MAX_BOUNDED_CAPACITY}, got ${String(capacity)}`,
+    );
+  }
+}
+
+/**
+ * The last `capacity` values pushed, oldest first: a ring buffer over one array allocated up front,
+ * so a push once the list is full overwrites the oldest value in place and allocates nothing.
+ *
+ * This is the "last N log lines per device" of a cache: where `logs = [...logs, line].slice(-10)`
+ * allocates two arrays per write, `list.push(line)` allocates none.
+ */
+export class BoundedList<T> implements Iterable<T> {
+  readonly capacity: number;
+  private readonly slots: (T | undefined)[];
+  /** Slot the next push writes. */
+  private next = 0;
+  private count = 0;
+  /**
+   * Pushes since creation. Value number `s` (0-based) sits in slot `s mod capacity` and is still
+   * held while `s >= pushed - count`; iterators walk these numbers so they survive concurrent pushes.
+   */
+  private pushed = 0;
+
+  constructor(capacity: number) {
+    checkCapacity(capacity);
+    this.capacity = capacity;
+    // Filled rather than holey, so V8 keeps the backing store in its fast packed form.
+    this.slots = new Array<T | undefined>(capacity).fill(undefined);
+  }
+
+  /** Values held, at most `capacity`. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** True once pushes overwrite the oldest value. */
+  get full(): boolean {
+    return this.count === this.capacity;
+  }
+
+  /** Appends `value`, dropping the oldest value when full. Returns the new length, like `Array#push`. */
+  push(value: T): number {
+    this.slots[this.next] = value;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    this.pushed++;
+    if (this.count < this.capacity) this.count++;
+    return this.count;
+  }
+
+  /**
+   * The value at `index` counted from the oldest (0) or, when negative, back from the newest (-1),
+   * like `Array#at`; `undefined` when out of range.
+   */
+  at(index: number): T | undefined {
+    const i = Math.trunc(index) || 0;
+    const from = i < 0 ? i + this.count : i;
+    if (!(from >= 0 && from < this.count)) return undefined;
+    return this.slots[this.slotOf(this.pushed - this.count + from)];
+  }
+
+  /** Drops every value (and the references to them) without giving up the allocated array. */
+  clear(): void {
+    this.slots.fill(undefined);
+    this.count = 0;
+  }
+
+  /** A new array of the values, oldest to newest. */
+  toArray(): T[] {
+    const out = new Array<T>(this.count);
+    let slot = this.slotOf(this.pushed - this.count);
+    for (let i = 0; i < this.count; i++) {
+      out[i] = this.slots[slot] as T;
+      slot = slot + 1 === this.capacity ? 0 : slot + 1;
+    }
+    return out;
+  }
+
+  /**
+   * Yields the values oldest to newest. Like an array's iterator it sees values pushed while it
+   * runs; a value overwritten before the iterator reaches it is skipped, none is yielded twice.
+   */
+  *[Symbol.iterator](): IterableIterator<T> {
+    let seq = this.pushed - this.count;
+    for (;;) {
+      const oldest = this.pushed - this.count;
+      if (seq < oldest) seq = oldest;
+      if (seq >= this.pushed) return;
+      yield this.slots[this.slotOf(seq)] as T;
+      seq++;
+    }
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'BoundedList';
+  }
+
+  private slotOf(seq: number): number {
+    return seq % this.capacity;
+  }
+}
+
+/** The part of the `Map` interface {@link appendBounded} needs; `Map`, `PresizedMap` and `ShardedMap` have it. */
+export interface MapOfLists<K, T> {
+  get(key: K): BoundedList<T> | undefined;
+  set(key: K, value: BoundedList<T>): unknown;
+}
+
+/**
+ * Appends `value` to the bounded list stored under `key`, creating a list of `capacity` when the key
+ * has none, and returns that list. An existing list keeps the capacity it was created with.
+ */
+export function appendBounded<K, T>(
+  map: MapOfLists<K, T>,
+  key: K,
+  value: T,
+  capacity: number,
+): BoundedList<T> {
+  let list = map.get(key);
+  if (list === undefined) {
+    list = new BoundedList<T>(capacity);
+    map.set(key, list);
+  } else {
+    checkCapacity(capacity);
+  }
+  list.push(value);
+  return list;
+}
