@@ -3,3 +3,13 @@ export type { PresizedMapStats } from './map/stats.js';
 export * from './semconv.js';
 export { BoundedList, appendBounded, MAX_BOUNDED_CAPACITY } from './map/bounded-list.js';
 export type { MapOfLists } from './map/bounded-list.js';
+export { PresizedMapInstrumentation } from './instrumentation/instrumentation.js';
+export type {
+  EvacuationEventsConfig,
+  PresizedMapInstrumentationConfig,
+} from './instrumentation/types.js';
+export {
+  EVACUATION_STALL_BUCKETS,
+  GROWTH_ALLOCATION_BUCKETS,
+  GROWTH_DURATION_BUCKETS,
+} from './instrumentation/buckets.js';

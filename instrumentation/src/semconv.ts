@@ -24,3 +24,30 @@ export const METRIC_MAP_EVACUATION_PROGRESS = 'presize.map.evacuation.progress';
 export const METRIC_MAP_NEXT_GROWTH_AT = 'presize.map.next_growth_at';
 
 export const SPAN_MAP_GROW = 'presize.map.grow';
+
+export const ATTR_MAP_ID = 'presize.map.id';
+export const ATTR_GROWTH_OLD_BUCKETS = 'presize.map.growth.old_buckets';
+export const ATTR_GROWTH_NEW_BUCKETS = 'presize.map.growth.new_buckets';
+/** Entries in the map when the growth started. */
+export const ATTR_GROWTH_SIZE = 'presize.map.growth.size';
+/** Writes that did evacuation work for the growth. */
+export const ATTR_GROWTH_EVACUATION_STEPS = 'presize.map.growth.evacuation.steps';
+/** Seconds spent evacuating, summed over those writes. */
+export const ATTR_GROWTH_EVACUATION_DURATION = 'presize.map.growth.evacuation.duration';
+/** Seconds the starting insert spent allocating the new bucket array. */
+export const ATTR_GROWTH_ALLOCATION_DURATION = 'presize.map.growth.allocation.duration';
+/** `completed` when evacuation finished, `cleared` when `clear()` abandoned the growth. */
+export const ATTR_GROWTH_OUTCOME = 'presize.map.growth.outcome';
+export const ATTR_EVACUATION_BUCKETS = 'presize.map.evacuation.buckets';
+export const ATTR_EVACUATION_ENTRIES = 'presize.map.evacuation.entries';
+export const ATTR_EVACUATION_PROGRESS = 'presize.map.evacuation.progress';
+export const ATTR_EVACUATION_DURATION = 'presize.map.evacuation.duration';
+
+export const METRIC_MAP_GROWTH_ALLOCATION_DURATION = 'presize.map.growth.allocation.duration';
+
+/** Event on the span active when an operation started a growth. */
+export const EVENT_MAP_GROWTH_STARTED = 'presize.map.growth.started';
+/** Event on the span active when an operation spent longer than the threshold evacuating. */
+export const EVENT_MAP_EVACUATION_STALL = 'presize.map.evacuation.stalled';
+/** Optional, sampled event on a growth span for one evacuation step. */
+export const EVENT_MAP_EVACUATION = 'presize.map.evacuation';

@@ -1,0 +1,367 @@
+import diagnostics_channel from 'node:diagnostics_channel';
+import {
+  SpanKind,
+  trace,
+  ValueType,
+  type Attributes,
+  type BatchObservableResult,
+  type Counter,
+  type Histogram,
+  type Link,
+  type ObservableGauge,
+} from '@opentelemetry/api';
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import {
+  MAP_CHANNELS,
+  type ClearEvent,
+  type EvacuateEvent,
+  type GrowEndEvent,
+  type GrowStartEvent,
+  type MapCreateEvent,
+  type OverflowEvent,
+} from '../map/channels.js';
+import * as semconv from '../semconv.js';
+import {
+  EVACUATION_STALL_BUCKETS,
+  GROWTH_ALLOCATION_BUCKETS,
+  GROWTH_DURATION_BUCKETS,
+} from './buckets.js';
+import { LiveMaps, type MapEventIdentity, type MapRecord } from './live-maps.js';
+import type { PresizedMapInstrumentationConfig } from './types.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+const DEFAULT_STALL_THRESHOLD_MS = 1;
+const NS_PER_S = 1e9;
+
+interface Instruments {
+  growths: Counter;
+  evacuatedBuckets: Counter;
+  overflowAllocations: Counter;
+  growthDuration: Histogram;
+  evacuationStall: Histogram;
+  allocationDuration: Histogram;
+}
+
+interface Gauges {
+  entries: ObservableGauge;
+  buckets: ObservableGauge;
+  overflowBuckets: ObservableGauge;
+  loadFactor: ObservableGauge;
+  hint: ObservableGauge;
+  growing: ObservableGauge;
+  evacuationProgress: ObservableGauge;
+  nextGrowthAt: ObservableGauge;
+}
+
+/** Sums over the live maps that share one set of attributes. */
+interface SeriesTotals {
+  attributes: Attributes;
+  size: number;
+  buckets: number;
+  overflowBuckets: number;
+  hint: number;
+  nextGrowthAt: number;
+  growing: number;
+  oldBuckets: number;
+  evacuated: number;
+}
+
+type Subscription = [channel: string, handler: (message: unknown) => void];
+
+/**
+ * Turns the growth and evacuation events every presized map publishes on `node:diagnostics_channel`
+ * into metrics and spans. It patches no module: the channels are process-global, so maps created by
+ * any copy of the package (ESM, CommonJS, another installed version) are observed alike.
+ */
+export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapInstrumentationConfig> {
+  // The base constructor calls enable() and _updateMetricInstruments() before subclass field
+  // initialisers would run, so these fields have none and are filled in by those methods.
+  private declare instruments: Instruments;
+  private declare subscriptions: Subscription[] | undefined;
+  private declare maps: LiveMaps | undefined;
+
+  constructor(config: PresizedMapInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: PresizedMapInstrumentationConfig = {}): void {
+    validateConfig(config);
+    super.setConfig(config);
+  }
+
+  /** No module is patched: all the data arrives on diagnostics channels. */
+  protected init(): undefined {
+    return undefined;
+  }
+
+  override enable(): void {
+    super.enable();
+    if (this.subscriptions !== undefined) return;
+    this.maps = new LiveMaps((record) => this.endGrowthSpan(record, 'collected'));
+    this.subscriptions = [
+      [MAP_CHANNELS.create, (m) => this.onCreate(m as MapCreateEvent)],
+      [MAP_CHANNELS.growStart, (m) => this.onGrowStart(m as GrowStartEvent)],
+      [MAP_CHANNELS.evacuate, (m) => this.onEvacuate(m as EvacuateEvent)],
+      [MAP_CHANNELS.growEnd, (m) => this.onGrowEnd(m as GrowEndEvent)],
+      [MAP_CHANNELS.overflow, (m) => this.onOverflow(m as OverflowEvent)],
+      [MAP_CHANNELS.clear, (m) => this.onClear(m as ClearEvent)],
+    ];
+    for (const [channel, handler] of this.subscriptions) diagnostics_channel.subscribe(channel, handler);
+  }
+
+  override disable(): void {
+    super.disable();
+    if (this.subscriptions === undefined) return;
+    for (const [channel, handler] of this.subscriptions) {
+      diagnostics_channel.unsubscribe(channel, handler);
+    }
+    this.subscriptions = undefined;
+    this.maps = undefined;
+  }
+
+  protected override _updateMetricInstruments(): void {
+    const meter = this.meter;
+    this.instruments = {
+      growths: meter.createCounter(semconv.METRIC_MAP_GROWTHS, {
+        description: 'Growths started, by kind (double or same_size) and trigger.',
+        unit: '{growth}',
+        valueType: ValueType.INT,
+      }),
+      evacuatedBuckets: meter.createCounter(semconv.METRIC_MAP_EVACUATED_BUCKETS, {
+        description: 'Old buckets moved to the new bucket array by incremental evacuation.',
+        unit: '{bucket}',
+        valueType: ValueType.INT,
+      }),
+      overflowAllocations: meter.createCounter(semconv.METRIC_MAP_OVERFLOW_ALLOCATIONS, {
+        description: 'Overflow buckets taken, from the preallocated pool or allocated fresh.',
+        unit: '{bucket}',
+        valueType: ValueType.INT,
+      }),
+      growthDuration: meter.createHistogram(semconv.METRIC_MAP_GROWTH_DURATION, {
+        description: 'Wall time from the start of a growth to its last evacuation.',
+        unit: 's',
+        advice: { explicitBucketBoundaries: [...GROWTH_DURATION_BUCKETS] },
+      }),
+      evacuationStall: meter.createHistogram(semconv.METRIC_MAP_EVACUATION_STALL, {
+        description: 'Time one write spent evacuating old buckets: the stall its caller paid.',
+        unit: 's',
+        advice: { explicitBucketBoundaries: [...EVACUATION_STALL_BUCKETS] },
+      }),
+      allocationDuration: meter.createHistogram(semconv.METRIC_MAP_GROWTH_ALLOCATION_DURATION, {
+        description: 'Time the insert that started a growth spent allocating the new bucket array.',
+        unit: 's',
+        advice: { explicitBucketBoundaries: [...GROWTH_ALLOCATION_BUCKETS] },
+      }),
+    };
+    const gauge = (name: string, description: string, unit: string, valueType = ValueType.INT) =>
+      meter.createObservableGauge(name, { description, unit, valueType });
+    const gauges: Gauges = {
+      entries: gauge(semconv.METRIC_MAP_ENTRIES, 'Live entries.', '{entry}'),
+      buckets: gauge(semconv.METRIC_MAP_BUCKETS, 'Main buckets (2^B).', '{bucket}'),
+      overflowBuckets: gauge(
+        semconv.METRIC_MAP_OVERFLOW_BUCKETS,
+        'Overflow buckets in use in the current bucket array.',
+        '{bucket}',
+      ),
+      loadFactor: gauge(
+        semconv.METRIC_MAP_LOAD_FACTOR,
+        'Entries per main bucket; a doubling starts above 6.5.',
+        '1',
+        ValueType.DOUBLE,
+      ),
+      hint: gauge(semconv.METRIC_MAP_HINT, 'Capacity hint the map was created with.', '{entry}'),
+      growing: gauge(semconv.METRIC_MAP_GROWING, '1 while an evacuation is in progress.', '1'),
+      evacuationProgress: gauge(
+        semconv.METRIC_MAP_EVACUATION_PROGRESS,
+        'Fraction of old buckets evacuated; 1 when no growth is in progress.',
+        '1',
+        ValueType.DOUBLE,
+      ),
+      nextGrowthAt: gauge(
+        semconv.METRIC_MAP_NEXT_GROWTH_AT,
+        'Entries at which the next doubling starts.',
+        '{entry}',
+      ),
+    };
+    meter.addBatchObservableCallback(
+      (result) => this.observeMaps(result, gauges),
+      Object.values(gauges),
+    );
+  }
+
+  private observeMaps(result: BatchObservableResult, gauges: Gauges): void {
+    if (this.maps === undefined) return;
+    const series = new Map<string, SeriesTotals>();
+    for (const [map, record] of this.maps.live()) {
+      const stats = map.stats();
+      let totals = series.get(record.seriesKey);
+      if (totals === undefined) {
+        totals = {
+          attributes: record.attributes,
+          size: 0,
+          buckets: 0,
+          overflowBuckets: 0,
+          hint: 0,
+          nextGrowthAt: 0,
+          growing: 0,
+          oldBuckets: 0,
+          evacuated: 0,
+        };
+        series.set(record.seriesKey, totals);
+      }
+      totals.size += stats.size;
+      totals.buckets += stats.buckets;
+      totals.overflowBuckets += stats.overflowBuckets;
+      totals.hint += stats.hint;
+      totals.nextGrowthAt += stats.nextGrowthAt;
+      if (stats.growing) {
+        totals.growing = 1;
+        totals.oldBuckets += stats.oldBuckets;
+        totals.evacuated += stats.evacuated;
+      }
+    }
+    for (const t of series.values()) {
+      result.observe(gauges.entries, t.size, t.attributes);
+      result.observe(gauges.buckets, t.buckets, t.attributes);
+      result.observe(gauges.overflowBuckets, t.overflowBuckets, t.attributes);
+      result.observe(gauges.loadFactor, t.buckets === 0 ? 0 : t.size / t.buckets, t.attributes);
+      result.observe(gauges.hint, t.hint, t.attributes);
+      result.observe(gauges.growing, t.growing, t.attributes);
+      result.observe(
+        gauges.evacuationProgress,
+        t.oldBuckets === 0 ? 1 : t.evacuated / t.oldBuckets,
+        t.attributes,
+      );
+      result.observe(gauges.nextGrowthAt, t.nextGrowthAt, t.attributes);
+    }
+  }
+
+  private learn(event: MapEventIdentity): MapRecord | undefined {
+    return this.maps?.learn(event);
+  }
+
+  private onCreate(event: MapCreateEvent): void {
+    this.learn(event);
+  }
+
+  private onGrowStart(event: GrowStartEvent): void {
+    const record = this.learn(event);
+    if (record === undefined) return;
+    const growthAttributes: Attributes = {
+      ...record.attributes,
+      [semconv.ATTR_GROWTH_KIND]: event.kind,
+      [semconv.ATTR_GROWTH_TRIGGER]: event.trigger,
+    };
+    this.instruments.growths.add(1, growthAttributes);
+    this.instruments.allocationDuration.record(event.allocationNs / NS_PER_S, record.attributes);
+
+    const active = trace.getActiveSpan();
+    const links: Link[] = active === undefined ? [] : [{ context: active.spanContext() }];
+    const spanAttributes: Attributes = {
+      ...growthAttributes,
+      [semconv.ATTR_MAP_ID]: event.mapId,
+      [semconv.ATTR_GROWTH_OLD_BUCKETS]: 2 ** event.oldB,
+      [semconv.ATTR_GROWTH_NEW_BUCKETS]: 2 ** event.newB,
+      [semconv.ATTR_GROWTH_SIZE]: event.size,
+      [semconv.ATTR_GROWTH_ALLOCATION_DURATION]: event.allocationNs / NS_PER_S,
+    };
+    // A growth outlives the request that started it, so its span is a root linked to that
+    // request rather than a child the request's trace would have to wait for.
+    record.growth = {
+      span: this.tracer.startSpan(semconv.SPAN_MAP_GROW, {
+        kind: SpanKind.INTERNAL,
+        root: true,
+        links,
+        attributes: spanAttributes,
+      }),
+    };
+    active?.addEvent(semconv.EVENT_MAP_GROWTH_STARTED, spanAttributes);
+  }
+
+  private onEvacuate(event: EvacuateEvent): void {
+    const record = this.learn(event);
+    if (record === undefined) return;
+    const seconds = event.durationNs / NS_PER_S;
+    this.instruments.evacuatedBuckets.add(event.bucketsEvacuated, record.attributes);
+    this.instruments.evacuationStall.record(seconds, record.attributes);
+
+    const config = this._config;
+    const sampling = config.evacuationEvents;
+    if (sampling && record.growth !== undefined && Math.random() < sampling.sampleRate) {
+      record.growth.span.addEvent(semconv.EVENT_MAP_EVACUATION, evacuationAttributes(event));
+    }
+    const thresholdMs = config.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
+    if (event.durationNs > thresholdMs * 1e6) {
+      trace.getActiveSpan()?.addEvent(semconv.EVENT_MAP_EVACUATION_STALL, {
+        ...record.attributes,
+        ...evacuationAttributes(event),
+      });
+    }
+  }
+
+  private onGrowEnd(event: GrowEndEvent): void {
+    const record = this.learn(event);
+    if (record === undefined) return;
+    this.instruments.growthDuration.record(event.durationNs / NS_PER_S, {
+      ...record.attributes,
+      [semconv.ATTR_GROWTH_KIND]: event.kind,
+      [semconv.ATTR_GROWTH_TRIGGER]: event.trigger,
+    });
+    record.growth?.span.setAttributes({
+      [semconv.ATTR_GROWTH_EVACUATION_STEPS]: event.operations,
+      [semconv.ATTR_GROWTH_EVACUATION_DURATION]: event.evacuationNs / NS_PER_S,
+    });
+    this.endGrowthSpan(record, 'completed');
+  }
+
+  private onOverflow(event: OverflowEvent): void {
+    const record = this.learn(event);
+    if (record === undefined) return;
+    this.instruments.overflowAllocations.add(
+      1,
+      event.fromPool ? record.overflowFromPool : record.overflowFresh,
+    );
+  }
+
+  private onClear(event: ClearEvent): void {
+    const record = this.learn(event);
+    if (record !== undefined) this.endGrowthSpan(record, 'cleared');
+  }
+
+  private endGrowthSpan(record: MapRecord, outcome: 'completed' | 'cleared' | 'collected'): void {
+    const growth = record.growth;
+    if (growth === undefined) return;
+    record.growth = undefined;
+    growth.span.setAttribute(semconv.ATTR_GROWTH_OUTCOME, outcome);
+    growth.span.end();
+  }
+}
+
+function evacuationAttributes(event: EvacuateEvent): Attributes {
+  return {
+    [semconv.ATTR_EVACUATION_BUCKETS]: event.bucketsEvacuated,
+    [semconv.ATTR_EVACUATION_ENTRIES]: event.entriesMoved,
+    [semconv.ATTR_EVACUATION_PROGRESS]: event.oldBuckets === 0 ? 1 : event.evacuated / event.oldBuckets,
+    [semconv.ATTR_EVACUATION_DURATION]: event.durationNs / NS_PER_S,
+  };
+}
+
+function validateConfig(config: PresizedMapInstrumentationConfig): void {
+  const { stallThresholdMs, evacuationEvents } = config;
+  if (
+    stallThresholdMs !== undefined &&
+    !(typeof stallThresholdMs === 'number' && Number.isFinite(stallThresholdMs) && stallThresholdMs >= 0)
+  ) {
+    throw new RangeError(
+      `stallThresholdMs must be a finite number of milliseconds >= 0, got ${String(stallThresholdMs)}`,
+    );
+  }
+  if (evacuationEvents !== undefined && evacuationEvents !== false) {
+    const rate = (evacuationEvents as { sampleRate?: unknown }).sampleRate;
+    if (!(typeof rate === 'number' && rate >= 0 && rate <= 1)) {
+      throw new RangeError(
+        `evacuationEvents.sampleRate must be a number between 0 and 1, got ${String(rate)}`,
+      );
+    }
+  }
+}
