@@ -13,3 +13,12 @@ export {
   GROWTH_ALLOCATION_BUCKETS,
   GROWTH_DURATION_BUCKETS,
 } from './instrumentation/buckets.js';
+export {
+  BYTES_PER_BUCKET,
+  DEFAULT_HEADROOM,
+  GO_STRING_SLICE_BUCKET_BYTES,
+  bucketsForHint,
+  planCapacity,
+  tableBytes,
+} from './map/planner.js';
+export type { BucketPlan, CapacityInput, CapacityPlan } from './map/planner.js';
