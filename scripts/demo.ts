@@ -1,0 +1,303 @@
+// npm run demo: the incident of a device-log cache sized for 5,000 devices that meets 120,000,
+// replayed against each cache in turn, with the telemetry flowing through a real Prometheus.
+//
+//   --duration <seconds>   load per cache (default 30)
+//   --devices <n>          distinct device ids that arrive (default 120000)
+//   --caches <list>        comma-separated subset of native,presized-5000,planned,sharded
+//   --keep-running         leave Prometheus and the services up until Ctrl-C
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from '../tools/ports.js';
+import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, runLoad, type LoadProgress } from './demo/load.js';
+import { comparisons, figures, table, type CacheFigures } from './demo/measure.js';
+import { REPOSITORY_ROOT, startService, type RunningService } from './demo/service.js';
+
+const CACHES = ['native', 'presized-5000', 'planned', 'sharded'];
+const RULES_DIR = join(REPOSITORY_ROOT, 'provisioning/prometheus/rules');
+const RESULTS_FILE = join(REPOSITORY_ROOT, '.demo/results.json');
+
+const USAGE = `usage: npm run demo -- [--duration <seconds>] [--devices <n>] [--caches <list>] [--keep-running]
+  --duration <seconds>  load per cache, default 30
+  --devices <n>         distinct device ids arriving during each run, default 120000
+  --caches <list>       comma-separated, from ${CACHES.join(',')} (default: all, in that order)
+  --keep-running        keep Prometheus and the services up after the table, until Ctrl-C`;
+
+class UsageError extends Error {}
+
+interface DemoOptions {
+  durationSeconds: number;
+  devices: number;
+  caches: string[];
+  keepRunning: boolean;
+}
+
+function parseOptions(argv: string[]): DemoOptions | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '30' },
+      devices: { type: 'string', default: '120000' },
+      caches: { type: 'string', default: CACHES.join(',') },
+      'keep-running': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const durationSeconds = Number(values.duration);
+  if (!Number.isFinite(durationSeconds) || durationSeconds < 5 || durationSeconds > 3_600) {
+    throw new UsageError(`--duration must be a number of seconds from 5 to 3600, got ${JSON.stringify(values.duration)}`);
+  }
+  const devices = Number(values.devices);
+  if (!Number.isInteger(devices) || devices < 1 || devices > 10_000_000) {
+    throw new UsageError(`--devices must be a whole number from 1 to 10000000, got ${JSON.stringify(values.devices)}`);
+  }
+  const caches = values.caches.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = caches.filter((name) => !CACHES.includes(name));
+  if (caches.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--caches takes names from ${CACHES.join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`);
+  }
+  return { durationSeconds, devices, caches, keepRunning: values['keep-running'] };
+}
+
+/** Prometheus from Debian's package: installed here when running as root, else the command to run. */
+function ensurePrometheus(): void {
+  if (!spawnSync('prometheus', ['--version'], { stdio: 'ignore' }).error) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error('Prometheus is not installed. Install it with:\n\n  sudo apt-get update && sudo apt-get install -y prometheus\n\nthen run `npm run demo` again.');
+  }
+  console.log('Prometheus is missing; installing Debian\'s prometheus package ...');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'prometheus']]) {
+    const run = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (run.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${run.error?.message ?? `exit ${run.status}`})`);
+  }
+}
+
+function ensureBuilt(): void {
+  for (const file of ['instrumentation/dist/esm/index.js', 'instrumentation/dist/esm/register.js']) {
+    if (!existsSync(join(REPOSITORY_ROOT, file))) {
+      throw new Error(`${file} is missing: build the package first with \`npm run build\` (npm run demo does it).`);
+    }
+  }
+}
+
+function ruleFiles(): string[] {
+  if (!existsSync(RULES_DIR)) return [];
+  return readdirSync(RULES_DIR)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => join(RULES_DIR, name));
+}
+
+/** Everything started, stopped in reverse order on the way out, however the way out is reached. */
+class Cleanup {
+  private readonly steps: Array<{ name: string; run: () => Promise<void> }> = [];
+
+  add(name: string, run: () => Promise<void>): void {
+    this.steps.push({ name, run });
+  }
+
+  remove(name: string): void {
+    const index = this.steps.findIndex((step) => step.name === name);
+    if (index >= 0) this.steps.splice(index, 1);
+  }
+
+  async runAll(): Promise<void> {
+    while (this.steps.length > 0) {
+      const step = this.steps.pop();
+      try {
+        await step?.run();
+      } catch (error) {
+        console.error(`could not stop ${step?.name}: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+const number = (value: number): string => Math.round(value).toLocaleString('en-US');
+
+function progressPrinter(cache: string, devices: number): { update(progress: LoadProgress): void; done(): void } {
+  const tty = process.stdout.isTTY === true;
+  let lastPrinted = 0;
+  return {
+    update(progress) {
+      const line =
+        `  ${cache.padEnd(14)} ${String(Math.round(progress.elapsedMs / 1_000)).padStart(4)}s/${Math.round(progress.durationMs / 1_000)}s` +
+        `  devices ${number(progress.devicesArrived).padStart(9)}/${number(devices)}` +
+        `  ${number(progress.eventsPerSecond).padStart(7)} events/s  slowest write ${progress.slowestRecentMs.toFixed(1).padStart(6)} ms`;
+      if (tty) {
+        process.stdout.write(`\r${line}`);
+      } else if (progress.elapsedMs - lastPrinted >= 5_000) {
+        lastPrinted = progress.elapsedMs;
+        console.log(line);
+      }
+    },
+    done() {
+      if (tty) process.stdout.write('\n');
+    },
+  };
+}
+
+/** Doublings of the map that Prometheus scraped, once it has caught up with what the service reports. */
+async function growthsInPrometheus(prometheus: PrometheusHandle, job: string, expected: number): Promise<number> {
+  const expr = `sum(presize_map_growths_total{job="${job}", presize_map_growth_kind="double"}) or vector(0)`;
+  try {
+    const [sample] = await prometheus.waitFor(expr, (result) => result[0]?.value === expected, 15_000);
+    return sample?.value ?? 0;
+  } catch {
+    const [sample] = await prometheus.query(expr);
+    return sample?.value ?? 0;
+  }
+}
+
+async function runCache(
+  cache: string,
+  options: DemoOptions,
+  service: RunningService,
+  prometheus: PrometheusHandle,
+  signal: AbortSignal,
+): Promise<CacheFigures> {
+  const job = `device-logs-${cache}`;
+  await prometheus.waitFor(`up{job="${job}"}`, (result) => result[0]?.value === 1, 30_000);
+  console.log(`\n▶ ${cache}: ${service.description}`);
+  const before = await service.stats();
+  const printer = progressPrinter(cache, options.devices);
+  const died = service.exited.then((code) => {
+    throw new Error(`the ${cache} service exited (code ${code}) during the load:\n${service.stderr()}`);
+  });
+  const load = await Promise.race([
+    runLoad({
+      url: service.url,
+      durationMs: options.durationSeconds * 1_000,
+      devices: options.devices,
+      onProgress: printer.update,
+      signal,
+    }),
+    died,
+  ]).finally(printer.done);
+  const after = await service.stats();
+  const growths = after.map === null ? null : await growthsInPrometheus(prometheus, job, Number(after.map.growths));
+  const result = figures(load, before, after, growths);
+  if (result.errors > 0) console.log(`  ${number(result.errors)} requests failed; the first: ${result.firstError}`);
+  if (result.growthsFromStats !== null && result.growths !== result.growthsFromStats) {
+    console.log(`  note: Prometheus has ${result.growths} growths, the service's stats() ${result.growthsFromStats}`);
+  }
+  return result;
+}
+
+function printQueries(prometheus: PrometheusHandle, jobs: string[]): void {
+  const matcher = `job=~"${jobs.join('|')}"`;
+  const queries = [
+    ['every doubling of every map, per service', `sum by (job) (presize_map_growths_total{${matcher}})`],
+    [
+      'the time one write spent evacuating buckets (p99 per service)',
+      `histogram_quantile(0.99, sum by (job, le) (rate(presize_map_evacuation_stall_bucket{${matcher}}[1m])))`,
+    ],
+    ['how close each map is to its next doubling (1 = the next insert starts one)', `presize_map_entries{${matcher}} / presize_map_next_growth_at{${matcher}}`],
+  ];
+  console.log(`\nPrometheus: ${prometheus.url}`);
+  for (const [what, expr] of queries) {
+    console.log(`  ${what}:\n    ${prometheus.url}/graph?g0.expr=${encodeURIComponent(expr as string)}&g0.tab=0&g0.range_input=15m\n    ${expr}`);
+  }
+}
+
+async function main(): Promise<number> {
+  let options: DemoOptions | undefined;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (!options) {
+    console.log(USAGE);
+    return 0;
+  }
+  const demo = options;
+  ensurePrometheus();
+  ensureBuilt();
+
+  const cleanup = new Cleanup();
+  const abort = new AbortController();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    console.log(`\n${signal}: stopping everything the demo started ...`);
+    abort.abort();
+    void cleanup.runAll().then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const ports = new Map<string, { port: number; metricsPort: number }>();
+    for (const cache of demo.caches) ports.set(cache, { port: await freePort(), metricsPort: await freePort() });
+    const rules = ruleFiles();
+    console.log(
+      `Starting Prometheus on 127.0.0.1 (${rules.length} rule file${rules.length === 1 ? '' : 's'} from provisioning/prometheus/rules) ...`,
+    );
+    const prometheus = await startPrometheus({
+      scrape: demo.caches.map((cache) => ({
+        job: `device-logs-${cache}`,
+        target: `127.0.0.1:${ports.get(cache)?.metricsPort}`,
+        intervalSeconds: 1,
+      })),
+      ruleFiles: rules,
+    });
+    cleanup.add('prometheus', prometheus.stop);
+    console.log(`Prometheus is at ${prometheus.url}`);
+    console.log(
+      `Each cache gets ${demo.durationSeconds} s of load: ${number(demo.devices)} device ids arriving over the first ` +
+        `70 % of it, ${DEFAULT_BATCH_SIZE} events per request, ${DEFAULT_CONCURRENCY} requests in flight.`,
+    );
+
+    const rows: CacheFigures[] = [];
+    for (const cache of demo.caches) {
+      if (interrupted) break;
+      const { port, metricsPort } = ports.get(cache) as { port: number; metricsPort: number };
+      const service = await startService({ cache, port, metricsPort, env: { DEVICE_LOGS_FLEET: String(demo.devices) } });
+      cleanup.add(`device-logs-${cache}`, service.stop);
+      rows.push(await runCache(cache, demo, service, prometheus, abort.signal));
+      if (!demo.keepRunning) {
+        cleanup.remove(`device-logs-${cache}`);
+        await service.stop();
+      }
+    }
+    if (interrupted) return 130;
+
+    console.log(`\nMeasured on this machine, ${demo.durationSeconds} s of load per cache, ${number(demo.devices)} devices:\n`);
+    console.log(table(rows));
+    console.log(
+      '\nthroughput: log events written per second; write latency: per request of ' +
+        `${DEFAULT_BATCH_SIZE} events, measured by the client; largest stall: the slowest write;\n` +
+        'GC pause p99 and allocation: from V8\'s GC profiler inside the service (GET /stats); growths: map doublings, from Prometheus.\n' +
+        '¹ a native Map resizes too, but cannot report it.',
+    );
+    for (const line of comparisons(rows)) console.log(`  ${line}`);
+    mkdirSync(join(REPOSITORY_ROOT, '.demo'), { recursive: true });
+    writeFileSync(RESULTS_FILE, `${JSON.stringify({ when: new Date().toISOString(), options: demo, rows }, null, 2)}\n`);
+    console.log(`(figures saved in .demo/results.json)`);
+
+    printQueries(prometheus, demo.caches.map((cache) => `device-logs-${cache}`));
+    if (demo.keepRunning) {
+      console.log('\nPrometheus and the services keep running; Ctrl-C stops them.');
+      await new Promise<never>(() => undefined);
+    }
+    console.log('\nThis Prometheus stops with the demo; `npm run demo -- --keep-running` leaves it up to explore.');
+    return 0;
+  } finally {
+    if (!interrupted) await cleanup.runAll();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
