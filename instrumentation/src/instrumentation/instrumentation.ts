@@ -170,7 +170,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
         ValueType.DOUBLE,
       ),
       hint: gauge(semconv.METRIC_MAP_HINT, 'Capacity hint the map was created with.', '{entry}'),
-      growing: gauge(semconv.METRIC_MAP_GROWING, '1 while an evacuation is in progress.', '1'),
+      growing: gauge(semconv.METRIC_MAP_GROWING, '1 while an evacuation is in progress.', '{growth}'),
       evacuationProgress: gauge(
         semconv.METRIC_MAP_EVACUATION_PROGRESS,
         'Fraction of old buckets evacuated; 1 when no growth is in progress.',
