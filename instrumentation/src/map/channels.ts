@@ -15,8 +15,23 @@ export const MAP_CHANNELS = {
   clear: 'presize:map:clear',
 } as const;
 
-export type GrowthKind = 'double' | 'same_size';
-export type GrowthTrigger = 'load_factor' | 'overflow';
+/**
+ * `double` and `same_size` are the presized map's incremental growths. `v8_rehash` and `v8_shrink`
+ * are the one-shot table rebuilds of an observed native `Map` (see ../native/): the whole table is
+ * copied inside one `set()` or `delete()`, so start and end arrive around that one call.
+ */
+export type GrowthKind = 'double' | 'same_size' | 'v8_rehash' | 'v8_shrink';
+/**
+ * Presized map: `load_factor`, `overflow`. Native `Map`: `capacity` (live plus deleted entries
+ * filled the table), `deleted_entries` (same-size rebuild that drops deleted entries),
+ * `low_occupancy` (fewer than a quarter of the slots live after a delete).
+ */
+export type GrowthTrigger =
+  | 'load_factor'
+  | 'overflow'
+  | 'capacity'
+  | 'deleted_entries'
+  | 'low_occupancy';
 
 /** What a subscriber may keep of a map: its identity and a way to read its state. */
 export interface ObservedMap {
