@@ -1,0 +1,112 @@
+import {
+  EMPTY_ONE,
+  EMPTY_REST,
+  EVACUATED_EMPTY,
+  MIN_TOP_HASH,
+  NO_BUCKET,
+  type BucketArray,
+} from './bucket-array.js';
+import { hashHigh, hashKey, topHash } from './hash.js';
+import type { PresizedMap } from './presized-map.js';
+
+/**
+ * Walks every bucket of a presized map and throws if its internal state breaks one of the
+ * invariants of the Go map: used by the tests, not part of the package's exports.
+ */
+export function checkInvariants<K extends string | number, V>(map: PresizedMap<K, V>): void {
+  const fail = (what: string): never => {
+    throw new Error(`PresizedMap invariant broken: ${what}`);
+  };
+  const buckets = map['buckets'];
+  const old = map['old'];
+  const seed = map['hashSeed'];
+  const B = map['B'];
+  const count = map['count'];
+  const seen = new Set<K>();
+  let live = 0;
+
+  const walkChain = (array: BucketArray<K, V>, head: number, mask: number, evacuatedAllowed: boolean): void => {
+    let restSeen = false;
+    let b = head;
+    let hops = 0;
+    do {
+      for (let j = b << 3; j < (b << 3) + 8; j++) {
+        const t = array.tophash[j]!;
+        if (restSeen && t !== EMPTY_REST) fail(`slot ${j} after an EMPTY_REST slot has tophash ${t}`);
+        if (t === EMPTY_REST) {
+          restSeen = true;
+          continue;
+        }
+        if (t === EMPTY_ONE) continue;
+        if (t < MIN_TOP_HASH) {
+          if (!evacuatedAllowed || t > EVACUATED_EMPTY) fail(`slot ${j} has marker ${t} outside an evacuated bucket`);
+          continue;
+        }
+        const key = array.keys[j] as K;
+        const lo = hashKey(key, seed);
+        if (topHash(hashHigh()) !== t) fail(`slot ${j} has tophash ${t} that is not its key's`);
+        if ((lo & mask) !== head) fail(`key in slot ${j} belongs to bucket ${lo & mask}, found in chain ${head}`);
+        if (seen.has(key)) fail(`key ${String(key)} is stored twice`);
+        seen.add(key);
+        live++;
+      }
+      b = array.links[b]!;
+      if (++hops > 1 << 20) fail(`chain ${head} does not end`);
+    } while (b !== NO_BUCKET);
+  };
+
+  if (buckets === null) {
+    if (count !== 0) fail(`count ${count} without a bucket array`);
+    return;
+  }
+  if (buckets.B !== B) fail(`B ${B} differs from the bucket array's ${buckets.B}`);
+  const main = 2 ** B;
+  let linked = 0;
+  for (let bucket = 0; bucket < main; bucket++) {
+    for (let b = buckets.links[bucket]!; b !== NO_BUCKET; b = buckets.links[b]!) linked++;
+  }
+  if (linked !== buckets.overflowInUse) fail(`${linked} overflow buckets linked, ${buckets.overflowInUse} handed out`);
+  if (B < 16 && map['noverflow'] !== linked) fail(`noverflow ${map['noverflow']} but ${linked} overflow buckets`);
+
+  if (old !== null) {
+    const oldCount = map['oldBucketCount'];
+    const nevacuate = map['nevacuate'];
+    if (old.B !== (map['sameSize'] ? B : B - 1)) fail(`old B ${old.B} does not fit B ${B}`);
+    if (oldCount !== 2 ** old.B) fail(`old bucket count ${oldCount} is not 2^${old.B}`);
+    if (nevacuate > oldCount) fail(`nevacuate ${nevacuate} beyond ${oldCount} old buckets`);
+    for (let ob = 0; ob < oldCount; ob++) {
+      const first = old.tophash[ob << 3]!;
+      const evacuated = first > EMPTY_ONE && first < MIN_TOP_HASH;
+      if (ob < nevacuate && !evacuated) fail(`old bucket ${ob} below nevacuate ${nevacuate} is not evacuated`);
+      if (evacuated) {
+        let b = ob;
+        do {
+          for (let j = b << 3; j < (b << 3) + 8; j++) {
+            const t = old.tophash[j]!;
+            if (t <= EMPTY_ONE || t >= MIN_TOP_HASH) fail(`evacuated old bucket ${ob} has tophash ${t} in slot ${j}`);
+          }
+          b = old.links[b]!;
+        } while (b !== NO_BUCKET);
+        // Its new buckets hold its entries: walked below with the current array.
+      } else {
+        walkChain(old, ob, oldCount - 1, false);
+        // The new buckets fed by an old bucket not yet evacuated are still empty.
+        const targets = map['sameSize'] ? [ob] : [ob, ob + oldCount];
+        for (const target of targets) {
+          if (buckets.links[target] !== NO_BUCKET) fail(`new bucket ${target} has overflow before its source is evacuated`);
+          for (let j = target << 3; j < (target << 3) + 8; j++) {
+            if (buckets.tophash[j] !== EMPTY_REST) fail(`new bucket ${target} written before its source ${ob} was evacuated`);
+          }
+        }
+      }
+    }
+  }
+  for (let bucket = 0; bucket < main; bucket++) walkChain(buckets, bucket, main - 1, false);
+  if (live !== count) fail(`count ${count} but ${live} live entries`);
+  const stats = map.stats();
+  if (stats.size !== count) fail(`stats().size ${stats.size} but count ${count}`);
+  if (stats.growing !== (old !== null) || stats.growing !== stats.oldBuckets > 0) {
+    fail(`stats().growing ${stats.growing} with oldBuckets ${stats.oldBuckets}`);
+  }
+  if (stats.evacuated > stats.oldBuckets) fail(`stats().evacuated ${stats.evacuated} > oldBuckets ${stats.oldBuckets}`);
+}
