@@ -13,6 +13,7 @@ const typescriptProject = (name, roots) => ({
 
 module.exports = {
   projects: [
+    typescriptProject('definitions', ['<rootDir>/definitions/test']),
     typescriptProject('instrumentation', ['<rootDir>/instrumentation/test']),
     typescriptProject('integration', ['<rootDir>/test']),
   ],

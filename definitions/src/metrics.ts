@@ -1,0 +1,56 @@
+/**
+ * Prometheus names of the telemetry contract, as the OpenTelemetry Prometheus exporter writes them
+ * from the instrument names in `@presize/instrumentation`'s semconv: `.` becomes `_`, monotonic
+ * counters gain `_total`, histograms become `_bucket`/`_sum`/`_count`, and no unit suffix is added.
+ */
+export const PROM_MAP_GROWTHS_TOTAL = 'presize_map_growths_total';
+export const PROM_MAP_EVACUATED_BUCKETS_TOTAL = 'presize_map_evacuated_buckets_total';
+export const PROM_MAP_OVERFLOW_ALLOCATIONS_TOTAL = 'presize_map_overflow_allocations_total';
+/** Histogram base name; read `_bucket`, `_sum` and `_count` of it. */
+export const PROM_MAP_GROWTH_DURATION = 'presize_map_growth_duration';
+/** Histogram base name: seconds of evacuation work one write paid. */
+export const PROM_MAP_EVACUATION_STALL = 'presize_map_evacuation_stall';
+export const PROM_MAP_ENTRIES = 'presize_map_entries';
+export const PROM_MAP_BUCKETS = 'presize_map_buckets';
+export const PROM_MAP_OVERFLOW_BUCKETS = 'presize_map_overflow_buckets';
+export const PROM_MAP_LOAD_FACTOR = 'presize_map_load_factor';
+export const PROM_MAP_HINT = 'presize_map_hint';
+export const PROM_MAP_GROWING = 'presize_map_growing';
+export const PROM_MAP_EVACUATION_PROGRESS = 'presize_map_evacuation_progress';
+export const PROM_MAP_NEXT_GROWTH_AT = 'presize_map_next_growth_at';
+
+/** Label names derived from the semconv attributes the same way (`.` becomes `_`). */
+export const LABEL_MAP_NAME = 'presize_map_name';
+export const LABEL_GROWTH_KIND = 'presize_map_growth_kind';
+export const LABEL_GROWTH_TRIGGER = 'presize_map_growth_trigger';
+/** The service: set by the scrape config, or from `service.name` by OTLP ingestion. */
+export const LABEL_SERVICE = 'job';
+
+export const GROWTH_KIND_DOUBLE = 'double';
+export const GROWTH_KIND_SAME_SIZE = 'same_size';
+
+/** dcgm-exporter field names (DCGM_FI_*), as it exports them. */
+export const DCGM_GPU_UTIL = 'DCGM_FI_DEV_GPU_UTIL';
+export const DCGM_FB_USED = 'DCGM_FI_DEV_FB_USED';
+export const DCGM_FB_FREE = 'DCGM_FI_DEV_FB_FREE';
+/** The code of the last XID error (a gauge; 0 when none). */
+export const DCGM_XID_ERRORS = 'DCGM_FI_DEV_XID_ERRORS';
+/** Bitmask of clock throttle reasons; dcgm-exporter 3.3+ names it CLOCK_EVENT_REASONS. */
+export const DCGM_CLOCK_THROTTLE_REASONS = 'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS';
+export const DCGM_CLOCK_EVENT_REASONS = 'DCGM_FI_DEV_CLOCK_EVENT_REASONS';
+export const DCGM_POWER_USAGE = 'DCGM_FI_DEV_POWER_USAGE';
+export const DCGM_GPU_TEMP = 'DCGM_FI_DEV_GPU_TEMP';
+export const DCGM_MEMORY_TEMP = 'DCGM_FI_DEV_MEMORY_TEMP';
+export const DCGM_SM_CLOCK = 'DCGM_FI_DEV_SM_CLOCK';
+export const DCGM_MEM_COPY_UTIL = 'DCGM_FI_DEV_MEM_COPY_UTIL';
+/** 1 while Presize can read a GPU, 0 when it cannot. */
+export const PROM_GPU_UP = 'presize_gpu_up';
+
+/**
+ * Labels that identify one GPU. dcgm-exporter renamed `Hostname` to `hostname`; both are kept so
+ * that either exporter generation works.
+ */
+export const GPU_KEY_LABELS = ['job', 'instance', 'gpu', 'UUID', 'modelName', 'Hostname', 'hostname'] as const;
+
+/** Labels that identify one map: the service and the map's name. */
+export const MAP_KEY_LABELS = [LABEL_SERVICE, LABEL_MAP_NAME] as const;

@@ -1,0 +1,132 @@
+import {
+  GROWTH_KIND_DOUBLE,
+  GROWTH_KIND_SAME_SIZE,
+  LABEL_GROWTH_KIND,
+  LABEL_GROWTH_TRIGGER,
+  MAP_KEY_LABELS,
+  PROM_MAP_ENTRIES,
+  PROM_MAP_EVACUATION_STALL,
+  PROM_MAP_GROWING,
+  PROM_MAP_GROWTHS_TOTAL,
+  PROM_MAP_HINT,
+  PROM_MAP_NEXT_GROWTH_AT,
+} from '../metrics.js';
+import { by, num, selector } from '../promql.js';
+import { rampFactor, timeLeftFactor, type RiskFactor } from './factor.js';
+
+/** Every threshold of the per-map risk, in the unit of its input. */
+export const MAP_RISK_THRESHOLDS = {
+  /** Doublings of one map within 5 minutes. */
+  resizeStorm: { warn: 3, critical: 6 },
+  /** Fraction of the last 5 minutes the map spent mid-growth: growths back to back. */
+  backToBackGrowth: { warn: 0.5, critical: 0.9 },
+  /** Entries per entry of capacity hint: above 2 the hint was wrong. */
+  hintExceeded: { warn: 2, critical: 8 },
+  /** Seconds until the next doubling at the current insert rate, for maps of `minEntries` or more. */
+  growthImminent: { warn: 900, critical: 120, minEntries: 50_000, rateWindow: '10m' },
+  /** Seconds spent evacuating per second of wall time. */
+  evacuationStall: { warn: 0.01, critical: 0.05 },
+  /** Same-size growths (overflow clean-ups after delete churn) within an hour. */
+  sameSizeGrowth: { warn: 3, critical: 12 },
+} as const;
+
+export type MapRiskReason =
+  | 'resize_storm'
+  | 'back_to_back_growth'
+  | 'hint_exceeded'
+  | 'growth_imminent'
+  | 'evacuation_stall'
+  | 'same_size_growth';
+
+const perMap = (aggregation: 'max' | 'min', expr: string) =>
+  `${aggregation} ${by(MAP_KEY_LABELS)} (${expr})`;
+const growthsOfKind = (kind: string, window: string) =>
+  `sum without (${LABEL_GROWTH_TRIGGER}) (increase(${selector(PROM_MAP_GROWTHS_TOTAL, [[LABEL_GROWTH_KIND, '=', kind]])}[${window}]))`;
+const T = MAP_RISK_THRESHOLDS;
+
+/** The per-map risk factors, in tie-breaking order: on equal scores the earlier one is the top reason. */
+export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
+  rampFactor(
+    {
+      reason: 'resize_storm',
+      title: 'Resize storm',
+      description: 'Doublings in the last 5 minutes: each one allocates a bucket array twice the size and rehashes every entry.',
+      alert: 'PresizeMapResizeStorm',
+      for: '1m',
+      inputRecord: 'presize:map_doublings:increase5m',
+      inputExpr: perMap('max', growthsOfKind(GROWTH_KIND_DOUBLE, '5m')),
+      inputUnit: 'doublings in 5m',
+    },
+    T.resizeStorm,
+  ),
+  rampFactor(
+    {
+      reason: 'back_to_back_growth',
+      title: 'Growths back to back',
+      description: 'Fraction of the last 5 minutes the map was mid-growth: one evacuation ends and the next starts.',
+      alert: 'PresizeMapGrowingBackToBack',
+      for: '5m',
+      inputRecord: 'presize:map_growing:avg5m',
+      inputExpr: perMap('max', `avg_over_time(${PROM_MAP_GROWING}[5m])`),
+      inputUnit: 'of the time',
+    },
+    T.backToBackGrowth,
+  ),
+  rampFactor(
+    {
+      reason: 'hint_exceeded',
+      title: 'Far past its hint',
+      description: 'Entries per entry of capacity hint: the map was sized for far fewer keys than it holds.',
+      alert: 'PresizeMapHintExceeded',
+      for: '10m',
+      inputRecord: 'presize:map_entries_per_hint:ratio',
+      inputExpr: perMap('max', `${PROM_MAP_ENTRIES} / (${PROM_MAP_HINT} > 0)`),
+      inputUnit: '× hint',
+    },
+    T.hintExceeded,
+  ),
+  timeLeftFactor(
+    {
+      reason: 'growth_imminent',
+      title: 'Growth imminent',
+      description: `Seconds until a map of ${T.growthImminent.minEntries} entries or more reaches its next growth point at the current insert rate.`,
+      alert: 'PresizeMapGrowthImminent',
+      for: '2m',
+      inputRecord: 'presize:map_growth_eta:seconds',
+      inputExpr: perMap(
+        'min',
+        `((${PROM_MAP_NEXT_GROWTH_AT} - ${PROM_MAP_ENTRIES}) > 0)` +
+          ` / (deriv(${PROM_MAP_ENTRIES}[${T.growthImminent.rateWindow}]) > 0)` +
+          ` and ${PROM_MAP_ENTRIES} >= ${num(T.growthImminent.minEntries)}`,
+      ),
+      inputUnit: 's',
+    },
+    T.growthImminent,
+  ),
+  rampFactor(
+    {
+      reason: 'evacuation_stall',
+      title: 'Evacuation stalls',
+      description: 'Seconds of evacuation work per second of wall time: time writes spent moving buckets instead of serving.',
+      alert: 'PresizeMapEvacuationStall',
+      for: '5m',
+      inputRecord: 'presize:map_evacuation_stall:rate5m',
+      inputExpr: perMap('max', `rate(${PROM_MAP_EVACUATION_STALL}_sum[5m])`),
+      inputUnit: 's/s',
+    },
+    T.evacuationStall,
+  ),
+  rampFactor(
+    {
+      reason: 'same_size_growth',
+      title: 'Same-size growths',
+      description: 'Same-size growths in the last hour: overflow buckets piling up from delete churn, cleaned by a full rehash.',
+      alert: 'PresizeMapSameSizeGrowth',
+      for: '0m',
+      inputRecord: 'presize:map_same_size_growths:increase1h',
+      inputExpr: perMap('max', growthsOfKind(GROWTH_KIND_SAME_SIZE, '1h')),
+      inputUnit: 'same-size growths in 1h',
+    },
+    T.sameSizeGrowth,
+  ),
+];

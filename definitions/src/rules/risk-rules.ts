@@ -1,0 +1,98 @@
+import { MAP_KEY_LABELS, PROM_MAP_ENTRIES } from '../metrics.js';
+import { by, num, selector } from '../promql.js';
+import type { RiskFactor } from '../risk/factor.js';
+import { GPU_RISK_FACTORS } from '../risk/gpu-factors.js';
+import { RISK_LEVEL_SCORES, RISK_LEVEL_SEVERITY, RISK_LEVEL_VALUES } from '../risk/levels.js';
+import { MAP_RISK_FACTORS } from '../risk/map-factors.js';
+import { GPU_RISK_RECORDS, MAP_RISK_RECORDS, REASON_LABEL } from '../risk/scores.js';
+import type { AlertingRule, RecordingRule, RuleFile } from './types.js';
+
+interface Subject<Reason extends string> {
+  /** `map` or `gpu`: names the rule groups. */
+  readonly kind: string;
+  readonly factors: readonly RiskFactor<Reason>[];
+  readonly records: { factorScore: string; score: string; level: string };
+  /** One series per subject, so that every subject has every factor score (0 without data). */
+  readonly baseline: string;
+  /** Alert summary, a Prometheus template naming the subject. */
+  readonly who: string;
+}
+
+const MAP_SUBJECT: Subject<string> = {
+  kind: 'map',
+  factors: MAP_RISK_FACTORS,
+  records: MAP_RISK_RECORDS,
+  baseline: `max ${by(MAP_KEY_LABELS)} (${PROM_MAP_ENTRIES})`,
+  who: 'map {{ $labels.presize_map_name }} of {{ $labels.job }}',
+};
+
+const GPU_SUBJECT: Subject<string> = {
+  kind: 'gpu',
+  factors: GPU_RISK_FACTORS,
+  records: GPU_RISK_RECORDS,
+  // The `down` input exists for every GPU seen recently, up or not.
+  baseline: GPU_RISK_FACTORS.find((f) => f.reason === 'down')!.inputRecord,
+  who: 'GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }}{{ $labels.hostname }} {{ $labels.instance }}',
+};
+
+/** PromQL of the level value (0, 1, 2) of every sample of a score expression. */
+export function levelPromql(score: string): string {
+  return (
+    `(${score} >= ${num(RISK_LEVEL_SCORES.critical)}) * 0 + ${num(RISK_LEVEL_VALUES.critical)}` +
+    ` or (${score} >= ${num(RISK_LEVEL_SCORES.warn)}) * 0 + ${num(RISK_LEVEL_VALUES.warn)}` +
+    ` or ${score} * 0 + ${num(RISK_LEVEL_VALUES.ok)}`
+  );
+}
+
+function recordingRules<Reason extends string>(subject: Subject<Reason>): RecordingRule[] {
+  const inputs = subject.factors.map((f) => ({ record: f.inputRecord, expr: f.inputExpr }));
+  const factorScores = subject.factors.map((f) => ({
+    record: subject.records.factorScore,
+    expr: `(${f.scorePromql(f.inputRecord)}) or (${subject.baseline} * 0)`,
+    labels: { [REASON_LABEL]: f.reason },
+  }));
+  return [
+    ...inputs,
+    ...factorScores,
+    { record: subject.records.score, expr: `max without (${REASON_LABEL}) (${subject.records.factorScore})` },
+    { record: subject.records.level, expr: levelPromql(subject.records.score) },
+  ];
+}
+
+function alertingRules<Reason extends string>(subject: Subject<Reason>): AlertingRule[] {
+  return subject.factors.flatMap((f) => {
+    const score = selector(subject.records.factorScore, [[REASON_LABEL, '=', f.reason]]);
+    const annotations = (level: string) => ({
+      summary: `${f.title} (${level}): ${subject.who}`,
+      description: `${f.description} Thresholds: ${f.thresholdText}. Score {{ $value | printf "%.0f" }} of 100.`,
+    });
+    return [
+      {
+        alert: f.alert,
+        expr: `${score} >= ${num(RISK_LEVEL_SCORES.critical)}`,
+        for: f.for,
+        labels: { severity: RISK_LEVEL_SEVERITY.critical, [REASON_LABEL]: f.reason },
+        annotations: annotations('critical'),
+      },
+      {
+        alert: f.alert,
+        expr: `${score} >= ${num(RISK_LEVEL_SCORES.warn)} < ${num(RISK_LEVEL_SCORES.critical)}`,
+        for: f.for,
+        labels: { severity: RISK_LEVEL_SEVERITY.warn, [REASON_LABEL]: f.reason },
+        annotations: annotations('warning'),
+      },
+    ];
+  });
+}
+
+function riskRuleFile<Reason extends string>(subject: Subject<Reason>): RuleFile {
+  return {
+    groups: [
+      { name: `presize-${subject.kind}-risk`, rules: recordingRules(subject) },
+      { name: `presize-${subject.kind}-risk-alerts`, rules: alertingRules(subject) },
+    ],
+  };
+}
+
+export const mapRiskRules = (): RuleFile => riskRuleFile(MAP_SUBJECT);
+export const gpuRiskRules = (): RuleFile => riskRuleFile(GPU_SUBJECT);

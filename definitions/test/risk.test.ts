@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import {
+  GPU_RISK_FACTORS,
+  MAP_RISK_FACTORS,
+  MAP_RISK_THRESHOLDS,
+  RISK_LEVEL_SCORES,
+  levelForScore,
+  rampScore,
+  scoreGpu,
+  scoreMap,
+  topReason,
+  utilisationBandDeviation,
+  CLOCK_EVENT_BITS,
+} from '../src/index.js';
+
+describe('rampScore', () => {
+  const ramp = { warn: 3, critical: 6 };
+
+  it('hits the level boundaries exactly at the thresholds', () => {
+    expect(rampScore(0, ramp)).toBe(0);
+    expect(rampScore(3, ramp)).toBe(RISK_LEVEL_SCORES.warn);
+    expect(rampScore(6, ramp)).toBe(RISK_LEVEL_SCORES.critical);
+    expect(rampScore(12, ramp)).toBe(100);
+    expect(rampScore(1e9, ramp)).toBe(100);
+    expect(rampScore(-5, ramp)).toBe(0);
+  });
+
+  it('is monotonic and bounded for any thresholds', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+        fc.double({ min: 1.001, max: 100, noNaN: true }),
+        fc.double({ min: -10, max: 1e7, noNaN: true }),
+        fc.double({ min: 0, max: 1e7, noNaN: true }),
+        (warn, ratio, a, delta) => {
+          const r = { warn, critical: warn * ratio };
+          const lo = rampScore(a, r);
+          const hi = rampScore(a + delta, r);
+          return lo >= 0 && hi <= 100 + 1e-9 && hi >= lo - 1e-9;
+        },
+      ),
+    );
+  });
+
+  it('puts a value below warn at ok, between warn and critical at warn, above at critical', () => {
+    expect(levelForScore(rampScore(2.99, ramp))).toBe('ok');
+    expect(levelForScore(rampScore(4, ramp))).toBe('warn');
+    expect(levelForScore(rampScore(5.99, ramp))).toBe('warn');
+    expect(levelForScore(rampScore(6, ramp))).toBe('critical');
+  });
+});
+
+describe('scoreMap', () => {
+  it('scores a quiet map ok with no reason', () => {
+    const r = scoreMap({});
+    expect(r).toEqual({ score: 0, level: 'ok', reasons: [], topReason: null });
+  });
+
+  it('takes the worst factor as the score and names it', () => {
+    const r = scoreMap({ resize_storm: 4, hint_exceeded: 9, evacuation_stall: 0.001 });
+    expect(r.topReason).toBe('hint_exceeded');
+    expect(r.level).toBe('critical');
+    expect(r.reasons.map((x) => x.reason)).toEqual(['hint_exceeded', 'resize_storm', 'evacuation_stall']);
+    expect(r.score).toBeCloseTo(80 + (20 * 1) / 8, 12);
+  });
+
+  it('breaks ties in factor order', () => {
+    const r = scoreMap({ hint_exceeded: 2, resize_storm: 3 });
+    expect(r.score).toBe(50);
+    expect(r.topReason).toBe('resize_storm');
+  });
+
+  it('scores growth imminence on time left: shorter is worse', () => {
+    const t = MAP_RISK_THRESHOLDS.growthImminent;
+    expect(scoreMap({ growth_imminent: t.warn }).score).toBe(50);
+    expect(scoreMap({ growth_imminent: t.critical }).score).toBe(80);
+    expect(scoreMap({ growth_imminent: t.warn * 4 }).level).toBe('ok');
+    expect(scoreMap({ growth_imminent: 0 }).score).toBe(100);
+  });
+
+  it('ignores missing and NaN inputs, as the recording rules do', () => {
+    expect(scoreMap({ resize_storm: Number.NaN, hint_exceeded: null }).score).toBe(0);
+  });
+});
+
+describe('scoreGpu', () => {
+  it('is critical on a hardware XID, warn on any other XID', () => {
+    expect(scoreGpu({ xid: 79 }).level).toBe('critical');
+    expect(scoreGpu({ xid: 13 }).level).toBe('warn');
+    expect(scoreGpu({ xid: 0 }).level).toBe('ok');
+  });
+
+  it('reads throttle reasons as a bitmask', () => {
+    expect(scoreGpu({ throttling: CLOCK_EVENT_BITS.gpuIdle }).level).toBe('ok');
+    expect(scoreGpu({ throttling: CLOCK_EVENT_BITS.swPowerCap | CLOCK_EVENT_BITS.gpuIdle }).level).toBe('warn');
+    expect(scoreGpu({ throttling: CLOCK_EVENT_BITS.hwThermalSlowdown | CLOCK_EVENT_BITS.swPowerCap }).level).toBe(
+      'critical',
+    );
+  });
+
+  it('treats a GPU that is down as critical whatever else it reports', () => {
+    const r = scoreGpu({ down: 0, framebuffer: 0.95 });
+    expect(r.topReason).toBe('down');
+    expect(r.score).toBe(100);
+    expect(scoreGpu({ down: 1 }).score).toBe(0);
+  });
+
+  it('measures utilisation outside the band over the whole window', () => {
+    expect(utilisationBandDeviation(56, 74)).toBe(0);
+    expect(utilisationBandDeviation(10, 54)).toBe(1);
+    expect(utilisationBandDeviation(80, 99)).toBe(5);
+    expect(utilisationBandDeviation(30, 90)).toBe(0);
+    expect(scoreGpu({ utilisation_band: utilisationBandDeviation(0, 0) }).level).toBe('critical');
+  });
+});
+
+describe('topReason from recorded factor scores', () => {
+  it('picks the highest, first in factor order on ties, none when all are 0', () => {
+    expect(topReason(MAP_RISK_FACTORS, { resize_storm: 10, same_size_growth: 60 })).toBe('same_size_growth');
+    expect(topReason(GPU_RISK_FACTORS, { framebuffer: 60, down: 60 })).toBe('down');
+    expect(topReason(GPU_RISK_FACTORS, { framebuffer: 0 })).toBeNull();
+  });
+});
