@@ -51,10 +51,12 @@ function checkDeviceId(deviceId, where) {
   }
 }
 
-function checkEvent(event, where) {
+/** `label` names the event in messages: "" for a single-event body, "events[3]" in a batch. */
+function checkEvent(event, label) {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    throw new HttpError(400, `${where || 'body '}must be an object {"deviceId": string, "log": string}, got ${describe(event)}`);
+    throw new HttpError(400, `${label || 'body'} must be an object {"deviceId": string, "log": string}, got ${describe(event)}`);
   }
+  const where = label ? `${label}.` : '';
   checkDeviceId(event.deviceId, where);
   if (typeof event.log !== 'string' || event.log.length > MAX_LOG_LENGTH) {
     throw new HttpError(400, `${where}log must be a string of at most ${MAX_LOG_LENGTH} characters, got ${describe(event.log)}`);
@@ -76,7 +78,7 @@ export function parseEvents(text) {
   if (body.length === 0 || body.length > MAX_EVENTS_PER_REQUEST) {
     throw new HttpError(400, `a batch must hold from 1 to ${MAX_EVENTS_PER_REQUEST} events, got ${body.length}`);
   }
-  body.forEach((event, index) => checkEvent(event, `events[${index}].`));
+  body.forEach((event, index) => checkEvent(event, `events[${index}]`));
   return body;
 }
 

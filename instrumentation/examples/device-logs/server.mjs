@@ -10,6 +10,7 @@
 //   --fleet <n>      DEVICE_LOGS_FLEET   devices that exist, for the capacity planner (default 120000)
 //   --shards <n>     DEVICE_LOGS_SHARDS  shards of the sharded cache, a power of two (default 16)
 // Once listening it prints one JSON line {"listening": url, "cache": kind} on stdout.
+// It installs no signal handlers: SIGTERM and SIGINT end it, after the register entry's flush.
 import { parseArgs } from 'node:util';
 import { createDeviceLogsServer } from './app.mjs';
 import { CACHE_KINDS, DEFAULT_PLAN, DEFAULT_SHARDS, createCache } from './caches.mjs';
@@ -66,13 +67,3 @@ server.listen(port, values.host, () => {
     `${JSON.stringify({ listening: `http://${values.host}:${address.port}`, cache: cache.kind, description: cache.describe() })}\n`,
   );
 });
-
-function shutDown() {
-  server.close();
-  server.closeAllConnections();
-  processStats.stop();
-  // Whatever else holds the process open (an exporter still flushing) gets a few seconds.
-  setTimeout(() => process.exit(0), 5_000).unref();
-}
-process.once('SIGTERM', shutDown);
-process.once('SIGINT', shutDown);
