@@ -1,0 +1,206 @@
+import type { MalformedLine } from './sample.js';
+
+/**
+ * A strict reader of the Prometheus text exposition format (0.0.4), as dcgm-exporter writes it.
+ * A line that breaks the format is skipped and reported with its number and the reason; every
+ * other line still counts, so one bad line never costs the whole scrape.
+ */
+export interface ExpositionSample {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+  readonly timestampMs?: number;
+}
+
+export interface Exposition {
+  readonly samples: ExpositionSample[];
+  readonly types: Map<string, string>;
+  readonly help: Map<string, string>;
+  readonly malformed: MalformedLine[];
+}
+
+const METRIC_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+
+const SPACE = 32;
+const TAB = 9;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const COMMA = 44;
+const EQUALS = 61;
+
+class LineError extends Error {}
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+
+function isLabelNameChar(c: number, first: boolean): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (!first && c >= 48 && c <= 57);
+}
+
+function skipBlanks(text: string, at: number, end: number): number {
+  while (at < end) {
+    const c = text.charCodeAt(at);
+    if (c !== SPACE && c !== TAB) break;
+    at++;
+  }
+  return at;
+}
+
+function unescapeLabelValue(raw: string): string {
+  return raw.replace(/\\(.)/g, (_match, escaped: string) => (escaped === 'n' ? '\n' : escaped));
+}
+
+function parseValue(token: string): number {
+  switch (token) {
+    case 'NaN':
+      return NaN;
+    case '+Inf':
+    case 'Inf':
+      return Infinity;
+    case '-Inf':
+      return -Infinity;
+  }
+  const value = Number(token);
+  if (Number.isNaN(value)) throw new LineError(`value "${token}" is not a number`);
+  return value;
+}
+
+/** Parses `{name="value",...}` starting at `open`; returns the labels and the index after `}`. */
+function parseLabels(text: string, open: number, end: number): [Record<string, string>, number] {
+  // No prototype: `__proto__` is a valid label name.
+  const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+  let at = open + 1;
+  for (;;) {
+    at = skipBlanks(text, at, end);
+    if (at >= end) throw new LineError('label set is not closed');
+    if (text.charCodeAt(at) === CLOSE_BRACE) return [labels, at + 1];
+    const nameStart = at;
+    while (at < end && isLabelNameChar(text.charCodeAt(at), at === nameStart)) at++;
+    if (at === nameStart) throw new LineError(`invalid label name at column ${at + 1 - open}`);
+    const name = text.slice(nameStart, at);
+    at = skipBlanks(text, at, end);
+    if (text.charCodeAt(at) !== EQUALS) throw new LineError(`label ${name} has no "="`);
+    at = skipBlanks(text, at + 1, end);
+    if (text.charCodeAt(at) !== QUOTE) throw new LineError(`value of label ${name} is not quoted`);
+    const valueStart = at + 1;
+    let escaped = false;
+    at = valueStart;
+    for (;;) {
+      const quote = text.indexOf('"', at);
+      if (quote < 0 || quote >= end) throw new LineError(`value of label ${name} is not terminated`);
+      let backslashes = 0;
+      for (let back = quote - 1; back >= valueStart && text.charCodeAt(back) === BACKSLASH; back--) backslashes++;
+      if (backslashes > 0) escaped = true;
+      at = quote + 1;
+      if (backslashes % 2 === 0) break;
+    }
+    const raw = text.slice(valueStart, at - 1);
+    if (Object.prototype.hasOwnProperty.call(labels, name)) throw new LineError(`label ${name} appears twice`);
+    labels[name] = escaped ? unescapeLabelValue(raw) : raw;
+    at = skipBlanks(text, at, end);
+    const next = text.charCodeAt(at);
+    if (next === COMMA) at++;
+    else if (next !== CLOSE_BRACE) throw new LineError(`expected "," or "}" after label ${name}`);
+  }
+}
+
+function parseComment(text: string, start: number, end: number, out: Exposition): void {
+  const body = text.slice(start + 1, end).trim();
+  const keyword = body.startsWith('HELP ') ? 'HELP' : body.startsWith('TYPE ') ? 'TYPE' : undefined;
+  if (!keyword) return;
+  const rest = body.slice(5).trimStart();
+  const space = rest.search(/[ \t]/);
+  const name = space < 0 ? rest : rest.slice(0, space);
+  const argument = space < 0 ? '' : rest.slice(space + 1).trim();
+  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new LineError(`# ${keyword} names an invalid metric "${name}"`);
+  if (keyword === 'TYPE') {
+    if (!METRIC_TYPES.has(argument)) throw new LineError(`# TYPE ${name} has unknown type "${argument}"`);
+    if (out.types.has(name)) throw new LineError(`# TYPE ${name} appears twice`);
+    out.types.set(name, argument);
+  } else {
+    out.help.set(name, argument.replace(/\\([\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : '\\')));
+  }
+}
+
+export function parseExposition(text: string): Exposition {
+  const out: Exposition = { samples: [], types: new Map(), help: new Map(), malformed: [] };
+  // Label sets repeat on every field of a GPU: parse each distinct one once per scrape.
+  const labelCache = new Map<string, Readonly<Record<string, string>>>();
+  let lineNumber = 0;
+  let start = 0;
+  const length = text.length;
+  while (start < length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = length;
+    const next = end + 1;
+    lineNumber++;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    const first = skipBlanks(text, start, end);
+    try {
+      if (first < end) {
+        if (text.charCodeAt(first) === 35) parseComment(text, first, end, out);
+        else out.samples.push(parseSampleLine(text, first, end, labelCache));
+      }
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      out.malformed.push({ line: lineNumber, reason: error.message });
+    }
+    start = next;
+  }
+  return out;
+}
+
+function parseSampleLine(
+  text: string,
+  start: number,
+  end: number,
+  labelCache: Map<string, Readonly<Record<string, string>>>,
+): ExpositionSample {
+  let at = start;
+  if (!isNameStart(text.charCodeAt(at))) throw new LineError('line does not start with a metric name');
+  while (at < end && isNameChar(text.charCodeAt(at))) at++;
+  const name = text.slice(start, at);
+  const nameEnd = at;
+  let labels: Readonly<Record<string, string>> = EMPTY_LABELS;
+  at = skipBlanks(text, at, end);
+  let valueStart = at;
+  if (text.charCodeAt(at) === OPEN_BRACE) {
+    // A cached block is a complete, valid label set, so when the text from here starts with it,
+    // parsing would consume exactly that block.
+    const candidateClose = text.indexOf('}', at);
+    const cached = candidateClose >= 0 && candidateClose < end ? labelCache.get(text.slice(at, candidateClose + 1)) : undefined;
+    if (cached) {
+      labels = cached;
+      at = candidateClose + 1;
+    } else {
+      const [parsed, after] = parseLabels(text, at, end);
+      labels = Object.freeze(parsed);
+      labelCache.set(text.slice(at, after), labels);
+      at = after;
+    }
+    valueStart = skipBlanks(text, at, end);
+  } else if (at === nameEnd && at < end) {
+    throw new LineError(`invalid character after metric name "${name}"`);
+  }
+  if (valueStart >= end) throw new LineError(`${name} has no value`);
+  let valueEnd = valueStart;
+  while (valueEnd < end && text.charCodeAt(valueEnd) !== SPACE && text.charCodeAt(valueEnd) !== TAB) valueEnd++;
+  const value = parseValue(text.slice(valueStart, valueEnd));
+  const timestampStart = skipBlanks(text, valueEnd, end);
+  if (timestampStart >= end) return { name, labels, value };
+  let timestampEnd = timestampStart;
+  while (timestampEnd < end && text.charCodeAt(timestampEnd) !== SPACE && text.charCodeAt(timestampEnd) !== TAB) timestampEnd++;
+  const token = text.slice(timestampStart, timestampEnd);
+  if (!/^-?\d+$/.test(token)) throw new LineError(`timestamp "${token}" is not an integer`);
+  if (skipBlanks(text, timestampEnd, end) < end) throw new LineError('unexpected text after the timestamp');
+  return { name, labels, value, timestampMs: Number(token) };
+}
+
+const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze({});
