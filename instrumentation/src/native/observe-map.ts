@@ -1,0 +1,327 @@
+import {
+  clearChannel,
+  createChannel,
+  evacuateChannel,
+  growEndChannel,
+  growStartChannel,
+  type GrowthKind,
+  type GrowthTrigger,
+  type ObservedMap,
+} from '../map/channels.js';
+import type { PresizedMapStats } from '../map/stats.js';
+import { nativeMapMethods } from './native-methods.js';
+import {
+  applyClear,
+  applyDelete,
+  bucketsOf,
+  deleteRehashes,
+  insertRehashes,
+  rehashForInsert,
+  tableForSize,
+  type V8Rehash,
+  type V8TableState,
+} from './v8-table-model.js';
+
+export interface ObserveMapOptions {
+  /** The map's `presize.map.name` in metrics and spans. */
+  name: string;
+}
+
+/** A native map's state in the presized map's terms, plus what only a V8 table has. */
+export interface NativeMapStats extends PresizedMapStats {
+  /** Entry slots of the modelled V8 table: 2 per bucket. */
+  capacity: number;
+  /** Deleted entries that keep their slots until the next rebuild. */
+  deletedEntries: number;
+  /** Rebuilds at half the capacity since the map was observed. */
+  shrinks: number;
+}
+
+/** What `observeMap` returns: the map's identity on the map channels, and a way to let it go. */
+export interface ObservedNativeMap extends ObservedMap {
+  stats(): NativeMapStats;
+  /** Renames the map; telemetry already keyed by the old name keeps it. */
+  rename(name: string): void;
+  /** Removes the instance methods `observeMap` installed; the map is a plain `Map` again. */
+  unobserve(): void;
+}
+
+type AnyMap = Map<unknown, unknown>;
+type PatchedMethod = 'set' | 'delete' | 'clear';
+const PATCHED: readonly PatchedMethod[] = ['set', 'delete', 'clear'];
+
+const IDS = Symbol.for('@presize/instrumentation/native-map-ids');
+type IdRegistry = { [IDS]?: { next: number } };
+
+function nextId(): number {
+  const registry = globalThis as IdRegistry;
+  let counter = registry[IDS];
+  if (counter === undefined) {
+    counter = { next: 1 };
+    Object.defineProperty(registry, IDS, { value: counter });
+  }
+  return counter.next++;
+}
+
+// Shared by every copy of the package, so that a map is patched once whichever copy observes it.
+const OBSERVATIONS = Symbol.for('@presize/instrumentation/native-map-observations');
+type ObservationRegistry = { [OBSERVATIONS]?: WeakMap<AnyMap, ObservedNativeMap> };
+
+function sharedObservations(): WeakMap<AnyMap, ObservedNativeMap> {
+  const registry = globalThis as ObservationRegistry;
+  let known = registry[OBSERVATIONS];
+  if (known === undefined) {
+    known = new WeakMap();
+    Object.defineProperty(registry, OBSERVATIONS, { value: known });
+  }
+  return known;
+}
+
+const observations = sharedObservations();
+
+function publishing(): boolean {
+  return growStartChannel.hasSubscribers || evacuateChannel.hasSubscribers || growEndChannel.hasSubscribers;
+}
+
+const TRIGGERS: Record<V8Rehash['kind'], [GrowthKind, GrowthTrigger]> = {
+  grow: ['v8_rehash', 'capacity'],
+  compact: ['v8_rehash', 'deleted_entries'],
+  shrink: ['v8_shrink', 'low_occupancy'],
+};
+
+/**
+ * One observed native map. The map holds it strongly (through its instance methods) and it holds
+ * the map, so the pair lives exactly as long as the application keeps the map; subscribers hold
+ * it weakly, as the channel contract asks.
+ */
+class NativeMapObservation implements ObservedNativeMap {
+  name: string;
+  readonly id: number;
+  readonly table: V8TableState;
+  growths = 0;
+  compactions = 0;
+  shrinks = 0;
+  private readonly previous: Map<PatchedMethod, PropertyDescriptor | undefined> = new Map();
+
+  constructor(
+    readonly map: AnyMap,
+    name: string,
+  ) {
+    this.name = name;
+    this.id = nextId();
+    this.table = tableForSize(map.size);
+  }
+
+  stats(): NativeMapStats {
+    const size = this.map.size;
+    const { capacity, deleted } = this.table;
+    const buckets = bucketsOf(capacity);
+    return {
+      size,
+      B: Math.log2(buckets),
+      buckets,
+      overflowBuckets: 0,
+      noverflow: 0,
+      growing: false,
+      oldBuckets: 0,
+      evacuated: 0,
+      growths: this.growths,
+      sameSizeGrowths: this.compactions,
+      hint: 0,
+      loadFactor: size / buckets,
+      nextGrowthAt: capacity - deleted,
+      capacity,
+      deletedEntries: deleted,
+      shrinks: this.shrinks,
+    };
+  }
+
+  rename(name: string): void {
+    this.name = checkName(name);
+  }
+
+  install(): void {
+    const map = this.map;
+    const own = (method: PatchedMethod) => Object.getOwnPropertyDescriptor(map, method);
+    for (const method of PATCHED) this.previous.set(method, own(method));
+    // An instance method someone installed before us stays in the chain; otherwise the engine's.
+    const set = (own('set')?.value as NativeMapMethodsOf['set'] | undefined) ?? nativeMapMethods.set;
+    const del = (own('delete')?.value as NativeMapMethodsOf['delete'] | undefined) ?? nativeMapMethods.delete;
+    const clear = (own('clear')?.value as NativeMapMethodsOf['clear'] | undefined) ?? nativeMapMethods.clear;
+    const table = this.table;
+    const observation = this;
+
+    define(map, 'set', function set_(this: AnyMap, key: unknown, value: unknown): AnyMap {
+      // The one comparison every set pays: only an insert into a full table can rebuild it.
+      if (!insertRehashes(table, map.size) || this !== map) return set.call(this, key, value);
+      if (map.has(key)) return set.call(map, key, value);
+      return observation.rebuildingInsert(set, key, value);
+    });
+    define(map, 'delete', function delete_(this: AnyMap, key: unknown): boolean {
+      if (this !== map) return del.call(this, key);
+      const liveAfter = map.size - 1;
+      if (!deleteRehashes(table, liveAfter)) {
+        const deleted = del.call(map, key);
+        if (deleted) table.deleted += 1;
+        return deleted;
+      }
+      if (!map.has(key)) return del.call(map, key);
+      return observation.rebuildingDelete(del, key, liveAfter);
+    });
+    define(map, 'clear', function clear_(this: AnyMap): void {
+      if (this !== map) return clear.call(this);
+      const size = map.size;
+      const B = Math.log2(bucketsOf(table.capacity));
+      clear.call(map);
+      applyClear(table);
+      if (clearChannel.hasSubscribers) {
+        clearChannel.publish({ map: observation, mapId: observation.id, name: observation.name, size, B });
+      }
+    });
+  }
+
+  unobserve(): void {
+    if (observations.get(this.map) !== this) return;
+    for (const method of PATCHED) {
+      const descriptor = this.previous.get(method);
+      if (descriptor === undefined) Reflect.deleteProperty(this.map, method);
+      else Object.defineProperty(this.map, method, descriptor);
+    }
+    observations.delete(this.map);
+  }
+
+  announce(): void {
+    if (!createChannel.hasSubscribers) return;
+    createChannel.publish({
+      map: this,
+      mapId: this.id,
+      name: this.name,
+      hint: 0,
+      B: Math.log2(bucketsOf(this.table.capacity)),
+    });
+  }
+
+  rebuildingInsert(set: NativeMapMethodsOf['set'], key: unknown, value: unknown): AnyMap {
+    const map = this.map;
+    const size = map.size;
+    const rehash = rehashForInsert(this.table);
+    this.count(rehash);
+    if (!publishing()) return set.call(map, key, value);
+    this.publishStart(rehash, size);
+    const start = process.hrtime.bigint();
+    const result = set.call(map, key, value);
+    this.publishEnd(rehash, size, Number(process.hrtime.bigint() - start), map.size);
+    return result;
+  }
+
+  rebuildingDelete(del: NativeMapMethodsOf['delete'], key: unknown, liveAfter: number): boolean {
+    const map = this.map;
+    const rehash = applyDelete(this.table, liveAfter) as V8Rehash;
+    this.count(rehash);
+    if (!publishing()) return del.call(map, key);
+    this.publishStart(rehash, map.size);
+    const start = process.hrtime.bigint();
+    const result = del.call(map, key);
+    this.publishEnd(rehash, liveAfter, Number(process.hrtime.bigint() - start), liveAfter);
+    return result;
+  }
+
+  private count(rehash: V8Rehash): void {
+    if (rehash.kind === 'grow') this.growths += 1;
+    else if (rehash.kind === 'compact') this.compactions += 1;
+    else this.shrinks += 1;
+  }
+
+  private publishStart(rehash: V8Rehash, size: number): void {
+    if (!growStartChannel.hasSubscribers) return;
+    const [kind, trigger] = TRIGGERS[rehash.kind];
+    growStartChannel.publish({
+      map: this,
+      mapId: this.id,
+      name: this.name,
+      kind,
+      trigger,
+      oldB: Math.log2(bucketsOf(rehash.oldCapacity)),
+      newB: Math.log2(bucketsOf(rehash.newCapacity)),
+      size,
+      overflowBuckets: 0,
+      // V8 allocates and copies in one step; the whole measured rebuild is reported at the end.
+      allocationNs: 0,
+    });
+  }
+
+  private publishEnd(rehash: V8Rehash, moved: number, durationNs: number, size: number): void {
+    const [kind, trigger] = TRIGGERS[rehash.kind];
+    const oldBuckets = bucketsOf(rehash.oldCapacity);
+    if (evacuateChannel.hasSubscribers) {
+      evacuateChannel.publish({
+        map: this,
+        mapId: this.id,
+        name: this.name,
+        bucketsEvacuated: oldBuckets,
+        entriesMoved: moved,
+        evacuated: oldBuckets,
+        oldBuckets,
+        durationNs,
+      });
+    }
+    if (growEndChannel.hasSubscribers) {
+      growEndChannel.publish({
+        map: this,
+        mapId: this.id,
+        name: this.name,
+        kind,
+        trigger,
+        oldB: Math.log2(oldBuckets),
+        newB: Math.log2(bucketsOf(rehash.newCapacity)),
+        size,
+        operations: 1,
+        evacuationNs: durationNs,
+        durationNs,
+      });
+    }
+  }
+}
+
+type NativeMapMethodsOf = typeof nativeMapMethods;
+
+function define(map: AnyMap, method: PatchedMethod, fn: (...args: never[]) => unknown): void {
+  Object.defineProperty(map, method, { value: fn, writable: true, configurable: true, enumerable: false });
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new TypeError(`observeMap: name must be a non-empty string, got ${JSON.stringify(name) ?? String(name)}`);
+  }
+  return name;
+}
+
+/**
+ * Observes one native `Map`: patches this instance's `set`, `delete` and `clear` (not the
+ * prototype) so that every rebuild of its V8 table is timed and published on the map channels as
+ * a growth of kind `v8_rehash` or `v8_shrink`, and the instrumentation reports it like a presized
+ * map's growth. Between rebuilds a `set` costs one comparison more. Observing a map twice returns
+ * the same handle, renamed when a name is given.
+ */
+export function observeMap<K, V>(map: Map<K, V>, options: ObserveMapOptions): ObservedNativeMap {
+  if (!(map instanceof Map)) {
+    throw new TypeError(`observeMap: expected a Map, got ${Object.prototype.toString.call(map)}`);
+  }
+  const name = checkName(options?.name);
+  const target = map as unknown as AnyMap;
+  const known = observations.get(target);
+  if (known !== undefined) {
+    known.rename(name);
+    return known;
+  }
+  const observation = new NativeMapObservation(target, name);
+  observation.install();
+  observations.set(target, observation);
+  observation.announce();
+  return observation;
+}
+
+/** The handle of a map `observeMap` (or the zero-code mode) is observing, if any. */
+export function observedMap<K, V>(map: Map<K, V>): ObservedNativeMap | undefined {
+  return observations.get(map as unknown as AnyMap);
+}
