@@ -1,0 +1,82 @@
+import { nativeMapsFromEnv } from '../../src/native/from-env';
+import { nativeMapMethods } from '../../src/native/native-methods';
+import { observedMap } from '../../src/native/observe-map';
+import { installNativeMapObserver, type NativeMapObserver } from '../../src/native/zero-code';
+
+describe('zero-code native map observer', () => {
+  let observer: NativeMapObserver;
+  beforeAll(() => {
+    observer = installNativeMapObserver({ minEntries: 1000 });
+  });
+  afterAll(() => observer.uninstall());
+
+  function fill(map: Map<number, number>, count: number): void {
+    for (let i = 0; i < count; i++) map.set(i, i);
+  }
+
+  it('finds a map when a set reaches the threshold and names it by that set', () => {
+    const small = new Map<number, number>();
+    fill(small, 999);
+    expect(observedMap(small)).toBeUndefined();
+    expect(Object.getOwnPropertyNames(small)).toEqual([]);
+    const big = new Map<number, number>();
+    fill(big, 1000);
+    const handle = observedMap(big);
+    expect(handle?.name).toMatch(/^instrumentation\/test\/native\/zero-code\.test\.ts:\d+:\d+$/);
+    // From then on the map has its own methods and is modelled from its size.
+    expect(Object.prototype.hasOwnProperty.call(big, 'set')).toBe(true);
+    fill(big, 5000);
+    expect(handle?.stats()).toMatchObject({ size: 5000, capacity: 8192 });
+  });
+
+  it('finds maps filled by the Map constructor and by subclasses', () => {
+    const entries = Array.from({ length: 1500 }, (_, i) => [i, i] as [number, number]);
+    const constructed = new Map(entries);
+    expect(observedMap(constructed)?.stats().size).toBe(1500);
+    class Registry extends Map<number, number> {}
+    const sub = new Registry();
+    fill(sub, 1200);
+    expect(observedMap(sub)).toBeDefined();
+  });
+
+  it('is installed once per process, and uninstall restores the engine method', () => {
+    expect(installNativeMapObserver({ minEntries: 5 })).toBe(observer);
+    expect(Map.prototype.set).not.toBe(nativeMapMethods.set);
+    expect(observer.minEntries).toBe(1000);
+  });
+
+  it('rejects a threshold that is not a whole number', () => {
+    observer.uninstall();
+    try {
+      expect(() => installNativeMapObserver({ minEntries: 0.5 })).toThrow(/minEntries must be a whole number of entries >= 1, got 0.5/);
+      expect(Map.prototype.set).toBe(nativeMapMethods.set);
+    } finally {
+      observer = installNativeMapObserver({ minEntries: 1000 });
+    }
+  });
+});
+
+describe('PRESIZE_NATIVE_MAPS from the environment', () => {
+  it('is off unless asked for, and names a value it does not understand', () => {
+    expect(nativeMapsFromEnv({})).toEqual({ observer: undefined, problems: [] });
+    expect(nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'off' })).toEqual({ observer: undefined, problems: [] });
+    const wrong = nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'yes' });
+    expect(wrong.observer).toBeUndefined();
+    expect(wrong.problems).toEqual(['PRESIZE_NATIVE_MAPS="yes": expected observe or off; native maps are not observed']);
+    expect(Map.prototype.set).toBe(nativeMapMethods.set);
+  });
+
+  it('installs with the given threshold, or with the default and a message when it is bad', () => {
+    const good = nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'observe', PRESIZE_NATIVE_MAPS_MIN: '131_072' });
+    expect(good.problems).toEqual([]);
+    expect(good.observer?.minEntries).toBe(131072);
+    good.observer?.uninstall();
+    const bad = nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'observe', PRESIZE_NATIVE_MAPS_MIN: '-3' });
+    expect(bad.problems).toEqual([
+      'PRESIZE_NATIVE_MAPS_MIN="-3": expected a whole number of entries >= 1; using 65536',
+    ]);
+    expect(bad.observer?.minEntries).toBe(65536);
+    bad.observer?.uninstall();
+    expect(Map.prototype.set).toBe(nativeMapMethods.set);
+  });
+});
