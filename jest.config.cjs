@@ -16,6 +16,7 @@ module.exports = {
     typescriptProject('definitions', ['<rootDir>/definitions/test']),
     typescriptProject('instrumentation', ['<rootDir>/instrumentation/test']),
     typescriptProject('integration', ['<rootDir>/test']),
+    require('./grafana-plugin/jest.project.cjs'),
   ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };

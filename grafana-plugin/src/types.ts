@@ -1,34 +1,55 @@
-import { DataSourceJsonData } from '@grafana/data';
-import { DataQuery } from '@grafana/schema';
+import type { DataSourceJsonData } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
 
-export interface MyQuery extends DataQuery {
-  queryText?: string;
-  constant: number;
+import type { GpuField, MapGrowthView, SubjectFilter } from './core/queries';
+
+export type QueryType = 'riskMap' | 'slo' | 'mapGrowth' | 'gpu' | 'capacity' | 'growthEvents';
+
+/**
+ * One panel query. Every filter is a label value or a template variable such as `$service`;
+ * an empty filter matches everything. Nobody writes PromQL: the datasource builds it.
+ */
+export interface PresizeQuery extends DataQuery {
+  queryType?: QueryType;
+  /** The service, i.e. the Prometheus `job` label. */
+  service?: string;
+  /** The presized map, i.e. the `presize_map_name` label. */
+  map?: string;
+  /** The GPU node (dcgm-exporter's `Hostname`). */
+  node?: string;
+  /** The GPU index (dcgm-exporter's `gpu`). */
+  gpu?: string;
+  /** Risk map: maps, GPUs or both. */
+  subjects?: SubjectFilter;
+  /** Map growth: which series to draw. */
+  growthView?: MapGrowthView;
+  /** GPU: the DCGM fields to draw. */
+  gpuFields?: GpuField[];
+  /** SLO: the Sloth SLO name (`sloth_slo`); empty for every SLO. */
+  slo?: string;
+  /** Capacity advice: extra room above the observed peak, in percent. */
+  headroomPercent?: number;
 }
 
-export const DEFAULT_QUERY: Partial<MyQuery> = {
-  constant: 6.5,
+export const DEFAULT_QUERY: Partial<PresizeQuery> = {
+  queryType: 'riskMap',
+  subjects: 'all',
 };
 
-export interface DataPoint {
-  Time: number;
-  Value: number;
+export type AuthMethod = 'none' | 'basic' | 'bearer';
+
+/** Settings stored in plain JSON: never a secret. */
+export interface PresizeDataSourceOptions extends DataSourceJsonData {
+  /** Base URL of the Prometheus-compatible HTTP API, e.g. http://prometheus:9090 or a Mimir /prometheus prefix. */
+  url?: string;
+  authMethod?: AuthMethod;
+  /** Basic auth user name, shown again in the editor; the credentials themselves are secret. */
+  basicAuthUser?: string;
 }
 
-export interface DataSourceResponse {
-  datapoints: DataPoint[];
-}
-
-/**
- * These are options configured for each DataSource instance
- */
-export interface MyDataSourceOptions extends DataSourceJsonData {
-  path?: string;
-}
-
-/**
- * Value that is used in the backend, but never sent over HTTP to the frontend
- */
-export interface MySecureJsonData {
-  apiKey?: string;
+/** Settings Grafana encrypts and only its data proxy reads, when it injects the Authorization header. */
+export interface PresizeSecureJsonData {
+  /** base64(user:password), the value of a Basic Authorization header. */
+  basicAuthCredentials?: string;
+  bearerToken?: string;
 }

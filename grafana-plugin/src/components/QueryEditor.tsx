@@ -1,45 +1,212 @@
-import React, { ChangeEvent } from 'react';
-import { InlineField, Input, Stack } from '@grafana/ui';
-import { QueryEditorProps } from '@grafana/data';
-import { DataSource } from '../datasource';
-import { MyDataSourceOptions, MyQuery } from '../types';
+import React, { useState } from 'react';
+import type { QueryEditorProps, SelectableValue } from '@grafana/data';
+import { InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 
-type Props = QueryEditorProps<DataSource, MyQuery, MyDataSourceOptions>;
+import { DEFAULT_HEADROOM_PERCENT } from '../core/capacity';
+import { GPU_FIELDS, type GpuField, MAP_GROWTH_VIEWS, type MapGrowthView, type SubjectFilter } from '../core/queries';
+import type { VariableKind } from '../core/variables';
+import type { DataSource } from '../datasource';
+import type { PresizeDataSourceOptions, PresizeQuery, QueryType } from '../types';
 
-export function QueryEditor({ query, onChange, onRunQuery }: Props) {
-  const onQueryTextChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, queryText: event.target.value });
+type Props = QueryEditorProps<DataSource, PresizeQuery, PresizeDataSourceOptions>;
+
+export const QUERY_TYPES: Array<{ label: string; value: QueryType; description: string }> = [
+  { label: 'Risk map', value: 'riskMap', description: 'Every map and GPU with its risk score, level and top reason' },
+  { label: 'SLO', value: 'slo', description: 'Objective, SLI, error budget left and burn rates' },
+  { label: 'Map growth', value: 'mapGrowth', description: 'Growths, entries against hint, load factor, stalls' },
+  { label: 'GPU', value: 'gpu', description: 'DCGM fields per GPU over time' },
+  { label: 'Capacity advice', value: 'capacity', description: 'The hint each map should have been created with' },
+  { label: 'Growth events', value: 'growthEvents', description: 'One event per map growth, for annotations' },
+];
+
+const SUBJECTS: Array<SelectableValue<SubjectFilter>> = [
+  { label: 'Maps and GPUs', value: 'all' },
+  { label: 'Maps', value: 'maps' },
+  { label: 'GPUs', value: 'gpus' },
+];
+
+const LABEL_WIDTH = 14;
+
+interface LabelSelectProps {
+  label: string;
+  tooltip: string;
+  kind: VariableKind;
+  /** Narrows the choices, e.g. the service whose maps to list. */
+  argument?: string;
+  value: string | undefined;
+  datasource: DataSource;
+  onChange: (value: string | undefined) => void;
+}
+
+/** A label value or a template variable; values are listed from Prometheus when the menu opens. */
+function LabelSelect({ label, tooltip, kind, argument, value, datasource, onChange }: LabelSelectProps) {
+  const [options, setOptions] = useState<Array<SelectableValue<string>>>([]);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const load = async () => {
+    setLoading(true);
+    try {
+      const values = await datasource.optionsFor(kind, argument);
+      setOptions([
+        ...datasource.templateVariableNames().map((v) => ({ label: v, value: v, description: 'Template variable' })),
+        ...values.map((v) => ({ label: v, value: v })),
+      ]);
+      setError(undefined);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setLoading(false);
+    }
   };
 
-  const onConstantChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, constant: parseFloat(event.target.value) });
-    // executes the query
+  const id = `presize-${kind}`;
+  return (
+    <InlineField label={label} labelWidth={LABEL_WIDTH} tooltip={tooltip} invalid={error !== undefined} error={error} htmlFor={id}>
+      <Select
+        inputId={id}
+        width={28}
+        isClearable
+        allowCustomValue
+        placeholder="All"
+        isLoading={loading}
+        options={options}
+        value={value ? { label: value, value } : null}
+        onOpenMenu={load}
+        onChange={(selected) => onChange(selected?.value || undefined)}
+      />
+    </InlineField>
+  );
+}
+
+export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
+  const queryType = query.queryType ?? 'riskMap';
+  const update = (patch: Partial<PresizeQuery>) => {
+    onChange({ ...query, ...patch });
     onRunQuery();
   };
+  const select = (props: Omit<LabelSelectProps, 'datasource' | 'onChange'> & { field: keyof PresizeQuery }) => (
+    <LabelSelect {...props} datasource={datasource} onChange={(v) => update({ [props.field]: v })} />
+  );
 
-  const { queryText, constant } = query;
+  const service = select({
+    field: 'service',
+    label: 'Service',
+    tooltip: 'The service (Prometheus job); empty for all',
+    kind: 'services',
+    value: query.service,
+  });
+  const map = select({
+    field: 'map',
+    label: 'Map',
+    tooltip: 'The presized map by name; empty for all',
+    kind: 'maps',
+    argument: query.service,
+    value: query.map,
+  });
+  const node = select({ field: 'node', label: 'Node', tooltip: 'The GPU node (Hostname)', kind: 'nodes', value: query.node });
+  const gpu = select({ field: 'gpu', label: 'GPU', tooltip: 'The GPU index on the node', kind: 'gpus', argument: query.node, value: query.gpu });
 
   return (
-    <Stack gap={0}>
-      <InlineField label="Constant">
-        <Input
-          id="query-editor-constant"
-          onChange={onConstantChange}
-          value={constant}
-          width={8}
-          type="number"
-          step="0.1"
-        />
-      </InlineField>
-      <InlineField label="Query Text" labelWidth={16} tooltip="Not used yet">
-        <Input
-          id="query-editor-query-text"
-          onChange={onQueryTextChange}
-          value={queryText || ''}
-          required
-          placeholder="Enter a query"
-        />
-      </InlineField>
+    <Stack direction="column" gap={1}>
+      <InlineFieldRow>
+        <InlineField label="Query" labelWidth={LABEL_WIDTH} tooltip="What to show; no PromQL needed">
+          <RadioButtonGroup<QueryType> options={QUERY_TYPES} value={queryType} onChange={(value) => update({ queryType: value })} />
+        </InlineField>
+      </InlineFieldRow>
+
+      {queryType === 'riskMap' && (
+        <InlineFieldRow>
+          <InlineField label="Show" labelWidth={LABEL_WIDTH}>
+            <RadioButtonGroup<SubjectFilter>
+              options={SUBJECTS}
+              value={query.subjects ?? 'all'}
+              onChange={(value) => update({ subjects: value })}
+            />
+          </InlineField>
+          {service}
+          {map}
+        </InlineFieldRow>
+      )}
+
+      {queryType === 'slo' && (
+        <InlineFieldRow>
+          {service}
+          {select({ field: 'slo', label: 'SLO', tooltip: 'The SLO by name; empty for all', kind: 'slos', argument: query.service, value: query.slo })}
+        </InlineFieldRow>
+      )}
+
+      {queryType === 'mapGrowth' && (
+        <InlineFieldRow>
+          <InlineField label="Series" labelWidth={LABEL_WIDTH} htmlFor="presize-growth-view">
+            <Select<MapGrowthView>
+              inputId="presize-growth-view"
+              width={28}
+              options={[...MAP_GROWTH_VIEWS]}
+              value={query.growthView ?? 'growths'}
+              onChange={(selected) => update({ growthView: selected.value })}
+            />
+          </InlineField>
+          {service}
+          {map}
+        </InlineFieldRow>
+      )}
+
+      {queryType === 'gpu' && (
+        <InlineFieldRow>
+          <InlineField label="Fields" labelWidth={LABEL_WIDTH} tooltip="DCGM fields from dcgm-exporter" htmlFor="presize-gpu-fields">
+            <MultiSelect<GpuField>
+              inputId="presize-gpu-fields"
+              width={48}
+              options={GPU_FIELDS.map((f) => ({ label: f.label, value: f.value, description: f.value }))}
+              value={query.gpuFields ?? ['DCGM_FI_DEV_GPU_UTIL']}
+              onChange={(selected) => update({ gpuFields: selected.map((s) => s.value).filter((v): v is GpuField => Boolean(v)) })}
+            />
+          </InlineField>
+          {node}
+          {gpu}
+        </InlineFieldRow>
+      )}
+
+      {queryType === 'capacity' && (
+        <InlineFieldRow>
+          {service}
+          {map}
+          <HeadroomInput value={query.headroomPercent} onCommit={(headroomPercent) => update({ headroomPercent })} />
+        </InlineFieldRow>
+      )}
+
+      {queryType === 'growthEvents' && (
+        <InlineFieldRow>
+          {service}
+          {map}
+        </InlineFieldRow>
+      )}
     </Stack>
+  );
+}
+
+function HeadroomInput({ value, onCommit }: { value: number | undefined; onCommit: (v: number) => void }) {
+  const [text, setText] = useState(String(value ?? DEFAULT_HEADROOM_PERCENT));
+  const parsed = Number(text);
+  const invalid = text.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1000;
+  return (
+    <InlineField
+      label="Headroom %"
+      labelWidth={LABEL_WIDTH}
+      tooltip="Extra room above the observed peak"
+      invalid={invalid}
+      error="A percentage from 0 to 1000"
+      htmlFor="presize-headroom"
+    >
+      <Input
+        id="presize-headroom"
+        type="number"
+        width={10}
+        value={text}
+        onChange={(e) => setText(e.currentTarget.value)}
+        onBlur={() => !invalid && onCommit(parsed)}
+      />
+    </InlineField>
   );
 }

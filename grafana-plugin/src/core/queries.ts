@@ -1,0 +1,192 @@
+/**
+ * The PromQL behind each query type. Inputs are label values that are already resolved (template
+ * variables expanded); everything that reaches PromQL text goes through promql.ts.
+ */
+import {
+  LABEL_GPU,
+  LABEL_GPU_NODE,
+  LABEL_GROWTH_KIND,
+  LABEL_GROWTH_TRIGGER,
+  LABEL_MAP,
+  LABEL_SERVICE,
+  MAP_METRICS,
+} from './names';
+import { by, duration, type LabelFilter, selector } from './promql';
+
+export type SubjectFilter = 'all' | 'maps' | 'gpus';
+export type MapGrowthView = 'growths' | 'entries' | 'loadFactor' | 'evacuation' | 'stall' | 'overflow';
+
+/** Label values to keep; an empty list keeps every value. */
+export interface Scope {
+  services: readonly string[];
+  maps: readonly string[];
+  nodes: readonly string[];
+  gpus: readonly string[];
+}
+
+export const EMPTY_SCOPE: Scope = { services: [], maps: [], nodes: [], gpus: [] };
+
+/** One PromQL expression and the name a person reads for each of its series. */
+export interface SeriesQuery {
+  expr: string;
+  /** Label names whose values, in this order, name a series; `title` is appended. */
+  nameLabels: readonly string[];
+  title: string;
+  unit?: string;
+}
+
+export function mapFilters(scope: Scope): LabelFilter[] {
+  return [
+    { label: LABEL_SERVICE, values: scope.services },
+    { label: LABEL_MAP, values: scope.maps },
+  ];
+}
+
+const MAP_KEY = [LABEL_SERVICE, LABEL_MAP];
+
+export const MAP_GROWTH_VIEWS: ReadonlyArray<{ value: MapGrowthView; label: string; description: string }> = [
+  { value: 'growths', label: 'Growths', description: 'Growths per interval, by kind (doubling or same-size)' },
+  { value: 'entries', label: 'Entries against hint', description: 'Entries, the capacity hint and the next growth point' },
+  { value: 'loadFactor', label: 'Load factor', description: 'Entries per bucket; a doubling starts above 6.5' },
+  { value: 'evacuation', label: 'Evacuation progress', description: 'Share of old buckets moved while a growth runs' },
+  { value: 'stall', label: 'Evacuation stall p99', description: 'Time an insert or delete spent moving buckets' },
+  { value: 'overflow', label: 'Overflow buckets', description: 'Overflow buckets in use and allocated per second' },
+];
+
+/** Time series of the map-growth panel, `stepSeconds` apart. */
+export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds: number): SeriesQuery[] {
+  const filters = mapFilters(scope);
+  const window = duration(Math.max(stepSeconds, 60));
+  switch (view) {
+    case 'growths':
+      return [
+        {
+          expr: `sum ${by([...MAP_KEY, LABEL_GROWTH_KIND])} (increase(${selector(MAP_METRICS.growths, filters)}[${duration(stepSeconds)}]))`,
+          nameLabels: [...MAP_KEY, LABEL_GROWTH_KIND],
+          title: 'growths',
+        },
+      ];
+    case 'entries':
+      return [
+        { metric: MAP_METRICS.entries, title: 'entries' },
+        { metric: MAP_METRICS.hint, title: 'hint' },
+        { metric: MAP_METRICS.nextGrowthAt, title: 'next growth at' },
+      ].map(({ metric, title }) => ({
+        expr: `max ${by(MAP_KEY)} (${selector(metric, filters)})`,
+        nameLabels: MAP_KEY,
+        title,
+      }));
+    case 'loadFactor':
+      return [{ expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.loadFactor, filters)})`, nameLabels: MAP_KEY, title: 'load factor' }];
+    case 'evacuation':
+      return [
+        {
+          expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.evacuationProgress, filters)})`,
+          nameLabels: MAP_KEY,
+          title: 'evacuated',
+          unit: 'percentunit',
+        },
+      ];
+    case 'stall':
+      return [
+        {
+          expr: `histogram_quantile(0.99, sum ${by([...MAP_KEY, 'le'])} (rate(${selector(`${MAP_METRICS.evacuationStall}_bucket`, filters)}[${window}])))`,
+          nameLabels: MAP_KEY,
+          title: 'stall p99',
+          unit: 's',
+        },
+      ];
+    case 'overflow':
+      return [
+        { expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.overflowBuckets, filters)})`, nameLabels: MAP_KEY, title: 'overflow buckets' },
+        {
+          expr: `sum ${by(MAP_KEY)} (rate(${selector(MAP_METRICS.overflowAllocations, filters)}[${window}]))`,
+          nameLabels: MAP_KEY,
+          title: 'overflow allocations/s',
+        },
+      ];
+  }
+}
+
+/** Growth events as annotations: one per map and interval in which its growth counter moved. */
+export function growthEventQuery(scope: Scope, stepSeconds: number): SeriesQuery {
+  const labels = [...MAP_KEY, LABEL_GROWTH_KIND, LABEL_GROWTH_TRIGGER];
+  return {
+    expr: `sum ${by(labels)} (changes(${selector(MAP_METRICS.growths, mapFilters(scope))}[${duration(stepSeconds)}])) > 0`,
+    nameLabels: labels,
+    title: 'growth',
+  };
+}
+
+/** Instant queries the capacity advice reads, evaluated at the end of the range. */
+export function capacityQueries(scope: Scope, rangeSeconds: number): Record<'peak' | 'hint' | 'entries' | 'doublings', string> {
+  const filters = mapFilters(scope);
+  const range = duration(rangeSeconds);
+  return {
+    peak: `max ${by(MAP_KEY)} (max_over_time(${selector(MAP_METRICS.entries, filters)}[${range}]))`,
+    entries: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.entries, filters)})`,
+    hint: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.hint, filters)})`,
+    doublings: `sum ${by(MAP_KEY)} (increase(${selector(MAP_METRICS.growths, [
+      ...filters,
+      { label: LABEL_GROWTH_KIND, values: ['double'] },
+    ])}[${range}]))`,
+  };
+}
+
+export interface GpuFieldSpec {
+  value: GpuField;
+  label: string;
+  unit: string;
+}
+
+export type GpuField =
+  | 'DCGM_FI_DEV_GPU_UTIL'
+  | 'DCGM_FI_DEV_MEM_COPY_UTIL'
+  | 'DCGM_FI_DEV_FB_USED'
+  | 'DCGM_FI_DEV_FB_FREE'
+  | 'DCGM_FI_DEV_GPU_TEMP'
+  | 'DCGM_FI_DEV_POWER_USAGE'
+  | 'DCGM_FI_DEV_SM_CLOCK'
+  | 'DCGM_FI_DEV_XID_ERRORS'
+  | 'DCGM_FI_PROF_GR_ENGINE_ACTIVE';
+
+export const GPU_FIELDS: readonly GpuFieldSpec[] = [
+  { value: 'DCGM_FI_DEV_GPU_UTIL', label: 'GPU utilisation', unit: 'percent' },
+  { value: 'DCGM_FI_DEV_MEM_COPY_UTIL', label: 'Memory copy utilisation', unit: 'percent' },
+  { value: 'DCGM_FI_DEV_FB_USED', label: 'Framebuffer used', unit: 'mbytes' },
+  { value: 'DCGM_FI_DEV_FB_FREE', label: 'Framebuffer free', unit: 'mbytes' },
+  { value: 'DCGM_FI_DEV_GPU_TEMP', label: 'Temperature', unit: 'celsius' },
+  { value: 'DCGM_FI_DEV_POWER_USAGE', label: 'Power', unit: 'watt' },
+  { value: 'DCGM_FI_DEV_SM_CLOCK', label: 'SM clock', unit: 'rotmhz' },
+  { value: 'DCGM_FI_DEV_XID_ERRORS', label: 'Last XID error', unit: 'none' },
+  { value: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', label: 'Graphics engine active', unit: 'percentunit' },
+];
+
+export const DEFAULT_GPU_FIELDS: readonly GpuField[] = ['DCGM_FI_DEV_GPU_UTIL'];
+
+/**
+ * A DCGM selector for the scope. dcgm-exporter labels the node `Hostname`, while some relabelling
+ * setups use `hostname`, so a node filter matches either.
+ */
+export function gpuSelector(metric: string, scope: Scope): string {
+  const gpu = { label: LABEL_GPU, values: scope.gpus };
+  if (scope.nodes.length === 0) return selector(metric, [gpu]);
+  return `(${selector(metric, [{ label: LABEL_GPU_NODE, values: scope.nodes }, gpu])} or ${selector(metric, [
+    { label: LABEL_GPU_NODE.toLowerCase(), values: scope.nodes },
+    gpu,
+  ])})`;
+}
+
+export function gpuQueries(fields: readonly GpuField[], scope: Scope): SeriesQuery[] {
+  const chosen = fields.length ? fields : DEFAULT_GPU_FIELDS;
+  return chosen.map((field) => {
+    const spec = GPU_FIELDS.find((f) => f.value === field);
+    if (!spec) throw new Error(`"${field}" is not a DCGM field this datasource knows`);
+    return {
+      expr: gpuSelector(field, scope),
+      nameLabels: [LABEL_GPU_NODE, LABEL_GPU_NODE.toLowerCase(), LABEL_GPU],
+      title: spec.label,
+      unit: spec.unit,
+    };
+  });
+}

@@ -1,0 +1,206 @@
+/**
+ * Data frames from Prometheus results: pure functions that tests call directly, and the only
+ * place that knows how a frame for each query type looks.
+ */
+import {
+  createDataFrame,
+  type DataFrame,
+  type FieldConfig,
+  FieldType,
+  MappingType,
+  ThresholdsMode,
+  type ValueMapping,
+} from '@grafana/data';
+import { RISK_LEVEL_SCORES, type RiskLevel } from '@presize/definitions';
+
+import type { CapacityAdvice } from './core/capacity';
+import type { Labels, RangeSeries } from './core/prometheus-api';
+import type { SeriesQuery } from './core/queries';
+import type { RiskRow } from './core/risk';
+import { SLO_WINDOWS, type SloRow, type SloStatus } from './core/slo';
+
+/** The name a person reads for a series: its identifying label values, then what it measures. */
+export function seriesName(labels: Labels, query: Pick<SeriesQuery, 'nameLabels' | 'title'>): string {
+  const parts = query.nameLabels.map((label) => labels[label]).filter((v): v is string => Boolean(v));
+  return [...parts, query.title].join(' ');
+}
+
+export function timeSeriesFrames(refId: string, query: SeriesQuery, series: readonly RangeSeries[]): DataFrame[] {
+  return series.map((s) => {
+    const name = seriesName(s.labels, query);
+    const config: FieldConfig = { displayNameFromDS: name };
+    if (query.unit) config.unit = query.unit;
+    return createDataFrame({
+      refId,
+      name,
+      fields: [
+        { name: 'Time', type: FieldType.time, values: s.times },
+        { name: 'Value', type: FieldType.number, values: s.values, labels: s.labels, config },
+      ],
+    });
+  });
+}
+
+export interface GrowthEvent {
+  time: number;
+  service: string;
+  map: string;
+  kind: string;
+  trigger: string;
+}
+
+/** Growth events from a `changes(...) > 0` range result: one event per series and step in which it grew. */
+export function growthEvents(series: readonly RangeSeries[], labels: { service: string; map: string; kind: string; trigger: string }): GrowthEvent[] {
+  const events: GrowthEvent[] = [];
+  for (const s of series) {
+    s.times.forEach((time, i) => {
+      if ((s.values[i] ?? 0) > 0) {
+        events.push({
+          time,
+          service: s.labels[labels.service] ?? '',
+          map: s.labels[labels.map] ?? '',
+          kind: s.labels[labels.kind] ?? '',
+          trigger: s.labels[labels.trigger] ?? '',
+        });
+      }
+    });
+  }
+  return events.sort((a, b) => a.time - b.time);
+}
+
+function describeGrowth(event: GrowthEvent): string {
+  const kind = event.kind === 'same_size' ? 'same-size growth' : 'doubling';
+  const trigger = event.trigger === 'overflow' ? 'too many overflow buckets' : 'load factor above 6.5';
+  return `${event.map} in ${event.service}: ${kind} (${trigger})`;
+}
+
+/** An annotation frame: Grafana reads time, title, text and tags. */
+export function growthEventFrame(refId: string, events: readonly GrowthEvent[]): DataFrame {
+  return createDataFrame({
+    refId,
+    name: 'Map growth events',
+    fields: [
+      { name: 'time', type: FieldType.time, values: events.map((e) => e.time) },
+      { name: 'title', type: FieldType.string, values: events.map((e) => `${e.map} grew`) },
+      { name: 'text', type: FieldType.string, values: events.map(describeGrowth) },
+      { name: 'tags', type: FieldType.other, values: events.map((e) => [e.service, e.map, e.kind, e.trigger].filter(Boolean)) },
+      { name: 'service', type: FieldType.string, values: events.map((e) => e.service) },
+      { name: 'map', type: FieldType.string, values: events.map((e) => e.map) },
+    ],
+  });
+}
+
+export function capacityFrame(refId: string, rows: readonly CapacityAdvice[]): DataFrame {
+  const column = <T,>(name: string, type: FieldType, values: T[], config: FieldConfig = {}) => ({ name, type, values, config });
+  return createDataFrame({
+    refId,
+    name: 'Capacity advice',
+    fields: [
+      column('Service', FieldType.string, rows.map((r) => r.service)),
+      column('Map', FieldType.string, rows.map((r) => r.map)),
+      column('Observed peak', FieldType.number, rows.map((r) => r.peakEntries), { decimals: 0 }),
+      column('Current hint', FieldType.number, rows.map((r) => r.hint), { decimals: 0 }),
+      column('Recommended hint', FieldType.number, rows.map((r) => r.recommendedHint), { decimals: 0 }),
+      column('Doublings in range', FieldType.number, rows.map((r) => r.observedDoublings), { decimals: 0 }),
+      column('Doublings avoided', FieldType.number, rows.map((r) => r.doublingsAvoided), { decimals: 0 }),
+      column('Buckets (log2) now → advised', FieldType.string, rows.map((r) => `${r.currentB} → ${r.recommendedB}`)),
+      column('Table memory', FieldType.number, rows.map((r) => r.recommendedBytes), { unit: 'bytes' }),
+      column('Extra memory', FieldType.number, rows.map((r) => r.extraBytes), { unit: 'bytes' }),
+      column('Advice', FieldType.string, rows.map((r) => r.advice)),
+    ],
+  });
+}
+
+/** Colours of the three risk levels; the score thresholds come from the shared definitions. */
+const LEVEL_COLOURS: Record<RiskLevel, string> = { ok: 'green', warn: 'orange', critical: 'red' };
+
+const levelMappings = (): ValueMapping[] => [
+  {
+    type: MappingType.ValueToText,
+    options: Object.fromEntries(
+      (Object.keys(LEVEL_COLOURS) as RiskLevel[]).map((level, index) => [level, { color: LEVEL_COLOURS[level], index }])
+    ),
+  },
+];
+
+const scoreThresholds = () => ({
+  mode: ThresholdsMode.Absolute,
+  steps: [
+    { value: -Infinity, color: LEVEL_COLOURS.ok },
+    { value: RISK_LEVEL_SCORES.warn, color: LEVEL_COLOURS.warn },
+    { value: RISK_LEVEL_SCORES.critical, color: LEVEL_COLOURS.critical },
+  ],
+});
+
+export function riskFrame(refId: string, rows: readonly RiskRow[]): DataFrame {
+  const cell = { custom: { cellOptions: { type: 'color-background' } } };
+  return createDataFrame({
+    refId,
+    name: 'Risk map',
+    fields: [
+      { name: 'Service', type: FieldType.string, values: rows.map((r) => r.service) },
+      { name: 'Subject', type: FieldType.string, values: rows.map((r) => r.subject) },
+      { name: 'Kind', type: FieldType.string, values: rows.map((r) => r.kind) },
+      {
+        name: 'Score',
+        type: FieldType.number,
+        values: rows.map((r) => r.score),
+        config: { min: 0, max: 100, decimals: 0, thresholds: scoreThresholds(), color: { mode: 'thresholds' }, ...cell },
+      },
+      { name: 'Level', type: FieldType.string, values: rows.map((r) => r.level), config: { mappings: levelMappings(), ...cell } },
+      { name: 'Top reason', type: FieldType.string, values: rows.map((r) => r.topReason) },
+      { name: 'Reasons', type: FieldType.string, values: rows.map((r) => r.reasons) },
+      { name: 'Entries', type: FieldType.number, values: rows.map((r) => r.entries), config: { decimals: 0 } },
+      { name: 'Hint', type: FieldType.number, values: rows.map((r) => r.hint), config: { decimals: 0 } },
+      { name: 'Growths in range', type: FieldType.number, values: rows.map((r) => r.growthsInRange), config: { decimals: 0 } },
+    ],
+  });
+}
+
+const STATUS_COLOURS: Record<SloStatus, string> = {
+  ok: 'green',
+  ticket: 'orange',
+  page: 'red',
+  exhausted: 'dark-red',
+  'no data': 'text',
+};
+
+export function sloFrame(refId: string, rows: readonly SloRow[]): DataFrame {
+  const burnFields = SLO_WINDOWS.map((window) => ({
+    name: `Burn rate ${window}`,
+    type: FieldType.number,
+    values: rows.map((r) => r.burnRates[window] ?? null),
+    config: { decimals: 2, unit: 'x' },
+  }));
+  return createDataFrame({
+    refId,
+    name: 'SLOs',
+    fields: [
+      { name: 'Service', type: FieldType.string, values: rows.map((r) => r.service) },
+      { name: 'SLO', type: FieldType.string, values: rows.map((r) => r.slo) },
+      { name: 'Objective', type: FieldType.number, values: rows.map((r) => r.objective), config: { unit: 'percentunit', decimals: 3 } },
+      { name: 'SLI', type: FieldType.number, values: rows.map((r) => r.sli), config: { unit: 'percentunit', decimals: 3 } },
+      {
+        name: 'Error budget remaining',
+        type: FieldType.number,
+        values: rows.map((r) => r.budgetRemaining),
+        config: { unit: 'percentunit', decimals: 1 },
+      },
+      ...burnFields,
+      {
+        name: 'Status',
+        type: FieldType.string,
+        values: rows.map((r) => r.status),
+        config: {
+          mappings: [
+            {
+              type: MappingType.ValueToText,
+              options: Object.fromEntries(Object.entries(STATUS_COLOURS).map(([status, color], index) => [status, { color, index }])),
+            },
+          ],
+          custom: { cellOptions: { type: 'color-background' } },
+        },
+      },
+    ],
+  });
+}
