@@ -153,6 +153,13 @@ async function growthsInPrometheus(prometheus: PrometheusHandle, job: string, ex
   }
 }
 
+/** The longest event-loop block the service's runtime metrics recorded from `from` to `to`. */
+async function largestStallInPrometheus(prometheus: PrometheusHandle, job: string, from: Date, to: Date): Promise<number | null> {
+  const seconds = Math.ceil((to.getTime() - from.getTime()) / 1_000);
+  const [sample] = await prometheus.query(`max(max_over_time(nodejs_eventloop_delay_max{job="${job}"}[${seconds}s]))`, to);
+  return sample === undefined || !Number.isFinite(sample.value) ? null : sample.value * 1_000;
+}
+
 async function runCache(
   cache: string,
   options: DemoOptions,
@@ -164,6 +171,7 @@ async function runCache(
   await prometheus.waitFor(`up{job="${job}"}`, (result) => result[0]?.value === 1, 30_000);
   console.log(`\n▶ ${cache}: ${service.description}`);
   const before = await service.stats();
+  const loadStarted = new Date();
   const printer = progressPrinter(cache, options.devices);
   const died = service.exited.then((code) => {
     throw new Error(`the ${cache} service exited (code ${code}) during the load:\n${service.stderr()}`);
@@ -179,8 +187,12 @@ async function runCache(
     died,
   ]).finally(printer.done);
   const after = await service.stats();
+  // Two scrape intervals past the end of the load, so that its last second is in.
+  const loadCovered = new Date(Date.now() + 2_000);
   const growths = after.map === null ? null : await growthsInPrometheus(prometheus, job, Number(after.map.growths));
-  const result = figures(load, before, after, growths);
+  await new Promise((done) => setTimeout(done, Math.max(0, loadCovered.getTime() + 500 - Date.now())));
+  const largestStallMs = await largestStallInPrometheus(prometheus, job, loadStarted, loadCovered);
+  const result = figures(load, before, after, { growths, largestStallMs });
   if (result.errors > 0) console.log(`  ${number(result.errors)} requests failed; the first: ${result.firstError}`);
   if (result.growthsFromStats !== null && result.growths !== result.growthsFromStats) {
     console.log(`  note: Prometheus has ${result.growths} growths, the service's stats() ${result.growthsFromStats}`);
@@ -272,10 +284,14 @@ async function main(): Promise<number> {
     console.log(`\nMeasured on this machine, ${demo.durationSeconds} s of load per cache, ${number(demo.devices)} devices:\n`);
     console.log(table(rows));
     console.log(
-      '\nthroughput: log events written per second; write latency: per request of ' +
-        `${DEFAULT_BATCH_SIZE} events, measured by the client; largest stall: the slowest write;\n` +
-        'GC pause p99 and allocation: from V8\'s GC profiler inside the service (GET /stats); growths: map doublings, from Prometheus.\n' +
-        '¹ a native Map resizes too, but cannot report it.',
+      [
+        '',
+        'throughput: log events written per second. avg, p99 and slowest write: latency of one request of',
+        `  ${DEFAULT_BATCH_SIZE} events, measured by the client. largest stall: the longest the service's event loop`,
+        '  was blocked (nodejs_eventloop_delay_max, through Prometheus). GC pause p99 and allocation: V8\'s',
+        '  GC profiler inside the service (GET /stats). growths: map doublings (presize_map_growths_total).',
+        '¹ a native Map doubles too, all at once, but cannot report it.',
+      ].join('\n'),
     );
     for (const line of comparisons(rows)) console.log(`  ${line}`);
     mkdirSync(join(REPOSITORY_ROOT, '.demo'), { recursive: true });

@@ -124,7 +124,7 @@ describe('demo: the instrumented device-log service through a real Prometheus', 
       const samples = await prometheus.query(`${field}{${selector}}`);
       expect({ field, series: samples.length }).toEqual({ field, series: utilisation.length });
     }
-  });
+  }, 30_000);
 
   it('has the runtime health beside it: GC pauses and event-loop delay', async () => {
     expect((await prometheus.query(`sum(v8js_gc_duration_count{${selector}})`))[0]?.value).toBeGreaterThan(0);

@@ -10,13 +10,20 @@ export interface CacheFigures {
   writeRequestsPerSecond: number;
   avgWriteMs: number;
   p99WriteMs: number;
-  /** The slowest write request of the run: the largest stall a caller saw. */
+  /** The slowest write request of the run, as the client saw it. */
   maxWriteMs: number;
+  /**
+   * The longest the service's event loop was blocked during the run (runtime metrics through
+   * Prometheus: max of nodejs_eventloop_delay_max); null when Prometheus had no sample.
+   */
+  largestStallMs: number | null;
   gcPauses: number;
   gcPauseP99Ms: number;
   gcPauseTotalMs: number;
   /** Bytes allocated on the service's V8 heap per second of load. */
   allocationBytesPerSecond: number;
+  /** The same per log event written. */
+  allocationBytesPerEvent: number;
   /** Doublings of the map, as Prometheus has them; null where the map cannot report (native Map). */
   growths: number | null;
   /** Doublings as the service's own stats() reports them. */
@@ -53,16 +60,22 @@ export function histogramQuantile(before: DeviceLogsStats, after: DeviceLogsStat
   return boundsMs[boundsMs.length - 1] as number;
 }
 
+export interface PrometheusFigures {
+  growths: number | null;
+  largestStallMs: number | null;
+}
+
 export function figures(
   load: LoadResult,
   before: DeviceLogsStats,
   after: DeviceLogsStats,
-  growths: number | null,
+  fromPrometheus: PrometheusFigures,
 ): CacheFigures {
   const seconds = load.elapsedMs / 1_000;
   const latencies = load.writeLatenciesMs;
   const sum = latencies.reduce((total, value) => total + value, 0);
   const statsGrowths = after.map === null ? null : Number(after.map.growths);
+  const allocated = after.process.allocatedBytes - before.process.allocatedBytes;
   return {
     cache: after.cache,
     description: after.description,
@@ -71,11 +84,13 @@ export function figures(
     avgWriteMs: latencies.length ? sum / latencies.length : Number.NaN,
     p99WriteMs: quantile(latencies, 0.99),
     maxWriteMs: latencies.length ? latencies.reduce((max, value) => Math.max(max, value), 0) : Number.NaN,
+    largestStallMs: fromPrometheus.largestStallMs,
     gcPauses: after.process.gc.count - before.process.gc.count,
     gcPauseP99Ms: histogramQuantile(before, after, 0.99),
     gcPauseTotalMs: after.process.gc.pauseTotalMs - before.process.gc.pauseTotalMs,
-    allocationBytesPerSecond: (after.process.allocatedBytes - before.process.allocatedBytes) / seconds,
-    growths,
+    allocationBytesPerSecond: allocated / seconds,
+    allocationBytesPerEvent: load.events > 0 ? allocated / load.events : Number.NaN,
+    growths: fromPrometheus.growths,
     growthsFromStats: statsGrowths,
     devices: after.size,
     errors: load.errors,
@@ -89,15 +104,17 @@ const megabytesPerSecond = (value: number): string => `${(value / 1_048_576).toF
 
 /** The table of the article: one row per cache, the figures measured in this run. */
 export function table(rows: CacheFigures[]): string {
-  const header = ['cache', 'throughput', 'avg write', 'p99 write', 'largest stall', 'GC pause p99', 'allocation', 'growths'];
+  const header = ['cache', 'throughput', 'avg write', 'p99 write', 'slowest write', 'largest stall', 'GC pause p99', 'allocation', 'per event', 'growths'];
   const body = rows.map((row) => [
     row.cache,
     perSecond(row.eventsPerSecond),
     ms(row.avgWriteMs),
     ms(row.p99WriteMs),
     ms(row.maxWriteMs),
+    row.largestStallMs === null ? 'n/a' : ms(row.largestStallMs),
     ms(row.gcPauseP99Ms),
     megabytesPerSecond(row.allocationBytesPerSecond),
+    `${Math.round(row.allocationBytesPerEvent).toLocaleString('en-US')} B`,
     row.growths === null ? 'n/a ¹' : String(row.growths),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => (cells[column] as string).length)));
@@ -113,7 +130,7 @@ export function comparisons(rows: CacheFigures[]): string[] {
   return others.map(
     (row) =>
       `${row.cache} vs ${baseline.cache}: throughput ×${(row.eventsPerSecond / baseline.eventsPerSecond).toFixed(2)}, ` +
-      `p99 write ×${(row.p99WriteMs / baseline.p99WriteMs).toFixed(2)}, largest stall ×${(row.maxWriteMs / baseline.maxWriteMs).toFixed(2)}, ` +
-      `allocation ×${(row.allocationBytesPerSecond / baseline.allocationBytesPerSecond).toFixed(2)}`,
+      `p99 write ×${(row.p99WriteMs / baseline.p99WriteMs).toFixed(2)}, slowest write ×${(row.maxWriteMs / baseline.maxWriteMs).toFixed(2)}, ` +
+      `GC pause p99 ×${(row.gcPauseP99Ms / baseline.gcPauseP99Ms).toFixed(2)}, allocation per event ×${(row.allocationBytesPerEvent / baseline.allocationBytesPerEvent).toFixed(2)}`,
   );
 }
