@@ -25,3 +25,4 @@ export type { BucketPlan, CapacityInput, CapacityPlan } from './map/planner.js';
 export { PresizedMap } from './map/presized-map.js';
 export type { PresizedMapOptions } from './map/presized-map.js';
 export { hashHigh, hashKey, hashNumber, hashString, topHash } from './map/hash.js';
+export * from './gpu/index.js';

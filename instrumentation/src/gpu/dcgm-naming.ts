@@ -1,0 +1,43 @@
+import { dcgmField } from './dcgm-fields.js';
+import type { ExportKind, ExportPoint } from './export-point.js';
+import type { GpuSample, GpuSeries } from './sample.js';
+
+/**
+ * The kind of a DCGM field: Presize's table first (so a capture with and one without `# TYPE`
+ * lines export alike), then the capture's own `# TYPE`, else gauge.
+ */
+export function dcgmKind(field: string, sample: GpuSample): 'gauge' | 'counter' {
+  const known = dcgmField(field);
+  if (known) return known.kind;
+  return sample.declaredTypes.get(field) === 'counter' ? 'counter' : 'gauge';
+}
+
+export interface DcgmNamingOptions {
+  /**
+   * Export dcgm-exporter's counters as monotonic Sums. The OpenTelemetry Prometheus exporter then
+   * appends `_total` to their names (DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION_total), which breaks
+   * queries written for dcgm-exporter; off by default (see docs/telemetry.md).
+   */
+  monotonicCounters?: boolean;
+}
+
+/** dcgm-exporter naming: instrument name = DCGM field, attributes = dcgm-exporter's labels. */
+export function dcgmExportPoints(sample: GpuSample, options: DcgmNamingOptions = {}): ExportPoint[] {
+  const counterKind: ExportKind = options.monotonicCounters === true ? 'counter' : 'updown';
+  const described = new Map<string, Omit<ExportPoint, 'attributes' | 'value'>>();
+  const describe = (series: GpuSeries): Omit<ExportPoint, 'attributes' | 'value'> => {
+    let description = described.get(series.field);
+    if (!description) {
+      const known = dcgmField(series.field);
+      description = {
+        name: series.field,
+        description: known?.description ?? sample.help.get(series.field) ?? '',
+        unit: known?.unit ?? '',
+        kind: dcgmKind(series.field, sample) === 'counter' ? counterKind : 'gauge',
+      };
+      described.set(series.field, description);
+    }
+    return description;
+  };
+  return sample.series.map((series) => ({ ...describe(series), attributes: series.labels, value: series.value }));
+}

@@ -1,0 +1,33 @@
+/**
+ * Names of the GPU telemetry Presize adds to the DCGM fields. They are a contract: the Prometheus
+ * names derived from them are listed in docs/telemetry.md (## GPU metrics).
+ */
+
+/** Instrumentation scope of every GPU instrument and of the bridged DCGM series. */
+export const GPU_SCOPE_NAME = '@presize/instrumentation/gpu';
+
+/** 1 while the last read of the source gave values, 0 after a failed read. */
+export const METRIC_GPU_UP = 'presize.gpu.up';
+/** Seconds the last read of the source took, successful or not. */
+export const METRIC_GPU_SCRAPE_DURATION = 'presize.gpu.scrape.duration';
+/** Failed reads, by `error.type`. */
+export const METRIC_GPU_SCRAPE_ERRORS = 'presize.gpu.scrape.errors';
+/** Values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN/Inf. */
+export const METRIC_GPU_DROPPED_VALUES = 'presize.gpu.dropped_values';
+/** Capture lines skipped because they break their format. */
+export const METRIC_GPU_MALFORMED_LINES = 'presize.gpu.malformed_lines';
+/** Number of GPU series the last successful read exports. */
+export const METRIC_GPU_SERIES = 'presize.gpu.series';
+
+/** `dcgm-exporter`, `nvidia-smi`, `file` or `simulated`. */
+export const ATTR_GPU_SOURCE = 'presize.gpu.source';
+/** `blank_sentinel`, `utilization_out_of_range` or `not_finite`. */
+export const ATTR_GPU_DROP_REASON = 'presize.gpu.drop.reason';
+/** The DCGM field a dropped value belonged to. */
+export const ATTR_GPU_FIELD = 'presize.gpu.field';
+/** The OpenTelemetry attribute for a failure's class, as on `presize.gpu.scrape.errors`. */
+export const ATTR_ERROR_TYPE = 'error.type';
+/** `"true"` on every series of the simulated source. */
+export const ATTR_GPU_SIMULATED = 'presize.gpu.simulated';
+/** MIG profile (dcgm-exporter's GPU_I_PROFILE) under the hw.* naming. */
+export const ATTR_GPU_MIG_PROFILE = 'presize.gpu.mig.profile';

@@ -1,0 +1,65 @@
+import { readCapture, UnrecognizedCaptureError } from '../read-capture.js';
+import type { GpuCaptureFormat, GpuSample } from '../sample.js';
+import type { SmiReadOptions } from '../smi-csv-reader.js';
+import { SmiXmlError } from '../smi-xml-reader.js';
+
+export type GpuSourceKind = 'dcgm-exporter' | 'nvidia-smi' | 'file' | 'simulated';
+
+/** Why a read of a source gave no values; the `error.type` of `presize.gpu.scrape.errors`. */
+export type GpuScrapeErrorReason =
+  | 'unreachable'
+  | 'timeout'
+  | 'http_status'
+  | 'body_too_large'
+  | 'garbage'
+  | 'empty'
+  | 'unrecognized_format'
+  | 'spawn_failed'
+  | 'exit_status'
+  | 'read_failed'
+  | 'unparseable';
+
+export class GpuSourceError extends Error {
+  constructor(
+    readonly reason: GpuScrapeErrorReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GpuSourceError';
+  }
+}
+
+/** Something that yields GPU samples: one `read` per scrape, cancelled through `signal`. */
+export interface GpuSource {
+  readonly kind: GpuSourceKind;
+  /** Where it reads from, for log messages: a URL, a path, a binary. */
+  readonly description: string;
+  read(signal: AbortSignal): Promise<GpuSample>;
+}
+
+/** Largest capture read, so a runaway exporter or file cannot take the host's memory. */
+export const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
+
+/** A read that produced no value at all is a failure, not an empty success. */
+export function requireValues(sample: GpuSample, origin: string): GpuSample {
+  if (sample.series.length > 0 || sample.dropped.length > 0) return sample;
+  if (sample.malformed.length > 0) {
+    const first = sample.malformed[0];
+    throw new GpuSourceError(
+      'garbage',
+      `${origin} gave no readable value: ${sample.malformed.length} malformed line(s), first at line ${first?.line}: ${first?.reason}`,
+    );
+  }
+  throw new GpuSourceError('empty', `${origin} gave no value`);
+}
+
+/** Reads a capture a source fetched, turning every way it can be unreadable into a GpuSourceError. */
+export function readFetchedCapture(text: string, origin: string, format?: GpuCaptureFormat, options?: SmiReadOptions): GpuSample {
+  try {
+    return requireValues(readCapture(text, format, options), origin);
+  } catch (error) {
+    if (error instanceof UnrecognizedCaptureError) throw new GpuSourceError('unrecognized_format', `${origin}: ${error.message}`);
+    if (error instanceof SmiXmlError) throw new GpuSourceError('unparseable', `${origin}: ${error.message}`);
+    throw error;
+  }
+}
