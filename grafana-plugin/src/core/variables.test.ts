@@ -1,0 +1,32 @@
+import { isSingleVariable, parseVariableQuery, variableLookup } from './variables';
+
+describe('template variable queries', () => {
+  it('parses each kind, with or without an argument', () => {
+    expect(parseVariableQuery('services()')).toEqual({ kind: 'services' });
+    expect(parseVariableQuery(' maps( $service ) ')).toEqual({ kind: 'maps', argument: '$service' });
+    expect(parseVariableQuery('gpus("node-1")')).toEqual({ kind: 'gpus', argument: 'node-1' });
+    expect(parseVariableQuery('slos()')).toEqual({ kind: 'slos' });
+  });
+
+  it('names the accepted forms when the query is not one', () => {
+    expect(() => parseVariableQuery('label_values(job)')).toThrow(/not a Presize variable query; use services\(\)/);
+    expect(() => parseVariableQuery('services(x)')).toThrow(/services\(\) takes no argument/);
+  });
+
+  it('looks maps up on the chosen services, escaped', () => {
+    expect(variableLookup({ kind: 'maps' }, ['a"b', 'c'])).toEqual({
+      label: 'presize_map_name',
+      match: 'presize_map_entries{job=~"a\\"b|c"}',
+    });
+    expect(variableLookup({ kind: 'services' }, [])).toEqual({ label: 'job', match: 'presize_map_entries' });
+  });
+
+  it('tells a lone variable reference from text that merely contains one', () => {
+    for (const text of ['$service', '${service}', '${service:regex}', '[[service]]', ' $x ']) {
+      expect(isSingleVariable(text)).toBe(true);
+    }
+    for (const text of ['svc-$x', '$x$y', 'device-log', '']) {
+      expect(isSingleVariable(text)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,159 @@
+import { dateTime, type DataQueryRequest } from '@grafana/data';
+import type { BackendSrv } from '@grafana/runtime';
+import { of, throwError } from 'rxjs';
+
+import { DataSource, dataProxyTransport } from './datasource';
+import { instanceSettings, variables } from './test-support';
+import type { PresizeQuery } from './types';
+
+type Answer = (path: string, params: URLSearchParams) => unknown;
+
+function datasource(answer: Answer, vars: Record<string, string | string[]> = {}, url = 'http://prometheus:9090') {
+  const calls: Array<{ path: string; params: URLSearchParams }> = [];
+  const ds = new DataSource(instanceSettings({ url, authMethod: 'none' }), {
+    transport: async (path, params) => {
+      calls.push({ path, params });
+      return answer(path, params);
+    },
+    templateSrv: variables(vars),
+  });
+  return { ds, calls };
+}
+
+const vector = (result: Array<{ metric: Record<string, string>; value: number }>) => ({
+  status: 'success',
+  data: { resultType: 'vector', result: result.map((r) => ({ metric: r.metric, value: [1700000000, String(r.value)] })) },
+});
+const matrix = (result: Array<{ metric: Record<string, string>; values: Array<[number, number]> }>) => ({
+  status: 'success',
+  data: { resultType: 'matrix', result: result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [t, String(v)]) })) },
+});
+
+function request(targets: PresizeQuery[]): DataQueryRequest<PresizeQuery> {
+  const to = dateTime(1_700_000_000_000);
+  const from = dateTime(1_700_000_000_000 - 3600_000);
+  return {
+    targets,
+    range: { from, to, raw: { from: 'now-1h', to: 'now' } },
+    intervalMs: 15_000,
+    maxDataPoints: 1000,
+    scopedVars: {},
+    requestId: 'r',
+    interval: '15s',
+    timezone: 'utc',
+    app: 'dashboard',
+    startTime: 0,
+  } as DataQueryRequest<PresizeQuery>;
+}
+
+describe('DataSource', () => {
+  it('expands multi-value and All variables into label values, and leaves unknown ones literal', () => {
+    const { ds } = datasource(() => ({}), { service: ['a', 'b"c'], all: '$__all', one: 'x' });
+    expect(ds.labelValues('$service')).toEqual(['a', 'b"c']);
+    expect(ds.labelValues('${all}')).toEqual([]);
+    expect(ds.labelValues('svc-$one')).toEqual(['svc-x']);
+    expect(ds.labelValues('$missing')).toEqual(['$missing']);
+    expect(ds.labelValues('  ')).toEqual([]);
+  });
+
+  it('sends a variable holding PromQL as an escaped label value', async () => {
+    const { ds, calls } = datasource(() => matrix([]), { service: 'x"} or vector(1) #' });
+    await ds.query(request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '$service' }]));
+    expect(calls[0]!.path).toBe('api/v1/query_range');
+    expect(calls[0]!.params.get('query')).toBe(
+      'max by (job, presize_map_name) (presize_map_load_factor{job="x\\"} or vector(1) #"})'
+    );
+    expect(calls[0]!.params.get('step')).toBe('15');
+  });
+
+  it('builds time series frames named by service and map', async () => {
+    const { ds } = datasource(() =>
+      matrix([{ metric: { job: 'device-log', presize_map_name: 'devices' }, values: [[1699996400, 3], [1699996415, 6.5]] }])
+    );
+    const response = await ds.query(request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor' }]));
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toHaveLength(1);
+    const frame = response.data[0];
+    expect(frame.name).toBe('device-log devices load factor');
+    expect(frame.fields[0].values).toEqual([1699996400000, 1699996415000]);
+    expect(frame.fields[1].values).toEqual([3, 6.5]);
+  });
+
+  it("reports a failing query with Prometheus' words and still returns the other queries", async () => {
+    const { ds } = datasource((_path, params) =>
+      params.get('query')!.includes('DCGM')
+        ? { status: 'error', errorType: 'bad_data', error: 'parse error' }
+        : matrix([{ metric: { job: 'j', presize_map_name: 'm' }, values: [[1, 1]] }])
+    );
+    const response = await ds.query(
+      request([
+        { refId: 'A', queryType: 'gpu', gpuFields: ['DCGM_FI_DEV_GPU_UTIL'] },
+        { refId: 'B', queryType: 'mapGrowth', growthView: 'entries' },
+      ])
+    );
+    expect(response.errors).toEqual([{ refId: 'A', message: expect.stringMatching(/range query failed \(bad_data\): parse error\n  query: DCGM_FI_DEV_GPU_UTIL/) }]);
+    expect(response.data.map((f) => f.refId)).toEqual(['B', 'B', 'B']);
+  });
+
+  it('lists template variable values from label values', async () => {
+    const { ds, calls } = datasource(() => ({ status: 'success', data: ['sessions', 'devices'] }), { service: 'device-log' });
+    expect(await ds.metricFindQuery('maps($service)')).toEqual([
+      { text: 'devices', value: 'devices' },
+      { text: 'sessions', value: 'sessions' },
+    ]);
+    expect(calls[0]!.path).toBe('api/v1/label/presize_map_name/values');
+    expect(calls[0]!.params.getAll('match[]')).toEqual(['presize_map_entries{job="device-log"}']);
+  });
+
+  describe('Save & test', () => {
+    it('asks for the URL first', async () => {
+      const { ds } = datasource(() => ({}), {}, '');
+      expect(await ds.testDatasource()).toEqual({ status: 'error', message: expect.stringMatching(/Enter the URL/) });
+    });
+
+    it('says when the server is not a Prometheus API', async () => {
+      const { ds } = datasource(() => '<html>');
+      expect((await ds.testDatasource()).message).toMatch(/did not answer like a Prometheus API/);
+    });
+
+    it('says when Prometheus holds no Presize metrics', async () => {
+      const { ds } = datasource((path) => (path.endsWith('buildinfo') ? { status: 'success', data: { version: '2.42.0' } } : vector([])));
+      const result = await ds.testDatasource();
+      expect(result.status).toBe('error');
+      expect(result.message).toMatch(/Connected to Prometheus API 2\.42\.0, but it holds no Presize metrics/);
+    });
+
+    it('counts the maps and GPUs reporting', async () => {
+      const { ds } = datasource((path, params) =>
+        path.endsWith('buildinfo')
+          ? { status: 'success', data: { version: '2.42.0' } }
+          : vector([{ metric: {}, value: params.get('query')!.includes('DCGM') ? 8 : 3 }])
+      );
+      expect(await ds.testDatasource()).toEqual({
+        status: 'success',
+        message: 'Connected to Prometheus API 2.42.0: 3 presized maps and 8 GPUs reporting.',
+      });
+    });
+  });
+});
+
+describe('data proxy transport', () => {
+  it('sends requests to the route of the auth method, so Grafana adds the secret header', async () => {
+    const fetch = jest.fn(() => of({ data: { status: 'success', data: [] } }));
+    const transport = dataProxyTransport('/api/datasources/proxy/uid/presize', 'bearer', () => ({ fetch }) as unknown as BackendSrv);
+    await transport('api/v1/query', new URLSearchParams({ query: 'up' }));
+    expect(fetch).toHaveBeenCalledWith(
+      expect.objectContaining({ url: '/api/datasources/proxy/uid/presize/bearer/api/v1/query?query=up', method: 'GET' })
+    );
+  });
+
+  it('keeps the JSON error of a rejected query and explains refused credentials', async () => {
+    const failing = (error: unknown) =>
+      dataProxyTransport('/p', 'basic', () => ({ fetch: () => throwError(() => error) }) as unknown as BackendSrv);
+    const prometheusError = { status: 422, data: { status: 'error', error: 'bad range' } };
+    await expect(failing(prometheusError)('api/v1/query', new URLSearchParams())).resolves.toEqual(prometheusError.data);
+    await expect(failing({ status: 401, statusText: 'Unauthorized', data: 'no' })('api/v1/query', new URLSearchParams())).rejects.toThrow(
+      /refused the credentials \(HTTP 401\)/
+    );
+  });
+});
