@@ -1,0 +1,53 @@
+import React from 'react';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+
+import { QueryEditor } from './QueryEditor';
+import { DataSource } from '../datasource';
+import { instanceSettings, variables } from '../test-support';
+import type { PresizeQuery } from '../types';
+
+function setup(query: PresizeQuery, labelValues: string[] = []) {
+  const ds = new DataSource(instanceSettings({ url: 'http://p:9090' }), {
+    transport: async () => ({ status: 'success', data: labelValues }),
+    templateSrv: variables({ service: 'device-log' }),
+  });
+  const onChange = jest.fn();
+  const onRunQuery = jest.fn();
+  render(<QueryEditor datasource={ds} query={query} onChange={onChange} onRunQuery={onRunQuery} />);
+  return { onChange, onRunQuery };
+}
+
+describe('QueryEditor', () => {
+  it('switches the query type and runs the query', async () => {
+    const { onChange, onRunQuery } = setup({ refId: 'A', queryType: 'riskMap' });
+    expect(screen.getByText('Maps and GPUs')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('SLO'));
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'slo' });
+    expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  it('offers the services Prometheus knows, and the dashboard variables', async () => {
+    const { onChange } = setup({ refId: 'A', queryType: 'mapGrowth' }, ['billing', 'device-log']);
+    await userEvent.click(screen.getByLabelText('Service'));
+    expect(await screen.findByText('billing')).toBeInTheDocument();
+    expect(screen.getByText('$service')).toBeInTheDocument();
+    await userEvent.click(screen.getByText('device-log'));
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'mapGrowth', service: 'device-log' });
+  });
+
+  it('checks the capacity headroom before it runs the query', async () => {
+    const { onChange } = setup({ refId: 'A', queryType: 'capacity' });
+    const headroom = screen.getByLabelText('Headroom %');
+    expect(headroom).toHaveValue(25);
+    await userEvent.clear(headroom);
+    await userEvent.type(headroom, '-3');
+    await userEvent.tab();
+    expect(screen.getByText('A percentage from 0 to 1000')).toBeInTheDocument();
+    expect(onChange).not.toHaveBeenCalled();
+    await userEvent.clear(headroom);
+    await userEvent.type(headroom, '40');
+    await userEvent.tab();
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'capacity', headroomPercent: 40 });
+  });
+});
