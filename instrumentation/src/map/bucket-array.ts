@@ -13,7 +13,9 @@ export const NO_BUCKET = 0;
 
 /**
  * One bucket array in Go's layout, split into parallel arrays indexed by slot = bucket * 8 + i:
- * tophash bytes, keys and values; plus one overflow link per bucket. Buckets 0 .. 2^B-1 are the
+ * tophash bytes, and entries holding the key of slot j at 2j and its value at 2j + 1 (side by
+ * side, so a lookup that found the key finds the value in the same cache line); plus one
+ * overflow link per bucket. Buckets 0 .. 2^B-1 are the
  * main buckets; the overflow pool of 2^(B-4) buckets follows them, and fresh overflow buckets are
  * appended after the pool when it runs out (the arrays grow then).
  */
@@ -21,8 +23,8 @@ export class BucketArray<K, V> {
   readonly B: number;
   tophash: Uint8Array;
   links: Int32Array;
-  readonly keys: (K | undefined)[];
-  readonly values: (V | undefined)[];
+  /** Key of slot j at 2j, value at 2j + 1. */
+  readonly entries: (K | V | undefined)[];
   /** The first bucket after the preallocated pool. */
   readonly poolEnd: number;
   /** The next overflow bucket to hand out: inside the pool while below poolEnd. */
@@ -39,8 +41,7 @@ export class BucketArray<K, V> {
     const slots = this.poolEnd << BUCKET_SHIFT;
     this.tophash = new Uint8Array(slots);
     this.links = new Int32Array(this.poolEnd);
-    this.keys = new Array<K | undefined>(slots);
-    this.values = new Array<V | undefined>(slots);
+    this.entries = new Array<K | V | undefined>(slots * 2);
   }
 
   /** Overflow buckets handed out so far (pool and fresh). */
@@ -63,8 +64,7 @@ export class BucketArray<K, V> {
   reset(): void {
     this.tophash.fill(EMPTY_REST);
     this.links.fill(NO_BUCKET);
-    this.keys.fill(undefined);
-    this.values.fill(undefined);
+    this.entries.fill(undefined);
     this.nextOverflow = 2 ** this.B;
   }
 

@@ -1,14 +1,16 @@
 /**
- * Seeded key hashing for the presized map, carried as two unsigned 32-bit halves.
+ * Seeded key hashing for the presized map, carried as two 32-bit halves.
  *
  * A hash call returns the LOW half and leaves the HIGH half in a module slot read by `hashHigh()`,
  * so that hashing a key allocates nothing. Read `hashHigh()` right after the call, before hashing
- * anything else.
+ * anything else. Both halves are 32-bit patterns held as signed int32 values (`x >>> 0` gives the
+ * unsigned view): V8 keeps those as small integers, where an unsigned value of 2^31 or more would
+ * be boxed into a heap number on every call.
  *
  * How the bits are used (as in Go, where the bucket index comes from the low bits and the tophash
  * from the top byte, so the two never overlap):
  * - low half, bits 0..B-1: bucket index; bit oldB picks the X or Y half during a doubling.
- *   A bucket array holds at most 2^23 buckets, so bits 23..31 of the low half are never used.
+ *   A bucket array holds at most 2^22 buckets, so bits 22..31 of the low half are never used.
  * - high half, bits 24..31: tophash (values below 5 are shifted up by 5).
  * - high half, bits 0..23: FREE. A sharded map picks its shard from these bits
  *   (`hashHigh() & (shards - 1)` for up to 2^24 shards); they are independent of both the bucket
@@ -45,7 +47,7 @@ function finalMix(h: number): number {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return h ^ (h >>> 16);
 }
 
 /** Hashes a string with a 32-bit seed; returns the low half, leaves the high half for `hashHigh()`. */

@@ -78,7 +78,7 @@ function isEvacuated(top: number): boolean {
  */
 function findInChain<K>(
   tophash: Uint8Array,
-  keys: (K | undefined)[],
+  entries: unknown[],
   links: Int32Array,
   bucket: number,
   key: K,
@@ -90,7 +90,7 @@ function findInChain<K>(
     for (let j = b << 3; j < end; j++) {
       const t = tophash[j];
       if (t === top) {
-        const k = keys[j];
+        const k = entries[j << 1];
         // SameValueZero: NaN finds NaN, as in Map.
         if (k === key || (k !== k && key !== key)) return j;
       } else if (t === EMPTY_REST) {
@@ -121,8 +121,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   private hashSeed: number;
   private tophash: Uint8Array = NO_SLOTS;
   private links: Int32Array = NO_LINKS;
-  private keyArray: (K | undefined)[] = [];
-  private valueArray: (V | undefined)[] = [];
+  private slotData: (K | V | undefined)[] = [];
   private old: BucketArray<K, V> | null = null;
 
   private B: number;
@@ -192,8 +191,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   get(key: K): V | undefined {
     if (this.count === 0) return undefined;
     const slot = this.slotOf(key);
-    if (slot >= 0) return this.valueArray[slot];
-    return slot === -1 ? undefined : this.old!.values[-slot - 2];
+    if (slot >= 0) return this.slotData[(slot << 1) + 1] as V;
+    return slot === -1 ? undefined : (this.old!.entries[((-slot - 2) << 1) + 1] as V);
   }
 
   has(key: K): boolean {
@@ -208,7 +207,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       const bucket = lo & this.mask;
       if (this.old !== null) this.growWork(bucket);
       const tophash = this.tophash;
-      const keys = this.keyArray;
+      const slotData = this.slotData;
       const links = this.links;
       let insertAt = -1;
       let tail = bucket;
@@ -224,9 +223,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             }
             continue;
           }
-          const k = keys[j];
+          const k = slotData[j << 1];
           if (k === key || (k !== k && key !== key)) {
-            this.valueArray[j] = value;
+            slotData[(j << 1) + 1] = value;
             return this;
           }
         }
@@ -241,8 +240,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       if (insertAt < 0) insertAt = this.newOverflow(tail) << 3;
       this.tophash[insertAt] = top;
       // Map stores -0 as +0.
-      this.keyArray[insertAt] = key === 0 ? (0 as K) : key;
-      this.valueArray[insertAt] = value;
+      this.slotData[insertAt << 1] = key === 0 ? (0 as K) : key;
+      this.slotData[(insertAt << 1) + 1] = value;
       this.count++;
       return this;
     }
@@ -254,10 +253,10 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const top = topHash(hashHigh());
     const bucket = lo & this.mask;
     if (this.old !== null) this.growWork(bucket);
-    const slot = findInChain(this.tophash, this.keyArray, this.links, bucket, key, top);
+    const slot = findInChain(this.tophash, this.slotData, this.links, bucket, key, top);
     if (slot < 0) return false;
-    this.keyArray[slot] = undefined;
-    this.valueArray[slot] = undefined;
+    this.slotData[slot << 1] = undefined;
+    this.slotData[(slot << 1) + 1] = undefined;
     this.tophash[slot] = EMPTY_ONE;
     this.restoreEmptyRest(bucket, slot);
     if (--this.count === 0) {
@@ -337,8 +336,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.mask = 2 ** buckets.B - 1;
     this.tophash = buckets.tophash;
     this.links = buckets.links;
-    this.keyArray = buckets.keys;
-    this.valueArray = buckets.values;
+    this.slotData = buckets.entries;
     this.growAt = capacityOf(buckets.B);
     this.overflowMax = overflowLimit(buckets.B);
   }
@@ -354,11 +352,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       const old = this.old;
       const oldBucket = lo & (this.oldBucketCount - 1);
       if (!isEvacuated(old.tophash[oldBucket << 3]!)) {
-        const slot = findInChain(old.tophash, old.keys, old.links, oldBucket, key, top);
+        const slot = findInChain(old.tophash, old.entries, old.links, oldBucket, key, top);
         return slot < 0 ? -1 : -slot - 2;
       }
     }
-    return findInChain(this.tophash, this.keyArray, this.links, lo & this.mask, key, top);
+    return findInChain(this.tophash, this.slotData, this.links, lo & this.mask, key, top);
   }
 
   /**
@@ -521,8 +519,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const oldTophash = old.tophash;
     const newbit = this.oldBucketCount;
     if (!isEvacuated(oldTophash[oldBucket << 3]!)) {
-      const oldKeys = old.keys;
-      const oldValues = old.values;
+      const oldEntries = old.entries;
       const oldLinks = old.links;
       const doubling = !this.sameSize;
       const current = this.buckets!;
@@ -543,7 +540,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             continue;
           }
           if (t < MIN_TOP_HASH) throw new Error(`PresizedMap: bad map state in ${this.name}`);
-          const key = oldKeys[j] as K;
+          const key = oldEntries[j << 1] as K;
           let to: number;
           if (doubling && (hashKey(key, this.hashSeed) & newbit) !== 0) {
             if (yNext === yEnd) {
@@ -563,8 +560,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             oldTophash[j] = EVACUATED_X;
           }
           current.tophash[to] = t;
-          current.keys[to] = key;
-          current.values[to] = oldValues[j];
+          current.entries[to << 1] = key;
+          current.entries[(to << 1) + 1] = oldEntries[(j << 1) + 1];
           moved++;
         }
         b = oldLinks[b]!;
@@ -636,15 +633,15 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         const slot = (b << 3) + ((step + offset) & 7);
         const t = current.tophash[slot]!;
         if (t <= EMPTY_ONE || t === EVACUATED_EMPTY) continue;
-        const key = current.keys[slot] as K;
+        const key = current.entries[slot << 1] as K;
         if (checkBucket >= 0 && (hashKey(key, this.hashSeed) & (2 ** it.B - 1)) !== checkBucket) continue;
         if (t !== EVACUATED_X && t !== EVACUATED_Y) {
-          it.value = current.values[slot];
+          it.value = current.entries[(slot << 1) + 1] as V;
         } else {
           // The map has grown since this array was current: the entry now lives elsewhere, or not at all.
           const now = this.count === 0 ? -1 : this.slotOf(key);
           if (now === -1) continue;
-          it.value = now >= 0 ? this.valueArray[now] : this.old!.values[-now - 2];
+          it.value = (now >= 0 ? this.slotData[(now << 1) + 1] : this.old!.entries[((-now - 2) << 1) + 1]) as V;
         }
         it.key = key;
         it.current = current;

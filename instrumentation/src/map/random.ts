@@ -1,4 +1,4 @@
-/** A source of unsigned 32-bit random integers. */
+/** A source of random 32-bit patterns, as signed int32 values (small integers in V8). */
 export type Random32 = () => number;
 
 /**
@@ -12,13 +12,13 @@ export function splitmix32(seed: number): Random32 {
     let z = state;
     z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
     z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    return (z ^ (z >>> 15)) >>> 0;
+    return z ^ (z >>> 15);
   };
 }
 
-/** Adapts a `Math.random`-style source (floats in [0, 1)) to unsigned 32-bit integers. */
+/** Adapts a `Math.random`-style source (floats in [0, 1)) to 32-bit patterns. */
 export function fromUnitRandom(random: () => number): Random32 {
-  return () => (random() * 4294967296) >>> 0;
+  return () => (random() * 4294967296) | 0;
 }
 
 /** A seed for maps created without one: different on every call, like Go's per-map `hash0`. */
