@@ -169,7 +169,7 @@ async function runCache(
 ): Promise<CacheFigures> {
   const job = `device-logs-${cache}`;
   await prometheus.waitFor(`up{job="${job}"}`, (result) => result[0]?.value === 1, 30_000);
-  console.log(`\n▶ ${cache}: ${service.description}`);
+  console.log(`\n▶ ${cache}: ${service.description} (pid ${service.pid}, ${service.url}, metrics ${service.metricsTarget})`);
   const before = await service.stats();
   const loadStarted = new Date();
   const printer = progressPrinter(cache, options.devices);
@@ -216,6 +216,9 @@ function printQueries(prometheus: PrometheusHandle, jobs: string[]): void {
   }
 }
 
+/** Set on Ctrl-C: the signal handler owns the way out from then on. */
+let interrupted = false;
+
 async function main(): Promise<number> {
   let options: DemoOptions | undefined;
   try {
@@ -234,7 +237,6 @@ async function main(): Promise<number> {
 
   const cleanup = new Cleanup();
   const abort = new AbortController();
-  let interrupted = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) return;
     interrupted = true;
@@ -311,8 +313,12 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!interrupted) process.exit(code);
+  },
   (error: unknown) => {
+    // What fails once Ctrl-C is stopping everything is the stopping itself, not news.
+    if (interrupted) return;
     console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },

@@ -1,0 +1,107 @@
+// `npm run demo` as a user runs it (its last step, after install and build): options, the table,
+// and nothing left running afterwards, whether it ends by itself or by Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..');
+const DEMO = ['--import', 'tsx', 'scripts/demo.ts'];
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function demo(args: string[], onOutput?: (stdout: string, child: ReturnType<typeof spawn>) => void): Promise<Finished> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [...DEMO, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onOutput?.(stdout, child);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', fail);
+    child.once('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** Every http://127.0.0.1:port the demo printed; none may answer once it is gone. */
+function urlsIn(output: string): string[] {
+  return [...new Set(output.match(/http:\/\/127\.0\.0\.1:\d+/g) ?? [])];
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm run demo', () => {
+  it.each([
+    [['--duration', '0'], '--duration must be a number of seconds from 5 to 3600, got "0"'],
+    [['--devices', '12.5'], '--devices must be a whole number from 1 to 10000000, got "12.5"'],
+    [['--caches', 'native,lru'], '--caches takes names from native, presized-5000, planned, sharded; unknown: lru'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('refuses %j with a message naming the value, before starting anything', (args, message) => {
+    const run = spawnSync(process.execPath, [...DEMO, ...args], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain('usage: npm run demo');
+  });
+
+  it('prints its usage with --help', () => {
+    const run = spawnSync(process.execPath, [...DEMO, '--help'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('--keep-running');
+  });
+
+  it('runs the incident, prints the table with figures from this run, and stops everything', async () => {
+    const run = await demo(['--duration', '5', '--devices', '20000', '--caches', 'native,presized-5000']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const rows = run.stdout.split('\n').filter((line) => /^\| (native|presized-5000) /.test(line));
+    expect(rows).toHaveLength(2);
+    const cells = rows.map((row) => row.split('|').slice(1, -1).map((cell) => cell.trim()));
+    for (const row of cells) {
+      expect(row[1]).toMatch(/^[\d,]+\/s$/);
+      expect(Number((row[1] as string).replace(/[,/s]/g, ''))).toBeGreaterThan(0);
+      for (const latency of row.slice(2, 7)) expect(latency).toMatch(/^\d+(\.\d+)? ms$/);
+    }
+    // 20,000 devices in a map sized for 5,000 cross 6,657 and 13,313 entries: two doublings, seen in Prometheus.
+    expect(cells[1]?.[9]).toBe('2');
+    expect(cells[0]?.[9]).toMatch(/^(n\/a ¹|\d+)$/);
+    expect(run.stdout).toContain('sum by (job) (presize_map_growths_total');
+    const urls = urlsIn(run.stdout);
+    expect(urls.length).toBeGreaterThanOrEqual(1);
+    for (const url of urls) expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });
+  }, 120_000);
+
+  it('stops Prometheus and the service on Ctrl-C in the middle of the load', async () => {
+    let interrupted = false;
+    const run = await demo(['--duration', '60', '--devices', '20000', '--caches', 'presized-5000'], (stdout, child) => {
+      if (!interrupted && /presized-5000 +\d+s\/60s/.test(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    expect(interrupted).toBe(true);
+    expect(run.code).toBe(130);
+    expect(run.stdout).toContain('SIGINT: stopping everything the demo started');
+    for (const url of urlsIn(run.stdout)) expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });
+    const pids = [...run.stdout.matchAll(/pid (\d+)/g)].map((match) => Number(match[1]));
+    for (const pid of pids) expect({ pid, alive: pidAlive(pid) }).toEqual({ pid, alive: false });
+  }, 120_000);
+});
