@@ -1,0 +1,10 @@
+import type { GeneratedFile } from './output.js';
+import { prometheusFiles } from './prometheus.js';
+import { defaultSloFiles, readSloSpecs } from './slo-files.js';
+
+/** Every generated file, from the definitions and the SLO specifications under `root`. */
+export function generateAll(root: string): GeneratedFile[] {
+  const slos = defaultSloFiles();
+  const specs = readSloSpecs(root, slos);
+  return [...slos, ...prometheusFiles(specs)];
+}

@@ -1,0 +1,202 @@
+import {
+  BURN_RATE_ALERTS,
+  GPU_RISK_FACTORS,
+  GPU_RISK_RECORDS,
+  JOBS,
+  MAP_RISK_FACTORS,
+  MAP_RISK_RECORDS,
+  REASON_LABEL,
+  RISK_LEVEL_SEVERITY,
+  RISK_LEVEL_VALUES,
+  alertErrorBudget,
+  gpuRiskRules,
+  isAlertingRule,
+  mapRiskRules,
+  scoreGpu,
+  scoreMap,
+  sloId,
+  sloRules,
+  type AlertingRule,
+  type RiskAssessment,
+  type RiskFactor,
+  type RuleFile,
+  type SlothSpec,
+} from '../src/index.js';
+import { yamlFile, type GeneratedFile } from './output.js';
+import { GPU_LABELS, GPU_SCENARIOS, MAP_LABELS, MAP_SCENARIOS, type RiskScenario } from './risk-scenarios.js';
+import { EVAL_TIME, seriesName } from './series.js';
+import { SLO_SCENARIOS } from './slo-scenarios.js';
+
+export const PROMETHEUS_DIR = 'provisioning/prometheus';
+export const RULES_DIR = `${PROMETHEUS_DIR}/rules`;
+export const TESTS_DIR = `${PROMETHEUS_DIR}/tests`;
+export const SLOTH_VERSION = 'presize-definitions';
+
+export interface RuleFileSet {
+  /** File name under the rules directory. */
+  name: string;
+  rules: RuleFile;
+}
+
+export function ruleFileSets(specs: readonly { file: string; spec: SlothSpec }[]): RuleFileSet[] {
+  return [
+    { name: 'presize-map-risk.yml', rules: mapRiskRules() },
+    { name: 'presize-gpu-risk.yml', rules: gpuRiskRules() },
+    ...specs.map(({ file, spec }) => ({
+      name: `slo-${file.replace(/\.ya?ml$/, '')}.yml`,
+      rules: sloRules(spec, { version: SLOTH_VERSION }),
+    })),
+  ];
+}
+
+/** Renders the `{{ $labels.x }}` parts of an alert template the way Prometheus does. */
+export function renderLabels(template: string, labels: Record<string, string>): string {
+  return template.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, name: string) => labels[name] ?? '');
+}
+
+interface ExpAlert {
+  exp_labels: Record<string, string>;
+  exp_annotations: Record<string, string>;
+}
+
+function expAlert(rule: AlertingRule, seriesLabels: Record<string, string>): ExpAlert {
+  const labels = { ...seriesLabels, ...rule.labels };
+  const annotations = Object.fromEntries(
+    Object.entries(rule.annotations ?? {}).map(([k, v]) => [k, renderLabels(v, labels)]),
+  );
+  return { exp_labels: labels, exp_annotations: annotations };
+}
+
+const alertsOf = (file: RuleFile) => file.groups.flatMap((g) => g.rules).filter(isAlertingRule);
+
+/** Every alert name of a file evaluated at once, expecting exactly the rules `firing` picks. */
+function alertTests(file: RuleFile, firing: (rule: AlertingRule) => Record<string, string> | null) {
+  const byName = new Map<string, AlertingRule[]>();
+  for (const rule of alertsOf(file)) byName.set(rule.alert, [...(byName.get(rule.alert) ?? []), rule]);
+  return [...byName].map(([alertname, rules]) => ({
+    eval_time: EVAL_TIME,
+    alertname,
+    exp_alerts: rules.flatMap((rule) => {
+      const labels = firing(rule);
+      return labels ? [expAlert(rule, labels)] : [];
+    }),
+  }));
+}
+
+function riskTests<Reason extends string>(
+  kind: string,
+  file: RuleFile,
+  scenarios: readonly RiskScenario<Reason>[],
+  factors: readonly RiskFactor<Reason>[],
+  records: { factorScore: string; score: string; level: string },
+  subjectLabels: Record<string, string>,
+  score: (inputs: Partial<Record<Reason, number>>) => RiskAssessment<Reason>,
+) {
+  return scenarios.map((scenario) => {
+    const factor = factors.find((f) => f.reason === scenario.reason)!;
+    const expected = score({ [scenario.reason]: scenario.input } as Partial<Record<Reason, number>>);
+    if (expected.level !== scenario.level) {
+      throw new Error(`${kind} scenario ${scenario.reason}/${scenario.level} scores ${expected.level}: fix the scenario`);
+    }
+    const sample = (metric: string, value: number, extra: Record<string, string> = {}) => ({
+      labels: seriesName(metric, { ...subjectLabels, ...extra }),
+      value,
+    });
+    const promql = [
+      {
+        expr: records.level,
+        eval_time: EVAL_TIME,
+        exp_samples: [sample(records.level, RISK_LEVEL_VALUES[expected.level])],
+      },
+    ];
+    if (scenario.exact) {
+      promql.push(
+        { expr: factor.inputRecord, eval_time: EVAL_TIME, exp_samples: [sample(factor.inputRecord, scenario.input)] },
+        {
+          expr: `${records.factorScore}{${REASON_LABEL}="${scenario.reason}"}`,
+          eval_time: EVAL_TIME,
+          exp_samples: [sample(records.factorScore, factor.score(scenario.input), { [REASON_LABEL]: scenario.reason })],
+        },
+        { expr: records.score, eval_time: EVAL_TIME, exp_samples: [sample(records.score, expected.score)] },
+      );
+    }
+    const severity = scenario.level === 'ok' ? null : RISK_LEVEL_SEVERITY[scenario.level];
+    return {
+      name: `${kind} ${scenario.reason} at ${scenario.level}`,
+      interval: '1m',
+      input_series: scenario.series,
+      alert_rule_test: alertTests(file, (rule) =>
+        rule.labels?.[REASON_LABEL] === scenario.reason && rule.labels?.severity === severity ? subjectLabels : null,
+      ),
+      promql_expr_test: promql,
+    };
+  });
+}
+
+/** Error ratios tested per SLO, as multiples of its error budget: page and ticket, ticket only, none. */
+const BUDGET_MULTIPLES = [20, 4, 0.5] as const;
+
+function sloTests(spec: SlothSpec, file: RuleFile) {
+  return spec.slos.flatMap((slo) => {
+    const id = sloId(spec.service, slo.name);
+    const series = SLO_SCENARIOS[id];
+    if (!series) return [];
+    const labels = { ...spec.labels, ...slo.labels, sloth_id: id, sloth_service: spec.service, sloth_slo: slo.name };
+    const budget = alertErrorBudget(slo.objective);
+    return BUDGET_MULTIPLES.filter((m) => m * budget <= 1 && !(m === 20 && slo.alerting.page_alert?.disable)).map((multiple) => {
+      const fires = (severity: 'page' | 'ticket') =>
+        BURN_RATE_ALERTS[severity].some(({ factor }) => multiple > factor);
+      return {
+        name: `slo ${id} at ${multiple}x its error budget`,
+        interval: '1m',
+        input_series: series(multiple * budget),
+        alert_rule_test: alertTests(file, (rule) =>
+          rule.expr.includes(`sloth_id="${id}"`) && fires(rule.labels!.sloth_severity as 'page' | 'ticket') ? labels : null,
+        ),
+      };
+    });
+  });
+}
+
+export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec }[]): GeneratedFile[] {
+  const sets = ruleFileSets(specs);
+  const files: GeneratedFile[] = sets.map((set) => yamlFile(`${RULES_DIR}/${set.name}`, set.rules));
+  const [map, gpu, ...slo] = sets as [RuleFileSet, RuleFileSet, ...RuleFileSet[]];
+  const testFile = (set: RuleFileSet, tests: unknown[]) =>
+    yamlFile(`${TESTS_DIR}/${set.name.replace(/\.yml$/, '.test.yml')}`, {
+      rule_files: [`../rules/${set.name}`],
+      evaluation_interval: '1m',
+      tests,
+    });
+  files.push(
+    testFile(map, riskTests('map', map.rules, MAP_SCENARIOS, MAP_RISK_FACTORS, MAP_RISK_RECORDS, { job: MAP_LABELS.job, presize_map_name: MAP_LABELS.presize_map_name }, scoreMap)),
+    testFile(gpu, riskTests('gpu', gpu.rules, GPU_SCENARIOS, GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_LABELS, scoreGpu)),
+  );
+  slo.forEach((set, i) => {
+    const tests = sloTests(specs[i]!.spec, set.rules);
+    if (tests.length > 0) files.push(testFile(set, tests));
+  });
+  files.push(yamlFile(`${PROMETHEUS_DIR}/prometheus.yml`, prometheusConfig(sets)));
+  return files;
+}
+
+/** Scrape configuration for the docker-compose setup: Prometheus itself, the demo service, a GPU exporter. */
+function prometheusConfig(sets: readonly RuleFileSet[]) {
+  return {
+    global: { scrape_interval: '15s', evaluation_interval: '15s' },
+    rule_files: sets.map((s) => `rules/${s.name}`),
+    scrape_configs: [
+      { job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] },
+      {
+        job_name: `${JOBS.demo}-presized`,
+        scrape_interval: '5s',
+        static_configs: [{ targets: ['demo:9464'] }],
+      },
+      {
+        job_name: JOBS.gpuExporter,
+        scrape_interval: '15s',
+        static_configs: [{ targets: ['dcgm-exporter:9400'] }],
+      },
+    ],
+  };
+}

@@ -1,0 +1,124 @@
+import {
+  DCGM_CLOCK_EVENT_REASONS,
+  DCGM_FB_FREE,
+  DCGM_FB_USED,
+  DCGM_GPU_UTIL,
+  DCGM_XID_ERRORS,
+  GROWTH_KIND_DOUBLE,
+  GROWTH_KIND_SAME_SIZE,
+  LABEL_GROWTH_KIND,
+  LABEL_GROWTH_TRIGGER,
+  PROM_MAP_ENTRIES,
+  PROM_MAP_EVACUATION_STALL,
+  PROM_MAP_GROWING,
+  PROM_MAP_GROWTHS_TOTAL,
+  PROM_MAP_HINT,
+  PROM_MAP_NEXT_GROWTH_AT,
+  type GpuRiskReason,
+  type MapRiskReason,
+  type RiskLevel,
+} from '../src/index.js';
+import { EVAL_MINUTE, constant, perMinute, type InputSeries } from './series.js';
+
+/**
+ * Input series that put one factor of one map or GPU at a chosen level and keep it there, so that
+ * every alert is seen firing and not firing. `input` is the factor's input at the evaluation time:
+ * `exact` when Prometheus computes it without rounding (the tests then compare scores to the last
+ * bit), otherwise only the level is compared.
+ */
+export interface RiskScenario<Reason extends string> {
+  reason: Reason;
+  level: RiskLevel;
+  series: InputSeries[];
+  input: number;
+  exact: boolean;
+}
+
+export const MAP_LABELS = { job: 'checkout', instance: '10.0.0.7:9464', presize_map_name: 'sessions' };
+export const GPU_LABELS = {
+  job: 'dcgm-exporter',
+  instance: 'gpu-node-1:9400',
+  gpu: '0',
+  UUID: 'GPU-5c7d1e3a-8f00-4000-8000-000000000001',
+  modelName: 'NVIDIA H100 80GB HBM3',
+  Hostname: 'gpu-node-1',
+};
+
+type MapSeries = (overrides: InputSeries[]) => InputSeries[];
+/** Every map scenario has the map's gauges; a scenario replaces the ones it is about. */
+const mapWith: MapSeries = (overrides) => {
+  const base = [
+    constant(PROM_MAP_ENTRIES, MAP_LABELS, 1000),
+    constant(PROM_MAP_HINT, MAP_LABELS, 0),
+    constant(PROM_MAP_NEXT_GROWTH_AT, MAP_LABELS, 1664),
+    constant(PROM_MAP_GROWING, MAP_LABELS, 0),
+  ];
+  const names = new Set(overrides.map((s) => s.series.slice(0, s.series.indexOf('{'))));
+  return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
+};
+
+const growths = (kind: string, value: (minute: number) => number) =>
+  perMinute(
+    PROM_MAP_GROWTHS_TOTAL,
+    { ...MAP_LABELS, [LABEL_GROWTH_KIND]: kind, [LABEL_GROWTH_TRIGGER]: kind === GROWTH_KIND_DOUBLE ? 'load_factor' : 'overflow' },
+    value,
+  );
+
+/** Entries rising by 10 a second towards a next growth point `left` seconds away at the evaluation time. */
+const approaching = (nextGrowthAt: number, secondsLeft: number) => {
+  const atEval = nextGrowthAt - 10 * secondsLeft;
+  return [
+    perMinute(PROM_MAP_ENTRIES, MAP_LABELS, (i) => atEval - 600 * (EVAL_MINUTE - i)),
+    constant(PROM_MAP_NEXT_GROWTH_AT, MAP_LABELS, nextGrowthAt),
+  ];
+};
+
+const stall = (secondsPerMinute: number) =>
+  perMinute(`${PROM_MAP_EVACUATION_STALL}_sum`, MAP_LABELS, (i) => Math.round(i * secondsPerMinute * 1e6) / 1e6);
+
+export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
+  { reason: 'resize_storm', level: 'ok', input: 1, exact: true, series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => Math.floor(i / 3))]) },
+  { reason: 'resize_storm', level: 'warn', input: 5, exact: true, series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => i)]) },
+  { reason: 'resize_storm', level: 'critical', input: 10, exact: true, series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => 2 * i)]) },
+  { reason: 'back_to_back_growth', level: 'ok', input: 2 / 6, exact: false, series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 1 : 0))]) },
+  { reason: 'back_to_back_growth', level: 'warn', input: 4 / 6, exact: false, series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 0 : 1))]) },
+  { reason: 'back_to_back_growth', level: 'critical', input: 1, exact: true, series: mapWith([constant(PROM_MAP_GROWING, MAP_LABELS, 1)]) },
+  { reason: 'hint_exceeded', level: 'ok', input: 1.5, exact: true, series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 1500), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]) },
+  { reason: 'hint_exceeded', level: 'warn', input: 3, exact: true, series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 3000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]) },
+  { reason: 'hint_exceeded', level: 'critical', input: 9, exact: true, series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 9000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]) },
+  { reason: 'growth_imminent', level: 'ok', input: 10000, exact: false, series: mapWith(approaching(200_000, 10000)) },
+  { reason: 'growth_imminent', level: 'warn', input: 400, exact: false, series: mapWith(approaching(100_000, 400)) },
+  { reason: 'growth_imminent', level: 'critical', input: 60, exact: false, series: mapWith(approaching(100_000, 60)) },
+  { reason: 'evacuation_stall', level: 'ok', input: 0.005, exact: false, series: mapWith([stall(0.3)]) },
+  { reason: 'evacuation_stall', level: 'warn', input: 0.02, exact: false, series: mapWith([stall(1.2)]) },
+  { reason: 'evacuation_stall', level: 'critical', input: 0.08, exact: false, series: mapWith([stall(4.8)]) },
+  { reason: 'same_size_growth', level: 'ok', input: 2, exact: true, series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => Math.floor(i / 30))]) },
+  { reason: 'same_size_growth', level: 'warn', input: 6, exact: true, series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => Math.floor(i / 10))]) },
+  { reason: 'same_size_growth', level: 'critical', input: 60, exact: true, series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => i)]) },
+];
+
+const EXPORTER = { job: GPU_LABELS.job, instance: GPU_LABELS.instance };
+/** Every GPU scenario has a scraped exporter and a GPU inside the utilisation band. */
+const gpuWith = (overrides: InputSeries[]): InputSeries[] => {
+  const base = [constant('up', EXPORTER, 1), constant(DCGM_GPU_UTIL, GPU_LABELS, 65)];
+  const names = new Set(overrides.map((s) => s.series.slice(0, s.series.indexOf('{'))));
+  return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
+};
+const fb = (used: number, free: number) => [constant(DCGM_FB_USED, GPU_LABELS, used), constant(DCGM_FB_FREE, GPU_LABELS, free)];
+
+export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
+  { reason: 'down', level: 'ok', input: 1, exact: true, series: gpuWith([]) },
+  { reason: 'down', level: 'critical', input: 0, exact: true, series: gpuWith([constant('up', EXPORTER, 0)]) },
+  { reason: 'xid', level: 'ok', input: 0, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 0)]) },
+  { reason: 'xid', level: 'warn', input: 13, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 13)]) },
+  { reason: 'xid', level: 'critical', input: 79, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 79)]) },
+  { reason: 'throttling', level: 'ok', input: 1, exact: true, series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 1)]) },
+  { reason: 'throttling', level: 'warn', input: 5, exact: true, series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 5)]) },
+  { reason: 'throttling', level: 'critical', input: 68, exact: true, series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 68)]) },
+  { reason: 'framebuffer', level: 'ok', input: 0.5, exact: true, series: gpuWith(fb(40000, 40000)) },
+  { reason: 'framebuffer', level: 'warn', input: 92 / 100, exact: true, series: gpuWith(fb(92, 8)) },
+  { reason: 'framebuffer', level: 'critical', input: 99 / 100, exact: true, series: gpuWith(fb(99, 1)) },
+  { reason: 'utilisation_band', level: 'ok', input: 0, exact: true, series: gpuWith([]) },
+  { reason: 'utilisation_band', level: 'warn', input: 5, exact: true, series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 50)]) },
+  { reason: 'utilisation_band', level: 'critical', input: 35, exact: true, series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 20)]) },
+];

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+// promtool from Debian's prometheus package (.ci/run installs it).
+const ROOT = resolve(__dirname, '../..');
+const PROM_DIR = join(ROOT, 'provisioning/prometheus');
+const ruleFiles = readdirSync(join(PROM_DIR, 'rules')).filter((f) => f.endsWith('.yml')).sort();
+const testFiles = readdirSync(join(PROM_DIR, 'tests')).filter((f) => f.endsWith('.yml')).sort();
+
+function promtool(args: string[]): { status: number | null; output: string } {
+  const run = spawnSync('promtool', args, { cwd: PROM_DIR, encoding: 'utf8' });
+  if (run.error) throw new Error(`promtool could not run (apt-get install prometheus): ${run.error.message}`);
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+interface AlertRule {
+  alert?: string;
+  labels?: Record<string, string>;
+}
+interface AlertTest {
+  alertname: string;
+  exp_alerts: { exp_labels: Record<string, string> }[];
+}
+interface UnitTests {
+  rule_files: string[];
+  tests: { alert_rule_test?: AlertTest[] }[];
+}
+
+describe('Prometheus rule files', () => {
+  it('exist for risk and SLOs', () => {
+    expect(ruleFiles).toEqual(expect.arrayContaining(['presize-map-risk.yml', 'presize-gpu-risk.yml', 'slo-inference.yml']));
+  });
+
+  it.each(ruleFiles)('%s passes promtool check rules', (file) => {
+    const { status, output } = promtool(['check', 'rules', `rules/${file}`]);
+    expect(output).toContain('SUCCESS');
+    expect(status).toBe(0);
+  });
+
+  it.each(testFiles)('%s passes promtool test rules', (file) => {
+    const { status, output } = promtool(['test', 'rules', `tests/${file}`]);
+    expect(output).not.toContain('FAILED');
+    expect(status).toBe(0);
+  });
+
+  it('prometheus.yml passes promtool check config, rule files included', () => {
+    const { status, output } = promtool(['check', 'config', 'prometheus.yml']);
+    expect(output).toContain('SUCCESS');
+    expect(output).not.toContain('FAILED');
+    expect(status).toBe(0);
+  });
+
+  it('has for every alert a unit test that fires it and one that does not', () => {
+    const units = testFiles.map((f) => parse(readFileSync(join(PROM_DIR, 'tests', f), 'utf8')) as UnitTests);
+    const alerts = ruleFiles.flatMap((file) => {
+      const doc = parse(readFileSync(join(PROM_DIR, 'rules', file), 'utf8')) as { groups: { rules: AlertRule[] }[] };
+      return doc.groups.flatMap((g) => g.rules).filter((r) => r.alert).map((r) => ({ file, rule: r }));
+    });
+    expect(alerts.length).toBeGreaterThan(30);
+    const missing: string[] = [];
+    for (const { file, rule } of alerts) {
+      const severityKey = rule.labels?.sloth_severity !== undefined ? 'sloth_severity' : 'severity';
+      const severity = rule.labels?.[severityKey];
+      const evaluations = units
+        .filter((u) => u.rule_files.includes(`../rules/${file}`))
+        .flatMap((u) => u.tests.flatMap((t) => t.alert_rule_test ?? []))
+        .filter((t) => t.alertname === rule.alert);
+      const firing = evaluations.filter((t) => t.exp_alerts.some((a) => a.exp_labels[severityKey] === severity));
+      const quiet = evaluations.filter((t) => !t.exp_alerts.some((a) => a.exp_labels[severityKey] === severity));
+      if (firing.length === 0) missing.push(`${rule.alert} ${severity}: no test fires it`);
+      if (quiet.length === 0) missing.push(`${rule.alert} ${severity}: no test where it stays quiet`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
