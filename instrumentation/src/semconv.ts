@@ -51,3 +51,24 @@ export const EVENT_MAP_GROWTH_STARTED = 'presize.map.growth.started';
 export const EVENT_MAP_EVACUATION_STALL = 'presize.map.evacuation.stalled';
 /** Optional, sampled event on a growth span for one evacuation step. */
 export const EVENT_MAP_EVACUATION = 'presize.map.evacuation';
+
+// lru-cache instances, from lru-cache's own diagnostics channels (see src/lru/).
+/** The cache's name from `nameCache(cache, name)`, otherwise a generated `lru-<n>`. */
+export const ATTR_LRU_NAME = 'presize.lru.name';
+/** `get`, `set`, `has`, `peek`, `delete`, `memo`, `fetch`. */
+export const ATTR_LRU_OPERATION = 'presize.lru.operation';
+/** What lru-cache reported for the operation: `hit`, `miss`, `stale`, `add`, `replace`, ... */
+export const ATTR_LRU_RESULT = 'presize.lru.result';
+/** How a fetch settled: `resolved`, `rejected` or `aborted`. */
+export const ATTR_LRU_FETCH_OUTCOME = 'presize.lru.fetch.outcome';
+/** Version of an lru-cache module that cannot be observed. */
+export const ATTR_LRU_VERSION = 'presize.lru.version';
+
+export const METRIC_LRU_OPERATIONS = 'presize.lru.operations';
+export const METRIC_LRU_EVICTIONS = 'presize.lru.evictions';
+export const METRIC_LRU_FETCH_DURATION = 'presize.lru.fetch.duration';
+export const METRIC_LRU_ENTRIES = 'presize.lru.entries';
+export const METRIC_LRU_MAX = 'presize.lru.max';
+export const METRIC_LRU_CALCULATED_SIZE = 'presize.lru.calculated_size';
+export const METRIC_LRU_MAX_SIZE = 'presize.lru.max_size';
+export const METRIC_LRU_UNOBSERVABLE = 'presize.lru.unobservable';

@@ -1,0 +1,331 @@
+import diagnostics_channel from 'node:diagnostics_channel';
+import {
+  diag,
+  ValueType,
+  type Attributes,
+  type BatchObservableResult,
+  type Counter,
+  type Histogram,
+  type ObservableGauge,
+} from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../instrumentation/version.js';
+import { observeMap } from '../native/observe-map.js';
+import * as semconv from '../semconv.js';
+import { LRU_FETCH_DURATION_BUCKETS } from './buckets.js';
+import { cacheName, namedCaches } from './cache-names.js';
+import { keyIndexOf, watchEvictions, type EvictionWatch } from './key-index.js';
+import type { LruCacheInstrumentationConfig, LruCacheLike, LruStatus } from './types.js';
+import { lruCacheSupport } from './versions.js';
+
+export const LRU_METRICS_CHANNEL = 'lru-cache:metrics';
+export const LRU_TRACING_CHANNEL = 'lru-cache';
+/** Operations of lru-cache 11.3, which does not say which cache published them. */
+export const UNATTRIBUTED_CACHE = 'unattributed';
+
+/** A key no application uses: `peek(PROBE)` tells whether a named cache publishes anything. */
+const PROBE = Symbol('presize lru-cache probe');
+
+interface Instruments {
+  operations: Counter;
+  evictions: Counter;
+  fetchDuration: Histogram;
+}
+
+interface Gauges {
+  entries: ObservableGauge;
+  max: ObservableGauge;
+  calculatedSize: ObservableGauge;
+  maxSize: ObservableGauge;
+  unobservable: ObservableGauge;
+}
+
+/** What the instrumentation keeps per cache; the cache itself only weakly. */
+interface CacheRecord {
+  readonly ref: WeakRef<LruCacheLike> | undefined;
+  readonly attributes: Attributes;
+  /** Attributes per operation and result, built once. */
+  readonly byResult: Map<string, Attributes>;
+  evictions: EvictionWatch | undefined;
+}
+
+type Handler = (message: unknown) => void;
+
+/**
+ * OpenTelemetry metrics for lru-cache instances, from the diagnostics channels lru-cache itself
+ * publishes on (`lru-cache:metrics` for synchronous operations, the `lru-cache` tracing channel
+ * for `fetch`). No method of lru-cache is patched. Each cache's key index, a native `Map`, is
+ * observed so that its table rebuilds reach the map instrumentation as `v8_rehash` growths. The
+ * module hook only reads the version of each lru-cache that is `require`d, to report once the
+ * versions that publish nothing.
+ */
+export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrumentationConfig> {
+  // The base constructor calls enable() before subclass field initialisers would run.
+  private declare instruments: Instruments;
+  private declare records: WeakMap<object, CacheRecord>;
+  private declare live: Set<CacheRecord>;
+  private declare collected: FinalizationRegistry<CacheRecord>;
+  private declare unattributed: CacheRecord | undefined;
+  private declare unobservableVersions: Map<string, number>;
+  private declare metricsHandler: Handler | undefined;
+  private declare tracingHandlers: diagnostics_channel.TracingChannelSubscribers<object> | undefined;
+  private declare fetchStarts: WeakMap<object, number>;
+  private declare probed: WeakSet<object>;
+  private declare probeAnswer: LruStatus | undefined;
+
+  constructor(config: LruCacheInstrumentationConfig = {}) {
+    super(`${PACKAGE_NAME}/lru-cache`, PACKAGE_VERSION, config);
+  }
+
+  protected init(): InstrumentationNodeModuleDefinition[] {
+    return [
+      new InstrumentationNodeModuleDefinition('lru-cache', ['*'], (exports: unknown, version?: string) => {
+        if (version !== undefined) this.noteVersion(version);
+        return exports;
+      }),
+    ];
+  }
+
+  override enable(): void {
+    super.enable();
+    if (this.metricsHandler !== undefined) return;
+    // Caches already seen keep their records (and names) across disable and enable.
+    this.unobservableVersions ??= new Map();
+    this.records ??= new WeakMap();
+    this.live ??= new Set();
+    this.collected ??= new FinalizationRegistry((record) => this.live.delete(record));
+    this.fetchStarts ??= new WeakMap();
+    this.probed ??= new WeakSet();
+    this.metricsHandler = (message) => this.onOperation(message as LruStatus);
+    this.tracingHandlers = {
+      start: (message) => this.onFetchStart(message as LruStatus),
+      asyncEnd: (message) => this.onFetchEnd(message as LruStatus),
+      // A fetch's duration runs from start to asyncEnd, which follows a rejection as well.
+      end: ignore,
+      asyncStart: ignore,
+      error: ignore,
+    };
+    diagnostics_channel.subscribe(LRU_METRICS_CHANNEL, this.metricsHandler);
+    diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).subscribe(this.tracingHandlers);
+  }
+
+  override disable(): void {
+    super.disable();
+    if (this.metricsHandler === undefined) return;
+    diagnostics_channel.unsubscribe(LRU_METRICS_CHANNEL, this.metricsHandler);
+    if (this.tracingHandlers !== undefined) {
+      diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).unsubscribe(this.tracingHandlers);
+    }
+    this.metricsHandler = undefined;
+    this.tracingHandlers = undefined;
+  }
+
+  protected override _updateMetricInstruments(): void {
+    const meter = this.meter;
+    this.instruments = {
+      operations: meter.createCounter(semconv.METRIC_LRU_OPERATIONS, {
+        description: 'lru-cache operations, by operation and the result lru-cache reported.',
+        unit: '{operation}',
+        valueType: ValueType.INT,
+      }),
+      evictions: meter.createCounter(semconv.METRIC_LRU_EVICTIONS, {
+        description: 'Least recently used entries evicted to make room (max or maxSize reached).',
+        unit: '{entry}',
+        valueType: ValueType.INT,
+      }),
+      fetchDuration: meter.createHistogram(semconv.METRIC_LRU_FETCH_DURATION, {
+        description: 'Time from fetch() to its promise settling, by result and outcome.',
+        unit: 's',
+        advice: { explicitBucketBoundaries: [...LRU_FETCH_DURATION_BUCKETS] },
+      }),
+    };
+    const gauge = (name: string, description: string, unit: string) =>
+      meter.createObservableGauge(name, { description, unit, valueType: ValueType.INT });
+    const gauges: Gauges = {
+      entries: gauge(semconv.METRIC_LRU_ENTRIES, 'Entries in the cache.', '{entry}'),
+      max: gauge(semconv.METRIC_LRU_MAX, 'The cache\'s max option (0: unbounded by count).', '{entry}'),
+      calculatedSize: gauge(
+        semconv.METRIC_LRU_CALCULATED_SIZE,
+        'Sum of the entry sizes, on caches with maxSize or maxEntrySize.',
+        '1',
+      ),
+      maxSize: gauge(semconv.METRIC_LRU_MAX_SIZE, 'The cache\'s maxSize option, when set.', '1'),
+      unobservable: gauge(
+        semconv.METRIC_LRU_UNOBSERVABLE,
+        'lru-cache copies loaded that publish nothing (before 11.3), by version.',
+        '{module}',
+      ),
+    };
+    meter.addBatchObservableCallback((result) => this.observeCaches(result, gauges), Object.values(gauges));
+  }
+
+  /** Versions of lru-cache seen loaded that cannot be observed, with how many copies. */
+  unobservable(): ReadonlyMap<string, number> {
+    return this.unobservableVersions ?? new Map();
+  }
+
+  private noteVersion(version: string): void {
+    this.unobservableVersions ??= new Map();
+    const support = lruCacheSupport(version);
+    if (support === 'observable') return;
+    const copies = this.unobservableVersions.get(version) ?? 0;
+    if (support === 'unobservable') this.unobservableVersions.set(version, copies + 1);
+    if (copies > 0) return;
+    diag.warn(
+      support === 'unobservable'
+        ? `lru-cache ${version} publishes no diagnostics (lru-cache:metrics appeared in 11.3): its caches are not observed; upgrade to lru-cache 11.4 or later`
+        : `lru-cache ${version} publishes operations without the cache instance (added in 11.4): they are counted under ${semconv.ATTR_LRU_NAME}="${UNATTRIBUTED_CACHE}" with no gauges or key-index stalls`,
+    );
+  }
+
+  private onOperation(status: LruStatus): void {
+    if (status.key === PROBE) {
+      this.probeAnswer = status;
+      return;
+    }
+    const op = status.op;
+    if (op === undefined) return;
+    const record = this.recordOf(status);
+    if (record === undefined) return;
+    if (op === 'delete' && record.evictions !== undefined) this.announceDelete(record, status);
+    this.instruments.operations.add(1, attributesFor(record, op, status[op]));
+  }
+
+  private onFetchStart(status: LruStatus): void {
+    const record = this.recordOf(status);
+    if (record === undefined) return;
+    this.fetchStarts.set(status, performance.now());
+    this.instruments.operations.add(1, attributesFor(record, 'fetch', status.fetch));
+  }
+
+  private onFetchEnd(status: LruStatus): void {
+    const started = this.fetchStarts.get(status);
+    const record = this.recordOf(status);
+    if (started === undefined || record === undefined) return;
+    this.fetchStarts.delete(status);
+    const outcome = status.fetchAborted ? 'aborted' : status.fetchRejected ? 'rejected' : 'resolved';
+    this.instruments.fetchDuration.record((performance.now() - started) / 1000, {
+      ...record.attributes,
+      [semconv.ATTR_LRU_RESULT]: status.fetch ?? 'unknown',
+      [semconv.ATTR_LRU_FETCH_OUTCOME]: outcome,
+    });
+  }
+
+  /** A delete that will remove a key from the index: that removal is not an eviction. */
+  private announceDelete(record: CacheRecord, status: LruStatus): void {
+    const cache = status.cache;
+    // With one entry left lru-cache clears the whole index instead of deleting from it.
+    if (cache === undefined || cache.size <= 1) return;
+    const keyIndex = keyIndexOf(cache);
+    if (keyIndex?.has(status.key)) record.evictions?.announced.push(status.key);
+  }
+
+  private recordOf(status: LruStatus): CacheRecord | undefined {
+    if (this.metricsHandler === undefined) return undefined;
+    const cache = status.cache;
+    if (cache === undefined || typeof cache !== 'object') return this.unattributedRecord();
+    const known = this.records.get(cache);
+    if (known !== undefined) return known;
+    const record = this.learn(cache);
+    this.records.set(cache, record);
+    this.live.add(record);
+    this.collected.register(cache, record);
+    return record;
+  }
+
+  private learn(cache: LruCacheLike): CacheRecord {
+    const name = cacheName(cache);
+    const record: CacheRecord = {
+      ref: new WeakRef(cache),
+      attributes: { [semconv.ATTR_LRU_NAME]: name },
+      byResult: new Map(),
+      evictions: undefined,
+    };
+    const keyIndex = keyIndexOf(cache);
+    if (keyIndex !== undefined) {
+      const evictions = watchEvictions(keyIndex);
+      evictions.announced.length = 0;
+      evictions.onEviction = () => {
+        if (this.metricsHandler !== undefined) this.instruments.evictions.add(1, record.attributes);
+      };
+      record.evictions = evictions;
+      if (this._config.observeKeyIndex !== false) observeMap(keyIndex, { name: `${name}.key_index` });
+    }
+    return record;
+  }
+
+  private unattributedRecord(): CacheRecord {
+    if (this.unattributed === undefined) {
+      this.unattributed = {
+        ref: undefined,
+        attributes: { [semconv.ATTR_LRU_NAME]: UNATTRIBUTED_CACHE },
+        byResult: new Map(),
+        evictions: undefined,
+      };
+      this.noteVersion('11.3.x');
+    }
+    return this.unattributed;
+  }
+
+  private observeCaches(result: BatchObservableResult, gauges: Gauges): void {
+    if (this.metricsHandler === undefined) return;
+    for (const cache of namedCaches()) {
+      if (!this.records.has(cache) && !this.probed.has(cache)) this.probe(cache);
+    }
+    for (const record of this.live) {
+      const cache = record.ref?.deref();
+      if (cache === undefined) {
+        this.live.delete(record);
+        continue;
+      }
+      result.observe(gauges.entries, cache.size, record.attributes);
+      result.observe(gauges.max, cache.max, record.attributes);
+      if (cache.maxSize > 0 || cache.calculatedSize > 0) {
+        result.observe(gauges.calculatedSize, cache.calculatedSize, record.attributes);
+        result.observe(gauges.maxSize, cache.maxSize, record.attributes);
+      }
+    }
+    for (const [version, copies] of this.unobservableVersions) {
+      result.observe(gauges.unobservable, copies, { [semconv.ATTR_LRU_VERSION]: version });
+    }
+  }
+
+  /**
+   * A named cache that has published nothing yet: one `peek` of a key nobody uses (no side
+   * effect on any lru-cache version) shows whether its version publishes at all.
+   */
+  private probe(cache: LruCacheLike): void {
+    this.probed.add(cache);
+    const peek = (cache as { peek?: unknown }).peek;
+    if (typeof peek !== 'function') return;
+    this.probeAnswer = undefined;
+    try {
+      peek.call(cache, PROBE);
+    } catch {
+      return;
+    }
+    const answer = this.probeAnswer as LruStatus | undefined;
+    if (answer === undefined) {
+      this.noteVersion('before 11.3');
+      diag.warn(`lru-cache instance "${cacheName(cache)}" publishes no diagnostics: its lru-cache predates 11.3`);
+    } else if (answer.cache === cache) {
+      this.recordOf(answer);
+    }
+  }
+}
+
+function ignore(): void {}
+
+function attributesFor(record: CacheRecord, op: string, result: string | undefined): Attributes {
+  const key = `${op}\u0000${result ?? ''}`;
+  let attributes = record.byResult.get(key);
+  if (attributes === undefined) {
+    attributes = {
+      ...record.attributes,
+      [semconv.ATTR_LRU_OPERATION]: op,
+      [semconv.ATTR_LRU_RESULT]: result ?? 'unknown',
+    };
+    record.byResult.set(key, attributes);
+  }
+  return attributes;
+}

@@ -1,0 +1,180 @@
+import diagnostics_channel from 'node:diagnostics_channel';
+import { LRUCache } from 'lru-cache';
+import { MAP_CHANNELS, type GrowEndEvent } from '../../src/map/channels';
+import { observedMap } from '../../src/native/observe-map';
+import { nameCache } from '../../src/lru/cache-names';
+import { LruCacheInstrumentation } from '../../src/lru/instrumentation';
+import { keyIndexOf } from '../../src/lru/key-index';
+import { pointValue, testMeterProvider } from './metrics-reader';
+
+describe('LruCacheInstrumentation with lru-cache 11', () => {
+  let instrumentation: LruCacheInstrumentation;
+  let telemetry: ReturnType<typeof testMeterProvider>;
+
+  beforeEach(() => {
+    telemetry = testMeterProvider();
+    instrumentation = new LruCacheInstrumentation();
+    instrumentation.setMeterProvider(telemetry.provider);
+  });
+  afterEach(async () => {
+    instrumentation.disable();
+    await telemetry.provider.shutdown();
+  });
+
+  const operation = (name: string, op: string, result: string) => ({
+    'presize.lru.name': name,
+    'presize.lru.operation': op,
+    'presize.lru.result': result,
+  });
+
+  it('counts every operation by result, and evictions apart from deletes, exactly', async () => {
+    const cache = nameCache(new LRUCache<string, number>({ max: 3 }), 'sessions');
+    cache.set('a', 1);
+    cache.set('b', 1);
+    cache.set('c', 1);
+    cache.get('a'); // hit; b is now the least recently used
+    cache.get('z'); // miss
+    cache.set('d', 1); // add, evicts b
+    cache.set('a', 1); // update
+    cache.set('a', 2); // replace
+    cache.has('b'); // miss
+    cache.has('c'); // hit
+    cache.peek('d'); // hit
+    cache.delete('c'); // delete, not an eviction
+    cache.delete('zz'); // announced, removes nothing
+    cache.set('e', 1); // add
+    cache.set('f', 1); // add, evicts d
+    cache.set('g', 1); // add, evicts a
+    cache.get('d'); // miss
+
+    const metrics = await telemetry.collect();
+    const ops = metrics.get('presize.lru.operations');
+    const expected: Array<[string, string, number]> = [
+      ['set', 'add', 7],
+      ['set', 'update', 1],
+      ['set', 'replace', 1],
+      ['get', 'hit', 1],
+      ['get', 'miss', 2],
+      ['has', 'hit', 1],
+      ['has', 'miss', 1],
+      ['peek', 'hit', 1],
+      ['delete', 'delete', 2],
+    ];
+    for (const [op, result, count] of expected) {
+      expect([op, result, pointValue(ops, operation('sessions', op, result))]).toEqual([op, result, count]);
+    }
+    expect(ops).toHaveLength(expected.length);
+    expect(pointValue(metrics.get('presize.lru.evictions'), { 'presize.lru.name': 'sessions' })).toBe(3);
+    expect(pointValue(metrics.get('presize.lru.entries'), { 'presize.lru.name': 'sessions' })).toBe(3);
+    expect(pointValue(metrics.get('presize.lru.max'), { 'presize.lru.name': 'sessions' })).toBe(3);
+    expect(metrics.get('presize.lru.calculated_size')).toBeUndefined();
+  });
+
+  it('counts stale reads and their expiry as deletes, not evictions', async () => {
+    let now = 1000;
+    const cache = nameCache(new LRUCache<string, string>({ max: 10, ttl: 50, ttlResolution: 0, perf: { now: () => now } }), 'tokens');
+    cache.set('x', 'v');
+    cache.set('y', 'v');
+    now += 100;
+    expect(cache.get('x')).toBeUndefined();
+    const metrics = await telemetry.collect();
+    const ops = metrics.get('presize.lru.operations');
+    expect(pointValue(ops, operation('tokens', 'get', 'stale'))).toBe(1);
+    expect(pointValue(ops, operation('tokens', 'delete', 'expire'))).toBe(1);
+    expect(pointValue(metrics.get('presize.lru.evictions'), { 'presize.lru.name': 'tokens' })).toBe(0);
+  });
+
+  it('reports calculatedSize against maxSize and evictions made for size', async () => {
+    const cache = nameCache(
+      new LRUCache<string, string>({ maxSize: 10, sizeCalculation: (v) => v.length }),
+      'blobs',
+    );
+    cache.set('k1', 'aaaa');
+    cache.set('k2', 'bbbb');
+    cache.set('k3', 'cccc'); // 12 > 10: evicts k1
+    const metrics = await telemetry.collect();
+    const blobs = { 'presize.lru.name': 'blobs' };
+    expect(pointValue(metrics.get('presize.lru.calculated_size'), blobs)).toBe(8);
+    expect(pointValue(metrics.get('presize.lru.max_size'), blobs)).toBe(10);
+    expect(pointValue(metrics.get('presize.lru.evictions'), blobs)).toBe(1);
+    expect(pointValue(metrics.get('presize.lru.max'), blobs)).toBe(0);
+  });
+
+  it('times fetches from the tracing channel, by result and outcome', async () => {
+    const cache = nameCache(
+      new LRUCache<string, string>({
+        max: 10,
+        fetchMethod: async (key) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          if (key === 'bad') throw new Error('origin down');
+          return `value of ${key}`;
+        },
+      }),
+      'origin',
+    );
+    await expect(cache.fetch('k')).resolves.toBe('value of k');
+    await expect(cache.fetch('k')).resolves.toBe('value of k');
+    await expect(cache.fetch('bad')).rejects.toThrow('origin down');
+    const metrics = await telemetry.collect();
+    const ops = metrics.get('presize.lru.operations');
+    expect(pointValue(ops, operation('origin', 'fetch', 'miss'))).toBe(2);
+    expect(pointValue(ops, operation('origin', 'fetch', 'hit'))).toBe(1);
+    const durations = metrics.get('presize.lru.fetch.duration');
+    const miss = pointValue(durations, { 'presize.lru.name': 'origin', 'presize.lru.result': 'miss', 'presize.lru.fetch.outcome': 'resolved' }) as { count: number; sum: number };
+    expect(miss.count).toBe(1);
+    expect(miss.sum).toBeGreaterThanOrEqual(0.015);
+    const rejected = pointValue(durations, { 'presize.lru.name': 'origin', 'presize.lru.fetch.outcome': 'rejected' }) as { count: number };
+    expect(rejected.count).toBe(1);
+    const hit = pointValue(durations, { 'presize.lru.result': 'hit' }) as { count: number; sum: number };
+    expect(hit.count).toBe(1);
+    expect(hit.sum).toBeLessThan(miss.sum);
+  });
+
+  it('gives an unnamed cache a stable generated id', async () => {
+    const cache = new LRUCache<number, number>({ max: 5 });
+    cache.set(1, 1);
+    cache.get(1);
+    const metrics = await telemetry.collect();
+    const names = new Set((metrics.get('presize.lru.operations') ?? []).map((p) => p.attributes['presize.lru.name']));
+    expect(names.size).toBe(1);
+    const [name] = [...names];
+    expect(name).toMatch(/^lru-\d+$/);
+    cache.get(2);
+    const again = await telemetry.collect();
+    expect(pointValue(again.get('presize.lru.operations'), operation(name as string, 'get', 'miss'))).toBe(1);
+  });
+
+  it('observes the key index, a native Map, and reports its rebuilds as v8_rehash growths', () => {
+    const ends: GrowEndEvent[] = [];
+    const onEnd = (event: unknown) => ends.push(event as GrowEndEvent);
+    diagnostics_channel.subscribe(MAP_CHANNELS.growEnd, onEnd);
+    try {
+      const cache = nameCache(new LRUCache<number, number>({ max: 2 ** 17 + 16 }), 'profiles');
+      for (let i = 0; i <= 2 ** 16; i++) cache.set(i, i);
+      const keyIndex = keyIndexOf(cache);
+      expect(keyIndex?.size).toBe(2 ** 16 + 1);
+      expect(observedMap(keyIndex as Map<unknown, unknown>)?.name).toBe('profiles.key_index');
+    } finally {
+      diagnostics_channel.unsubscribe(MAP_CHANNELS.growEnd, onEnd);
+    }
+    const own = ends.filter((e) => e.name === 'profiles.key_index');
+    expect(own).toHaveLength(15);
+    expect(own.at(-1)).toMatchObject({ kind: 'v8_rehash', oldB: 15, newB: 16, size: 2 ** 16 + 1 });
+    expect(own.every((e) => e.durationNs > 0)).toBe(true);
+  });
+
+  it('stops counting when disabled, and resumes when enabled again', async () => {
+    const cache = nameCache(new LRUCache<string, number>({ max: 1 }), 'toggled');
+    cache.set('a', 1);
+    instrumentation.disable();
+    cache.set('b', 1); // evicts a, unseen
+    cache.get('b');
+    instrumentation.enable();
+    cache.set('c', 1); // evicts b
+    const metrics = await telemetry.collect();
+    const toggled = { 'presize.lru.name': 'toggled' };
+    expect(pointValue(metrics.get('presize.lru.evictions'), toggled)).toBe(1);
+    expect(pointValue(metrics.get('presize.lru.operations'), operation('toggled', 'set', 'add'))).toBe(2);
+    expect(pointValue(metrics.get('presize.lru.operations'), operation('toggled', 'get', 'hit'))).toBe(0);
+  });
+});
