@@ -3,6 +3,8 @@ import { diagLogLevelFromString } from '@opentelemetry/core';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { PresizedMapInstrumentation } from '../instrumentation/instrumentation.js';
+import { LruCacheInstrumentation } from '../lru/instrumentation.js';
+import { nativeMapsFromEnv } from '../native/from-env.js';
 import { OnceLogger } from './once-logger.js';
 import { envProblems } from './env-problems.js';
 import { installShutdownHooks } from './shutdown-hooks.js';
@@ -34,7 +36,11 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   }
 
   const sdk = new NodeSDK({
-    instrumentations: [new PresizedMapInstrumentation(), new RuntimeNodeInstrumentation()],
+    instrumentations: [
+      new PresizedMapInstrumentation(),
+      new RuntimeNodeInstrumentation(),
+      new LruCacheInstrumentation(),
+    ],
   });
   // Installed after the SDK's constructor, which sets a plain console logger when OTEL_LOG_LEVEL
   // is given; ours writes each distinct message once, so a collector that is down is reported
@@ -44,6 +50,8 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
     suppressOverrideMessage: true,
   });
   for (const problem of envProblems(env)) diag.error(problem);
+  // PRESIZE_NATIVE_MAPS=observe: native Maps past PRESIZE_NATIVE_MAPS_MIN entries are observed.
+  for (const problem of nativeMapsFromEnv(env).problems) diag.error(problem);
   sdk.start();
   settleResource(sdk);
   // GPU metrics integration point: when PRESIZE_GPU_SOURCE is set, the GPU metrics module
