@@ -90,20 +90,18 @@ function parseLabels(text: string, open: number, end: number): [Record<string, s
     at = skipBlanks(text, at + 1, end);
     if (text.charCodeAt(at) !== QUOTE) throw new LineError(`value of label ${name} is not quoted`);
     const valueStart = at + 1;
-    let escaped = false;
     at = valueStart;
     for (;;) {
       const quote = text.indexOf('"', at);
       if (quote < 0 || quote >= end) throw new LineError(`value of label ${name} is not terminated`);
       let backslashes = 0;
       for (let back = quote - 1; back >= valueStart && text.charCodeAt(back) === BACKSLASH; back--) backslashes++;
-      if (backslashes > 0) escaped = true;
       at = quote + 1;
       if (backslashes % 2 === 0) break;
     }
     const raw = text.slice(valueStart, at - 1);
     if (Object.prototype.hasOwnProperty.call(labels, name)) throw new LineError(`label ${name} appears twice`);
-    labels[name] = escaped ? unescapeLabelValue(raw) : raw;
+    labels[name] = raw.indexOf('\\') >= 0 ? unescapeLabelValue(raw) : raw;
     at = skipBlanks(text, at, end);
     const next = text.charCodeAt(at);
     if (next === COMMA) at++;
