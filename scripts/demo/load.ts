@@ -188,11 +188,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }, 1_000)
     : undefined;
 
+  // Devices below a write's floor were all introduced by writes that have been answered, so a read
+  // of one of them must find it; devices a write still in flight introduces may not be there yet.
+  const writeFloors = new Set<{ floor: number }>();
+  const readable = (): number => {
+    let lowest = arrived;
+    for (const write of writeFloors) lowest = Math.min(lowest, write.floor);
+    return lowest;
+  };
+
   const worker = async (): Promise<void> => {
     while (performance.now() < end && !options.signal?.aborted) {
       const number = ++requestNumber;
-      if (readEvery > 0 && number % readEvery === 0 && arrived > 0) {
-        const id = deviceId(Math.floor(next() * arrived));
+      const known = readable();
+      if (readEvery > 0 && number % readEvery === 0 && known > 0) {
+        const id = deviceId(Math.floor(next() * known));
         try {
           const reply = await send(agent, url, 'GET', `/devices/${id}/logs`);
           if (reply.status === 200) reads++;
@@ -202,6 +212,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         }
         continue;
       }
+      const write = { floor: arrived };
+      writeFloors.add(write);
       const body = batch(performance.now());
       const sent = performance.now();
       try {
@@ -220,6 +232,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         fail(`POST /events failed: ${(error as Error).message}`);
         // A service that went away must not turn this loop into a busy spin.
         await new Promise((done) => setTimeout(done, 50));
+      } finally {
+        writeFloors.delete(write);
       }
     }
   };
