@@ -33,3 +33,5 @@ export type { NativeMapObserver } from './native/zero-code.js';
 export { LruCacheInstrumentation } from './lru/instrumentation.js';
 export { nameCache } from './lru/cache-names.js';
 export type { LruCacheInstrumentationConfig } from './lru/types.js';
+export { ShardedMap, DEFAULT_SHARDS, MAX_SHARDS } from './map/sharded-map.js';
+export type { ShardedMapOptions, ShardedMapStats } from './map/sharded-map.js';

@@ -1,0 +1,251 @@
+import { hashHigh, hashKey } from './hash.js';
+import { PresizedMap } from './presized-map.js';
+import { randomSeed, splitmix32, type Random32 } from './random.js';
+import { MAX_B, capacityOf } from './sizing.js';
+import type { PresizedMapStats } from './stats.js';
+
+/** The most shards a sharded map accepts: the hash has 24 bits that neither index nor tophash use. */
+export const MAX_SHARDS = 2 ** 16;
+export const DEFAULT_SHARDS = 16;
+
+export interface ShardedMapOptions {
+  /** Entries the whole map should hold without growing; each shard is sized for hint / shards. */
+  hint?: number;
+  /** Number of shards, a power of two from 1 to 65,536. Default 16. */
+  shards?: number;
+  /** Name every shard's diagnostics events carry. Default `sharded-map-<n>`. */
+  name?: string;
+  /** Seed of the hash and random sources (an integer from 0 to 2^32-1). Default: a random seed. */
+  seed?: number;
+}
+
+/** Merged state of all shards, with each shard's own snapshot. */
+export interface ShardedMapStats extends PresizedMapStats {
+  /** One snapshot per shard, in shard order. */
+  shards: PresizedMapStats[];
+}
+
+let unnamed = 0;
+
+function checkShards(shards: unknown): number {
+  if (
+    typeof shards !== 'number' ||
+    !Number.isInteger(shards) ||
+    shards < 1 ||
+    shards > MAX_SHARDS ||
+    (shards & (shards - 1)) !== 0
+  ) {
+    throw new RangeError(`ShardedMap: shards must be a power of two from 1 to ${MAX_SHARDS}, got ${String(shards)}`);
+  }
+  return shards;
+}
+
+function checkHint(hint: unknown, shards: number): number {
+  if (typeof hint !== 'number' || !Number.isSafeInteger(hint) || hint < 0) {
+    throw new RangeError(`ShardedMap: hint must be a whole number from 0 up, got ${String(hint)}`);
+  }
+  const perShard = Math.ceil(hint / shards);
+  if (perShard > capacityOf(MAX_B)) {
+    throw new RangeError(
+      `ShardedMap: hint ${hint} over ${shards} shards is ${perShard} per shard, more than one shard ` +
+        `holds (${capacityOf(MAX_B)}); use more shards`,
+    );
+  }
+  return perShard;
+}
+
+/**
+ * A `Map` split over 2^k presized maps. A key's shard comes from bits 0..k-1 of the high half of
+ * its hash, bits that a shard uses neither for its bucket index (low half) nor its tophash (top
+ * byte of the high half): every shard gets evenly spread buckets and tophashes. The shards share
+ * the map's seed, so a shard and the shard picker hash a key alike until a shard reseeds
+ * (whenever it empties, as Go maps do).
+ *
+ * Each shard grows on its own, so a growth moves 1/2^k of the keys, and its events carry the
+ * sharded map's name.
+ */
+export class ShardedMap<K extends string | number, V> implements Map<K, V> {
+  readonly name: string;
+  readonly hint: number;
+  private readonly shardMaps: PresizedMap<K, V>[];
+  private readonly shardMask: number;
+  private readonly random: Random32;
+  private seed: number;
+  private count = 0;
+
+  constructor(options: ShardedMapOptions = {}) {
+    const shards = checkShards(options.shards ?? DEFAULT_SHARDS);
+    const perShard = checkHint(options.hint ?? 0, shards);
+    if (options.name !== undefined && typeof options.name !== 'string') {
+      throw new TypeError(`ShardedMap: name must be a string, got ${typeof options.name}`);
+    }
+    const seed = options.seed ?? randomSeed();
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RangeError(`ShardedMap: seed must be an integer from 0 to 4294967295, got ${String(seed)}`);
+    }
+    this.name = options.name ?? `sharded-map-${++unnamed}`;
+    this.hint = options.hint ?? 0;
+    this.shardMask = shards - 1;
+    this.random = splitmix32(seed);
+    // The first draw of splitmix32(seed) is also each shard's own hash seed: one hash serves both.
+    this.seed = this.random();
+    this.shardMaps = Array.from(
+      { length: shards },
+      () => new PresizedMap<K, V>({ hint: perShard, name: this.name, seed }),
+    );
+  }
+
+  /** Number of shards. */
+  get shards(): number {
+    return this.shardMaps.length;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'ShardedMap';
+  }
+
+  /** The shard `key` lives in. */
+  shardOf(key: K): PresizedMap<K, V> {
+    hashKey(key, this.seed);
+    return this.shardMaps[hashHigh() & this.shardMask]!;
+  }
+
+  /** The shard at `index` (0 .. shards - 1), for inspection. */
+  shard(index: number): PresizedMap<K, V> {
+    const map = this.shardMaps[index];
+    if (map === undefined) {
+      throw new RangeError(`ShardedMap: shard index must be from 0 to ${this.shardMask}, got ${String(index)}`);
+    }
+    return map;
+  }
+
+  get(key: K): V | undefined {
+    return this.shardOf(key).get(key);
+  }
+
+  has(key: K): boolean {
+    return this.shardOf(key).has(key);
+  }
+
+  set(key: K, value: V): this {
+    const shard = this.shardOf(key);
+    const before = shard.size;
+    shard.set(key, value);
+    this.count += shard.size - before;
+    return this;
+  }
+
+  delete(key: K): boolean {
+    if (!this.shardOf(key).delete(key)) return false;
+    if (--this.count === 0) this.seed = this.random();
+    return true;
+  }
+
+  clear(): void {
+    for (const shard of this.shardMaps) shard.clear();
+    this.count = 0;
+    this.seed = this.random();
+  }
+
+  forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+
+  keys(): MapIterator<K> {
+    return new ShardedMapIterator(this.shardMaps, this.random(), (shard) => shard.keys());
+  }
+
+  values(): MapIterator<V> {
+    return new ShardedMapIterator(this.shardMaps, this.random(), (shard) => shard.values());
+  }
+
+  entries(): MapIterator<[K, V]> {
+    return new ShardedMapIterator(this.shardMaps, this.random(), (shard) => shard.entries());
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  /** Every shard's snapshot, and their merge: counts summed, B the largest shard's. */
+  stats(): ShardedMapStats {
+    const shards = this.shardMaps.map((shard) => shard.stats());
+    const merged: ShardedMapStats = {
+      size: 0,
+      B: 0,
+      buckets: 0,
+      overflowBuckets: 0,
+      noverflow: 0,
+      growing: false,
+      oldBuckets: 0,
+      evacuated: 0,
+      growths: 0,
+      sameSizeGrowths: 0,
+      hint: this.hint,
+      loadFactor: 0,
+      nextGrowthAt: 0,
+      shards,
+    };
+    for (const s of shards) {
+      merged.size += s.size;
+      merged.B = Math.max(merged.B, s.B);
+      merged.buckets += s.buckets;
+      merged.overflowBuckets += s.overflowBuckets;
+      merged.noverflow += s.noverflow;
+      merged.growing ||= s.growing;
+      merged.oldBuckets += s.oldBuckets;
+      merged.evacuated += s.evacuated;
+      merged.growths += s.growths;
+      merged.sameSizeGrowths += s.sameSizeGrowths;
+      merged.nextGrowthAt += s.nextGrowthAt;
+    }
+    merged.loadFactor = merged.size / merged.buckets;
+    return merged;
+  }
+}
+
+/** Walks the shards one after another from a random one, each with its own (randomised) iterator. */
+class ShardedMapIterator<K extends string | number, V, T> implements MapIterator<T> {
+  private index = 0;
+  private current: MapIterator<T> | null = null;
+
+  constructor(
+    private readonly shards: readonly PresizedMap<K, V>[],
+    private readonly start: number,
+    private readonly open: (shard: PresizedMap<K, V>) => MapIterator<T>,
+  ) {}
+
+  next(): IteratorResult<T, undefined> {
+    const count = this.shards.length;
+    while (this.index <= count) {
+      if (this.current === null) {
+        if (this.index === count) break;
+        this.current = this.open(this.shards[(this.start + this.index) & (count - 1)]!);
+      }
+      const r = this.current.next();
+      if (!r.done) return r;
+      this.current = null;
+      this.index++;
+    }
+    this.index = count + 1;
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'ShardedMap Iterator';
+  }
+}
+
+// Inherit from %IteratorPrototype%, as native map iterators do, so the iterator helpers work.
+Object.setPrototypeOf(
+  ShardedMapIterator.prototype,
+  Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object,
+);
