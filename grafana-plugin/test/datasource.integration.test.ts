@@ -1,0 +1,173 @@
+/**
+ * @jest-environment ./test/jsdom-with-fetch.cjs
+ *
+ * The datasource's query() against a real Prometheus holding an hour of the incident scenario
+ * (backfilled with promtool) and evaluating the generated risk and SLO recording rules.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { dateTime, type DataFrame, type DataQueryRequest } from '@grafana/data';
+
+import { startPrometheus, type PrometheusHandle } from '../../tools/prometheus';
+import { DataSource } from '../src/datasource';
+import { instanceSettings, variables } from '../src/test-support';
+import type { PresizeQuery } from '../src/types';
+import { demoScenario, SERVICE, type Scenario } from './demo-scenario';
+
+const RULES = join(__dirname, '../../provisioning/prometheus/rules');
+
+let prometheus: PrometheusHandle;
+let scenario: Scenario;
+let storage: string;
+let ds: DataSource;
+
+function column(frame: DataFrame, name: string): unknown[] {
+  const field = frame.fields.find((f) => f.name === name);
+  if (!field) throw new Error(`no field ${name} in ${frame.fields.map((f) => f.name).join(', ')}`);
+  return Array.from(field.values);
+}
+
+function rows(frame: DataFrame): Array<Record<string, unknown>> {
+  return Array.from({ length: frame.length }, (_, i) => Object.fromEntries(frame.fields.map((f) => [f.name, f.values[i]])));
+}
+
+async function run(target: Omit<PresizeQuery, 'refId'>, toMs: number, rangeMs = 3600_000) {
+  const request = {
+    targets: [{ refId: 'A', ...target }],
+    range: { from: dateTime(toMs - rangeMs), to: dateTime(toMs), raw: { from: 'now-1h', to: 'now' } },
+    intervalMs: 15_000,
+    maxDataPoints: 500,
+    scopedVars: {},
+  } as unknown as DataQueryRequest<PresizeQuery>;
+  const response = await ds.query(request);
+  expect(response.errors).toBeUndefined();
+  return response.data as DataFrame[];
+}
+
+/** The time of the latest evaluation of a recording rule, in ms. */
+async function evaluatedAt(record: string): Promise<number> {
+  const [sample] = await prometheus.waitFor(`max(timestamp(${record}))`, (r) => r.length === 1 && Number.isFinite(r[0]!.value));
+  return Math.round(sample!.value * 1000);
+}
+
+beforeAll(async () => {
+  storage = mkdtempSync(join(tmpdir(), 'presize-plugin-tsdb-'));
+  // End a minute ago: every sample is history, and the rules' 5-minute windows still see the last ones.
+  scenario = demoScenario(Math.floor(Date.now() / 1000) - 60);
+  const input = join(storage, 'scenario.om');
+  writeFileSync(input, scenario.openMetrics);
+  execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, join(storage, 'data')], { stdio: 'pipe' });
+  prometheus = await startPrometheus({
+    storageDir: join(storage, 'data'),
+    ruleFiles: ['presize-map-risk.yml', 'presize-gpu-risk.yml', 'slo-device-logs.yml'].map((f) => join(RULES, f)),
+  });
+  ds = new DataSource(instanceSettings({ url: prometheus.url, authMethod: 'none' }), {
+    transport: async (path, params) => (await fetch(`${prometheus.url}/${path}?${params}`)).json(),
+    templateSrv: variables({ service: SERVICE, maps: ['devices', 'sessions'] }),
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  if (storage) rmSync(storage, { recursive: true, force: true });
+});
+
+describe('query() against a real Prometheus', () => {
+  it('scores every map and GPU exactly as the recording rules do', async () => {
+    await prometheus.waitFor('presize:map_risk:score', (r) => r.length === 2, 30_000);
+    await prometheus.waitFor('presize:gpu_risk:score', (r) => r.length === 2, 30_000);
+    const at = await evaluatedAt('presize:map_risk:score');
+    const [frame] = await run({ queryType: 'riskMap', subjects: 'all' }, at);
+    const table = rows(frame!);
+    expect(table.map((r) => r.Subject).sort()).toEqual(['GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'devices', 'sessions'].sort());
+
+    const recorded = await prometheus.query('presize:map_risk:score', new Date(at));
+    for (const sample of recorded) {
+      const row = table.find((r) => r.Subject === sample.metric.presize_map_name)!;
+      expect(row.Score).toBe(sample.value);
+    }
+    const devices = table.find((r) => r.Subject === 'devices')!;
+    expect(devices).toMatchObject({ Service: SERVICE, Level: 'critical', 'Top reason': 'Far past its hint', Hint: 5000 });
+    expect(devices.Entries).toBe(120_000);
+    // Sized right: 0.6 entries per entry of hint scores far below warn.
+    const sessions = table.find((r) => r.Subject === 'sessions')!;
+    expect(sessions.Level).toBe('ok');
+    expect(sessions.Score).toBeLessThan(50);
+    // Sorted worst first.
+    expect(column(frame!, 'Score')).toEqual([...(column(frame!, 'Score') as number[])].sort((a, b) => b - a));
+
+    const gpuAt = await evaluatedAt('presize:gpu_risk:score');
+    const [gpuFrame] = await run({ queryType: 'riskMap', subjects: 'gpus' }, gpuAt);
+    const gpuRecorded = await prometheus.query('presize:gpu_risk:score', new Date(gpuAt));
+    expect(gpuRecorded).toHaveLength(2);
+    for (const sample of gpuRecorded) {
+      const row = rows(gpuFrame!).find((r) => String(r.Subject).startsWith(`GPU ${sample.metric.gpu} `))!;
+      expect(row.Score).toBe(sample.value);
+    }
+    expect(rows(gpuFrame!).map((r) => r.Level).sort()).toEqual(['critical', 'ok']);
+  }, 60_000);
+
+  it('advises the hint the devices map needed, and the doublings it would have saved', async () => {
+    const [frame] = await run({ queryType: 'capacity', service: '$service', headroomPercent: 25 }, scenario.end * 1000);
+    const devices = rows(frame!).find((r) => r.Map === 'devices')!;
+    expect(scenario.devicesDoublings).toBe(5);
+    expect(devices).toMatchObject({
+      'Observed peak': 120_000,
+      'Current hint': 5_000,
+      'Recommended hint': 150_000,
+      'Doublings avoided': 5,
+      'Buckets (log2) now → advised': '10 → 15',
+    });
+    expect(devices['Doublings in range']).toBe(5);
+    expect(rows(frame!).find((r) => r.Map === 'sessions')).toMatchObject({ 'Doublings avoided': 0 });
+  });
+
+  it('draws entries against hint and the next growth point for the chosen maps', async () => {
+    const frames = await run({ queryType: 'mapGrowth', growthView: 'entries', service: '$service', map: '$maps' }, scenario.end * 1000);
+    expect(frames.map((f) => f.name).sort()).toEqual([
+      'device-logs devices entries',
+      'device-logs devices hint',
+      'device-logs devices next growth at',
+      'device-logs sessions entries',
+      'device-logs sessions hint',
+      'device-logs sessions next growth at',
+    ]);
+    const entries = frames.find((f) => f.name === 'device-logs devices entries')!;
+    const values = entries.fields[1]!.values as number[];
+    expect(values[values.length - 1]).toBe(120_000);
+    expect(values[0]).toBeLessThan(5_000);
+  });
+
+  it('turns each doubling into a growth event', async () => {
+    const [frame] = await run({ queryType: 'growthEvents', map: 'devices' }, scenario.end * 1000);
+    expect(frame!.length).toBe(5);
+    expect(column(frame!, 'text')[0]).toBe('devices in device-logs: doubling (load factor above 6.5)');
+  });
+
+  it('reports the SLO with the burn rates the Sloth rules record', async () => {
+    await prometheus.waitFor('slo:period_error_budget_remaining:ratio', (r) => r.length === 1, 30_000);
+    const at = await evaluatedAt('slo:period_error_budget_remaining:ratio');
+    const [frame] = await run({ queryType: 'slo', service: SERVICE }, at);
+    const [row] = rows(frame!);
+    expect(row).toMatchObject({ Service: SERVICE, SLO: 'map-write-latency-p99', Objective: 0.99 });
+    const [remaining] = await prometheus.query('slo:period_error_budget_remaining:ratio', new Date(at));
+    expect(row!['Error budget remaining']).toBeCloseTo(remaining!.value, 9);
+    // 2 % of writes over 1 ms against a 1 % budget: every window burns at 2×, so the ticket alert holds.
+    expect(row!['Burn rate 1h']).toBeCloseTo(2, 6);
+    expect(row!.Status).toBe('ticket');
+  }, 60_000);
+
+  it('lists template variable values and passes Save & test', async () => {
+    expect(await ds.metricFindQuery('services()')).toEqual([{ text: SERVICE, value: SERVICE }]);
+    expect((await ds.metricFindQuery('gpus()')).map((v) => v.text)).toEqual(['0', '1']);
+    const result = await ds.testDatasource();
+    expect(result).toEqual({ status: 'success', message: expect.stringMatching(/^Connected to Prometheus API 2\.\d+\.\d+.*: 2 presized maps and 2 GPUs reporting\.$/) });
+  });
+
+  it('reports a query Prometheus rejects with its own words', async () => {
+    await expect(ds.api.instant('sum(', Date.now())).rejects.toThrow(/instant query failed \(bad_data\)/);
+  });
+});
