@@ -91,19 +91,20 @@ export function gpuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GpuEnvRe
 }
 
 /**
- * Starts GPU metrics as the PRESIZE_GPU_* variables say, or returns undefined when
+ * GPU metrics as the PRESIZE_GPU_* variables say, not started yet; undefined when
  * PRESIZE_GPU_SOURCE is unset or a variable is bad (each problem is reported through the
  * OpenTelemetry diag logger; nothing is thrown). The result is a MetricProducer: pass it in the
- * `metricProducers` of the MetricReader(s) that export the service's metrics.
+ * `metricProducers` of the MetricReader(s) that export the service's metrics, start the SDK, then
+ * call `start()` so its health instruments land on the SDK's MeterProvider.
  */
 export function gpuMetricsFromEnv(env: NodeJS.ProcessEnv = process.env, meterProvider?: MeterProvider): GpuMetrics | undefined {
   const { config, problems } = gpuConfigFromEnv(env);
   for (const problem of problems) diag.error(problem);
   if (!config) return undefined;
   try {
-    return new GpuMetrics({ ...config, ...(meterProvider === undefined ? {} : { meterProvider }) }).start();
+    return new GpuMetrics({ ...config, ...(meterProvider === undefined ? {} : { meterProvider }) });
   } catch (error) {
-    diag.error(`GPU metrics could not start: ${(error as Error).message}`);
+    diag.error(`GPU metrics could not be set up: ${(error as Error).message}`);
     return undefined;
   }
 }

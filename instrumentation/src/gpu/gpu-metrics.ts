@@ -43,6 +43,12 @@ export type GpuScrapeResult =
   | { readonly ok: true; readonly sample: GpuSample; readonly durationSeconds: number }
   | { readonly ok: false; readonly reason: GpuScrapeErrorReason; readonly message: string; readonly durationSeconds: number };
 
+interface HealthInstruments {
+  readonly errors: Counter;
+  readonly dropped: Counter;
+  readonly malformedLines: Counter;
+}
+
 const DEFAULT_INTERVAL_MS = 10_000;
 const MAX_DEFAULT_TIMEOUT_MS = 5_000;
 const EMPTY_RESOURCE = resourceFromAttributes({});
@@ -72,9 +78,8 @@ export class GpuMetrics implements MetricProducer {
   private readonly logger = diag.createComponentLogger({ namespace: GPU_SCOPE_NAME });
   private readonly counterStarts = new CounterStarts();
   private readonly sourceAttributes: Attributes;
-  private readonly errors: Counter;
-  private readonly dropped: Counter;
-  private readonly malformedLines: Counter;
+  private readonly meterProvider: MeterProvider | undefined;
+  private health: HealthInstruments | undefined;
   private latest: { readonly points: readonly ExportPoint[]; readonly time: HrTime; readonly starts: ReadonlyMap<ExportPoint, HrTime> } | undefined;
   private up: 0 | 1 | undefined;
   private lastDurationSeconds: number | undefined;
@@ -94,14 +99,27 @@ export class GpuMetrics implements MetricProducer {
     this.naming = options.naming ?? 'dcgm';
     this.monotonicCounters = options.monotonicCounters ?? false;
     this.sourceAttributes = { [ATTR_GPU_SOURCE]: this.source.kind };
+    this.meterProvider = options.meterProvider;
+  }
 
-    const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(GPU_SCOPE_NAME, PACKAGE_VERSION);
-    this.errors = meter.createCounter(METRIC_GPU_SCRAPE_ERRORS, { description: 'Reads of the GPU source that gave no values, by error.type.', unit: '{error}' });
-    this.dropped = meter.createCounter(METRIC_GPU_DROPPED_VALUES, {
+  /**
+   * The health instruments, made on first use rather than in the constructor: a GpuMetrics is
+   * created before the SDK that exports it (it goes into the readers' metricProducers), and the
+   * global MeterProvider is only the SDK's once that SDK has started.
+   */
+  private instruments(): HealthInstruments {
+    if (!this.health) this.health = this.createInstruments();
+    return this.health;
+  }
+
+  private createInstruments(): HealthInstruments {
+    const meter = (this.meterProvider ?? metrics.getMeterProvider()).getMeter(GPU_SCOPE_NAME, PACKAGE_VERSION);
+    const errors = meter.createCounter(METRIC_GPU_SCRAPE_ERRORS, { description: 'Reads of the GPU source that gave no values, by error.type.', unit: '{error}' });
+    const dropped = meter.createCounter(METRIC_GPU_DROPPED_VALUES, {
       description: 'GPU values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN or infinite.',
       unit: '{value}',
     });
-    this.malformedLines = meter.createCounter(METRIC_GPU_MALFORMED_LINES, { description: 'Capture lines skipped because they break their format.', unit: '{line}' });
+    const malformedLines = meter.createCounter(METRIC_GPU_MALFORMED_LINES, { description: 'Capture lines skipped because they break their format.', unit: '{line}' });
     meter
       .createObservableGauge(METRIC_GPU_UP, { description: '1 when the last read of the GPU source gave values, 0 when it failed.', unit: '1' })
       .addCallback((result) => {
@@ -117,6 +135,7 @@ export class GpuMetrics implements MetricProducer {
       .addCallback((result) => {
         if (this.up !== undefined) result.observe(this.latest?.points.length ?? 0, this.sourceAttributes);
       });
+    return { errors, dropped, malformedLines };
   }
 
   /** Reads the source now and at every interval after; the timer does not keep the process alive. */
@@ -150,6 +169,7 @@ export class GpuMetrics implements MetricProducer {
   /** One read of the source, applied to what is exported. Never rejects. */
   scrape(): Promise<GpuScrapeResult> {
     if (this.inFlight) return this.inFlight;
+    this.instruments();
     this.inFlight = this.read().finally(() => {
       this.inFlight = undefined;
     });
@@ -200,7 +220,7 @@ export class GpuMetrics implements MetricProducer {
     this.latest = { points, time, starts: this.counterStarts.next(points, time) };
     this.up = 1;
     if (sample.malformed.length > 0) {
-      this.malformedLines.add(sample.malformed.length, this.sourceAttributes);
+      this.instruments().malformedLines.add(sample.malformed.length, this.sourceAttributes);
       if (!this.reportedMalformed) {
         this.reportedMalformed = true;
         const first = sample.malformed[0];
@@ -210,7 +230,7 @@ export class GpuMetrics implements MetricProducer {
       this.reportedMalformed = false;
     }
     for (const { field, reason } of sample.dropped) {
-      this.dropped.add(1, { ...this.sourceAttributes, [ATTR_GPU_DROP_REASON]: reason, [ATTR_GPU_FIELD]: field });
+      this.instruments().dropped.add(1, { ...this.sourceAttributes, [ATTR_GPU_DROP_REASON]: reason, [ATTR_GPU_FIELD]: field });
     }
     if (this.reportedReasons.size > 0) {
       this.logger.info(`${this.source.description}: GPU values are back after ${[...this.reportedReasons].join(', ')}`);
@@ -223,7 +243,7 @@ export class GpuMetrics implements MetricProducer {
     this.counterStarts.clear();
     this.up = 0;
     if (this.stopController.signal.aborted) return;
-    this.errors.add(1, { ...this.sourceAttributes, [ATTR_ERROR_TYPE]: outcome.reason });
+    this.instruments().errors.add(1, { ...this.sourceAttributes, [ATTR_ERROR_TYPE]: outcome.reason });
     if (!this.reportedReasons.has(outcome.reason)) {
       this.reportedReasons.add(outcome.reason);
       this.logger.warn(`GPU values withdrawn (${outcome.reason}): ${outcome.message}`);
