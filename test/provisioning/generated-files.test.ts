@@ -7,6 +7,10 @@ const ROOT = resolve(__dirname, '../..');
 const GENERATED_DIRS = [
   'provisioning/prometheus/rules',
   'provisioning/prometheus/tests',
+  'provisioning/alerting',
+  'provisioning/grafana/datasources',
+  'provisioning/grafana/dashboards',
+  'dashboards',
 ];
 
 describe('generated files', () => {

@@ -1,0 +1,74 @@
+import { JOBS } from '../src/index.js';
+import { GRAFANA_ALERTING_DIR, GRAFANA_DASHBOARDS_PATH, GRAFANA_DIR, PRESIZE_DATASOURCE_TYPE } from './grafana.js';
+import { DASHBOARDS_DIR } from './dashboards/index.js';
+import { yamlFile, type GeneratedFile } from './output.js';
+import { PROMETHEUS_DIR } from './prometheus.js';
+
+/**
+ * Grafana, Prometheus and the demo service for users with Docker. A GPU exporter is left to the
+ * GPU nodes (dcgm-exporter there, scraped as the `dcgm-exporter` job).
+ */
+function compose() {
+  return {
+    name: 'presize',
+    services: {
+      prometheus: {
+        image: 'prom/prometheus:v2.55.1',
+        command: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.retention.time=15d', '--web.enable-lifecycle'],
+        volumes: [`./${PROMETHEUS_DIR}:/etc/prometheus:ro`],
+        ports: ['9090:9090'],
+        restart: 'unless-stopped',
+      },
+      demo: {
+        image: 'node:20-bookworm-slim',
+        working_dir: '/presize',
+        command: [
+          'sh',
+          '-c',
+          'npm ci --no-audit --no-fund && npm run build --workspace @presize/instrumentation && node --import @presize/instrumentation/register instrumentation/examples/device-logs/server.mjs --cache presized',
+        ],
+        environment: {
+          OTEL_SERVICE_NAME: `${JOBS.demo}-presized`,
+          OTEL_METRICS_EXPORTER: 'prometheus',
+          OTEL_EXPORTER_PROMETHEUS_HOST: '0.0.0.0',
+          OTEL_EXPORTER_PROMETHEUS_PORT: '9464',
+          OTEL_TRACES_EXPORTER: 'none',
+          OTEL_LOGS_EXPORTER: 'none',
+          PORT: '8080',
+          HOST: '0.0.0.0',
+        },
+        // The checkout is shared; the container's own dependencies stay in a volume of their own.
+        volumes: ['./:/presize', 'demo-node-modules:/presize/node_modules'],
+        ports: ['8080:8080'],
+        restart: 'unless-stopped',
+      },
+      grafana: {
+        image: 'grafana/grafana:12.3.0',
+        depends_on: ['prometheus'],
+        environment: {
+          PROMETHEUS_URL: 'http://prometheus:9090',
+          PROMETHEUS_USER: '',
+          PROMETHEUS_PASSWORD: '',
+          PRESIZE_PROMETHEUS_TOKEN: '',
+          GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS: PRESIZE_DATASOURCE_TYPE,
+          GF_AUTH_ANONYMOUS_ENABLED: 'true',
+          GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer',
+        },
+        volumes: [
+          `./${GRAFANA_DIR}/datasources:/etc/grafana/provisioning/datasources:ro`,
+          `./${GRAFANA_DIR}/dashboards:/etc/grafana/provisioning/dashboards:ro`,
+          `./${GRAFANA_ALERTING_DIR}:/etc/grafana/provisioning/alerting:ro`,
+          `./${DASHBOARDS_DIR}:${GRAFANA_DASHBOARDS_PATH}:ro`,
+          `./grafana-plugin/dist:/var/lib/grafana/plugins/${PRESIZE_DATASOURCE_TYPE}:ro`,
+        ],
+        ports: ['3000:3000'],
+        restart: 'unless-stopped',
+      },
+    },
+    volumes: { 'demo-node-modules': {} },
+  };
+}
+
+export function composeFiles(): GeneratedFile[] {
+  return [yamlFile('docker-compose.yaml', compose())];
+}

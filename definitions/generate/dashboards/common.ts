@@ -1,0 +1,57 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
+import { RISK_LEVEL_SCORES } from '../../src/index.js';
+
+/** The provisioned Prometheus datasource every dashboard and Grafana alert rule queries. */
+export const PROMETHEUS_DATASOURCE_UID = 'presize-prometheus';
+export const PROMETHEUS: DataSourceRef = { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID };
+
+export const DASHBOARD_TAGS = ['presize', 'generated'];
+
+export function query(expr: string, legend = '', refId?: string): prometheus.DataqueryBuilder {
+  const q = new prometheus.DataqueryBuilder().datasource(PROMETHEUS).expr(expr).legendFormat(legend || '__auto');
+  return refId ? q.refId(refId) : q;
+}
+
+export function instant(expr: string, legend = '', refId?: string): prometheus.DataqueryBuilder {
+  return query(expr, legend, refId).instant().format(prometheus.PromQueryFormat.Table);
+}
+
+/** A query variable over label values, multi-select with All matching everything. */
+export function labelVariable(name: string, label: string, metricSelector: string, title: string): dashboard.QueryVariableBuilder {
+  return new dashboard.QueryVariableBuilder(name)
+    .label(title)
+    .datasource(PROMETHEUS)
+    .query({ query: `label_values(${metricSelector}, ${label})`, refId: `${name}-values` })
+    .definition(`label_values(${metricSelector}, ${label})`)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*');
+}
+
+/** Green below warn, orange from warn, red from critical: the risk levels, from the definitions. */
+export function riskThresholds(): dashboard.ThresholdsConfigBuilder {
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+    { value: null, color: 'green' },
+    { value: RISK_LEVEL_SCORES.warn, color: 'orange' },
+    { value: RISK_LEVEL_SCORES.critical, color: 'red' },
+  ]);
+}
+
+export function thresholds(steps: { value: number | null; color: string }[]): dashboard.ThresholdsConfigBuilder {
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+}
+
+export function newDashboard(uid: string, title: string, description: string): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(DASHBOARD_TAGS)
+    .refresh('30s')
+    .time({ from: 'now-6h', to: 'now' })
+    .timezone('browser')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair);
+}

@@ -1,0 +1,129 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import {
+  LABEL_GROWTH_KIND,
+  LABEL_MAP_NAME,
+  MAP_RISK_FACTORS,
+  MAP_RISK_RECORDS,
+  PROM_MAP_BUCKETS,
+  PROM_MAP_ENTRIES,
+  PROM_MAP_EVACUATION_PROGRESS,
+  PROM_MAP_EVACUATION_STALL,
+  PROM_MAP_GROWING,
+  PROM_MAP_GROWTH_DURATION,
+  PROM_MAP_GROWTHS_TOTAL,
+  PROM_MAP_HINT,
+  PROM_MAP_LOAD_FACTOR,
+  PROM_MAP_NEXT_GROWTH_AT,
+  PROM_MAP_OVERFLOW_BUCKETS,
+} from '../../src/index.js';
+import { PROMETHEUS, labelVariable, newDashboard, query, riskThresholds } from './common.js';
+
+const MATCH = `job=~"$job", ${LABEL_MAP_NAME}=~"$map", instance=~"$node"`;
+const sel = (metric: string) => `${metric}{${MATCH}}`;
+const mapKey = `job, ${LABEL_MAP_NAME}`;
+const ts = (title: string, unit: string) =>
+  new timeseries.PanelBuilder().title(title).unit(unit).datasource(PROMETHEUS).height(8).span(12);
+
+export function mapGrowthDashboard(): dashboard.Dashboard {
+  const storm = MAP_RISK_FACTORS.find((f) => f.reason === 'resize_storm')!;
+  const stall = MAP_RISK_FACTORS.find((f) => f.reason === 'evacuation_stall')!;
+  return newDashboard('presize-map-growth', 'Presize / Map growth', 'Growths, evacuation, entries against hint, load factor and stalls of every presized map.')
+    .withVariable(labelVariable('job', 'job', PROM_MAP_ENTRIES, 'Service'))
+    .withVariable(labelVariable('map', LABEL_MAP_NAME, `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Map'))
+    .withVariable(labelVariable('node', 'instance', `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Node'))
+    .annotation(
+      new dashboard.AnnotationQueryBuilder()
+        .name('Map growths')
+        .datasource(PROMETHEUS)
+        .enable(true)
+        .iconColor('orange')
+        .expr(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (changes(${sel(PROM_MAP_GROWTHS_TOTAL)}[1m])) > 0`)
+        .step('60s')
+        .titleFormat(`{{${LABEL_MAP_NAME}}} grew ({{${LABEL_GROWTH_KIND}}})`)
+        .textFormat('{{job}}'),
+    )
+    .withRow(new dashboard.RowBuilder('Growths'))
+    .withPanel(
+      ts('Growths per 5 minutes', 'short')
+        .description(`${storm.description} ${storm.thresholdText}.`)
+        .withTarget(query(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (increase(${sel(PROM_MAP_GROWTHS_TOTAL)}[5m]))`, `{{${LABEL_MAP_NAME}}} {{${LABEL_GROWTH_KIND}}}`))
+        .drawStyle(common.GraphDrawStyle.Bars),
+    )
+    .withPanel(
+      ts('Risk score', 'none')
+        .min(0)
+        .max(100)
+        .thresholds(riskThresholds())
+        .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Area))
+        .withTarget(query(`${MAP_RISK_RECORDS.score}{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}}`)),
+    )
+    .withPanel(
+      ts('Evacuation progress', 'percentunit')
+        .min(0)
+        .max(1)
+        .withTarget(query(sel(PROM_MAP_EVACUATION_PROGRESS), `{{${LABEL_MAP_NAME}}} {{instance}}`))
+        .withTarget(query(sel(PROM_MAP_GROWING), `{{${LABEL_MAP_NAME}}} growing`, 'B')),
+    )
+    .withPanel(
+      ts('Growth duration p95', 's').withTarget(
+        query(
+          `histogram_quantile(0.95, sum by (${mapKey}, le) (rate(${sel(`${PROM_MAP_GROWTH_DURATION}_bucket`)}[$__rate_interval])))`,
+          `{{${LABEL_MAP_NAME}}}`,
+        ),
+      ),
+    )
+    .withRow(new dashboard.RowBuilder('Size'))
+    .withPanel(
+      ts('Entries against hint and next growth', 'short')
+        .withTarget(query(sel(PROM_MAP_ENTRIES), `{{${LABEL_MAP_NAME}}} entries`, 'A'))
+        .withTarget(query(`${sel(PROM_MAP_HINT)} > 0`, `{{${LABEL_MAP_NAME}}} hint`, 'B'))
+        .withTarget(query(sel(PROM_MAP_NEXT_GROWTH_AT), `{{${LABEL_MAP_NAME}}} next growth at`, 'C')),
+    )
+    .withPanel(
+      ts('Load factor', 'short')
+        .description('Entries per main bucket; a doubling starts above 6.5.')
+        .withTarget(query(sel(PROM_MAP_LOAD_FACTOR), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
+    )
+    .withPanel(
+      ts('Buckets and overflow buckets', 'short')
+        .withTarget(query(sel(PROM_MAP_BUCKETS), `{{${LABEL_MAP_NAME}}} buckets`, 'A'))
+        .withTarget(query(sel(PROM_MAP_OVERFLOW_BUCKETS), `{{${LABEL_MAP_NAME}}} overflow`, 'B')),
+    )
+    .withPanel(
+      ts('Time to next growth', 's')
+        .description('At the current insert rate, for large maps.')
+        .withTarget(query(`presize:map_growth_eta:seconds{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}}`)),
+    )
+    .withRow(new dashboard.RowBuilder('Stalls'))
+    .withPanel(
+      new heatmap.PanelBuilder()
+        .title('Evacuation stall per write')
+        .description('How long each write that did evacuation work was held up.')
+        .datasource(PROMETHEUS)
+        .height(8)
+        .span(12)
+        .withTarget(
+          query(`sum by (le) (increase(${sel(`${PROM_MAP_EVACUATION_STALL}_bucket`)}[$__rate_interval]))`, '{{le}}').format(
+            prometheus.PromQueryFormat.Heatmap,
+          ),
+        )
+        .calculate(false),
+    )
+    .withPanel(
+      ts('Evacuation time per second, and stall p99', 's')
+        .description(`${stall.description} ${stall.thresholdText}.`)
+        .withTarget(query(`${stall.inputRecord}{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}} s/s`, 'A'))
+        .withTarget(
+          query(
+            `histogram_quantile(0.99, sum by (${mapKey}, le) (rate(${sel(`${PROM_MAP_EVACUATION_STALL}_bucket`)}[$__rate_interval])))`,
+            `{{${LABEL_MAP_NAME}}} p99`,
+            'B',
+          ),
+        ),
+    )
+    .build();
+}

@@ -1,0 +1,78 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import {
+  GPU_KEY_LABELS,
+  GPU_RISK_RECORDS,
+  LABEL_MAP_NAME,
+  MAP_KEY_LABELS,
+  MAP_RISK_RECORDS,
+  PROM_MAP_ENTRIES,
+  REASON_LABEL,
+  DCGM_GPU_UTIL,
+} from '../../src/index.js';
+import { PROMETHEUS, instant, labelVariable, newDashboard, query, riskThresholds } from './common.js';
+
+/**
+ * One cell per subject, coloured by its score; the cell's name carries the top reason: the
+ * highest factor above 0, or the bare score when every factor is 0.
+ */
+function cells(records: { factorScore: string; score: string }, key: readonly string[], match: string): string {
+  const on = key.join(', ');
+  return (
+    `topk by (${on}) (1, ${records.factorScore}{${match}} > 0)` +
+    ` or on (${on}) ${records.score}{${match}}`
+  );
+}
+
+function grid(title: string, expr: string, legend: string): stat.PanelBuilder {
+  return new stat.PanelBuilder()
+    .title(title)
+    .datasource(PROMETHEUS)
+    .height(10)
+    .span(24)
+    .min(0)
+    .max(100)
+    .decimals(0)
+    .thresholds(riskThresholds())
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.None)
+    .textMode(common.BigValueTextMode.ValueAndName)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .withTarget(query(expr, legend).instant());
+}
+
+function reasons(title: string, record: string, match: string): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title(title)
+    .description('Every factor above 0, with its score.')
+    .datasource(PROMETHEUS)
+    .height(8)
+    .span(12)
+    .thresholds(riskThresholds())
+    .withTarget(instant(`sort_desc(${record}{${match}} > 0)`))
+    .withTransformation({ id: 'organize', options: { excludeByName: { Time: true, __name__: true } } });
+}
+
+export function riskMapDashboard(): dashboard.Dashboard {
+  const mapMatch = `job=~"$job", ${LABEL_MAP_NAME}=~"$map"`;
+  const gpuMatch = 'instance=~"$node"';
+  return newDashboard('presize-risk-map', 'Presize / Risk map', 'Every map and every GPU, coloured by risk level (the level the alerts fire on), named with its top reason.')
+    .withVariable(labelVariable('job', 'job', PROM_MAP_ENTRIES, 'Service'))
+    .withVariable(labelVariable('map', LABEL_MAP_NAME, `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Map'))
+    .withVariable(labelVariable('node', 'instance', DCGM_GPU_UTIL, 'GPU node'))
+    .withPanel(
+      grid('Maps', cells(MAP_RISK_RECORDS, MAP_KEY_LABELS, mapMatch), `{{job}} · {{${LABEL_MAP_NAME}}} {{${REASON_LABEL}}}`),
+    )
+    .withPanel(
+      grid(
+        'GPUs',
+        cells(GPU_RISK_RECORDS, GPU_KEY_LABELS, gpuMatch),
+        `{{Hostname}}{{hostname}} GPU {{gpu}} {{${REASON_LABEL}}}`,
+      ),
+    )
+    .withPanel(reasons('Map risk factors', MAP_RISK_RECORDS.factorScore, mapMatch))
+    .withPanel(reasons('GPU risk factors', GPU_RISK_RECORDS.factorScore, gpuMatch))
+    .build();
+}
