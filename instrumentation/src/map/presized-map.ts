@@ -149,8 +149,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   private sameSizeGrowths = 0;
 
   constructor(options: PresizedMapOptions = {}) {
-    const B = validateHint(options.hint ?? 0);
-    this.hint = options.hint ?? 0;
+    const hint = options.hint === undefined ? 0 : options.hint;
+    const B = validateHint(hint);
+    this.hint = hint;
     if (options.name !== undefined && typeof options.name !== 'string') {
       throw new TypeError(`PresizedMap: name must be a string, got ${typeof options.name}`);
     }
