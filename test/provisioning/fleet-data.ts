@@ -1,0 +1,143 @@
+// A few hours of a small fleet in OpenMetrics text, for `promtool tsdb create-blocks-from
+// openmetrics`: two services with presized maps (one of them in a resize storm), two GPUs (one hot,
+// throttled and with an XID error), and an inference service burning its error budget. Every
+// recording rule and dashboard query has data in it.
+import {
+  DCGM_CLOCK_EVENT_REASONS,
+  DCGM_FB_FREE,
+  DCGM_FB_USED,
+  DCGM_GPU_TEMP,
+  DCGM_GPU_UTIL,
+  DCGM_MEM_COPY_UTIL,
+  DCGM_POWER_USAGE,
+  DCGM_SM_CLOCK,
+  DCGM_XID_ERRORS,
+  INFERENCE_METRICS as M,
+  JOBS,
+  PROM_GPU_UP,
+  PROM_MAP_BUCKETS,
+  PROM_MAP_ENTRIES,
+  PROM_MAP_EVACUATED_BUCKETS_TOTAL,
+  PROM_MAP_EVACUATION_PROGRESS,
+  PROM_MAP_EVACUATION_STALL,
+  PROM_MAP_GROWING,
+  PROM_MAP_GROWTH_DURATION,
+  PROM_MAP_GROWTHS_TOTAL,
+  PROM_MAP_HINT,
+  PROM_MAP_LOAD_FACTOR,
+  PROM_MAP_NEXT_GROWTH_AT,
+  PROM_MAP_OVERFLOW_BUCKETS,
+} from '../../definitions/src/index.js';
+
+export const STEP_SECONDS = 15;
+export const HOURS = 3;
+
+type Labels = Record<string, string>;
+type Value = (t: number) => number;
+
+/** Series by metric name; OpenMetrics wants each name's samples together. */
+class Families {
+  private readonly byName = new Map<string, { labels: Labels; value: Value }[]>();
+  add(name: string, labels: Labels, value: Value): void {
+    this.byName.set(name, [...(this.byName.get(name) ?? []), { labels, value }]);
+  }
+  render(end: number): string {
+    const start = end - HOURS * 3600;
+    const lines: string[] = [];
+    for (const [name, series] of this.byName) {
+      for (const { labels, value } of series) {
+        const l = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',');
+        for (let t = start; t <= end; t += STEP_SECONDS) {
+          lines.push(`${name}{${l}} ${value(t - start)} ${t}`);
+        }
+      }
+    }
+    return `${lines.join('\n')}\n# EOF\n`;
+  }
+}
+
+/** Go's growth point for an entry count: 6.5 entries per bucket of the smallest table above it. */
+const nextGrowthAt = (entries: number) => {
+  let b = 0;
+  while (6.5 * 2 ** b <= entries) b++;
+  return b === 0 ? 8 : 6.5 * 2 ** b;
+};
+const bucketsFor = (entries: number) => nextGrowthAt(entries) / 6.5;
+const doublingsUpTo = (entries: number) => Math.max(0, Math.log2(bucketsFor(entries)));
+
+function map(f: Families, labels: Labels, entries: Value, hint: number, sameSizePerHour: number): void {
+  const growths = (t: number) => Math.round(doublingsUpTo(entries(t)) - doublingsUpTo(entries(0)));
+  f.add(PROM_MAP_ENTRIES, labels, (t) => Math.round(entries(t)));
+  f.add(PROM_MAP_HINT, labels, () => hint);
+  f.add(PROM_MAP_BUCKETS, labels, (t) => bucketsFor(entries(t)));
+  f.add(PROM_MAP_NEXT_GROWTH_AT, labels, (t) => nextGrowthAt(entries(t)));
+  f.add(PROM_MAP_LOAD_FACTOR, labels, (t) => entries(t) / bucketsFor(entries(t)));
+  f.add(PROM_MAP_OVERFLOW_BUCKETS, labels, (t) => Math.round(bucketsFor(entries(t)) / 64));
+  f.add(PROM_MAP_GROWING, labels, (t) => (growths(t) !== growths(t - 60) ? 1 : 0));
+  f.add(PROM_MAP_EVACUATION_PROGRESS, labels, (t) => (growths(t) !== growths(t - 60) ? 0.5 : 1));
+  f.add(PROM_MAP_GROWTHS_TOTAL, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, growths);
+  f.add(PROM_MAP_GROWTHS_TOTAL, { ...labels, presize_map_growth_kind: 'same_size', presize_map_growth_trigger: 'overflow' }, (t) =>
+    Math.floor((t / 3600) * sameSizePerHour),
+  );
+  f.add(PROM_MAP_EVACUATED_BUCKETS_TOTAL, labels, (t) => Math.round(bucketsFor(entries(t))));
+  // Writes that evacuated: 50 a second, most of them fast.
+  const stallLe = [0.00001, 0.0001, 0.001, 0.01, 0.1];
+  const share = [0.5, 0.9, 0.98, 0.999, 1];
+  stallLe.forEach((le, i) => f.add(`${PROM_MAP_EVACUATION_STALL}_bucket`, { ...labels, le: String(le) }, (t) => Math.round(50 * t * share[i]!)));
+  f.add(`${PROM_MAP_EVACUATION_STALL}_bucket`, { ...labels, le: '+Inf' }, (t) => 50 * t);
+  f.add(`${PROM_MAP_EVACUATION_STALL}_count`, labels, (t) => 50 * t);
+  f.add(`${PROM_MAP_EVACUATION_STALL}_sum`, labels, (t) => Math.round(t * 50 * 0.0004 * 1e6) / 1e6);
+  for (const [le, share_] of [['0.01', 0.2], ['1', 0.9], ['+Inf', 1]] as const) {
+    f.add(`${PROM_MAP_GROWTH_DURATION}_bucket`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor', le }, (t) =>
+      Math.round(growths(t) * share_),
+    );
+  }
+  f.add(`${PROM_MAP_GROWTH_DURATION}_count`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, growths);
+  f.add(`${PROM_MAP_GROWTH_DURATION}_sum`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, (t) => growths(t) * 0.2);
+}
+
+export const GPU_NODE = { job: JOBS.gpuExporter, instance: 'gpu-node-1:9400' };
+const gpuLabels = (gpu: number): Labels => ({
+  ...GPU_NODE,
+  gpu: String(gpu),
+  UUID: `GPU-0c1d2e3f-0000-4000-8000-00000000000${gpu}`,
+  modelName: 'NVIDIA H100 80GB HBM3',
+  Hostname: 'gpu-node-1',
+});
+
+export function fleetOpenMetrics(endSeconds: number): string {
+  const f = new Families();
+  const end = HOURS * 3600;
+  // checkout: a session map sized for 1,000 that doubles every 45 s in the last ten minutes.
+  map(f, { job: 'checkout', instance: '10.0.0.7:9464', presize_map_name: 'sessions' }, (t) => 1000 * 2 ** Math.max(0, (t - (end - 600)) / 45), 1000, 2);
+  // device logs: a large map heading for its next growth point at 20 inserts a second.
+  map(f, { job: `${JOBS.demo}-presized`, instance: '127.0.0.1:9464', presize_map_name: 'device-logs' }, (t) => 60_000 + 20 * t, 131_072, 0);
+
+  for (const gpu of [0, 1]) {
+    const l = gpuLabels(gpu);
+    const hot = gpu === 1;
+    f.add(DCGM_GPU_UTIL, l, (t) => (hot ? 96 : 60 + ((t / 60) % 10)));
+    f.add(DCGM_MEM_COPY_UTIL, l, () => (hot ? 70 : 30));
+    f.add(DCGM_FB_USED, l, () => (hot ? 78_000 : 40_000));
+    f.add(DCGM_FB_FREE, l, () => (hot ? 3_000 : 41_000));
+    f.add(DCGM_POWER_USAGE, l, () => (hot ? 690 : 420));
+    f.add(DCGM_GPU_TEMP, l, () => (hot ? 88 : 61));
+    f.add(DCGM_SM_CLOCK, l, () => (hot ? 1410 : 1980));
+    f.add(DCGM_XID_ERRORS, l, (t) => (hot && t > end - 1200 ? 79 : 0));
+    f.add(DCGM_CLOCK_EVENT_REASONS, l, () => (hot ? 0x44 : 0));
+  }
+  f.add('up', GPU_NODE, () => 1);
+  f.add(PROM_GPU_UP, { job: `${JOBS.demo}-presized`, instance: '127.0.0.1:9464', gpu: '0', UUID: 'GPU-simulated-0', modelName: 'NVIDIA L4', hostname: 'demo' }, () => 1);
+
+  // Inference: 1,000 requests a second, 2 % of them failing (40 times the budget of 99.95 %).
+  const job = { job: JOBS.inference };
+  f.add(`${M.requestDuration}_count`, { ...job, [M.statusCodeLabel]: '200' }, (t) => 980 * t);
+  f.add(`${M.requestDuration}_count`, { ...job, [M.statusCodeLabel]: '503' }, (t) => 20 * t);
+  f.add(`${M.requestDuration}_bucket`, { ...job, [M.statusCodeLabel]: '200', le: '0.42' }, (t) => 960 * t);
+  f.add(`${M.requestDuration}_bucket`, { ...job, [M.statusCodeLabel]: '503', le: '0.42' }, (t) => 20 * t);
+  f.add(`${M.modelHotUpdateDuration}_count`, job, (t) => Math.floor(t / 600));
+  f.add(`${M.modelHotUpdateDuration}_bucket`, { ...job, le: '12' }, (t) => Math.floor(t / 600));
+  f.add(M.circuitBreakerAbnormalRequests, { ...job, [M.circuitBreakerOutcomeLabel]: 'tripped' }, (t) => 99 * t);
+  f.add(M.circuitBreakerAbnormalRequests, { ...job, [M.circuitBreakerOutcomeLabel]: 'passed' }, (t) => 1 * t);
+  return f.render(endSeconds);
+}

@@ -1,0 +1,182 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import {
+  GPU_KEY_LABELS,
+  GPU_RISK_FACTORS,
+  GPU_RISK_RECORDS,
+  MAP_KEY_LABELS,
+  MAP_RISK_FACTORS,
+  MAP_RISK_RECORDS,
+  RISK_LEVEL_VALUES,
+  SLO_RECORDS,
+  errorBudgetRemaining,
+  scoreGpu,
+  scoreMap,
+  type RiskAssessment,
+  type RiskFactor,
+} from '../../definitions/src/index.js';
+import { startPrometheus, type PrometheusHandle, type PromSample } from '../../tools/prometheus.js';
+import { fleetOpenMetrics } from './fleet-data.js';
+
+// Every PromQL expression of the generated rules and dashboards, run against a real Prometheus
+// holding a few hours of fleet data (backfilled with promtool) and evaluating the generated rules.
+const ROOT = resolve(__dirname, '../..');
+const RULES_DIR = join(ROOT, 'provisioning/prometheus/rules');
+const ruleFiles = readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml')).map((f) => join(RULES_DIR, f));
+
+interface Rule {
+  record?: string;
+  alert?: string;
+  expr: string;
+}
+const rules = ruleFiles.flatMap((file) =>
+  (parse(readFileSync(file, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules),
+);
+
+/** Grafana's variables, set to "All", and its interval macros. */
+function substitute(expr: string): string {
+  return expr
+    .replace(/\$__rate_interval/g, '1m')
+    .replace(/\$__interval/g, '15s')
+    .replace(/\$(job|map|node|gpu|service|slo)\b/g, '.*');
+}
+
+interface DashboardExpr {
+  where: string;
+  expr: string;
+}
+function dashboardExprs(): DashboardExpr[] {
+  const out: DashboardExpr[] = [];
+  for (const file of readdirSync(join(ROOT, 'dashboards')).filter((f) => f.endsWith('.json'))) {
+    const d = JSON.parse(readFileSync(join(ROOT, 'dashboards', file), 'utf8')) as {
+      panels: { title: string; targets?: { expr?: string }[] }[];
+      templating: { list: { name: string; definition?: string }[] };
+      annotations: { list?: { name: string; expr?: string }[] };
+    };
+    for (const p of d.panels) for (const t of p.targets ?? []) if (t.expr) out.push({ where: `${file} panel "${p.title}"`, expr: t.expr });
+    for (const v of d.templating.list) {
+      const m = /^label_values\((.+), (\w+)\)$/.exec(v.definition ?? '');
+      if (m) out.push({ where: `${file} variable ${v.name}`, expr: `count by (${m[2]}) (${m[1]})` });
+    }
+    for (const a of d.annotations.list ?? []) if (a.expr) out.push({ where: `${file} annotation "${a.name}"`, expr: a.expr });
+  }
+  return out;
+}
+
+const key = (metric: Record<string, string>, labels: readonly string[]) => labels.map((l) => metric[l] ?? '').join('|');
+
+describe('every PromQL expression against a real Prometheus with fleet data', () => {
+  let prometheus: PrometheusHandle;
+  let workDir: string;
+  /** A moment at which one complete round of rule evaluation is visible. */
+  let at: Date;
+
+  beforeAll(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'presize-fleet-'));
+    const now = Math.floor(Date.now() / 1000);
+    writeFileSync(join(workDir, 'fleet.om'), fleetOpenMetrics(now - 5));
+    const made = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(workDir, 'fleet.om'), join(workDir, 'data')], {
+      encoding: 'utf8',
+    });
+    if (made.status !== 0) throw new Error(`promtool could not create blocks: ${made.stderr}${made.stdout}`);
+    prometheus = await startPrometheus({ storageDir: join(workDir, 'data'), ruleFiles, evaluationIntervalSeconds: 1 });
+    await prometheus.waitFor(MAP_RISK_RECORDS.level, (r) => r.length >= 2, 60_000);
+    await prometheus.waitFor(GPU_RISK_RECORDS.level, (r) => r.length >= 3, 60_000);
+    await prometheus.waitFor(SLO_RECORDS.periodErrorBudgetRemaining, (r) => r.length >= 6, 60_000);
+    await new Promise((done) => setTimeout(done, 3000));
+    at = new Date(Date.now() - 2000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('evaluates every recording rule without error and with data', async () => {
+    const empty: string[] = [];
+    for (const rule of rules.filter((r) => r.record)) {
+      const result = await prometheus.query(rule.expr, at);
+      if (result.length === 0) empty.push(`${rule.record}: ${rule.expr}`);
+    }
+    expect(empty).toEqual([]);
+  }, 60_000);
+
+  it('evaluates every alert expression without error, and the fleet fires the alerts it should', async () => {
+    const firing = new Set<string>();
+    for (const rule of rules.filter((r) => r.alert)) {
+      if ((await prometheus.query(rule.expr, at)).length > 0) firing.add(rule.alert!);
+    }
+    expect([...firing].sort()).toEqual(
+      expect.arrayContaining([
+        'InferenceHighErrorRate',
+        'PresizeGpuThrottling',
+        'PresizeGpuUtilisationOutsideBand',
+        'PresizeGpuXidError',
+        'PresizeMapHintExceeded',
+        'PresizeMapResizeStorm',
+      ]),
+    );
+    expect(firing.has('PresizeGpuDown')).toBe(false);
+  }, 60_000);
+
+  it('runs every dashboard query, variable and annotation with data', async () => {
+    const exprs = dashboardExprs();
+    expect(exprs.length).toBeGreaterThan(40);
+    const empty: string[] = [];
+    for (const { where, expr } of exprs) {
+      const result = await prometheus.query(substitute(expr), at);
+      if (result.length === 0) empty.push(`${where}: ${expr}`);
+    }
+    expect(empty).toEqual([]);
+  }, 60_000);
+
+  async function checkAgreement<Reason extends string>(
+    factors: readonly RiskFactor<Reason>[],
+    records: { factorScore: string; score: string; level: string },
+    labels: readonly string[],
+    score: (inputs: Partial<Record<Reason, number>>) => RiskAssessment<Reason>,
+  ): Promise<number> {
+    const byKey = async (expr: string) => new Map((await prometheus.query(expr, at)).map((s: PromSample) => [key(s.metric, labels), s]));
+    const scores = await byKey(records.score);
+    const levels = await byKey(records.level);
+    const inputs = new Map<string, Partial<Record<Reason, number>>>();
+    for (const f of factors) {
+      for (const [k, s] of await byKey(f.inputRecord)) inputs.set(k, { ...inputs.get(k), [f.reason]: s.value });
+    }
+    expect(scores.size).toBeGreaterThan(0);
+    for (const [k, recorded] of scores) {
+      const expected = score(inputs.get(k) ?? {});
+      expect({ k, score: recorded.value }).toEqual({ k, score: expected.score });
+      expect({ k, level: levels.get(k)?.value }).toEqual({ k, level: RISK_LEVEL_VALUES[expected.level] });
+    }
+    return scores.size;
+  }
+
+  it('records the same map scores and levels as scoreMap computes from the recorded inputs', async () => {
+    expect(await checkAgreement(MAP_RISK_FACTORS, MAP_RISK_RECORDS, MAP_KEY_LABELS, scoreMap)).toBe(2);
+    const levels = await prometheus.query(`${MAP_RISK_RECORDS.level}{presize_map_name="sessions"}`, at);
+    expect(levels[0]?.value).toBe(RISK_LEVEL_VALUES.critical);
+  });
+
+  it('records the same GPU scores and levels as scoreGpu computes from the recorded inputs', async () => {
+    expect(await checkAgreement(GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_KEY_LABELS, scoreGpu)).toBe(3);
+  });
+
+  it('records the error budget remaining that the SLO math computes', async () => {
+    const ratios = await prometheus.query(SLO_RECORDS.sliError('30d'), at);
+    const objectives = new Map(
+      (await prometheus.query(SLO_RECORDS.objective, at)).map((s) => [s.metric.sloth_id, s.value * 100]),
+    );
+    const remaining = new Map(
+      (await prometheus.query(SLO_RECORDS.periodErrorBudgetRemaining, at)).map((s) => [s.metric.sloth_id, s.value]),
+    );
+    expect(ratios.length).toBe(6);
+    for (const r of ratios) {
+      const id = r.metric.sloth_id!;
+      expect(remaining.get(id)).toBeCloseTo(errorBudgetRemaining(r.value, objectives.get(id)!), 9);
+    }
+  });
+});
