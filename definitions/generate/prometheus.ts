@@ -122,7 +122,7 @@ function riskTests<Reason extends string>(
     }
     const severity = scenario.level === 'ok' ? null : RISK_LEVEL_SEVERITY[scenario.level];
     return {
-      name: `${kind} ${scenario.reason} at ${scenario.level}`,
+      name: `${kind} ${scenario.reason} at ${scenario.level}${scenario.variant ? ` (${scenario.variant})` : ''}`,
       interval: '1m',
       input_series: scenario.series,
       alert_rule_test: alertTests(file, (rule) =>

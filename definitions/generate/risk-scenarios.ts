@@ -14,6 +14,7 @@ import {
   PROM_MAP_GROWTHS_TOTAL,
   PROM_MAP_HINT,
   PROM_MAP_NEXT_GROWTH_AT,
+  PROM_GPU_UP,
   type GpuRiskReason,
   type MapRiskReason,
   type RiskLevel,
@@ -29,6 +30,8 @@ import { EVAL_MINUTE, constant, perMinute, type InputSeries } from './series.js'
 export interface RiskScenario<Reason extends string> {
   reason: Reason;
   level: RiskLevel;
+  /** Tells apart two scenarios of the same reason and level. */
+  variant?: string;
   series: InputSeries[];
   input: number;
   exact: boolean;
@@ -109,6 +112,14 @@ const fb = (used: number, free: number) => [constant(DCGM_FB_USED, GPU_LABELS, u
 export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
   { reason: 'down', level: 'ok', input: 1, exact: true, series: gpuWith([]) },
   { reason: 'down', level: 'critical', input: 0, exact: true, series: gpuWith([constant('up', EXPORTER, 0)]) },
+  {
+    reason: 'down',
+    level: 'critical',
+    variant: 'source unreadable',
+    input: 0,
+    exact: true,
+    series: gpuWith([constant(PROM_GPU_UP, { ...EXPORTER, presize_gpu_source: 'nvidia-smi' }, 0)]),
+  },
   { reason: 'xid', level: 'ok', input: 0, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 0)]) },
   { reason: 'xid', level: 'warn', input: 13, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 13)]) },
   { reason: 'xid', level: 'critical', input: 79, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 79)]) },

@@ -43,7 +43,7 @@ export const DCGM_GPU_TEMP = 'DCGM_FI_DEV_GPU_TEMP';
 export const DCGM_MEMORY_TEMP = 'DCGM_FI_DEV_MEMORY_TEMP';
 export const DCGM_SM_CLOCK = 'DCGM_FI_DEV_SM_CLOCK';
 export const DCGM_MEM_COPY_UTIL = 'DCGM_FI_DEV_MEM_COPY_UTIL';
-/** 1 while Presize can read a GPU, 0 when it cannot. */
+/** 1 while Presize could read its GPU source at the last try, 0 after a failed read; one series per source (labelled `presize_gpu_source`), not per GPU. */
 export const PROM_GPU_UP = 'presize_gpu_up';
 
 /**

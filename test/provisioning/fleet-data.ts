@@ -127,7 +127,11 @@ export function fleetOpenMetrics(endSeconds: number): string {
     f.add(DCGM_CLOCK_EVENT_REASONS, l, () => (hot ? 0x44 : 0));
   }
   f.add('up', GPU_NODE, () => 1);
-  f.add(PROM_GPU_UP, { job: `${JOBS.demo}-presized`, instance: '127.0.0.1:9464', gpu: '0', UUID: 'GPU-simulated-0', modelName: 'NVIDIA L4', hostname: 'demo' }, () => 1);
+  // The demo service bridges a simulated GPU into its own metrics; its source health is per source.
+  const demo = { job: `${JOBS.demo}-presized`, instance: '127.0.0.1:9464' };
+  f.add(DCGM_GPU_UTIL, { ...demo, gpu: '0', UUID: 'GPU-00000000-0000-4000-8000-000000000000', modelName: 'NVIDIA L4', Hostname: 'simulated-inference-node' }, () => 64);
+  f.add('up', demo, () => 1);
+  f.add(PROM_GPU_UP, { ...demo, presize_gpu_source: 'simulated' }, () => 1);
 
   // Inference: 1,000 requests a second, 2 % of them failing (40 times the budget of 99.95 %).
   const job = { job: JOBS.inference };

@@ -163,6 +163,8 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
 
   it('records the same GPU scores and levels as scoreGpu computes from the recorded inputs', async () => {
     expect(await checkAgreement(GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_KEY_LABELS, scoreGpu)).toBe(3);
+    const simulated = await prometheus.query(`${GPU_RISK_FACTORS[0]!.inputRecord}{Hostname="simulated-inference-node"}`, at);
+    expect(simulated.map((s) => s.value)).toEqual([1]);
   });
 
   it('records the error budget remaining that the SLO math computes', async () => {

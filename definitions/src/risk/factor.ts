@@ -24,13 +24,15 @@ export interface RiskFactor<Reason extends string> {
   readonly inputUnit: string;
   /** The thresholds in the input's own unit, for people. */
   readonly thresholdText: string;
+  /** The levels this factor can reach: a code factor without warn predicates is critical or ok. */
+  readonly levels: readonly ('warn' | 'critical')[];
   /** Score of one input value. */
   score(input: number): number;
   /** PromQL of {@link score} over an instant vector of inputs. */
   scorePromql(input: string): string;
 }
 
-type FactorText<Reason extends string> = Omit<RiskFactor<Reason>, 'score' | 'scorePromql' | 'thresholdText'>;
+type FactorText<Reason extends string> = Omit<RiskFactor<Reason>, 'score' | 'scorePromql' | 'thresholdText' | 'levels'>;
 
 /** A factor whose score rises continuously with its input (see `rampScore`). */
 export function rampFactor<Reason extends string>(
@@ -40,6 +42,7 @@ export function rampFactor<Reason extends string>(
   validateRamp(text.reason, ramp);
   return {
     ...text,
+    levels: ['warn', 'critical'],
     thresholdText: `warn at ${ramp.warn} ${text.inputUnit}, critical at ${ramp.critical} ${text.inputUnit}`,
     score: (input) => rampScore(input, ramp),
     scorePromql: (input) => rampPromql(input, ramp),
@@ -63,6 +66,7 @@ export function timeLeftFactor<Reason extends string>(
   const urgency = (input: string) => `(${num(thresholds.warn)} / ${input})`;
   return {
     ...text,
+    levels: ['warn', 'critical'],
     thresholdText: `warn at ${thresholds.warn} ${text.inputUnit} or less, critical at ${thresholds.critical} ${text.inputUnit} or less`,
     score: (input) => rampScore(thresholds.warn / input, ramp),
     scorePromql: (input) => rampPromql(urgency(input), ramp),
@@ -89,6 +93,7 @@ export function codeFactor<Reason extends string>(
     list.map((p) => `(${p.promql.replace(/\$v/g, input)})`).join(' or ');
   return {
     ...text,
+    levels: predicates.warn.length > 0 ? ['warn', 'critical'] : ['critical'],
     thresholdText: [
       predicates.warn.length > 0 ? `warn when ${predicates.warn.map((p) => p.text).join(' or ')}` : '',
       `critical when ${predicates.critical.map((p) => p.text).join(' or ')}`,

@@ -77,13 +77,17 @@ export const GPU_RISK_FACTORS: readonly RiskFactor<GpuRiskReason>[] = [
     {
       reason: 'down',
       title: 'GPU or exporter down',
-      description: `Presize cannot read the GPU, or the exporter that reported it in the last ${T.downLookback} is not scraped.`,
+      description: `A GPU reported in the last ${T.downLookback} whose exporter is no longer scraped, or whose source Presize can no longer read.`,
       alert: 'PresizeGpuDown',
       for: '5m',
       inputRecord: 'presize:gpu_up:min',
-      inputExpr:
-        `${perGpu('min', PROM_GPU_UP)}` +
-        ` or ${perGpu('min', `${perGpu('max', `last_over_time(${DCGM_GPU_UTIL}[${T.downLookback}])`)} * 0 + on (job, instance) group_left () up`)}`,
+      // Scrape health (`up`) and Presize's source health (`presize_gpu_up`) are per target, not
+      // per GPU: they are joined onto every GPU that target reported recently.
+      inputExpr: perGpu(
+        'min',
+        `${perGpu('max', `last_over_time(${DCGM_GPU_UTIL}[${T.downLookback}])`)} * 0` +
+          ` + on (job, instance) group_left () min by (job, instance) (up or ${PROM_GPU_UP})`,
+      ),
       inputUnit: '(1 up, 0 down)',
     },
     { warn: [], critical: [{ text: 'down', test: (v) => v === 0, promql: '$v == 0' }] },

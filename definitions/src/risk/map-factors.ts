@@ -91,7 +91,8 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       title: 'Growth imminent',
       description: `Seconds until a map of ${T.growthImminent.minEntries} entries or more reaches its next growth point at the current insert rate.`,
       alert: 'PresizeMapGrowthImminent',
-      for: '2m',
+      // Time left shrinks by a second per second: a level held for minutes would be past the growth.
+      for: '0m',
       inputRecord: 'presize:map_growth_eta:seconds',
       inputExpr: perMap(
         'min',

@@ -64,9 +64,9 @@ function alertingRules<Reason extends string>(subject: Subject<Reason>): Alertin
     const score = selector(subject.records.factorScore, [[REASON_LABEL, '=', f.reason]]);
     const annotations = (level: string) => ({
       summary: `${f.title} (${level}): ${subject.who}`,
-      description: `${f.description} Thresholds: ${f.thresholdText}. Score {{ $value | printf "%.0f" }} of 100.`,
+      description: `${f.description} Thresholds: ${f.thresholdText}.`,
     });
-    return [
+    const rules: AlertingRule[] = [
       {
         alert: f.alert,
         expr: `${score} >= ${num(RISK_LEVEL_SCORES.critical)}`,
@@ -82,6 +82,7 @@ function alertingRules<Reason extends string>(subject: Subject<Reason>): Alertin
         annotations: annotations('warning'),
       },
     ];
+    return rules.filter((r) => r.labels?.severity === RISK_LEVEL_SEVERITY.critical || f.levels.includes('warn'));
   });
 }
 

@@ -24,7 +24,8 @@ export const INFERENCE_METRICS = {
 /** Prometheus job names the default SLOs and the scrape configuration use. */
 export const JOBS = {
   inference: 'inference',
-  demo: 'presize-demo',
+  /** The demo service; `npm run demo` runs one job per cache (`device-logs-presized`, …). */
+  demo: 'device-logs',
   gpuExporter: 'dcgm-exporter',
 } as const;
 
@@ -39,6 +40,7 @@ export const SLO_TARGETS = {
 } as const;
 
 const job = (name: string) => `job="${escapeLabelValue(name)}"`;
+const jobFamily = (name: string) => `job=~"${escapeLabelValue(name)}.*"`;
 const rate = (metric: string, matchers: string) => `sum(rate(${metric}{${matchers}}[${W}]))`;
 const M = INFERENCE_METRICS;
 const T = SLO_TARGETS;
@@ -159,7 +161,7 @@ const gpu: SlothSpec = {
 
 const demo: SlothSpec = {
   version: 'prometheus/v1',
-  service: 'presize-demo',
+  service: 'device-logs',
   labels: { owner: 'presize', tier: '2' },
   slos: [
     {
@@ -172,9 +174,9 @@ const demo: SlothSpec = {
       sli: {
         events: {
           error_query:
-            `(${rate(`${PROM_MAP_EVACUATION_STALL}_count`, job(JOBS.demo))}` +
-            ` - ${rate(`${PROM_MAP_EVACUATION_STALL}_bucket`, `${job(JOBS.demo)},le="${num(T.mapWriteLatency.thresholdSeconds)}"`)})`,
-          total_query: rate(`${PROM_MAP_EVACUATION_STALL}_count`, job(JOBS.demo)),
+            `(${rate(`${PROM_MAP_EVACUATION_STALL}_count`, jobFamily(JOBS.demo))}` +
+            ` - ${rate(`${PROM_MAP_EVACUATION_STALL}_bucket`, `${jobFamily(JOBS.demo)},le="${num(T.mapWriteLatency.thresholdSeconds)}"`)})`,
+          total_query: rate(`${PROM_MAP_EVACUATION_STALL}_count`, jobFamily(JOBS.demo)),
         },
       },
       alerting: {
@@ -191,5 +193,5 @@ const demo: SlothSpec = {
 export const DEFAULT_SLO_SPECS: Readonly<Record<string, SlothSpec>> = {
   'inference.yml': inference,
   'gpu-fleet.yml': gpu,
-  'presize-demo.yml': demo,
+  'device-logs.yml': demo,
 };
