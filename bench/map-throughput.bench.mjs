@@ -1,0 +1,145 @@
+// bench-node-flags: --max-old-space-size=4096
+// Set and get throughput with 1,000,000 device keys in a map sized for them, against a native Map
+// (which cannot be sized) and lru-cache sized with `max`; and the heap each takes per entry.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PresizedMap } from '@presize/instrumentation';
+import {
+  deviceKeys,
+  fmtInt,
+  fmtRatio,
+  median,
+  now,
+  progress,
+  quick,
+  settle,
+  shuffled,
+  specialize,
+  table,
+  usedBytes,
+  verdict,
+  writeReport,
+} from './lib.mjs';
+
+// lru-cache is a dev dependency of the instrumentation package, resolved from there.
+const requireFromPackage = createRequire(new URL('../instrumentation/package.json', import.meta.url));
+const { LRUCache } = requireFromPackage('lru-cache');
+function installedVersion(name) {
+  for (let dir = dirname(requireFromPackage.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (manifest.name === name) return manifest.version;
+    } catch {
+      // no manifest at this level
+    }
+  }
+  return 'unknown';
+}
+const lruVersion = installedVersion('lru-cache');
+
+const N = quick() ? 100_000 : 1_000_000;
+const ROUNDS = quick() ? 2 : 7;
+const MEMORY_ROUNDS = quick() ? 1 : 3;
+
+function setAll(map, keys) {
+  for (let i = 0; i < keys.length; i++) map.set(keys[i], i);
+}
+function getAll(map, keys) {
+  let found = 0;
+  for (let i = 0; i < keys.length; i++) if (map.get(keys[i]) !== undefined) found++;
+  return found;
+}
+
+const kinds = [
+  { id: 'presized', label: `PresizedMap (hint ${fmtInt(N)})`, create: () => new PresizedMap({ hint: N }) },
+  { id: 'native', label: 'native Map', create: () => new Map() },
+  { id: 'lru', label: `lru-cache ${lruVersion} (max ${fmtInt(N)})`, create: () => new LRUCache({ max: N }) },
+];
+for (const kind of kinds) {
+  kind.setAll = specialize(setAll);
+  kind.getAll = specialize(getAll);
+}
+
+/** Heap bytes per entry of one kind, measured in a process of its own (see below). */
+function bytesPerEntry(kind, keys) {
+  settle();
+  const before = usedBytes();
+  const map = kind.create();
+  kind.setAll(map, keys);
+  settle();
+  const after = usedBytes();
+  if (map.get(keys[0]) !== 0) throw new Error(`${kind.label} lost its first key`);
+  return (after - before) / keys.length;
+}
+
+if (process.env.PRESIZE_MEMORY_KIND) {
+  const kind = kinds.find((k) => k.id === process.env.PRESIZE_MEMORY_KIND);
+  process.stdout.write(`${JSON.stringify(bytesPerEntry(kind, deviceKeys(N)))}\n`);
+  process.exit(0);
+}
+
+progress(`generating ${fmtInt(N)} keys`);
+const keys = deviceKeys(N);
+const lookups = shuffled(keys, 7);
+const rates = { presized: { set: [], get: [] }, native: { set: [], get: [] }, lru: { set: [], get: [] } };
+for (let r = 0; r < ROUNDS; r++) {
+  // Rotate the order so no kind always runs first (warmest caches) or last (fullest heap).
+  const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
+  for (const kind of order) {
+    settle();
+    const map = kind.create();
+    const t0 = now();
+    kind.setAll(map, keys);
+    const t1 = now();
+    const found = kind.getAll(map, lookups);
+    const t2 = now();
+    if (found !== N) throw new Error(`${kind.label} found ${found} of ${N} keys`);
+    rates[kind.id].set.push(N / ((t1 - t0) / 1000));
+    rates[kind.id].get.push(N / ((t2 - t1) / 1000));
+  }
+  progress(`round ${r + 1}/${ROUNDS}: set ${kinds.map((k) => `${k.id} ${fmtInt(rates[k.id].set.at(-1))}/s`).join(', ')}`);
+}
+
+// Memory in fresh processes: an ArrayBuffer of a collected map is released by a background sweep,
+// so measuring kinds one after another in one process would credit the next kind with it.
+const bytes = { presized: [], native: [], lru: [] };
+for (let r = 0; r < MEMORY_ROUNDS; r++) {
+  for (const kind of kinds) {
+    const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+      env: { ...process.env, PRESIZE_MEMORY_KIND: kind.id },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
+    bytes[kind.id].push(JSON.parse(out));
+  }
+}
+
+const rate = (id, op) => median(rates[id][op]);
+const perEntry = (id) => median(bytes[id]);
+const setRatio = rate('presized', 'set') / rate('native', 'set');
+const getRatio = rate('presized', 'get') / rate('native', 'get');
+const memoryRatio = perEntry('presized') / perEntry('native');
+const ops = (x) => `${fmtInt(x / 1000)}k/s`;
+
+writeReport(
+  [
+    `## Throughput and memory at ${fmtInt(N)} keys, presized`,
+    '',
+    `Each round creates the map, sets ${fmtInt(N)} \`dev_<hex>\` keys (value: the insert number), then gets them`,
+    `all in a shuffled order. Median of ${ROUNDS} rounds, the order of the three rotating each round.`,
+    'Heap per entry: used heap plus ArrayBuffer stores (where typed arrays live) after a full GC, minus',
+    `the same before the map was created, over ${fmtInt(N)}; the keys existed before, so this is the table's own cost.`,
+    '',
+    table(
+      ['', kinds[0].label, 'native Map', kinds[2].label, 'PresizedMap / native', 'target'],
+      [
+        ['set', ops(rate('presized', 'set')), ops(rate('native', 'set')), ops(rate('lru', 'set')), fmtRatio(setRatio), `≥ 1.5×: ${verdict(setRatio >= 1.5)}`],
+        ['get', ops(rate('presized', 'get')), ops(rate('native', 'get')), ops(rate('lru', 'get')), fmtRatio(getRatio), `≥ 1.0×: ${verdict(getRatio >= 1)}`],
+        ['heap bytes per entry', perEntry('presized').toFixed(1), perEntry('native').toFixed(1), perEntry('lru').toFixed(1), fmtRatio(memoryRatio), `≤ 1.0×: ${verdict(memoryRatio <= 1)}`],
+      ],
+    ),
+  ].join('\n'),
+);

@@ -1,0 +1,156 @@
+// The incident's workload: a cache of the last 10 log lines per device meets 120,000 devices.
+// Each variant runs in a fresh process of its own (same heap state at the start, no type feedback
+// shared between map kinds), and each write is timed.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { PresizedMap, appendBounded } from '@presize/instrumentation';
+import {
+  GcPauses,
+  deviceKeys,
+  fmtBytes,
+  fmtInt,
+  fmtMs,
+  fmtRatio,
+  measureAllocation,
+  median,
+  now,
+  percentileOfSorted,
+  progress,
+  quick,
+  settle,
+  shuffled,
+  table,
+  usedBytes,
+  writeReport,
+} from './lib.mjs';
+
+const DEVICES = quick() ? 12_000 : 120_000;
+const KEPT = 10;
+/** Each device writes twice as many lines as are kept, so half the writes overwrite old lines. */
+const WRITES_PER_DEVICE = 2 * KEPT;
+const REPEATS = quick() ? 1 : 3;
+
+const variants = {
+  'presized-5000': {
+    label: 'PresizedMap, hint 5,000 + BoundedList',
+    write: (map, key, line) => appendBounded(map, key, line, KEPT),
+    create: () => new PresizedMap({ hint: 5_000, name: 'device-logs' }),
+  },
+  'presized-150000': {
+    label: 'PresizedMap, hint 150,000 + BoundedList',
+    write: (map, key, line) => appendBounded(map, key, line, KEPT),
+    create: () => new PresizedMap({ hint: 150_000, name: 'device-logs' }),
+  },
+  'native-reslice': {
+    label: 'native Map + re-sliced arrays (the incident code)',
+    // Go's `logs = append(logs, line); if len(logs) > 10 { logs = logs[len(logs)-10:] }`, in arrays.
+    write: (map, key, line) => map.set(key, [...(map.get(key) ?? []), line].slice(-KEPT)),
+    create: () => new Map(),
+  },
+  'native-bounded': {
+    label: 'native Map + BoundedList',
+    write: (map, key, line) => appendBounded(map, key, line, KEPT),
+    create: () => new Map(),
+  },
+};
+
+async function runVariant(id) {
+  const variant = variants[id];
+  const devices = deviceKeys(DEVICES, 0x5eed);
+  const order = shuffled(devices, 11);
+  const lines = Array.from({ length: 4096 }, (_, i) => `level=info device-event seq=${i} status=ok`);
+  const total = DEVICES * WRITES_PER_DEVICE;
+  const durations = new Float64Array(total);
+  const { write } = variant;
+  const gcPauses = new GcPauses();
+  settle();
+  const heapBefore = usedBytes();
+  const map = variant.create();
+  const from = now();
+  const { allocatedBytes } = measureAllocation(() => {
+    let op = 0;
+    for (let round = 0; round < WRITES_PER_DEVICE; round++) {
+      for (let d = 0; d < DEVICES; d++) {
+        const t0 = performance.now();
+        write(map, order[d], lines[op & 4095]);
+        durations[op++] = performance.now() - t0;
+      }
+    }
+  });
+  const to = now();
+  const pauses = await gcPauses.between(from - 1, to);
+  gcPauses.stop();
+  const kept = map.get(order[0]).length;
+  if (map.size !== DEVICES || kept !== KEPT) throw new Error(`${variant.label}: ${map.size} devices, ${kept} lines kept`);
+  settle();
+  const held = usedBytes() - heapBefore;
+  const sorted = durations.sort();
+  return {
+    p50: percentileOfSorted(sorted, 50),
+    p99: percentileOfSorted(sorted, 99),
+    max: sorted[sorted.length - 1],
+    totalMs: to - from,
+    gcPauseMs: pauses.reduce((s, e) => s + e.duration, 0),
+    gcCount: pauses.length,
+    allocatedBytes,
+    heldBytes: held,
+    growths: map instanceof PresizedMap ? map.stats().growths : undefined,
+  };
+}
+
+if (process.env.PRESIZE_WORKLOAD_VARIANT) {
+  process.stdout.write(`${JSON.stringify(await runVariant(process.env.PRESIZE_WORKLOAD_VARIANT))}\n`);
+} else {
+  const results = Object.fromEntries(Object.keys(variants).map((id) => [id, []]));
+  const ids = Object.keys(variants);
+  for (let r = 0; r < REPEATS; r++) {
+    for (const id of r % 2 ? [...ids].reverse() : ids) {
+      const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+        env: { ...process.env, PRESIZE_WORKLOAD_VARIANT: id },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+      });
+      const result = JSON.parse(out);
+      results[id].push(result);
+      progress(`run ${r + 1}/${REPEATS} ${variants[id].label}: p99 ${fmtMs(result.p99)}, max ${fmtMs(result.max)}, GC ${fmtMs(result.gcPauseMs)}`);
+    }
+  }
+  const m = (id, field) => median(results[id].map((x) => x[field]));
+  const base = 'native-reslice';
+  const row = (id) => [
+    variants[id].label,
+    fmtMs(m(id, 'p50')),
+    fmtMs(m(id, 'p99')),
+    fmtMs(m(id, 'max')),
+    `${fmtMs(m(id, 'gcPauseMs'))} (${fmtInt(m(id, 'gcCount'))})`,
+    fmtBytes(m(id, 'allocatedBytes')),
+    fmtBytes(m(id, 'heldBytes')),
+    fmtMs(m(id, 'totalMs')),
+    results[id][0].growths === undefined ? '' : fmtInt(m(id, 'growths')),
+  ];
+  const ratio = (id, field) => fmtRatio(m(base, field) / m(id, field));
+  writeReport(
+    [
+      `## The incident workload: ${fmtInt(DEVICES)} devices, last ${KEPT} log lines each`,
+      '',
+      `${fmtInt(DEVICES)} device keys; each device writes ${WRITES_PER_DEVICE} log lines (rounds over all devices in a`,
+      `shuffled order, ${fmtInt(DEVICES * WRITES_PER_DEVICE)} writes), the map keeps the last ${KEPT} per device. Every`,
+      'variant runs in a fresh process; median of ' + `${REPEATS} runs. GC pauses from perf_hooks 'gc' entries; bytes`,
+      'allocated = heap growth plus what the collections reclaimed (v8.GCProfiler); held = heap after a full GC.',
+      '',
+      table(
+        ['variant', 'write p50', 'write p99', 'write max', 'GC pauses (count)', 'allocated', 'held', 'wall time', 'growths'],
+        Object.keys(variants).map(row),
+      ),
+      '',
+      'Against the incident code (native Map + re-sliced arrays), how many times better:',
+      '',
+      table(
+        ['variant', 'write p99', 'write max', 'GC pause total', 'bytes allocated'],
+        Object.keys(variants)
+          .filter((id) => id !== base)
+          .map((id) => [variants[id].label, ratio(id, 'p99'), ratio(id, 'max'), ratio(id, 'gcPauseMs'), ratio(id, 'allocatedBytes')]),
+      ),
+    ].join('\n'),
+  );
+}
