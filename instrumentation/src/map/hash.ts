@@ -82,9 +82,10 @@ export function hashNumber(x: number, seed: number): number {
   let w0: number;
   let w1: number;
   if ((x | 0) === x) {
-    // int32, and -0 (which `x | 0` turns into 0)
+    // int32, and -0 (which `x | 0` turns into 0). The high word is a NaN pattern that no other
+    // number reaches the mix with (NaNs are folded into one below), so no float shares these words.
     w0 = x | 0;
-    w1 = 0x3ff00000;
+    w1 = 0x7ff00001;
   } else if (x === x) {
     floatView[0] = x;
     w0 = wordView[LOW_WORD];
