@@ -4,24 +4,18 @@
  * The datasource's query() against a real Prometheus holding an hour of the incident scenario
  * (backfilled with promtool) and evaluating the generated risk and SLO recording rules.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { dateTime, type DataFrame, type DataQueryRequest } from '@grafana/data';
 
-import { startPrometheus, type PrometheusHandle } from '../../tools/prometheus';
+import type { PrometheusHandle } from '../../tools/prometheus';
 import { DataSource } from '../src/datasource';
 import { instanceSettings, variables } from '../src/test-support';
 import type { PresizeQuery } from '../src/types';
-import { demoScenario, SERVICE, type Scenario } from './demo-scenario';
+import { SERVICE, type Scenario } from './demo-scenario';
+import { type ScenarioPrometheus, startScenarioPrometheus } from './scenario-prometheus';
 
-const RULES = join(__dirname, '../../provisioning/prometheus/rules');
-
+let server: ScenarioPrometheus;
 let prometheus: PrometheusHandle;
 let scenario: Scenario;
-let storage: string;
 let ds: DataSource;
 
 function column(frame: DataFrame, name: string): unknown[] {
@@ -54,16 +48,8 @@ async function evaluatedAt(record: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  storage = mkdtempSync(join(tmpdir(), 'presize-plugin-tsdb-'));
-  // End a minute ago: every sample is history, and the rules' 5-minute windows still see the last ones.
-  scenario = demoScenario(Math.floor(Date.now() / 1000) - 60);
-  const input = join(storage, 'scenario.om');
-  writeFileSync(input, scenario.openMetrics);
-  execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, join(storage, 'data')], { stdio: 'pipe' });
-  prometheus = await startPrometheus({
-    storageDir: join(storage, 'data'),
-    ruleFiles: ['presize-map-risk.yml', 'presize-gpu-risk.yml', 'slo-device-logs.yml'].map((f) => join(RULES, f)),
-  });
+  server = await startScenarioPrometheus();
+  ({ prometheus, scenario } = server);
   ds = new DataSource(instanceSettings({ url: prometheus.url, authMethod: 'none' }), {
     transport: async (path, params) => (await fetch(`${prometheus.url}/${path}?${params}`)).json(),
     templateSrv: variables({ service: SERVICE, maps: ['devices', 'sessions'] }),
@@ -71,8 +57,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await prometheus?.stop();
-  if (storage) rmSync(storage, { recursive: true, force: true });
+  await server?.stop();
 });
 
 describe('query() against a real Prometheus', () => {

@@ -72,7 +72,6 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       <FieldSet label="Authentication">
         <Field label="Method" description="Grafana's server adds the credentials to each request; they never reach the browser.">
           <RadioButtonGroup<AuthMethod>
-            id="presize-auth"
             options={AUTH_OPTIONS}
             value={auth}
             onChange={(value) => setJson({ authMethod: value })}

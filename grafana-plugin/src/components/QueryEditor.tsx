@@ -34,12 +34,14 @@ interface LabelSelectProps {
   /** Narrows the choices, e.g. the service whose maps to list. */
   argument?: string;
   value: string | undefined;
+  /** Makes element ids unique among the query rows of one panel. */
+  refId: string;
   datasource: DataSource;
   onChange: (value: string | undefined) => void;
 }
 
 /** A label value or a template variable; values are listed from Prometheus when the menu opens. */
-function LabelSelect({ label, tooltip, kind, argument, value, datasource, onChange }: LabelSelectProps) {
+function LabelSelect({ label, tooltip, kind, argument, value, refId, datasource, onChange }: LabelSelectProps) {
   const [options, setOptions] = useState<Array<SelectableValue<string>>>([]);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string>();
@@ -60,7 +62,7 @@ function LabelSelect({ label, tooltip, kind, argument, value, datasource, onChan
     }
   };
 
-  const id = `presize-${kind}`;
+  const id = `presize-${kind}-${refId}`;
   return (
     <InlineField label={label} labelWidth={LABEL_WIDTH} tooltip={tooltip} invalid={error !== undefined} error={error} htmlFor={id}>
       <Select
@@ -85,8 +87,8 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
     onChange({ ...query, ...patch });
     onRunQuery();
   };
-  const select = (props: Omit<LabelSelectProps, 'datasource' | 'onChange'> & { field: keyof PresizeQuery }) => (
-    <LabelSelect {...props} datasource={datasource} onChange={(v) => update({ [props.field]: v })} />
+  const select = (props: Omit<LabelSelectProps, 'datasource' | 'onChange' | 'refId'> & { field: keyof PresizeQuery }) => (
+    <LabelSelect {...props} refId={query.refId} datasource={datasource} onChange={(v) => update({ [props.field]: v })} />
   );
 
   const service = select({
@@ -138,9 +140,9 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
 
       {queryType === 'mapGrowth' && (
         <InlineFieldRow>
-          <InlineField label="Series" labelWidth={LABEL_WIDTH} htmlFor="presize-growth-view">
+          <InlineField label="Series" labelWidth={LABEL_WIDTH} htmlFor={`presize-growth-view-${query.refId}`}>
             <Select<MapGrowthView>
-              inputId="presize-growth-view"
+              inputId={`presize-growth-view-${query.refId}`}
               width={28}
               options={[...MAP_GROWTH_VIEWS]}
               value={query.growthView ?? 'growths'}
@@ -154,9 +156,9 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
 
       {queryType === 'gpu' && (
         <InlineFieldRow>
-          <InlineField label="Fields" labelWidth={LABEL_WIDTH} tooltip="DCGM fields from dcgm-exporter" htmlFor="presize-gpu-fields">
+          <InlineField label="Fields" labelWidth={LABEL_WIDTH} tooltip="DCGM fields from dcgm-exporter" htmlFor={`presize-gpu-fields-${query.refId}`}>
             <MultiSelect<GpuField>
-              inputId="presize-gpu-fields"
+              inputId={`presize-gpu-fields-${query.refId}`}
               width={48}
               options={GPU_FIELDS.map((f) => ({ label: f.label, value: f.value, description: f.value }))}
               value={query.gpuFields ?? ['DCGM_FI_DEV_GPU_UTIL']}
@@ -172,7 +174,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         <InlineFieldRow>
           {service}
           {map}
-          <HeadroomInput value={query.headroomPercent} onCommit={(headroomPercent) => update({ headroomPercent })} />
+          <HeadroomInput id={`presize-headroom-${query.refId}`} value={query.headroomPercent} onCommit={(headroomPercent) => update({ headroomPercent })} />
         </InlineFieldRow>
       )}
 
@@ -186,7 +188,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
   );
 }
 
-function HeadroomInput({ value, onCommit }: { value: number | undefined; onCommit: (v: number) => void }) {
+function HeadroomInput({ id, value, onCommit }: { id: string; value: number | undefined; onCommit: (v: number) => void }) {
   const [text, setText] = useState(String(value ?? DEFAULT_HEADROOM_PERCENT));
   const parsed = Number(text);
   const invalid = text.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1000;
@@ -197,10 +199,10 @@ function HeadroomInput({ value, onCommit }: { value: number | undefined; onCommi
       tooltip="Extra room above the observed peak"
       invalid={invalid}
       error="A percentage from 0 to 1000"
-      htmlFor="presize-headroom"
+      htmlFor={id}
     >
       <Input
-        id="presize-headroom"
+        id={id}
         type="number"
         width={10}
         value={text}
