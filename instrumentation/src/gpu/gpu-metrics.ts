@@ -13,6 +13,7 @@ import {
   ATTR_GPU_DROP_REASON,
   ATTR_GPU_FIELD,
   ATTR_GPU_SOURCE,
+  ATTR_GPU_SOURCE_TARGET,
   GPU_SCOPE_NAME,
   METRIC_GPU_DROPPED_VALUES,
   METRIC_GPU_MALFORMED_LINES,
@@ -98,7 +99,7 @@ export class GpuMetrics implements MetricProducer {
     if (!(Number.isInteger(this.timeoutMs) && this.timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive integer, got ${options.timeoutMs}`);
     this.naming = options.naming ?? 'dcgm';
     this.monotonicCounters = options.monotonicCounters ?? false;
-    this.sourceAttributes = { [ATTR_GPU_SOURCE]: this.source.kind };
+    this.sourceAttributes = { [ATTR_GPU_SOURCE]: this.source.kind, [ATTR_GPU_SOURCE_TARGET]: this.source.description };
     this.meterProvider = options.meterProvider;
   }
 

@@ -21,6 +21,8 @@ export const METRIC_GPU_SERIES = 'presize.gpu.series';
 
 /** `dcgm-exporter`, `nvidia-smi`, `file` or `simulated`. */
 export const ATTR_GPU_SOURCE = 'presize.gpu.source';
+/** What the source reads: the dcgm-exporter URL, the nvidia-smi binary, the capture's path. */
+export const ATTR_GPU_SOURCE_TARGET = 'presize.gpu.source.target';
 /** `blank_sentinel`, `utilization_out_of_range` or `not_finite`. */
 export const ATTR_GPU_DROP_REASON = 'presize.gpu.drop.reason';
 /** The DCGM field a dropped value belonged to. */

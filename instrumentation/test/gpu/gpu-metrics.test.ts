@@ -33,6 +33,8 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const fileSource = (): Record<string, string> => ({ 'presize.gpu.source': 'file', 'presize.gpu.source.target': capture });
+
   const replaying = (text: string, options: Partial<Parameters<typeof harness>[0]> = {}): Harness => {
     writeFileSync(capture, text);
     current = harness({ source: new FileSource(capture), ...options });
@@ -53,8 +55,8 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     const energy = metric(collected, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION');
     expect(energy).toMatchObject({ dataPointType: DataPointType.SUM, isMonotonic: false, aggregationTemporality: AggregationTemporality.CUMULATIVE });
     expect(points(collected, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')).toEqual([[T4_LABELS, 15152422938]]);
-    expect(points(collected, 'presize.gpu.up')).toEqual([[{ 'presize.gpu.source': 'file' }, 1]]);
-    expect(points(collected, 'presize.gpu.series')).toEqual([[{ 'presize.gpu.source': 'file' }, 20]]);
+    expect(points(collected, 'presize.gpu.up')).toEqual([[fileSource(), 1]]);
+    expect(points(collected, 'presize.gpu.series')).toEqual([[fileSource(), 20]]);
     expect(points(collected, 'presize.gpu.scrape.duration')[0]?.[1]).toBeGreaterThanOrEqual(0);
   });
 
@@ -68,7 +70,7 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     expect(text).toMatch(/^DCGM_FI_DEV_POWER_USAGE\{.*\} 16\.365$/m);
     expect(text).toContain('# TYPE DCGM_FI_DEV_GPU_TEMP gauge\n');
     expect(text).not.toMatch(/DCGM_\w+_total/);
-    expect(text).toMatch(/^presize_gpu_up\{presize_gpu_source="file"\} 1$/m);
+    expect(text).toContain(`presize_gpu_up{presize_gpu_source="file",presize_gpu_source_target="${capture}"} 1\n`);
   });
 
   it('with monotonicCounters, exports counters as OpenTelemetry counters, which Prometheus then names _total', async () => {
@@ -91,16 +93,16 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     expect(failed).toMatchObject({ ok: false, reason: 'read_failed' });
     const during = await collect();
     expect(metricNames(during).filter((name) => name.startsWith('DCGM_'))).toEqual([]);
-    expect(points(during, 'presize.gpu.up')).toEqual([[{ 'presize.gpu.source': 'file' }, 0]]);
-    expect(points(during, 'presize.gpu.scrape.errors')).toEqual([[{ 'presize.gpu.source': 'file', 'error.type': 'read_failed' }, 1]]);
-    expect(points(during, 'presize.gpu.series')).toEqual([[{ 'presize.gpu.source': 'file' }, 0]]);
+    expect(points(during, 'presize.gpu.up')).toEqual([[fileSource(), 0]]);
+    expect(points(during, 'presize.gpu.scrape.errors')).toEqual([[{ ...fileSource(), 'error.type': 'read_failed' }, 1]]);
+    expect(points(during, 'presize.gpu.series')).toEqual([[fileSource(), 0]]);
 
     writeFileSync(capture, fixture(SCRAPES.t4).replace('} 74\n', '} 75\n'));
     await gpu.scrape();
     const after = await collect();
     expect(points(after, 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_LABELS, 75]]);
-    expect(points(after, 'presize.gpu.up')).toEqual([[{ 'presize.gpu.source': 'file' }, 1]]);
-    expect(points(after, 'presize.gpu.scrape.errors')).toEqual([[{ 'presize.gpu.source': 'file', 'error.type': 'read_failed' }, 1]]);
+    expect(points(after, 'presize.gpu.up')).toEqual([[fileSource(), 1]]);
+    expect(points(after, 'presize.gpu.scrape.errors')).toEqual([[{ ...fileSource(), 'error.type': 'read_failed' }, 1]]);
   });
 
   it('keeps only the latest read\'s series when pods come and go', async () => {
@@ -147,11 +149,11 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     expect(metric(collected, 'DCGM_FI_DEV_GPU_UTIL')).toBeUndefined();
     expect(points(collected, 'presize.gpu.dropped_values').sort()).toEqual(
       [
-        [{ 'presize.gpu.source': 'file', 'presize.gpu.drop.reason': 'blank_sentinel', 'presize.gpu.field': 'DCGM_FI_DEV_POWER_USAGE' }, 1],
-        [{ 'presize.gpu.source': 'file', 'presize.gpu.drop.reason': 'utilization_out_of_range', 'presize.gpu.field': 'DCGM_FI_DEV_GPU_UTIL' }, 1],
+        [{ ...fileSource(), 'presize.gpu.drop.reason': 'blank_sentinel', 'presize.gpu.field': 'DCGM_FI_DEV_POWER_USAGE' }, 1],
+        [{ ...fileSource(), 'presize.gpu.drop.reason': 'utilization_out_of_range', 'presize.gpu.field': 'DCGM_FI_DEV_GPU_UTIL' }, 1],
       ].sort(),
     );
-    expect(points(collected, 'presize.gpu.malformed_lines')).toEqual([[{ 'presize.gpu.source': 'file' }, 2]]);
+    expect(points(collected, 'presize.gpu.malformed_lines')).toEqual([[fileSource(), 2]]);
   });
 
   it('exports a series that a capture repeats once, with its last value', async () => {

@@ -33,6 +33,8 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
     current = undefined;
   });
 
+  const exporterSource = (): Record<string, string> => ({ 'presize.gpu.source': 'dcgm-exporter', 'presize.gpu.source.target': url });
+
   const scrapeOf = (text: string): Behaviour => (response) => {
     response.setHeader('content-type', 'text/plain; version=0.0.4');
     response.end(text);
@@ -68,8 +70,8 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
     if (reason === 'timeout') expect(result.durationSeconds).toBeLessThan(1.4);
     const collected = await collect();
     expect(metricNames(collected).filter((name) => name.startsWith('DCGM_'))).toEqual([]);
-    expect(points(collected, 'presize.gpu.up')).toEqual([[{ 'presize.gpu.source': 'dcgm-exporter' }, 0]]);
-    expect(points(collected, 'presize.gpu.scrape.errors')).toEqual([[{ 'presize.gpu.source': 'dcgm-exporter', 'error.type': reason }, 1]]);
+    expect(points(collected, 'presize.gpu.up')).toEqual([[exporterSource(), 0]]);
+    expect(points(collected, 'presize.gpu.scrape.errors')).toEqual([[{ ...exporterSource(), 'error.type': reason }, 1]]);
   });
 
   it('an unreachable port is unreachable, quickly, and nothing is thrown', async () => {
@@ -90,7 +92,7 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
     expect(result.ok && result.sample.malformed.map((line) => line.line)).toEqual([70, 71]);
     const collected = await collect();
     expect(points(collected, 'DCGM_FI_DEV_GPU_TEMP')).toHaveLength(1);
-    expect(points(collected, 'presize.gpu.malformed_lines')).toEqual([[{ 'presize.gpu.source': 'dcgm-exporter' }, 2]]);
+    expect(points(collected, 'presize.gpu.malformed_lines')).toEqual([[exporterSource(), 2]]);
   });
 
   it('start() scrapes at the interval in the background, and stop() ends it', async () => {
