@@ -23,6 +23,9 @@ export const LRU_TRACING_CHANNEL = 'lru-cache';
 /** Operations of lru-cache 11.3, which does not say which cache published them. */
 export const UNATTRIBUTED_CACHE = 'unattributed';
 
+/** Version label of a named cache found unobservable by probing it, its module not seen. */
+export const UNOBSERVABLE_INSTANCE_VERSION = 'before 11.3';
+
 /** A key no application uses: `peek(PROBE)` tells whether a named cache publishes anything. */
 const PROBE = Symbol('presize lru-cache probe');
 
@@ -67,6 +70,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
   private declare collected: FinalizationRegistry<CacheRecord>;
   private declare unattributed: CacheRecord | undefined;
   private declare unobservableVersions: Map<string, number>;
+  private declare unattributedVersions: Set<string>;
   private declare metricsHandler: Handler | undefined;
   private declare tracingHandlers: diagnostics_channel.TracingChannelSubscribers<object> | undefined;
   private declare fetchStarts: WeakMap<object, number>;
@@ -152,7 +156,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
       maxSize: gauge(semconv.METRIC_LRU_MAX_SIZE, 'The cache\'s maxSize option, when set.', '1'),
       unobservable: gauge(
         semconv.METRIC_LRU_UNOBSERVABLE,
-        'lru-cache copies loaded that publish nothing (before 11.3), by version.',
+        'lru-cache modules loaded that publish nothing (before 11.3), by version; named caches found so by probing count under version "before 11.3".',
         '{module}',
       ),
     };
@@ -164,17 +168,32 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
     return this.unobservableVersions ?? new Map();
   }
 
+  /** A `require`d lru-cache module: versions that cannot be fully observed are reported once. */
   private noteVersion(version: string): void {
-    this.unobservableVersions ??= new Map();
     const support = lruCacheSupport(version);
-    if (support === 'observable') return;
+    if (support === 'unobservable') {
+      this.noteUnobservable(
+        version,
+        `lru-cache ${version} publishes no diagnostics (lru-cache:metrics appeared in 11.3): its caches are not observed; upgrade to lru-cache 11.4 or later`,
+      );
+    } else if (support === 'unattributed') {
+      this.noteUnattributed(version);
+    }
+  }
+
+  private noteUnobservable(version: string, message: string): void {
+    this.unobservableVersions ??= new Map();
     const copies = this.unobservableVersions.get(version) ?? 0;
-    if (support === 'unobservable') this.unobservableVersions.set(version, copies + 1);
-    if (copies > 0) return;
+    this.unobservableVersions.set(version, copies + 1);
+    if (copies === 0) diag.warn(message);
+  }
+
+  private noteUnattributed(version: string): void {
+    this.unattributedVersions ??= new Set();
+    if (this.unattributedVersions.has(version)) return;
+    this.unattributedVersions.add(version);
     diag.warn(
-      support === 'unobservable'
-        ? `lru-cache ${version} publishes no diagnostics (lru-cache:metrics appeared in 11.3): its caches are not observed; upgrade to lru-cache 11.4 or later`
-        : `lru-cache ${version} publishes operations without the cache instance (added in 11.4): they are counted under ${semconv.ATTR_LRU_NAME}="${UNATTRIBUTED_CACHE}" with no gauges or key-index stalls`,
+      `lru-cache ${version} publishes operations without the cache instance (added in 11.4): they are counted under ${semconv.ATTR_LRU_NAME}="${UNATTRIBUTED_CACHE}", with no gauges, evictions or key-index stalls`,
     );
   }
 
@@ -262,7 +281,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
         byResult: new Map(),
         evictions: undefined,
       };
-      this.noteVersion('11.3.x');
+      this.noteUnattributed('11.3');
     }
     return this.unattributed;
   }
@@ -306,8 +325,10 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
     }
     const answer = this.probeAnswer as LruStatus | undefined;
     if (answer === undefined) {
-      this.noteVersion('before 11.3');
-      diag.warn(`lru-cache instance "${cacheName(cache)}" publishes no diagnostics: its lru-cache predates 11.3`);
+      this.noteUnobservable(
+        UNOBSERVABLE_INSTANCE_VERSION,
+        `lru-cache instance "${cacheName(cache)}" publishes no diagnostics: its lru-cache predates 11.3; its operations are not observed`,
+      );
     } else if (answer.cache === cache) {
       this.recordOf(answer);
     }
