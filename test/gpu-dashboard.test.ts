@@ -53,7 +53,7 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
       host: '127.0.0.1',
       port,
       preventServerStart: true,
-      metricProducers: sources.map((_, index) => ({ collect: (options) => (producers[index] as GpuMetrics).collect(options) })),
+      metricProducers: sources.map((_, index) => ({ collect: () => (producers[index] as GpuMetrics).collect() })),
     });
     provider = new MeterProvider({ readers: [exporter] });
     producers = sources.map((source) => new GpuMetrics({ source, meterProvider: provider, intervalMs: 500 }));

@@ -31,7 +31,7 @@ export interface Harness {
 export function harness(options: Omit<GpuMetricsOptions, 'meterProvider'>): Harness {
   let gpu: GpuMetrics | undefined;
   // The reader needs its producers when built, the GPU metrics need the provider the reader is in.
-  const producer: MetricProducer = { collect: (collectOptions) => (gpu as GpuMetrics).collect(collectOptions) };
+  const producer: MetricProducer = { collect: () => (gpu as GpuMetrics).collect() };
   const reader = new PullReader({ metricProducers: [producer] });
   const meterProvider = new MeterProvider({ readers: [reader] });
   gpu = new GpuMetrics({ ...options, meterProvider });
