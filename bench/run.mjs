@@ -1,6 +1,7 @@
-// `npm run bench`: runs every bench/*.bench.mjs, each in a child process of its own with
-// --expose-gc, one after another (the machine is small; parallel runs would time each other),
-// and writes bench/RESULTS.md from the Markdown sections they report (see bench/lib.mjs).
+// `npm run bench`: runs every bench/*.bench.mjs (and <workspace>/bench/*.bench.mjs), each in a
+// child process of its own with --expose-gc, one after another (the machine is small; parallel
+// runs would time each other), and writes bench/RESULTS.md from the Markdown sections they report
+// (see bench/lib.mjs). A script that reports nothing gets its standard output quoted instead.
 //
 //   node bench/run.mjs                 every benchmark; writes bench/RESULTS.md
 //   node bench/run.mjs map-latency     only the files whose name contains one of the words; prints
@@ -21,7 +22,10 @@ const TIME_LIMIT_MS = Number(process.env.PRESIZE_BENCH_TIME_LIMIT_MS ?? 240_000)
 const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
-const scripts = readdirSync(benchDir)
+const workspaces = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')).workspaces ?? [];
+const scripts = ['bench', ...workspaces.map((w) => `${w}/bench`)]
+  .filter((dir) => existsSync(join(rootDir, dir)))
+  .flatMap((dir) => readdirSync(join(rootDir, dir)).map((f) => `${dir}/${f}`))
   .filter((f) => f.endsWith('.bench.mjs'))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
   .sort();
@@ -41,13 +45,19 @@ function runScript(file, reportPath) {
     const started = Date.now();
     const child = spawn(process.execPath, [...flags, file], {
       cwd: rootDir,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, PRESIZE_BENCH_REPORT: reportPath, PRESIZE_BENCH_QUICK: isQuick ? '1' : '0' },
     });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      process.stderr.write(chunk);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), TIME_LIMIT_MS);
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, seconds: (Date.now() - started) / 1000 });
+      resolve({ code, signal, stdout, seconds: (Date.now() - started) / 1000 });
     });
   });
 }
@@ -61,14 +71,16 @@ const failures = [];
 try {
   for (const [i, script] of scripts.entries()) {
     console.error(`\n[${i + 1}/${scripts.length}] ${script}`);
-    const reportPath = join(work, `${basename(script, '.mjs')}.md`);
-    const outcome = await runScript(join(benchDir, script), reportPath);
+    const reportPath = join(work, `${i}-${basename(script, '.mjs')}.md`);
+    const outcome = await runScript(join(rootDir, script), reportPath);
     console.error(`  ${script}: ${outcome.seconds.toFixed(0)} s`);
     if (outcome.code === 0 && existsSync(reportPath)) {
       sections.push(readFileSync(reportPath, 'utf8').trim());
+    } else if (outcome.code === 0) {
+      sections.push([`## ${script}`, '', '```', outcome.stdout.trimEnd(), '```'].join('\n'));
     } else {
       const why = outcome.signal ? `killed by ${outcome.signal} after ${outcome.seconds.toFixed(0)} s` : `exit code ${outcome.code}`;
-      failures.push(`${script}: ${why}${outcome.code === 0 ? ', no report written' : ''}`);
+      failures.push(`${script}: ${why}`);
     }
   }
 } finally {
