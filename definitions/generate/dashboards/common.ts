@@ -1,3 +1,5 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
@@ -54,4 +56,27 @@ export function newDashboard(uid: string, title: string, description: string): d
     .time({ from: 'now-6h', to: 'now' })
     .timezone('browser')
     .tooltip(dashboard.DashboardCursorSync.Crosshair);
+}
+
+/** A time series panel with its legend shown and every series in the tooltip. */
+export function timeSeries(title: string, unit: string): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .title(title)
+    .unit(unit)
+    .datasource(PROMETHEUS)
+    .height(8)
+    .span(12)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom)
+        .calcs([]),
+    )
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+}
+
+/** A panel description from a risk factor: what it measures and its thresholds. */
+export function factorDescription(factor: { description: string; thresholdText: string }): string {
+  return `${factor.description} Thresholds: ${factor.thresholdText}.`;
 }

@@ -1,6 +1,5 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   DCGM_CLOCK_EVENT_REASONS,
   DCGM_CLOCK_THROTTLE_REASONS,
@@ -16,13 +15,12 @@ import {
   GPU_RISK_RECORDS,
   GPU_RISK_THRESHOLDS,
 } from '../../src/index.js';
-import { PROMETHEUS, labelVariable, newDashboard, query, riskThresholds, thresholds } from './common.js';
+import { factorDescription, labelVariable, newDashboard, query, riskThresholds, thresholds, timeSeries } from './common.js';
 
 const MATCH = 'job=~"$job", instance=~"$node", gpu=~"$gpu"';
 const sel = (metric: string) => `${metric}{${MATCH}}`;
 const LEGEND = '{{Hostname}}{{hostname}} GPU {{gpu}}';
-const ts = (title: string, unit: string) =>
-  new timeseries.PanelBuilder().title(title).unit(unit).datasource(PROMETHEUS).height(8).span(12);
+const ts = timeSeries;
 
 export function gpuDashboard(): dashboard.Dashboard {
   const band = GPU_RISK_THRESHOLDS.utilisationBand;
@@ -71,12 +69,12 @@ export function gpuDashboard(): dashboard.Dashboard {
     .withPanel(ts('SM clock', 'rothz').withTarget(query(sel(DCGM_SM_CLOCK), LEGEND)))
     .withPanel(
       ts('Clock event reasons (bitmask)', 'none')
-        .description(`${throttling.description} ${throttling.thresholdText}.`)
+        .description(factorDescription(throttling))
         .withTarget(query(`${sel(DCGM_CLOCK_EVENT_REASONS)} or ${sel(DCGM_CLOCK_THROTTLE_REASONS)}`, LEGEND)),
     )
     .withPanel(
       ts('Last XID error', 'none')
-        .description(`${xid.description} ${xid.thresholdText}.`)
+        .description(factorDescription(xid))
         .drawStyle(common.GraphDrawStyle.Points)
         .withTarget(query(`${sel(DCGM_XID_ERRORS)} > 0`, LEGEND)),
     )

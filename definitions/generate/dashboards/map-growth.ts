@@ -2,7 +2,6 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
-import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   LABEL_GROWTH_KIND,
   LABEL_MAP_NAME,
@@ -20,13 +19,12 @@ import {
   PROM_MAP_NEXT_GROWTH_AT,
   PROM_MAP_OVERFLOW_BUCKETS,
 } from '../../src/index.js';
-import { PROMETHEUS, labelVariable, newDashboard, query, riskThresholds } from './common.js';
+import { PROMETHEUS, factorDescription, labelVariable, newDashboard, query, riskThresholds, timeSeries } from './common.js';
 
 const MATCH = `job=~"$job", ${LABEL_MAP_NAME}=~"$map", instance=~"$node"`;
 const sel = (metric: string) => `${metric}{${MATCH}}`;
 const mapKey = `job, ${LABEL_MAP_NAME}`;
-const ts = (title: string, unit: string) =>
-  new timeseries.PanelBuilder().title(title).unit(unit).datasource(PROMETHEUS).height(8).span(12);
+const ts = timeSeries;
 
 export function mapGrowthDashboard(): dashboard.Dashboard {
   const storm = MAP_RISK_FACTORS.find((f) => f.reason === 'resize_storm')!;
@@ -49,7 +47,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     .withRow(new dashboard.RowBuilder('Growths'))
     .withPanel(
       ts('Growths per 5 minutes', 'short')
-        .description(`${storm.description} ${storm.thresholdText}.`)
+        .description(factorDescription(storm))
         .withTarget(query(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (increase(${sel(PROM_MAP_GROWTHS_TOTAL)}[5m]))`, `{{${LABEL_MAP_NAME}}} {{${LABEL_GROWTH_KIND}}}`))
         .drawStyle(common.GraphDrawStyle.Bars),
     )
@@ -115,7 +113,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       ts('Evacuation time per second, and stall p99', 's')
-        .description(`${stall.description} ${stall.thresholdText}.`)
+        .description(factorDescription(stall))
         .withTarget(query(`${stall.inputRecord}{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}} s/s`, 'A'))
         .withTarget(
           query(

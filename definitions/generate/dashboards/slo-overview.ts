@@ -2,9 +2,8 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
-import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { BURN_RATE_ALERTS, SLO_LABELS, SLO_RECORDS } from '../../src/index.js';
-import { PROMETHEUS, instant, labelVariable, newDashboard, query, thresholds } from './common.js';
+import { PROMETHEUS, instant, labelVariable, newDashboard, query, thresholds, timeSeries } from './common.js';
 
 const MATCH = `${SLO_LABELS.service}=~"$service", ${SLO_LABELS.slo}=~"$slo"`;
 const LEGEND = `{{${SLO_LABELS.service}}} / {{${SLO_LABELS.slo}}}`;
@@ -51,25 +50,15 @@ export function sloOverviewDashboard(): dashboard.Dashboard {
       ),
     )
     .withPanel(
-      new timeseries.PanelBuilder()
-        .title('Error ratio by window')
-        .datasource(PROMETHEUS)
-        .unit('percentunit')
-        .height(8)
-        .span(12)
+      timeSeries('Error ratio by window', 'percentunit')
         .withTarget(query(sel(SLO_RECORDS.sliError('5m')), `${LEGEND} 5m`, 'A'))
         .withTarget(query(sel(SLO_RECORDS.sliError('1h')), `${LEGEND} 1h`, 'B'))
         .withTarget(query(sel(SLO_RECORDS.sliError('6h')), `${LEGEND} 6h`, 'C'))
         .withTarget(query(sel(SLO_RECORDS.sliError('3d')), `${LEGEND} 3d`, 'D')),
     )
     .withPanel(
-      new timeseries.PanelBuilder()
-        .title('Burn rate')
+      timeSeries('Burn rate', 'x')
         .description(`Page at ${page}× (1 h with 5 m), ticket at ${ticket}× (1 d with 2 h).`)
-        .datasource(PROMETHEUS)
-        .unit('x')
-        .height(8)
-        .span(12)
         .thresholds(thresholds([
           { value: null, color: 'green' },
           { value: ticket, color: 'orange' },
@@ -80,12 +69,7 @@ export function sloOverviewDashboard(): dashboard.Dashboard {
         .withTarget(query(sel(SLO_RECORDS.periodBurnRate), `${LEGEND} 30d`, 'B')),
     )
     .withPanel(
-      new timeseries.PanelBuilder()
-        .title('Error budget remaining (30d)')
-        .datasource(PROMETHEUS)
-        .unit('percentunit')
-        .height(8)
-        .span(12)
+      timeSeries('Error budget remaining (30d)', 'percentunit')
         .withTarget(query(sel(SLO_RECORDS.periodErrorBudgetRemaining), LEGEND)),
     )
     .withPanel(
