@@ -32,7 +32,9 @@ export function dcgmExportPoints(sample: GpuSample, options: DcgmNamingOptions =
       description = {
         name: series.field,
         description: known?.description ?? sample.help.get(series.field) ?? '',
-        unit: known?.unit ?? '',
+        // No unit, as dcgm-exporter has none: OTLP translation into Prometheus would append it to
+        // the name (DCGM_FI_DEV_FB_USED_mebibytes). The unit is in the description, as in HELP.
+        unit: '',
         kind: dcgmKind(series.field, sample) === 'counter' ? counterKind : 'gauge',
       };
       described.set(series.field, description);

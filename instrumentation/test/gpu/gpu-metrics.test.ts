@@ -51,7 +51,7 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     expect(points(collected, 'DCGM_FI_DEV_FB_USED')).toEqual([[T4_LABELS, 5120]]);
     const util = metric(collected, 'DCGM_FI_DEV_GPU_UTIL');
     expect(util?.dataPointType).toBe(DataPointType.GAUGE);
-    expect(util?.descriptor.unit).toBe('%');
+    expect(util?.descriptor).toMatchObject({ unit: '', description: 'GPU utilization (in %).' });
     const energy = metric(collected, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION');
     expect(energy).toMatchObject({ dataPointType: DataPointType.SUM, isMonotonic: false, aggregationTemporality: AggregationTemporality.CUMULATIVE });
     expect(points(collected, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')).toEqual([[T4_LABELS, 15152422938]]);
