@@ -1,4 +1,4 @@
-import { JOBS } from '../src/index.js';
+import { DEMO_CACHE, DEMO_JOB } from './demo.js';
 import { GRAFANA_ALERTING_DIR, GRAFANA_DASHBOARDS_PATH, GRAFANA_DIR, PRESIZE_DATASOURCE_TYPE } from './grafana.js';
 import { DASHBOARDS_DIR } from './dashboards/index.js';
 import { yamlFile, type GeneratedFile } from './output.js';
@@ -25,10 +25,11 @@ function compose() {
         command: [
           'sh',
           '-c',
-          'npm ci --no-audit --no-fund && npm run build --workspace @presize/instrumentation && node --import @presize/instrumentation/register instrumentation/examples/device-logs/server.mjs --cache presized',
+          'npm ci --no-audit --no-fund && npm run build --workspace @presize/instrumentation && node --import @presize/instrumentation/register instrumentation/examples/device-logs/server.mjs',
         ],
         environment: {
-          OTEL_SERVICE_NAME: `${JOBS.demo}-presized`,
+          OTEL_SERVICE_NAME: DEMO_JOB,
+          DEVICE_LOGS_CACHE: DEMO_CACHE,
           OTEL_METRICS_EXPORTER: 'prometheus',
           OTEL_EXPORTER_PROMETHEUS_HOST: '0.0.0.0',
           OTEL_EXPORTER_PROMETHEUS_PORT: '9464',
@@ -40,6 +41,21 @@ function compose() {
         // The checkout is shared; the container's own dependencies stay in a volume of their own.
         volumes: ['./:/presize', 'demo-node-modules:/presize/node_modules'],
         ports: ['8080:8080'],
+        restart: 'unless-stopped',
+      },
+      // Device logs from a fleet of 120,000 devices, 200 events a request, round and round.
+      load: {
+        image: 'curlimages/curl:8.10.1',
+        depends_on: ['demo'],
+        entrypoint: ['sh', '-c'],
+        command: [
+          [
+            'i=0; while true; do b=""',
+            'for k in $$(seq 200); do i=$$(( (i + 7919) % 120000 )); b="$$b{\\"deviceId\\":\\"device-$$i\\",\\"log\\":\\"heartbeat\\"},"; done',
+            'curl -s -o /dev/null -X POST -H "content-type: application/json" -d "[$${b%,}]" http://demo:8080/events || sleep 1',
+            'done',
+          ].join('; '),
+        ],
         restart: 'unless-stopped',
       },
       grafana: {

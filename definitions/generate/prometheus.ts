@@ -22,6 +22,7 @@ import {
   type RuleFile,
   type SlothSpec,
 } from '../src/index.js';
+import { DEMO_JOB } from './demo.js';
 import { yamlFile, type GeneratedFile } from './output.js';
 import { GPU_LABELS, GPU_SCENARIOS, MAP_LABELS, MAP_SCENARIOS, type RiskScenario } from './risk-scenarios.js';
 import { EVAL_TIME, seriesName } from './series.js';
@@ -188,7 +189,7 @@ function prometheusConfig(sets: readonly RuleFileSet[]) {
     scrape_configs: [
       { job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] },
       {
-        job_name: `${JOBS.demo}-presized`,
+        job_name: DEMO_JOB,
         scrape_interval: '5s',
         static_configs: [{ targets: ['demo:9464'] }],
       },

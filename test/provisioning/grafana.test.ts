@@ -135,8 +135,8 @@ describe('docker-compose.yaml', () => {
     volumes?: Record<string, unknown>;
   };
 
-  it('is well-formed with Grafana, Prometheus and the demo service', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['demo', 'grafana', 'prometheus']);
+  it('is well-formed with Grafana, Prometheus, the demo service and its load', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['demo', 'grafana', 'load', 'prometheus']);
     for (const service of Object.values(compose.services)) expect(service.image).toMatch(/^[a-z0-9./-]+:[\w.-]+$/);
   });
 
