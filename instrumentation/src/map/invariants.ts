@@ -4,6 +4,7 @@ import {
   EVACUATED_EMPTY,
   MIN_TOP_HASH,
   NO_BUCKET,
+  keyAt,
   type BucketArray,
 } from './bucket-array.js';
 import { hashHigh, hashKey, topHash } from './hash.js';
@@ -42,7 +43,7 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
           if (!evacuatedAllowed || t > EVACUATED_EMPTY) fail(`slot ${j} has marker ${t} outside an evacuated bucket`);
           continue;
         }
-        const key = array.entries[j << 1] as K;
+        const key = keyAt(array.chunks, j);
         const lo = hashKey(key, seed);
         if (topHash(hashHigh()) !== t) fail(`slot ${j} has tophash ${t} that is not its key's`);
         if ((lo & mask) !== head) fail(`key in slot ${j} belongs to bucket ${lo & mask}, found in chain ${head}`);

@@ -1,5 +1,7 @@
 import {
   BucketArray,
+  CHUNK_SLOT_MASK,
+  CHUNK_SLOT_SHIFT,
   EMPTY_ONE,
   EMPTY_REST,
   EVACUATED_EMPTY,
@@ -7,6 +9,9 @@ import {
   EVACUATED_Y,
   MIN_TOP_HASH,
   NO_BUCKET,
+  keyAt,
+  valueAt,
+  type Chunk,
 } from './bucket-array.js';
 import {
   clearChannel,
@@ -76,9 +81,9 @@ function isEvacuated(top: number): boolean {
  * The slot holding `key` in the chain that starts at `bucket`, or -1. A scan ends at the first
  * EMPTY_REST slot: nothing lives after it in the chain.
  */
-function findInChain<K>(
+function findInChain<K, V>(
   tophash: Uint8Array,
-  entries: unknown[],
+  chunks: readonly (Chunk<K, V> | undefined)[],
   links: Int32Array,
   bucket: number,
   key: K,
@@ -90,7 +95,7 @@ function findInChain<K>(
     for (let j = b << 3; j < end; j++) {
       const t = tophash[j];
       if (t === top) {
-        const k = entries[j << 1];
+        const k = keyAt(chunks, j);
         // SameValueZero: NaN finds NaN, as in Map.
         if (k === key || (k !== k && key !== key)) return j;
       } else if (t === EMPTY_REST) {
@@ -121,7 +126,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   private hashSeed: number;
   private tophash: Uint8Array = NO_SLOTS;
   private links: Int32Array = NO_LINKS;
-  private slotData: (K | V | undefined)[] = [];
+  private chunks: (Chunk<K, V> | undefined)[] = [];
   private old: BucketArray<K, V> | null = null;
 
   private B: number;
@@ -192,8 +197,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   get(key: K): V | undefined {
     if (this.count === 0) return undefined;
     const slot = this.slotOf(key);
-    if (slot >= 0) return this.slotData[(slot << 1) + 1] as V;
-    return slot === -1 ? undefined : (this.old!.entries[((-slot - 2) << 1) + 1] as V);
+    if (slot >= 0) return valueAt(this.chunks, slot);
+    return slot === -1 ? undefined : valueAt(this.old!.chunks, -slot - 2);
   }
 
   has(key: K): boolean {
@@ -208,7 +213,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       const bucket = lo & this.mask;
       if (this.old !== null) this.growWork(bucket);
       const tophash = this.tophash;
-      const slotData = this.slotData;
+      const chunks = this.chunks;
       const links = this.links;
       let insertAt = -1;
       let tail = bucket;
@@ -224,9 +229,10 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             }
             continue;
           }
-          const k = slotData[j << 1];
+          const chunk = chunks[j >>> CHUNK_SLOT_SHIFT]!;
+          const k = chunk[(j & CHUNK_SLOT_MASK) << 1];
           if (k === key || (k !== k && key !== key)) {
-            slotData[(j << 1) + 1] = value;
+            chunk[((j & CHUNK_SLOT_MASK) << 1) + 1] = value;
             return this;
           }
         }
@@ -240,9 +246,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       }
       if (insertAt < 0) insertAt = this.newOverflow(tail) << 3;
       this.tophash[insertAt] = top;
+      const chunk = this.buckets!.chunkFor(insertAt);
+      const at = (insertAt & CHUNK_SLOT_MASK) << 1;
       // Map stores -0 as +0.
-      this.slotData[insertAt << 1] = key === 0 ? (0 as K) : key;
-      this.slotData[(insertAt << 1) + 1] = value;
+      chunk[at] = key === 0 ? (0 as K) : key;
+      chunk[at + 1] = value;
       this.count++;
       return this;
     }
@@ -254,10 +262,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const top = topHash(hashHigh());
     const bucket = lo & this.mask;
     if (this.old !== null) this.growWork(bucket);
-    const slot = findInChain(this.tophash, this.slotData, this.links, bucket, key, top);
+    const slot = findInChain(this.tophash, this.chunks, this.links, bucket, key, top);
     if (slot < 0) return false;
-    this.slotData[slot << 1] = undefined;
-    this.slotData[(slot << 1) + 1] = undefined;
+    const chunk = this.chunks[slot >>> CHUNK_SLOT_SHIFT]!;
+    chunk[(slot & CHUNK_SLOT_MASK) << 1] = undefined;
+    chunk[((slot & CHUNK_SLOT_MASK) << 1) + 1] = undefined;
     this.tophash[slot] = EMPTY_ONE;
     this.restoreEmptyRest(bucket, slot);
     if (--this.count === 0) {
@@ -337,7 +346,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.mask = 2 ** buckets.B - 1;
     this.tophash = buckets.tophash;
     this.links = buckets.links;
-    this.slotData = buckets.entries;
+    this.chunks = buckets.chunks;
     this.growAt = capacityOf(buckets.B);
     this.overflowMax = overflowLimit(buckets.B);
   }
@@ -353,11 +362,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       const old = this.old;
       const oldBucket = lo & (this.oldBucketCount - 1);
       if (!isEvacuated(old.tophash[oldBucket << 3]!)) {
-        const slot = findInChain(old.tophash, old.entries, old.links, oldBucket, key, top);
+        const slot = findInChain(old.tophash, old.chunks, old.links, oldBucket, key, top);
         return slot < 0 ? -1 : -slot - 2;
       }
     }
-    return findInChain(this.tophash, this.slotData, this.links, lo & this.mask, key, top);
+    return findInChain(this.tophash, this.chunks, this.links, lo & this.mask, key, top);
   }
 
   /**
@@ -520,7 +529,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const oldTophash = old.tophash;
     const newbit = this.oldBucketCount;
     if (!isEvacuated(oldTophash[oldBucket << 3]!)) {
-      const oldEntries = old.entries;
+      const oldChunks = old.chunks;
       const oldLinks = old.links;
       const doubling = !this.sameSize;
       const current = this.buckets!;
@@ -541,7 +550,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             continue;
           }
           if (t < MIN_TOP_HASH) throw new Error(`PresizedMap: bad map state in ${this.name}`);
-          const key = oldEntries[j << 1] as K;
+          const key = keyAt(oldChunks, j);
           let to: number;
           if (doubling && (hashKey(key, this.hashSeed) & newbit) !== 0) {
             if (yNext === yEnd) {
@@ -561,8 +570,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             oldTophash[j] = EVACUATED_X;
           }
           current.tophash[to] = t;
-          current.entries[to << 1] = key;
-          current.entries[(to << 1) + 1] = oldEntries[(j << 1) + 1];
+          const chunk = current.chunkFor(to);
+          chunk[(to & CHUNK_SLOT_MASK) << 1] = key;
+          chunk[((to & CHUNK_SLOT_MASK) << 1) + 1] = valueAt(oldChunks, j);
           moved++;
         }
         b = oldLinks[b]!;
@@ -634,15 +644,15 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         const slot = (b << 3) + ((step + offset) & 7);
         const t = current.tophash[slot]!;
         if (t <= EMPTY_ONE || t === EVACUATED_EMPTY) continue;
-        const key = current.entries[slot << 1] as K;
+        const key = keyAt(current.chunks, slot);
         if (checkBucket >= 0 && (hashKey(key, this.hashSeed) & (2 ** it.B - 1)) !== checkBucket) continue;
         if (t !== EVACUATED_X && t !== EVACUATED_Y) {
-          it.value = current.entries[(slot << 1) + 1] as V;
+          it.value = valueAt(current.chunks, slot);
         } else {
           // The map has grown since this array was current: the entry now lives elsewhere, or not at all.
           const now = this.count === 0 ? -1 : this.slotOf(key);
           if (now === -1) continue;
-          it.value = (now >= 0 ? this.slotData[(now << 1) + 1] : this.old!.entries[((-now - 2) << 1) + 1]) as V;
+          it.value = now >= 0 ? valueAt(this.chunks, now) : valueAt(this.old!.chunks, -now - 2);
         }
         it.key = key;
         it.current = current;

@@ -10,11 +10,11 @@ export const LOAD_FACTOR_DEN = 2;
 /** The largest hint accepted: 2^31. */
 export const MAX_HINT = 2 ** 31;
 /**
- * The largest B this runtime can hold: a JavaScript array has at most about 2^27 elements, and the
- * entries array holds a key and a value for each of the 8 slots of every bucket, overflow pool
- * (1/16 more) included, so 2^22 buckets: 27,262,976 entries, against 16,777,216 for a native Map.
+ * The largest B: slot indexes (bucket * 8 + slot) are int32 values, so the main buckets, the pool
+ * and fresh overflow buckets must stay below 2^28. 2^27 buckets hold 872,415,232 entries before
+ * the next doubling, far beyond a native Map's 16,777,216; memory runs out long before.
  */
-export const MAX_B = 22;
+export const MAX_B = 27;
 
 /**
  * Go's `overLoadFactor`: whether `count` entries are more than 2^B buckets may hold, i.e.
@@ -68,8 +68,8 @@ export function validateHint(hint: unknown): number {
   const B = bucketShiftForHint(hint);
   if (B > MAX_B) {
     throw new RangeError(
-      `PresizedMap: hint ${hint} needs 2^${B} buckets, but a JavaScript array holds at most 2^${MAX_B} ` +
-        `buckets of 8 slots (hints up to ${capacityOf(MAX_B)})`,
+      `PresizedMap: hint ${hint} needs 2^${B} buckets, but a map holds at most 2^${MAX_B} buckets ` +
+        `(hints up to ${capacityOf(MAX_B)})`,
     );
   }
   return B;
