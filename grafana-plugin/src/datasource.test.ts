@@ -157,3 +157,30 @@ describe('data proxy transport', () => {
     );
   });
 });
+
+describe('annotations', () => {
+  it('start as growth events, drawn from the growth counter', async () => {
+    const { ds, calls } = datasource(() =>
+      matrix([
+        {
+          metric: { job: 'device-log', presize_map_name: 'devices', presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' },
+          values: [[1699996400, 0], [1699996415, 1], [1699996430, 0], [1699996445, 2]],
+        },
+      ])
+    );
+    const query = { refId: 'Anno', ...ds.annotations.getDefaultQuery!() } as PresizeQuery;
+    const { data } = await ds.query(request([query]));
+    expect(calls[0]!.params.get('query')).toBe(
+      'sum by (job, presize_map_name, presize_map_growth_kind, presize_map_growth_trigger) ' +
+        '(((presize_map_growths_total - presize_map_growths_total offset 15s) or (presize_map_growths_total unless presize_map_growths_total offset 15s))) > 0'
+    );
+    const frame = data[0];
+    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual(['time', 'title', 'text', 'tags', 'service', 'map']);
+    expect(frame.fields[0].values).toEqual([1699996415000, 1699996445000]);
+    expect(frame.fields[2].values).toEqual([
+      'devices in device-log: doubling (load factor above 6.5)',
+      'devices in device-log: 2 doublings (load factor above 6.5)',
+    ]);
+    expect(frame.fields[3].values[0]).toEqual(['device-log', 'devices', 'double', 'load_factor']);
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  type AnnotationSupport,
   type DataFrame,
   type DataQueryError,
   type DataQueryRequest,
@@ -93,8 +94,10 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
   private readonly templateSrv: NonNullable<DataSourceDependencies['templateSrv']>;
   private readonly configuredUrl: string | undefined;
 
-  /** Growth events as annotations; the annotation editor is the query editor. */
-  annotations = {};
+  /** Growth events as annotations; the annotation editor is the query editor, set to growth events. */
+  annotations: AnnotationSupport<PresizeQuery> = {
+    getDefaultQuery: () => ({ queryType: 'growthEvents' }),
+  };
 
   constructor(settings: DataSourceInstanceSettings<PresizeDataSourceOptions>, dependencies: DataSourceDependencies = {}) {
     super(settings);

@@ -43,20 +43,24 @@ export function timeSeriesFrames(refId: string, query: SeriesQuery, series: read
 
 export interface GrowthEvent {
   time: number;
+  /** Growths in the step that ends at `time`. */
+  count: number;
   service: string;
   map: string;
   kind: string;
   trigger: string;
 }
 
-/** Growth events from a `changes(...) > 0` range result: one event per series and step in which it grew. */
+/** Growth events from a range result of growths per step: one event per series and step in which it grew. */
 export function growthEvents(series: readonly RangeSeries[], labels: { service: string; map: string; kind: string; trigger: string }): GrowthEvent[] {
   const events: GrowthEvent[] = [];
   for (const s of series) {
     s.times.forEach((time, i) => {
-      if ((s.values[i] ?? 0) > 0) {
+      const count = s.values[i] ?? 0;
+      if (count > 0) {
         events.push({
           time,
+          count,
           service: s.labels[labels.service] ?? '',
           map: s.labels[labels.map] ?? '',
           kind: s.labels[labels.kind] ?? '',
@@ -70,8 +74,9 @@ export function growthEvents(series: readonly RangeSeries[], labels: { service: 
 
 function describeGrowth(event: GrowthEvent): string {
   const kind = event.kind === 'same_size' ? 'same-size growth' : 'doubling';
+  const what = event.count === 1 ? kind : `${event.count} ${kind}s`;
   const trigger = event.trigger === 'overflow' ? 'too many overflow buckets' : 'load factor above 6.5';
-  return `${event.map} in ${event.service}: ${kind} (${trigger})`;
+  return `${event.map} in ${event.service}: ${what} (${trigger})`;
 }
 
 /** An annotation frame: Grafana reads time, title, text and tags. */

@@ -126,6 +126,22 @@ describe('query() against a real Prometheus', () => {
     expect(values[0]).toBeLessThan(5_000);
   });
 
+  it('counts every growth once in the growths series, whatever the step', async () => {
+    for (const intervalMs of [15_000, 60_000, 300_000]) {
+      const request = {
+        targets: [{ refId: 'A', queryType: 'mapGrowth', growthView: 'growths', map: 'devices' }],
+        range: { from: dateTime(scenario.end * 1000 - 3600_000), to: dateTime(scenario.end * 1000), raw: { from: 'now-1h', to: 'now' } },
+        intervalMs,
+        maxDataPoints: 500,
+        scopedVars: {},
+      } as unknown as DataQueryRequest<PresizeQuery>;
+      const { data } = await ds.query(request);
+      expect(data.map((f: DataFrame) => f.name)).toEqual(['device-logs devices double growths']);
+      const values = data[0].fields[1].values as number[];
+      expect(values.reduce((a, b) => a + b, 0)).toBe(scenario.devicesDoublings);
+    }
+  });
+
   it('turns each doubling into a growth event', async () => {
     const [frame] = await run({ queryType: 'growthEvents', map: 'devices' }, scenario.end * 1000);
     expect(frame!.length).toBe(5);

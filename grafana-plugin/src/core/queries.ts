@@ -53,6 +53,16 @@ export const MAP_GROWTH_VIEWS: ReadonlyArray<{ value: MapGrowthView; label: stri
   { value: 'overflow', label: 'Overflow buckets', description: 'Overflow buckets in use and allocated per second' },
 ];
 
+/**
+ * Growths in the `stepSeconds` before each point, exactly: the counter's difference to its value one
+ * step earlier, so consecutive points never count one growth twice and no window can fall between
+ * two scrapes. A series that did not exist a step earlier counts from zero.
+ */
+export function growthsPerStep(series: string, stepSeconds: number): string {
+  const before = `${series} offset ${duration(stepSeconds)}`;
+  return `((${series} - ${before}) or (${series} unless ${before}))`;
+}
+
 /** Time series of the map-growth panel, `stepSeconds` apart. */
 export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds: number): SeriesQuery[] {
   const filters = mapFilters(scope);
@@ -61,7 +71,7 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
     case 'growths':
       return [
         {
-          expr: `sum ${by([...MAP_KEY, LABEL_GROWTH_KIND])} (increase(${selector(MAP_METRICS.growths, filters)}[${duration(stepSeconds)}]))`,
+          expr: `sum ${by([...MAP_KEY, LABEL_GROWTH_KIND])} (${growthsPerStep(selector(MAP_METRICS.growths, filters), stepSeconds)})`,
           nameLabels: [...MAP_KEY, LABEL_GROWTH_KIND],
           title: 'growths',
         },
@@ -112,7 +122,7 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
 export function growthEventQuery(scope: Scope, stepSeconds: number): SeriesQuery {
   const labels = [...MAP_KEY, LABEL_GROWTH_KIND, LABEL_GROWTH_TRIGGER];
   return {
-    expr: `sum ${by(labels)} (changes(${selector(MAP_METRICS.growths, mapFilters(scope))}[${duration(stepSeconds)}])) > 0`,
+    expr: `sum ${by(labels)} (${growthsPerStep(selector(MAP_METRICS.growths, mapFilters(scope)), stepSeconds)}) > 0`,
     nameLabels: labels,
     title: 'growth',
   };
