@@ -17,6 +17,11 @@ export interface CacheFigures {
    * Prometheus: max of nodejs_eventloop_delay_max); null when Prometheus had no sample.
    */
   largestStallMs: number | null;
+  /**
+   * Upper bound of the longest time one write spent on map growth (allocating the new table, or
+   * evacuating), from the instrumentation's histograms; null when no write did growth work.
+   */
+  mapStallBoundMs: number | null;
   gcPauses: number;
   gcPauseP99Ms: number;
   gcPauseTotalMs: number;
@@ -24,7 +29,7 @@ export interface CacheFigures {
   allocationBytesPerSecond: number;
   /** The same per log event written. */
   allocationBytesPerEvent: number;
-  /** Doublings of the map, as Prometheus has them; null where the map cannot report (native Map). */
+  /** Doublings of the map (V8 table rebuilds for a native Map), as Prometheus has them. */
   growths: number | null;
   /** Doublings as the service's own stats() reports them. */
   growthsFromStats: number | null;
@@ -63,6 +68,27 @@ export function histogramQuantile(before: DeviceLogsStats, after: DeviceLogsStat
 export interface PrometheusFigures {
   growths: number | null;
   largestStallMs: number | null;
+  mapStallBoundMs: number | null;
+}
+
+/** A Prometheus `le` label as a number: "+Inf" is what Number() does not read. */
+export function bucketBound(le: string | undefined): number {
+  if (le === '+Inf') return Infinity;
+  const bound = Number(le);
+  if (le === undefined || le.trim() === '' || Number.isNaN(bound)) throw new Error(`not a histogram bucket bound: le=${JSON.stringify(le)}`);
+  return bound;
+}
+
+/**
+ * The smallest bucket bound that holds every observation of a cumulative histogram, given as
+ * [le, count] pairs: an upper bound of its largest observation. Infinity when only +Inf holds
+ * them all; null when there are no observations.
+ */
+export function maxBound(buckets: Array<[le: number, count: number]>): number | null {
+  const total = Math.max(0, ...buckets.map(([, count]) => count));
+  if (total === 0) return null;
+  const holding = buckets.filter(([, count]) => count >= total).map(([le]) => le);
+  return Math.min(...holding);
 }
 
 export function figures(
@@ -85,6 +111,7 @@ export function figures(
     p99WriteMs: quantile(latencies, 0.99),
     maxWriteMs: latencies.length ? latencies.reduce((max, value) => Math.max(max, value), 0) : Number.NaN,
     largestStallMs: fromPrometheus.largestStallMs,
+    mapStallBoundMs: fromPrometheus.mapStallBoundMs,
     gcPauses: after.process.gc.count - before.process.gc.count,
     gcPauseP99Ms: histogramQuantile(before, after, 0.99),
     gcPauseTotalMs: after.process.gc.pauseTotalMs - before.process.gc.pauseTotalMs,
@@ -99,12 +126,17 @@ export function figures(
 }
 
 const ms = (value: number): string => (Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : 'n/a');
+function bound(valueMs: number | null): string {
+  if (valueMs === null) return 'none';
+  if (!Number.isFinite(valueMs)) return '> 100 ms';
+  return valueMs < 1 ? `≤ ${+(valueMs * 1_000).toPrecision(3)} µs` : `≤ ${+valueMs.toPrecision(3)} ms`;
+}
 const perSecond = (value: number): string => `${Math.round(value).toLocaleString('en-US')}/s`;
 const megabytesPerSecond = (value: number): string => `${(value / 1_048_576).toFixed(1)} MB/s`;
 
 /** The table of the article: one row per cache, the figures measured in this run. */
 export function table(rows: CacheFigures[]): string {
-  const header = ['cache', 'throughput', 'avg write', 'p99 write', 'slowest write', 'largest stall', 'GC pause p99', 'allocation', 'per event', 'growths'];
+  const header = ['cache', 'throughput', 'avg write', 'p99 write', 'slowest write', 'largest stall', 'map stall', 'GC pause p99', 'allocation', 'per event', 'growths'];
   const body = rows.map((row) => [
     row.cache,
     perSecond(row.eventsPerSecond),
@@ -112,10 +144,12 @@ export function table(rows: CacheFigures[]): string {
     ms(row.p99WriteMs),
     ms(row.maxWriteMs),
     row.largestStallMs === null ? 'n/a' : ms(row.largestStallMs),
+    bound(row.mapStallBoundMs),
     ms(row.gcPauseP99Ms),
     megabytesPerSecond(row.allocationBytesPerSecond),
     `${Math.round(row.allocationBytesPerEvent).toLocaleString('en-US')} B`,
-    row.growths === null ? 'n/a ¹' : String(row.growths),
+    // A native Map has no stats(); its rebuilds come from the zero-code observer alone.
+    row.growths === null ? 'n/a' : `${row.growths}${row.growthsFromStats === null ? ' ¹' : ''}`,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => (cells[column] as string).length)));
   const line = (cells: string[]): string =>
