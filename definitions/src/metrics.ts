@@ -35,9 +35,10 @@ export const DCGM_FB_USED = 'DCGM_FI_DEV_FB_USED';
 export const DCGM_FB_FREE = 'DCGM_FI_DEV_FB_FREE';
 /** The code of the last XID error (a gauge; 0 when none). */
 export const DCGM_XID_ERRORS = 'DCGM_FI_DEV_XID_ERRORS';
-/** Bitmask of clock throttle reasons; dcgm-exporter 3.3+ names it CLOCK_EVENT_REASONS. */
+/** NVML's bitmask of clock event (throttle) reasons, as DCGM 3.3+ and Presize name it. */
+export const DCGM_CLOCK_EVENT_REASONS = 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS';
+/** The same bitmask under its name before DCGM 3.3; rules and dashboards read either. */
 export const DCGM_CLOCK_THROTTLE_REASONS = 'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS';
-export const DCGM_CLOCK_EVENT_REASONS = 'DCGM_FI_DEV_CLOCK_EVENT_REASONS';
 export const DCGM_POWER_USAGE = 'DCGM_FI_DEV_POWER_USAGE';
 export const DCGM_GPU_TEMP = 'DCGM_FI_DEV_GPU_TEMP';
 export const DCGM_MEMORY_TEMP = 'DCGM_FI_DEV_MEMORY_TEMP';

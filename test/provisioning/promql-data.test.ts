@@ -159,13 +159,13 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
     expect(await checkAgreement(MAP_RISK_FACTORS, MAP_RISK_RECORDS, MAP_KEY_LABELS, scoreMap)).toBe(2);
     const levels = await prometheus.query(`${MAP_RISK_RECORDS.level}{presize_map_name="sessions"}`, at);
     expect(levels[0]?.value).toBe(RISK_LEVEL_VALUES.critical);
-  });
+  }, 30_000);
 
   it('records the same GPU scores and levels as scoreGpu computes from the recorded inputs', async () => {
     expect(await checkAgreement(GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_KEY_LABELS, scoreGpu)).toBe(3);
     const simulated = await prometheus.query(`${GPU_RISK_FACTORS[0]!.inputRecord}{Hostname="simulated-inference-node"}`, at);
     expect(simulated.map((s) => s.value)).toEqual([1]);
-  });
+  }, 30_000);
 
   it('records the error budget remaining that the SLO math computes', async () => {
     const ratios = await prometheus.query(SLO_RECORDS.sliError('30d'), at);
@@ -180,5 +180,5 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
       const id = r.metric.sloth_id!;
       expect(remaining.get(id)).toBeCloseTo(errorBudgetRemaining(r.value, objectives.get(id)!), 9);
     }
-  });
+  }, 30_000);
 });
