@@ -3,7 +3,7 @@ import { readSmiXml, SmiXmlError } from '../../src/gpu/smi-xml-reader.js';
 import { SMI_CSV_COLUMNS, SMI_QUERY_COLUMNS } from '../../src/gpu/smi-field-map.js';
 import { parseSmiValue, SmiValueError } from '../../src/gpu/smi-values.js';
 import { DCGM_FIELDS } from '../../src/gpu/dcgm-fields.js';
-import { fixture, SMI_CSV, SMI_XML } from './fixtures.js';
+import { fixture, fixturesIn, SMI_CSV, SMI_XML } from './fixtures.js';
 import { valueOf } from './series.js';
 
 function csvColumns(text: string): { header: string[]; rows: string[][] } {
@@ -24,6 +24,15 @@ describe('nvidia-smi -> DCGM mapping', () => {
       'clocks_event_reasons_counters.sw_power_cap': 'us->ns',
     });
   });
+
+  it.each(fixturesIn('nvidia-smi/captures').map(([path, text]) => [path, text]))(
+    'asks only for fields that the --help-query-gpu of %s lists',
+    (_path, text) => {
+      const help = text.slice(text.indexOf('# $ nvidia-smi --help-query-gpu'), text.indexOf('# $ nvidia-smi --help-query-compute-apps'));
+      expect(help.length).toBeGreaterThan(1000);
+      for (const column of SMI_QUERY_COLUMNS) expect([column, help.includes(`"${column}"`)]).toEqual([column, true]);
+    },
+  );
 
   it('finds columns by header name, whatever their order', () => {
     const { header, rows } = csvColumns(fixture(SMI_CSV.h100Load));
