@@ -9,7 +9,7 @@ import { hwExportPoints } from './hw-naming.js';
 import { CounterStarts, toMetricData } from './metric-data.js';
 import type { GpuSample } from './sample.js';
 import {
-  ATTR_ERROR_TYPE,
+  ATTR_GPU_SCRAPE_ERROR_TYPE,
   ATTR_GPU_DROP_REASON,
   ATTR_GPU_FIELD,
   ATTR_GPU_SOURCE,
@@ -211,8 +211,8 @@ export class GpuMetrics implements MetricProducer {
       return { ok: false, reason: 'timeout', message: `${this.source.description} gave no answer within ${this.timeoutMs} ms`, durationSeconds };
     }
     if (error instanceof GpuSourceError) return { ok: false, reason: error.reason, message: error.message, durationSeconds };
-    // A source bug must not take the host down: it is a read that failed.
-    return { ok: false, reason: 'unparseable', message: `${this.source.description}: ${(error as Error)?.message ?? String(error)}`, durationSeconds };
+    // A source failing in a way it does not classify must not take the host down either.
+    return { ok: false, reason: 'source_failed', message: `${this.source.description}: ${(error as Error)?.message ?? String(error)}`, durationSeconds };
   }
 
   private accept(sample: GpuSample): void {
@@ -244,7 +244,7 @@ export class GpuMetrics implements MetricProducer {
     this.counterStarts.clear();
     this.up = 0;
     if (this.stopController.signal.aborted) return;
-    this.instruments().errors.add(1, { ...this.sourceAttributes, [ATTR_ERROR_TYPE]: outcome.reason });
+    this.instruments().errors.add(1, { ...this.sourceAttributes, [ATTR_GPU_SCRAPE_ERROR_TYPE]: outcome.reason });
     if (!this.reportedReasons.has(outcome.reason)) {
       this.reportedReasons.add(outcome.reason);
       this.logger.warn(`GPU values withdrawn (${outcome.reason}): ${outcome.message}`);

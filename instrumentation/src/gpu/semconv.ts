@@ -27,8 +27,8 @@ export const ATTR_GPU_SOURCE_TARGET = 'presize.gpu.source.target';
 export const ATTR_GPU_DROP_REASON = 'presize.gpu.drop.reason';
 /** The DCGM field a dropped value belonged to. */
 export const ATTR_GPU_FIELD = 'presize.gpu.field';
-/** The OpenTelemetry attribute for a failure's class, as on `presize.gpu.scrape.errors`. */
-export const ATTR_ERROR_TYPE = 'error.type';
+/** Class of a failed read on `presize.gpu.scrape.errors`: OpenTelemetry's general `error.type`. */
+export const ATTR_GPU_SCRAPE_ERROR_TYPE = 'error.type';
 /** `"true"` on every series of the simulated source. */
 export const ATTR_GPU_SIMULATED = 'presize.gpu.simulated';
 /** MIG profile (dcgm-exporter's GPU_I_PROFILE) under the hw.* naming. */

@@ -173,6 +173,21 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
   });
 });
 
+describe('a GpuSource of the user\'s own', () => {
+  it('that throws something unexpected gives a failed read (source_failed), not an exception in the host', async () => {
+    const broken = { kind: 'file' as const, description: 'broken source', read: (): Promise<never> => Promise.reject(new TypeError('undefined is not a function')) };
+    const h = harness({ source: broken });
+    try {
+      await expect(h.gpu.scrape()).resolves.toMatchObject({ ok: false, reason: 'source_failed', message: 'broken source: undefined is not a function' });
+      expect(points(await h.collect(), 'presize.gpu.scrape.errors')).toEqual([
+        [{ 'presize.gpu.source': 'file', 'presize.gpu.source.target': 'broken source', 'error.type': 'source_failed' }, 1],
+      ]);
+    } finally {
+      await h.shutdown();
+    }
+  });
+});
+
 describe('GpuMetrics with hw.* semantic-convention names', () => {
   let current: Harness | undefined;
   afterEach(async () => current?.shutdown());

@@ -17,7 +17,8 @@ export type GpuScrapeErrorReason =
   | 'spawn_failed'
   | 'exit_status'
   | 'read_failed'
-  | 'unparseable';
+  | 'unparseable'
+  | 'source_failed';
 
 export class GpuSourceError extends Error {
   constructor(
