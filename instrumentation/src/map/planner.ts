@@ -29,9 +29,10 @@ export function bucketsForHint(hint: number): BucketPlan {
 /**
  * Bytes one bucket of this implementation's table takes, excluding the keys and values themselves:
  * each of the 8 slots has a tophash byte (a Uint8Array) and a key and a value reference (two 8-byte
- * elements of one JavaScript array, key beside value), and each bucket an overflow link (an
+ * elements of the key/value chunk arrays, key beside value), and each bucket an overflow link (an
  * Int32Array element). 8 × (1 + 16) + 4 = 140 bytes on 64-bit Node.js, which does not compress
- * pointers.
+ * pointers. The chunks appear as their slots are first written; a map filled to its hint has
+ * written nearly all of them.
  */
 export const BYTES_PER_BUCKET = BUCKET_SLOTS * (1 + 8 + 8) + 4;
 /** A Go `map[string][]string` bucket: 8 tophash bytes, 8 string headers, 8 slice headers, one pointer. */
