@@ -6,7 +6,7 @@ import diagnostics_channel from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAP_CHANNELS, PresizedMap, ShardedMap } from '@presize/instrumentation';
+import { MAP_CHANNELS, PresizedMap } from '@presize/instrumentation';
 import { latencySvg, windowMaxima } from './latency-svg.mjs';
 import {
   GcPauses,
@@ -30,7 +30,6 @@ const REPEATS = quick() ? 2 : 3;
 const WINDOWS = 800;
 const WINDOW = Math.ceil(N / WINDOWS);
 const SEED = 0x5eed;
-const SHARDS = 16;
 
 function timedInserts(map, keys, n, starts, durations) {
   for (let i = 0; i < n; i++) {
@@ -47,11 +46,6 @@ function timedInserts(map, keys, n, starts, durations) {
 const kinds = [
   { id: 'presized', label: 'PresizedMap (no hint)', create: () => new PresizedMap({ name: 'bench-unsized', seed: SEED }) },
   { id: 'native', label: 'native Map', create: () => new Map() },
-  {
-    id: 'sharded',
-    label: `ShardedMap (${SHARDS} shards, no hint)`,
-    create: () => new ShardedMap({ shards: SHARDS, name: 'bench-unsized', seed: SEED }),
-  },
 ];
 for (const kind of kinds) kind.insert = specialize(timedInserts);
 
@@ -226,7 +220,6 @@ const svg = latencySvg({
   series: [
     { label: 'native Map', color: '#d93025', maxima: filtered.native.maxima },
     { label: 'PresizedMap (no hint)', color: '#1a73e8', maxima: filtered.presized.maxima },
-    { label: `ShardedMap (${SHARDS} shards, no hint)`, color: '#188038', maxima: filtered.sharded.maxima },
   ],
   markers: runs.presized[0].allocationOps.filter((at) => at >= WINDOW).map((at) => ({ at, label: `PresizedMap growth starts at insert ${at}` })),
 });
@@ -240,10 +233,9 @@ const row = (label, pick, target = '') => [
   label,
   ...kinds.map((k) => fmtMs(pick(k.id))),
   oneIn(pick('presized'), pick('native')),
-  oneIn(pick('sharded'), pick('native')),
   target,
 ];
-const header = ['', ...kinds.map((k) => k.label), 'PresizedMap / native', 'ShardedMap / native', 'target'];
+const header = ['', ...kinds.map((k) => k.label), 'PresizedMap / native', 'target'];
 
 writeReport(
   [
@@ -251,8 +243,8 @@ writeReport(
     '',
     `Keys \`dev_<8 hex>\` inserted one by one, each insert timed with \`performance.now()\`; ${REPEATS} runs per map`,
     'in rotating order, the presized maps seeded so every run grows at the same inserts. "Allocating inserts" start a',
-    'growth: for PresizedMap and ShardedMap the insert that allocates a new bucket array, for native Map the insert',
-    `that rebuilds its whole table (at 2^k entries). ShardedMap: ${SHARDS} PresizedMaps, each growing on its own.`,
+    'growth: for PresizedMap the insert that allocates a new bucket array, for native Map the insert that rebuilds',
+    'its whole table (at 2^k entries).',
     '',
     '**As measured** (median over the runs of each figure; includes GC pauses and preemption by other processes on',
     'this shared 2-core machine, which put multiples of 4 ms on random inserts):',

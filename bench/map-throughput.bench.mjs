@@ -41,8 +41,8 @@ function installedVersion(name) {
 const lruVersion = installedVersion('lru-cache');
 
 const N = quick() ? 100_000 : 1_000_000;
-const ROUNDS = quick() ? 2 : 7;
-const MEMORY_ROUNDS = quick() ? 1 : 3;
+const ROUNDS = quick() ? 2 : 5;
+const MEMORY_ROUNDS = quick() ? 1 : 2;
 
 function setAll(map, keys) {
   for (let i = 0; i < keys.length; i++) map.set(keys[i], i);

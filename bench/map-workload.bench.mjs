@@ -26,8 +26,8 @@ import {
 
 const DEVICES = quick() ? 12_000 : 120_000;
 const KEPT = 10;
-/** Each device writes twice as many lines as are kept, so half the writes overwrite old lines. */
-const WRITES_PER_DEVICE = 2 * KEPT;
+/** Each device writes half again as many lines as are kept, so a third of the writes overwrite old lines. */
+const WRITES_PER_DEVICE = KEPT + KEPT / 2;
 const REPEATS = quick() ? 1 : 3;
 
 const variants = {
