@@ -244,6 +244,9 @@ describe('the simulated source', () => {
     expect(simulatedUtilization(0, Date.UTC(2026, 0, 15, 2, 0, 0))).toBeLessThanOrEqual(9);
     expect(simulatedUtilization(1, Date.UTC(2026, 0, 15, 14, 0, 0))).toBe(97);
     expect(simulatedUtilization(1, Date.UTC(2026, 0, 15, 14, 10, 0))).toBe(0);
+    const reasons = (sample: typeof first, gpu: string): number | undefined =>
+      sample.series.find((series) => series.field === 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS' && series.labels['gpu'] === gpu)?.value;
+    expect(reasons(first, '1')).toBe(0x4);
     const energy = (sample: typeof first): number | undefined =>
       sample.series.find((series) => series.field === 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION' && series.labels['gpu'] === '1')?.value;
     now += 10_000;

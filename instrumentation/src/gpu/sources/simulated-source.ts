@@ -88,6 +88,8 @@ export class SimulatedSource implements GpuSource {
       builder.add('DCGM_FI_DEV_FB_FREE', labels, FB_TOTAL_MIB - FB_RESERVED_MIB - fbUsed);
       builder.add('DCGM_FI_DEV_FB_RESERVED', labels, FB_RESERVED_MIB);
       builder.add('DCGM_FI_DEV_XID_ERRORS', labels, 0);
+      // Idle clocks when idle; the batch runs into its power cap (NVML bits 0x1 and 0x4).
+      builder.add('DCGM_FI_DEV_CLOCKS_EVENT_REASONS', labels, util === 0 ? 0x1 : util >= 95 ? 0x4 : 0);
       builder.add('DCGM_FI_DEV_PCIE_REPLAY_COUNTER', labels, 0);
       builder.add('DCGM_FI_PROF_GR_ENGINE_ACTIVE', labels, Math.round(load * 0.95 * 1e6) / 1e6);
       builder.add('DCGM_FI_PROF_PIPE_TENSOR_ACTIVE', labels, Math.round(load * 0.6 * 1e6) / 1e6);
