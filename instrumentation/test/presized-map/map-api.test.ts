@@ -95,6 +95,17 @@ describe('the Map interface', () => {
     expect(Array.from(map).length).toBe(2);
   });
 
+  // Node.js 22 and later put the iterator helpers on %IteratorPrototype%.
+  const helpersAvailable =
+    typeof (Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as { toArray?: unknown }).toArray ===
+    'function';
+  (helpersAvailable ? test : test.skip)('iterator helpers of the runtime work on the iterators', () => {
+    const map = new PresizedMap<string, number>({ seed: 15 });
+    for (let i = 0; i < 50; i++) map.set(`k${i}`, i);
+    const helpers = map.values() as unknown as { filter(f: (v: number) => boolean): { toArray(): number[] } };
+    expect(helpers.filter((v) => v % 10 === 0).toArray().sort((a, b) => a - b)).toEqual([0, 10, 20, 30, 40]);
+  });
+
   test('forEach passes value, key and the map, with thisArg', () => {
     const map = new PresizedMap<string, number>({ seed: 6 });
     map.set('x', 10).set('y', 20);
