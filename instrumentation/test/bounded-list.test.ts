@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { BoundedList, appendBounded, MAX_BOUNDED_CAPACITY } from '../src/map/bounded-list.js';
+import { PresizedMap } from '../src/map/presized-map.js';
+import { ShardedMap } from '../src/map/sharded-map.js';
 
 type Op =
   | { kind: 'push'; value: number }
@@ -128,6 +130,20 @@ describe('appendBounded', () => {
         expect(new Map([...logs].map(([k, v]) => [k, v.toArray()]))).toEqual(model);
       }),
     );
+  });
+
+  test.each([
+    ['PresizedMap', () => new PresizedMap<string, BoundedList<number>>({ hint: 5, seed: 1 })],
+    ['ShardedMap', () => new ShardedMap<string, BoundedList<number>>({ shards: 4, seed: 1 })],
+  ])('works on a %s, through its growths', (_name, create) => {
+    const logs = create();
+    for (let round = 0; round < 15; round++) {
+      for (let device = 0; device < 300; device++) appendBounded(logs, `dev_${device}`, round * 1000 + device, 10);
+    }
+    expect(logs.size).toBe(300);
+    for (let device = 0; device < 300; device++) {
+      expect(logs.get(`dev_${device}`)?.toArray()).toEqual(Array.from({ length: 10 }, (_, i) => (i + 5) * 1000 + device));
+    }
   });
 
   test('rejects a bad capacity even when the key already has a list, and changes nothing', () => {
