@@ -8,6 +8,7 @@ import {
   type Counter,
   type Histogram,
   type Link,
+  type ObservableCounter,
   type ObservableGauge,
 } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
@@ -27,6 +28,7 @@ import {
   GROWTH_DURATION_BUCKETS,
 } from './buckets.js';
 import { LiveMaps, type MapEventIdentity, type MapRecord } from './live-maps.js';
+import { SeriesTable, STALL_BUFFER_LENGTH, type Series } from './series.js';
 import type { PresizedMapInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -35,14 +37,15 @@ const NS_PER_S = 1e9;
 
 interface Instruments {
   growths: Counter;
-  evacuatedBuckets: Counter;
-  overflowAllocations: Counter;
   growthDuration: Histogram;
   evacuationStall: Histogram;
   allocationDuration: Histogram;
 }
 
-interface Gauges {
+/** Read at collection time: from the series totals and from `stats()` of every live map. */
+interface Observables {
+  evacuatedBuckets: ObservableCounter;
+  overflowAllocations: ObservableCounter;
   entries: ObservableGauge;
   buckets: ObservableGauge;
   overflowBuckets: ObservableGauge;
@@ -53,9 +56,8 @@ interface Gauges {
   nextGrowthAt: ObservableGauge;
 }
 
-/** Sums over the live maps that share one set of attributes. */
+/** Sums over the live maps of one series. */
 interface SeriesTotals {
-  attributes: Attributes;
   size: number;
   buckets: number;
   overflowBuckets: number;
@@ -79,6 +81,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   private declare instruments: Instruments;
   private declare subscriptions: Subscription[] | undefined;
   private declare maps: LiveMaps | undefined;
+  private declare series: SeriesTable;
 
   constructor(config: PresizedMapInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -97,7 +100,8 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   override enable(): void {
     super.enable();
     if (this.subscriptions !== undefined) return;
-    this.maps = new LiveMaps((record) => this.endGrowthSpan(record, 'collected'));
+    this.series ??= new SeriesTable();
+    this.maps = new LiveMaps(this.series, (record) => this.endGrowthSpan(record, 'collected'));
     this.subscriptions = [
       [MAP_CHANNELS.create, (m) => this.onCreate(m as MapCreateEvent)],
       [MAP_CHANNELS.growStart, (m) => this.onGrowStart(m as GrowStartEvent)],
@@ -127,16 +131,6 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
         unit: '{growth}',
         valueType: ValueType.INT,
       }),
-      evacuatedBuckets: meter.createCounter(semconv.METRIC_MAP_EVACUATED_BUCKETS, {
-        description: 'Old buckets moved to the new bucket array by incremental evacuation.',
-        unit: '{bucket}',
-        valueType: ValueType.INT,
-      }),
-      overflowAllocations: meter.createCounter(semconv.METRIC_MAP_OVERFLOW_ALLOCATIONS, {
-        description: 'Overflow buckets taken, from the preallocated pool or allocated fresh.',
-        unit: '{bucket}',
-        valueType: ValueType.INT,
-      }),
       growthDuration: meter.createHistogram(semconv.METRIC_MAP_GROWTH_DURATION, {
         description: 'Wall time from the start of a growth to its last evacuation.',
         unit: 's',
@@ -155,7 +149,17 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     };
     const gauge = (name: string, description: string, unit: string, valueType = ValueType.INT) =>
       meter.createObservableGauge(name, { description, unit, valueType });
-    const gauges: Gauges = {
+    const observables: Observables = {
+      evacuatedBuckets: meter.createObservableCounter(semconv.METRIC_MAP_EVACUATED_BUCKETS, {
+        description: 'Old buckets moved to the new bucket array by incremental evacuation.',
+        unit: '{bucket}',
+        valueType: ValueType.INT,
+      }),
+      overflowAllocations: meter.createObservableCounter(semconv.METRIC_MAP_OVERFLOW_ALLOCATIONS, {
+        description: 'Overflow buckets taken, from the preallocated pool or allocated fresh.',
+        unit: '{bucket}',
+        valueType: ValueType.INT,
+      }),
       entries: gauge(semconv.METRIC_MAP_ENTRIES, 'Live entries.', '{entry}'),
       buckets: gauge(semconv.METRIC_MAP_BUCKETS, 'Main buckets (2^B).', '{bucket}'),
       overflowBuckets: gauge(
@@ -184,30 +188,44 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
       ),
     };
     meter.addBatchObservableCallback(
-      (result) => this.observeMaps(result, gauges),
-      Object.values(gauges),
+      (result) => this.observe(result, observables),
+      Object.values(observables),
     );
   }
 
-  private observeMaps(result: BatchObservableResult, gauges: Gauges): void {
-    if (this.maps === undefined) return;
-    const series = new Map<string, SeriesTotals>();
-    for (const [map, record] of this.maps.live()) {
+  private observe(result: BatchObservableResult, observables: Observables): void {
+    if (this.series === undefined) return;
+    for (const series of this.series.values()) {
+      // The SDK runs observable callbacks before it reads the synchronous instruments, so the
+      // stalls recorded here are part of this very collection.
+      this.recordStalls(series);
+      if (series.evacuatedBuckets > 0) {
+        result.observe(observables.evacuatedBuckets, series.evacuatedBuckets, series.attributes);
+      }
+      if (series.overflowFromPool > 0) {
+        result.observe(observables.overflowAllocations, series.overflowFromPool, {
+          ...series.attributes,
+          [semconv.ATTR_OVERFLOW_SOURCE]: 'pool',
+        });
+      }
+      if (series.overflowFresh > 0) {
+        result.observe(observables.overflowAllocations, series.overflowFresh, {
+          ...series.attributes,
+          [semconv.ATTR_OVERFLOW_SOURCE]: 'fresh',
+        });
+      }
+    }
+    if (this.maps !== undefined) this.observeLiveMaps(result, observables);
+  }
+
+  private observeLiveMaps(result: BatchObservableResult, gauges: Observables): void {
+    const bySeries = new Map<Series, SeriesTotals>();
+    for (const [map, record] of this.maps!.live()) {
       const stats = map.stats();
-      let totals = series.get(record.seriesKey);
+      let totals = bySeries.get(record.series);
       if (totals === undefined) {
-        totals = {
-          attributes: record.attributes,
-          size: 0,
-          buckets: 0,
-          overflowBuckets: 0,
-          hint: 0,
-          nextGrowthAt: 0,
-          growing: 0,
-          oldBuckets: 0,
-          evacuated: 0,
-        };
-        series.set(record.seriesKey, totals);
+        totals = emptyTotals();
+        bySeries.set(record.series, totals);
       }
       totals.size += stats.size;
       totals.buckets += stats.buckets;
@@ -220,19 +238,27 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
         totals.evacuated += stats.evacuated;
       }
     }
-    for (const t of series.values()) {
-      result.observe(gauges.entries, t.size, t.attributes);
-      result.observe(gauges.buckets, t.buckets, t.attributes);
-      result.observe(gauges.overflowBuckets, t.overflowBuckets, t.attributes);
-      result.observe(gauges.loadFactor, t.buckets === 0 ? 0 : t.size / t.buckets, t.attributes);
-      result.observe(gauges.hint, t.hint, t.attributes);
-      result.observe(gauges.growing, t.growing, t.attributes);
+    // The SDK (2.x) goes on exporting the last value of a series nobody observes any more, under
+    // cumulative temporality (the Prometheus exporter's, and OTLP's by default). A series whose
+    // maps have all been collected therefore reports an empty map, not its last live state.
+    for (const series of this.series.values()) {
+      if (series.reported && !bySeries.has(series)) bySeries.set(series, emptyTotals());
+    }
+    for (const [series, t] of bySeries) {
+      series.reported = true;
+      const attributes = series.attributes;
+      result.observe(gauges.entries, t.size, attributes);
+      result.observe(gauges.buckets, t.buckets, attributes);
+      result.observe(gauges.overflowBuckets, t.overflowBuckets, attributes);
+      result.observe(gauges.loadFactor, t.buckets === 0 ? 0 : t.size / t.buckets, attributes);
+      result.observe(gauges.hint, t.hint, attributes);
+      result.observe(gauges.growing, t.growing, attributes);
       result.observe(
         gauges.evacuationProgress,
         t.oldBuckets === 0 ? 1 : t.evacuated / t.oldBuckets,
-        t.attributes,
+        attributes,
       );
-      result.observe(gauges.nextGrowthAt, t.nextGrowthAt, t.attributes);
+      result.observe(gauges.nextGrowthAt, t.nextGrowthAt, attributes);
     }
   }
 
@@ -248,12 +274,12 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     const record = this.learn(event);
     if (record === undefined) return;
     const growthAttributes: Attributes = {
-      ...record.attributes,
+      ...record.series.attributes,
       [semconv.ATTR_GROWTH_KIND]: event.kind,
       [semconv.ATTR_GROWTH_TRIGGER]: event.trigger,
     };
     this.instruments.growths.add(1, growthAttributes);
-    this.instruments.allocationDuration.record(event.allocationNs / NS_PER_S, record.attributes);
+    this.instruments.allocationDuration.record(event.allocationNs / NS_PER_S, record.series.attributes);
 
     const active = trace.getActiveSpan();
     const links: Link[] = active === undefined ? [] : [{ context: active.spanContext() }];
@@ -281,9 +307,11 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   private onEvacuate(event: EvacuateEvent): void {
     const record = this.learn(event);
     if (record === undefined) return;
-    const seconds = event.durationNs / NS_PER_S;
-    this.instruments.evacuatedBuckets.add(event.bucketsEvacuated, record.attributes);
-    this.instruments.evacuationStall.record(seconds, record.attributes);
+    const series = record.series;
+    series.evacuatedBuckets += event.bucketsEvacuated;
+    series.stalls ??= new Float64Array(STALL_BUFFER_LENGTH);
+    if (series.pendingStalls === STALL_BUFFER_LENGTH) this.recordStalls(series);
+    series.stalls[series.pendingStalls++] = event.durationNs / NS_PER_S;
 
     const config = this._config;
     const sampling = config.evacuationEvents;
@@ -293,7 +321,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     const thresholdMs = config.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
     if (event.durationNs > thresholdMs * 1e6) {
       trace.getActiveSpan()?.addEvent(semconv.EVENT_MAP_EVACUATION_STALL, {
-        ...record.attributes,
+        ...record.series.attributes,
         ...evacuationAttributes(event),
       });
     }
@@ -303,7 +331,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     const record = this.learn(event);
     if (record === undefined) return;
     this.instruments.growthDuration.record(event.durationNs / NS_PER_S, {
-      ...record.attributes,
+      ...record.series.attributes,
       [semconv.ATTR_GROWTH_KIND]: event.kind,
       [semconv.ATTR_GROWTH_TRIGGER]: event.trigger,
     });
@@ -317,15 +345,21 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   private onOverflow(event: OverflowEvent): void {
     const record = this.learn(event);
     if (record === undefined) return;
-    this.instruments.overflowAllocations.add(
-      1,
-      event.fromPool ? record.overflowFromPool : record.overflowFresh,
-    );
+    if (event.fromPool) record.series.overflowFromPool++;
+    else record.series.overflowFresh++;
   }
 
   private onClear(event: ClearEvent): void {
     const record = this.learn(event);
     if (record !== undefined) this.endGrowthSpan(record, 'cleared');
+  }
+
+  private recordStalls(series: Series): void {
+    const { stalls, pendingStalls, attributes } = series;
+    if (stalls === undefined) return;
+    const histogram = this.instruments.evacuationStall;
+    for (let i = 0; i < pendingStalls; i++) histogram.record(stalls[i]!, attributes);
+    series.pendingStalls = 0;
   }
 
   private endGrowthSpan(record: MapRecord, outcome: 'completed' | 'cleared' | 'collected'): void {
@@ -335,6 +369,19 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     growth.span.setAttribute(semconv.ATTR_GROWTH_OUTCOME, outcome);
     growth.span.end();
   }
+}
+
+function emptyTotals(): SeriesTotals {
+  return {
+    size: 0,
+    buckets: 0,
+    overflowBuckets: 0,
+    hint: 0,
+    nextGrowthAt: 0,
+    growing: 0,
+    oldBuckets: 0,
+    evacuated: 0,
+  };
 }
 
 function evacuationAttributes(event: EvacuateEvent): Attributes {

@@ -1,6 +1,6 @@
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { ObservedMap } from '../map/channels.js';
-import { ATTR_MAP_NAME, ATTR_MAP_SHARD, ATTR_OVERFLOW_SOURCE } from '../semconv.js';
+import type { Series, SeriesTable } from './series.js';
 
 /** A growth whose span is open: from growth start until growth end or `clear()`. */
 export interface OpenGrowth {
@@ -10,12 +10,8 @@ export interface OpenGrowth {
 /** What the instrumentation keeps per map. It holds the map only weakly. */
 export interface MapRecord {
   readonly ref: WeakRef<ObservedMap>;
-  /** `presize.map.name`, and `presize.map.shard` for a shard of a sharded map. */
-  readonly attributes: Attributes;
-  /** Maps with equal attributes are one series; gauges sum them. */
-  readonly seriesKey: string;
-  readonly overflowFromPool: Attributes;
-  readonly overflowFresh: Attributes;
+  /** Maps with the same name and shard are one series; gauges sum them. */
+  readonly series: Series;
   growth: OpenGrowth | undefined;
 }
 
@@ -36,7 +32,10 @@ export class LiveMaps {
   private readonly all = new Set<MapRecord>();
   private readonly finalizer: FinalizationRegistry<MapRecord>;
 
-  constructor(private readonly onCollected: (record: MapRecord) => void) {
+  constructor(
+    private readonly series: SeriesTable,
+    private readonly onCollected: (record: MapRecord) => void,
+  ) {
     this.finalizer = new FinalizationRegistry((record) => {
       if (this.all.delete(record)) onCollected(record);
     });
@@ -46,17 +45,9 @@ export class LiveMaps {
   learn(event: MapEventIdentity): MapRecord {
     const known = this.records.get(event.map);
     if (known !== undefined) return known;
-    const shard = shardOf(event);
-    const attributes: Attributes =
-      shard === undefined
-        ? { [ATTR_MAP_NAME]: event.name }
-        : { [ATTR_MAP_NAME]: event.name, [ATTR_MAP_SHARD]: shard };
     const record: MapRecord = {
       ref: new WeakRef(event.map),
-      attributes,
-      seriesKey: shard === undefined ? event.name : `${event.name}\u0000${shard}`,
-      overflowFromPool: { ...attributes, [ATTR_OVERFLOW_SOURCE]: 'pool' },
-      overflowFresh: { ...attributes, [ATTR_OVERFLOW_SOURCE]: 'fresh' },
+      series: this.series.get(event.name, shardOf(event)),
       growth: undefined,
     };
     this.records.set(event.map, record);

@@ -2,11 +2,13 @@ import { diag, DiagLogLevel, metrics, ProxyTracerProvider, trace } from '@opente
 import { diagLogLevelFromString } from '@opentelemetry/core';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { gpuMetricsFromEnv } from '../gpu/env-config.js';
 import { PresizedMapInstrumentation } from '../instrumentation/instrumentation.js';
 import { LruCacheInstrumentation } from '../lru/instrumentation.js';
 import { nativeMapsFromEnv } from '../native/from-env.js';
 import { OnceLogger } from './once-logger.js';
 import { envProblems } from './env-problems.js';
+import { metricReadersFromEnv } from './metric-readers.js';
 import { installShutdownHooks } from './shutdown-hooks.js';
 
 export interface StartedTelemetry {
@@ -35,29 +37,43 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
     return null;
   }
 
+  // Each distinct diagnostic is written once, so a collector that is down is reported once rather
+  // than on every export. Errors only, unless OTEL_LOG_LEVEL asks for more. Set before anything
+  // can report a problem, and again after NodeSDK's constructor, which installs a plain console
+  // logger of its own when OTEL_LOG_LEVEL is given.
+  const useOnceLogger = (): void => {
+    diag.setLogger(new OnceLogger(), {
+      logLevel: logLevelFromEnv(env.OTEL_LOG_LEVEL),
+      suppressOverrideMessage: true,
+    });
+  };
+  useOnceLogger();
+  for (const problem of envProblems(env)) diag.error(problem);
+  // GPU metrics are a MetricProducer, which only readers built with it can export; without them
+  // NodeSDK builds the readers from the same variables itself.
+  const gpu = gpuMetricsFromEnv(env);
   const sdk = new NodeSDK({
     instrumentations: [
       new PresizedMapInstrumentation(),
       new RuntimeNodeInstrumentation(),
       new LruCacheInstrumentation(),
     ],
+    ...(gpu === undefined ? {} : { metricReaders: metricReadersFromEnv(env, [gpu]) }),
   });
-  // Installed after the SDK's constructor, which sets a plain console logger when OTEL_LOG_LEVEL
-  // is given; ours writes each distinct message once, so a collector that is down is reported
-  // once rather than on every export. Errors only, unless OTEL_LOG_LEVEL asks for more.
-  diag.setLogger(new OnceLogger(), {
-    logLevel: logLevelFromEnv(env.OTEL_LOG_LEVEL),
-    suppressOverrideMessage: true,
-  });
-  for (const problem of envProblems(env)) diag.error(problem);
+  useOnceLogger();
   // PRESIZE_NATIVE_MAPS=observe: native Maps past PRESIZE_NATIVE_MAPS_MIN entries are observed.
   for (const problem of nativeMapsFromEnv(env).problems) diag.error(problem);
   sdk.start();
   settleResource(sdk);
-  // GPU metrics integration point: when PRESIZE_GPU_SOURCE is set, the GPU metrics module
-  // (`gpuMetricsFromEnv(env)` from ../gpu/) is to be started here, on the global MeterProvider.
+  gpu?.start();
 
-  const telemetry: StartedTelemetry = { sdk, shutdown: () => sdk.shutdown() };
+  const telemetry: StartedTelemetry = {
+    sdk,
+    shutdown: async () => {
+      await gpu?.stop();
+      await sdk.shutdown();
+    },
+  };
   installShutdownHooks({
     shutdown: telemetry.shutdown,
     forceFlush,

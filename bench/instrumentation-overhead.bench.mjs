@@ -1,0 +1,182 @@
+// What the OpenTelemetry instrumentation costs the incident's workload: 120,000 devices write 10
+// log lines each into a PresizedMap sized for 5,000 (five doublings on the way), in three setups:
+//   plain          the map alone; OpenTelemetry is never loaded
+//   no-subscriber  SDK and instrumentation loaded and registered, then disabled: the map's
+//                  channels have no subscriber, as in a service that turned the instrumentation off
+//   enabled        SDK with a metric reader and a batch span processor, instrumentation enabled
+// Each run is a fresh process (no JIT feedback or heap state shared between setups) that warms up,
+// then times the workload three times on fresh maps and keeps its best time; runs of the three
+// setups alternate, and the ratios compare the medians over runs. Time is CPU time of the process
+// (user + system, GC threads included): on a shared machine wall time mostly measures the
+// neighbours, and what the instrumentation costs is CPU.
+//
+//   node --expose-gc bench/instrumentation-overhead.bench.mjs      the comparison, as npm run bench
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  deviceKeys,
+  fmtInt,
+  fmtMs,
+  median,
+  now,
+  progress,
+  quick,
+  settle,
+  shuffled,
+  table,
+  verdict,
+  writeReport,
+} from './lib.mjs';
+
+const DEVICES = quick() ? 12_000 : 120_000;
+const LINES_PER_DEVICE = 10;
+const HINT = 5_000;
+const RUNS = quick() ? 2 : 11;
+const MEASURED_PER_RUN = 3;
+const SETUPS = ['plain', 'no-subscriber', 'enabled'];
+const TARGET_LOSS = { 'no-subscriber': 0.01, enabled: 0.03 };
+
+/** Sets up telemetry as the setup says; returns what to report after the run. */
+async function prepare(setup) {
+  if (setup === 'plain') return async () => ({});
+  const { trace } = await import('@opentelemetry/api');
+  const { MeterProvider, MetricReader, AggregationTemporality } = await import('@opentelemetry/sdk-metrics');
+  const { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } = await import(
+    '@opentelemetry/sdk-trace-base'
+  );
+  const { registerInstrumentations } = await import('@opentelemetry/instrumentation');
+  const { PresizedMapInstrumentation } = await import('@presize/instrumentation');
+
+  // A pull reader, as Prometheus scraping is: nothing is collected while the workload runs.
+  class PullReader extends MetricReader {
+    constructor() {
+      super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+    }
+    async onForceFlush() {}
+    async onShutdown() {}
+  }
+  const reader = new PullReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(spans)] });
+  trace.setGlobalTracerProvider(tracerProvider);
+  const instrumentation = new PresizedMapInstrumentation();
+  registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider });
+  if (setup === 'no-subscriber') {
+    instrumentation.disable();
+    return async () => ({});
+  }
+  return async (name) => {
+    await tracerProvider.forceFlush();
+    const { resourceMetrics } = await reader.collect();
+    const growths = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'presize.map.growths');
+    const ofMap = (attributes) => attributes['presize.map.name'] === name;
+    return {
+      growSpans: spans.getFinishedSpans().filter((s) => s.name === 'presize.map.grow' && ofMap(s.attributes))
+        .length,
+      growthsCounter: growths?.dataPoints.filter((p) => ofMap(p.attributes)).reduce((n, p) => n + p.value, 0) ?? 0,
+    };
+  };
+}
+
+function workload(PresizedMap, appendBounded, devices, name) {
+  const order = shuffled(devices, 11);
+  const lines = Array.from({ length: 1024 }, (_, i) => `level=info device-event seq=${i} status=ok`);
+  const map = new PresizedMap({ hint: HINT, name });
+  let op = 0;
+  for (let round = 0; round < LINES_PER_DEVICE; round++) {
+    for (let d = 0; d < order.length; d++) appendBounded(map, order[d], lines[op++ & 1023], LINES_PER_DEVICE);
+  }
+  return map;
+}
+
+async function worker(setup) {
+  const report = await prepare(setup);
+  const { PresizedMap, appendBounded } = await import('@presize/instrumentation');
+  // Warm-up on other keys, so that the measured run meets compiled code in every setup.
+  workload(PresizedMap, appendBounded, deviceKeys(DEVICES / 4, 0xbeef), 'warm-up');
+  let best = { cpuMs: Infinity, wallMs: Infinity };
+  let growths = 0;
+  for (let i = 0; i < MEASURED_PER_RUN; i++) {
+    const devices = deviceKeys(DEVICES, 0x5eed + i);
+    // The instrumentation holds maps through WeakRefs, and V8 keeps a WeakRef's target alive
+    // until the current job ends; a service's jobs end all the time, so end this one too, or the
+    // previous runs' maps would still be on the heap for the collector to trace.
+    await new Promise((resolve) => setImmediate(resolve));
+    settle();
+    const cpu = process.cpuUsage();
+    const start = now();
+    const map = workload(PresizedMap, appendBounded, devices, `device-logs-${i}`);
+    const wallMs = now() - start;
+    const { user, system } = process.cpuUsage(cpu);
+    if ((user + system) / 1000 < best.cpuMs) best = { cpuMs: (user + system) / 1000, wallMs };
+    growths = map.stats().growths;
+  }
+  process.stdout.write(
+    `${JSON.stringify({ setup, ...best, writes: DEVICES * LINES_PER_DEVICE, growths, ...(await report('device-logs-0')) })}\n`,
+  );
+}
+
+function runOnce(setup) {
+  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, PRESIZE_OVERHEAD_SETUP: setup },
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`${setup} run failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
+}
+
+async function compare() {
+  const runs = Object.fromEntries(SETUPS.map((s) => [s, []]));
+  for (let i = 0; i < RUNS; i++) {
+    // Rotate the order so that no setup always runs first (or always after the same neighbour).
+    for (let k = 0; k < SETUPS.length; k++) {
+      const setup = SETUPS[(i + k) % SETUPS.length];
+      const result = runOnce(setup);
+      runs[setup].push(result);
+      progress(`${setup} run ${i + 1}/${RUNS}: ${fmtMs(result.cpuMs)} CPU, ${fmtMs(result.wallMs)} wall`);
+    }
+  }
+  const throughput = (setup) => median(runs[setup].map((r) => r.writes / (r.cpuMs / 1000)));
+  const best = (setup) => Math.min(...runs[setup].map((r) => r.cpuMs));
+  const base = throughput('plain');
+  const enabled = runs.enabled[0];
+  const rows = SETUPS.map((setup) => {
+    const t = throughput(setup);
+    const loss = 1 - t / base;
+    const target = TARGET_LOSS[setup];
+    return [
+      setup,
+      fmtMs(median(runs[setup].map((r) => r.cpuMs))),
+      fmtMs(median(runs[setup].map((r) => r.wallMs))),
+      `${fmtInt(t)} writes per CPU-s`,
+      setup === 'plain' ? '1.00' : (t / base).toFixed(3),
+      setup === 'plain' ? '' : `${(loss * 100).toFixed(1)} %`,
+      setup === 'plain' ? fmtMs(best(setup)) : `${fmtMs(best(setup))} (${((best(setup) / best('plain') - 1) * 100).toFixed(1)} %)`,
+      target === undefined ? '' : `≤ ${target * 100} %: ${verdict(loss <= target)}`,
+    ];
+  });
+  writeReport(
+    [
+      '## Instrumentation overhead',
+      '',
+      `${fmtInt(DEVICES)} devices × ${LINES_PER_DEVICE} log lines (\`appendBounded\`, lists of ${LINES_PER_DEVICE}) into a`,
+      `\`PresizedMap\` with hint ${fmtInt(HINT)}: ${enabled.growths} doublings, evacuated while the writes go on.`,
+      `Median over ${RUNS} processes per setup (setups alternating) of each process's best of`,
+      `${MEASURED_PER_RUN} timed runs; throughput per CPU second of the process. *plain*: no`,
+      'OpenTelemetry loaded. *no-subscriber*: SDK and `PresizedMapInstrumentation` registered, then',
+      'disabled. *enabled*: SDK with a pull metric reader and a batch span processor, instrumentation',
+      `enabled (it produced ${enabled.growSpans} \`presize.map.grow\` spans and \`presize.map.growths\` = ${enabled.growthsCounter}).`,
+      '',
+      table(['Setup', 'CPU time', 'Wall time', 'Throughput', 'vs plain', 'Loss', 'Best CPU time', 'Target'], rows),
+      '',
+      'The machine is shared: processes of the same setup differ by more than the losses measured',
+      '(see the best CPU times, the least disturbed run of each setup, as a second estimate).',
+    ].join('\n'),
+  );
+}
+
+if (process.env.PRESIZE_OVERHEAD_SETUP) await worker(process.env.PRESIZE_OVERHEAD_SETUP);
+else await compare();

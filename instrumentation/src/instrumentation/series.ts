@@ -1,0 +1,58 @@
+import type { Attributes } from '@opentelemetry/api';
+import { ATTR_MAP_NAME, ATTR_MAP_SHARD } from '../semconv.js';
+
+/**
+ * One metric series: the maps that share a name (and shard). The per-operation counters are
+ * plain fields here, read by observable counters at collection time: an evacuation step then
+ * costs an addition instead of an SDK call that hashes its attributes, and the totals outlive
+ * the maps that made them, as a counter's must.
+ */
+export interface Series {
+  readonly attributes: Attributes;
+  evacuatedBuckets: number;
+  overflowFromPool: number;
+  overflowFresh: number;
+  /**
+   * Evacuation stalls (seconds) not yet recorded in the histogram. Recording one costs an SDK
+   * call that hashes the attributes and allocates; made per write in the middle of a growth, those
+   * calls and the garbage they leave cost the caller several times what they cost in a batch.
+   * The buffer is recorded at the next collection, or as soon as it is full.
+   */
+  stalls: Float64Array | undefined;
+  pendingStalls: number;
+  /** Whether the gauges have reported a live map of this series. */
+  reported: boolean;
+}
+
+/** Stall values a series holds before they are recorded anyway: 8 KiB per map name. */
+export const STALL_BUFFER_LENGTH = 1024;
+
+/** Every series seen since the instrumentation was created; as many as there are map names. */
+export class SeriesTable {
+  private readonly byKey = new Map<string, Series>();
+
+  get(name: string, shard: number | undefined): Series {
+    const key = shard === undefined ? name : `${name}\u0000${shard}`;
+    let series = this.byKey.get(key);
+    if (series === undefined) {
+      series = {
+        attributes:
+          shard === undefined
+            ? { [ATTR_MAP_NAME]: name }
+            : { [ATTR_MAP_NAME]: name, [ATTR_MAP_SHARD]: shard },
+        evacuatedBuckets: 0,
+        overflowFromPool: 0,
+        overflowFresh: 0,
+        stalls: undefined,
+        pendingStalls: 0,
+        reported: false,
+      };
+      this.byKey.set(key, series);
+    }
+    return series;
+  }
+
+  values(): IterableIterator<Series> {
+    return this.byKey.values();
+  }
+}

@@ -1,0 +1,75 @@
+import { OTLPMetricExporter as OtlpGrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as OtlpProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import {
+  ConsoleMetricExporter,
+  PeriodicExportingMetricReader,
+  type MetricProducer,
+  type MetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+
+const DEFAULT_INTERVAL_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The metric readers OTEL_METRICS_EXPORTER asks for, as NodeSDK 0.223 builds them from the same
+ * variables (otlp by default; otlp, prometheus, console; none wins), with `metricProducers`
+ * attached to each: NodeSDK has no way to give its own readers a producer, and the GPU metrics
+ * are one. Unknown values are skipped here and reported by envProblems.
+ */
+export function metricReadersFromEnv(
+  env: NodeJS.ProcessEnv,
+  metricProducers: MetricProducer[],
+): MetricReader[] {
+  const names = new Set(
+    (env.OTEL_METRICS_EXPORTER ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  );
+  if (names.size === 0) names.add('otlp');
+  if (names.has('none')) return [];
+  const readers: MetricReader[] = [];
+  for (const name of names) {
+    if (name === 'prometheus') readers.push(new PrometheusExporter({ metricProducers }));
+    else if (name === 'otlp') readers.push(periodic(otlpExporter(env), env, metricProducers));
+    else if (name === 'console') {
+      readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), metricProducers }));
+    }
+  }
+  return readers;
+}
+
+function otlpExporter(env: NodeJS.ProcessEnv): PushMetricExporter {
+  const protocol =
+    (env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim() ||
+    'http/protobuf';
+  if (protocol === 'grpc') return new OtlpGrpcMetricExporter();
+  if (protocol === 'http/json') return new OtlpJsonMetricExporter();
+  return new OtlpProtoMetricExporter();
+}
+
+function periodic(
+  exporter: PushMetricExporter,
+  env: NodeJS.ProcessEnv,
+  metricProducers: MetricProducer[],
+): PeriodicExportingMetricReader {
+  const exportIntervalMillis = positive(env.OTEL_METRIC_EXPORT_INTERVAL) ?? DEFAULT_INTERVAL_MS;
+  const exportTimeoutMillis = Math.min(
+    positive(env.OTEL_METRIC_EXPORT_TIMEOUT) ?? DEFAULT_TIMEOUT_MS,
+    exportIntervalMillis,
+  );
+  return new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis,
+    exportTimeoutMillis,
+    metricProducers,
+  });
+}
+
+function positive(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && value.trim() !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
