@@ -117,7 +117,7 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
    * values (multi-value or All); anything else is one literal value after interpolation.
    */
   labelValues(text: string | undefined, scopedVars: ScopedVars = {}): string[] {
-    if (!text || !text.trim()) return [];
+    if (!text || !text.trim()) {return [];}
     if (isSingleVariable(text)) {
       const replaced = this.templateSrv.replace(text, scopedVars, 'json');
       let parsed: unknown;
@@ -156,8 +156,8 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
     // One failing query reports its error; the other panels' queries still return their data.
     const results = await Promise.allSettled(targets.map((target) => this.runQuery(target, window)));
     results.forEach((result, i) => {
-      if (result.status === 'fulfilled') data.push(...result.value);
-      else errors.push({ refId: targets[i]!.refId, message: errorText(result.reason) });
+      if (result.status === 'fulfilled') {data.push(...result.value);}
+      else {errors.push({ refId: targets[i]!.refId, message: errorText(result.reason) });}
     });
     return errors.length ? { data, errors, error: errors[0] } : { data };
   }

@@ -29,7 +29,7 @@ export function timeSeriesFrames(refId: string, query: SeriesQuery, series: read
   return series.map((s) => {
     const name = seriesName(s.labels, query);
     const config: FieldConfig = { displayNameFromDS: name };
-    if (query.unit) config.unit = query.unit;
+    if (query.unit) {config.unit = query.unit;}
     return createDataFrame({
       refId,
       name,

@@ -5,7 +5,6 @@ import type { PresizeDataSourceOptions } from './types';
 /** Instance settings as Grafana hands them to a proxied datasource. */
 export function instanceSettings(jsonData: PresizeDataSourceOptions): DataSourceInstanceSettings<PresizeDataSourceOptions> {
   return {
-    id: 1,
     uid: 'presize',
     type: 'presize-riskmap-datasource',
     name: 'Presize',
@@ -27,8 +26,8 @@ export function variables(values: Record<string, string | string[]>) {
     replace(target?: string, _scopedVars?: ScopedVars, format?: string | Function): string {
       return (target ?? '').replace(pattern, (whole, a, b, c) => {
         const value = values[a ?? b ?? c];
-        if (value === undefined) return whole;
-        if (format === 'json') return JSON.stringify(value);
+        if (value === undefined) {return whole;}
+        if (format === 'json') {return JSON.stringify(value);}
         return Array.isArray(value) ? `{${value.join(',')}}` : value;
       });
     },

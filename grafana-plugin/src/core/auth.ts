@@ -13,7 +13,7 @@ export function basicAuthCredentials(user: string, password: string): string {
 
 /** A problem with the configured URL, in words, or undefined when it is usable. */
 export function urlProblem(url: string | undefined): string | undefined {
-  if (!url || !url.trim()) return 'Enter the URL of the Prometheus-compatible API.';
+  if (!url || !url.trim()) {return 'Enter the URL of the Prometheus-compatible API.';}
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -107,7 +107,7 @@ export class PrometheusApi {
   /** Values of `label` on series matching `match` (all series when omitted), sorted. */
   async labelValues(label: string, match: string | undefined, startMs: number, endMs: number): Promise<string[]> {
     const params = new URLSearchParams({ start: toSeconds(startMs), end: toSeconds(endMs) });
-    if (match) params.append('match[]', match);
+    if (match) {params.append('match[]', match);}
     const data = unwrap(await this.send(`api/v1/label/${encodeURIComponent(label)}/values`, params), `values of label ${label}`);
     if (!Array.isArray(data)) {
       throw new PrometheusApiError(`values of label ${label}: expected a list`);

@@ -34,8 +34,8 @@ export function escapeRegex(value: string): string {
 export function matcher(filter: LabelFilter): string | undefined {
   const label = assertLabelName(filter.label);
   const values = [...new Set(filter.values)];
-  if (values.length === 0) return undefined;
-  if (values.length === 1) return `${label}=${quoteString(values[0]!)}`;
+  if (values.length === 0) {return undefined;}
+  if (values.length === 1) {return `${label}=${quoteString(values[0]!)}`;}
   return `${label}=~${quoteString(values.map(escapeRegex).join('|'))}`;
 }
 

@@ -180,7 +180,7 @@ export const DEFAULT_GPU_FIELDS: readonly GpuField[] = ['DCGM_FI_DEV_GPU_UTIL'];
  */
 export function gpuSelector(metric: string, scope: Scope): string {
   const gpu = { label: LABEL_GPU, values: scope.gpus };
-  if (scope.nodes.length === 0) return selector(metric, [gpu]);
+  if (scope.nodes.length === 0) {return selector(metric, [gpu]);}
   return `(${selector(metric, [{ label: LABEL_GPU_NODE, values: scope.nodes }, gpu])} or ${selector(metric, [
     { label: LABEL_GPU_NODE.toLowerCase(), values: scope.nodes },
     gpu,
@@ -191,7 +191,7 @@ export function gpuQueries(fields: readonly GpuField[], scope: Scope): SeriesQue
   const chosen = fields.length ? fields : DEFAULT_GPU_FIELDS;
   return chosen.map((field) => {
     const spec = GPU_FIELDS.find((f) => f.value === field);
-    if (!spec) throw new Error(`"${field}" is not a DCGM field this datasource knows`);
+    if (!spec) {throw new Error(`"${field}" is not a DCGM field this datasource knows`);}
     return {
       expr: gpuSelector(field, scope),
       nameLabels: [LABEL_GPU_NODE, LABEL_GPU_NODE.toLowerCase(), LABEL_GPU],

@@ -93,7 +93,7 @@ function subjects(groups: Record<string, readonly InstantSample[]>, keyLabels: r
   for (const samples of [...Object.values(groups), extra]) {
     for (const s of samples) {
       const k = key(s.labels, keyLabels);
-      if (!all.has(k)) all.set(k, s.labels);
+      if (!all.has(k)) {all.set(k, s.labels);}
     }
   }
   return all;
@@ -170,6 +170,6 @@ export function wantsMaps(subjectsFilter: SubjectFilter | undefined): boolean {
 
 export function wantsGpus(subjectsFilter: SubjectFilter | undefined, scope: Scope): boolean {
   // A service or map filter is about maps; GPUs are only listed when asked for or unfiltered.
-  if (subjectsFilter === 'gpus') return true;
+  if (subjectsFilter === 'gpus') {return true;}
   return subjectsFilter !== 'maps' && scope.services.length === 0 && scope.maps.length === 0;
 }

@@ -61,11 +61,11 @@ export function objectivePercent(ratio: number): number {
 
 export function sloStatus(errorRatios: Partial<Record<SliWindow, number>>, objective: number): SloStatus {
   const known = Object.values(errorRatios).filter((v) => v !== undefined && !Number.isNaN(v));
-  if (known.length === 0) return 'no data';
+  if (known.length === 0) {return 'no data';}
   const alert = burnRateStatus(errorRatios, objective);
-  if (alert !== 'ok') return alert;
+  if (alert !== 'ok') {return alert;}
   const period = errorRatios[SLO_PERIOD_WINDOW];
-  if (period !== undefined && errorBudgetRemaining(period, objective) <= 0) return 'exhausted';
+  if (period !== undefined && errorBudgetRemaining(period, objective) <= 0) {return 'exhausted';}
   return 'ok';
 }
 

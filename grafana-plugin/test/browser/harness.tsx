@@ -18,7 +18,6 @@ const prometheus = new URLSearchParams(location.search).get('prometheus') ?? '';
 
 const datasource = new DataSource(
   {
-    id: 1,
     uid: 'presize',
     type: 'presize-riskmap-datasource',
     name: 'Presize',
