@@ -21,7 +21,7 @@ export function selector(
  */
 export function num(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`PromQL literal must be finite, got ${value}`);
-  return String(value);
+  return Object.is(value, -0) ? '-0' : String(value);
 }
 
 /** `by (a, b)` for an aggregation. */

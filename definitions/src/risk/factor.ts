@@ -110,7 +110,8 @@ export function codeFactor<Reason extends string>(
       if (predicates.warn.length > 0) {
         parts.push(`(${any(predicates.warn, input)}) * 0 + ${num(RISK_LEVEL_SCORES.warn)}`);
       }
-      parts.push(`${input} * 0`);
+      // abs: a negative input times 0 is -0, which TypeScript and Grafana would show apart from 0.
+      parts.push(`abs(${input} * 0)`);
       return parts.map((p) => `(${p})`).join(' or ');
     },
   };
