@@ -37,9 +37,10 @@ export function valueAt<K, V>(chunks: readonly (Chunk<K, V> | undefined)[], slot
  *
  * Why chunks: a JavaScript array must be filled with holes when it is created (about 5 ns an
  * element), so one array for 2^20 buckets would stall the insert that starts a growth for tens of
- * milliseconds, and an array of more than 2^25 elements is created in slow dictionary mode. A chunk
- * is created when its first slot is written (by an insert or by evacuation), so the cost of a new
- * array is spread over the writes, as Go's zeroed memory from the OS is. The typed arrays cost
+ * milliseconds, and an array of more than 2^25 elements is created in slow dictionary mode. In a
+ * growth's array a chunk is created when its first slot is written (by an insert or by
+ * evacuation), so the cost of the new array is spread over the writes, as Go's zeroed memory from
+ * the OS is. The typed arrays cost
  * nothing to create (zero pages).
  *
  * Buckets 0 .. 2^B-1 are the main buckets; the overflow pool of 2^(B-4) buckets follows them, and
@@ -60,7 +61,11 @@ export class BucketArray<K, V> {
   /** Elements of a new chunk: a whole chunk, or the whole array when it is smaller. */
   private readonly chunkLength: number;
 
-  constructor(B: number) {
+  /**
+   * `eager` creates every chunk now: a map sized by its hint pays for its storage when it is built
+   * (Go's makemap), a growth pays for it write by write.
+   */
+  constructor(B: number, eager = false) {
     this.B = B;
     const main = 2 ** B;
     this.poolEnd = main + overflowPoolSize(B);
@@ -71,6 +76,7 @@ export class BucketArray<K, V> {
     this.links = new Int32Array(this.poolEnd);
     this.chunkLength = Math.min(slots, CHUNK_SLOT_MASK + 1) * 2;
     this.chunks = new Array<Chunk<K, V> | undefined>(Math.ceil(slots / (CHUNK_SLOT_MASK + 1)));
+    if (eager) for (let i = 0; i < this.chunks.length; i++) this.createChunk(i);
   }
 
   /** Overflow buckets handed out so far (pool and fresh). */

@@ -178,8 +178,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.B = B;
     this.growAt = capacityOf(B);
     this.overflowMax = overflowLimit(B);
-    // Like Go's makemap: no bucket array for B = 0 until the first insert.
-    if (B > 0) this.install(new BucketArray<K, V>(B));
+    // Like Go's makemap: the whole table now, but no bucket array for B = 0 until the first insert.
+    if (B > 0) this.install(new BucketArray<K, V>(B, true));
     if (createChannel.hasSubscribers) {
       const event: MapCreateEvent = { map: this, mapId: this.id, name: this.name, hint: this.hint, B };
       createChannel.publish(event);
