@@ -119,8 +119,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   /** The capacity hint the map was created with. */
   readonly hint: number;
 
-  // Hot state, read by every get and set. The four arrays mirror `buckets` so that a lookup
-  // loads them straight from the map.
+  // Hot state, read by every get and set. `tophash`, `links` and `chunks` mirror the storage of
+  // `buckets` so that a lookup loads them straight from the map.
   private count = 0;
   private mask = 0;
   private hashSeed: number;
