@@ -96,25 +96,34 @@ export function growthEventFrame(refId: string, events: readonly GrowthEvent[]):
 }
 
 export function capacityFrame(refId: string, rows: readonly CapacityAdvice[]): DataFrame {
-  const column = <T,>(name: string, type: FieldType, values: T[], config: FieldConfig = {}) => ({ name, type, values, config });
+  // Fixed widths for the figures leave the rest of the panel to the advice sentence.
+  const column = <T,>(name: string, type: FieldType, values: T[], config: FieldConfig = {}, width?: number) => ({
+    name,
+    type,
+    values,
+    config: width ? { ...config, custom: { ...config.custom, width } } : config,
+  });
   return createDataFrame({
     refId,
     name: 'Capacity advice',
     fields: [
-      column('Service', FieldType.string, rows.map((r) => r.service)),
-      column('Map', FieldType.string, rows.map((r) => r.map)),
-      column('Observed peak', FieldType.number, rows.map((r) => r.peakEntries), { decimals: 0 }),
-      column('Current hint', FieldType.number, rows.map((r) => r.hint), { decimals: 0 }),
-      column('Recommended hint', FieldType.number, rows.map((r) => r.recommendedHint), { decimals: 0 }),
-      column('Doublings in range', FieldType.number, rows.map((r) => r.observedDoublings), { decimals: 0 }),
-      column('Doublings avoided', FieldType.number, rows.map((r) => r.doublingsAvoided), { decimals: 0 }),
-      column('Buckets (log2) now → advised', FieldType.string, rows.map((r) => `${r.currentB} → ${r.recommendedB}`)),
-      column('Table memory', FieldType.number, rows.map((r) => r.recommendedBytes), { unit: 'bytes' }),
-      column('Extra memory', FieldType.number, rows.map((r) => r.extraBytes), { unit: 'bytes' }),
-      column('Advice', FieldType.string, rows.map((r) => r.advice)),
+      column('Service', FieldType.string, rows.map((r) => r.service), {}, 110),
+      column('Map', FieldType.string, rows.map((r) => r.map), {}, 110),
+      column('Peak entries', FieldType.number, rows.map((r) => r.peakEntries), { decimals: 0 }, 110),
+      column('Hint', FieldType.number, rows.map((r) => r.hint), { decimals: 0 }, 80),
+      column('Advised hint', FieldType.number, rows.map((r) => r.recommendedHint), { decimals: 0 }, 110),
+      column('Doublings seen', FieldType.number, rows.map((r) => r.observedDoublings), { decimals: 0 }, 130),
+      column('Doublings saved', FieldType.number, rows.map((r) => r.doublingsAvoided), { decimals: 0 }, 130),
+      column('B now → advised', FieldType.string, rows.map((r) => `${r.currentB} → ${r.recommendedB}`), {}, 130),
+      column('Table memory', FieldType.number, rows.map((r) => r.recommendedBytes), { unit: 'bytes' }, 120),
+      column('Extra memory', FieldType.number, rows.map((r) => r.extraBytes), { unit: 'bytes' }, 120),
+      column('Advice', FieldType.string, rows.map((r) => r.advice), WRAPPED),
     ],
   });
 }
+
+/** Long text cells wrap: `wrapText` for Grafana 12's table, `cellOptions.wrapText` for the older one. */
+const WRAPPED: FieldConfig = { custom: { wrapText: true, cellOptions: { type: 'auto', wrapText: true } } };
 
 /** Colours of the three risk levels; the score thresholds come from the shared definitions. */
 const LEVEL_COLOURS: Record<RiskLevel, string> = { ok: 'green', warn: 'orange', critical: 'red' };
@@ -138,26 +147,27 @@ const scoreThresholds = () => ({
 });
 
 export function riskFrame(refId: string, rows: readonly RiskRow[]): DataFrame {
-  const cell = { custom: { cellOptions: { type: 'color-background' } } };
+  const width = (w: number) => ({ custom: { width: w } });
+  const cell = (w: number) => ({ custom: { width: w, cellOptions: { type: 'color-background' } } });
   return createDataFrame({
     refId,
     name: 'Risk map',
     fields: [
-      { name: 'Service', type: FieldType.string, values: rows.map((r) => r.service) },
-      { name: 'Subject', type: FieldType.string, values: rows.map((r) => r.subject) },
-      { name: 'Kind', type: FieldType.string, values: rows.map((r) => r.kind) },
+      { name: 'Service', type: FieldType.string, values: rows.map((r) => r.service), config: width(130) },
+      { name: 'Subject', type: FieldType.string, values: rows.map((r) => r.subject), config: width(320) },
+      { name: 'Kind', type: FieldType.string, values: rows.map((r) => r.kind), config: width(60) },
       {
         name: 'Score',
         type: FieldType.number,
         values: rows.map((r) => r.score),
-        config: { min: 0, max: 100, decimals: 0, thresholds: scoreThresholds(), color: { mode: 'thresholds' }, ...cell },
+        config: { min: 0, max: 100, decimals: 0, thresholds: scoreThresholds(), color: { mode: 'thresholds' }, ...cell(70) },
       },
-      { name: 'Level', type: FieldType.string, values: rows.map((r) => r.level), config: { mappings: levelMappings(), ...cell } },
-      { name: 'Top reason', type: FieldType.string, values: rows.map((r) => r.topReason) },
-      { name: 'Reasons', type: FieldType.string, values: rows.map((r) => r.reasons) },
-      { name: 'Entries', type: FieldType.number, values: rows.map((r) => r.entries), config: { decimals: 0 } },
-      { name: 'Hint', type: FieldType.number, values: rows.map((r) => r.hint), config: { decimals: 0 } },
-      { name: 'Growths in range', type: FieldType.number, values: rows.map((r) => r.growthsInRange), config: { decimals: 0 } },
+      { name: 'Level', type: FieldType.string, values: rows.map((r) => r.level), config: { mappings: levelMappings(), ...cell(80) } },
+      { name: 'Top reason', type: FieldType.string, values: rows.map((r) => r.topReason), config: width(190) },
+      { name: 'Reasons', type: FieldType.string, values: rows.map((r) => r.reasons), config: WRAPPED },
+      { name: 'Entries', type: FieldType.number, values: rows.map((r) => r.entries), config: { decimals: 0, ...width(90) } },
+      { name: 'Hint', type: FieldType.number, values: rows.map((r) => r.hint), config: { decimals: 0, ...width(80) } },
+      { name: 'Growths in range', type: FieldType.number, values: rows.map((r) => r.growthsInRange), config: { decimals: 0, ...width(130) } },
     ],
   });
 }

@@ -100,14 +100,14 @@ describe('query() against a real Prometheus', () => {
     const devices = rows(frame!).find((r) => r.Map === 'devices')!;
     expect(scenario.devicesDoublings).toBe(5);
     expect(devices).toMatchObject({
-      'Observed peak': 120_000,
-      'Current hint': 5_000,
-      'Recommended hint': 150_000,
-      'Doublings avoided': 5,
-      'Buckets (log2) now → advised': '10 → 15',
+      'Peak entries': 120_000,
+      'Hint': 5_000,
+      'Advised hint': 150_000,
+      'Doublings saved': 5,
+      'B now → advised': '10 → 15',
     });
-    expect(devices['Doublings in range']).toBe(5);
-    expect(rows(frame!).find((r) => r.Map === 'sessions')).toMatchObject({ 'Doublings avoided': 0 });
+    expect(devices['Doublings seen']).toBe(5);
+    expect(rows(frame!).find((r) => r.Map === 'sessions')).toMatchObject({ 'Doublings saved': 0 });
   });
 
   it('draws entries against hint and the next growth point for the chosen maps', async () => {

@@ -21,7 +21,7 @@ test.describe('query editor', () => {
     const row = panelEditPage.getQueryEditorRow('A');
     await row.getByLabel('Capacity advice').check({ force: true });
     await expect(row.getByLabel('Headroom %')).toHaveValue('25');
-    await expect(panelEditPage.panel.fieldNames).toContainText(['Service', 'Map', 'Observed peak', 'Recommended hint']);
+    await expect(panelEditPage.panel.fieldNames).toContainText(['Service', 'Map', 'Peak entries', 'Advised hint']);
   });
 
   test('map growth draws a time series', async ({ panelEditPage }) => {

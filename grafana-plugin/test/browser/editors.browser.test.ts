@@ -64,7 +64,7 @@ beforeAll(async () => {
   // A fresh profile each run (the --user-data-dir of the flags below).
   browser = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
-    viewport: { width: 1180, height: 900 },
+    viewport: { width: 1600, height: 900 },
     args: [
       '--headless',
       '--no-sandbox',
@@ -117,11 +117,20 @@ describe('editors in Chromium with the real @grafana/ui', () => {
     const option = menu.getByText('device-logs', { exact: true });
     await option.waitFor({ timeout: 10_000 });
     await expect(menu.getByText('$service', { exact: true }).isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: join(OUTPUT, 'query-editor-service-choices.png'), clip: { x: 0, y: 0, width: 1180, height: 900 } });
+    await page.screenshot({ path: join(OUTPUT, 'query-editor-service-choices.png'), clip: { x: 0, y: 0, width: 1600, height: 900 } });
     await option.click();
     await expect(page.locator('#query-growth').getByText('device-logs', { exact: true }).isVisible()).resolves.toBe(true);
     await shoot('#query-growth', 'query-editor-growth-service-chosen');
   }, 30_000);
+
+  it('shows the risk map with coloured levels and the capacity advice as table panels', async () => {
+    await page.locator('#risk-table').getByText('devices', { exact: true }).waitFor({ timeout: 20_000 });
+    await expect(page.locator('#risk-table').getByText('Far past its hint').first().isVisible()).resolves.toBe(true);
+    await expect(page.locator('#risk-table').getByText('critical').first().isVisible()).resolves.toBe(true);
+    await shoot('#result-risk', 'result-risk-map');
+    await page.locator('#capacity-table').getByText('150000').first().waitFor({ timeout: 20_000 });
+    await shoot('#result-capacity', 'result-capacity-advice');
+  }, 40_000);
 
   it('raised no error in the page', () => {
     expect(pageErrors).toEqual([]);

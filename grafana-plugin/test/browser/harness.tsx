@@ -3,10 +3,18 @@
  * way Grafana mounts them: the settings page keeps the settings, the panel editor the query. The
  * query editor's datasource talks to the Prometheus named in `?prometheus=`.
  */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createTheme, type DataSourceSettings, ThemeContext } from '@grafana/data';
-import { GlobalStyles } from '@grafana/ui';
+import {
+  applyFieldOverrides,
+  createTheme,
+  type DataFrame,
+  type DataQueryRequest,
+  type DataSourceSettings,
+  dateTime,
+  ThemeContext,
+} from '@grafana/data';
+import { GlobalStyles, Table } from '@grafana/ui';
 
 import { ConfigEditor } from '../../src/components/ConfigEditor';
 import { QueryEditor } from '../../src/components/QueryEditor';
@@ -45,6 +53,42 @@ function Query({ initial }: { initial: PresizeQuery }) {
   return <QueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={() => undefined} />;
 }
 
+/** A query's result as a table panel shows it: frames through Grafana's field overrides, then Table. */
+function Result({ query, id }: { query: PresizeQuery; id: string }) {
+  const [frame, setFrame] = useState<DataFrame>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    const to = Date.now();
+    datasource
+      .query({
+        targets: [query],
+        range: { from: dateTime(to - 3600_000), to: dateTime(to), raw: { from: 'now-1h', to: 'now' } },
+        intervalMs: 15_000,
+        maxDataPoints: 500,
+        scopedVars: {},
+      } as unknown as DataQueryRequest<PresizeQuery>)
+      .then((response) => {
+        if (response.errors?.length) {
+          setError(response.errors.map((e) => e.message).join('; '));
+          return;
+        }
+        const [processed] = applyFieldOverrides({
+          data: response.data as DataFrame[],
+          fieldConfig: { defaults: {}, overrides: [] },
+          replaceVariables: (text) => text,
+          theme,
+          timeZone: 'utc',
+        });
+        setFrame(processed);
+      }, (e: Error) => setError(e.message));
+  }, [query]);
+  if (error) return <div id={`${id}-error`}>{error}</div>;
+  return frame ? <div id={`${id}-table`}><Table data={frame} width={1500} height={36 * (frame.length + 1) + 8} /></div> : null;
+}
+
+const RISK_QUERY: PresizeQuery = { refId: 'T', queryType: 'riskMap', subjects: 'all' };
+const CAPACITY_QUERY: PresizeQuery = { refId: 'U', queryType: 'capacity', headroomPercent: 25 };
+
 const settings = (jsonData: PresizeDataSourceOptions, secureJsonFields: Record<string, boolean> = {}) =>
   ({ id: 1, uid: 'presize', name: 'Presize', type: 'presize-riskmap-datasource', jsonData, secureJsonFields }) as Settings;
 
@@ -61,7 +105,7 @@ function Page() {
   return (
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
-      <main style={{ padding: 16, width: 1100, background: theme.colors.background.canvas }}>
+      <main style={{ padding: 16, width: 1560, background: theme.colors.background.canvas }}>
         <Section id="config-basic" title="Settings: basic auth, password stored">
           <Config initial={settings({ url: prometheus, authMethod: 'basic', basicAuthUser: 'grafana' }, { basicAuthCredentials: true })} />
         </Section>
@@ -82,6 +126,12 @@ function Page() {
         </Section>
         <Section id="query-slo" title="Query: SLO">
           <Query initial={{ refId: 'S', queryType: 'slo' }} />
+        </Section>
+        <Section id="result-risk" title="Result: risk map in a table panel">
+          <Result id="risk" query={RISK_QUERY} />
+        </Section>
+        <Section id="result-capacity" title="Result: capacity advice in a table panel">
+          <Result id="capacity" query={CAPACITY_QUERY} />
         </Section>
       </main>
     </ThemeContext.Provider>
