@@ -72,9 +72,9 @@ export function hashString(s: string, seed: number): number {
       b = Math.imul((b << 17) | (b >>> 15), PRIME4);
     }
   }
-  const lo = finalMix(a ^ Math.imul((b << 16) | (b >>> 16), PRIME2));
-  high = finalMix(b + Math.imul(lo ^ seed, PRIME3));
-  return lo;
+  // Both halves depend on both lanes but not on each other, so the CPU computes them side by side.
+  high = finalMix(b ^ Math.imul((a << 11) | (a >>> 21), PRIME4));
+  return finalMix(a ^ Math.imul((b << 16) | (b >>> 16), PRIME2));
 }
 
 /** Hashes a number by value (SameValueZero); returns the low half, leaves the high half for `hashHigh()`. */
@@ -94,9 +94,8 @@ export function hashNumber(x: number, seed: number): number {
     w0 = 0;
     w1 = 0x7ff80000;
   }
-  const lo = finalMix(Math.imul(w0 ^ seed, PRIME1) ^ Math.imul(w1 + seed, PRIME2));
-  high = finalMix(Math.imul(w1 ^ lo, PRIME3) + Math.imul(w0 ^ seed, PRIME4));
-  return lo;
+  high = finalMix(Math.imul(w1 ^ seed, PRIME3) + Math.imul(w0 + seed, PRIME4));
+  return finalMix(Math.imul(w0 ^ seed, PRIME1) ^ Math.imul(w1 + seed, PRIME2));
 }
 
 /** Hashes a map key of either type; returns the low half, leaves the high half for `hashHigh()`. */

@@ -43,7 +43,7 @@ describe('hash', () => {
     // Keys of one bucket (same low bits) must still spread over the shards, and the reverse.
     const perBucket = new Map<number, number[]>();
     for (let i = 0; i < 200000; i++) {
-      const lo = hashString(deviceKey(i), 99) & 15;
+      const lo = (i % 2 === 0 ? hashString(deviceKey(i), 99) : hashNumber(i, 99)) & 15;
       const shard = hashHigh() & 15;
       const list = perBucket.get(lo) ?? [];
       list.push(shard);
