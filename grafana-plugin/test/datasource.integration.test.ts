@@ -164,6 +164,9 @@ describe('query() against a real Prometheus', () => {
   it('lists template variable values and passes Save & test', async () => {
     expect(await ds.metricFindQuery('services()')).toEqual([{ text: SERVICE, value: SERVICE }]);
     expect((await ds.metricFindQuery('gpus()')).map((v) => v.text)).toEqual(['0', '1']);
+    expect((await ds.metricFindQuery('nodes()')).map((v) => v.text)).toEqual(['gpu-node-1']);
+    expect((await ds.metricFindQuery('slo_services()')).map((v) => v.text)).toEqual([SERVICE]);
+    expect((await ds.metricFindQuery('slos($service)')).map((v) => v.text)).toEqual(['map-write-latency-p99']);
     const result = await ds.testDatasource();
     expect(result).toEqual({ status: 'success', message: expect.stringMatching(/^Connected to Prometheus API 2\.\d+\.\d+.*: 2 presized maps and 2 GPUs reporting\.$/) });
   });

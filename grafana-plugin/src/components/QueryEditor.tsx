@@ -133,7 +133,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
 
       {queryType === 'slo' && (
         <InlineFieldRow>
-          {service}
+          {select({ field: 'service', label: 'Service', tooltip: 'The service of the SLO specification', kind: 'slo_services', value: query.service })}
           {select({ field: 'slo', label: 'SLO', tooltip: 'The SLO by name; empty for all', kind: 'slos', argument: query.service, value: query.slo })}
         </InlineFieldRow>
       )}

@@ -6,6 +6,7 @@ describe('template variable queries', () => {
     expect(parseVariableQuery(' maps( $service ) ')).toEqual({ kind: 'maps', argument: '$service' });
     expect(parseVariableQuery('gpus("node-1")')).toEqual({ kind: 'gpus', argument: 'node-1' });
     expect(parseVariableQuery('slos()')).toEqual({ kind: 'slos' });
+    expect(parseVariableQuery('slo_services()')).toEqual({ kind: 'slo_services' });
   });
 
   it('names the accepted forms when the query is not one', () => {
@@ -19,6 +20,11 @@ describe('template variable queries', () => {
       match: 'presize_map_entries{job=~"a\\"b|c"}',
     });
     expect(variableLookup({ kind: 'services' }, [])).toEqual({ label: 'job', match: 'presize_map_entries' });
+    expect(variableLookup({ kind: 'slo_services' }, [])).toEqual({ label: 'sloth_service', match: 'slo:objective:ratio' });
+    expect(variableLookup({ kind: 'slos' }, ['device-logs'])).toEqual({
+      label: 'sloth_slo',
+      match: 'slo:objective:ratio{sloth_service="device-logs"}',
+    });
   });
 
   it('tells a lone variable reference from text that merely contains one', () => {

@@ -3,7 +3,7 @@ import { LABEL_GPU, LABEL_GPU_NODE, LABEL_MAP, LABEL_SERVICE, MAP_METRICS } from
 import { selector } from './promql';
 import { SLOTH_LABELS, SLOTH_OBJECTIVE } from './slo';
 
-export type VariableKind = 'services' | 'maps' | 'nodes' | 'gpus' | 'slos';
+export type VariableKind = 'services' | 'maps' | 'nodes' | 'gpus' | 'slo_services' | 'slos';
 
 export interface VariableQuery {
   kind: VariableKind;
@@ -11,16 +11,16 @@ export interface VariableQuery {
   argument?: string;
 }
 
-export const VARIABLE_QUERY_HELP = 'services(), maps(), maps($service), nodes(), gpus(), gpus($node), slos() or slos($service)';
+export const VARIABLE_QUERY_HELP = 'services(), maps(), maps($service), nodes(), gpus(), gpus($node), slo_services(), slos() or slos($service)';
 
 export function parseVariableQuery(text: string): VariableQuery {
-  const match = /^\s*(services|maps|nodes|gpus|slos)\s*\(\s*(.*?)\s*\)\s*$/.exec(text);
+  const match = /^\s*(services|maps|nodes|gpus|slo_services|slos)\s*\(\s*(.*?)\s*\)\s*$/.exec(text);
   if (!match) {
     throw new Error(`"${text}" is not a Presize variable query; use ${VARIABLE_QUERY_HELP}`);
   }
   const kind = match[1] as VariableKind;
   const argument = match[2] ? match[2].replace(/^(["'])(.*)\1$/, '$2') : undefined;
-  if (argument && (kind === 'services' || kind === 'nodes')) {
+  if (argument && (kind === 'services' || kind === 'nodes' || kind === 'slo_services')) {
     throw new Error(`${kind}() takes no argument, got "${argument}"`);
   }
   return argument ? { kind, argument } : { kind };
@@ -37,6 +37,8 @@ export function variableLookup(query: VariableQuery, argumentValues: readonly st
       return { label: LABEL_GPU_NODE, match: 'DCGM_FI_DEV_GPU_UTIL' };
     case 'gpus':
       return { label: LABEL_GPU, match: selector('DCGM_FI_DEV_GPU_UTIL', [{ label: LABEL_GPU_NODE, values: argumentValues }]) };
+    case 'slo_services':
+      return { label: SLOTH_LABELS.service, match: SLOTH_OBJECTIVE };
     case 'slos':
       return {
         label: SLOTH_LABELS.slo,
