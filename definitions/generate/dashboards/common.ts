@@ -25,7 +25,7 @@ export function labelVariable(name: string, label: string, metricSelector: strin
   return new dashboard.QueryVariableBuilder(name)
     .label(title)
     .datasource(PROMETHEUS)
-    .query({ query: `label_values(${metricSelector}, ${label})`, refId: `${name}-values` })
+    .query(`label_values(${metricSelector}, ${label})`)
     .definition(`label_values(${metricSelector}, ${label})`)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc)
