@@ -106,6 +106,32 @@ describe('lazy allocation and the overflow pool', () => {
   });
 });
 
+describe('storage allocation', () => {
+  const createdChunks = (map: PresizedMap<string, number>): number =>
+    map['buckets']!.chunks.filter((chunk) => chunk !== undefined).length;
+
+  test('a map built with a hint creates its whole table at once', () => {
+    const map = new PresizedMap<string, number>({ hint: 150000 });
+    expect(createdChunks(map)).toBe(map['buckets']!.chunks.length);
+    expect(map['buckets']!.chunks.length).toBe(Math.ceil(((32768 + 2048) * 8) / 8192));
+  });
+
+  test('the insert that starts a growth creates the typed arrays but only the key/value chunks it writes', () => {
+    const map = new PresizedMap<string, number>({ seed: 21 });
+    for (let i = 0; i < 53248; i++) map.set(deviceKey(i), i);
+    expect(map.stats()).toMatchObject({ B: 13, growing: false });
+    map.set(deviceKey(53248), 53248);
+    expect(map.stats()).toMatchObject({ B: 14, growing: true });
+    // 17 chunks of 1,024 buckets cover 2^14 buckets and the pool; at most two old buckets were
+    // evacuated (to X and Y halves) and one key inserted.
+    expect(map['buckets']!.chunks.length).toBe(17);
+    expect(createdChunks(map)).toBeLessThanOrEqual(5);
+    while (map.stats().growing) map.set(deviceKey(map.size), map.size);
+    expect(createdChunks(map)).toBeGreaterThanOrEqual(16);
+    checkInvariants(map);
+  });
+});
+
 describe('doublings while 120,000 keys go in (spec section 10)', () => {
   const starts = [9, 14, 27, 53, 105, 209, 417, 833, 1665, 3329, 6657, 13313, 26625, 53249, 106497];
 
