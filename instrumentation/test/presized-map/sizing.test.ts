@@ -1,5 +1,6 @@
 import { PresizedMap } from '../../src/map/presized-map.js';
 import { checkInvariants } from '../../src/map/invariants.js';
+import { hashString } from '../../src/map/hash.js';
 import { bucketShiftForHint, overLoadFactor } from '../../src/map/sizing.js';
 import { deviceKey, recordEvents } from './support.js';
 
@@ -230,6 +231,33 @@ describe('doublings while 120,000 keys go in (spec section 10)', () => {
     // Two buckets a write at most, and target evacuations let nevacuate skip ahead.
     expect(writes).toBeGreaterThanOrEqual(256);
     expect(writes).toBeLessThan(512);
+  });
+
+  test('a write moves the evacuation mark past at most 1024 already evacuated buckets', () => {
+    const map = new PresizedMap<string, number>({ hint: 26624, seed: 31 });
+    for (let i = 0; i < 26624; i++) map.set(`old-${i}`, i);
+    expect(map.stats()).toMatchObject({ B: 12, growing: false });
+    // A new key for every old bucket (hash & 4095 under the map's seed).
+    const seed = map['hashSeed'];
+    const keyFor = new Map<number, string>();
+    for (let i = 0; keyFor.size < 4096; i++) {
+      const key = `new-${i}`;
+      const oldBucket = hashString(key, seed) & 4095;
+      if (!keyFor.has(oldBucket)) keyFor.set(oldBucket, key);
+    }
+    map.set(keyFor.get(0)!, 0);
+    expect(map.stats()).toMatchObject({ B: 13, growing: true, oldBuckets: 4096 });
+    // Evacuate old buckets 2000..3199 as targets, far ahead of the mark.
+    for (let t = 2000; t < 3200; t++) map.set(keyFor.get(t)!, t);
+    expect(map.stats().evacuated).toBeLessThan(2000);
+    // Writes whose own target is done only push the mark on; it must stop at 2000 + 1024.
+    const marks: number[] = [];
+    while (map.stats().evacuated < 3200) {
+      map.set(keyFor.get(0)!, 0);
+      marks.push(map.stats().evacuated);
+    }
+    expect(marks.slice(-3)).toEqual([1999, 3024, 3200]);
+    checkInvariants(map);
   });
 
   test('updates, reads and deletes never start a growth', () => {
