@@ -3,7 +3,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
-import { RISK_LEVEL_SCORES } from '../../src/index.js';
+import { LABEL_GROWTH_KIND, LABEL_MAP_NAME, PROM_MAP_GROWTHS_TOTAL, RISK_LEVEL_SCORES } from '../../src/index.js';
 
 /** The provisioned Prometheus datasource every dashboard and Grafana alert rule queries. */
 export const PROMETHEUS_DATASOURCE_UID = 'presize-prometheus';
@@ -79,4 +79,18 @@ export function timeSeries(title: string, unit: string): timeseries.PanelBuilder
 /** A panel description from a risk factor: what it measures and its thresholds. */
 export function factorDescription(factor: { description: string; thresholdText: string }): string {
   return `${factor.description} Thresholds: ${factor.thresholdText}.`;
+}
+
+/** An annotation at every minute in which a map (of those `match` selects) grew. */
+export function growthAnnotation(match: string): dashboard.AnnotationQueryBuilder {
+  const expr = `sum by (job, ${LABEL_MAP_NAME}, ${LABEL_GROWTH_KIND}) (changes(${PROM_MAP_GROWTHS_TOTAL}{${match}}[1m])) > 0`;
+  return new dashboard.AnnotationQueryBuilder()
+    .name('Map growths')
+    .datasource(PROMETHEUS)
+    .enable(true)
+    .iconColor('orange')
+    .expr(expr)
+    .step('60s')
+    .titleFormat(`{{${LABEL_MAP_NAME}}} grew ({{${LABEL_GROWTH_KIND}}})`)
+    .textFormat('{{job}}');
 }

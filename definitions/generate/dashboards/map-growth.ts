@@ -19,7 +19,7 @@ import {
   PROM_MAP_NEXT_GROWTH_AT,
   PROM_MAP_OVERFLOW_BUCKETS,
 } from '../../src/index.js';
-import { PROMETHEUS, factorDescription, labelVariable, newDashboard, query, riskThresholds, timeSeries } from './common.js';
+import { PROMETHEUS, factorDescription, growthAnnotation, labelVariable, newDashboard, query, riskThresholds, timeSeries } from './common.js';
 
 const MATCH = `job=~"$job", ${LABEL_MAP_NAME}=~"$map", instance=~"$node"`;
 const sel = (metric: string) => `${metric}{${MATCH}}`;
@@ -33,17 +33,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     .withVariable(labelVariable('job', 'job', PROM_MAP_ENTRIES, 'Service'))
     .withVariable(labelVariable('map', LABEL_MAP_NAME, `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Map'))
     .withVariable(labelVariable('node', 'instance', `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Node'))
-    .annotation(
-      new dashboard.AnnotationQueryBuilder()
-        .name('Map growths')
-        .datasource(PROMETHEUS)
-        .enable(true)
-        .iconColor('orange')
-        .expr(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (changes(${sel(PROM_MAP_GROWTHS_TOTAL)}[1m])) > 0`)
-        .step('60s')
-        .titleFormat(`{{${LABEL_MAP_NAME}}} grew ({{${LABEL_GROWTH_KIND}}})`)
-        .textFormat('{{job}}'),
-    )
+    .annotation(growthAnnotation(MATCH))
     .withRow(new dashboard.RowBuilder('Growths'))
     .withPanel(
       ts('Growths per 5 minutes', 'short')

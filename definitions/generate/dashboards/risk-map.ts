@@ -4,26 +4,37 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import {
   GPU_KEY_LABELS,
+  GPU_RISK_FACTORS,
   GPU_RISK_RECORDS,
   LABEL_MAP_NAME,
   MAP_KEY_LABELS,
+  MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
   PROM_MAP_ENTRIES,
   REASON_LABEL,
   DCGM_GPU_UTIL,
+  type RiskFactor,
 } from '../../src/index.js';
-import { PROMETHEUS, instant, labelVariable, newDashboard, query, riskThresholds } from './common.js';
+import { PROMETHEUS, growthAnnotation, instant, labelVariable, newDashboard, query, riskThresholds } from './common.js';
 
 /**
  * One cell per subject, coloured by its score; the cell's name carries the top reason: the
  * highest factor above 0, or the bare score when every factor is 0.
  */
-function cells(records: { factorScore: string; score: string }, key: readonly string[], match: string): string {
+function cells(
+  records: { factorScore: string; score: string },
+  factors: readonly RiskFactor<string>[],
+  key: readonly string[],
+  match: string,
+): string {
   const on = key.join(', ');
-  return (
-    `topk by (${on}) (1, ${records.factorScore}{${match}} > 0)` +
-    ` or on (${on}) ${records.score}{${match}}`
+  const top = `topk by (${on}) (1, ${records.factorScore}{${match}} > 0)`;
+  // The reason label is an identifier; the cell shows the factor's title instead.
+  const titled = factors.reduce(
+    (expr, f) => `label_replace(${expr}, "${REASON_LABEL}", "${f.title}", "${REASON_LABEL}", "${f.reason}")`,
+    top,
   );
+  return `${titled} or on (${on}) ${records.score}{${match}}`;
 }
 
 function grid(title: string, expr: string, legend: string): stat.PanelBuilder {
@@ -62,13 +73,14 @@ export function riskMapDashboard(): dashboard.Dashboard {
     .withVariable(labelVariable('job', 'job', PROM_MAP_ENTRIES, 'Service'))
     .withVariable(labelVariable('map', LABEL_MAP_NAME, `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Map'))
     .withVariable(labelVariable('node', 'instance', DCGM_GPU_UTIL, 'GPU node'))
+    .annotation(growthAnnotation(mapMatch))
     .withPanel(
-      grid('Maps', cells(MAP_RISK_RECORDS, MAP_KEY_LABELS, mapMatch), `{{job}} · {{${LABEL_MAP_NAME}}} {{${REASON_LABEL}}}`),
+      grid('Maps', cells(MAP_RISK_RECORDS, MAP_RISK_FACTORS, MAP_KEY_LABELS, mapMatch), `{{job}} · {{${LABEL_MAP_NAME}}} {{${REASON_LABEL}}}`),
     )
     .withPanel(
       grid(
         'GPUs',
-        cells(GPU_RISK_RECORDS, GPU_KEY_LABELS, gpuMatch),
+        cells(GPU_RISK_RECORDS, GPU_RISK_FACTORS, GPU_KEY_LABELS, gpuMatch),
         `{{Hostname}}{{hostname}} GPU {{gpu}} {{${REASON_LABEL}}}`,
       ),
     )
