@@ -35,7 +35,7 @@ export function machine() {
   };
 }
 
-export function requireGc() {
+function requireGc() {
   if (typeof globalThis.gc !== 'function') {
     throw new Error('run with --expose-gc (node bench/run.mjs does)');
   }
@@ -61,12 +61,7 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** The p-th percentile (0..100) of a typed array, by sorting a copy. */
-export function percentile(values, p) {
-  const sorted = Float64Array.from(values).sort();
-  return percentileOfSorted(sorted, p);
-}
-
+/** The p-th percentile (0..100) of ascending `sorted`. */
 export function percentileOfSorted(sorted, p) {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
