@@ -5,13 +5,21 @@
  * (backfilled with promtool) and evaluating the generated risk and SLO recording rules.
  */
 import { dateTime, type DataFrame, type DataQueryRequest } from '@grafana/data';
+import fc from 'fast-check';
 
 import type { PrometheusHandle } from '../../tools/prometheus';
+import { escapeRegex, quoteString } from '../src/core/promql';
 import { DataSource } from '../src/datasource';
 import { instanceSettings, variables } from '../src/test-support';
 import type { PresizeQuery } from '../src/types';
 import { SERVICE, type Scenario } from './demo-scenario';
 import { type ScenarioPrometheus, startScenarioPrometheus } from './scenario-prometheus';
+
+/** Characters that end strings, escape, or mean something to RE2, among any other character. */
+const HOSTILE_CHARACTER = fc.oneof(
+  fc.constantFrom('"', "'", '`', '\\', '\n', '\r', '\t', '|', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '^', '$', '#', '='),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })
+);
 
 let server: ScenarioPrometheus;
 let prometheus: PrometheusHandle;
@@ -170,6 +178,26 @@ describe('query() against a real Prometheus', () => {
     const result = await ds.testDatasource();
     expect(result).toEqual({ status: 'success', message: expect.stringMatching(/^Connected to Prometheus API 2\.\d+\.\d+.*: 2 presized maps and 2 GPUs reporting\.$/) });
   });
+
+  it("escapes any label value so that Prometheus' own parser reads back exactly that value", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: HOSTILE_CHARACTER, minLength: 1, maxLength: 24 }), async (value) => {
+        // label_replace writes the string literal as a label: it must arrive unchanged. Its
+        // replacement is a template, so the test doubles `$` there; a selector has no templates.
+        const literal = (v: string) => quoteString(v.replace(/\$/g, '$$$$'));
+        const [written] = await ds.api.instant(`label_replace(vector(1), "v", ${literal(value)}, "", "")`, Date.now());
+        expect(written!.labels.v).toBe(value);
+        // label_replace's anchored RE2 must match the regex-escaped value, and only it.
+        const probe = (candidate: string) =>
+          `label_replace(label_replace(vector(1), "v", ${literal(candidate)}, "", ""), "m", "yes", "v", ${quoteString(escapeRegex(value))})`;
+        const [same] = await ds.api.instant(probe(value), Date.now());
+        const [other] = await ds.api.instant(probe(`${value}x`), Date.now());
+        expect(same!.labels.m).toBe('yes');
+        expect(other!.labels.m).toBeUndefined();
+      }),
+      { numRuns: 60 }
+    );
+  }, 60_000);
 
   it('reports a query Prometheus rejects with its own words', async () => {
     await expect(ds.api.instant('sum(', Date.now())).rejects.toThrow(/instant query failed \(bad_data\)/);
