@@ -167,7 +167,7 @@ export const GPU_FIELDS: readonly GpuFieldSpec[] = [
   { value: 'DCGM_FI_DEV_FB_FREE', label: 'Framebuffer free', unit: 'mbytes' },
   { value: 'DCGM_FI_DEV_GPU_TEMP', label: 'Temperature', unit: 'celsius' },
   { value: 'DCGM_FI_DEV_POWER_USAGE', label: 'Power', unit: 'watt' },
-  { value: 'DCGM_FI_DEV_SM_CLOCK', label: 'SM clock', unit: 'rotmhz' },
+  { value: 'DCGM_FI_DEV_SM_CLOCK', label: 'SM clock', unit: 'suffix: MHz' },
   { value: 'DCGM_FI_DEV_XID_ERRORS', label: 'Last XID error', unit: 'none' },
   { value: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', label: 'Graphics engine active', unit: 'percentunit' },
 ];
