@@ -112,6 +112,9 @@ export class BucketArray<K, V> {
 
   private createChunk(index: number): Chunk<K, V> {
     const chunk = new Array<K | V | undefined>(this.chunkLength);
+    // Give every chunk the same elements kind (any value, with holes) from the start, so that the
+    // loads and stores of the map stay monomorphic instead of meeting chunks of several kinds.
+    chunk[0] = undefined;
     this.chunks[index] = chunk;
     return chunk;
   }

@@ -246,7 +246,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       }
       if (insertAt < 0) insertAt = this.newOverflow(tail) << 3;
       this.tophash[insertAt] = top;
-      const chunk = this.buckets!.chunkFor(insertAt);
+      const chunk = this.chunks[insertAt >>> CHUNK_SLOT_SHIFT] ?? this.buckets!.chunkFor(insertAt);
       const at = (insertAt & CHUNK_SLOT_MASK) << 1;
       // Map stores -0 as +0.
       chunk[at] = key === 0 ? (0 as K) : key;
