@@ -1,4 +1,4 @@
-// Observed maps and caches that the application drops are garbage-collected and stop reporting;
+// Observed maps and caches that the application drops are garbage-collected and report empty;
 // lru-cache versions that publish nothing are found by the module hook and reported once. Each
 // case runs in a child process (--expose-gc, and a real `require` for the module hook) against
 // dist: run under `flock /tmp/presize-build.lock` when building at the same time.
@@ -20,12 +20,14 @@ class PullReader extends MetricReader { async onForceFlush() {} async onShutdown
 // (opentelemetry-js issue 4096), which would hide what the instrumentation does.
 const reader = new PullReader({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
 const provider = new MeterProvider({ readers: [reader] });
+/** Names of the series of a gauge that report a non-empty map or cache. */
 async function gaugeNames(metric, attribute) {
   const { resourceMetrics } = await reader.collect();
   const names = [];
   for (const scope of resourceMetrics.scopeMetrics)
     for (const m of scope.metrics)
-      if (m.descriptor.name === metric) for (const p of m.dataPoints) names.push(p.attributes[attribute]);
+      if (m.descriptor.name === metric)
+        for (const p of m.dataPoints) names.push(p.value > 0 ? p.attributes[attribute] : 'empty');
   return names.sort();
 }
 `;
@@ -46,7 +48,7 @@ describe('observer lifecycle in a real process', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('stops reporting observed maps and lru caches once they are garbage-collected', () => {
+  it('lets dropped observed maps and lru caches be garbage-collected; their series then report empty', () => {
     const { out } = runScript(
       dir,
       `const maps = new presize.PresizedMapInstrumentation();
@@ -86,7 +88,13 @@ console.log(JSON.stringify({ before, after, alive: refs.filter((r) => r.deref() 
     expect(result.before.maps.filter((n) => n.endsWith('.key_index'))).toHaveLength(21);
     expect(result.before.caches).toHaveLength(21);
     expect(result.alive).toBe(0);
-    expect(result.after).toEqual({ maps: ['kept-cache.key_index', 'kept-map'], caches: ['kept-cache'] });
+    // A series whose map or cache is gone reports an empty one (a cumulative exporter would
+    // otherwise repeat its last value), until the process ends.
+    const empty = (n: number) => Array.from({ length: n }, () => 'empty');
+    expect(result.after).toEqual({
+      maps: [...empty(40), 'kept-cache.key_index', 'kept-map'],
+      caches: [...empty(20), 'kept-cache'],
+    });
   });
 
   it('reports a required lru-cache without diagnostics channels once, and observes the one that has them', () => {

@@ -52,6 +52,17 @@ interface CacheRecord {
   evictions: EvictionWatch | undefined;
 }
 
+/** Gauge values of the live caches sharing one name, summed. */
+interface CacheTotals {
+  readonly attributes: Attributes;
+  entries: number;
+  max: number;
+  calculatedSize: number;
+  maxSize: number;
+  /** Whether any of them has maxSize or sizes, so that the size gauges apply. */
+  sized: boolean;
+}
+
 type Handler = (message: unknown) => void;
 
 /**
@@ -68,6 +79,8 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
   private declare records: WeakMap<object, CacheRecord>;
   private declare live: Set<CacheRecord>;
   private declare collected: FinalizationRegistry<CacheRecord>;
+  /** Names whose gauges were reported, with their last totals: they report empty once gone. */
+  private declare reported: Map<string, CacheTotals>;
   private declare unattributed: CacheRecord | undefined;
   private declare unobservableVersions: Map<string, number>;
   private declare unattributedVersions: Set<string>;
@@ -100,6 +113,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
     this.collected ??= new FinalizationRegistry((record) => this.live.delete(record));
     this.fetchStarts ??= new WeakMap();
     this.probed ??= new WeakSet();
+    this.reported ??= new Map();
     this.metricsHandler = (message) => this.onOperation(message as LruStatus);
     this.tracingHandlers = {
       start: (message) => this.onFetchStart(message as LruStatus),
@@ -291,17 +305,37 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
     for (const cache of namedCaches()) {
       if (!this.records.has(cache) && !this.probed.has(cache)) this.probe(cache);
     }
+    const byName = new Map<string, CacheTotals>();
     for (const record of this.live) {
       const cache = record.ref?.deref();
       if (cache === undefined) {
         this.live.delete(record);
         continue;
       }
-      result.observe(gauges.entries, cache.size, record.attributes);
-      result.observe(gauges.max, cache.max, record.attributes);
-      if (cache.maxSize > 0 || cache.calculatedSize > 0) {
-        result.observe(gauges.calculatedSize, cache.calculatedSize, record.attributes);
-        result.observe(gauges.maxSize, cache.maxSize, record.attributes);
+      const name = record.attributes[semconv.ATTR_LRU_NAME] as string;
+      let totals = byName.get(name);
+      if (totals === undefined) {
+        totals = { attributes: record.attributes, entries: 0, max: 0, calculatedSize: 0, maxSize: 0, sized: false };
+        byName.set(name, totals);
+      }
+      totals.entries += cache.size;
+      totals.max += cache.max;
+      totals.calculatedSize += cache.calculatedSize;
+      totals.maxSize += cache.maxSize;
+      totals.sized ||= cache.maxSize > 0 || cache.calculatedSize > 0;
+    }
+    // The SDK (2.x) goes on exporting the last value of a series nobody observes any more, under
+    // cumulative temporality; a name whose caches have all been collected reports an empty cache.
+    for (const [name, totals] of this.reported) {
+      if (!byName.has(name)) byName.set(name, { ...totals, entries: 0, max: 0, calculatedSize: 0, maxSize: 0 });
+    }
+    for (const [name, t] of byName) {
+      this.reported.set(name, t);
+      result.observe(gauges.entries, t.entries, t.attributes);
+      result.observe(gauges.max, t.max, t.attributes);
+      if (t.sized) {
+        result.observe(gauges.calculatedSize, t.calculatedSize, t.attributes);
+        result.observe(gauges.maxSize, t.maxSize, t.attributes);
       }
     }
     for (const [version, copies] of this.unobservableVersions) {

@@ -65,9 +65,9 @@ function nextId(): number {
 
 // Shared by every copy of the package, so that a map is patched once whichever copy observes it.
 const OBSERVATIONS = Symbol.for('@presize/instrumentation/native-map-observations');
-type ObservationRegistry = { [OBSERVATIONS]?: WeakMap<AnyMap, ObservedNativeMap> };
+type ObservationRegistry = { [OBSERVATIONS]?: WeakMap<AnyMap, unknown> };
 
-function sharedObservations(): WeakMap<AnyMap, ObservedNativeMap> {
+function sharedObservations(): WeakMap<AnyMap, unknown> {
   const registry = globalThis as ObservationRegistry;
   let known = registry[OBSERVATIONS];
   if (known === undefined) {
@@ -77,7 +77,9 @@ function sharedObservations(): WeakMap<AnyMap, ObservedNativeMap> {
   return known;
 }
 
-const observations = sharedObservations();
+const observations = sharedObservations() as WeakMap<AnyMap, NativeMapObservation>;
+/** Maps whose observation was ended: the zero-code mode does not find them again. */
+const dismissed = new WeakSet<AnyMap>();
 
 function publishing(): boolean {
   return growStartChannel.hasSubscribers || evacuateChannel.hasSubscribers || growEndChannel.hasSubscribers;
@@ -89,18 +91,27 @@ const TRIGGERS: Record<V8Rehash['kind'], [GrowthKind, GrowthTrigger]> = {
   shrink: ['v8_shrink', 'low_occupancy'],
 };
 
+type EngineSet = (this: AnyMap, key: unknown, value: unknown) => AnyMap;
+type EngineDelete = (this: AnyMap, key: unknown) => boolean;
+type EngineClear = (this: AnyMap) => void;
+
 /**
- * One observed native map. The map holds it strongly (through its instance methods) and it holds
- * the map, so the pair lives exactly as long as the application keeps the map; subscribers hold
- * it weakly, as the channel contract asks.
+ * One observed native map: its modelled V8 table, and the per-operation logic both ways of
+ * observing share (instance methods from `observeMap`, the prototype wrappers of the zero-code
+ * mode). The map holds it strongly, through its instance methods or the shared registry, and it
+ * holds the map, so the pair lives exactly as long as the application keeps the map; subscribers
+ * hold it weakly, as the channel contract asks.
  */
-class NativeMapObservation implements ObservedNativeMap {
+export class NativeMapObservation implements ObservedNativeMap {
   name: string;
   readonly id: number;
   readonly table: V8TableState;
   growths = 0;
   compactions = 0;
   shrinks = 0;
+  /** The map's size after the last operation seen; a difference means unseen operations. */
+  private knownSize: number;
+  private patched = false;
   private readonly previous: Map<PatchedMethod, PropertyDescriptor | undefined> = new Map();
 
   constructor(
@@ -109,7 +120,8 @@ class NativeMapObservation implements ObservedNativeMap {
   ) {
     this.name = name;
     this.id = nextId();
-    this.table = tableForSize(map.size);
+    this.knownSize = map.size;
+    this.table = tableForSize(this.knownSize);
   }
 
   stats(): NativeMapStats {
@@ -140,54 +152,114 @@ class NativeMapObservation implements ObservedNativeMap {
     this.name = checkName(name);
   }
 
+  /**
+   * Operations the observation did not see (the map was below the zero-code threshold, or an
+   * engine method was called on it directly) leave the model behind; it restarts from the size.
+   */
+  private sync(size: number): void {
+    if (size === this.knownSize) return;
+    const table = tableForSize(size);
+    this.table.capacity = table.capacity;
+    this.table.deleted = 0;
+    this.knownSize = size;
+  }
+
+  set(engineSet: EngineSet, key: unknown, value: unknown): AnyMap {
+    const map = this.map;
+    const size = map.size;
+    this.sync(size);
+    // Only an insert into a full table rebuilds it; anything else costs these comparisons.
+    if (!insertRehashes(this.table, size) || map.has(key)) {
+      engineSet.call(map, key, value);
+      this.knownSize = map.size;
+      return map;
+    }
+    const rehash = rehashForInsert(this.table);
+    this.count(rehash);
+    if (!publishing()) {
+      engineSet.call(map, key, value);
+    } else {
+      this.publishStart(rehash, size);
+      const start = process.hrtime.bigint();
+      engineSet.call(map, key, value);
+      this.publishEnd(rehash, size, Number(process.hrtime.bigint() - start), map.size);
+    }
+    this.knownSize = map.size;
+    return map;
+  }
+
+  delete(engineDelete: EngineDelete, key: unknown): boolean {
+    const map = this.map;
+    const size = map.size;
+    this.sync(size);
+    const liveAfter = size - 1;
+    if (!deleteRehashes(this.table, liveAfter) || !map.has(key)) {
+      const deleted = engineDelete.call(map, key);
+      if (deleted) this.table.deleted += 1;
+      this.knownSize = map.size;
+      return deleted;
+    }
+    const rehash = applyDelete(this.table, liveAfter) as V8Rehash;
+    this.count(rehash);
+    let deleted: boolean;
+    if (!publishing()) {
+      deleted = engineDelete.call(map, key);
+    } else {
+      this.publishStart(rehash, size);
+      const start = process.hrtime.bigint();
+      deleted = engineDelete.call(map, key);
+      this.publishEnd(rehash, liveAfter, Number(process.hrtime.bigint() - start), liveAfter);
+    }
+    this.knownSize = map.size;
+    return deleted;
+  }
+
+  clear(engineClear: EngineClear): void {
+    const map = this.map;
+    const size = map.size;
+    const B = Math.log2(bucketsOf(this.table.capacity));
+    engineClear.call(map);
+    applyClear(this.table);
+    this.knownSize = 0;
+    if (clearChannel.hasSubscribers) {
+      clearChannel.publish({ map: this, mapId: this.id, name: this.name, size, B });
+    }
+  }
+
+  /** Gives the map its own `set`, `delete` and `clear`, so that every operation is seen. */
   install(): void {
+    if (this.patched) return;
+    this.patched = true;
     const map = this.map;
     const own = (method: PatchedMethod) => Object.getOwnPropertyDescriptor(map, method);
     for (const method of PATCHED) this.previous.set(method, own(method));
     // An instance method someone installed before us stays in the chain; otherwise the engine's.
-    const set = (own('set')?.value as NativeMapMethodsOf['set'] | undefined) ?? nativeMapMethods.set;
-    const del = (own('delete')?.value as NativeMapMethodsOf['delete'] | undefined) ?? nativeMapMethods.delete;
-    const clear = (own('clear')?.value as NativeMapMethodsOf['clear'] | undefined) ?? nativeMapMethods.clear;
-    const table = this.table;
+    const set = (own('set')?.value as EngineSet | undefined) ?? nativeMapMethods.set;
+    const del = (own('delete')?.value as EngineDelete | undefined) ?? nativeMapMethods.delete;
+    const clear = (own('clear')?.value as EngineClear | undefined) ?? nativeMapMethods.clear;
     const observation = this;
-
     define(map, 'set', function set_(this: AnyMap, key: unknown, value: unknown): AnyMap {
-      // The one comparison every set pays: only an insert into a full table can rebuild it.
-      if (!insertRehashes(table, map.size) || this !== map) return set.call(this, key, value);
-      if (map.has(key)) return set.call(map, key, value);
-      return observation.rebuildingInsert(set, key, value);
+      return this === map ? observation.set(set, key, value) : set.call(this, key, value);
     });
     define(map, 'delete', function delete_(this: AnyMap, key: unknown): boolean {
-      if (this !== map) return del.call(this, key);
-      const liveAfter = map.size - 1;
-      if (!deleteRehashes(table, liveAfter)) {
-        const deleted = del.call(map, key);
-        if (deleted) table.deleted += 1;
-        return deleted;
-      }
-      if (!map.has(key)) return del.call(map, key);
-      return observation.rebuildingDelete(del, key, liveAfter);
+      return this === map ? observation.delete(del, key) : del.call(this, key);
     });
     define(map, 'clear', function clear_(this: AnyMap): void {
-      if (this !== map) return clear.call(this);
-      const size = map.size;
-      const B = Math.log2(bucketsOf(table.capacity));
-      clear.call(map);
-      applyClear(table);
-      if (clearChannel.hasSubscribers) {
-        clearChannel.publish({ map: observation, mapId: observation.id, name: observation.name, size, B });
-      }
+      return this === map ? observation.clear(clear) : clear.call(this);
     });
   }
 
   unobserve(): void {
     if (observations.get(this.map) !== this) return;
-    for (const method of PATCHED) {
-      const descriptor = this.previous.get(method);
-      if (descriptor === undefined) Reflect.deleteProperty(this.map, method);
-      else Object.defineProperty(this.map, method, descriptor);
+    if (this.patched) {
+      for (const method of PATCHED) {
+        const descriptor = this.previous.get(method);
+        if (descriptor === undefined) Reflect.deleteProperty(this.map, method);
+        else Object.defineProperty(this.map, method, descriptor);
+      }
     }
     observations.delete(this.map);
+    dismissed.add(this.map);
   }
 
   announce(): void {
@@ -199,31 +271,6 @@ class NativeMapObservation implements ObservedNativeMap {
       hint: 0,
       B: Math.log2(bucketsOf(this.table.capacity)),
     });
-  }
-
-  rebuildingInsert(set: NativeMapMethodsOf['set'], key: unknown, value: unknown): AnyMap {
-    const map = this.map;
-    const size = map.size;
-    const rehash = rehashForInsert(this.table);
-    this.count(rehash);
-    if (!publishing()) return set.call(map, key, value);
-    this.publishStart(rehash, size);
-    const start = process.hrtime.bigint();
-    const result = set.call(map, key, value);
-    this.publishEnd(rehash, size, Number(process.hrtime.bigint() - start), map.size);
-    return result;
-  }
-
-  rebuildingDelete(del: NativeMapMethodsOf['delete'], key: unknown, liveAfter: number): boolean {
-    const map = this.map;
-    const rehash = applyDelete(this.table, liveAfter) as V8Rehash;
-    this.count(rehash);
-    if (!publishing()) return del.call(map, key);
-    this.publishStart(rehash, map.size);
-    const start = process.hrtime.bigint();
-    const result = del.call(map, key);
-    this.publishEnd(rehash, liveAfter, Number(process.hrtime.bigint() - start), liveAfter);
-    return result;
   }
 
   private count(rehash: V8Rehash): void {
@@ -283,8 +330,6 @@ class NativeMapObservation implements ObservedNativeMap {
   }
 }
 
-type NativeMapMethodsOf = typeof nativeMapMethods;
-
 function define(map: AnyMap, method: PatchedMethod, fn: (...args: never[]) => unknown): void {
   Object.defineProperty(map, method, { value: fn, writable: true, configurable: true, enumerable: false });
 }
@@ -312,8 +357,10 @@ export function observeMap<K, V>(map: Map<K, V>, options: ObserveMapOptions): Ob
   const known = observations.get(target);
   if (known !== undefined) {
     known.rename(name);
+    known.install();
     return known;
   }
+  dismissed.delete(target);
   const observation = new NativeMapObservation(target, name);
   observation.install();
   observations.set(target, observation);
@@ -324,4 +371,19 @@ export function observeMap<K, V>(map: Map<K, V>, options: ObserveMapOptions): Ob
 /** The handle of a map `observeMap` (or the zero-code mode) is observing, if any. */
 export function observedMap<K, V>(map: Map<K, V>): ObservedNativeMap | undefined {
   return observations.get(map as unknown as AnyMap);
+}
+
+/**
+ * The observation of a map the zero-code mode reached past its threshold: found (and named by
+ * `name()`) the first time, without instance methods, since the prototype wrappers see its
+ * operations. Undefined for a map whose observation was ended with `unobserve()`.
+ */
+export function observationFor(map: AnyMap, name: () => string): NativeMapObservation | undefined {
+  const known = observations.get(map);
+  if (known !== undefined) return known;
+  if (dismissed.has(map)) return undefined;
+  const observation = new NativeMapObservation(map, name());
+  observations.set(map, observation);
+  observation.announce();
+  return observation;
 }

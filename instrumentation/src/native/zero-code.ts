@@ -1,6 +1,6 @@
 import { callSiteName } from './call-site.js';
 import { nativeMapMethods } from './native-methods.js';
-import { observeMap, observedMap } from './observe-map.js';
+import { observationFor } from './observe-map.js';
 
 /** Entries at which a native map is found and observed, unless configured otherwise. */
 export const DEFAULT_NATIVE_MAPS_MIN = 65_536;
@@ -8,20 +8,22 @@ export const DEFAULT_NATIVE_MAPS_MIN = 65_536;
 export interface NativeMapObserver {
   /** Entries at which a map is found. */
   readonly minEntries: number;
-  /** Restores `Map.prototype.set`. Maps already found stay observed. */
+  /** Restores the engine's `Map.prototype.set`, `delete` and `clear`; found maps stay known. */
   uninstall(): void;
 }
 
 const INSTALLED = Symbol.for('@presize/instrumentation/native-map-observer');
 type Registry = { [INSTALLED]?: NativeMapObserver };
+type AnyMap = Map<unknown, unknown>;
 
 /**
- * Zero-code mode: wraps `Map.prototype.set` so that any native `Map` in the process that reaches
- * `minEntries` entries is found, named by the source location of the `set()` that got it there,
- * and observed from then on exactly as `observeMap` does (its own `set`, `delete` and `clear`, so
- * it no longer goes through the prototype). A map below the threshold pays one size comparison
- * per `set`; `get`, `has`, `delete`, `clear` and iteration are untouched. Installed once per
- * process, whichever copy of the package asks; a second call returns the first observer.
+ * Zero-code mode: wraps `Map.prototype.set`, `delete` and `clear` so that any native `Map` in the
+ * process that holds `minEntries` entries is found at its next `set`, named by the source
+ * location of that call, and observed from then on as `observeMap` does, without touching the
+ * map object itself (no instance property: the engine's fast paths for `get` and `has` on it are
+ * kept). A map below the threshold pays one size comparison per `set` and `delete`; `get`,
+ * `has` and iteration are never wrapped. Installed once per process, whichever copy of the
+ * package asks; a second call returns the first observer.
  */
 export function installNativeMapObserver(options: { minEntries?: number } = {}): NativeMapObserver {
   const registry = globalThis as Registry;
@@ -31,22 +33,35 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   if (!Number.isSafeInteger(minEntries) || minEntries < 1) {
     throw new RangeError(`minEntries must be a whole number of entries >= 1, got ${String(minEntries)}`);
   }
-  const engineSet = nativeMapMethods.set;
+  const engine = nativeMapMethods;
 
-  function set(this: Map<unknown, unknown>, key: unknown, value: unknown): Map<unknown, unknown> {
-    const result = engineSet.call(this, key, value);
-    if (this.size < minEntries) return result;
-    // Reached only by a map that is not observed yet: an observed map has its own `set`.
-    if (observedMap(this) === undefined) observeMap(this, { name: callSiteName(set) });
-    return result;
-  }
+  const wrappers = {
+    set(this: AnyMap, key: unknown, value: unknown): AnyMap {
+      if (this.size < minEntries) return engine.set.call(this, key, value);
+      const observation = observationFor(this, () => callSiteName(wrappers.set));
+      return observation === undefined ? engine.set.call(this, key, value) : observation.set(engine.set, key, value);
+    },
+    delete(this: AnyMap, key: unknown): boolean {
+      if (this.size < minEntries) return engine.delete.call(this, key);
+      const observation = observationFor(this, () => callSiteName(wrappers.delete));
+      return observation === undefined ? engine.delete.call(this, key) : observation.delete(engine.delete, key);
+    },
+    clear(this: AnyMap): void {
+      if (this.size < minEntries) return engine.clear.call(this);
+      const observation = observationFor(this, () => callSiteName(wrappers.clear));
+      return observation === undefined ? engine.clear.call(this) : observation.clear(engine.clear);
+    },
+  };
 
-  Object.defineProperty(Map.prototype, 'set', { ...Object.getOwnPropertyDescriptor(Map.prototype, 'set'), value: set });
+  const replace = (method: keyof typeof wrappers, fn: (...args: never[]) => unknown) =>
+    Object.defineProperty(Map.prototype, method, { ...Object.getOwnPropertyDescriptor(Map.prototype, method), value: fn });
+  for (const method of ['set', 'delete', 'clear'] as const) replace(method, wrappers[method]);
+
   const observer: NativeMapObserver = {
     minEntries,
     uninstall() {
-      if (Map.prototype.set === set) {
-        Object.defineProperty(Map.prototype, 'set', { ...Object.getOwnPropertyDescriptor(Map.prototype, 'set'), value: engineSet });
+      for (const method of ['set', 'delete', 'clear'] as const) {
+        if (Map.prototype[method] === wrappers[method]) replace(method, engine[method]);
       }
       if (registry[INSTALLED] === observer) delete registry[INSTALLED];
     },

@@ -14,19 +14,40 @@ describe('zero-code native map observer', () => {
     for (let i = 0; i < count; i++) map.set(i, i);
   }
 
-  it('finds a map when a set reaches the threshold and names it by that set', () => {
+  it('finds a map at its first set past the threshold, names it by that set, and leaves the object alone', () => {
     const small = new Map<number, number>();
-    fill(small, 999);
+    fill(small, 1000);
     expect(observedMap(small)).toBeUndefined();
-    expect(Object.getOwnPropertyNames(small)).toEqual([]);
     const big = new Map<number, number>();
-    fill(big, 1000);
+    fill(big, 1001);
     const handle = observedMap(big);
     expect(handle?.name).toMatch(/^instrumentation\/test\/native\/zero-code\.test\.ts:\d+:\d+$/);
-    // From then on the map has its own methods and is modelled from its size.
-    expect(Object.prototype.hasOwnProperty.call(big, 'set')).toBe(true);
+    // No instance property: the prototype wrappers see its operations from now on.
+    expect(Object.getOwnPropertyNames(big)).toEqual([]);
     fill(big, 5000);
-    expect(handle?.stats()).toMatchObject({ size: 5000, capacity: 8192 });
+    expect(handle?.stats()).toMatchObject({ size: 5000, capacity: 8192, growths: 3 });
+    for (let i = 0; i < 3000; i++) big.delete(i);
+    // Fewer than a quarter of 8,192 slots live at 2,047 entries: the table halved, then 47 more deletes.
+    expect(handle?.stats()).toMatchObject({ size: 2000, capacity: 4096, deletedEntries: 47, shrinks: 1 });
+    big.clear();
+    expect(handle?.stats()).toMatchObject({ size: 0, capacity: 4, deletedEntries: 0 });
+  });
+
+  it('resynchronises the model from the size after operations it did not see', () => {
+    const map = new Map<number, number>();
+    fill(map, 1001);
+    const handle = observedMap(map);
+    for (let i = 0; i < 900; i++) map.delete(i); // below the threshold from here: not seen
+    fill(map, 4000);
+    expect(handle?.stats()).toMatchObject({ size: 4000, capacity: 4096, deletedEntries: 0 });
+  });
+
+  it('does not find a map again once its observation was ended', () => {
+    const map = new Map<number, number>();
+    fill(map, 1001);
+    observedMap(map)?.unobserve();
+    fill(map, 2000);
+    expect(observedMap(map)).toBeUndefined();
   });
 
   it('finds maps filled by the Map constructor and by subclasses', () => {
@@ -42,6 +63,9 @@ describe('zero-code native map observer', () => {
   it('is installed once per process, and uninstall restores the engine method', () => {
     expect(installNativeMapObserver({ minEntries: 5 })).toBe(observer);
     expect(Map.prototype.set).not.toBe(nativeMapMethods.set);
+    expect(Map.prototype.delete).not.toBe(nativeMapMethods.delete);
+    expect(Map.prototype.clear).not.toBe(nativeMapMethods.clear);
+    expect([Map.prototype.set.length, Map.prototype.delete.length, Map.prototype.clear.length]).toEqual([2, 1, 0]);
     expect(observer.minEntries).toBe(1000);
   });
 
@@ -50,6 +74,8 @@ describe('zero-code native map observer', () => {
     try {
       expect(() => installNativeMapObserver({ minEntries: 0.5 })).toThrow(/minEntries must be a whole number of entries >= 1, got 0.5/);
       expect(Map.prototype.set).toBe(nativeMapMethods.set);
+      expect(Map.prototype.delete).toBe(nativeMapMethods.delete);
+      expect(Map.prototype.clear).toBe(nativeMapMethods.clear);
     } finally {
       observer = installNativeMapObserver({ minEntries: 1000 });
     }

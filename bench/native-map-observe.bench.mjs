@@ -1,0 +1,155 @@
+// What the zero-code native Map mode (PRESIZE_NATIVE_MAPS=observe) costs a Map-heavy workload,
+// in three setups, each a fresh process:
+//   plain        no Presize code loaded: the engine's Map.prototype.set
+//   observe      installNativeMapObserver() (default threshold 65,536 entries), nothing subscribed
+//                to the map channels: maps below the threshold pay one size comparison per set(),
+//                maps past it are found and then carry their own set/delete/clear
+//   observe+otel the same, with an OpenTelemetry SDK (pull metric reader, batch span processor) and
+//                PresizedMapInstrumentation enabled, so every rebuild of a found map is timed and
+//                reported
+// Two workloads, timed apart: many short-lived small maps (request-scoped lookups: set, get, has,
+// delete), and one large map that grows past the threshold to 300,000 keys, is read, half deleted
+// and refilled. Each process warms up, then keeps its best CPU time (user + system) of three runs;
+// setups alternate and the ratios compare medians over processes.
+//
+//   node --expose-gc bench/native-map-observe.bench.mjs      the comparison, as npm run bench
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { deviceKeys, fmtInt, fmtMs, median, progress, quick, settle, table, writeReport } from './lib.mjs';
+
+const SMALL_ROUNDS = quick() ? 20_000 : 200_000;
+const LARGE_KEYS = quick() ? 100_000 : 300_000;
+const RUNS = quick() ? 2 : 7;
+const MEASURED_PER_RUN = 3;
+const SETUPS = ['plain', 'observe', 'observe+otel'];
+/** Map operations one round of the small-map workload performs. */
+const SMALL_OPS_PER_ROUND = 16 + 32 + 8 + 6;
+
+function smallMaps(rounds) {
+  let sink = 0;
+  for (let r = 0; r < rounds; r++) {
+    const m = new Map();
+    for (let i = 0; i < 16; i++) m.set(i, r + i);
+    for (let i = 0; i < 32; i++) sink += m.get(i & 15);
+    // Multiples of 3 below 24: 0..15 holds six of them.
+    for (let i = 0; i < 8; i++) if (m.has(i * 3)) m.delete(i * 3);
+    sink += m.size;
+  }
+  return sink;
+}
+
+function largeMap(keys) {
+  const m = new Map();
+  let sink = 0;
+  for (let i = 0; i < keys.length; i++) m.set(keys[i], i);
+  for (let i = 0; i < keys.length; i++) sink += m.get(keys[i]);
+  for (let i = 0; i < keys.length; i += 2) m.delete(keys[i]);
+  for (let i = 0; i < keys.length; i += 2) m.set(keys[i], i);
+  return sink + m.size;
+}
+const largeOps = (n) => n + n + n / 2 + n / 2;
+
+async function prepare(setup) {
+  if (setup === 'plain') return () => ({});
+  const presize = await import('@presize/instrumentation');
+  presize.installNativeMapObserver();
+  if (setup === 'observe') return () => ({});
+  const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
+  const { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } = await import(
+    '@opentelemetry/sdk-trace-base'
+  );
+  class PullReader extends MetricReader {
+    async onForceFlush() {}
+    async onShutdown() {}
+  }
+  const reader = new PullReader();
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(spans)] });
+  const instrumentation = new presize.PresizedMapInstrumentation();
+  instrumentation.setMeterProvider(new MeterProvider({ readers: [reader] }));
+  instrumentation.setTracerProvider(tracerProvider);
+  return async () => {
+    await tracerProvider.forceFlush();
+    return { rehashSpans: spans.getFinishedSpans().filter((s) => s.attributes['presize.map.growth.kind'] === 'v8_rehash').length };
+  };
+}
+
+function timed(run) {
+  settle();
+  const cpu = process.cpuUsage();
+  run();
+  const { user, system } = process.cpuUsage(cpu);
+  return (user + system) / 1000;
+}
+
+async function worker(setup) {
+  const report = await prepare(setup);
+  const keys = deviceKeys(LARGE_KEYS, 0x5eed);
+  smallMaps(SMALL_ROUNDS / 4);
+  largeMap(deviceKeys(LARGE_KEYS / 2, 0xbeef));
+  let small = Infinity;
+  let large = Infinity;
+  for (let i = 0; i < MEASURED_PER_RUN; i++) {
+    small = Math.min(small, timed(() => smallMaps(SMALL_ROUNDS)));
+    large = Math.min(large, timed(() => largeMap(keys)));
+  }
+  process.stdout.write(`${JSON.stringify({ setup, small, large, ...(await report()) })}\n`);
+}
+
+function runOnce(setup) {
+  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, PRESIZE_NATIVE_BENCH_SETUP: setup },
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`${setup} run failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
+}
+
+function compare() {
+  const runs = Object.fromEntries(SETUPS.map((s) => [s, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (let k = 0; k < SETUPS.length; k++) {
+      const setup = SETUPS[(i + k) % SETUPS.length];
+      const result = runOnce(setup);
+      runs[setup].push(result);
+      progress(`${setup} run ${i + 1}/${RUNS}: small ${fmtMs(result.small)}, large ${fmtMs(result.large)} CPU`);
+    }
+  }
+  const smallOps = SMALL_ROUNDS * SMALL_OPS_PER_ROUND;
+  const bigOps = largeOps(LARGE_KEYS);
+  const med = (setup, field) => median(runs[setup].map((r) => r[field]));
+  const ratio = (setup, field) => med('plain', field) / med(setup, field);
+  const rows = SETUPS.map((setup) => [
+    setup,
+    fmtMs(med(setup, 'small')),
+    `${fmtInt(smallOps / (med(setup, 'small') / 1000))}`,
+    ratio(setup, 'small').toFixed(3),
+    fmtMs(med(setup, 'large')),
+    `${fmtInt(bigOps / (med(setup, 'large') / 1000))}`,
+    ratio(setup, 'large').toFixed(3),
+  ]);
+  const otel = runs['observe+otel'][0];
+  writeReport(
+    [
+      '## Native Map observation (zero-code mode)',
+      '',
+      `*Small maps*: ${fmtInt(SMALL_ROUNDS)} short-lived maps of 16 entries, ${SMALL_OPS_PER_ROUND} operations each`,
+      `(16 set, 32 get, 8 has, 6 delete), ${fmtInt(smallOps)} operations. *Large map*: one map filled to`,
+      `${fmtInt(LARGE_KEYS)} string keys (found at 65,536 entries, then rebuilt twice), read once, half`,
+      `deleted and refilled: ${fmtInt(bigOps)} operations. Median over ${RUNS} processes per setup of each`,
+      `process's best CPU time of ${MEASURED_PER_RUN} runs. *observe+otel* reported ${otel.rehashSpans} \`v8_rehash\``,
+      'spans per process. Ratio: throughput relative to *plain* (1.000 = no cost, 0.950 = 5 % slower).',
+      '',
+      table(
+        ['Setup', 'Small maps CPU', 'ops per CPU-s', 'vs plain', 'Large map CPU', 'ops per CPU-s', 'vs plain'],
+        rows,
+      ),
+      '',
+      '`get`, `has` and iteration are never wrapped; a small map pays for `set` only. The machine is',
+      'shared: differences of a few percent are within the spread between processes of one setup.',
+    ].join('\n'),
+  );
+}
+
+if (process.env.PRESIZE_NATIVE_BENCH_SETUP) await worker(process.env.PRESIZE_NATIVE_BENCH_SETUP);
+else compare();
