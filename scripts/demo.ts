@@ -7,6 +7,7 @@
 //   --keep-running         leave Prometheus and the services up until Ctrl-C
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../tools/ports.js';
@@ -278,6 +279,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
+    const [loadAtStart = 0] = loadavg();
     const ports = new Map<string, { port: number; metricsPort: number }>();
     for (const cache of demo.caches) ports.set(cache, { port: await freePort(), metricsPort: await freePort() });
     const rules = ruleFiles();
@@ -313,7 +315,11 @@ async function main(): Promise<number> {
     }
     if (interrupted) return 130;
 
-    console.log(`\nMeasured on this machine, ${demo.durationSeconds} s of load per cache, ${number(demo.devices)} devices:\n`);
+    const [load1] = loadavg();
+    console.log(
+      `\nMeasured on this machine (${cpus().length} CPUs, load average ${loadAtStart.toFixed(1)} at the start, ` +
+        `${(load1 ?? 0).toFixed(1)} now), ${demo.durationSeconds} s of load per cache, ${number(demo.devices)} devices:\n`,
+    );
     console.log(table(rows));
     console.log(
       [
@@ -322,8 +328,8 @@ async function main(): Promise<number> {
         `  ${DEFAULT_BATCH_SIZE} events, measured by the client. largest stall: the longest the service's event loop`,
         '  was blocked (nodejs_eventloop_delay_max, through Prometheus). map stall: the longest one write spent',
         '  growing the map, allocating its new table or evacuating (bucket bound of presize_map_* histograms).',
-        '  GC pause p99 and allocation: V8\'s GC profiler inside the service (GET /stats). growths: map',
-        '  doublings (presize_map_growths_total).',
+        '  GC pause p99, GC time (share of the run spent in GC pauses) and allocation: V8\'s GC profiler',
+        '  inside the service (GET /stats). growths: map doublings (presize_map_growths_total).',
         `¹ V8 table rebuilds of the native Map, each done all at once, as the zero-code observer saw them`,
         `  (PRESIZE_NATIVE_MAPS=observe) from ${NATIVE_MAPS_MIN.toLocaleString('en-US')} entries on; growths before that are not counted.`,
       ].join('\n'),

@@ -80,13 +80,14 @@ describe('npm run demo', () => {
       expect(Number((row[1] as string).replace(/[,/s]/g, ''))).toBeGreaterThan(0);
       for (const latency of [...row.slice(2, 6), row[7]]) expect(latency).toMatch(/^\d+(\.\d+)? ms$/);
       expect(row[6]).toMatch(/^(≤ [\d.]+ (µs|ms)|> 100 ms)$/);
+      expect(row[8]).toMatch(/^\d+\.\d %$/);
     }
     // 20,000 devices in a map sized for 5,000 cross 6,657 and 13,313 entries: two doublings, seen in Prometheus.
-    expect(cells[1]?.[10]).toBe('2');
+    expect(cells[1]?.[11]).toBe('2');
     // The native Map's rebuilds, as the zero-code observer reports them from 1,000 entries on.
-    expect(cells[0]?.[10]).toMatch(/^\d+ ¹$/);
-    expect(Number.parseInt(cells[0]?.[10] ?? '', 10)).toBeGreaterThan(0);
-    expect(run.stdout).toContain('sum by (job) (presize_map_growths_total');
+    expect(cells[0]?.[11]).toMatch(/^\d+ ¹$/);
+    expect(Number.parseInt(cells[0]?.[11] ?? '', 10)).toBeGreaterThan(0);
+    expect(run.stdout).toContain('sum by (job, presize_map_growth_kind) (presize_map_growths_total');
     const urls = urlsIn(run.stdout);
     expect(urls.length).toBeGreaterThanOrEqual(1);
     for (const url of urls) expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });

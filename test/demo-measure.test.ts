@@ -65,6 +65,7 @@ describe('demo figures', () => {
       gcPauses: 100,
       gcPauseP99Ms: 16,
       gcPauseTotalMs: 800,
+      gcTimeShare: 0.0812,
       allocationBytesPerSecond: 200 * 1_048_576,
       allocationBytesPerEvent: 912.4,
       growths: 7,
@@ -73,9 +74,9 @@ describe('demo figures', () => {
       errors: 0,
     };
     const lines = table([row, { ...row, cache: 'planned', mapStallBoundMs: null, growths: 0, growthsFromStats: 0 }]).split('\n');
-    expect(lines[0]).toMatch(/^\| cache +\| throughput \| avg write \| p99 write \| slowest write \| largest stall \| map stall \| GC pause p99 \| allocation \| per event \| growths \|$/);
+    expect(lines[0]).toMatch(/^\| cache +\| throughput \| avg write \| p99 write \| slowest write \| largest stall \| map stall \| GC pause p99 \| GC time \| allocation \| per event \| growths \|$/);
     expect(lines[2]?.split('|').map((cell) => cell.trim())).toEqual([
-      '', 'native', '123,456/s', '0.83 ms', '12.3 ms', '64.0 ms', '61.5 ms', '≤ 5 ms', '16.0 ms', '200.0 MB/s', '912 B', '7 ¹', '',
+      '', 'native', '123,456/s', '0.83 ms', '12.3 ms', '64.0 ms', '61.5 ms', '≤ 5 ms', '16.0 ms', '8.1 %', '200.0 MB/s', '912 B', '7 ¹', '',
     ]);
     expect(lines[3]).toMatch(/\| +none \|/);
     expect(lines[3]?.trim().endsWith('|       0 |')).toBe(true);

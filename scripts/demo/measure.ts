@@ -25,6 +25,8 @@ export interface CacheFigures {
   gcPauses: number;
   gcPauseP99Ms: number;
   gcPauseTotalMs: number;
+  /** Share of the run's wall time the service spent in GC pauses, 0..1. */
+  gcTimeShare: number;
   /** Bytes allocated on the service's V8 heap per second of load. */
   allocationBytesPerSecond: number;
   /** The same per log event written. */
@@ -115,6 +117,7 @@ export function figures(
     gcPauses: after.process.gc.count - before.process.gc.count,
     gcPauseP99Ms: histogramQuantile(before, after, 0.99),
     gcPauseTotalMs: after.process.gc.pauseTotalMs - before.process.gc.pauseTotalMs,
+    gcTimeShare: (after.process.gc.pauseTotalMs - before.process.gc.pauseTotalMs) / load.elapsedMs,
     allocationBytesPerSecond: allocated / seconds,
     allocationBytesPerEvent: load.events > 0 ? allocated / load.events : Number.NaN,
     growths: fromPrometheus.growths,
@@ -136,7 +139,7 @@ const megabytesPerSecond = (value: number): string => `${(value / 1_048_576).toF
 
 /** The table of the article: one row per cache, the figures measured in this run. */
 export function table(rows: CacheFigures[]): string {
-  const header = ['cache', 'throughput', 'avg write', 'p99 write', 'slowest write', 'largest stall', 'map stall', 'GC pause p99', 'allocation', 'per event', 'growths'];
+  const header = ['cache', 'throughput', 'avg write', 'p99 write', 'slowest write', 'largest stall', 'map stall', 'GC pause p99', 'GC time', 'allocation', 'per event', 'growths'];
   const body = rows.map((row) => [
     row.cache,
     perSecond(row.eventsPerSecond),
@@ -146,6 +149,7 @@ export function table(rows: CacheFigures[]): string {
     row.largestStallMs === null ? 'n/a' : ms(row.largestStallMs),
     bound(row.mapStallBoundMs),
     ms(row.gcPauseP99Ms),
+    `${(row.gcTimeShare * 100).toFixed(1)} %`,
     megabytesPerSecond(row.allocationBytesPerSecond),
     `${Math.round(row.allocationBytesPerEvent).toLocaleString('en-US')} B`,
     // A native Map has no stats(); its rebuilds come from the zero-code observer alone.
@@ -165,6 +169,6 @@ export function comparisons(rows: CacheFigures[]): string[] {
     (row) =>
       `${row.cache} vs ${baseline.cache}: throughput ×${(row.eventsPerSecond / baseline.eventsPerSecond).toFixed(2)}, ` +
       `p99 write ×${(row.p99WriteMs / baseline.p99WriteMs).toFixed(2)}, slowest write ×${(row.maxWriteMs / baseline.maxWriteMs).toFixed(2)}, ` +
-      `GC pause p99 ×${(row.gcPauseP99Ms / baseline.gcPauseP99Ms).toFixed(2)}, allocation per event ×${(row.allocationBytesPerEvent / baseline.allocationBytesPerEvent).toFixed(2)}`,
+      `GC pause p99 ×${(row.gcPauseP99Ms / baseline.gcPauseP99Ms).toFixed(2)}, GC time ×${(row.gcTimeShare / baseline.gcTimeShare).toFixed(2)}, allocation per event ×${(row.allocationBytesPerEvent / baseline.allocationBytesPerEvent).toFixed(2)}`,
   );
 }
