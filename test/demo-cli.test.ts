@@ -1,7 +1,9 @@
 // `npm run demo` as a user runs it (its last step, after install and build): options, the table,
 // and nothing left running afterwards, whether it ends by itself or by Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
 const DEMO = ['--import', 'tsx', 'scripts/demo.ts'];
@@ -61,6 +63,24 @@ describe('npm run demo', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stderr).toContain('usage: npm run demo');
+  });
+
+  it('says how to get Prometheus when it is not installed, and starts nothing', () => {
+    // A PATH without prometheus (nor apt-get): the demo must neither hang nor half-start.
+    const emptyPath = mkdtempSync(join(tmpdir(), 'presize-no-prometheus-'));
+    try {
+      const run = spawnSync(process.execPath, [...DEMO, '--duration', '5'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH: emptyPath } });
+      expect(run.status).toBe(1);
+      if (process.getuid?.() === 0) {
+        expect(run.stdout).toContain("Prometheus is missing; installing Debian's prometheus package");
+        expect(run.stderr).toContain('demo failed: apt-get update -qq failed (spawnSync apt-get ENOENT)');
+      } else {
+        expect(run.stderr).toContain('sudo apt-get update && sudo apt-get install -y prometheus');
+      }
+      expect(run.stdout).not.toContain('Starting Prometheus');
+    } finally {
+      rmSync(emptyPath, { recursive: true, force: true });
+    }
   });
 
   it('prints its usage with --help', () => {
