@@ -4,8 +4,6 @@
 const path = require('path');
 const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
 
-process.env.TZ = 'UTC';
-
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'classic' } } } }];
 
 module.exports = {
