@@ -279,7 +279,10 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
       [semconv.ATTR_GROWTH_TRIGGER]: event.trigger,
     };
     this.instruments.growths.add(1, growthAttributes);
-    this.instruments.allocationDuration.record(event.allocationNs / NS_PER_S, record.series.attributes);
+    // A native Map's table rebuild (v8_*) allocates and copies in one step, measured whole at its end.
+    if (event.kind !== 'v8_rehash' && event.kind !== 'v8_shrink') {
+      this.instruments.allocationDuration.record(event.allocationNs / NS_PER_S, record.series.attributes);
+    }
 
     const active = trace.getActiveSpan();
     const links: Link[] = active === undefined ? [] : [{ context: active.spanContext() }];
