@@ -1,12 +1,13 @@
 // bench-node-flags: --max-old-space-size=4096
 // Set and get throughput with 1,000,000 device keys in a map sized for them, against a native Map
 // (which cannot be sized) and lru-cache sized with `max`; and the heap each takes per entry.
+// A ShardedMap of 16 presized shards runs beside them, to show what picking a shard costs.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PresizedMap } from '@presize/instrumentation';
+import { PresizedMap, ShardedMap } from '@presize/instrumentation';
 import {
   deviceKeys,
   fmtInt,
@@ -57,6 +58,7 @@ const kinds = [
   { id: 'presized', label: `PresizedMap (hint ${fmtInt(N)})`, create: () => new PresizedMap({ hint: N }) },
   { id: 'native', label: 'native Map', create: () => new Map() },
   { id: 'lru', label: `lru-cache ${lruVersion} (max ${fmtInt(N)})`, create: () => new LRUCache({ max: N }) },
+  { id: 'sharded', label: `ShardedMap (16 shards, hint ${fmtInt(N)})`, create: () => new ShardedMap({ hint: N, shards: 16 }) },
 ];
 for (const kind of kinds) {
   kind.setAll = specialize(setAll);
@@ -84,7 +86,7 @@ if (process.env.PRESIZE_MEMORY_KIND) {
 progress(`generating ${fmtInt(N)} keys`);
 const keys = deviceKeys(N);
 const lookups = shuffled(keys, 7);
-const rates = { presized: { set: [], get: [] }, native: { set: [], get: [] }, lru: { set: [], get: [] } };
+const rates = Object.fromEntries(kinds.map((k) => [k.id, { set: [], get: [] }]));
 for (let r = 0; r < ROUNDS; r++) {
   // Rotate the order so no kind always runs first (warmest caches) or last (fullest heap).
   const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
@@ -105,7 +107,7 @@ for (let r = 0; r < ROUNDS; r++) {
 
 // Memory in fresh processes: an ArrayBuffer of a collected map is released by a background sweep,
 // so measuring kinds one after another in one process would credit the next kind with it.
-const bytes = { presized: [], native: [], lru: [] };
+const bytes = Object.fromEntries(kinds.map((k) => [k.id, []]));
 for (let r = 0; r < MEMORY_ROUNDS; r++) {
   for (const kind of kinds) {
     const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
@@ -129,16 +131,16 @@ writeReport(
     `## Throughput and memory at ${fmtInt(N)} keys, presized`,
     '',
     `Each round creates the map, sets ${fmtInt(N)} \`dev_<hex>\` keys (value: the insert number), then gets them`,
-    `all in a shuffled order. Median of ${ROUNDS} rounds, the order of the three rotating each round.`,
+    `all in a shuffled order. Median of ${ROUNDS} rounds, the order of the maps rotating each round.`,
     'Heap per entry: used heap plus ArrayBuffer stores (where typed arrays live) after a full GC, minus',
     `the same before the map was created, over ${fmtInt(N)}; the keys existed before, so this is the table's own cost.`,
     '',
     table(
-      ['', kinds[0].label, 'native Map', kinds[2].label, 'PresizedMap / native', 'target'],
+      ['', ...kinds.map((k) => k.label), 'PresizedMap / native', 'target'],
       [
-        ['set', ops(rate('presized', 'set')), ops(rate('native', 'set')), ops(rate('lru', 'set')), fmtRatio(setRatio), `≥ 1.5×: ${verdict(setRatio >= 1.5)}`],
-        ['get', ops(rate('presized', 'get')), ops(rate('native', 'get')), ops(rate('lru', 'get')), fmtRatio(getRatio), `≥ 1.0×: ${verdict(getRatio >= 1)}`],
-        ['heap bytes per entry', perEntry('presized').toFixed(1), perEntry('native').toFixed(1), perEntry('lru').toFixed(1), fmtRatio(memoryRatio), `≤ 1.0×: ${verdict(memoryRatio <= 1)}`],
+        ['set', ...kinds.map((k) => ops(rate(k.id, 'set'))), fmtRatio(setRatio), `≥ 1.5×: ${verdict(setRatio >= 1.5)}`],
+        ['get', ...kinds.map((k) => ops(rate(k.id, 'get'))), fmtRatio(getRatio), `≥ 1.0×: ${verdict(getRatio >= 1)}`],
+        ['heap bytes per entry', ...kinds.map((k) => perEntry(k.id).toFixed(1)), fmtRatio(memoryRatio), `≤ 1.0×: ${verdict(memoryRatio <= 1)}`],
       ],
     ),
   ].join('\n'),
