@@ -9,6 +9,7 @@ import {
   type ObservedMap,
 } from '../map/channels.js';
 import type { PresizedMapStats } from '../map/stats.js';
+import { callSiteName } from './call-site.js';
 import { nativeMapMethods } from './native-methods.js';
 import {
   applyClear,
@@ -375,14 +376,14 @@ export function observedMap<K, V>(map: Map<K, V>): ObservedNativeMap | undefined
 
 /**
  * The observation of a map the zero-code mode reached past its threshold: found (and named by
- * `name()`) the first time, without instance methods, since the prototype wrappers see its
+ * the source location of the call to `caller`) the first time, without instance methods, since the prototype wrappers see its
  * operations. Undefined for a map whose observation was ended with `unobserve()`.
  */
-export function observationFor(map: AnyMap, name: () => string): NativeMapObservation | undefined {
+export function observationFor(map: AnyMap, caller: (...args: never[]) => unknown): NativeMapObservation | undefined {
   const known = observations.get(map);
   if (known !== undefined) return known;
   if (dismissed.has(map)) return undefined;
-  const observation = new NativeMapObservation(map, name());
+  const observation = new NativeMapObservation(map, callSiteName(caller));
   observations.set(map, observation);
   observation.announce();
   return observation;

@@ -1,6 +1,5 @@
-import { callSiteName } from './call-site.js';
 import { nativeMapMethods } from './native-methods.js';
-import { observationFor } from './observe-map.js';
+import { observationFor, type NativeMapObservation } from './observe-map.js';
 
 /** Entries at which a native map is found and observed, unless configured otherwise. */
 export const DEFAULT_NATIVE_MAPS_MIN = 65_536;
@@ -34,21 +33,38 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     throw new RangeError(`minEntries must be a whole number of entries >= 1, got ${String(minEntries)}`);
   }
   const engine = nativeMapMethods;
+  // The map of the last tracked operation and its observation: a loop over one large map finds
+  // it without a WeakMap lookup per operation. Forgotten at the end of the current job, so the
+  // cache never keeps a map alive.
+  let lastMap: AnyMap | undefined;
+  let lastObservation: NativeMapObservation | undefined;
+  const forget = () => {
+    lastMap = undefined;
+    lastObservation = undefined;
+  };
+  const observationOf = (map: AnyMap, caller: (...args: never[]) => unknown) => {
+    if (map === lastMap) return lastObservation;
+    const observation = observationFor(map, caller);
+    if (lastMap === undefined) queueMicrotask(forget);
+    lastMap = map;
+    lastObservation = observation;
+    return observation;
+  };
 
   const wrappers = {
     set(this: AnyMap, key: unknown, value: unknown): AnyMap {
       if (this.size < minEntries) return engine.set.call(this, key, value);
-      const observation = observationFor(this, () => callSiteName(wrappers.set));
+      const observation = observationOf(this, wrappers.set);
       return observation === undefined ? engine.set.call(this, key, value) : observation.set(engine.set, key, value);
     },
     delete(this: AnyMap, key: unknown): boolean {
       if (this.size < minEntries) return engine.delete.call(this, key);
-      const observation = observationFor(this, () => callSiteName(wrappers.delete));
+      const observation = observationOf(this, wrappers.delete);
       return observation === undefined ? engine.delete.call(this, key) : observation.delete(engine.delete, key);
     },
     clear(this: AnyMap): void {
       if (this.size < minEntries) return engine.clear.call(this);
-      const observation = observationFor(this, () => callSiteName(wrappers.clear));
+      const observation = observationOf(this, wrappers.clear);
       return observation === undefined ? engine.clear.call(this) : observation.clear(engine.clear);
     },
   };
