@@ -165,9 +165,9 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
       calculatedSize: gauge(
         semconv.METRIC_LRU_CALCULATED_SIZE,
         'Sum of the entry sizes, on caches with maxSize or maxEntrySize.',
-        '1',
+        '{size}',
       ),
-      maxSize: gauge(semconv.METRIC_LRU_MAX_SIZE, 'The cache\'s maxSize option, when set.', '1'),
+      maxSize: gauge(semconv.METRIC_LRU_MAX_SIZE, 'The cache\'s maxSize option, when set.', '{size}'),
       unobservable: gauge(
         semconv.METRIC_LRU_UNOBSERVABLE,
         'lru-cache modules loaded that publish nothing (before 11.3), by version; named caches found so by probing count under version "before 11.3".',
