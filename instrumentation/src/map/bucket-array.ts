@@ -31,17 +31,17 @@ export function valueAt<K, V>(chunks: readonly (Chunk<K, V> | undefined)[], slot
 
 /**
  * One bucket array in Go's layout, split into parallel arrays indexed by slot = bucket * 8 + i:
- * a tophash byte and the low hash half per slot (`Uint8Array`, `Int32Array`), an overflow link per
- * bucket (`Int32Array`), and the keys and values in chunks of 8,192 slots, each key beside its
- * value so that a lookup that found the key finds the value in the same cache line. The kept hash
- * lets evacuation pick X or Y without reading the key (Go rehashes it): three times faster.
+ * a tophash byte per slot (`Uint8Array`) and an overflow link per bucket (`Int32Array`), and the
+ * keys and values in chunks of 8,192 slots, each key beside its value so that a lookup that found
+ * the key finds the value in the same cache line.
  *
  * Why chunks: a JavaScript array must be filled with holes when it is created (about 5 ns an
  * element), so one array for 2^20 buckets would stall the insert that starts a growth for tens of
  * milliseconds, and an array of more than 2^25 elements is created in slow dictionary mode. In a
  * growth's array a chunk is created when its first slot is written (by an insert or by
  * evacuation), so the cost of the new array is spread over the writes, as Go's zeroed memory from
- * the OS is. The typed arrays cost nothing to create (zero pages).
+ * the OS is. The typed arrays cost
+ * nothing to create (zero pages).
  *
  * Buckets 0 .. 2^B-1 are the main buckets; the overflow pool of 2^(B-4) buckets follows them, and
  * fresh overflow buckets are appended after the pool when it runs out.
@@ -49,8 +49,6 @@ export function valueAt<K, V>(chunks: readonly (Chunk<K, V> | undefined)[], slot
 export class BucketArray<K, V> {
   readonly B: number;
   tophash: Uint8Array;
-  /** The low hash half of the key in each slot, so evacuation never reads a key to rehash it. */
-  hashes: Int32Array;
   links: Int32Array;
   /** Chunk i holds slots i * 8192 .. i * 8192 + 8191; undefined until first written. */
   readonly chunks: (Chunk<K, V> | undefined)[];
@@ -72,14 +70,19 @@ export class BucketArray<K, V> {
     const main = 2 ** B;
     this.poolEnd = main + overflowPoolSize(B);
     this.nextOverflow = main;
-    this.capacity = this.poolEnd;
-    const slots = this.poolEnd << BUCKET_SHIFT;
+    // Room for as many fresh overflow buckets again as the pool holds, so that the typed arrays
+    // are rarely copied into larger ones (a stall proportional to the table). Their key/value
+    // chunks are created only if those buckets are used.
+    this.capacity = this.poolEnd + (main >>> 4);
+    const slots = this.capacity << BUCKET_SHIFT;
     this.tophash = new Uint8Array(slots);
-    this.hashes = new Int32Array(slots);
-    this.links = new Int32Array(this.poolEnd);
+    this.links = new Int32Array(this.capacity);
     this.chunkLength = Math.min(slots, CHUNK_SLOT_MASK + 1) * 2;
     this.chunks = new Array<Chunk<K, V> | undefined>(Math.ceil(slots / (CHUNK_SLOT_MASK + 1)));
-    if (eager) for (let i = 0; i < this.chunks.length; i++) this.createChunk(i);
+    if (eager) {
+      const used = Math.ceil((this.poolEnd << BUCKET_SHIFT) / (CHUNK_SLOT_MASK + 1));
+      for (let i = 0; i < used; i++) this.createChunk(i);
+    }
   }
 
   /** Overflow buckets handed out so far (pool and fresh). */
@@ -96,7 +99,7 @@ export class BucketArray<K, V> {
 
   /**
    * Hands out the next overflow bucket and links it after `tail`. The typed arrays are replaced
-   * when fresh buckets outgrow them, so callers must re-read them afterwards.
+   * when fresh buckets outgrow them, so callers must re-read `tophash` and `links` afterwards.
    */
   takeOverflow(tail: number): number {
     const bucket = this.nextOverflow++;
@@ -126,12 +129,9 @@ export class BucketArray<K, V> {
     const capacity = this.capacity + Math.max(8, this.capacity >>> 3);
     const tophash = new Uint8Array(capacity << BUCKET_SHIFT);
     tophash.set(this.tophash);
-    const hashes = new Int32Array(capacity << BUCKET_SHIFT);
-    hashes.set(this.hashes);
     const links = new Int32Array(capacity);
     links.set(this.links);
     this.tophash = tophash;
-    this.hashes = hashes;
     this.links = links;
     this.capacity = capacity;
   }

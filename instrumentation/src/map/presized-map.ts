@@ -72,7 +72,6 @@ function nextMapId(): number {
 
 const NO_SLOTS = new Uint8Array(0);
 const NO_LINKS = new Int32Array(0);
-const NO_HASHES = new Int32Array(0);
 
 function isEvacuated(top: number): boolean {
   return top > EMPTY_ONE && top < MIN_TOP_HASH;
@@ -126,7 +125,6 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   private mask = 0;
   private hashSeed: number;
   private tophash: Uint8Array = NO_SLOTS;
-  private hashes: Int32Array = NO_HASHES;
   private links: Int32Array = NO_LINKS;
   private chunks: (Chunk<K, V> | undefined)[] = [];
   private old: BucketArray<K, V> | null = null;
@@ -248,7 +246,6 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       }
       if (insertAt < 0) insertAt = this.newOverflow(tail) << 3;
       this.tophash[insertAt] = top;
-      this.hashes[insertAt] = lo;
       const chunk = this.chunks[insertAt >>> CHUNK_SLOT_SHIFT] ?? this.buckets!.chunkFor(insertAt);
       const at = (insertAt & CHUNK_SLOT_MASK) << 1;
       // Map stores -0 as +0.
@@ -348,7 +345,6 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.B = buckets.B;
     this.mask = 2 ** buckets.B - 1;
     this.tophash = buckets.tophash;
-    this.hashes = buckets.hashes;
     this.links = buckets.links;
     this.chunks = buckets.chunks;
     this.growAt = capacityOf(buckets.B);
@@ -409,7 +405,6 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const fromPool = buckets.nextOverflow < buckets.poolEnd;
     const bucket = buckets.takeOverflow(tail);
     this.tophash = buckets.tophash;
-    this.hashes = buckets.hashes;
     this.links = buckets.links;
     if (this.B < 16) {
       this.noverflow++;
@@ -535,7 +530,6 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const newbit = this.oldBucketCount;
     if (!isEvacuated(oldTophash[oldBucket << 3]!)) {
       const oldChunks = old.chunks;
-      const oldHashes = old.hashes;
       const oldLinks = old.links;
       const doubling = !this.sameSize;
       const current = this.buckets!;
@@ -556,9 +550,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             continue;
           }
           if (t < MIN_TOP_HASH) throw new Error(`PresizedMap: bad map state in ${this.name}`);
-          const hash = oldHashes[j]!;
+          const key = keyAt(oldChunks, j);
           let to: number;
-          if (doubling && (hash & newbit) !== 0) {
+          if (doubling && (hashKey(key, this.hashSeed) & newbit) !== 0) {
             if (yNext === yEnd) {
               y = this.newOverflow(y);
               yNext = y << 3;
@@ -576,9 +570,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             oldTophash[j] = EVACUATED_X;
           }
           current.tophash[to] = t;
-          current.hashes[to] = hash;
           const chunk = current.chunkFor(to);
-          chunk[(to & CHUNK_SLOT_MASK) << 1] = keyAt(oldChunks, j);
+          chunk[(to & CHUNK_SLOT_MASK) << 1] = key;
           chunk[((to & CHUNK_SLOT_MASK) << 1) + 1] = valueAt(oldChunks, j);
           moved++;
         }
@@ -652,7 +645,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         const t = current.tophash[slot]!;
         if (t <= EMPTY_ONE || t === EVACUATED_EMPTY) continue;
         const key = keyAt(current.chunks, slot);
-        if (checkBucket >= 0 && (current.hashes[slot]! & (2 ** it.B - 1)) !== checkBucket) continue;
+        if (checkBucket >= 0 && (hashKey(key, this.hashSeed) & (2 ** it.B - 1)) !== checkBucket) continue;
         if (t !== EVACUATED_X && t !== EVACUATED_Y) {
           it.value = valueAt(current.chunks, slot);
         } else {
