@@ -1,0 +1,223 @@
+// `node --import @presize/instrumentation/register` (and `--require`) with
+// OTEL_METRICS_EXPORTER=prometheus: the service's own code creates maps and nothing else; the
+// scrape shows every instrument under the name docs/telemetry.md gives it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
+import {
+  documentedNames,
+  freePort,
+  ROOT,
+  scrapeUntil,
+  select,
+  startService,
+  type Sample,
+  type Service,
+} from './register-support.js';
+
+jest.setTimeout(90_000);
+
+const telemetryDoc = readFileSync(join(ROOT, 'instrumentation/docs/telemetry.md'), 'utf8');
+const documented = documentedNames(telemetryDoc);
+const mapNames = documented.filter((d) => d.instrument.startsWith('presize.map.'));
+const runtimeNames = documented.filter((d) => /^(v8js|nodejs)\./.test(d.instrument));
+const { EVACUATION_STALL_BUCKETS } = require('@presize/instrumentation') as {
+  EVACUATION_STALL_BUCKETS: readonly number[];
+};
+
+const hasGrowths = (samples: Sample[]) =>
+  select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' }).length > 0 &&
+  select(samples, 'nodejs_eventloop_delay_p99').length > 0;
+
+/** A histogram's documented `_bucket` name stands for its `_sum` and `_count` too. */
+function seriesNames(name: string): string[] {
+  return name.endsWith('_bucket') ? [name, name.replace(/_bucket$/, '_sum'), name.replace(/_bucket$/, '_count')] : [name];
+}
+
+describe('register with OTEL_METRICS_EXPORTER=prometheus, ESM service (--import)', () => {
+  let service: Service;
+  let port: number;
+  let samples: Sample[];
+
+  beforeAll(async () => {
+    port = await freePort();
+    service = startService({
+      preload: '--import',
+      entry: 'register-service.mjs',
+      env: {
+        OTEL_SERVICE_NAME: 'presize-register-test',
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        FIXTURE_CJS_MAP: 'devices-cjs',
+      },
+    });
+    await service.line('ready');
+    samples = await scrapeUntil(port, hasGrowths);
+  });
+
+  afterAll(async () => {
+    if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
+    await service.exited;
+  });
+
+  test('the map counters of 120,000 inserts: 15 doublings, 32,767 evacuated buckets', () => {
+    const devices = { presize_map_name: 'devices' };
+    const growths = select(samples, 'presize_map_growths_total', devices);
+    expect(growths).toHaveLength(1);
+    expect(growths[0]!.labels).toMatchObject({
+      presize_map_growth_kind: 'double',
+      presize_map_growth_trigger: 'load_factor',
+      otel_scope_name: '@presize/instrumentation',
+    });
+    expect(growths[0]!.value).toBe(15);
+    expect(select(samples, 'presize_map_evacuated_buckets_total', devices)[0]!.value).toBe(2 ** 15 - 1);
+    expect(select(samples, 'presize_map_overflow_allocations_total', devices).length).toBeGreaterThan(0);
+  });
+
+  test('the gauges of the live map', () => {
+    const value = (name: string) => select(samples, name, { presize_map_name: 'devices' })[0]?.value;
+    expect(value('presize_map_entries')).toBe(120_000);
+    expect(value('presize_map_buckets')).toBe(32_768);
+    expect(value('presize_map_hint')).toBe(0);
+    expect(value('presize_map_growing')).toBe(0);
+    expect(value('presize_map_evacuation_progress')).toBe(1);
+    expect(value('presize_map_next_growth_at')).toBe(13 * 2 ** 14);
+    expect(value('presize_map_load_factor')).toBeCloseTo(120_000 / 32_768, 9);
+  });
+
+  test('histograms in seconds with the documented buckets, 15 growths observed', () => {
+    const devices = { presize_map_name: 'devices' };
+    expect(select(samples, 'presize_map_growth_duration_count', devices)[0]!.value).toBe(15);
+    expect(select(samples, 'presize_map_growth_allocation_duration_count', devices)[0]!.value).toBe(15);
+    expect(select(samples, 'presize_map_growth_duration_sum', devices)[0]!.value).toBeGreaterThan(0);
+    const stallBuckets = select(samples, 'presize_map_evacuation_stall_bucket', devices);
+    expect(stallBuckets.map((s) => (s.labels.le === '+Inf' ? Infinity : Number(s.labels.le)))).toEqual([
+      ...EVACUATION_STALL_BUCKETS,
+      Infinity,
+    ]);
+    const stallCount = select(samples, 'presize_map_evacuation_stall_count', devices)[0]!.value;
+    expect(stallBuckets[stallBuckets.length - 1]!.value).toBe(stallCount);
+    // Between one and two old buckets per evacuating write.
+    expect(stallCount).toBeGreaterThanOrEqual((2 ** 15 - 1) / 2);
+    expect(stallCount).toBeLessThanOrEqual(2 ** 15 - 1);
+  });
+
+  test('a map built through the CommonJS copy of the package is observed as well', () => {
+    const growths = select(samples, 'presize_map_growths_total', { presize_map_name: 'devices-cjs' });
+    // 50,000 inserts with no hint: 13 doublings (the 13th starts at 13 * 2^11 = 26,624 entries).
+    expect(growths.map((s) => s.value)).toEqual([13]);
+    expect(select(samples, 'presize_map_entries', { presize_map_name: 'devices-cjs' })[0]!.value).toBe(50_000);
+  });
+
+  test('every presize metric in the scrape is documented, under its Prometheus exporter name', () => {
+    const exporterNames = new Set(mapNames.flatMap((d) => seriesNames(d.prometheusExporter)));
+    const scraped = new Set(samples.filter((s) => s.name.startsWith('presize_')).map((s) => s.name));
+    expect([...scraped].filter((name) => !exporterNames.has(name))).toEqual([]);
+    // And every documented map instrument is there; names that differ through OTLP are not.
+    expect(mapNames.length).toBeGreaterThanOrEqual(14);
+    for (const { prometheusExporter, otlp } of mapNames) {
+      for (const name of seriesNames(prometheusExporter)) expect(scraped).toContain(name);
+      if (otlp !== prometheusExporter) expect(scraped).not.toContain(otlp);
+    }
+  });
+
+  test('runtime metrics from instrumentation-runtime-node under their documented names', () => {
+    const names = new Set(samples.map((s) => s.name));
+    expect(runtimeNames.length).toBeGreaterThanOrEqual(5);
+    for (const { prometheusExporter } of runtimeNames) {
+      for (const name of seriesNames(prometheusExporter)) expect(names).toContain(name);
+    }
+  });
+
+  test('the resource carries OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES', () => {
+    const [target] = select(samples, 'target_info');
+    expect(target!.labels).toMatchObject({
+      service_name: 'presize-register-test',
+      deployment_environment_name: 'test',
+    });
+  });
+
+  test('a real Prometheus scraping the service finds the counters under its job label', async () => {
+    let prometheus: PrometheusHandle | undefined;
+    try {
+      prometheus = await startPrometheus({ scrape: [{ job: 'device-logs', target: `127.0.0.1:${port}` }] });
+      const [growths] = await prometheus.waitFor(
+        'presize_map_growths_total{presize_map_name="devices"}',
+        (result) => result.length === 1,
+        30_000,
+      );
+      expect(growths!.metric).toMatchObject({ job: 'device-logs', presize_map_growth_kind: 'double' });
+      expect(growths!.value).toBe(15);
+    } finally {
+      await prometheus?.stop();
+    }
+  });
+
+  test('SIGTERM: telemetry shuts down and the process dies by SIGTERM, as it would without it', async () => {
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(service.stderr()).toBe('');
+  });
+});
+
+describe('register with OTEL_METRICS_EXPORTER=prometheus, CommonJS service (--require)', () => {
+  test('serves the same counters, and SIGINT ends the process by SIGINT', async () => {
+    const port = await freePort();
+    const service = startService({
+      preload: '--require',
+      entry: 'register-service.cjs',
+      env: {
+        OTEL_SERVICE_NAME: 'presize-register-cjs',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      },
+    });
+    try {
+      await service.line('ready');
+      const samples = await scrapeUntil(port, hasGrowths);
+      expect(select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' })[0]!.value).toBe(15);
+      expect(select(samples, 'target_info')[0]!.labels.service_name).toBe('presize-register-cjs');
+    } finally {
+      service.child.kill('SIGINT');
+    }
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGINT' });
+  });
+});
+
+describe('register with PRESIZE_GPU_SOURCE set', () => {
+  test('the Prometheus endpoint serves the GPU series beside the map metrics', async () => {
+    const port = await freePort();
+    const service = startService({
+      preload: '--import',
+      entry: 'register-service.mjs',
+      env: {
+        OTEL_SERVICE_NAME: 'presize-register-gpu',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        PRESIZE_GPU_SOURCE: 'simulated',
+        PRESIZE_GPU_INTERVAL_MS: '200',
+      },
+    });
+    try {
+      await service.line('ready');
+      const samples = await scrapeUntil(
+        port,
+        (s) => hasGrowths(s) && select(s, 'DCGM_FI_DEV_GPU_UTIL').length > 0 && select(s, 'presize_gpu_up').length > 0,
+      );
+      expect(select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' })[0]!.value).toBe(15);
+      expect(select(samples, 'DCGM_FI_DEV_GPU_UTIL').length).toBeGreaterThanOrEqual(1);
+      expect(select(samples, 'presize_gpu_up')[0]!.value).toBe(1);
+    } finally {
+      service.child.kill('SIGTERM');
+    }
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(service.stderr()).toBe('');
+  });
+});
