@@ -120,21 +120,32 @@ class Cleanup {
 
 const number = (value: number): string => Math.round(value).toLocaleString('en-US');
 
-function progressPrinter(cache: string, devices: number): { update(progress: LoadProgress): void; done(): void } {
+/**
+ * One progress line a second (every five when not on a terminal): the load's figures, and the
+ * map's growths and B as the service's stats() had them at the previous tick.
+ */
+function progressPrinter(cache: string, devices: number, service: RunningService): { update(progress: LoadProgress): void; done(): void } {
   const tty = process.stdout.isTTY === true;
   let lastPrinted = 0;
+  let map = '';
   return {
     update(progress) {
       const line =
         `  ${cache.padEnd(14)} ${String(Math.round(progress.elapsedMs / 1_000)).padStart(4)}s/${Math.round(progress.durationMs / 1_000)}s` +
         `  devices ${number(progress.devicesArrived).padStart(9)}/${number(devices)}` +
-        `  ${number(progress.eventsPerSecond).padStart(7)} events/s  slowest write ${progress.slowestRecentMs.toFixed(1).padStart(6)} ms`;
+        `  ${number(progress.eventsPerSecond).padStart(7)} events/s  slowest write ${progress.slowestRecentMs.toFixed(1).padStart(6)} ms${map}`;
       if (tty) {
         process.stdout.write(`\r${line}`);
       } else if (progress.elapsedMs - lastPrinted >= 5_000) {
         lastPrinted = progress.elapsedMs;
         console.log(line);
       }
+      service.stats().then(
+        (stats) => {
+          map = stats.map === null ? '' : `  B=${stats.map.B}, ${stats.map.growths} growths${stats.map.growing ? ', growing' : ''}`;
+        },
+        () => undefined,
+      );
     },
     done() {
       if (tty) process.stdout.write('\n');
@@ -202,7 +213,7 @@ async function runCache(
   console.log(`\n▶ ${cache}: ${service.description} (pid ${service.pid}, ${service.url}, metrics ${service.metricsTarget})`);
   const before = await service.stats();
   const loadStarted = new Date();
-  const printer = progressPrinter(cache, options.devices);
+  const printer = progressPrinter(cache, options.devices, service);
   const died = service.exited.then((code) => {
     throw new Error(`the ${cache} service exited (code ${code}) during the load:\n${service.stderr()}`);
   });
