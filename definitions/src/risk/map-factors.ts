@@ -40,8 +40,16 @@ export type MapRiskReason =
 
 const perMap = (aggregation: 'max' | 'min', expr: string) =>
   `${aggregation} ${by(MAP_KEY_LABELS)} (${expr})`;
+/**
+ * Increase of a counter over a window, counting a series born within the window in full. The
+ * exporter shows a counter's series only from its first increment on, so a map that grew four
+ * times before its first scrape appears at 4, and `increase()` alone would see no increase.
+ */
+export function increaseSinceBirth(series: string, window: string): string {
+  return `(increase(${series}[${window}]) and ${series} offset ${window}) or ${series}`;
+}
 const growthsOfKind = (kind: string, window: string) =>
-  `sum without (${LABEL_GROWTH_TRIGGER}) (increase(${selector(PROM_MAP_GROWTHS_TOTAL, [[LABEL_GROWTH_KIND, '=', kind]])}[${window}]))`;
+  `sum without (${LABEL_GROWTH_TRIGGER}) (${increaseSinceBirth(selector(PROM_MAP_GROWTHS_TOTAL, [[LABEL_GROWTH_KIND, '=', kind]]), window)})`;
 const T = MAP_RISK_THRESHOLDS;
 
 /** The per-map risk factors, in tie-breaking order: on equal scores the earlier one is the top reason. */
@@ -112,7 +120,7 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       alert: 'PresizeMapEvacuationStall',
       for: '5m',
       inputRecord: 'presize:map_evacuation_stall:rate5m',
-      inputExpr: perMap('max', `rate(${PROM_MAP_EVACUATION_STALL}_sum[5m])`),
+      inputExpr: perMap('max', `(${increaseSinceBirth(`${PROM_MAP_EVACUATION_STALL}_sum`, '5m')}) / 300`),
       inputUnit: 's/s',
     },
     T.evacuationStall,
