@@ -1,5 +1,7 @@
-// Capacity planning with the sizing rules the map itself uses (sizing.ts). Neither file imports
-// anything from Node.js, so a browser bundle (the Grafana plugin) can plan with the same rules.
+// Capacity planning with the sizing rules and storage layout the map itself uses (sizing.ts,
+// bucket-array.ts). None of them imports anything from Node.js, so a browser bundle (the Grafana
+// plugin) can plan with the same rules.
+import { CHUNK_SLOT_SHIFT } from './bucket-array.js';
 import {
   BUCKET_SLOTS,
   MAX_B,
@@ -27,20 +29,32 @@ export function bucketsForHint(hint: number): BucketPlan {
 }
 
 /**
- * Bytes one bucket of this implementation's table takes, excluding the keys and values themselves:
- * each of the 8 slots has a tophash byte (a Uint8Array) and a key and a value reference (two 8-byte
- * elements of the key/value chunk arrays, key beside value), and each bucket an overflow link (an
- * Int32Array element). 8 × (1 + 16) + 4 = 140 bytes on 64-bit Node.js, which does not compress
- * pointers. The chunks appear as their slots are first written; a map filled to its hint has
- * written nearly all of them.
+ * Bytes one bucket of this implementation's table takes once its slots are written, excluding the
+ * keys and values themselves: each of the 8 slots has a tophash byte (a Uint8Array) and a key and
+ * a value reference (two 8-byte elements of the key/value chunk arrays, key beside value), and each
+ * bucket an overflow link (an Int32Array element). 8 × (1 + 16) + 4 = 140 bytes on 64-bit Node.js,
+ * which does not compress pointers.
  */
-export const BYTES_PER_BUCKET = BUCKET_SLOTS * (1 + 8 + 8) + 4;
+export const BYTES_PER_BUCKET = BUCKET_SLOTS * (1 + 16) + 4;
 /** A Go `map[string][]string` bucket: 8 tophash bytes, 8 string headers, 8 slice headers, one pointer. */
 export const GO_STRING_SLICE_BUCKET_BYTES = 8 + 8 * 16 + 8 * 24 + 8;
 
-/** Bytes of the table for 2^B buckets and its overflow pool. */
+const CHUNK_SLOTS = 2 ** CHUNK_SLOT_SHIFT;
+
+/**
+ * Bytes a map built with a hint that gives 2^B buckets allocates for its table, keys and values
+ * themselves excluded. Tophash bytes and links cover the main buckets, the overflow pool (2^(B−4))
+ * and a spare room of 2^B / 16 buckets for fresh overflow buckets; the key/value chunks of 8,192
+ * slots (one smaller chunk for a table under 1,024 buckets) cover the main buckets and the pool,
+ * rounded up to whole chunks. Large tables come to about (2^B + pool) × {@link BYTES_PER_BUCKET}.
+ */
 export function tableBytes(B: number): number {
-  return (2 ** B + overflowPoolSize(B)) * BYTES_PER_BUCKET;
+  const main = 2 ** B;
+  const poolEnd = main + overflowPoolSize(B);
+  const typedBuckets = poolEnd + Math.floor(main / 16);
+  const chunkSlots = Math.min(typedBuckets * BUCKET_SLOTS, CHUNK_SLOTS);
+  const chunks = Math.ceil((poolEnd * BUCKET_SLOTS) / CHUNK_SLOTS);
+  return typedBuckets * (BUCKET_SLOTS + 4) + chunks * chunkSlots * 2 * 8;
 }
 
 export interface CapacityInput {
@@ -65,7 +79,7 @@ export interface CapacityPlan {
   buckets: number;
   /** Key count the table holds before an insert starts the next (incremental) doubling. */
   nextGrowthAt: number;
-  /** Table bytes at that size (see {@link BYTES_PER_BUCKET}), excluding the keys and values themselves. */
+  /** Bytes the map allocates for that table (see {@link tableBytes}), excluding the keys and values themselves. */
   estimatedBytes: number;
 }
 
