@@ -83,7 +83,9 @@ export function factorDescription(factor: { description: string; thresholdText: 
 
 /** An annotation at every minute in which a map (of those `match` selects) grew. */
 export function growthAnnotation(match: string): dashboard.AnnotationQueryBuilder {
-  const expr = `sum by (job, ${LABEL_MAP_NAME}, ${LABEL_GROWTH_KIND}) (changes(${PROM_MAP_GROWTHS_TOTAL}{${match}}[1m])) > 0`;
+  const growths = `${PROM_MAP_GROWTHS_TOTAL}{${match}}`;
+  // A series born in the last minute grew too, though changes() sees only one sample of it.
+  const expr = `sum by (job, ${LABEL_MAP_NAME}, ${LABEL_GROWTH_KIND}) ((changes(${growths}[1m]) > 0) or (${growths} unless ${growths} offset 1m)) > 0`;
   return new dashboard.AnnotationQueryBuilder()
     .name('Map growths')
     .datasource(PROMETHEUS)

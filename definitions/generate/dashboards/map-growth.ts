@@ -18,6 +18,7 @@ import {
   PROM_MAP_LOAD_FACTOR,
   PROM_MAP_NEXT_GROWTH_AT,
   PROM_MAP_OVERFLOW_BUCKETS,
+  increaseSinceBirth,
 } from '../../src/index.js';
 import { PROMETHEUS, factorDescription, growthAnnotation, labelVariable, newDashboard, query, riskThresholds, timeSeries } from './common.js';
 
@@ -38,7 +39,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     .withPanel(
       ts('Growths per 5 minutes', 'short')
         .description(factorDescription(storm))
-        .withTarget(query(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (increase(${sel(PROM_MAP_GROWTHS_TOTAL)}[5m]))`, `{{${LABEL_MAP_NAME}}} {{${LABEL_GROWTH_KIND}}}`))
+        .withTarget(query(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (${increaseSinceBirth(sel(PROM_MAP_GROWTHS_TOTAL), '5m')})`, `{{${LABEL_MAP_NAME}}} {{${LABEL_GROWTH_KIND}}}`))
         .drawStyle(common.GraphDrawStyle.Bars),
     )
     .withPanel(
