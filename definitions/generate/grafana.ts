@@ -66,17 +66,17 @@ function dashboardProvider() {
 }
 
 /** Grafana rule uids: at most 40 characters of [A-Za-z0-9_-]; a stable hash keeps them unique. */
-function ruleUid(key: string): string {
+function ruleUid(readable: string, key: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
-  const slug = key.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 28);
+  const slug = readable.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 32);
   return `${slug}-${h.toString(36)}`.slice(0, 40);
 }
 
 function grafanaRule(group: string, rule: AlertingRule) {
   const severity = rule.labels?.sloth_severity ?? rule.labels?.severity ?? 'none';
   return {
-    uid: ruleUid(`${group}/${rule.alert}/${severity}/${rule.expr.length}`),
+    uid: ruleUid(`${rule.alert}-${severity}`, `${group}/${rule.alert}/${severity}/${rule.expr}`),
     title: `${rule.alert} (${severity})`,
     condition: 'C',
     data: [
