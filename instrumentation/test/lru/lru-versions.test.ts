@@ -1,0 +1,62 @@
+// Real lru-cache releases older than the one the package is developed against: 11.3 publishes
+// its operations without the cache instance; 10 publishes nothing.
+import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { LRUCache as LRUCache10 } from 'lru-cache-v10';
+import { LRUCache as LRUCache113 } from 'lru-cache-v11-3';
+import { nameCache } from '../../src/lru/cache-names';
+import { LruCacheInstrumentation, UNATTRIBUTED_CACHE } from '../../src/lru/instrumentation';
+import { pointValue, testMeterProvider } from './metrics-reader';
+
+describe('LruCacheInstrumentation with older lru-cache releases', () => {
+  const warnings: string[] = [];
+  let instrumentation: LruCacheInstrumentation;
+  let telemetry: ReturnType<typeof testMeterProvider>;
+
+  beforeEach(() => {
+    warnings.length = 0;
+    diag.setLogger(
+      { error() {}, warn: (message: string) => warnings.push(message), info() {}, debug() {}, verbose() {} },
+      DiagLogLevel.WARN,
+    );
+    telemetry = testMeterProvider();
+    instrumentation = new LruCacheInstrumentation();
+    instrumentation.setMeterProvider(telemetry.provider);
+  });
+  afterEach(async () => {
+    instrumentation.disable();
+    diag.disable();
+    await telemetry.provider.shutdown();
+  });
+
+  it('counts the operations of lru-cache 11.3 as unattributed, and says so once', async () => {
+    const a = new LRUCache113<string, number>({ max: 2 });
+    const b = new LRUCache113<string, number>({ max: 2 });
+    a.set('x', 1);
+    a.get('x');
+    b.get('y');
+    b.get('z');
+    const metrics = await telemetry.collect();
+    const ops = metrics.get('presize.lru.operations');
+    const unattributed = (op: string, result: string) => ({
+      'presize.lru.name': UNATTRIBUTED_CACHE,
+      'presize.lru.operation': op,
+      'presize.lru.result': result,
+    });
+    expect(pointValue(ops, unattributed('set', 'add'))).toBe(1);
+    expect(pointValue(ops, unattributed('get', 'hit'))).toBe(1);
+    expect(pointValue(ops, unattributed('get', 'miss'))).toBe(2);
+    expect(metrics.get('presize.lru.entries')).toBeUndefined();
+    expect(warnings.filter((w) => w.includes('without the cache instance'))).toHaveLength(1);
+  });
+
+  it('reports a named lru-cache 10 as unobservable once, after probing it without side effects', async () => {
+    const legacy = nameCache(new LRUCache10<string, number>({ max: 2 }), 'legacy');
+    legacy.set('a', 1);
+    const metrics = await telemetry.collect();
+    expect(pointValue(metrics.get('presize.lru.unobservable'), { 'presize.lru.version': 'before 11.3' })).toBe(1);
+    expect(metrics.get('presize.lru.operations')).toBeUndefined();
+    expect(legacy.size).toBe(1);
+    await telemetry.collect();
+    expect(warnings.filter((w) => w.includes('"legacy"'))).toHaveLength(1);
+  });
+});
