@@ -6,7 +6,8 @@ type Level = 'error' | 'warn' | 'info' | 'debug';
 const MAX_DISTINCT_MESSAGES = 200;
 
 /**
- * A diagnostic logger that writes each distinct message once. An exporter whose collector is
+ * A diagnostic logger that writes each distinct message once (as shown: the same failure reported
+ * from two places, with two stacks, is one message). An exporter whose collector is
  * down fails on every export (every 60 s for metrics, every batch for spans); the operator needs
  * to read that once, not find the service's own log drowned. Messages that differ only in numbers
  * (ports, counts, timestamps) count as the same message.
@@ -34,7 +35,8 @@ export class OnceLogger implements DiagLogger {
   }
 
   private write(level: Level, message: string, args: unknown[]): void {
-    const key = `${level} ${describe(message)} ${args.map(describe).join(' ')}`.replace(/\d+/g, '#');
+    const shown = readable(message);
+    const key = `${level} ${shown} ${args.map(describe).join(' ')}`.replace(/\d+/g, '#');
     if (this.seen.has(key)) return;
     if (this.seen.size >= MAX_DISTINCT_MESSAGES) {
       if (!this.full) {
@@ -47,7 +49,7 @@ export class OnceLogger implements DiagLogger {
     }
     this.seen.add(key);
     this.sink[level](
-      `@presize/instrumentation: ${readable(message)}`,
+      `@presize/instrumentation: ${shown}`,
       ...args,
       '(shown once; repeats are not logged)',
     );

@@ -125,3 +125,14 @@ describe('PresizedMapInstrumentation configuration', () => {
     expect([PACKAGE_NAME, PACKAGE_VERSION]).toEqual([pkg.name, pkg.version]);
   });
 });
+
+describe('OnceLogger, the same failure from two call paths', () => {
+  test('is one message when what is shown is the same', () => {
+    const written: unknown[][] = [];
+    const log = (...a: unknown[]) => written.push(a);
+    const logger = new OnceLogger({ error: log, warn: log, info: log, debug: log });
+    logger.error(JSON.stringify({ message: 'socket hang up', stack: 'Error: socket hang up\n    at metrics' }));
+    logger.error(JSON.stringify({ message: 'socket hang up', stack: 'Error: socket hang up\n    at traces' }));
+    expect(written).toHaveLength(1);
+  });
+});
