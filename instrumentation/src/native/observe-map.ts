@@ -110,8 +110,11 @@ export class NativeMapObservation implements ObservedNativeMap {
   growths = 0;
   compactions = 0;
   shrinks = 0;
-  /** The map's size after the last operation seen; a difference means unseen operations. */
-  private knownSize: number;
+  /**
+   * Set when operations may go unseen (a zero-code map below the threshold): the next operation
+   * seen restarts the model from the map's size.
+   */
+  stale = false;
   private patched = false;
   private readonly previous: Map<PatchedMethod, PropertyDescriptor | undefined> = new Map();
 
@@ -121,8 +124,7 @@ export class NativeMapObservation implements ObservedNativeMap {
   ) {
     this.name = name;
     this.id = nextId();
-    this.knownSize = map.size;
-    this.table = tableForSize(this.knownSize);
+    this.table = tableForSize(map.size);
   }
 
   stats(): NativeMapStats {
@@ -153,28 +155,19 @@ export class NativeMapObservation implements ObservedNativeMap {
     this.name = checkName(name);
   }
 
-  /**
-   * Operations the observation did not see (the map was below the zero-code threshold, or an
-   * engine method was called on it directly) leave the model behind; it restarts from the size.
-   */
-  private sync(size: number): void {
-    if (size === this.knownSize) return;
+  private resync(size: number): void {
     const table = tableForSize(size);
     this.table.capacity = table.capacity;
     this.table.deleted = 0;
-    this.knownSize = size;
+    this.stale = false;
   }
 
-  set(engineSet: EngineSet, key: unknown, value: unknown): AnyMap {
+  /** `set` on the map, which holds `size` entries before it. */
+  set(engineSet: EngineSet, key: unknown, value: unknown, size: number): AnyMap {
     const map = this.map;
-    const size = map.size;
-    this.sync(size);
+    if (this.stale) this.resync(size);
     // Only an insert into a full table rebuilds it; anything else costs these comparisons.
-    if (!insertRehashes(this.table, size) || map.has(key)) {
-      engineSet.call(map, key, value);
-      this.knownSize = map.size;
-      return map;
-    }
+    if (!insertRehashes(this.table, size) || map.has(key)) return engineSet.call(map, key, value);
     const rehash = rehashForInsert(this.table);
     this.count(rehash);
     if (!publishing()) {
@@ -185,19 +178,17 @@ export class NativeMapObservation implements ObservedNativeMap {
       engineSet.call(map, key, value);
       this.publishEnd(rehash, size, Number(process.hrtime.bigint() - start), map.size);
     }
-    this.knownSize = map.size;
     return map;
   }
 
-  delete(engineDelete: EngineDelete, key: unknown): boolean {
+  /** `delete` on the map, which holds `size` entries before it. */
+  delete(engineDelete: EngineDelete, key: unknown, size: number): boolean {
     const map = this.map;
-    const size = map.size;
-    this.sync(size);
+    if (this.stale) this.resync(size);
     const liveAfter = size - 1;
     if (!deleteRehashes(this.table, liveAfter) || !map.has(key)) {
       const deleted = engineDelete.call(map, key);
       if (deleted) this.table.deleted += 1;
-      this.knownSize = map.size;
       return deleted;
     }
     const rehash = applyDelete(this.table, liveAfter) as V8Rehash;
@@ -211,7 +202,6 @@ export class NativeMapObservation implements ObservedNativeMap {
       deleted = engineDelete.call(map, key);
       this.publishEnd(rehash, liveAfter, Number(process.hrtime.bigint() - start), liveAfter);
     }
-    this.knownSize = map.size;
     return deleted;
   }
 
@@ -221,7 +211,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     const B = Math.log2(bucketsOf(this.table.capacity));
     engineClear.call(map);
     applyClear(this.table);
-    this.knownSize = 0;
+    this.stale = false;
     if (clearChannel.hasSubscribers) {
       clearChannel.publish({ map: this, mapId: this.id, name: this.name, size, B });
     }
@@ -240,10 +230,10 @@ export class NativeMapObservation implements ObservedNativeMap {
     const clear = (own('clear')?.value as EngineClear | undefined) ?? nativeMapMethods.clear;
     const observation = this;
     define(map, 'set', function set_(this: AnyMap, key: unknown, value: unknown): AnyMap {
-      return this === map ? observation.set(set, key, value) : set.call(this, key, value);
+      return this === map ? observation.set(set, key, value, map.size) : set.call(this, key, value);
     });
     define(map, 'delete', function delete_(this: AnyMap, key: unknown): boolean {
-      return this === map ? observation.delete(del, key) : del.call(this, key);
+      return this === map ? observation.delete(del, key, map.size) : del.call(this, key);
     });
     define(map, 'clear', function clear_(this: AnyMap): void {
       return this === map ? observation.clear(clear) : clear.call(this);

@@ -53,19 +53,27 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
 
   const wrappers = {
     set(this: AnyMap, key: unknown, value: unknown): AnyMap {
-      if (this.size < minEntries) return engine.set.call(this, key, value);
+      const size = this.size;
+      if (size < minEntries) return engine.set.call(this, key, value);
       const observation = observationOf(this, wrappers.set);
-      return observation === undefined ? engine.set.call(this, key, value) : observation.set(engine.set, key, value);
+      return observation === undefined ? engine.set.call(this, key, value) : observation.set(engine.set, key, value, size);
     },
     delete(this: AnyMap, key: unknown): boolean {
-      if (this.size < minEntries) return engine.delete.call(this, key);
+      const size = this.size;
+      if (size < minEntries) return engine.delete.call(this, key);
       const observation = observationOf(this, wrappers.delete);
-      return observation === undefined ? engine.delete.call(this, key) : observation.delete(engine.delete, key);
+      if (observation === undefined) return engine.delete.call(this, key);
+      const deleted = observation.delete(engine.delete, key, size);
+      // Below the threshold its operations go unseen until it grows past it again.
+      if (deleted && size - 1 < minEntries) observation.stale = true;
+      return deleted;
     },
     clear(this: AnyMap): void {
       if (this.size < minEntries) return engine.clear.call(this);
       const observation = observationOf(this, wrappers.clear);
-      return observation === undefined ? engine.clear.call(this) : observation.clear(engine.clear);
+      if (observation === undefined) return engine.clear.call(this);
+      observation.clear(engine.clear);
+      observation.stale = true;
     },
   };
 
