@@ -28,7 +28,7 @@ import {
   GROWTH_DURATION_BUCKETS,
 } from './buckets.js';
 import { LiveMaps, type MapEventIdentity, type MapRecord } from './live-maps.js';
-import { SeriesTable, STALL_BUFFER_LENGTH, type Series } from './series.js';
+import { bufferStall, SeriesTable, type Series } from './series.js';
 import type { PresizedMapInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -312,9 +312,11 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     if (record === undefined) return;
     const series = record.series;
     series.evacuatedBuckets += event.bucketsEvacuated;
-    series.stalls ??= new Float64Array(STALL_BUFFER_LENGTH);
-    if (series.pendingStalls === STALL_BUFFER_LENGTH) this.recordStalls(series);
-    series.stalls[series.pendingStalls++] = event.durationNs / NS_PER_S;
+    const seconds = event.durationNs / NS_PER_S;
+    if (!bufferStall(series, seconds)) {
+      this.recordStalls(series);
+      bufferStall(series, seconds);
+    }
 
     const config = this._config;
     const sampling = config.evacuationEvents;

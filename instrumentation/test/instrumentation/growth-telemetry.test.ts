@@ -328,3 +328,24 @@ describe('enable and disable', () => {
     }
   });
 });
+
+describe('evacuation stalls between two collections', () => {
+  test('more of them than the buffer holds are all recorded, once each', async () => {
+    const harness = new TelemetryHarness();
+    try {
+      const map = new PresizedMap<string, number>({ name: 'large', seed: 13 });
+      fill(map, 0, 250_000); // 16 doublings, at least 32,768 evacuating writes
+      const metrics = await harness.metrics();
+      const steps = harness
+        .finishedSpans(semconv.SPAN_MAP_GROW)
+        .reduce((n, s) => n + (s.attributes[semconv.ATTR_GROWTH_EVACUATION_STEPS] as number), 0);
+      expect(steps).toBeGreaterThan(32_000);
+      expect(histogramOf(metrics.get(semconv.METRIC_MAP_EVACUATION_STALL), { [NAME]: 'large' }).count).toBe(steps);
+      // Nothing is left over for the next collection.
+      const again = await harness.metrics();
+      expect(histogramOf(again.get(semconv.METRIC_MAP_EVACUATION_STALL), { [NAME]: 'large' }).count).toBe(steps);
+    } finally {
+      await harness.shutdown();
+    }
+  }, 30_000);
+});
