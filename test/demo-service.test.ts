@@ -126,13 +126,19 @@ describe('device-logs service: bad input', () => {
     expect(await post(service, '{"deviceId": "after", "log": "fine"}')).toEqual({ status: 200, body: { accepted: 1 } });
   });
 
-  it('refuses an unknown cache or a bad port at startup, naming the value', () => {
+  it('refuses an unknown cache, a bad port, shard count or fleet at startup, naming the value', () => {
     const badCache = spawnSync(process.execPath, [SERVICE_ENTRY, '--cache', 'lru'], { encoding: 'utf8' });
     expect(badCache.status).toBe(2);
     expect(badCache.stderr).toContain('--cache must be one of native, presized-5000, planned, sharded, got "lru"');
     const badPort = spawnSync(process.execPath, [SERVICE_ENTRY, '--port', '70000'], { encoding: 'utf8' });
     expect(badPort.status).toBe(2);
     expect(badPort.stderr).toContain('--port must be an integer from 0 to 65535, got "70000"');
+    const badShards = spawnSync(process.execPath, [SERVICE_ENTRY, '--cache', 'sharded', '--shards', '3'], { encoding: 'utf8' });
+    expect(badShards.status).toBe(2);
+    expect(badShards.stderr).toContain('shards must be a power of two from 1 to 65536, got 3');
+    const badFleet = spawnSync(process.execPath, [SERVICE_ENTRY, '--cache', 'planned', '--fleet', 'many'], { encoding: 'utf8' });
+    expect(badFleet.status).toBe(2);
+    expect(badFleet.stderr).toContain('--fleet must be a whole number above 0, got "many"');
   });
 });
 

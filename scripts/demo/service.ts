@@ -71,7 +71,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     '--port',
     String(options.port),
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   // The child's instrumentation comes from these variables alone; none leaks in from the caller.
   for (const name of Object.keys(env)) if (name.startsWith('OTEL_') || name.startsWith('PRESIZE_')) delete env[name];
   Object.assign(env, instrumented ? instrumentationEnv(options.cache, options.metricsPort as number) : {}, options.env);

@@ -3,7 +3,9 @@
 //   logs(deviceId)           those lines oldest first, or undefined for an unknown device
 //   size                     devices held
 //   stats()                  the map's own statistics (null for the native Map, which has none)
-import * as presize from '@presize/instrumentation';
+import { DEFAULT_SHARDS, PresizedMap, ShardedMap, appendBounded, planCapacity } from '@presize/instrumentation';
+
+export { DEFAULT_SHARDS };
 
 export const LOGS_PER_DEVICE = 10;
 export const MAP_NAME = 'device-logs';
@@ -45,7 +47,7 @@ function boundedListCache(kind, map, description) {
   return {
     kind,
     append(deviceId, line) {
-      presize.appendBounded(map, deviceId, line, LOGS_PER_DEVICE);
+      appendBounded(map, deviceId, line, LOGS_PER_DEVICE);
     },
     logs: (deviceId) => map.get(deviceId)?.toArray(),
     get size() {
@@ -56,23 +58,6 @@ function boundedListCache(kind, map, description) {
   };
 }
 
-function requireExport(name) {
-  const value = presize[name];
-  if (value === undefined) {
-    throw new Error(`@presize/instrumentation does not export ${name}; rebuild it with \`npm run build\``);
-  }
-  return value;
-}
-
-/**
- * The capacity planner's answer for the fleet in `plan` (see DEFAULT_PLAN): the cache never evicts,
- * so every device that exists ends up in it, and keyPopulation caps the expected keys.
- */
-export function planFor(plan) {
-  const planCapacity = requireExport('planCapacity');
-  return planCapacity(plan);
-}
-
 /**
  * Creates the cache named by `kind`. `options.plan` overrides parts of DEFAULT_PLAN for `planned`
  * (keyPopulation: the devices that exist); `options.shards` is the shard count of `sharded`.
@@ -81,17 +66,15 @@ export function createCache(kind, options = {}) {
   switch (kind) {
     case 'native':
       return nativeCache();
-    case 'presized-5000': {
-      const PresizedMap = requireExport('PresizedMap');
+    case 'presized-5000':
       return boundedListCache(
         kind,
         new PresizedMap({ hint: INCIDENT_HINT, name: MAP_NAME }),
         `PresizedMap sized for ${INCIDENT_HINT.toLocaleString('en-US')} devices, bounded lists`,
       );
-    }
     case 'planned': {
-      const PresizedMap = requireExport('PresizedMap');
-      const plan = planFor({ ...DEFAULT_PLAN, ...options.plan });
+      // The cache never evicts: every device that exists ends up in it, so keyPopulation caps the plan.
+      const plan = planCapacity({ ...DEFAULT_PLAN, ...options.plan });
       return boundedListCache(
         kind,
         new PresizedMap({ hint: plan.hint, name: MAP_NAME }),
@@ -99,7 +82,6 @@ export function createCache(kind, options = {}) {
       );
     }
     case 'sharded': {
-      const ShardedMap = requireExport('ShardedMap');
       const shards = options.shards ?? DEFAULT_SHARDS;
       return boundedListCache(
         kind,
@@ -114,13 +96,11 @@ export function createCache(kind, options = {}) {
 
 /**
  * The article's fleet: 5,000 requests a second at peak, one in five from a device not seen before,
- * entries kept for the day, 120,000 devices in all; 25 % headroom.
+ * entries kept for the day, 120,000 devices in all; the planner's default headroom of 25 %.
  */
 export const DEFAULT_PLAN = {
   peakQps: 5_000,
   retentionSeconds: 86_400,
   keysPerRequest: 0.2,
   keyPopulation: 120_000,
-  headroom: 1.25,
 };
-export const DEFAULT_SHARDS = 16;
