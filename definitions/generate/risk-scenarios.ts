@@ -6,6 +6,7 @@ import {
   DCGM_XID_ERRORS,
   GROWTH_KIND_DOUBLE,
   GROWTH_KIND_SAME_SIZE,
+  GROWTH_KIND_V8_REHASH,
   LABEL_GROWTH_KIND,
   LABEL_GROWTH_TRIGGER,
   PROM_MAP_ENTRIES,
@@ -60,12 +61,9 @@ const mapWith: MapSeries = (overrides) => {
   return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
 };
 
+const TRIGGER: Record<string, string> = { [GROWTH_KIND_DOUBLE]: 'load_factor', [GROWTH_KIND_SAME_SIZE]: 'overflow', [GROWTH_KIND_V8_REHASH]: 'capacity' };
 const growths = (kind: string, value: (minute: number) => number) =>
-  perMinute(
-    PROM_MAP_GROWTHS_TOTAL,
-    { ...MAP_LABELS, [LABEL_GROWTH_KIND]: kind, [LABEL_GROWTH_TRIGGER]: kind === GROWTH_KIND_DOUBLE ? 'load_factor' : 'overflow' },
-    value,
-  );
+  perMinute(PROM_MAP_GROWTHS_TOTAL, { ...MAP_LABELS, [LABEL_GROWTH_KIND]: kind, [LABEL_GROWTH_TRIGGER]: TRIGGER[kind]! }, value);
 
 /** Entries rising by 10 a second towards a next growth point `left` seconds away at the evaluation time. */
 const approaching = (nextGrowthAt: number, secondsLeft: number) => {
@@ -83,6 +81,14 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
   { reason: 'resize_storm', level: 'ok', input: 1, exact: true, series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => Math.floor(i / 3))]) },
   { reason: 'resize_storm', level: 'warn', input: 5, exact: true, series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => i)]) },
   { reason: 'resize_storm', level: 'critical', input: 10, exact: true, series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => 2 * i)]) },
+  {
+    reason: 'resize_storm',
+    level: 'warn',
+    variant: 'native Map rebuilds and doublings',
+    input: 5,
+    exact: true,
+    series: mapWith([growths(GROWTH_KIND_V8_REHASH, (i) => Math.floor((3 * i) / 5)), growths(GROWTH_KIND_DOUBLE, (i) => Math.floor((2 * i) / 5))]),
+  },
   { reason: 'back_to_back_growth', level: 'ok', input: 2 / 6, exact: false, series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 1 : 0))]) },
   { reason: 'back_to_back_growth', level: 'warn', input: 4 / 6, exact: false, series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 0 : 1))]) },
   { reason: 'back_to_back_growth', level: 'critical', input: 1, exact: true, series: mapWith([constant(PROM_MAP_GROWING, MAP_LABELS, 1)]) },

@@ -28,6 +28,10 @@ export const LABEL_SERVICE = 'job';
 
 export const GROWTH_KIND_DOUBLE = 'double';
 export const GROWTH_KIND_SAME_SIZE = 'same_size';
+/** A native `Map` watched with `observeMap` rebuilt its table (larger or same size). */
+export const GROWTH_KIND_V8_REHASH = 'v8_rehash';
+/** A native `Map` rebuilt its table at half size. */
+export const GROWTH_KIND_V8_SHRINK = 'v8_shrink';
 
 /** dcgm-exporter field names (DCGM_FI_*), as it exports them. */
 export const DCGM_GPU_UTIL = 'DCGM_FI_DEV_GPU_UTIL';

@@ -1,6 +1,7 @@
 import {
   GROWTH_KIND_DOUBLE,
   GROWTH_KIND_SAME_SIZE,
+  GROWTH_KIND_V8_REHASH,
   LABEL_GROWTH_KIND,
   LABEL_GROWTH_TRIGGER,
   MAP_KEY_LABELS,
@@ -48,8 +49,8 @@ const perMap = (aggregation: 'max' | 'min', expr: string) =>
 export function increaseSinceBirth(series: string, window: string): string {
   return `(increase(${series}[${window}]) and ${series} offset ${window}) or ${series}`;
 }
-const growthsOfKind = (kind: string, window: string) =>
-  `sum without (${LABEL_GROWTH_TRIGGER}) (${increaseSinceBirth(selector(PROM_MAP_GROWTHS_TOTAL, [[LABEL_GROWTH_KIND, '=', kind]]), window)})`;
+const growthsOfKind = (kinds: readonly string[], window: string) =>
+  `sum without (${LABEL_GROWTH_TRIGGER}, ${LABEL_GROWTH_KIND}) (${increaseSinceBirth(selector(PROM_MAP_GROWTHS_TOTAL, [[LABEL_GROWTH_KIND, '=~', kinds.join('|')]]), window)})`;
 const T = MAP_RISK_THRESHOLDS;
 
 /** The per-map risk factors, in tie-breaking order: on equal scores the earlier one is the top reason. */
@@ -58,11 +59,11 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
     {
       reason: 'resize_storm',
       title: 'Resize storm',
-      description: 'Doublings in the last 5 minutes: each one allocates a bucket array twice the size and rehashes every entry.',
+      description: 'Doublings (and native Map table rebuilds) in the last 5 minutes: each one allocates a new table and moves every entry.',
       alert: 'PresizeMapResizeStorm',
       for: '1m',
       inputRecord: 'presize:map_doublings:increase5m',
-      inputExpr: perMap('max', growthsOfKind(GROWTH_KIND_DOUBLE, '5m')),
+      inputExpr: perMap('max', growthsOfKind([GROWTH_KIND_DOUBLE, GROWTH_KIND_V8_REHASH], '5m')),
       inputUnit: 'doublings in 5m',
     },
     T.resizeStorm,
@@ -133,7 +134,7 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       alert: 'PresizeMapSameSizeGrowth',
       for: '0m',
       inputRecord: 'presize:map_same_size_growths:increase1h',
-      inputExpr: perMap('max', growthsOfKind(GROWTH_KIND_SAME_SIZE, '1h')),
+      inputExpr: perMap('max', growthsOfKind([GROWTH_KIND_SAME_SIZE], '1h')),
       inputUnit: 'same-size growths in 1h',
     },
     T.sameSizeGrowth,
