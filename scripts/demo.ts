@@ -209,8 +209,10 @@ async function runCache(
   signal: AbortSignal,
 ): Promise<CacheFigures> {
   const job = `device-logs-${cache}`;
-  await prometheus.waitFor(`up{job="${job}"}`, (result) => result[0]?.value === 1, 30_000);
   console.log(`\n▶ ${cache}: ${service.description} (pid ${service.pid}, ${service.url}, metrics ${service.metricsTarget})`);
+  await prometheus.waitFor(`up{job="${job}"}`, (result) => result[0]?.value === 1, 30_000).catch((error: Error) => {
+    throw new Error(`Prometheus could not scrape ${service.metricsTarget}/metrics: ${error.message}\n${service.stderr()}`);
+  });
   const before = await service.stats();
   const loadStarted = new Date();
   const printer = progressPrinter(cache, options.devices, service);
