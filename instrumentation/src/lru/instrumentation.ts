@@ -50,6 +50,8 @@ interface CacheRecord {
   /** Attributes per operation and result, built once. */
   readonly byResult: Map<string, Attributes>;
   evictions: EvictionWatch | undefined;
+  /** The cache's key index, found once; weakly, as the cache itself. */
+  keyIndex: WeakRef<Map<unknown, unknown>> | undefined;
 }
 
 /** Gauge values of the live caches sharing one name, summed. */
@@ -249,8 +251,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
     const cache = status.cache;
     // With one entry left lru-cache clears the whole index instead of deleting from it.
     if (cache === undefined || cache.size <= 1) return;
-    const keyIndex = keyIndexOf(cache);
-    if (keyIndex?.has(status.key)) record.evictions?.announced.push(status.key);
+    if (record.keyIndex?.deref()?.has(status.key)) record.evictions?.announced.push(status.key);
   }
 
   private recordOf(status: LruStatus): CacheRecord | undefined {
@@ -273,9 +274,11 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
       attributes: { [semconv.ATTR_LRU_NAME]: name },
       byResult: new Map(),
       evictions: undefined,
+      keyIndex: undefined,
     };
     const keyIndex = keyIndexOf(cache);
     if (keyIndex !== undefined) {
+      record.keyIndex = new WeakRef(keyIndex);
       const evictions = watchEvictions(keyIndex);
       evictions.announced.length = 0;
       evictions.onEviction = () => {
@@ -294,6 +297,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
         attributes: { [semconv.ATTR_LRU_NAME]: UNATTRIBUTED_CACHE },
         byResult: new Map(),
         evictions: undefined,
+        keyIndex: undefined,
       };
       this.noteUnattributed('11.3');
     }
