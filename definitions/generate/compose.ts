@@ -35,6 +35,7 @@ function compose() {
           OTEL_EXPORTER_PROMETHEUS_PORT: '9464',
           OTEL_TRACES_EXPORTER: 'none',
           OTEL_LOGS_EXPORTER: 'none',
+          PRESIZE_GPU_SOURCE: 'simulated',
           PORT: '8080',
           HOST: '0.0.0.0',
         },
