@@ -88,6 +88,9 @@ describe('ShardedMap against a native Map', () => {
                 // entry present throughout is yielded exactly once, a deleted one never.
                 const before = new Map(model);
                 const deleted = new Set<string>();
+                // A victim that is one of the keys inserted below comes back: from then on it is
+                // an entry added during the iteration (yielded or not), no longer a deleted one.
+                const readded = new Set<string>();
                 const seen = new Map<string, number>();
                 const candidates = [...before.keys()];
                 let next = 0;
@@ -108,11 +111,12 @@ describe('ShardedMap against a native Map', () => {
                   if (i < op.insertDuring) {
                     map.set(`during${i}`, i);
                     model.set(`during${i}`, i);
+                    if (deleted.delete(`during${i}`)) readded.add(`during${i}`);
                   }
                   i++;
                 }
                 for (const [key, value] of before) {
-                  if (!deleted.has(key)) expect(seen.get(key)).toBe(value);
+                  if (!deleted.has(key) && !readded.has(key)) expect(seen.get(key)).toBe(value);
                 }
                 break;
               }
