@@ -78,7 +78,18 @@ describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus export
       });
       child.once('exit', (code) => fail(new Error(`app exited with ${code}: ${stderr}`)));
     });
-    scrape = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // The exporter binds its port once the event loop runs, which may be after 'ready' is printed.
+    scrape = async () => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        try {
+          return await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise((done) => setTimeout(done, 100));
+        }
+      }
+    };
   }, 60_000);
 
   afterAll(() => {
