@@ -1,5 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { PresizedMapInstrumentation } from '../../src/instrumentation/instrumentation.js';
 import { PresizedMap } from '../../src/map/presized-map.js';
+import { ShardedMap } from '../../src/map/sharded-map.js';
 import * as semconv from '../../src/semconv.js';
 import { histogramOf, pointsOf, TelemetryHarness, valueOf } from './telemetry-harness.js';
 
@@ -348,4 +351,50 @@ describe('evacuation stalls between two collections', () => {
       await harness.shutdown();
     }
   }, 30_000);
+});
+
+describe('a ShardedMap', () => {
+  test('its shards, which share the map name, report as one series; every shard growth is counted', async () => {
+    const harness = new TelemetryHarness();
+    try {
+      const map = new ShardedMap<string, number>({ name: 'sharded', shards: 4, seed: 21 });
+      for (let i = 0; i < 100_000; i++) map.set(`dev_${i.toString(16).padStart(8, '0')}`, i);
+      const stats = map.stats();
+      const shardGrowths = stats.shards.reduce((n, s) => n + s.growths, 0);
+      const shardBuckets = stats.shards.reduce((n, s) => n + s.buckets, 0);
+      const metrics = await harness.metrics();
+      const where = { [NAME]: 'sharded' };
+      expect(valueOf(metrics.get(semconv.METRIC_MAP_GROWTHS), where)).toBe(shardGrowths);
+      expect(pointsOf(metrics.get(semconv.METRIC_MAP_ENTRIES), where)).toHaveLength(1);
+      expect(valueOf(metrics.get(semconv.METRIC_MAP_ENTRIES), where)).toBe(100_000);
+      expect(valueOf(metrics.get(semconv.METRIC_MAP_BUCKETS), where)).toBe(shardBuckets);
+      const growing = stats.shards.filter((s) => s.growing).length;
+      expect(harness.finishedSpans(semconv.SPAN_MAP_GROW)).toHaveLength(shardGrowths - growing);
+    } finally {
+      await harness.shutdown();
+    }
+  });
+});
+
+describe('registerInstrumentations', () => {
+  test('wires the instrumentation to the given providers', async () => {
+    const harness = new TelemetryHarness({ enabled: false });
+    try {
+      const instrumentation = new PresizedMapInstrumentation();
+      const unregister = registerInstrumentations({
+        instrumentations: [instrumentation],
+        tracerProvider: harness.tracerProvider,
+        meterProvider: harness.meterProvider,
+      });
+      const map = new PresizedMap<string, number>({ name: 'registered', seed: 2 });
+      fill(map, 0, 1_000);
+      unregister();
+      fill(map, 1_000, 2_000); // one more doubling, after unregistering: not seen
+      expect(harness.finishedSpans(semconv.SPAN_MAP_GROW)).toHaveLength(8);
+      const metrics = await harness.metrics();
+      expect(valueOf(metrics.get(semconv.METRIC_MAP_GROWTHS), { [NAME]: 'registered' })).toBe(8);
+    } finally {
+      await harness.shutdown();
+    }
+  });
 });
