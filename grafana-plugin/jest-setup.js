@@ -1,5 +1,9 @@
 // Grafana's scaffolded setup (jest-dom matchers, browser stubs) for the jsdom tests; the
 // integration tests run in Node's environment, where there is no DOM to set up.
+
+// i18next (under @grafana/i18n) prints an advertisement on its first init in every test file.
+process.env.I18NEXT_NO_SUPPORT_NOTICE = '1';
+
 if (typeof window !== 'undefined') {
   require('./.config/jest-setup');
 
