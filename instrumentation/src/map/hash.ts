@@ -16,9 +16,11 @@
  *   (`hashHigh() & (shards - 1)` for up to 2^24 shards); they are independent of both the bucket
  *   index and the tophash, so every shard still sees well-spread bucket indexes and tophashes.
  *
- * Strings are hashed over their UTF-16 code units with two xxHash32-style lanes (four code units
- * per round, two multiplies per lane) and a murmur3 finaliser on each half. This is not FNV: Go's
- * runtime does not use FNV either (it uses AES rounds or a wyhash-like fallback).
+ * Strings are hashed over their UTF-16 code units with two lanes (four code units per round, two
+ * in each lane, one multiply and a xorshift per lane) and a murmur3 finaliser on each half. This
+ * is not FNV: Go's runtime does not use FNV either (it uses AES rounds or a wyhash-like fallback).
+ * Most of a string hash's time goes to `charCodeAt` (about 1 ns a code unit in optimised code on
+ * Node 20), a cost a native `Map` does not pay: V8 caches each string's hash in the string.
  * Numbers are hashed from their value, never through a string: int32 values directly, every other
  * number through its IEEE-754 bits. 0 and -0 hash alike and every NaN hashes alike, matching the
  * SameValueZero equality of `Map`.
@@ -57,10 +59,14 @@ export function hashString(s: string, seed: number): number {
   let b = Math.imul(seed ^ n, PRIME1) ^ PRIME4;
   let i = 0;
   for (const end = n - 3; i < end; i += 4) {
-    a = a + Math.imul(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16), PRIME2);
-    a = Math.imul((a << 13) | (a >>> 19), PRIME1);
-    b = b + Math.imul(s.charCodeAt(i + 2) | (s.charCodeAt(i + 3) << 16), PRIME2);
-    b = Math.imul((b << 13) | (b >>> 19), PRIME1);
+    // One multiply and a xorshift per lane and round: each round is a bijection of the lane for a
+    // given input, so strings that differ anywhere keep different lanes, and the finalisers below
+    // do the avalanche. xxHash's round (a second multiply, a rotation instead of the xorshift) took
+    // 20 ns against 17.7 ns for a 12-character key on Node 20, for no better spread.
+    a = Math.imul(a ^ (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16)), PRIME1);
+    a ^= a >>> 15;
+    b = Math.imul(b ^ (s.charCodeAt(i + 2) | (s.charCodeAt(i + 3) << 16)), PRIME2);
+    b ^= b >>> 15;
   }
   if (i < n) {
     let tail = s.charCodeAt(i);
