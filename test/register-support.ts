@@ -7,19 +7,12 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { parseExposition as parseStrictExposition, type ExpositionSample } from '../instrumentation/src/gpu/exposition-parser.js';
+
+export { freePort } from '../tools/ports.js';
 
 export const ROOT = join(__dirname, '..');
 export const FIXTURES = join(__dirname, 'fixtures');
-
-export async function freePort(): Promise<number> {
-  const server = createNetServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** The environment of a child: the test's, without any OTEL_* or PRESIZE_* variable, plus `env`. */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
@@ -92,26 +85,12 @@ export function startService(options: {
   };
 }
 
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
+export type Sample = ExpositionSample;
 
-/** The samples of a Prometheus text exposition (comments skipped). */
+/** The samples of a scrape; a line the exporter wrote out of format fails the test. */
 export function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-    if (!match) throw new Error(`not an exposition line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    }
-    const raw = match[3]!;
-    samples.push({ name: match[1]!, labels, value: raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw) });
-  }
+  const { samples, malformed } = parseStrictExposition(text);
+  if (malformed.length > 0) throw new Error(`malformed exposition lines: ${JSON.stringify(malformed)}`);
   return samples;
 }
 
