@@ -3,6 +3,7 @@ import { hashHigh, hashKey } from '../src/map/hash.js';
 import { PresizedMap } from '../src/map/presized-map.js';
 import { splitmix32 } from '../src/map/random.js';
 import { ShardedMap } from '../src/map/sharded-map.js';
+import { applyToBoth } from './map-model.js';
 
 type Op =
   | { kind: 'set'; key: string; value: number }
@@ -67,21 +68,11 @@ describe('ShardedMap against a native Map', () => {
           for (const op of batches.flat()) {
             switch (op.kind) {
               case 'set':
-                expect(map.set(op.key, op.value)).toBe(map);
-                model.set(op.key, op.value);
-                break;
               case 'get':
-                expect(map.get(op.key)).toBe(model.get(op.key));
-                break;
               case 'has':
-                expect(map.has(op.key)).toBe(model.has(op.key));
-                break;
               case 'delete':
-                expect(map.delete(op.key)).toBe(model.delete(op.key));
-                break;
               case 'clear':
-                map.clear();
-                model.clear();
+                applyToBoth(map, model, op);
                 break;
               case 'iterate': {
                 // Deleting entries not reached yet and inserting new keys while iterating: every
