@@ -3,7 +3,7 @@ import { hashHigh, hashKey } from '../src/map/hash.js';
 import { PresizedMap } from '../src/map/presized-map.js';
 import { splitmix32 } from '../src/map/random.js';
 import { ShardedMap } from '../src/map/sharded-map.js';
-import { applyToBoth } from './map-model.js';
+import { applyToBoth, readsBack } from './map-model.js';
 
 type Op =
   | { kind: 'set'; key: string; value: number }
@@ -43,6 +43,7 @@ function checkAgainstModel(map: ShardedMap<string, number>, model: Map<string, n
   const entries = [...map];
   expect(entries.length).toBe(model.size);
   expect(new Map(entries)).toEqual(model);
+  readsBack(map, model);
   const stats = map.stats();
   expect(stats.size).toBe(model.size);
   expect(stats.shards.reduce((sum, s) => sum + s.size, 0)).toBe(model.size);

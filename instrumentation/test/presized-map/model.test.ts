@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { PresizedMap } from '../../src/map/presized-map.js';
 import { checkInvariants } from '../../src/map/invariants.js';
-import { applyToBoth } from '../map-model.js';
+import { applyToBoth, readsBack } from '../map-model.js';
 
 type Key = string | number;
 
@@ -69,6 +69,7 @@ function sameEntries(map: PresizedMap<Key, number>, model: Map<Key, number>): vo
   expect(seen.size).toBe(model.size);
   for (const [key, value] of model) check(Object.is(seen.get(key), value), () => `${String(key)} missing or wrong`);
   expect(map.size).toBe(model.size);
+  readsBack(map, model);
 }
 
 /**
