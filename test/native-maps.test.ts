@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseExposition, type ExpositionSample } from '../instrumentation/src/gpu/exposition-parser';
 import { freePort } from '../tools/ports';
+import { scrapeUntil, select, type Sample } from './register-support';
 
 const ROOT = resolve(__dirname, '..');
 const ENTRIES = 524_288 + 1_000;
@@ -33,14 +33,9 @@ setInterval(() => {}, 1000);
 const SET_LINE = 4;
 const SET_COLUMN = APP.split('\n')[SET_LINE - 1]!.indexOf('sessions.set(') + 'sessions.'.length + 1;
 
-function samples(text: string, name: string, labels: Record<string, string>): ExpositionSample[] {
-  return parseExposition(text).samples.filter(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  );
-}
 
-function only(text: string, name: string, labels: Record<string, string>): number {
-  const found = samples(text, name, labels);
+function only(scraped: Sample[], name: string, labels: Record<string, string>): number {
+  const found = select(scraped, name, labels);
   if (found.length !== 1) throw new Error(`${found.length} samples of ${name} ${JSON.stringify(labels)}`);
   return found[0]!.value;
 }
@@ -48,7 +43,7 @@ function only(text: string, name: string, labels: Record<string, string>): numbe
 describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus exporter', () => {
   let dir: string;
   let child: ChildProcess;
-  let scrape: () => Promise<string>;
+  let scrape: () => Promise<Sample[]>;
   let appPath: string;
 
   beforeAll(async () => {
@@ -79,17 +74,7 @@ describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus export
       child.once('exit', (code) => fail(new Error(`app exited with ${code}: ${stderr}`)));
     });
     // The exporter binds its port once the event loop runs, which may be after 'ready' is printed.
-    scrape = async () => {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        try {
-          return await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await new Promise((done) => setTimeout(done, 100));
-        }
-      }
-    };
+    scrape = () => scrapeUntil(port, (all) => all.length > 0);
   }, 60_000);
 
   afterAll(() => {
@@ -98,38 +83,38 @@ describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus export
   });
 
   it('shows each rebuild after the map was found, with its measured duration, under its call site', async () => {
-    const text = await scrape();
+    const scraped = await scrape();
     const name = `${appPath}:${SET_LINE}:${SET_COLUMN}`;
     const rehash = { presize_map_name: name, presize_map_growth_kind: 'v8_rehash', presize_map_growth_trigger: 'capacity' };
     // Found at 65,536 entries; then the table rebuilds at 65,536, 131,072, 262,144 and 524,288.
-    expect(only(text, 'presize_map_growths_total', rehash)).toBe(4);
-    expect(only(text, 'presize_map_growth_duration_count', rehash)).toBe(4);
-    expect(only(text, 'presize_map_growth_duration_sum', rehash)).toBeGreaterThan(0);
+    expect(only(scraped, 'presize_map_growths_total', rehash)).toBe(4);
+    expect(only(scraped, 'presize_map_growth_duration_count', rehash)).toBe(4);
+    expect(only(scraped, 'presize_map_growth_duration_sum', rehash)).toBeGreaterThan(0);
     const stalls = { presize_map_name: name };
-    expect(only(text, 'presize_map_evacuation_stall_count', stalls)).toBe(4);
-    expect(only(text, 'presize_map_evacuation_stall_sum', stalls)).toBeGreaterThan(0);
+    expect(only(scraped, 'presize_map_evacuation_stall_count', stalls)).toBe(4);
+    expect(only(scraped, 'presize_map_evacuation_stall_sum', stalls)).toBeGreaterThan(0);
     // The largest rebuild copies 524,288 entries: slower than the smallest bucket boundary.
-    const fastest = samples(text, 'presize_map_evacuation_stall_bucket', stalls).sort((a, b) => Number(a.labels.le) - Number(b.labels.le))[0];
+    const fastest = select(scraped, 'presize_map_evacuation_stall_bucket', stalls).sort((a, b) => Number(a.labels.le) - Number(b.labels.le))[0];
     expect(fastest?.value).toBeLessThan(4);
-    expect(only(text, 'presize_map_entries', stalls)).toBe(ENTRIES);
-    expect(only(text, 'presize_map_buckets', stalls)).toBe(2 ** 19);
+    expect(only(scraped, 'presize_map_entries', stalls)).toBe(ENTRIES);
+    expect(only(scraped, 'presize_map_buckets', stalls)).toBe(2 ** 19);
     // Small maps were never found.
-    const names = new Set(samples(text, 'presize_map_entries', {}).map((s) => s.labels.presize_map_name));
+    const names = new Set(select(scraped, 'presize_map_entries', {}).map((s) => s.labels.presize_map_name));
     expect([...names].filter((n) => n?.startsWith(appPath))).toEqual([name]);
   });
 
   it('shows the lru-cache operations of the same application, under a generated cache id', async () => {
-    const text = await scrape();
-    const operations = samples(text, 'presize_lru_operations_total', {});
+    const scraped = await scrape();
+    const operations = select(scraped, 'presize_lru_operations_total', {});
     const cacheNames = new Set(operations.map((s) => s.labels.presize_lru_name));
     expect(cacheNames.size).toBe(1);
     const [cache] = [...cacheNames] as string[];
     expect(cache).toMatch(/^lru-\d+$/);
     const op = (operation: string, result: string) =>
-      only(text, 'presize_lru_operations_total', { presize_lru_name: cache!, presize_lru_operation: operation, presize_lru_result: result });
+      only(scraped, 'presize_lru_operations_total', { presize_lru_name: cache!, presize_lru_operation: operation, presize_lru_result: result });
     expect([op('set', 'add'), op('get', 'hit'), op('get', 'miss')]).toEqual([3, 1, 1]);
-    expect(only(text, 'presize_lru_evictions_total', { presize_lru_name: cache! })).toBe(1);
-    expect(only(text, 'presize_lru_entries', { presize_lru_name: cache! })).toBe(2);
-    expect(only(text, 'presize_lru_max', { presize_lru_name: cache! })).toBe(2);
+    expect(only(scraped, 'presize_lru_evictions_total', { presize_lru_name: cache! })).toBe(1);
+    expect(only(scraped, 'presize_lru_entries', { presize_lru_name: cache! })).toBe(2);
+    expect(only(scraped, 'presize_lru_max', { presize_lru_name: cache! })).toBe(2);
   });
 });
