@@ -1,13 +1,17 @@
 // `node --import @presize/instrumentation/register` (and `--require`) with
 // OTEL_METRICS_EXPORTER=prometheus: the service's own code creates maps and nothing else; the
 // scrape shows every instrument under the name docs/telemetry.md gives it.
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
 import {
   documentedNames,
   freePort,
+  parseExposition,
   ROOT,
+  scrape,
   scrapeUntil,
   select,
   startService,
@@ -219,5 +223,62 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
     }
     expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
     expect(service.stderr()).toBe('');
+  });
+});
+
+describe('register: when the Prometheus endpoint starts listening', () => {
+  const env = (port: number): Record<string, string> => ({
+    OTEL_SERVICE_NAME: 'presize-register-early',
+    OTEL_METRICS_EXPORTER: 'prometheus',
+    OTEL_TRACES_EXPORTER: 'none',
+    OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+    OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+    PRESIZE_GPU_SOURCE: 'simulated',
+  });
+
+  test('a scrape the moment the port opens already gets the complete resource, and nothing is logged', async () => {
+    const port = await freePort();
+    const service = startService({ preload: '--import', entry: 'register-service.mjs', env: env(port) });
+    let first: string | undefined;
+    try {
+      // As a Prometheus that was already scraping the address would: every few milliseconds.
+      const deadline = Date.now() + 20_000;
+      while (first === undefined && Date.now() < deadline) {
+        first = await scrape(port).catch(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          return undefined;
+        });
+      }
+      await service.line('ready');
+    } finally {
+      service.child.kill('SIGTERM');
+    }
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(service.stderr()).toBe('');
+    const [targetInfo] = select(parseExposition(first!), 'target_info');
+    expect(targetInfo!.labels.service_name).toBe('presize-register-early');
+    // The host detector reads the machine id asynchronously; the first scrape carries it.
+    const machineId = ['/etc/machine-id', '/var/lib/dbus/machine-id']
+      .map((file) => (existsSync(file) ? readFileSync(file, 'utf8').trim() : ''))
+      .find((id) => id !== '');
+    if (machineId !== undefined) expect(targetInfo!.labels.host_id).toBe(machineId);
+  });
+
+  test('a port already taken is reported once, naming the address, and the service runs on', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = (taken.address() as AddressInfo).port;
+    const service = startService({ preload: '--import', entry: 'register-service.mjs', env: env(port) });
+    try {
+      await service.line('ready');
+      expect(service.child.exitCode).toBeNull();
+    } finally {
+      service.child.kill('SIGTERM');
+      taken.close();
+    }
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(service.stderr().trim().split('\n')).toEqual([
+      `@presize/instrumentation: the Prometheus exporter serves no metrics: listen EADDRINUSE: address already in use 127.0.0.1:${port} (shown once; repeats are not logged)`,
+    ]);
   });
 });

@@ -17,7 +17,9 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * The metric readers OTEL_METRICS_EXPORTER asks for, as NodeSDK 0.223 builds them from the same
  * variables (otlp by default; otlp, prometheus, console; none wins), with `metricProducers`
  * attached to each: NodeSDK has no way to give its own readers a producer, and the GPU metrics
- * are one. Unknown values are skipped here and reported by envProblems.
+ * are one. A Prometheus exporter is built without listening: the caller starts its server once
+ * the resource is complete (see startPrometheusServers). Unknown values are skipped here and
+ * reported by envProblems.
  */
 export function metricReadersFromEnv(
   env: NodeJS.ProcessEnv,
@@ -33,7 +35,7 @@ export function metricReadersFromEnv(
   if (names.has('none')) return [];
   const readers: MetricReader[] = [];
   for (const name of names) {
-    if (name === 'prometheus') readers.push(new PrometheusExporter({ metricProducers }));
+    if (name === 'prometheus') readers.push(new PrometheusExporter({ metricProducers, preventServerStart: true }));
     else if (name === 'otlp') readers.push(periodic(otlpExporter(env), env, metricProducers));
     else if (name === 'console') {
       readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), metricProducers }));

@@ -1,6 +1,8 @@
 import { diag, DiagLogLevel, metrics, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { diagLogLevelFromString } from '@opentelemetry/core';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { gpuMetricsFromEnv } from '../gpu/env-config.js';
 import { PresizedMapInstrumentation } from '../instrumentation/instrumentation.js';
@@ -49,22 +51,24 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   };
   useOnceLogger();
   for (const problem of envProblems(env)) diag.error(problem);
-  // GPU metrics are a MetricProducer, which only readers built with it can export; without them
-  // NodeSDK builds the readers from the same variables itself.
+  // GPU metrics are a MetricProducer, which only readers built with it can export; and a
+  // Prometheus reader must not listen before the resource is complete. So register builds the
+  // readers NodeSDK would build from the same variables.
   const gpu = gpuMetricsFromEnv(env);
+  const metricReaders = metricReadersFromEnv(env, gpu === undefined ? [] : [gpu]);
   const sdk = new NodeSDK({
     instrumentations: [
       new PresizedMapInstrumentation(),
       new RuntimeNodeInstrumentation(),
       new LruCacheInstrumentation(),
     ],
-    ...(gpu === undefined ? {} : { metricReaders: metricReadersFromEnv(env, [gpu]) }),
+    metricReaders,
   });
   useOnceLogger();
   // PRESIZE_NATIVE_MAPS=observe: native Maps past PRESIZE_NATIVE_MAPS_MIN entries are observed.
   for (const problem of nativeMapsFromEnv(env).problems) diag.error(problem);
   sdk.start();
-  settleResource(sdk);
+  void startPrometheusServers(sdk, metricReaders);
   gpu?.start();
 
   const telemetry: StartedTelemetry = {
@@ -83,15 +87,28 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
 }
 
 /**
- * The host detector's `host.id` arrives asynchronously. The periodic OTLP reader waits for it;
- * the Prometheus exporter does not, and would serve `target_info` without it and log an error on
- * a scrape that comes first. NodeSDK keeps its resource private, hence the guarded lookup.
+ * The host detector's `host.id` arrives asynchronously. The periodic OTLP reader waits for it; the
+ * Prometheus exporter does not: a scrape that came first would get `target_info` without it and
+ * log an error. So its server listens only once the resource has settled. NodeSDK keeps its
+ * resource private, hence the guarded lookup; without it the server starts at once.
  */
-function settleResource(sdk: NodeSDK): void {
+async function startPrometheusServers(sdk: NodeSDK, readers: readonly MetricReader[]): Promise<void> {
+  const exporters = readers.filter((r): r is PrometheusExporter => r instanceof PrometheusExporter);
+  if (exporters.length === 0) return;
   const resource = Reflect.get(sdk, '_resource') as
     | { waitForAsyncAttributes?: () => Promise<void> }
     | undefined;
-  void resource?.waitForAsyncAttributes?.().catch(() => undefined);
+  await resource?.waitForAsyncAttributes?.().catch(() => undefined);
+  await Promise.all(
+    exporters.map((exporter) =>
+      exporter.startServer().catch((error: unknown) => {
+        // Node's message names the address, as in "listen EADDRINUSE: address already in use".
+        diag.error(
+          `the Prometheus exporter serves no metrics: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }),
+    ),
+  );
 }
 
 function logLevelFromEnv(value: string | undefined): DiagLogLevel {

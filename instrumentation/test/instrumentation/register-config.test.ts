@@ -73,7 +73,7 @@ describe('envProblems', () => {
   });
 });
 
-describe('metricReadersFromEnv (the readers register builds when GPU metrics need a producer)', () => {
+describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)', () => {
   const names = (env: NodeJS.ProcessEnv) => metricReadersFromEnv(env, []).map((r) => r.constructor.name);
   test('follows OTEL_METRICS_EXPORTER as NodeSDK does: otlp by default, none wins', () => {
     expect(names({})).toEqual(['PeriodicExportingMetricReader']);
@@ -84,7 +84,7 @@ describe('metricReadersFromEnv (the readers register builds when GPU metrics nee
     ]);
   });
 
-  test('a Prometheus reader binds where OTEL_EXPORTER_PROMETHEUS_HOST/PORT say', async () => {
+  test('a Prometheus reader waits to be started, then binds where OTEL_EXPORTER_PROMETHEUS_HOST/PORT say', async () => {
     const probe = createServer().listen(0, '127.0.0.1');
     await once(probe, 'listening');
     const port = (probe.address() as AddressInfo).port;
@@ -95,8 +95,10 @@ describe('metricReadersFromEnv (the readers register builds when GPU metrics nee
     process.env.OTEL_EXPORTER_PROMETHEUS_PORT = String(port);
     const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus' }, []);
     try {
-      await (reader as PrometheusExporter).startServer();
       const server = Reflect.get(reader!, '_server') as Server;
+      // register starts it once the resource has settled.
+      expect(server.listening).toBe(false);
+      await (reader as PrometheusExporter).startServer();
       expect(server.address()).toMatchObject({ address: '127.0.0.1', port });
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
     } finally {
