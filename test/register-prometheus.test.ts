@@ -271,6 +271,11 @@ describe('register: when the Prometheus endpoint starts listening', () => {
     const service = startService({ preload: '--import', entry: 'register-service.mjs', env: env(port) });
     try {
       await service.line('ready');
+      // The server starts once the resource has settled, which may be after the service is ready.
+      const deadline = Date.now() + 10_000;
+      while (!service.stderr().includes('EADDRINUSE') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       expect(service.child.exitCode).toBeNull();
     } finally {
       service.child.kill('SIGTERM');
