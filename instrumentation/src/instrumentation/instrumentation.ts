@@ -28,7 +28,7 @@ import {
   GROWTH_DURATION_BUCKETS,
 } from './buckets.js';
 import { LiveMaps, type MapEventIdentity, type MapRecord } from './live-maps.js';
-import { bufferStall, SeriesTable, type Series } from './series.js';
+import { SeriesTable, type Series } from './series.js';
 import type { PresizedMapInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -312,11 +312,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     if (record === undefined) return;
     const series = record.series;
     series.evacuatedBuckets += event.bucketsEvacuated;
-    const seconds = event.durationNs / NS_PER_S;
-    if (!bufferStall(series, seconds)) {
-      this.recordStalls(series);
-      bufferStall(series, seconds);
-    }
+    series.stalls.add(event.durationNs / NS_PER_S);
 
     const config = this._config;
     const sampling = config.evacuationEvents;
@@ -360,11 +356,9 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   }
 
   private recordStalls(series: Series): void {
-    const { stalls, pendingStalls, attributes } = series;
-    if (stalls === undefined) return;
     const histogram = this.instruments.evacuationStall;
-    for (let i = 0; i < pendingStalls; i++) histogram.record(stalls[i]!, attributes);
-    series.pendingStalls = 0;
+    const attributes = series.attributes;
+    series.stalls.replay((seconds) => histogram.record(seconds, attributes));
   }
 
   private endGrowthSpan(record: MapRecord, outcome: 'completed' | 'cleared' | 'collected'): void {

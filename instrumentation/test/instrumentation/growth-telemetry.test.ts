@@ -1,6 +1,9 @@
+import diagnostics_channel from 'node:diagnostics_channel';
 import { SpanKind } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { EVACUATION_STALL_BUCKETS } from '../../src/instrumentation/buckets.js';
 import { PresizedMapInstrumentation } from '../../src/instrumentation/instrumentation.js';
+import { MAP_CHANNELS, type EvacuateEvent } from '../../src/map/channels.js';
 import { PresizedMap } from '../../src/map/presized-map.js';
 import { ShardedMap } from '../../src/map/sharded-map.js';
 import * as semconv from '../../src/semconv.js';
@@ -333,8 +336,14 @@ describe('enable and disable', () => {
 });
 
 describe('evacuation stalls between two collections', () => {
-  test('more of them than the buffer holds are all recorded, once each', async () => {
+  test('however many arrive, the histogram holds each once, in the bucket its raw value belongs to', async () => {
     const harness = new TelemetryHarness();
+    const raw: number[] = [];
+    const listen = (message: unknown) => {
+      const event = message as EvacuateEvent;
+      if (event.name === 'large') raw.push(event.durationNs / 1e9);
+    };
+    diagnostics_channel.subscribe(MAP_CHANNELS.evacuate, listen);
     try {
       const map = new PresizedMap<string, number>({ name: 'large', seed: 13 });
       fill(map, 0, 250_000); // 16 doublings, at least 32,768 evacuating writes
@@ -343,11 +352,23 @@ describe('evacuation stalls between two collections', () => {
         .finishedSpans(semconv.SPAN_MAP_GROW)
         .reduce((n, s) => n + (s.attributes[semconv.ATTR_GROWTH_EVACUATION_STEPS] as number), 0);
       expect(steps).toBeGreaterThan(32_000);
-      expect(histogramOf(metrics.get(semconv.METRIC_MAP_EVACUATION_STALL), { [NAME]: 'large' }).count).toBe(steps);
+      expect(raw).toHaveLength(steps);
+      const stall = histogramOf(metrics.get(semconv.METRIC_MAP_EVACUATION_STALL), { [NAME]: 'large' });
+      expect(stall.count).toBe(steps);
+      expect(stall.min).toBe(Math.min(...raw));
+      expect(stall.max).toBe(Math.max(...raw));
+      expect(stall.sum).toBeCloseTo(raw.reduce((s, v) => s + v, 0), 9);
+      const counts = new Array<number>(EVACUATION_STALL_BUCKETS.length + 1).fill(0);
+      for (const v of raw) {
+        const i = EVACUATION_STALL_BUCKETS.findIndex((b) => v <= b);
+        counts[i === -1 ? EVACUATION_STALL_BUCKETS.length : i]!++;
+      }
+      expect(stall.counts).toEqual(counts);
       // Nothing is left over for the next collection.
       const again = await harness.metrics();
       expect(histogramOf(again.get(semconv.METRIC_MAP_EVACUATION_STALL), { [NAME]: 'large' }).count).toBe(steps);
     } finally {
+      diagnostics_channel.unsubscribe(MAP_CHANNELS.evacuate, listen);
       await harness.shutdown();
     }
   }, 30_000);

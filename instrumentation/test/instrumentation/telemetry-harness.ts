@@ -93,9 +93,15 @@ export function valueOf(metric: MetricData | undefined, where: Attributes = {}):
 export function histogramOf(
   metric: MetricData | undefined,
   where: Attributes = {},
-): { count: number; sum: number } {
+): { count: number; sum: number; min: number; max: number; counts: number[] } {
   return pointsOf<Histogram>(metric, where).reduce(
-    (acc, p) => ({ count: acc.count + p.value.count, sum: acc.sum + (p.value.sum ?? 0) }),
-    { count: 0, sum: 0 },
+    (acc, p) => ({
+      count: acc.count + p.value.count,
+      sum: acc.sum + (p.value.sum ?? 0),
+      min: Math.min(acc.min, p.value.min ?? Infinity),
+      max: Math.max(acc.max, p.value.max ?? -Infinity),
+      counts: p.value.buckets.counts.map((c, i) => c + (acc.counts[i] ?? 0)),
+    }),
+    { count: 0, sum: 0, min: Infinity, max: -Infinity, counts: [] as number[] },
   );
 }
