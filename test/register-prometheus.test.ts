@@ -102,6 +102,10 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, ESM service (--import)
       ...EVACUATION_STALL_BUCKETS,
       Infinity,
     ]);
+    // register exports the stalls through a MetricProducer, under the scope of the other map metrics.
+    const growthScope = select(samples, 'presize_map_growths_total', devices)[0]!.labels.otel_scope_name;
+    expect(growthScope).toBe('@presize/instrumentation');
+    expect(new Set(stallBuckets.map((s) => s.labels.otel_scope_name))).toEqual(new Set([growthScope]));
     const stallCount = select(samples, 'presize_map_evacuation_stall_count', devices)[0]!.value;
     expect(stallBuckets[stallBuckets.length - 1]!.value).toBe(stallCount);
     // Between one and two old buckets per evacuating write.

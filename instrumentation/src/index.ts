@@ -4,10 +4,14 @@ export * from './semconv.js';
 export { BoundedList, appendBounded, MAX_BOUNDED_CAPACITY } from './map/bounded-list.js';
 export type { MapOfLists } from './map/bounded-list.js';
 export { PresizedMapInstrumentation } from './instrumentation/instrumentation.js';
+export type { EvacuationStallPoint } from './instrumentation/instrumentation.js';
+export type { HistogramSnapshot } from './instrumentation/histogram-aggregate.js';
 export type {
   EvacuationEventsConfig,
+  EvacuationStallExport,
   PresizedMapInstrumentationConfig,
 } from './instrumentation/types.js';
+export { evacuationStallProducer } from './sdk/evacuation-stall-producer.js';
 export {
   EVACUATION_STALL_BUCKETS,
   GROWTH_ALLOCATION_BUCKETS,

@@ -28,18 +28,30 @@ import {
   GROWTH_DURATION_BUCKETS,
 } from './buckets.js';
 import { LiveMaps, type MapEventIdentity, type MapRecord } from './live-maps.js';
+import type { HistogramSnapshot } from './histogram-aggregate.js';
 import { SeriesTable, type Series } from './series.js';
 import type { PresizedMapInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 const DEFAULT_STALL_THRESHOLD_MS = 1;
+export const EVACUATION_STALL_DESCRIPTION =
+  'Time one write spent evacuating old buckets: the stall its caller paid.';
 const NS_PER_S = 1e9;
 
 interface Instruments {
   growths: Counter;
   growthDuration: Histogram;
-  evacuationStall: Histogram;
+  /** Absent when a MetricProducer exports the stalls (evacuationStallExport `metric-producer`). */
+  evacuationStall: Histogram | undefined;
   allocationDuration: Histogram;
+}
+
+/** The evacuation stall histogram of one series, for a MetricProducer to export. */
+export interface EvacuationStallPoint {
+  readonly attributes: Attributes;
+  /** Start of the cumulative point, ms since the epoch. */
+  readonly since: number;
+  readonly histogram: HistogramSnapshot;
 }
 
 /** Read at collection time: from the series totals and from `stats()` of every live map. */
@@ -136,11 +148,14 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
         unit: 's',
         advice: { explicitBucketBoundaries: [...GROWTH_DURATION_BUCKETS] },
       }),
-      evacuationStall: meter.createHistogram(semconv.METRIC_MAP_EVACUATION_STALL, {
-        description: 'Time one write spent evacuating old buckets: the stall its caller paid.',
-        unit: 's',
-        advice: { explicitBucketBoundaries: [...EVACUATION_STALL_BUCKETS] },
-      }),
+      evacuationStall:
+        this._config.evacuationStallExport === 'metric-producer'
+          ? undefined
+          : meter.createHistogram(semconv.METRIC_MAP_EVACUATION_STALL, {
+              description: EVACUATION_STALL_DESCRIPTION,
+              unit: 's',
+              advice: { explicitBucketBoundaries: [...EVACUATION_STALL_BUCKETS] },
+            }),
       allocationDuration: meter.createHistogram(semconv.METRIC_MAP_GROWTH_ALLOCATION_DURATION, {
         description: 'Time the insert that started a growth spent allocating the new bucket array.',
         unit: 's',
@@ -357,8 +372,24 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
 
   private recordStalls(series: Series): void {
     const histogram = this.instruments.evacuationStall;
+    if (histogram === undefined) return;
     const attributes = series.attributes;
     series.stalls.replay((seconds) => histogram.record(seconds, attributes));
+  }
+
+  /**
+   * The cumulative evacuation stall histogram of every series that has one, when a MetricProducer
+   * exports them (evacuationStallExport `metric-producer`); empty otherwise, the stalls then being
+   * recorded in the histogram instrument.
+   */
+  evacuationStallPoints(): EvacuationStallPoint[] {
+    if (this.instruments.evacuationStall !== undefined || this.series === undefined) return [];
+    const points: EvacuationStallPoint[] = [];
+    for (const series of this.series.values()) {
+      if (series.stalls.size === 0) continue;
+      points.push({ attributes: series.attributes, since: series.since, histogram: series.stalls.snapshot() });
+    }
+    return points;
   }
 
   private endGrowthSpan(record: MapRecord, outcome: 'completed' | 'cleared' | 'collected'): void {
@@ -400,6 +431,12 @@ function validateConfig(config: PresizedMapInstrumentationConfig): void {
   ) {
     throw new RangeError(
       `stallThresholdMs must be a finite number of milliseconds >= 0, got ${String(stallThresholdMs)}`,
+    );
+  }
+  const stallExport: unknown = config.evacuationStallExport;
+  if (stallExport !== undefined && stallExport !== 'instrument' && stallExport !== 'metric-producer') {
+    throw new RangeError(
+      `evacuationStallExport must be 'instrument' or 'metric-producer', got ${JSON.stringify(stallExport)}`,
     );
   }
   if (evacuationEvents !== undefined && evacuationEvents !== false) {

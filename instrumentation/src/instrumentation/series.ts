@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_MAP_NAME, ATTR_MAP_SHARD } from '../semconv.js';
 import { EVACUATION_STALL_BUCKETS } from './buckets.js';
-import { PendingHistogram } from './pending-histogram.js';
+import { HistogramAggregate } from './histogram-aggregate.js';
 
 /**
  * One metric series: the maps that share a name (and shard). The per-operation counters are
@@ -14,8 +14,13 @@ export interface Series {
   evacuatedBuckets: number;
   overflowFromPool: number;
   overflowFresh: number;
-  /** Evacuation stalls (seconds) not yet recorded in the histogram: recorded at collection. */
-  readonly stalls: PendingHistogram;
+  /**
+   * Evacuation stalls (seconds): those not yet recorded in the histogram instrument, recorded at
+   * collection; or, when a MetricProducer exports them, every one since `since`.
+   */
+  readonly stalls: HistogramAggregate;
+  /** When the series was first seen (ms since the epoch): the start of its cumulative points. */
+  readonly since: number;
   /** Whether the gauges have reported a live map of this series. */
   reported: boolean;
 }
@@ -36,7 +41,8 @@ export class SeriesTable {
         evacuatedBuckets: 0,
         overflowFromPool: 0,
         overflowFresh: 0,
-        stalls: new PendingHistogram(EVACUATION_STALL_BUCKETS),
+        stalls: new HistogramAggregate(EVACUATION_STALL_BUCKETS),
+        since: Date.now(),
         reported: false,
       };
       this.byKey.set(key, series);

@@ -17,7 +17,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * The metric readers OTEL_METRICS_EXPORTER asks for, as NodeSDK 0.223 builds them from the same
  * variables (otlp by default; otlp, prometheus, console; none wins), with `metricProducers`
  * attached to each: NodeSDK has no way to give its own readers a producer, and the GPU metrics
- * are one. A Prometheus exporter is built without listening: the caller starts its server once
+ * and the evacuation stalls are producers. A Prometheus exporter is built without listening: the caller starts its server once
  * the resource is complete (see startPrometheusServers). Unknown values are skipped here and
  * reported by envProblems.
  */

@@ -2,7 +2,7 @@ import { diag, DiagLogLevel, metrics, ProxyTracerProvider, trace } from '@opente
 import { diagLogLevelFromString } from '@opentelemetry/core';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { gpuMetricsFromEnv } from '../gpu/env-config.js';
 import { PresizedMapInstrumentation } from '../instrumentation/instrumentation.js';
@@ -10,6 +10,7 @@ import { LruCacheInstrumentation } from '../lru/instrumentation.js';
 import { nativeMapsFromEnv } from '../native/from-env.js';
 import { OnceLogger } from './once-logger.js';
 import { envProblems } from './env-problems.js';
+import { evacuationStallProducer } from './evacuation-stall-producer.js';
 import { metricReadersFromEnv } from './metric-readers.js';
 import { installShutdownHooks } from './shutdown-hooks.js';
 
@@ -51,17 +52,17 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   };
   useOnceLogger();
   for (const problem of envProblems(env)) diag.error(problem);
-  // GPU metrics are a MetricProducer, which only readers built with it can export; and a
-  // Prometheus reader must not listen before the resource is complete. So register builds the
+  // The GPU metrics and the map's evacuation stall histogram are MetricProducers (the stalls skip
+  // the SDK's per-observation cost that way), which only readers built with them can export; and
+  // a Prometheus reader must not listen before the resource is complete. So register builds the
   // readers NodeSDK would build from the same variables.
   const gpu = gpuMetricsFromEnv(env);
-  const metricReaders = metricReadersFromEnv(env, gpu === undefined ? [] : [gpu]);
+  const maps = new PresizedMapInstrumentation({ evacuationStallExport: 'metric-producer' });
+  const producers: MetricProducer[] = [evacuationStallProducer(maps)];
+  if (gpu !== undefined) producers.push(gpu);
+  const metricReaders = metricReadersFromEnv(env, producers);
   const sdk = new NodeSDK({
-    instrumentations: [
-      new PresizedMapInstrumentation(),
-      new RuntimeNodeInstrumentation(),
-      new LruCacheInstrumentation(),
-    ],
+    instrumentations: [maps, new RuntimeNodeInstrumentation(), new LruCacheInstrumentation()],
     metricReaders,
   });
   useOnceLogger();

@@ -8,6 +8,7 @@ import {
   type DataPoint,
   type Histogram,
   type MetricData,
+  type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
@@ -19,9 +20,9 @@ import { PresizedMapInstrumentation } from '../../src/instrumentation/instrument
 import type { PresizedMapInstrumentationConfig } from '../../src/instrumentation/types.js';
 
 /** A pull reader: the test decides when a collection happens, as Prometheus would. */
-class CollectingReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+export class CollectingReader extends MetricReader {
+  constructor(metricProducers: MetricProducer[] = []) {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE, metricProducers });
   }
   protected async onForceFlush(): Promise<void> {}
   protected async onShutdown(): Promise<void> {}

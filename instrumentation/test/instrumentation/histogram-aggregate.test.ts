@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { EVACUATION_STALL_BUCKETS } from '../../src/instrumentation/buckets.js';
-import { PendingHistogram } from '../../src/instrumentation/pending-histogram.js';
+import { HistogramAggregate } from '../../src/instrumentation/histogram-aggregate.js';
 
 /** What an explicit-bucket histogram keeps of a series of values (the SDK's rule: bucket i holds (b[i-1], b[i]]). */
 function aggregate(boundaries: readonly number[], values: readonly number[]) {
@@ -18,7 +18,7 @@ function aggregate(boundaries: readonly number[], values: readonly number[]) {
   };
 }
 
-function replayed(pending: PendingHistogram): number[] {
+function replayed(pending: HistogramAggregate): number[] {
   const out: number[] = [];
   pending.replay((v) => out.push(v));
   return out;
@@ -30,11 +30,11 @@ const stall = fc.oneof(
   fc.double({ min: 1e-7, max: 1e-4, noNaN: true }),
 );
 
-describe('PendingHistogram', () => {
+describe('HistogramAggregate', () => {
   test('a replay gives the histogram the raw values would: count, sum, min, max, bucket counts', () => {
     fc.assert(
       fc.property(fc.array(stall, { maxLength: 400 }), (values) => {
-        const pending = new PendingHistogram(EVACUATION_STALL_BUCKETS);
+        const pending = new HistogramAggregate(EVACUATION_STALL_BUCKETS);
         for (const v of values) pending.add(v);
         expect(pending.size).toBe(values.length);
         const expected = aggregate(EVACUATION_STALL_BUCKETS, values);
@@ -50,7 +50,7 @@ describe('PendingHistogram', () => {
   });
 
   test('a replay forgets what it handed over; what comes after is replayed next time', () => {
-    const pending = new PendingHistogram([1, 10]);
+    const pending = new HistogramAggregate([1, 10]);
     for (const v of [0.5, 5, 50]) pending.add(v);
     expect(replayed(pending).sort((a, b) => a - b)).toEqual([0.5, 5, 50]);
     expect(pending.size).toBe(0);
@@ -60,7 +60,7 @@ describe('PendingHistogram', () => {
   });
 
   test('memory stays fixed however many values wait: a million stalls, one bucket each side', () => {
-    const pending = new PendingHistogram([1e-5]);
+    const pending = new HistogramAggregate([1e-5]);
     for (let i = 0; i < 1_000_000; i++) pending.add(i % 2 === 0 ? 2e-6 : 3e-5);
     let records = 0;
     let low = 0;
