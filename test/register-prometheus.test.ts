@@ -291,3 +291,22 @@ describe('register: when the Prometheus endpoint starts listening', () => {
     ]);
   });
 });
+
+describe('register: shut down before the endpoint opened', () => {
+  test('the endpoint never opens afterwards', async () => {
+    const port = await freePort();
+    const service = startService({
+      preload: '--import',
+      entry: 'register-shutdown-early.mjs',
+      env: {
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      },
+    });
+    expect(await service.line('listening')).toEqual({ listening: false });
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(service.stderr()).toBe('');
+  });
+});

@@ -69,12 +69,14 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   // PRESIZE_NATIVE_MAPS=observe: native Maps past PRESIZE_NATIVE_MAPS_MIN entries are observed.
   for (const problem of nativeMapsFromEnv(env).problems) diag.error(problem);
   sdk.start();
-  void startPrometheusServers(sdk, metricReaders);
+  let stopped = false;
+  void startPrometheusServers(sdk, metricReaders, () => stopped);
   gpu?.start();
 
   const telemetry: StartedTelemetry = {
     sdk,
     shutdown: async () => {
+      stopped = true;
       await gpu?.stop();
       await sdk.shutdown();
     },
@@ -93,13 +95,19 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
  * log an error. So its server listens only once the resource has settled. NodeSDK keeps its
  * resource private, hence the guarded lookup; without it the server starts at once.
  */
-async function startPrometheusServers(sdk: NodeSDK, readers: readonly MetricReader[]): Promise<void> {
+async function startPrometheusServers(
+  sdk: NodeSDK,
+  readers: readonly MetricReader[],
+  stopped: () => boolean,
+): Promise<void> {
   const exporters = readers.filter((r): r is PrometheusExporter => r instanceof PrometheusExporter);
   if (exporters.length === 0) return;
   const resource = Reflect.get(sdk, '_resource') as
     | { waitForAsyncAttributes?: () => Promise<void> }
     | undefined;
   await resource?.waitForAsyncAttributes?.().catch(() => undefined);
+  // Shut down while the resource was settling: a server started now would outlive the SDK.
+  if (stopped()) return;
   await Promise.all(
     exporters.map((exporter) =>
       exporter.startServer().catch((error: unknown) => {
