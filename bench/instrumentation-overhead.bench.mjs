@@ -36,7 +36,7 @@ import {
 const DEVICES = quick() ? 12_000 : 120_000;
 const LINES_PER_DEVICE = 10;
 const HINT = 5_000;
-const RUNS = quick() ? 2 : 15;
+const RUNS = quick() ? 2 : 25;
 const MEASURED_PER_RUN = 3;
 const SETUPS = ['plain', 'no-subscriber', 'enabled', 'enabled-instrument'];
 const TARGET_LOSS = { 'no-subscriber': 0.01, enabled: 0.03, 'enabled-instrument': 0.03 };
