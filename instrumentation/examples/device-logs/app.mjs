@@ -82,27 +82,28 @@ export function parseEvents(text) {
   return body;
 }
 
+// A body over the limit is read to its end and dropped before the 413 goes out: answering and
+// closing while the client still writes makes the client see a broken pipe instead of the answer.
 function readBody(request) {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length']);
-    if (declared > MAX_BODY_BYTES) {
-      reject(new HttpError(413, `body of ${declared} bytes exceeds the limit of ${MAX_BODY_BYTES} bytes`, { connection: 'close' }));
-      request.resume();
-      return;
-    }
     const chunks = [];
     let received = 0;
+    let tooLarge = declared > MAX_BODY_BYTES;
     request.on('data', (chunk) => {
       received += chunk.length;
-      if (received > MAX_BODY_BYTES) {
-        reject(new HttpError(413, `body exceeds the limit of ${MAX_BODY_BYTES} bytes`, { connection: 'close' }));
-        request.removeAllListeners('data');
-        request.resume();
+      tooLarge ||= received > MAX_BODY_BYTES;
+      if (tooLarge) chunks.length = 0;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (!tooLarge) {
+        resolve(Buffer.concat(chunks).toString('utf8'));
         return;
       }
-      chunks.push(chunk);
+      const size = declared > MAX_BODY_BYTES ? `of ${declared} bytes ` : '';
+      reject(new HttpError(413, `body ${size}exceeds the limit of ${MAX_BODY_BYTES} bytes`));
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
 }
