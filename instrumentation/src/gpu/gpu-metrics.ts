@@ -1,7 +1,6 @@
 import { diag, metrics, type Attributes, type Counter, type HrTime, type MeterProvider } from '@opentelemetry/api';
-import { millisToHrTime } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { CollectionResult, MetricProducer } from '@opentelemetry/sdk-metrics';
+import { PRODUCER_RESOURCE, hrTimeFromMillis } from '../metric-producer-data.js';
 import { PACKAGE_VERSION } from '../instrumentation/version.js';
 import { dcgmExportPoints } from './dcgm-naming.js';
 import type { ExportPoint } from './export-point.js';
@@ -52,7 +51,6 @@ interface HealthInstruments {
 
 const DEFAULT_INTERVAL_MS = 10_000;
 const MAX_DEFAULT_TIMEOUT_MS = 5_000;
-const EMPTY_RESOURCE = resourceFromAttributes({});
 
 /**
  * DCGM-style GPU metrics read from a source (dcgm-exporter, nvidia-smi, a capture file or a
@@ -183,7 +181,7 @@ export class GpuMetrics implements MetricProducer {
     const scopeMetrics = latest
       ? [{ scope: { name: GPU_SCOPE_NAME, version: PACKAGE_VERSION }, metrics: toMetricData(latest.points, latest.time, latest.starts) }]
       : [];
-    return Promise.resolve({ resourceMetrics: { resource: EMPTY_RESOURCE, scopeMetrics }, errors: [] });
+    return Promise.resolve({ resourceMetrics: { resource: PRODUCER_RESOURCE, scopeMetrics }, errors: [] });
   }
 
   private async read(): Promise<GpuScrapeResult> {
@@ -217,7 +215,7 @@ export class GpuMetrics implements MetricProducer {
 
   private accept(sample: GpuSample): void {
     const points = this.naming === 'hw' ? hwExportPoints(sample) : dcgmExportPoints(sample, { monotonicCounters: this.monotonicCounters });
-    const time = millisToHrTime(Date.now());
+    const time = hrTimeFromMillis(Date.now());
     this.latest = { points, time, starts: this.counterStarts.next(points, time) };
     this.up = 1;
     if (sample.malformed.length > 0) {

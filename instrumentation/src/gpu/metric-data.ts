@@ -1,5 +1,6 @@
 import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
-import { AggregationTemporality, DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
+import type { MetricData } from '@opentelemetry/sdk-metrics';
+import { CUMULATIVE, GAUGE_POINTS, SUM_POINTS } from '../metric-producer-data.js';
 import type { ExportPoint } from './export-point.js';
 
 const attributeKeys = new WeakMap<object, string>();
@@ -71,12 +72,12 @@ export function toMetricData(points: readonly ExportPoint[], time: HrTime, start
       value: point.value,
     }));
     if (first.kind === 'gauge') {
-      metrics.push({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints });
+      metrics.push({ descriptor, aggregationTemporality: CUMULATIVE, dataPointType: GAUGE_POINTS, dataPoints });
     } else {
       metrics.push({
         descriptor,
-        aggregationTemporality: AggregationTemporality.CUMULATIVE,
-        dataPointType: DataPointType.SUM,
+        aggregationTemporality: CUMULATIVE,
+        dataPointType: SUM_POINTS,
         isMonotonic: first.kind === 'counter',
         dataPoints,
       });

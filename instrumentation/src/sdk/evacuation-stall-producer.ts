@@ -1,21 +1,12 @@
 import { ValueType } from '@opentelemetry/api';
-import { millisToHrTime } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AggregationTemporality,
-  DataPointType,
-  type CollectionResult,
-  type MetricData,
-  type MetricProducer,
-} from '@opentelemetry/sdk-metrics';
+import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import {
   EVACUATION_STALL_DESCRIPTION,
   type PresizedMapInstrumentation,
 } from '../instrumentation/instrumentation.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../instrumentation/version.js';
+import { CUMULATIVE, HISTOGRAM_POINTS, PRODUCER_RESOURCE, hrTimeFromMillis } from '../metric-producer-data.js';
 import { METRIC_MAP_EVACUATION_STALL } from '../semconv.js';
-
-const EMPTY_RESOURCE = resourceFromAttributes({});
 
 /**
  * Exports the evacuation stall histogram of an instrumentation created with
@@ -27,7 +18,7 @@ const EMPTY_RESOURCE = resourceFromAttributes({});
 export function evacuationStallProducer(instrumentation: PresizedMapInstrumentation): MetricProducer {
   return {
     collect(): Promise<CollectionResult> {
-      const now = millisToHrTime(Date.now());
+      const now = hrTimeFromMillis(Date.now());
       const points = instrumentation.evacuationStallPoints();
       const metric: MetricData = {
         descriptor: {
@@ -36,11 +27,11 @@ export function evacuationStallProducer(instrumentation: PresizedMapInstrumentat
           unit: 's',
           valueType: ValueType.DOUBLE,
         },
-        aggregationTemporality: AggregationTemporality.CUMULATIVE,
-        dataPointType: DataPointType.HISTOGRAM,
+        aggregationTemporality: CUMULATIVE,
+        dataPointType: HISTOGRAM_POINTS,
         dataPoints: points.map(({ attributes, since, histogram }) => ({
           attributes,
-          startTime: millisToHrTime(since),
+          startTime: hrTimeFromMillis(since),
           endTime: now,
           value: {
             buckets: { boundaries: [...histogram.boundaries], counts: histogram.counts },
@@ -53,7 +44,7 @@ export function evacuationStallProducer(instrumentation: PresizedMapInstrumentat
       };
       const scopeMetrics =
         points.length === 0 ? [] : [{ scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, metrics: [metric] }];
-      return Promise.resolve({ resourceMetrics: { resource: EMPTY_RESOURCE, scopeMetrics }, errors: [] });
+      return Promise.resolve({ resourceMetrics: { resource: PRODUCER_RESOURCE, scopeMetrics }, errors: [] });
     },
   };
 }
