@@ -140,4 +140,35 @@ console.log(JSON.stringify({ warnings, unobservable: [...caches.unobservable()],
     ]);
     expect(result.points['presize.lru.entries']).toEqual([{ 'presize.lru.name': 'current', value: 1 }]);
   });
+
+  it('reports a required lru-cache 11.3 once, by its exact version, and counts its operations unattributed', () => {
+    const release = mkdtempSync(join(dir, 'v11-3-'));
+    mkdirSync(join(release, 'node_modules'), { recursive: true });
+    cpSync(join(ROOT, 'node_modules', 'lru-cache-v11-3'), join(release, 'node_modules', 'lru-cache'), { recursive: true });
+    const { out } = runScript(
+      release,
+      `const { diag, DiagLogLevel } = fromPackage('@opentelemetry/api');
+const warnings = [];
+diag.setLogger({ error() {}, warn: (m) => warnings.push(m), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+const caches = new presize.LruCacheInstrumentation();
+caches.setMeterProvider(provider);
+const { LRUCache } = require('lru-cache');
+const cache = new LRUCache({ max: 5 });
+cache.set('a', 1);
+cache.get('a');
+cache.get('b');
+const { resourceMetrics } = await reader.collect();
+const operations = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'presize.lru.operations');
+console.log(JSON.stringify({ warnings, operations: operations.dataPoints.map((p) => [p.attributes['presize.lru.name'], p.attributes['presize.lru.result'], p.value]) }));`,
+    );
+    const result = out as { warnings: string[]; operations: Array<[string, string, number]> };
+    expect(result.warnings.filter((w) => w.startsWith('lru-cache '))).toEqual([
+      expect.stringMatching(/^lru-cache 11\.3\.6 publishes operations without the cache instance/),
+    ]);
+    expect(result.operations.sort()).toEqual([
+      ['unattributed', 'add', 1],
+      ['unattributed', 'hit', 1],
+      ['unattributed', 'miss', 1],
+    ]);
+  });
 });

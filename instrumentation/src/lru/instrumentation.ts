@@ -299,7 +299,8 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
         evictions: undefined,
         keyIndex: undefined,
       };
-      this.noteUnattributed('11.3');
+      // The module hook has usually named the exact 11.3 release already: one report is enough.
+      if (this.unattributedVersions === undefined || this.unattributedVersions.size === 0) this.noteUnattributed('11.3');
     }
     return this.unattributed;
   }
