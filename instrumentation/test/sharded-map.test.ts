@@ -179,6 +179,17 @@ describe('shard selection', () => {
     expect(() => map.shard(4)).toThrow(/shard index .* got 4/);
   });
 
+  test('unnamed sharded maps get distinct default names, even from two copies of the package', () => {
+    let Copy: typeof ShardedMap | undefined;
+    jest.isolateModules(() => {
+      Copy = (jest.requireActual('../src/map/sharded-map') as { ShardedMap: typeof ShardedMap }).ShardedMap;
+    });
+    expect(Copy).not.toBe(ShardedMap);
+    const names = [new ShardedMap().name, new Copy!().name, new ShardedMap().name, new Copy!().name];
+    expect(names.every((name) => /^sharded-map-\d+$/.test(name))).toBe(true);
+    expect(new Set(names).size).toBe(4);
+  });
+
   test('number keys shard and round-trip like in a Map', () => {
     const map = new ShardedMap<number, number>({ shards: 4, seed: 1 });
     const keys = [0, -0, 1, -1, 2 ** 31, 0.5, Number.NaN, Number.MAX_VALUE, -Infinity];

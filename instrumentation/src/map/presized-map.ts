@@ -38,6 +38,7 @@ import {
   PresizedMapIterator,
   type IterationKind,
 } from './iterator.js';
+import { nextInProcess } from './process-counter.js';
 import { fromUnitRandom, randomSeed, splitmix32, type Random32 } from './random.js';
 import { capacityOf, MAX_B, overflowLimit, validateHint } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
@@ -55,19 +56,6 @@ export interface PresizedMapOptions {
   seed?: number;
   /** A random source returning floats in [0, 1), like `Math.random`; overrides `seed`. */
   random?: () => number;
-}
-
-const ID_COUNTER = Symbol.for('presize.map.id');
-
-/** Map ids come from one counter per process, shared by every copy of this package. */
-function nextMapId(): number {
-  const slots = globalThis as unknown as Record<symbol, { value: number } | undefined>;
-  let counter = slots[ID_COUNTER];
-  if (counter === undefined) {
-    counter = { value: 0 };
-    slots[ID_COUNTER] = counter;
-  }
-  return ++counter.value;
 }
 
 const NO_SLOTS = new Uint8Array(0);
@@ -172,7 +160,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       }
       this.random = splitmix32(seed);
     }
-    this.id = nextMapId();
+    this.id = nextInProcess('presize.map.id');
     this.name = options.name ?? `presized-map-${this.id}`;
     this.hashSeed = this.random();
     this.B = B;

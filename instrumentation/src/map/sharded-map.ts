@@ -1,5 +1,6 @@
 import { hashHigh, hashKey } from './hash.js';
 import { PresizedMap } from './presized-map.js';
+import { nextInProcess } from './process-counter.js';
 import { randomSeed, splitmix32, type Random32 } from './random.js';
 import { MAX_B, capacityOf } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
@@ -24,8 +25,6 @@ export interface ShardedMapStats extends PresizedMapStats {
   /** One snapshot per shard, in shard order. */
   shards: PresizedMapStats[];
 }
-
-let unnamed = 0;
 
 function checkShards(shards: unknown): number {
   if (
@@ -83,7 +82,7 @@ export class ShardedMap<K extends string | number, V> implements Map<K, V> {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new RangeError(`ShardedMap: seed must be an integer from 0 to 4294967295, got ${String(seed)}`);
     }
-    this.name = options.name ?? `sharded-map-${++unnamed}`;
+    this.name = options.name ?? `sharded-map-${nextInProcess('presize.sharded-map.unnamed')}`;
     this.hint = options.hint ?? 0;
     this.shardMask = shards - 1;
     this.random = splitmix32(seed);

@@ -1,4 +1,4 @@
-/** A snapshot of a presized map's internal state, in Go's terms (see docs/go-map.md). */
+/** A snapshot of a presized map's internal state, in Go's terms (see "Go semantics, rule by rule" in the README). */
 export interface PresizedMapStats {
   /** Live entries. */
   size: number;
