@@ -7,6 +7,7 @@ import type { ExportPoint } from './export-point.js';
 import { hwExportPoints } from './hw-naming.js';
 import { CounterStarts, toMetricData } from './metric-data.js';
 import type { GpuSample } from './sample.js';
+import { settleOnAbort } from './settle-on-abort.js';
 import {
   ATTR_GPU_SCRAPE_ERROR_TYPE,
   ATTR_GPU_DROP_REASON,
@@ -190,8 +191,7 @@ export class GpuMetrics implements MetricProducer {
     const signal = AbortSignal.any([timeout, this.stopController.signal]);
     let outcome: GpuScrapeResult;
     try {
-      const sample = await this.source.read(signal);
-      if (signal.aborted) throw signal.reason;
+      const sample = await settleOnAbort(this.source.read(signal), signal);
       outcome = { ok: true, sample, durationSeconds: (performance.now() - started) / 1000 };
       this.accept(sample);
     } catch (error) {

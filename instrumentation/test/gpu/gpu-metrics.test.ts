@@ -3,6 +3,8 @@ import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metric
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readCapture } from '../../src/gpu/read-capture.js';
+import type { GpuSample } from '../../src/gpu/sample.js';
 import { FileSource } from '../../src/gpu/sources/file-source.js';
 import { SimulatedSource, simulatedUtilization } from '../../src/gpu/sources/simulated-source.js';
 import { fixture, SCRAPES } from './fixtures.js';
@@ -185,6 +187,38 @@ describe('a GpuSource of the user\'s own', () => {
     } finally {
       await h.shutdown();
     }
+  });
+
+  it('that ignores the abort signal and never answers still gives a timeout, and its values disappear rather than freeze', async () => {
+    let answer: (signal: AbortSignal) => Promise<GpuSample> = () => Promise.resolve(readCapture(fixture(SCRAPES.t4)));
+    const deaf = { kind: 'file' as const, description: 'deaf source', read: (signal: AbortSignal): Promise<GpuSample> => answer(signal) };
+    const h = harness({ source: deaf, intervalMs: 1000, timeoutMs: 50 });
+    try {
+      expect((await h.gpu.scrape()).ok).toBe(true);
+      expect(points(await h.collect(), 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_LABELS, 74]]);
+
+      answer = () => new Promise<never>(() => undefined);
+      const started = Date.now();
+      await expect(h.gpu.scrape()).resolves.toMatchObject({ ok: false, reason: 'timeout', message: 'deaf source gave no answer within 50 ms' });
+      expect(Date.now() - started).toBeLessThan(1000);
+      const collected = await h.collect();
+      expect(metricNames(collected).filter((name) => name.startsWith('DCGM_'))).toEqual([]);
+      expect(points(collected, 'presize.gpu.up')).toEqual([[{ 'presize.gpu.source': 'file', 'presize.gpu.source.target': 'deaf source' }, 0]]);
+      expect(points(collected, 'presize.gpu.scrape.errors')).toEqual([
+        [{ 'presize.gpu.source': 'file', 'presize.gpu.source.target': 'deaf source', 'error.type': 'timeout' }, 1],
+      ]);
+    } finally {
+      await h.shutdown();
+    }
+  });
+
+  it('that ignores the abort signal does not hold stop() open', async () => {
+    const deaf = { kind: 'file' as const, description: 'deaf source', read: (): Promise<never> => new Promise<never>(() => undefined) };
+    const h = harness({ source: deaf, intervalMs: 60_000, timeoutMs: 60_000 });
+    h.gpu.start();
+    const started = Date.now();
+    await h.shutdown();
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
 

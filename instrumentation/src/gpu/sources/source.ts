@@ -30,7 +30,11 @@ export class GpuSourceError extends Error {
   }
 }
 
-/** Something that yields GPU samples: one `read` per scrape, cancelled through `signal`. */
+/**
+ * Something that yields GPU samples: one `read` per scrape, cancelled through `signal`. A read
+ * still pending when the signal aborts (the timeout, or `stop()`) is abandoned and counts as
+ * failed, whether or not the source listens to the signal.
+ */
 export interface GpuSource {
   readonly kind: GpuSourceKind;
   /** Where it reads from, for log messages: a URL, a path, a binary. */
