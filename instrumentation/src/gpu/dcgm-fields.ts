@@ -89,6 +89,16 @@ export const DCGM_FIELDS: Readonly<Record<string, DcgmField>> = {
   ),
 };
 
+/**
+ * Whether a metric of a dcgm-exporter scrape is a DCGM field (dcgm-exporter names every field and
+ * its own DCGM_EXP_* metrics so). Anything else in a scrape (`up`, `target_info`, another
+ * exporter's metrics behind a proxy) must not be re-exported: the host's own exporter may write
+ * the same family, and Prometheus rejects a scrape that has a family twice.
+ */
+export function isDcgmFieldName(name: string): boolean {
+  return name.startsWith('DCGM_');
+}
+
 export function dcgmField(name: string): DcgmField | undefined {
   return Object.prototype.hasOwnProperty.call(DCGM_FIELDS, name) ? DCGM_FIELDS[name] : undefined;
 }

@@ -116,7 +116,7 @@ export class GpuMetrics implements MetricProducer {
     const meter = (this.meterProvider ?? metrics.getMeterProvider()).getMeter(GPU_SCOPE_NAME, PACKAGE_VERSION);
     const errors = meter.createCounter(METRIC_GPU_SCRAPE_ERRORS, { description: 'Reads of the GPU source that gave no values, by error.type.', unit: '{error}' });
     const dropped = meter.createCounter(METRIC_GPU_DROPPED_VALUES, {
-      description: 'GPU values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN or infinite.',
+      description: 'GPU values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN or infinite, samples of metrics that are not DCGM fields.',
       unit: '{value}',
     });
     const malformedLines = meter.createCounter(METRIC_GPU_MALFORMED_LINES, { description: 'Capture lines skipped because they break their format.', unit: '{line}' });

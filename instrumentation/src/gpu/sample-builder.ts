@@ -1,4 +1,4 @@
-import type { DroppedValue, GpuCaptureFormat, GpuSample, GpuSeries, MalformedLine } from './sample.js';
+import type { DropReason, DroppedValue, GpuCaptureFormat, GpuSample, GpuSeries, MalformedLine } from './sample.js';
 import { invalidValueReason } from './validity.js';
 
 /** Collects what a reader finds, passing every value through the validity filter once. */
@@ -11,6 +11,11 @@ export class SampleBuilder {
     const reason = invalidValueReason(field, value);
     if (reason) this.dropped.push({ field, reason, value });
     else this.series.push({ field, labels, value });
+  }
+
+  /** A value left out whatever it is, such as a sample of a metric that is not a DCGM field. */
+  skip(field: string, reason: DropReason, value: number): void {
+    this.dropped.push({ field, reason, value });
   }
 
   malformed(line: number, reason: string): void {

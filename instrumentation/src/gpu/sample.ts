@@ -18,8 +18,11 @@ export interface MalformedLine {
   readonly reason: string;
 }
 
-/** Why a value read from a capture was not exported. */
-export type DropReason = 'blank_sentinel' | 'utilization_out_of_range' | 'not_finite';
+/**
+ * Why a value read from a capture was not exported: not a value (the first three), or a sample of
+ * a metric that is not a DCGM field.
+ */
+export type DropReason = 'blank_sentinel' | 'utilization_out_of_range' | 'not_finite' | 'not_dcgm_field';
 
 export interface DroppedValue {
   readonly field: string;

@@ -12,7 +12,7 @@ export const METRIC_GPU_UP = 'presize.gpu.up';
 export const METRIC_GPU_SCRAPE_DURATION = 'presize.gpu.scrape.duration';
 /** Failed reads, by `error.type`. */
 export const METRIC_GPU_SCRAPE_ERRORS = 'presize.gpu.scrape.errors';
-/** Values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN/Inf. */
+/** Values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN/Inf, samples of metrics that are not DCGM fields. */
 export const METRIC_GPU_DROPPED_VALUES = 'presize.gpu.dropped_values';
 /** Capture lines skipped because they break their format. */
 export const METRIC_GPU_MALFORMED_LINES = 'presize.gpu.malformed_lines';
@@ -23,9 +23,9 @@ export const METRIC_GPU_SERIES = 'presize.gpu.series';
 export const ATTR_GPU_SOURCE = 'presize.gpu.source';
 /** What the source reads: the dcgm-exporter URL, the nvidia-smi binary, the capture's path. */
 export const ATTR_GPU_SOURCE_TARGET = 'presize.gpu.source.target';
-/** `blank_sentinel`, `utilization_out_of_range` or `not_finite`. */
+/** `blank_sentinel`, `utilization_out_of_range`, `not_finite` or `not_dcgm_field`. */
 export const ATTR_GPU_DROP_REASON = 'presize.gpu.drop.reason';
-/** The DCGM field a dropped value belonged to. */
+/** The DCGM field a dropped value belonged to; for `not_dcgm_field`, the metric's name in the scrape. */
 export const ATTR_GPU_FIELD = 'presize.gpu.field';
 /** Class of a failed read on `presize.gpu.scrape.errors`: OpenTelemetry's general `error.type`. */
 export const ATTR_GPU_SCRAPE_ERROR_TYPE = 'error.type';

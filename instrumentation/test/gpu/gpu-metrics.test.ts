@@ -158,6 +158,43 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     expect(points(collected, 'presize.gpu.malformed_lines')).toEqual([[fileSource(), 2]]);
   });
 
+  it('exports only DCGM fields: other metrics in a scrape are counted as dropped, never re-exported', async () => {
+    // What a proxy or a capture taken from a whole /metrics page mixes in: names the host's own
+    // exporter also writes, so re-exporting them would put a family twice on the host's page.
+    const foreign = [
+      '# HELP up Whether the target is up.',
+      '# TYPE up gauge',
+      'up 1',
+      '# HELP target_info Target metadata',
+      '# TYPE target_info gauge',
+      'target_info{service_name="dcgm-exporter"} 1',
+      'presize_map_growths_total{presize_map_name="devices"} 3',
+      'process_cpu_seconds_total 12.5',
+      '',
+    ].join('\n');
+    const { gpu, collect, prometheusText } = replaying(`${fixture(SCRAPES.l4)}${foreign}`);
+    const result = await gpu.scrape();
+    expect(result.ok && result.sample.dropped.map(({ field, reason }) => [field, reason])).toEqual([
+      ['up', 'not_dcgm_field'],
+      ['target_info', 'not_dcgm_field'],
+      ['presize_map_growths_total', 'not_dcgm_field'],
+      ['process_cpu_seconds_total', 'not_dcgm_field'],
+    ]);
+    const collected = await collect();
+    expect(metricNames(collected).filter((name) => !name.startsWith('DCGM_') && !name.startsWith('presize.gpu.'))).toEqual([]);
+    expect(points(collected, 'DCGM_FI_DEV_POWER_USAGE')).toHaveLength(1);
+    const dropped = (field: string): [Record<string, string>, number] => [
+      { ...fileSource(), 'presize.gpu.drop.reason': 'not_dcgm_field', 'presize.gpu.field': field },
+      1,
+    ];
+    expect(points(collected, 'presize.gpu.dropped_values')).toEqual(
+      ['up', 'target_info', 'presize_map_growths_total', 'process_cpu_seconds_total'].map(dropped),
+    );
+    const text = await prometheusText();
+    expect(text).not.toMatch(/^(up|target_info|presize_map_growths_total|process_cpu_seconds_total)[{ ]/m);
+    expect(text).toMatch(/^DCGM_FI_DEV_POWER_USAGE\{.*\} 16\.365$/m);
+  });
+
   it('exports a series that a capture repeats once, with its last value', async () => {
     const line = fixture(SCRAPES.t4).split('\n').find((candidate) => candidate.startsWith('DCGM_FI_DEV_GPU_TEMP')) as string;
     const { gpu, collect } = replaying(`${fixture(SCRAPES.t4)}${line.replace(/ 74$/, ' 80')}\n`);

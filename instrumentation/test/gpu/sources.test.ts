@@ -59,6 +59,7 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
     ['a body sent too slowly', (response) => { response.write('DCGM_FI_DEV_GPU_TEMP{gpu="0"} 1\n'); setTimeout(() => response.end(), 1500).unref(); }, 'timeout'],
     ['garbage', scrapeOf('<html><body>502 Bad Gateway</body></html>\n{"error": true}\n'), 'garbage'],
     ['an empty body', scrapeOf(''), 'empty'],
+    ['some other exporter\'s metrics, not one DCGM field', scrapeOf('# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 3.2\nup 1\n'), 'empty'],
   ])('after %s: values disappear, the error is counted with its reason, up is 0', async (_name, failure, reason) => {
     behaviour = scrapeOf(fixture(SCRAPES.l4));
     const { gpu, collect } = gpuMetrics();

@@ -45,9 +45,16 @@ export interface GpuSource {
 /** Largest capture read, so a runaway exporter or file cannot take the host's memory. */
 export const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
 
-/** A read that produced no value at all is a failure, not an empty success. */
+/**
+ * A read that produced no GPU value at all is a failure, not an empty success. Values dropped as
+ * blank or out of range still count as read; samples of other metrics do not, so an address that
+ * serves some other exporter fails rather than passing for a node without GPUs.
+ */
 export function requireValues(sample: GpuSample, origin: string): GpuSample {
-  if (sample.series.length > 0 || sample.dropped.length > 0) return sample;
+  if (sample.series.length > 0 || sample.dropped.some((dropped) => dropped.reason !== 'not_dcgm_field')) return sample;
+  if (sample.dropped.length > 0) {
+    throw new GpuSourceError('empty', `${origin} gave no DCGM field, only ${sample.dropped.length} sample(s) of other metrics, e.g. ${sample.dropped[0]?.field}`);
+  }
   if (sample.malformed.length > 0) {
     const first = sample.malformed[0];
     throw new GpuSourceError(
