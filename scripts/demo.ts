@@ -6,7 +6,7 @@
 //   --caches <list>        comma-separated subset of native,presized-5000,planned,sharded
 //   --keep-running         leave Prometheus and the services up until Ctrl-C
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,10 +14,10 @@ import { freePort } from '../tools/ports.js';
 import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, runLoad, type LoadProgress } from './demo/load.js';
 import { bucketBound, comparisons, figures, maxBound, table, type CacheFigures } from './demo/measure.js';
+import { demoPrometheusConfig } from './demo/prometheus-config.js';
 import { REPOSITORY_ROOT, startService, type RunningService } from './demo/service.js';
 
 const CACHES = ['native', 'presized-5000', 'planned', 'sharded'];
-const RULES_DIR = join(REPOSITORY_ROOT, 'provisioning/prometheus/rules');
 const RESULTS_FILE = join(REPOSITORY_ROOT, '.demo/results.json');
 
 const USAGE = `usage: npm run demo -- [--duration <seconds>] [--devices <n>] [--caches <list>] [--keep-running]
@@ -83,14 +83,6 @@ function ensureBuilt(): void {
       throw new Error(`${file} is missing: build the package first with \`npm run build\` (npm run demo does it).`);
     }
   }
-}
-
-function ruleFiles(): string[] {
-  if (!existsSync(RULES_DIR)) return [];
-  return readdirSync(RULES_DIR)
-    .filter((name) => /\.ya?ml$/.test(name))
-    .sort()
-    .map((name) => join(RULES_DIR, name));
 }
 
 /** Everything started, stopped in reverse order on the way out, however the way out is reached. */
@@ -295,18 +287,14 @@ async function main(): Promise<number> {
     const [loadAtStart = 0] = loadavg();
     const ports = new Map<string, { port: number; metricsPort: number }>();
     for (const cache of demo.caches) ports.set(cache, { port: await freePort(), metricsPort: await freePort() });
-    const rules = ruleFiles();
-    console.log(
-      `Starting Prometheus on 127.0.0.1 (${rules.length} rule file${rules.length === 1 ? '' : 's'} from provisioning/prometheus/rules) ...`,
+    const config = demoPrometheusConfig(
+      demo.caches.map((cache) => ({ job: `device-logs-${cache}`, target: `127.0.0.1:${ports.get(cache)?.metricsPort}` })),
     );
-    const prometheus = await startPrometheus({
-      scrape: demo.caches.map((cache) => ({
-        job: `device-logs-${cache}`,
-        target: `127.0.0.1:${ports.get(cache)?.metricsPort}`,
-        intervalSeconds: 1,
-      })),
-      ruleFiles: rules,
-    });
+    console.log(
+      `Starting Prometheus on 127.0.0.1 from provisioning/prometheus/prometheus.yml (${config.ruleFiles.length} rule ` +
+        `file${config.ruleFiles.length === 1 ? '' : 's'}; one scrape job per cache instead of Compose's) ...`,
+    );
+    const prometheus = await startPrometheus({ config: config.yaml });
     cleanup.add('prometheus', prometheus.stop);
     console.log(`Prometheus is at ${prometheus.url}`);
     console.log(

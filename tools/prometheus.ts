@@ -13,12 +13,14 @@ export interface ScrapeTarget {
 }
 
 export interface StartPrometheusOptions {
-  /** Scrape jobs written into a generated configuration (ignored when configFile is given). */
+  /** Scrape jobs written into a generated configuration (ignored when configFile or config is given). */
   scrape?: ScrapeTarget[];
   /** Rule files for the generated configuration. */
   ruleFiles?: string[];
   /** A complete prometheus.yml to use as it is. */
   configFile?: string;
+  /** A complete configuration as YAML text, written into the temporary directory (ignored when configFile is given). */
+  config?: string;
   /** TSDB directory, e.g. one holding blocks made by `promtool tsdb create-blocks-from`; kept on stop. */
   storageDir?: string;
   /** Rule evaluation interval of the generated configuration. */
@@ -108,7 +110,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
   const binary = prometheusBinary();
   const workDir = mkdtempSync(join(tmpdir(), 'presize-prometheus-'));
   const configFile = options.configFile ?? join(workDir, 'prometheus.yml');
-  if (!options.configFile) writeFileSync(configFile, yamlConfig(options));
+  if (!options.configFile) writeFileSync(configFile, options.config ?? yamlConfig(options));
   const storageDir = options.storageDir ?? join(workDir, 'data');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
