@@ -208,8 +208,8 @@ async function runCache(
   const before = await service.stats();
   const loadStarted = new Date();
   const printer = progressPrinter(cache, options.devices, service);
-  const died = service.exited.then((code) => {
-    throw new Error(`the ${cache} service exited (code ${code}) during the load:\n${service.stderr()}`);
+  const died = service.exited.then(({ code, signal }) => {
+    throw new Error(`the ${cache} service ${signal ? `was killed by ${signal}` : `exited with code ${code}`} during the load:\n${service.stderr()}`);
   });
   const load = await Promise.race([
     runLoad({
@@ -294,8 +294,7 @@ async function main(): Promise<number> {
       `Starting Prometheus on 127.0.0.1 from provisioning/prometheus/prometheus.yml (${config.ruleFiles.length} rule ` +
         `file${config.ruleFiles.length === 1 ? '' : 's'}; one scrape job per cache instead of Compose's) ...`,
     );
-    const prometheus = await startPrometheus({ config: config.yaml });
-    cleanup.add('prometheus', prometheus.stop);
+    const prometheus = await startPrometheus({ config: config.yaml, onSpawned: (stop) => cleanup.add('prometheus', stop) });
     console.log(`Prometheus is at ${prometheus.url}`);
     console.log(
       `Each cache gets ${demo.durationSeconds} s of load: ${number(demo.devices)} device ids arriving over the first ` +
@@ -306,8 +305,13 @@ async function main(): Promise<number> {
     for (const cache of demo.caches) {
       if (interrupted) break;
       const { port, metricsPort } = ports.get(cache) as { port: number; metricsPort: number };
-      const service = await startService({ cache, port, metricsPort, env: serviceEnv(cache, demo.devices) });
-      cleanup.add(`device-logs-${cache}`, service.stop);
+      const service = await startService({
+        cache,
+        port,
+        metricsPort,
+        env: serviceEnv(cache, demo.devices),
+        onSpawned: (stop) => cleanup.add(`device-logs-${cache}`, stop),
+      });
       rows.push(await runCache(cache, demo, service, prometheus, abort.signal));
       if (!demo.keepRunning) {
         cleanup.remove(`device-logs-${cache}`);

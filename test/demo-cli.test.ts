@@ -1,7 +1,7 @@
 // `npm run demo` as a user runs it (its last step, after install and build): options, the table,
-// and nothing left running afterwards, whether it ends by itself or by Ctrl-C.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// and nothing left running afterwards, whether it ends by itself, by Ctrl-C or by a failure.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -14,19 +14,62 @@ interface Finished {
   stderr: string;
 }
 
-function demo(args: string[], onOutput?: (stdout: string, child: ReturnType<typeof spawn>) => void): Promise<Finished> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...DEMO, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      onOutput?.(stdout, child);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+interface Launched {
+  child: ChildProcess;
+  finished: Promise<Finished>;
+  /** Resolves with the match once stdout matches `pattern`; rejects if the demo ends first. */
+  until(pattern: RegExp): Promise<RegExpMatchArray>;
+}
+
+function launch(args: string[], env: NodeJS.ProcessEnv = process.env): Launched {
+  const child = spawn(process.execPath, [...DEMO, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<{ pattern: RegExp; found: (match: RegExpMatchArray) => void }> = [];
+  const check = (): void => {
+    for (const waiter of [...waiters]) {
+      const match = stdout.match(waiter.pattern);
+      if (match) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.found(match);
+      }
+    }
+  };
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    check();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const finished = new Promise<Finished>((done, fail) => {
     child.once('error', fail);
     child.once('exit', (code) => done({ code, stdout, stderr }));
   });
+  return {
+    child,
+    finished,
+    until: (pattern) =>
+      Promise.race([
+        new Promise<RegExpMatchArray>((found) => {
+          waiters.push({ pattern, found });
+          check();
+        }),
+        finished.then((run) => {
+          throw new Error(`the demo ended (code ${run.code}) before printing ${pattern}:\n${run.stdout}\n${run.stderr}`);
+        }),
+      ]),
+  };
+}
+
+const demo = (args: string[]): Promise<Finished> => launch(args).finished;
+
+/** A TMPDIR of the demo's own: whatever it leaves behind there is the demo's. */
+function privateTmp(): { env: NodeJS.ProcessEnv; prometheusDirsLeft(): string[]; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'presize-demo-tmp-'));
+  return {
+    env: { ...process.env, TMPDIR: dir },
+    prometheusDirsLeft: () => readdirSync(dir).filter((name) => name.startsWith('presize-prometheus-')),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Every http://127.0.0.1:port the demo printed; none may answer once it is gone. */
@@ -114,18 +157,69 @@ describe('npm run demo', () => {
   }, 120_000);
 
   it('stops Prometheus and the service on Ctrl-C in the middle of the load', async () => {
-    let interrupted = false;
-    const run = await demo(['--duration', '60', '--devices', '20000', '--caches', 'presized-5000'], (stdout, child) => {
-      if (!interrupted && /presized-5000 +\d+s\/60s/.test(stdout)) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
-    });
-    expect(interrupted).toBe(true);
-    expect(run.code).toBe(130);
-    expect(run.stdout).toContain('SIGINT: stopping everything the demo started');
-    for (const url of urlsIn(run.stdout)) expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });
-    const pids = [...run.stdout.matchAll(/pid (\d+)/g)].map((match) => Number(match[1]));
-    for (const pid of pids) expect({ pid, alive: pidAlive(pid) }).toEqual({ pid, alive: false });
+    const tmp = privateTmp();
+    try {
+      const started = launch(['--duration', '60', '--devices', '20000', '--caches', 'presized-5000'], tmp.env);
+      await started.until(/presized-5000 +\d+s\/60s/);
+      started.child.kill('SIGINT');
+      const run = await started.finished;
+      expect(run.code).toBe(130);
+      expect(run.stdout).toContain('SIGINT: stopping everything the demo started');
+      for (const url of urlsIn(run.stdout)) expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });
+      const pids = [...run.stdout.matchAll(/pid (\d+)/g)].map((match) => Number(match[1]));
+      expect(pids).toHaveLength(1);
+      for (const pid of pids) expect({ pid, alive: pidAlive(pid) }).toEqual({ pid, alive: false });
+      expect(tmp.prometheusDirsLeft()).toEqual([]);
+    } finally {
+      tmp.remove();
+    }
+  }, 120_000);
+
+  it('fails with the reason and stops Prometheus when a service dies during the load', async () => {
+    const tmp = privateTmp();
+    try {
+      const started = launch(['--duration', '60', '--devices', '20000', '--caches', 'presized-5000'], tmp.env);
+      const [, pid] = await started.until(/▶ presized-5000: .*\(pid (\d+), /);
+      await started.until(/presized-5000 +\d+s\/60s/);
+      process.kill(Number(pid), 'SIGKILL');
+      const run = await started.finished;
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('demo failed: the presized-5000 service was killed by SIGKILL during the load');
+      expect(run.stdout).not.toContain('Measured on this machine');
+      const urls = urlsIn(run.stdout);
+      expect(urls.length).toBeGreaterThanOrEqual(2);
+      for (const url of urls) expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });
+      expect(tmp.prometheusDirsLeft()).toEqual([]);
+    } finally {
+      tmp.remove();
+    }
+  }, 120_000);
+
+  it('stops a Prometheus that is still starting on Ctrl-C, and removes its directory', async () => {
+    // A prometheus on PATH that passes the demo's check but never gets ready: Ctrl-C lands in start-up.
+    const tmp = privateTmp();
+    const shimDir = mkdtempSync(join(tmpdir(), 'presize-prometheus-shim-'));
+    const pidFile = join(shimDir, 'pid');
+    let pid = 0;
+    writeFileSync(join(shimDir, 'prometheus'), `#!/bin/sh\n[ "$1" = --version ] && exit 0\necho $$ > '${pidFile}'\nexec sleep 300\n`);
+    chmodSync(join(shimDir, 'prometheus'), 0o755);
+    try {
+      const started = launch(['--duration', '5', '--caches', 'native'], { ...tmp.env, PATH: `${shimDir}:${process.env.PATH ?? ''}` });
+      await started.until(/Starting Prometheus on 127\.0\.0\.1 from provisioning\/prometheus\/prometheus\.yml/);
+      while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') await new Promise((done) => setTimeout(done, 50));
+      pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(tmp.prometheusDirsLeft()).toHaveLength(1);
+      started.child.kill('SIGINT');
+      const run = await started.finished;
+      expect(run.code).toBe(130);
+      expect(run.stdout).not.toContain('Prometheus is at');
+      expect({ pid, alive: pidAlive(pid) }).toEqual({ pid, alive: false });
+      expect(tmp.prometheusDirsLeft()).toEqual([]);
+    } finally {
+      // A failed run must not leave the stand-in sleeping.
+      if (pid > 0 && pidAlive(pid)) process.kill(pid);
+      tmp.remove();
+      rmSync(shimDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });

@@ -27,6 +27,11 @@ export interface StartPrometheusOptions {
   evaluationIntervalSeconds?: number;
   /** How long blocks are kept; raise it for data with old timestamps. */
   retention?: string;
+  /**
+   * Called with `stop` as soon as the process is spawned, before it is ready: a caller that is
+   * interrupted during start-up can still stop it and remove its temporary directory.
+   */
+  onSpawned?: (stop: () => Promise<void>) => void;
 }
 
 export interface PromSample {
@@ -108,11 +113,13 @@ async function waitUntilReady(url: string, child: ChildProcess, stderr: () => st
 /** Starts a real Prometheus on 127.0.0.1 at a free port, with its own temporary directory. */
 export async function startPrometheus(options: StartPrometheusOptions = {}): Promise<PrometheusHandle> {
   const binary = prometheusBinary();
+  // The port first: from the temporary directory to the spawn nothing waits, so no interruption
+  // can come between creating the directory and handing out the stop that removes it.
+  const port = await freePort();
   const workDir = mkdtempSync(join(tmpdir(), 'presize-prometheus-'));
   const configFile = options.configFile ?? join(workDir, 'prometheus.yml');
   if (!options.configFile) writeFileSync(configFile, options.config ?? yamlConfig(options));
   const storageDir = options.storageDir ?? join(workDir, 'data');
-  const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     binary,
@@ -140,6 +147,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
     }
     rmSync(workDir, { recursive: true, force: true });
   };
+  options.onSpawned?.(stop);
 
   try {
     await waitUntilReady(url, child, () => stderrTail);

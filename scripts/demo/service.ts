@@ -17,6 +17,16 @@ export interface ServiceOptions {
   metricsPort?: number;
   /** Extra environment for the child, e.g. OTEL_* overrides. */
   env?: Record<string, string>;
+  /**
+   * Called with `stop` as soon as the process is spawned, before it listens: a caller that is
+   * interrupted during start-up can still stop it.
+   */
+  onSpawned?: (stop: () => Promise<void>) => void;
+}
+
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface DeviceLogsStats {
@@ -43,7 +53,7 @@ export interface RunningService {
   stats(): Promise<DeviceLogsStats>;
   stop(): Promise<void>;
   /** Settles when the process exits, for whatever reason. */
-  exited: Promise<number | null>;
+  exited: Promise<ServiceExit>;
   /** The last lines the service wrote on stderr. */
   stderr(): string;
 }
@@ -80,7 +90,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   child.stderr.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-4_000);
   });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const exited = new Promise<ServiceExit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
 
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -89,6 +99,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await exited;
     clearTimeout(killer);
   };
+  options.onSpawned?.(stop);
 
   const ready = new Promise<{ listening: string; description: string }>((resolveReady, reject) => {
     const lines = createInterface({ input: child.stdout });
