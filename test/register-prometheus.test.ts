@@ -2,9 +2,10 @@
 // OTEL_METRICS_EXPORTER=prometheus: the service's own code creates maps and nothing else; the
 // scrape shows every instrument under the name docs/telemetry.md gives it.
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
 import {
   documentedNames,
@@ -20,6 +21,9 @@ import {
 } from './register-support.js';
 
 jest.setTimeout(90_000);
+
+// The real GPU captures, beside the repository (see PROVENANCE.md there).
+const GPU_FIXTURES = resolve(__dirname, '../../shared/fixtures/gpu');
 
 const telemetryDoc = readFileSync(join(ROOT, 'instrumentation/docs/telemetry.md'), 'utf8');
 const documented = documentedNames(telemetryDoc);
@@ -146,6 +150,8 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, ESM service (--import)
       service_name: 'presize-register-test',
       deployment_environment_name: 'test',
     });
+    // No GPU source, no GPU resource attribute.
+    expect(Object.keys(target!.labels).filter((name) => name.startsWith('presize_gpu'))).toEqual([]);
   });
 
   test('a real Prometheus scraping the service finds the counters under its job label', async () => {
@@ -198,7 +204,7 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, CommonJS service (--re
 });
 
 describe('register with PRESIZE_GPU_SOURCE set', () => {
-  test('the Prometheus endpoint serves the GPU series beside the map metrics', async () => {
+  test('the Prometheus endpoint serves the GPU series beside the map metrics, and target_info marks them simulated', async () => {
     const port = await freePort();
     const service = startService({
       preload: '--import',
@@ -213,6 +219,7 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
         PRESIZE_GPU_INTERVAL_MS: '200',
       },
     });
+    let prometheus: PrometheusHandle | undefined;
     try {
       await service.line('ready');
       const samples = await scrapeUntil(
@@ -222,8 +229,84 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
       expect(select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' })[0]!.value).toBe(15);
       expect(select(samples, 'DCGM_FI_DEV_GPU_UTIL').length).toBeGreaterThanOrEqual(1);
       expect(select(samples, 'presize_gpu_up')[0]!.value).toBe(1);
+      const targets = select(samples, 'target_info');
+      expect(targets).toHaveLength(1);
+      expect(targets[0]!.labels).toMatchObject({ service_name: 'presize-register-gpu', presize_gpu_source: 'simulated', presize_gpu_simulated: 'true' });
+      // The mark is the resource's: the DCGM series keep dcgm-exporter's labels only.
+      const dcgmLabels = new Set(samples.filter((s) => s.name.startsWith('DCGM_')).flatMap((s) => Object.keys(s.labels)));
+      expect([...dcgmLabels].sort()).toEqual(
+        ['DCGM_FI_DRIVER_VERSION', 'Hostname', 'UUID', 'device', 'gpu', 'modelName', 'otel_scope_name', 'otel_scope_version', 'pci_bus_id'].sort(),
+      );
+
+      // The joins docs/telemetry.md gives, on a real Prometheus.
+      prometheus = await startPrometheus({ scrape: [{ job: 'demo', target: `127.0.0.1:${port}` }] });
+      const simulated = await prometheus.waitFor(
+        'DCGM_FI_DEV_GPU_UTIL and on (job, instance) target_info{presize_gpu_simulated="true"}',
+        (result) => result.length === 2,
+        30_000,
+      );
+      expect(simulated.map((s) => s.metric.gpu).sort()).toEqual(['0', '1']);
+      expect(await prometheus.query('DCGM_FI_DEV_GPU_UTIL unless on (job, instance) target_info{presize_gpu_simulated="true"}')).toEqual([]);
     } finally {
+      await prometheus?.stop();
       service.child.kill('SIGTERM');
+    }
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(service.stderr()).toBe('');
+  });
+
+  test('a replayed capture that mixes other metrics into the DCGM fields adds no second family to the page, and Prometheus takes the scrape', async () => {
+    // A real L4 scrape with what a whole /metrics page or a proxy adds: names this page has too.
+    const dir = mkdtempSync(join(tmpdir(), 'presize-register-gpu-'));
+    const capture = join(dir, 'mixed.prom');
+    const foreign = [
+      '# HELP target_info Target metadata',
+      '# TYPE target_info gauge',
+      'target_info{service_name="dcgm-exporter"} 1',
+      '# TYPE presize_map_growths_total counter',
+      'presize_map_growths_total{presize_map_name="devices"} 3',
+      'up 1',
+      '',
+    ].join('\n');
+    writeFileSync(capture, readFileSync(join(GPU_FIXTURES, 'dcgm-scrapes/cncf-kops__nvidia-l4__1gpu__default-counters.prom'), 'utf8') + foreign);
+    const port = await freePort();
+    const service = startService({
+      preload: '--import',
+      entry: 'register-service.mjs',
+      env: {
+        OTEL_SERVICE_NAME: 'presize-register-gpu-file',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        PRESIZE_GPU_SOURCE: 'file',
+        PRESIZE_GPU_FILE: capture,
+        PRESIZE_GPU_INTERVAL_MS: '200',
+      },
+    });
+    let prometheus: PrometheusHandle | undefined;
+    try {
+      await service.line('ready');
+      // parseExposition fails on a family whose # TYPE comes twice.
+      const samples = await scrapeUntil(port, (s) => hasGrowths(s) && select(s, 'presize_gpu_dropped_values_total').length > 0);
+      expect(select(samples, 'target_info')).toHaveLength(1);
+      expect(select(samples, 'target_info')[0]!.labels).toMatchObject({ service_name: 'presize-register-gpu-file', presize_gpu_source: 'file' });
+      expect(select(samples, 'target_info')[0]!.labels.presize_gpu_simulated).toBeUndefined();
+      expect(select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' }).map((s) => s.value)).toEqual([15]);
+      expect(select(samples, 'up')).toEqual([]);
+      expect(select(samples, 'DCGM_FI_DEV_POWER_USAGE').map((s) => s.value)).toEqual([16.365]);
+      const dropped = select(samples, 'presize_gpu_dropped_values_total', { presize_gpu_drop_reason: 'not_dcgm_field' });
+      expect(dropped.map((s) => s.labels.presize_gpu_field).sort()).toEqual(['presize_map_growths_total', 'target_info', 'up']);
+
+      prometheus = await startPrometheus({ scrape: [{ job: 'gpu-host', target: `127.0.0.1:${port}` }] });
+      const [power] = await prometheus.waitFor('DCGM_FI_DEV_POWER_USAGE{job="gpu-host"}', (result) => result.length === 1, 30_000);
+      expect(power!.value).toBe(16.365);
+      expect((await prometheus.query('up{job="gpu-host"}')).map((s) => s.value)).toEqual([1]);
+      expect((await prometheus.query('presize_map_growths_total{job="gpu-host",presize_map_name="devices"}')).map((s) => s.value)).toEqual([15]);
+    } finally {
+      await prometheus?.stop();
+      service.child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
     }
     expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
     expect(service.stderr()).toBe('');

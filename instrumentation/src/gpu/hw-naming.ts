@@ -3,7 +3,7 @@ import { dcgmField } from './dcgm-fields.js';
 import { dcgmKind } from './dcgm-naming.js';
 import type { ExportPoint } from './export-point.js';
 import type { GpuSample, GpuSeries } from './sample.js';
-import { ATTR_GPU_MIG_PROFILE, ATTR_GPU_SIMULATED } from './semconv.js';
+import { ATTR_GPU_MIG_PROFILE } from './semconv.js';
 
 const MIB = 1024 * 1024;
 
@@ -30,7 +30,6 @@ export function hwAttributes(labels: Readonly<Record<string, string>>): Attribut
   copy('namespace', 'k8s.namespace.name');
   copy('container', 'k8s.container.name');
   copy('GPU_I_PROFILE', ATTR_GPU_MIG_PROFILE);
-  copy(ATTR_GPU_SIMULATED, ATTR_GPU_SIMULATED);
   return attributes;
 }
 

@@ -1,6 +1,7 @@
 export { GpuMetrics } from './gpu-metrics.js';
 export type { GpuMetricNaming, GpuMetricsOptions, GpuScrapeResult } from './gpu-metrics.js';
 export { gpuConfigFromEnv, gpuMetricsFromEnv } from './env-config.js';
+export { gpuResourceAttributes } from './resource-attributes.js';
 export type { GpuEnvConfig, GpuEnvResult } from './env-config.js';
 export { DcgmExporterSource } from './sources/dcgm-exporter-source.js';
 export { NvidiaSmiSource } from './sources/nvidia-smi-source.js';

@@ -19,7 +19,10 @@ export const METRIC_GPU_MALFORMED_LINES = 'presize.gpu.malformed_lines';
 /** Number of GPU series the last successful read exports. */
 export const METRIC_GPU_SERIES = 'presize.gpu.series';
 
-/** `dcgm-exporter`, `nvidia-smi`, `file` or `simulated`. */
+/**
+ * `dcgm-exporter`, `nvidia-smi`, `file` or `simulated`: on the scrape-health series, and as a
+ * resource attribute of a process that exports GPU series (see gpuResourceAttributes).
+ */
 export const ATTR_GPU_SOURCE = 'presize.gpu.source';
 /** What the source reads: the dcgm-exporter URL, the nvidia-smi binary, the capture's path. */
 export const ATTR_GPU_SOURCE_TARGET = 'presize.gpu.source.target';
@@ -29,7 +32,7 @@ export const ATTR_GPU_DROP_REASON = 'presize.gpu.drop.reason';
 export const ATTR_GPU_FIELD = 'presize.gpu.field';
 /** Class of a failed read on `presize.gpu.scrape.errors`: OpenTelemetry's general `error.type`. */
 export const ATTR_GPU_SCRAPE_ERROR_TYPE = 'error.type';
-/** `"true"` on every series of the simulated source. */
+/** Resource attribute, `true` when the process's GPU series come from the simulated source. */
 export const ATTR_GPU_SIMULATED = 'presize.gpu.simulated';
 /** MIG profile (dcgm-exporter's GPU_I_PROFILE) under the hw.* naming. */
 export const ATTR_GPU_MIG_PROFILE = 'presize.gpu.mig.profile';

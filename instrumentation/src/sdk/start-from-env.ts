@@ -2,9 +2,11 @@ import { diag, DiagLogLevel, metrics, ProxyTracerProvider, trace } from '@opente
 import { diagLogLevelFromString } from '@opentelemetry/core';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { gpuMetricsFromEnv } from '../gpu/env-config.js';
+import { gpuResourceAttributes } from '../gpu/resource-attributes.js';
 import { PresizedMapInstrumentation } from '../instrumentation/instrumentation.js';
 import { LruCacheInstrumentation } from '../lru/instrumentation.js';
 import { nativeMapsFromEnv } from '../native/from-env.js';
@@ -61,7 +63,11 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   const producers: MetricProducer[] = [evacuationStallProducer(maps)];
   if (gpu !== undefined) producers.push(gpu);
   const metricReaders = metricReadersFromEnv(env, producers);
+  // A producer's resource is never exported (the reader keeps its provider's), so the GPU source,
+  // and above all a simulated one, is marked on the SDK's resource. NodeSDK merges the detected
+  // attributes (OTEL_RESOURCE_ATTRIBUTES, host, process) over the resource it is given.
   const sdk = new NodeSDK({
+    ...(gpu === undefined ? {} : { resource: defaultResource().merge(resourceFromAttributes(gpuResourceAttributes(gpu.source))) }),
     instrumentations: [maps, new RuntimeNodeInstrumentation(), new LruCacheInstrumentation()],
     metricReaders,
   });

@@ -1,5 +1,6 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { gpuConfigFromEnv, gpuMetricsFromEnv } from '../../src/gpu/env-config.js';
+import { gpuResourceAttributes } from '../../src/gpu/resource-attributes.js';
 import { DcgmExporterSource } from '../../src/gpu/sources/dcgm-exporter-source.js';
 import { FileSource } from '../../src/gpu/sources/file-source.js';
 import { NvidiaSmiSource } from '../../src/gpu/sources/nvidia-smi-source.js';
@@ -25,6 +26,16 @@ describe('PRESIZE_GPU_* environment', () => {
     const simulated = gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_NAMING: 'hw', PRESIZE_GPU_TIMEOUT_MS: '800' });
     expect(simulated.config?.source).toBeInstanceOf(SimulatedSource);
     expect(simulated.config).toMatchObject({ naming: 'hw', timeoutMs: 800 });
+  });
+
+  it.each([
+    ['dcgm-exporter', { 'presize.gpu.source': 'dcgm-exporter' }],
+    ['nvidia-smi', { 'presize.gpu.source': 'nvidia-smi' }],
+    ['file', { 'presize.gpu.source': 'file' }],
+    ['simulated', { 'presize.gpu.source': 'simulated', 'presize.gpu.simulated': true }],
+  ])('PRESIZE_GPU_SOURCE=%s gives the resource attributes %j', (kind, attributes) => {
+    const { config } = gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: kind, PRESIZE_GPU_FILE: '/tmp/x.prom' });
+    expect(gpuResourceAttributes(config!.source)).toEqual(attributes);
   });
 
   it.each([

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCapture } from '../../src/gpu/read-capture.js';
 import type { GpuSample } from '../../src/gpu/sample.js';
+import { gpuResourceAttributes } from '../../src/gpu/resource-attributes.js';
 import { FileSource } from '../../src/gpu/sources/file-source.js';
 import { SimulatedSource, simulatedUtilization } from '../../src/gpu/sources/simulated-source.js';
 import { fixture, SCRAPES } from './fixtures.js';
@@ -302,12 +303,20 @@ describe('GpuMetrics with hw.* semantic-convention names', () => {
 });
 
 describe('the simulated source', () => {
-  it('is a deterministic inference node, marked simulated on every series', async () => {
+  it('is a deterministic inference node with dcgm-exporter\'s labels only (the simulated mark is on the resource)', async () => {
     let now = Date.UTC(2026, 0, 15, 14, 0, 0);
     const source = new SimulatedSource({ now: () => now });
     const first = await source.read();
-    expect(first.series.every((series) => series.labels['presize.gpu.simulated'] === 'true')).toBe(true);
-    expect(first.series.every((series) => series.labels['Hostname'] === 'simulated-inference-node')).toBe(true);
+    expect(first.series[0]?.labels).toEqual({
+      gpu: '0',
+      UUID: 'GPU-00000000-0000-4000-8000-000000000000',
+      pci_bus_id: '00000000:41:00.0',
+      device: 'nvidia0',
+      modelName: 'NVIDIA L40S',
+      Hostname: 'simulated-inference-node',
+      DCGM_FI_DRIVER_VERSION: '595.58.03',
+    });
+    expect(gpuResourceAttributes(source)).toEqual({ 'presize.gpu.source': 'simulated', 'presize.gpu.simulated': true });
     const util = (sample: typeof first, gpu: string): number | undefined =>
       sample.series.find((series) => series.field === 'DCGM_FI_DEV_GPU_UTIL' && series.labels['gpu'] === gpu)?.value;
     expect(util(first, '0')).toBe(simulatedUtilization(0, now));

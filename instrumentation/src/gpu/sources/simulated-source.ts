@@ -1,6 +1,5 @@
 import type { GpuSample } from '../sample.js';
 import { SampleBuilder } from '../sample-builder.js';
-import { ATTR_GPU_SIMULATED } from '../semconv.js';
 import type { GpuSource } from './source.js';
 
 export interface SimulatedSourceOptions {
@@ -39,8 +38,9 @@ export function simulatedUtilization(gpu: number, timeMs: number): number {
 }
 
 /**
- * A deterministic inference node for demos: every series carries `presize.gpu.simulated="true"`
- * and the host is `simulated-inference-node`, so it can never pass for a real GPU.
+ * A deterministic inference node for demos. Its series carry dcgm-exporter's labels only, with the
+ * host `simulated-inference-node`; `register` marks the process's resource with
+ * `presize.gpu.simulated` = true (gpuResourceAttributes), so it can never pass for a real GPU.
  */
 export class SimulatedSource implements GpuSource {
   readonly kind = 'simulated';
@@ -70,7 +70,6 @@ export class SimulatedSource implements GpuSource {
         modelName: MODEL,
         Hostname: HOSTNAME,
         DCGM_FI_DRIVER_VERSION: '595.58.03',
-        [ATTR_GPU_SIMULATED]: 'true',
       });
       const util = simulatedUtilization(gpu, time);
       const load = util / 100;
