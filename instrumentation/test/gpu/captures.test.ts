@@ -123,6 +123,31 @@ describe('nvidia-smi --query-gpu CSV: exact values in DCGM fields and units', ()
     expect(valueOf(sample, 'DCGM_FI_DEV_MEMORY_TEMP')).toBe(59);
   });
 
+  it('H100 in MIG mode, idle: utilisation absent, framebuffer, power, temperatures, clocks and the idle clock event', () => {
+    const sample = readCapture(fixture(SMI_CSV.h100MigIdle));
+    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBeUndefined();
+    expect(valueOf(sample, 'DCGM_FI_DEV_MEM_COPY_UTIL')).toBeUndefined();
+    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(59);
+    expect(valueOf(sample, 'DCGM_FI_DEV_FB_FREE')).toBe(81022);
+    expect(valueOf(sample, 'DCGM_FI_DEV_FB_RESERVED')).toBe(479);
+    expect(valueOf(sample, 'DCGM_FI_DEV_FB_TOTAL')).toBe(81559);
+    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(71.15);
+    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE_INSTANT')).toBe(70.72);
+    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(42);
+    expect(valueOf(sample, 'DCGM_FI_DEV_MEMORY_TEMP')).toBe(48);
+    expect(valueOf(sample, 'DCGM_FI_DEV_SM_CLOCK')).toBe(345);
+    expect(valueOf(sample, 'DCGM_FI_DEV_MEM_CLOCK')).toBe(2619);
+    expect(valueOf(sample, 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS')).toBe(0x1);
+    expect(valueOf(sample, 'DCGM_FI_DEV_PSTATE')).toBe(0);
+    expect(sample.series[0]?.labels).toEqual({
+      gpu: '0',
+      UUID: 'GPU-00000000-0000-0000-0000-000000000000',
+      modelName: 'NVIDIA H100 80GB HBM3',
+      pci_bus_id: '00000000:00:09.0',
+      DCGM_FI_DRIVER_VERSION: '590.48.01',
+    });
+  });
+
   it('H100 load: labels, clocks, limits, ECC and clock-event mask', () => {
     const sample = readCapture(fixture(SMI_CSV.h100Load));
     expect(sample.series[0]?.labels).toEqual({
