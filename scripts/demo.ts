@@ -236,7 +236,7 @@ async function runCache(
   return result;
 }
 
-function printQueries(prometheus: PrometheusHandle, jobs: string[]): void {
+function printQueries(prometheus: PrometheusHandle, jobs: string[], keepRunning: boolean): void {
   const matcher = `job=~"${jobs.join('|')}"`;
   const queries = [
     ['every growth of every map, per service and kind', `sum by (job, presize_map_growth_kind) (presize_map_growths_total{${matcher}})`],
@@ -246,7 +246,7 @@ function printQueries(prometheus: PrometheusHandle, jobs: string[]): void {
     ],
     ['the risk score the project\'s rules give each map (0-100; 50 warns, 80 pages)', `presize:map_risk:score{${matcher}}`],
   ];
-  console.log(`\nPrometheus: ${prometheus.url}`);
+  console.log(`\nPrometheus: ${prometheus.url} (${keepRunning ? 'up until Ctrl-C' : 'up while the demo runs: it stops when the demo ends'})`);
   for (const [what, expr] of queries) {
     console.log(`  ${what}:\n    ${prometheus.url}/graph?g0.expr=${encodeURIComponent(expr as string)}&g0.tab=0&g0.range_input=15m\n    ${expr}`);
   }
@@ -273,12 +273,14 @@ async function main(): Promise<number> {
 
   const cleanup = new Cleanup();
   const abort = new AbortController();
+  // Ctrl-C is how a --keep-running demo that printed its table ends: a success, not an interruption.
+  let waitingForCtrlC = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) return;
     interrupted = true;
     console.log(`\n${signal}: stopping everything the demo started ...`);
     abort.abort();
-    void cleanup.runAll().then(() => process.exit(130));
+    void cleanup.runAll().then(() => process.exit(waitingForCtrlC ? 0 : 130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -344,12 +346,17 @@ async function main(): Promise<number> {
     writeFileSync(RESULTS_FILE, `${JSON.stringify({ when: new Date().toISOString(), options: demo, rows }, null, 2)}\n`);
     console.log(`(figures saved in .demo/results.json)`);
 
-    printQueries(prometheus, demo.caches.map((cache) => `device-logs-${cache}`));
+    printQueries(prometheus, demo.caches.map((cache) => `device-logs-${cache}`), demo.keepRunning);
     if (demo.keepRunning) {
+      waitingForCtrlC = true;
       console.log('\nPrometheus and the services keep running; Ctrl-C stops them.');
       await new Promise<never>(() => undefined);
     }
-    console.log('\nThis Prometheus stops with the demo; `npm run demo -- --keep-running` leaves it up to explore.');
+    await cleanup.runAll();
+    console.log(
+      '\nPrometheus and the services are stopped: the URLs above answered during the run only. ' +
+        'To open them, run `npm run demo -- --keep-running`, which keeps everything up until Ctrl-C.',
+    );
     return 0;
   } finally {
     if (!interrupted) await cleanup.runAll();

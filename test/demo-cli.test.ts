@@ -3,7 +3,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { PROVISIONED_CONFIG } from '../scripts/demo/prometheus-config.js';
 
 const ROOT = resolve(__dirname, '..');
 const DEMO = ['--import', 'tsx', 'scripts/demo.ts'];
@@ -151,6 +153,10 @@ describe('npm run demo', () => {
     expect(cells[0]?.[11]).toMatch(/^\d+ ¹$/);
     expect(Number.parseInt(cells[0]?.[11] ?? '', 10)).toBeGreaterThan(0);
     expect(run.stdout).toContain('sum by (job, presize_map_growth_kind) (presize_map_growths_total');
+    // The URL is printed while Prometheus still runs, but read once it is gone: the output says so.
+    expect(run.stdout).toMatch(
+      /Prometheus: http:\/\/127\.0\.0\.1:\d+ \(up while the demo runs: it stops when the demo ends\)[^]*\nPrometheus and the services are stopped: the URLs above answered during the run only\. To open them, run `npm run demo -- --keep-running`/,
+    );
     const urls = urlsIn(run.stdout);
     expect(urls.length).toBeGreaterThanOrEqual(1);
     for (const url of urls) expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });
@@ -169,6 +175,36 @@ describe('npm run demo', () => {
       const pids = [...run.stdout.matchAll(/pid (\d+)/g)].map((match) => Number(match[1]));
       expect(pids).toHaveLength(1);
       for (const pid of pids) expect({ pid, alive: pidAlive(pid) }).toEqual({ pid, alive: false });
+      expect(tmp.prometheusDirsLeft()).toEqual([]);
+    } finally {
+      tmp.remove();
+    }
+  }, 120_000);
+
+  it('with --keep-running keeps the provisioned Prometheus and the service up after the table, until Ctrl-C', async () => {
+    const tmp = privateTmp();
+    try {
+      const started = launch(['--duration', '5', '--devices', '2000', '--caches', 'presized-5000', '--keep-running'], tmp.env);
+      await started.until(/Prometheus and the services keep running; Ctrl-C stops them\.\n/);
+      const [, prometheusUrl] = await started.until(/Prometheus: (http:\/\/127\.0\.0\.1:\d+) \(up until Ctrl-C\)/);
+      const [, serviceUrl] = await started.until(/▶ presized-5000: .*\(pid \d+, (http:\/\/127\.0\.0\.1:\d+),/);
+      expect((await fetch(`${prometheusUrl}/-/ready`)).status).toBe(200);
+      expect(await (await fetch(`${serviceUrl}/stats`)).json()).toMatchObject({ cache: 'presized-5000', size: 2_000 });
+
+      // What runs is the provisioned configuration: its global settings and rule files.
+      const provisioned = parse(readFileSync(PROVISIONED_CONFIG, 'utf8')) as { global: Record<string, string>; rule_files: string[] };
+      const status = (await (await fetch(`${prometheusUrl}/api/v1/status/config`)).json()) as { data: { yaml: string } };
+      const running = parse(status.data.yaml) as { global: Record<string, string>; rule_files: string[]; scrape_configs: Array<{ job_name: string }> };
+      expect(running.global).toEqual(expect.objectContaining(provisioned.global));
+      expect(running.rule_files).toEqual(provisioned.rule_files.map((file) => resolve(dirname(PROVISIONED_CONFIG), file)));
+      expect(running.scrape_configs.map((job) => job.job_name)).toEqual(['device-logs-presized-5000']);
+
+      started.child.kill('SIGINT');
+      const run = await started.finished;
+      expect(run.code).toBe(0);
+      expect(run.stderr).not.toContain('could not stop');
+      expect(run.stdout).toContain('SIGINT: stopping everything the demo started');
+      for (const url of [prometheusUrl, serviceUrl]) expect({ url, answers: await answers(url as string) }).toEqual({ url, answers: false });
       expect(tmp.prometheusDirsLeft()).toEqual([]);
     } finally {
       tmp.remove();
