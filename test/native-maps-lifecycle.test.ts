@@ -106,7 +106,7 @@ console.log(JSON.stringify({ before, after, alive: refs.filter((r) => r.deref() 
       dir,
       `const { diag, DiagLogLevel } = fromPackage('@opentelemetry/api');
 const warnings = [];
-diag.setLogger({ error() {}, warn: (m) => warnings.push(m), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+diag.setLogger({ error() {}, warn: (...parts) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
 const caches = new presize.LruCacheInstrumentation();
 caches.setMeterProvider(provider);
 const Old = require('lru-cache').LRUCache;
@@ -149,7 +149,7 @@ console.log(JSON.stringify({ warnings, unobservable: [...caches.unobservable()],
       release,
       `const { diag, DiagLogLevel } = fromPackage('@opentelemetry/api');
 const warnings = [];
-diag.setLogger({ error() {}, warn: (m) => warnings.push(m), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+diag.setLogger({ error() {}, warn: (...parts) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
 const caches = new presize.LruCacheInstrumentation();
 caches.setMeterProvider(provider);
 const { LRUCache } = require('lru-cache');
@@ -162,8 +162,8 @@ const operations = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((
 console.log(JSON.stringify({ warnings, operations: operations.dataPoints.map((p) => [p.attributes['presize.lru.name'], p.attributes['presize.lru.result'], p.value]) }));`,
     );
     const result = out as { warnings: string[]; operations: Array<[string, string, number]> };
-    expect(result.warnings.filter((w) => w.startsWith('lru-cache '))).toEqual([
-      expect.stringMatching(/^lru-cache 11\.3\.6 publishes operations without the cache instance/),
+    expect(result.warnings.filter((w) => w.includes(' lru-cache '))).toEqual([
+      expect.stringMatching(/^@presize\/instrumentation\/lru-cache lru-cache 11\.3\.6 publishes operations without the cache instance/),
     ]);
     expect(result.operations.sort()).toEqual([
       ['unattributed', 'add', 1],

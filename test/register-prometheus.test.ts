@@ -313,6 +313,40 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
   });
 });
 
+describe('register without OTEL_LOG_LEVEL', () => {
+  test("writes Presize's own warnings once, such as a dcgm-exporter nobody answers at, and not the SDK's warnings about settings", async () => {
+    const [port, nobody] = [await freePort(), await freePort()];
+    const service = startService({
+      preload: '--import',
+      entry: 'register-service.mjs',
+      env: {
+        OTEL_SERVICE_NAME: 'presize-register-warnings',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        // NodeSDK warns that it "will not be initialized" for this, which is not so and not news.
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        PRESIZE_GPU_SOURCE: 'dcgm-exporter',
+        PRESIZE_GPU_URL: `http://127.0.0.1:${nobody}/metrics`,
+        PRESIZE_GPU_INTERVAL_MS: '100',
+      },
+    });
+    try {
+      await service.line('ready');
+      const samples = await scrapeUntil(port, (s) => select(s, 'presize_gpu_scrape_errors_total').some((e) => e.value >= 3));
+      expect(select(samples, 'presize_gpu_up').map((s) => s.value)).toEqual([0]);
+    } finally {
+      service.child.kill('SIGTERM');
+    }
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(service.stderr().trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^@presize/instrumentation: @presize/instrumentation/gpu GPU values withdrawn \\(unreachable\\): .*127\\.0\\.0\\.1:${nobody}.* \\(shown once; repeats are not logged\\)$`),
+      ),
+    ]);
+  });
+});
+
 describe('register: when the Prometheus endpoint starts listening', () => {
   const env = (port: number): Record<string, string> => ({
     OTEL_SERVICE_NAME: 'presize-register-early',

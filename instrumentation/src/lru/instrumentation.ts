@@ -1,6 +1,5 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import {
-  diag,
   ValueType,
   type Attributes,
   type BatchObservableResult,
@@ -201,14 +200,14 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
     this.unobservableVersions ??= new Map();
     const copies = this.unobservableVersions.get(version) ?? 0;
     this.unobservableVersions.set(version, copies + 1);
-    if (copies === 0) diag.warn(message);
+    if (copies === 0) this._diag.warn(message);
   }
 
   private noteUnattributed(version: string): void {
     this.unattributedVersions ??= new Set();
     if (this.unattributedVersions.has(version)) return;
     this.unattributedVersions.add(version);
-    diag.warn(
+    this._diag.warn(
       `lru-cache ${version} publishes operations without the cache instance (added in 11.4): they are counted under ${semconv.ATTR_LRU_NAME}="${UNATTRIBUTED_CACHE}", with no gauges, evictions or key-index stalls`,
     );
   }

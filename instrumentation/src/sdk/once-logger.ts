@@ -16,7 +16,16 @@ export class OnceLogger implements DiagLogger {
   private readonly seen = new Set<string>();
   private full = false;
 
-  constructor(private readonly sink: Pick<Console, Level> = console) {}
+  /**
+   * `lessThanErrorsFrom`: when given, messages below error level are written only from component
+   * loggers whose namespace starts with it. The SDK warns about settings it was given on purpose
+   * (`OTEL_TRACES_EXPORTER=none`), while Presize's own warnings (a GPU exporter that stopped
+   * answering, an lru-cache too old to observe) are what the operator must read.
+   */
+  constructor(
+    private readonly sink: Pick<Console, Level> = console,
+    private readonly lessThanErrorsFrom?: string,
+  ) {}
 
   error(message: string, ...args: unknown[]): void {
     this.write('error', message, args);
@@ -35,6 +44,7 @@ export class OnceLogger implements DiagLogger {
   }
 
   private write(level: Level, message: string, args: unknown[]): void {
+    if (level !== 'error' && this.lessThanErrorsFrom !== undefined && !message.startsWith(this.lessThanErrorsFrom)) return;
     const shown = readable(message);
     const key = `${level} ${shown} ${args.map(describe).join(' ')}`.replace(/\d+/g, '#');
     if (this.seen.has(key)) return;

@@ -23,6 +23,8 @@ export interface StartedTelemetry {
 }
 
 const STARTED = Symbol.for('@presize/instrumentation/register');
+/** Namespace prefix of the component loggers of this package's instrumentations and GPU metrics. */
+const PRESIZE_COMPONENTS = '@presize/instrumentation/';
 type Registry = { [STARTED]?: StartedTelemetry | null };
 
 /**
@@ -43,12 +45,13 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   }
 
   // Each distinct diagnostic is written once, so a collector that is down is reported once rather
-  // than on every export. Errors only, unless OTEL_LOG_LEVEL asks for more. Set before anything
-  // can report a problem, and again after NodeSDK's constructor, which installs a plain console
-  // logger of its own when OTEL_LOG_LEVEL is given.
+  // than on every export. Without OTEL_LOG_LEVEL: every error, and the warnings of Presize's own
+  // components. Set before anything can report a problem, and again after NodeSDK's constructor,
+  // which installs a plain console logger of its own when OTEL_LOG_LEVEL is given.
+  const levelGiven = env.OTEL_LOG_LEVEL !== undefined && env.OTEL_LOG_LEVEL.trim() !== '';
   const useOnceLogger = (): void => {
-    diag.setLogger(new OnceLogger(), {
-      logLevel: logLevelFromEnv(env.OTEL_LOG_LEVEL),
+    diag.setLogger(new OnceLogger(console, levelGiven ? undefined : PRESIZE_COMPONENTS), {
+      logLevel: levelGiven ? (diagLogLevelFromString(env.OTEL_LOG_LEVEL) ?? DiagLogLevel.WARN) : DiagLogLevel.WARN,
       suppressOverrideMessage: true,
     });
   };
@@ -124,11 +127,6 @@ async function startPrometheusServers(
       }),
     ),
   );
-}
-
-function logLevelFromEnv(value: string | undefined): DiagLogLevel {
-  if (value === undefined || value.trim() === '') return DiagLogLevel.ERROR;
-  return diagLogLevelFromString(value) ?? DiagLogLevel.ERROR;
 }
 
 /** NodeSDK has no forceFlush; the providers it registered have, and the API hands them back. */

@@ -11,7 +11,7 @@ import { metricReadersFromEnv } from '../../src/sdk/metric-readers.js';
 import { OnceLogger } from '../../src/sdk/once-logger.js';
 
 describe('OnceLogger', () => {
-  function recording() {
+  function recording(lessThanErrorsFrom?: string) {
     const written: [string, unknown[]][] = [];
     const sink = {
       error: (...a: unknown[]) => written.push(['error', a]),
@@ -19,7 +19,7 @@ describe('OnceLogger', () => {
       info: (...a: unknown[]) => written.push(['info', a]),
       debug: (...a: unknown[]) => written.push(['debug', a]),
     };
-    return { written, logger: new OnceLogger(sink) };
+    return { written, logger: new OnceLogger(sink, lessThanErrorsFrom) };
   }
 
   test('writes a failure once however many exports repeat it, numbers aside', () => {
@@ -32,6 +32,18 @@ describe('OnceLogger', () => {
     // The JSON the SDK's error handler produces is shown by its message, without the stack.
     expect(written[0]![1][0]).toBe('@presize/instrumentation: connect ECONNREFUSED 127.0.0.1:4318');
     expect(written[1]![0]).toBe('error');
+  });
+
+  test('given a namespace, writes warnings only from component loggers under it, and every error', () => {
+    const { written, logger } = recording('@presize/instrumentation/');
+    logger.warn('OTEL_TRACES_EXPORTER contains "none". SDK will not be initialized.');
+    logger.info('@opentelemetry/instrumentation-runtime-node', 'enabled');
+    logger.warn('@presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer');
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    expect(written).toEqual([
+      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
+      ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
+    ]);
   });
 
   test('keeps levels apart and stops remembering after 200 distinct messages', () => {
