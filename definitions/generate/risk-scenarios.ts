@@ -7,6 +7,8 @@ import {
   GROWTH_KIND_DOUBLE,
   GROWTH_KIND_SAME_SIZE,
   GROWTH_KIND_V8_REHASH,
+  GROWTH_TRIGGER_V8_CAPACITY,
+  GROWTH_TRIGGER_V8_DELETED_ENTRIES,
   LABEL_GROWTH_KIND,
   LABEL_GROWTH_TRIGGER,
   PROM_MAP_ENTRIES,
@@ -61,9 +63,9 @@ const mapWith: MapSeries = (overrides) => {
   return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
 };
 
-const TRIGGER: Record<string, string> = { [GROWTH_KIND_DOUBLE]: 'load_factor', [GROWTH_KIND_SAME_SIZE]: 'overflow', [GROWTH_KIND_V8_REHASH]: 'capacity' };
-const growths = (kind: string, value: (minute: number) => number) =>
-  perMinute(PROM_MAP_GROWTHS_TOTAL, { ...MAP_LABELS, [LABEL_GROWTH_KIND]: kind, [LABEL_GROWTH_TRIGGER]: TRIGGER[kind]! }, value);
+const TRIGGER: Record<string, string> = { [GROWTH_KIND_DOUBLE]: 'load_factor', [GROWTH_KIND_SAME_SIZE]: 'overflow', [GROWTH_KIND_V8_REHASH]: GROWTH_TRIGGER_V8_CAPACITY };
+const growths = (kind: string, value: (minute: number) => number, trigger = TRIGGER[kind]!) =>
+  perMinute(PROM_MAP_GROWTHS_TOTAL, { ...MAP_LABELS, [LABEL_GROWTH_KIND]: kind, [LABEL_GROWTH_TRIGGER]: trigger }, value);
 
 /** Entries rising by 10 a second towards a next growth point `left` seconds away at the evaluation time. */
 const approaching = (nextGrowthAt: number, secondsLeft: number) => {
@@ -89,10 +91,29 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
     exact: true,
     series: mapWith([growths(GROWTH_KIND_V8_REHASH, (i) => Math.floor((3 * i) / 5)), growths(GROWTH_KIND_DOUBLE, (i) => Math.floor((2 * i) / 5))]),
   },
+  {
+    reason: 'resize_storm',
+    level: 'ok',
+    variant: 'native Map compactions are not doublings',
+    input: 1,
+    exact: true,
+    series: mapWith([
+      growths(GROWTH_KIND_V8_REHASH, (i) => Math.floor(i / 5)),
+      growths(GROWTH_KIND_V8_REHASH, (i) => 2 * i, GROWTH_TRIGGER_V8_DELETED_ENTRIES),
+    ]),
+  },
   { reason: 'back_to_back_growth', level: 'ok', input: 2 / 6, exact: false, series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 1 : 0))]) },
   { reason: 'back_to_back_growth', level: 'warn', input: 4 / 6, exact: false, series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 0 : 1))]) },
   { reason: 'back_to_back_growth', level: 'critical', input: 1, exact: true, series: mapWith([constant(PROM_MAP_GROWING, MAP_LABELS, 1)]) },
   { reason: 'hint_exceeded', level: 'ok', input: 1.5, exact: true, series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 1500), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]) },
+  {
+    reason: 'hint_exceeded',
+    level: 'ok',
+    variant: 'exactly twice the hint',
+    input: 2,
+    exact: true,
+    series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 2000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]),
+  },
   { reason: 'hint_exceeded', level: 'warn', input: 3, exact: true, series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 3000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]) },
   { reason: 'hint_exceeded', level: 'critical', input: 9, exact: true, series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 9000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]) },
   { reason: 'growth_imminent', level: 'ok', input: 10000, exact: false, series: mapWith(approaching(200_000, 10000)) },
@@ -139,3 +160,4 @@ export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
   { reason: 'utilisation_band', level: 'warn', input: 5, exact: true, series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 50)]) },
   { reason: 'utilisation_band', level: 'critical', input: 35, exact: true, series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 20)]) },
 ];
+

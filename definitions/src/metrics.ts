@@ -32,6 +32,10 @@ export const GROWTH_KIND_SAME_SIZE = 'same_size';
 export const GROWTH_KIND_V8_REHASH = 'v8_rehash';
 /** A native `Map` rebuilt its table at half size. */
 export const GROWTH_KIND_V8_SHRINK = 'v8_shrink';
+/** A native `Map`'s rebuild because live plus deleted entries filled its table: it doubles. */
+export const GROWTH_TRIGGER_V8_CAPACITY = 'capacity';
+/** A native `Map`'s rebuild at the same capacity, to drop the slots of deleted entries. */
+export const GROWTH_TRIGGER_V8_DELETED_ENTRIES = 'deleted_entries';
 
 /** dcgm-exporter field names (DCGM_FI_*), as it exports them. */
 export const DCGM_GPU_UTIL = 'DCGM_FI_DEV_GPU_UTIL';

@@ -48,6 +48,18 @@ describe('rampScore', () => {
     expect(levelForScore(rampScore(5.99, ramp))).toBe('warn');
     expect(levelForScore(rampScore(6, ramp))).toBe('critical');
   });
+
+  it('starts the levels just above the thresholds of an exclusive ramp', () => {
+    const above = { warn: 2, critical: 8, exclusive: true };
+    // The smallest doubles above 2 and 8.
+    const justAbove2 = 2 + 2 * Number.EPSILON;
+    const justAbove8 = 8 + 8 * Number.EPSILON;
+    expect(levelForScore(rampScore(2, above))).toBe('ok');
+    expect(rampScore(justAbove2, above)).toBe(RISK_LEVEL_SCORES.warn);
+    expect(levelForScore(rampScore(8, above))).toBe('warn');
+    expect(rampScore(justAbove8, above)).toBe(RISK_LEVEL_SCORES.critical);
+    expect(rampScore(1e9, above)).toBe(100);
+  });
 });
 
 describe('scoreMap', () => {
@@ -65,9 +77,17 @@ describe('scoreMap', () => {
   });
 
   it('breaks ties in factor order', () => {
-    const r = scoreMap({ hint_exceeded: 2, resize_storm: 3 });
+    const r = scoreMap({ back_to_back_growth: 0.5, resize_storm: 3 });
     expect(r.score).toBe(50);
     expect(r.topReason).toBe('resize_storm');
+  });
+
+  it('warns on a map past twice its hint, not on one exactly at it', () => {
+    const t = MAP_RISK_THRESHOLDS.hintExceeded;
+    expect(scoreMap({ hint_exceeded: t.warn }).level).toBe('ok');
+    expect(scoreMap({ hint_exceeded: t.warn + 0.001 }).level).toBe('warn');
+    expect(scoreMap({ hint_exceeded: t.critical }).level).toBe('warn');
+    expect(scoreMap({ hint_exceeded: t.critical + 0.001 }).level).toBe('critical');
   });
 
   it('scores growth imminence on time left: shorter is worse', () => {

@@ -26,7 +26,8 @@ describe('factor scores in PromQL and TypeScript', () => {
     fc.double({ min: -10, max: 1e6, noNaN: true, noDefaultInfinity: true }),
     fc.integer({ min: 0, max: 300 }),
     fc.double({ min: 0, max: 2, noNaN: true }),
-    fc.constantFrom(0, 1, 2, 3, 6, 8, 12, 13, 48, 68, 79, 120, 900, 0.9, 0.97, 0.01, 0.05),
+    // Thresholds, and the doubles just above the exclusive ones (2 and 8 of hint_exceeded).
+    fc.constantFrom(0, 1, 2, 3, 6, 8, 12, 13, 48, 68, 79, 120, 900, 0.9, 0.97, 0.01, 0.05, 2.0000000000000004, 8.000000000000002),
   );
 
   const factors: RiskFactor<string>[] = [...MAP_RISK_FACTORS, ...GPU_RISK_FACTORS];

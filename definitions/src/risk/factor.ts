@@ -43,7 +43,9 @@ export function rampFactor<Reason extends string>(
   return {
     ...text,
     levels: ['warn', 'critical'],
-    thresholdText: `warn at ${ramp.warn} ${text.inputUnit}, critical at ${ramp.critical} ${text.inputUnit}`,
+    thresholdText: ramp.exclusive
+      ? `warn above ${ramp.warn} ${text.inputUnit}, critical above ${ramp.critical} ${text.inputUnit}`
+      : `warn at ${ramp.warn} ${text.inputUnit}, critical at ${ramp.critical} ${text.inputUnit}`,
     score: (input) => rampScore(input, ramp),
     scorePromql: (input) => rampPromql(input, ramp),
   };

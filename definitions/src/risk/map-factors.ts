@@ -2,6 +2,7 @@ import {
   GROWTH_KIND_DOUBLE,
   GROWTH_KIND_SAME_SIZE,
   GROWTH_KIND_V8_REHASH,
+  GROWTH_TRIGGER_V8_CAPACITY,
   LABEL_GROWTH_KIND,
   LABEL_GROWTH_TRIGGER,
   MAP_KEY_LABELS,
@@ -21,8 +22,8 @@ export const MAP_RISK_THRESHOLDS = {
   resizeStorm: { warn: 3, critical: 6 },
   /** Fraction of the last 5 minutes the map spent mid-growth: growths back to back. */
   backToBackGrowth: { warn: 0.5, critical: 0.9 },
-  /** Entries per entry of capacity hint: above 2 the hint was wrong. */
-  hintExceeded: { warn: 2, critical: 8 },
+  /** Entries per entry of capacity hint: above 2 (not at 2) the hint was wrong. */
+  hintExceeded: { warn: 2, critical: 8, exclusive: true },
   /** Seconds until the next doubling at the current insert rate, for maps of `minEntries` or more. */
   growthImminent: { warn: 900, critical: 120, minEntries: 50_000, rateWindow: '10m' },
   /** Seconds spent evacuating per second of wall time. */
@@ -49,8 +50,23 @@ const perMap = (aggregation: 'max' | 'min', expr: string) =>
 export function increaseSinceBirth(series: string, window: string): string {
   return `(increase(${series}[${window}]) and ${series} offset ${window}) or ${series}`;
 }
-const growthsOfKind = (kinds: readonly string[], window: string) =>
-  `sum without (${LABEL_GROWTH_TRIGGER}, ${LABEL_GROWTH_KIND}) (${increaseSinceBirth(selector(PROM_MAP_GROWTHS_TOTAL, [[LABEL_GROWTH_KIND, '=~', kinds.join('|')]]), window)})`;
+type Matcher = readonly [string, '=', string];
+/** Growths of one map over a window, of the growth series any of `kinds` selects. */
+const growthsOf = (kinds: readonly (readonly Matcher[])[], window: string) =>
+  `sum without (${LABEL_GROWTH_TRIGGER}, ${LABEL_GROWTH_KIND}) (${kinds
+    .map((matchers) => increaseSinceBirth(selector(PROM_MAP_GROWTHS_TOTAL, matchers), window))
+    .join(' or ')})`;
+/**
+ * Growths that double the table: a presized map's doublings, and a native `Map`'s rebuilds because
+ * its table was full. A native rebuild after deletes keeps its capacity: not a doubling.
+ */
+const DOUBLINGS: readonly (readonly Matcher[])[] = [
+  [[LABEL_GROWTH_KIND, '=', GROWTH_KIND_DOUBLE]],
+  [
+    [LABEL_GROWTH_KIND, '=', GROWTH_KIND_V8_REHASH],
+    [LABEL_GROWTH_TRIGGER, '=', GROWTH_TRIGGER_V8_CAPACITY],
+  ],
+];
 const T = MAP_RISK_THRESHOLDS;
 
 /** The per-map risk factors, in tie-breaking order: on equal scores the earlier one is the top reason. */
@@ -59,11 +75,11 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
     {
       reason: 'resize_storm',
       title: 'Resize storm',
-      description: 'Doublings (and native Map table rebuilds) in the last 5 minutes: each one allocates a new table and moves every entry.',
+      description: 'Doublings in the last 5 minutes (of native Maps too: table rebuilds at twice the capacity): each one allocates a new table and moves every entry.',
       alert: 'PresizeMapResizeStorm',
       for: '1m',
       inputRecord: 'presize:map_doublings:increase5m',
-      inputExpr: perMap('max', growthsOfKind([GROWTH_KIND_DOUBLE, GROWTH_KIND_V8_REHASH], '5m')),
+      inputExpr: perMap('max', growthsOf(DOUBLINGS, '5m')),
       inputUnit: 'doublings in 5m',
     },
     T.resizeStorm,
@@ -134,7 +150,7 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       alert: 'PresizeMapSameSizeGrowth',
       for: '0m',
       inputRecord: 'presize:map_same_size_growths:increase1h',
-      inputExpr: perMap('max', growthsOfKind([GROWTH_KIND_SAME_SIZE], '1h')),
+      inputExpr: perMap('max', growthsOf([[[LABEL_GROWTH_KIND, '=', GROWTH_KIND_SAME_SIZE]]], '1h')),
       inputUnit: 'same-size growths in 1h',
     },
     T.sameSizeGrowth,
