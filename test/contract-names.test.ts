@@ -9,24 +9,33 @@ import { documentedNames, ROOT } from './register-support.js';
 
 const documented = documentedNames(readFileSync(join(ROOT, 'instrumentation/docs/telemetry.md'), 'utf8'));
 const exporterNames = new Set(documented.map((row) => row.prometheusExporter));
-const promMapNames: [string, string][] = Object.entries(definitions as Record<string, unknown>).flatMap(
-  ([constant, value]) => (constant.startsWith('PROM_MAP_') && typeof value === 'string' ? [[constant, value] as [string, string]] : []),
-);
+const promNames = (prefix: string): [string, string][] =>
+  Object.entries(definitions as Record<string, unknown>).flatMap(([constant, value]) =>
+    constant.startsWith(prefix) && typeof value === 'string' ? [[constant, value] as [string, string]] : [],
+  );
+const promMapNames = promNames('PROM_MAP_');
+const promLruNames = promNames('PROM_LRU_');
+const semconvInstruments = (prefix: string) =>
+  Object.entries(semconv)
+    .filter(([constant]) => constant.startsWith(prefix))
+    .map(([, name]) => String(name).replaceAll('.', '_'));
 
 describe('the telemetry contract, from semconv to the queries', () => {
-  it('documents every map metric the definitions query, under its Prometheus exporter name', () => {
+  it('documents every map and lru-cache metric the definitions query, under its Prometheus exporter name', () => {
     expect(promMapNames.length).toBeGreaterThanOrEqual(13);
-    for (const [constant, name] of promMapNames) {
+    expect(promLruNames.length).toBeGreaterThanOrEqual(6);
+    for (const [constant, name] of [...promMapNames, ...promLruNames]) {
       const scraped = [name, `${name}_bucket`];
       expect({ constant, documented: scraped.some((n) => exporterNames.has(n)) }).toEqual({ constant, documented: true });
     }
   });
 
-  it('derives every map metric the definitions query from a semconv instrument name', () => {
-    const instruments = Object.entries(semconv)
-      .filter(([constant]) => constant.startsWith('METRIC_MAP_'))
-      .map(([, name]) => String(name).replaceAll('.', '_'));
-    for (const [constant, name] of promMapNames) {
+  it.each([
+    ['map', promMapNames, 'METRIC_MAP_'],
+    ['lru-cache', promLruNames, 'METRIC_LRU_'],
+  ] as const)('derives every %s metric the definitions query from a semconv instrument name', (_kind, names, prefix) => {
+    const instruments = semconvInstruments(prefix);
+    for (const [constant, name] of names) {
       const instrument = name.replace(/_total$/, '');
       expect({ constant, fromSemconv: instruments.includes(instrument) }).toEqual({ constant, fromSemconv: true });
     }
@@ -36,5 +45,11 @@ describe('the telemetry contract, from semconv to the queries', () => {
     expect(definitions.LABEL_MAP_NAME).toBe(semconv.ATTR_MAP_NAME.replaceAll('.', '_'));
     expect(definitions.LABEL_GROWTH_KIND).toBe(semconv.ATTR_GROWTH_KIND.replaceAll('.', '_'));
     expect(definitions.LABEL_GROWTH_TRIGGER).toBe(semconv.ATTR_GROWTH_TRIGGER.replaceAll('.', '_'));
+  });
+
+  it('names the lru-cache labels after the semconv attributes', () => {
+    expect(definitions.LABEL_LRU_NAME).toBe(semconv.ATTR_LRU_NAME.replaceAll('.', '_'));
+    expect(definitions.LABEL_LRU_OPERATION).toBe(semconv.ATTR_LRU_OPERATION.replaceAll('.', '_'));
+    expect(definitions.LABEL_LRU_RESULT).toBe(semconv.ATTR_LRU_RESULT.replaceAll('.', '_'));
   });
 });

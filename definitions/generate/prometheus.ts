@@ -3,6 +3,8 @@ import {
   GPU_RISK_FACTORS,
   GPU_RISK_RECORDS,
   JOBS,
+  LRU_RISK_FACTORS,
+  LRU_RISK_RECORDS,
   MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
   REASON_LABEL,
@@ -11,8 +13,10 @@ import {
   alertErrorBudget,
   gpuRiskRules,
   isAlertingRule,
+  lruRiskRules,
   mapRiskRules,
   scoreGpu,
+  scoreLru,
   scoreMap,
   sloId,
   sloRules,
@@ -24,7 +28,7 @@ import {
 } from '../src/index.js';
 import { DEMO_JOB } from './demo.js';
 import { yamlFile, type GeneratedFile } from './output.js';
-import { GPU_LABELS, GPU_SCENARIOS, MAP_LABELS, MAP_SCENARIOS, type RiskScenario } from './risk-scenarios.js';
+import { GPU_LABELS, GPU_SCENARIOS, LRU_LABELS, LRU_SCENARIOS, MAP_LABELS, MAP_SCENARIOS, type RiskScenario } from './risk-scenarios.js';
 import { EVAL_TIME, seriesName } from './series.js';
 import { SLO_SCENARIOS } from './slo-scenarios.js';
 
@@ -43,6 +47,7 @@ export function ruleFileSets(specs: readonly { file: string; spec: SlothSpec }[]
   return [
     { name: 'presize-map-risk.yml', rules: mapRiskRules() },
     { name: 'presize-gpu-risk.yml', rules: gpuRiskRules() },
+    { name: 'presize-lru-risk.yml', rules: lruRiskRules() },
     ...specs.map(({ file, spec }) => ({
       name: `slo-${file.replace(/\.ya?ml$/, '')}.yml`,
       rules: sloRules(spec, { version: SLOTH_VERSION }),
@@ -162,7 +167,7 @@ function sloTests(spec: SlothSpec, file: RuleFile) {
 export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec }[]): GeneratedFile[] {
   const sets = ruleFileSets(specs);
   const files: GeneratedFile[] = sets.map((set) => yamlFile(`${RULES_DIR}/${set.name}`, set.rules));
-  const [map, gpu, ...slo] = sets as [RuleFileSet, RuleFileSet, ...RuleFileSet[]];
+  const [map, gpu, lru, ...slo] = sets as [RuleFileSet, RuleFileSet, RuleFileSet, ...RuleFileSet[]];
   const testFile = (set: RuleFileSet, tests: unknown[]) =>
     yamlFile(`${TESTS_DIR}/${set.name.replace(/\.yml$/, '.test.yml')}`, {
       rule_files: [`../rules/${set.name}`],
@@ -172,6 +177,7 @@ export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec 
   files.push(
     testFile(map, riskTests('map', map.rules, MAP_SCENARIOS, MAP_RISK_FACTORS, MAP_RISK_RECORDS, { job: MAP_LABELS.job, presize_map_name: MAP_LABELS.presize_map_name }, scoreMap)),
     testFile(gpu, riskTests('gpu', gpu.rules, GPU_SCENARIOS, GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_LABELS, scoreGpu)),
+    testFile(lru, riskTests('lru', lru.rules, LRU_SCENARIOS, LRU_RISK_FACTORS, LRU_RISK_RECORDS, { job: LRU_LABELS.job, presize_lru_name: LRU_LABELS.presize_lru_name }, scoreLru)),
   );
   slo.forEach((set, i) => {
     const tests = sloTests(specs[i]!.spec, set.rules);

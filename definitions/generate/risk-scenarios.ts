@@ -11,6 +11,15 @@ import {
   GROWTH_TRIGGER_V8_DELETED_ENTRIES,
   LABEL_GROWTH_KIND,
   LABEL_GROWTH_TRIGGER,
+  LABEL_LRU_OPERATION,
+  LABEL_LRU_RESULT,
+  LRU_OPERATION_GET,
+  LRU_RESULT_HIT,
+  LRU_RESULT_MISS,
+  PROM_LRU_ENTRIES,
+  PROM_LRU_EVICTIONS_TOTAL,
+  PROM_LRU_MAX,
+  PROM_LRU_OPERATIONS_TOTAL,
   PROM_MAP_ENTRIES,
   PROM_MAP_EVACUATION_STALL,
   PROM_MAP_GROWING,
@@ -19,6 +28,7 @@ import {
   PROM_MAP_NEXT_GROWTH_AT,
   PROM_GPU_UP,
   type GpuRiskReason,
+  type LruRiskReason,
   type MapRiskReason,
   type RiskLevel,
 } from '../src/index.js';
@@ -161,3 +171,26 @@ export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
   { reason: 'utilisation_band', level: 'critical', input: 35, exact: true, series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 20)]) },
 ];
 
+export const LRU_LABELS = { job: 'checkout', instance: '10.0.0.7:9464', presize_lru_name: 'carts' };
+
+/** A cache of max 1,000, full unless `entries` says less, serving 600 gets a minute; a scenario sets evictions and misses. */
+const lruWith = (evictionsPerMinute: number, missesPerMinute: number, entries = 1000): InputSeries[] => [
+  constant(PROM_LRU_ENTRIES, LRU_LABELS, entries),
+  constant(PROM_LRU_MAX, LRU_LABELS, 1000),
+  perMinute(PROM_LRU_EVICTIONS_TOTAL, LRU_LABELS, (i) => evictionsPerMinute * i),
+  perMinute(PROM_LRU_OPERATIONS_TOTAL, { ...LRU_LABELS, [LABEL_LRU_OPERATION]: LRU_OPERATION_GET, [LABEL_LRU_RESULT]: LRU_RESULT_HIT }, (i) => (600 - missesPerMinute) * i),
+  perMinute(PROM_LRU_OPERATIONS_TOTAL, { ...LRU_LABELS, [LABEL_LRU_OPERATION]: LRU_OPERATION_GET, [LABEL_LRU_RESULT]: LRU_RESULT_MISS }, (i) => missesPerMinute * i),
+];
+
+export const LRU_SCENARIOS: RiskScenario<LruRiskReason>[] = [
+  { reason: 'eviction_churn', level: 'ok', input: 0.5, exact: true, series: lruWith(100, 0) },
+  { reason: 'eviction_churn', level: 'warn', input: 2, exact: true, series: lruWith(400, 0) },
+  { reason: 'eviction_churn', level: 'critical', input: 5, exact: true, series: lruWith(1000, 0) },
+  // A cache at half its max evicts nothing by count: evictions counted then are not the churn of a full cache.
+  { reason: 'eviction_churn', level: 'ok', variant: 'not full', input: 0, exact: false, series: lruWith(1000, 0, 500) },
+  { reason: 'misses_while_evicting', level: 'ok', input: 0.2, exact: true, series: lruWith(10, 120) },
+  { reason: 'misses_while_evicting', level: 'warn', input: 0.6, exact: true, series: lruWith(10, 360) },
+  { reason: 'misses_while_evicting', level: 'critical', input: 0.9, exact: true, series: lruWith(10, 540) },
+  // A cache still filling misses most gets without being too small.
+  { reason: 'misses_while_evicting', level: 'ok', variant: 'not evicting', input: 0, exact: false, series: lruWith(0, 540) },
+];

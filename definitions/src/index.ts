@@ -6,6 +6,7 @@ export * from './risk/factor.js';
 export * from './risk/assess.js';
 export * from './risk/map-factors.js';
 export * from './risk/gpu-factors.js';
+export * from './risk/lru-factors.js';
 export * from './risk/scores.js';
 export * from './rules/types.js';
 export * from './rules/risk-rules.js';

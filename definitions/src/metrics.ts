@@ -37,6 +37,22 @@ export const GROWTH_TRIGGER_V8_CAPACITY = 'capacity';
 /** A native `Map`'s rebuild at the same capacity, to drop the slots of deleted entries. */
 export const GROWTH_TRIGGER_V8_DELETED_ENTRIES = 'deleted_entries';
 
+/** lru-cache instances, from lru-cache's own diagnostics channels (the telemetry contract's lru-cache section). */
+export const PROM_LRU_OPERATIONS_TOTAL = 'presize_lru_operations_total';
+export const PROM_LRU_EVICTIONS_TOTAL = 'presize_lru_evictions_total';
+export const PROM_LRU_ENTRIES = 'presize_lru_entries';
+/** The cache's `max` option; 0 for a cache bounded only by size or age. */
+export const PROM_LRU_MAX = 'presize_lru_max';
+/** Reported only by caches with `maxSize` or `maxEntrySize`. */
+export const PROM_LRU_CALCULATED_SIZE = 'presize_lru_calculated_size';
+export const PROM_LRU_MAX_SIZE = 'presize_lru_max_size';
+export const LABEL_LRU_NAME = 'presize_lru_name';
+export const LABEL_LRU_OPERATION = 'presize_lru_operation';
+export const LABEL_LRU_RESULT = 'presize_lru_result';
+export const LRU_OPERATION_GET = 'get';
+export const LRU_RESULT_HIT = 'hit';
+export const LRU_RESULT_MISS = 'miss';
+
 /** dcgm-exporter field names (DCGM_FI_*), as it exports them. */
 export const DCGM_GPU_UTIL = 'DCGM_FI_DEV_GPU_UTIL';
 export const DCGM_FB_USED = 'DCGM_FI_DEV_FB_USED';
@@ -63,3 +79,6 @@ export const GPU_KEY_LABELS = ['job', 'instance', 'gpu', 'UUID', 'modelName', 'H
 
 /** Labels that identify one map: the service and the map's name. */
 export const MAP_KEY_LABELS = [LABEL_SERVICE, LABEL_MAP_NAME] as const;
+
+/** Labels that identify one lru-cache: the service and the cache's name. */
+export const LRU_KEY_LABELS = [LABEL_SERVICE, LABEL_LRU_NAME] as const;

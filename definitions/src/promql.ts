@@ -28,3 +28,12 @@ export function num(value: number): string {
 export function by(labels: readonly string[]): string {
   return `by (${labels.join(', ')})`;
 }
+
+/**
+ * Increase of a counter over a window, counting a series born within the window in full. The
+ * exporter shows a counter's series only from its first increment on, so a map that grew four
+ * times before its first scrape appears at 4, and `increase()` alone would see no increase.
+ */
+export function increaseSinceBirth(series: string, window: string): string {
+  return `(increase(${series}[${window}]) and ${series} offset ${window}) or ${series}`;
+}

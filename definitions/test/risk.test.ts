@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import {
   GPU_RISK_FACTORS,
+  LRU_RISK_FACTORS,
+  LRU_RISK_THRESHOLDS,
   MAP_RISK_FACTORS,
   MAP_RISK_THRESHOLDS,
   RISK_LEVEL_SCORES,
   levelForScore,
   rampScore,
   scoreGpu,
+  scoreLru,
   scoreMap,
   topReason,
   utilisationBandDeviation,
@@ -131,6 +134,31 @@ describe('scoreGpu', () => {
     expect(utilisationBandDeviation(80, 99)).toBe(5);
     expect(utilisationBandDeviation(30, 90)).toBe(0);
     expect(scoreGpu({ utilisation_band: utilisationBandDeviation(0, 0) }).level).toBe('critical');
+  });
+});
+
+describe('scoreLru', () => {
+  it('scores a quiet cache ok with no reason', () => {
+    expect(scoreLru({})).toEqual({ score: 0, level: 'ok', reasons: [], topReason: null });
+  });
+
+  it('is warn when a full cache evicts its whole contents within the window, critical at four times', () => {
+    const t = LRU_RISK_THRESHOLDS.evictionChurn;
+    expect(scoreLru({ eviction_churn: t.warn / 2 }).level).toBe('ok');
+    expect(scoreLru({ eviction_churn: t.warn }).score).toBe(RISK_LEVEL_SCORES.warn);
+    expect(scoreLru({ eviction_churn: t.critical }).score).toBe(RISK_LEVEL_SCORES.critical);
+  });
+
+  it('is warn when most gets miss while the cache evicts, and names the worse factor', () => {
+    const r = scoreLru({ eviction_churn: 1.5, misses_while_evicting: 0.9 });
+    expect(r.level).toBe('critical');
+    expect(r.topReason).toBe('misses_while_evicting');
+    expect(r.reasons.map((x) => x.title)).toEqual(['Misses while evicting', 'Eviction churn']);
+    expect(scoreLru({ misses_while_evicting: LRU_RISK_THRESHOLDS.missesWhileEvicting.warn }).level).toBe('warn');
+  });
+
+  it('has one alert per factor', () => {
+    expect(LRU_RISK_FACTORS.map((f) => f.alert)).toEqual(['PresizeLruEvictionChurn', 'PresizeLruMissesWhileEvicting']);
   });
 });
 

@@ -1,7 +1,7 @@
 // A few hours of a small fleet in OpenMetrics text, for `promtool tsdb create-blocks-from
-// openmetrics`: two services with presized maps (one of them in a resize storm), two GPUs (one hot,
-// throttled and with an XID error), and an inference service burning its error budget. Every
-// recording rule and dashboard query has data in it.
+// openmetrics`: two services with presized maps (one of them in a resize storm) and lru-caches (one
+// of them too small), two GPUs (one hot, throttled and with an XID error), and an inference service
+// burning its error budget. Every recording rule and dashboard query has data in it.
 import {
   DCGM_CLOCK_EVENT_REASONS,
   DCGM_FB_FREE,
@@ -15,6 +15,12 @@ import {
   INFERENCE_METRICS as M,
   JOBS,
   PROM_GPU_UP,
+  PROM_LRU_CALCULATED_SIZE,
+  PROM_LRU_ENTRIES,
+  PROM_LRU_EVICTIONS_TOTAL,
+  PROM_LRU_MAX,
+  PROM_LRU_MAX_SIZE,
+  PROM_LRU_OPERATIONS_TOTAL,
   PROM_MAP_BUCKETS,
   PROM_MAP_ENTRIES,
   PROM_MAP_EVACUATED_BUCKETS_TOTAL,
@@ -96,6 +102,31 @@ function map(f: Families, labels: Labels, entries: Value, hint: number, sameSize
   f.add(`${PROM_MAP_GROWTH_DURATION}_sum`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, (t) => growths(t) * 0.2);
 }
 
+interface LruProfile {
+  entries: number;
+  max: number;
+  /** Size and maxSize, for a cache bounded by size. */
+  size?: [number, number];
+  evictionsPerSecond: number;
+  getsPerSecond: number;
+  missShare: number;
+}
+
+function lru(f: Families, labels: Labels, p: LruProfile): void {
+  f.add(PROM_LRU_ENTRIES, labels, () => p.entries);
+  f.add(PROM_LRU_MAX, labels, () => p.max);
+  if (p.size) {
+    const [size, maxSize] = p.size;
+    f.add(PROM_LRU_CALCULATED_SIZE, labels, () => size);
+    f.add(PROM_LRU_MAX_SIZE, labels, () => maxSize);
+  }
+  f.add(PROM_LRU_EVICTIONS_TOTAL, labels, (t) => p.evictionsPerSecond * t);
+  const gets = (result: string, perSecond: number) =>
+    f.add(PROM_LRU_OPERATIONS_TOTAL, { ...labels, presize_lru_operation: 'get', presize_lru_result: result }, (t) => Math.round(perSecond * t));
+  gets('hit', p.getsPerSecond * (1 - p.missShare));
+  gets('miss', p.getsPerSecond * p.missShare);
+}
+
 export const GPU_NODE = { job: JOBS.gpuExporter, instance: 'gpu-node-1:9400' };
 const gpuLabels = (gpu: number): Labels => ({
   ...GPU_NODE,
@@ -112,6 +143,23 @@ export function fleetOpenMetrics(endSeconds: number): string {
   map(f, { job: 'checkout', instance: '10.0.0.7:9464', presize_map_name: 'sessions' }, (t) => 1000 * 2 ** Math.max(0, (t - (end - 600)) / 45), 1000, 2);
   // device logs: a large map heading for its next growth point at 20 inserts a second.
   map(f, { job: `${JOBS.demo}-presized`, instance: '127.0.0.1:9464', presize_map_name: 'device-logs' }, (t) => 60_000 + 20 * t, 131_072, 0);
+  // checkout's cart cache, full at 10,000, evicts three times its contents every 5 minutes and
+  // misses 60 % of its gets; device logs' size-bounded cache evicts a little and mostly hits.
+  lru(f, { job: 'checkout', instance: '10.0.0.7:9464', presize_lru_name: 'carts' }, {
+    entries: 10_000,
+    max: 10_000,
+    evictionsPerSecond: 100,
+    getsPerSecond: 500,
+    missShare: 0.6,
+  });
+  lru(f, { job: `${JOBS.demo}-presized`, instance: '127.0.0.1:9464', presize_lru_name: 'rendered-pages' }, {
+    entries: 5_000,
+    max: 0,
+    size: [950_000, 1_000_000],
+    evictionsPerSecond: 2,
+    getsPerSecond: 200,
+    missShare: 0.1,
+  });
 
   for (const gpu of [0, 1]) {
     const l = gpuLabels(gpu);

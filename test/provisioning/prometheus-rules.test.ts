@@ -32,7 +32,9 @@ interface UnitTests {
 
 describe('Prometheus rule files', () => {
   it('exist for risk and SLOs', () => {
-    expect(ruleFiles).toEqual(expect.arrayContaining(['presize-map-risk.yml', 'presize-gpu-risk.yml', 'slo-inference.yml']));
+    expect(ruleFiles).toEqual(
+      expect.arrayContaining(['presize-map-risk.yml', 'presize-gpu-risk.yml', 'presize-lru-risk.yml', 'slo-inference.yml']),
+    );
   });
 
   it.each(ruleFiles)('%s passes promtool check rules', (file) => {

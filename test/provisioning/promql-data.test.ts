@@ -7,6 +7,9 @@ import {
   GPU_KEY_LABELS,
   GPU_RISK_FACTORS,
   GPU_RISK_RECORDS,
+  LRU_KEY_LABELS,
+  LRU_RISK_FACTORS,
+  LRU_RISK_RECORDS,
   MAP_KEY_LABELS,
   MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
@@ -14,6 +17,7 @@ import {
   SLO_RECORDS,
   errorBudgetRemaining,
   scoreGpu,
+  scoreLru,
   scoreMap,
   type RiskAssessment,
   type RiskFactor,
@@ -85,6 +89,7 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
     prometheus = await startPrometheus({ storageDir: join(workDir, 'data'), ruleFiles, evaluationIntervalSeconds: 1 });
     await prometheus.waitFor(MAP_RISK_RECORDS.level, (r) => r.length >= 2, 60_000);
     await prometheus.waitFor(GPU_RISK_RECORDS.level, (r) => r.length >= 3, 60_000);
+    await prometheus.waitFor(LRU_RISK_RECORDS.level, (r) => r.length >= 2, 60_000);
     await prometheus.waitFor(SLO_RECORDS.periodErrorBudgetRemaining, (r) => r.length >= 6, 60_000);
     await new Promise((done) => setTimeout(done, 3000));
     at = new Date(Date.now() - 2000);
@@ -115,6 +120,8 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
         'PresizeGpuThrottling',
         'PresizeGpuUtilisationOutsideBand',
         'PresizeGpuXidError',
+        'PresizeLruEvictionChurn',
+        'PresizeLruMissesWhileEvicting',
         'PresizeMapHintExceeded',
         'PresizeMapResizeStorm',
       ]),
@@ -165,6 +172,18 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
     expect(await checkAgreement(GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_KEY_LABELS, scoreGpu)).toBe(3);
     const simulated = await prometheus.query(`${GPU_RISK_FACTORS[0]!.inputRecord}{Hostname="simulated-inference-node"}`, at);
     expect(simulated.map((s) => s.value)).toEqual([1]);
+  }, 30_000);
+
+  it('records the same lru-cache scores and levels as scoreLru computes from the recorded inputs', async () => {
+    expect(await checkAgreement(LRU_RISK_FACTORS, LRU_RISK_RECORDS, LRU_KEY_LABELS, scoreLru)).toBe(2);
+    // carts evicts three times its contents in 5 minutes and misses 60 % of its gets.
+    const carts = new Map(
+      (await prometheus.query(`${LRU_RISK_RECORDS.factorScore}{presize_lru_name="carts"}`, at)).map((s) => [s.metric.reason, s.value]),
+    );
+    expect(carts.get('eviction_churn')).toBeCloseTo(scoreLru({ eviction_churn: 3 }).score, 6);
+    expect(carts.get('misses_while_evicting')).toBeCloseTo(scoreLru({ misses_while_evicting: 0.6 }).score, 6);
+    const pages = await prometheus.query(`${LRU_RISK_RECORDS.level}{presize_lru_name="rendered-pages"}`, at);
+    expect(pages.map((s) => s.value)).toEqual([RISK_LEVEL_VALUES.ok]);
   }, 30_000);
 
   it('records the error budget remaining that the SLO math computes', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   GPU_RISK_FACTORS,
+  LRU_RISK_FACTORS,
   MAP_RISK_FACTORS,
   num,
   type RiskFactor,
@@ -27,10 +28,10 @@ describe('factor scores in PromQL and TypeScript', () => {
     fc.integer({ min: 0, max: 300 }),
     fc.double({ min: 0, max: 2, noNaN: true }),
     // Thresholds, and the doubles just above the exclusive ones (2 and 8 of hint_exceeded).
-    fc.constantFrom(0, 1, 2, 3, 6, 8, 12, 13, 48, 68, 79, 120, 900, 0.9, 0.97, 0.01, 0.05, 2.0000000000000004, 8.000000000000002),
+    fc.constantFrom(0, 1, 2, 3, 4, 6, 8, 12, 13, 48, 68, 79, 120, 900, 0.5, 0.8, 0.9, 0.97, 0.01, 0.05, 2.0000000000000004, 8.000000000000002),
   );
 
-  const factors: RiskFactor<string>[] = [...MAP_RISK_FACTORS, ...GPU_RISK_FACTORS];
+  const factors: RiskFactor<string>[] = [...MAP_RISK_FACTORS, ...GPU_RISK_FACTORS, ...LRU_RISK_FACTORS];
 
   it.each(factors.map((f) => [f.reason, f] as const))('%s', async (_reason, factor) => {
     await fc.assert(

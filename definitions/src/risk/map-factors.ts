@@ -13,7 +13,7 @@ import {
   PROM_MAP_HINT,
   PROM_MAP_NEXT_GROWTH_AT,
 } from '../metrics.js';
-import { by, num, selector } from '../promql.js';
+import { by, increaseSinceBirth, num, selector } from '../promql.js';
 import { rampFactor, timeLeftFactor, type RiskFactor } from './factor.js';
 
 /** Every threshold of the per-map risk, in the unit of its input. */
@@ -42,14 +42,6 @@ export type MapRiskReason =
 
 const perMap = (aggregation: 'max' | 'min', expr: string) =>
   `${aggregation} ${by(MAP_KEY_LABELS)} (${expr})`;
-/**
- * Increase of a counter over a window, counting a series born within the window in full. The
- * exporter shows a counter's series only from its first increment on, so a map that grew four
- * times before its first scrape appears at 4, and `increase()` alone would see no increase.
- */
-export function increaseSinceBirth(series: string, window: string): string {
-  return `(increase(${series}[${window}]) and ${series} offset ${window}) or ${series}`;
-}
 type Matcher = readonly [string, '=', string];
 /** Growths of one map over a window, of the growth series any of `kinds` selects. */
 const growthsOf = (kinds: readonly (readonly Matcher[])[], window: string) =>

@@ -1,14 +1,15 @@
-import { MAP_KEY_LABELS, PROM_MAP_ENTRIES } from '../metrics.js';
+import { LRU_KEY_LABELS, MAP_KEY_LABELS, PROM_LRU_ENTRIES, PROM_MAP_ENTRIES } from '../metrics.js';
 import { by, num, selector } from '../promql.js';
 import type { RiskFactor } from '../risk/factor.js';
 import { GPU_RISK_FACTORS } from '../risk/gpu-factors.js';
 import { RISK_LEVEL_SCORES, RISK_LEVEL_SEVERITY, RISK_LEVEL_VALUES } from '../risk/levels.js';
+import { LRU_RISK_FACTORS } from '../risk/lru-factors.js';
 import { MAP_RISK_FACTORS } from '../risk/map-factors.js';
-import { GPU_RISK_RECORDS, MAP_RISK_RECORDS, REASON_LABEL } from '../risk/scores.js';
+import { GPU_RISK_RECORDS, LRU_RISK_RECORDS, MAP_RISK_RECORDS, REASON_LABEL } from '../risk/scores.js';
 import type { AlertingRule, RecordingRule, RuleFile } from './types.js';
 
 interface Subject<Reason extends string> {
-  /** `map` or `gpu`: names the rule groups. */
+  /** `map`, `gpu` or `lru`: names the rule groups. */
   readonly kind: string;
   readonly factors: readonly RiskFactor<Reason>[];
   readonly records: { factorScore: string; score: string; level: string };
@@ -33,6 +34,14 @@ const GPU_SUBJECT: Subject<string> = {
   // The `down` input exists for every GPU seen recently, up or not.
   baseline: GPU_RISK_FACTORS.find((f) => f.reason === 'down')!.inputRecord,
   who: 'GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }}{{ $labels.hostname }} {{ $labels.instance }}',
+};
+
+const LRU_SUBJECT: Subject<string> = {
+  kind: 'lru',
+  factors: LRU_RISK_FACTORS,
+  records: LRU_RISK_RECORDS,
+  baseline: `max ${by(LRU_KEY_LABELS)} (${PROM_LRU_ENTRIES})`,
+  who: 'lru-cache {{ $labels.presize_lru_name }} of {{ $labels.job }}',
 };
 
 /** PromQL of the level value (0, 1, 2) of every sample of a score expression. */
@@ -97,3 +106,4 @@ function riskRuleFile<Reason extends string>(subject: Subject<Reason>): RuleFile
 
 export const mapRiskRules = (): RuleFile => riskRuleFile(MAP_SUBJECT);
 export const gpuRiskRules = (): RuleFile => riskRuleFile(GPU_SUBJECT);
+export const lruRiskRules = (): RuleFile => riskRuleFile(LRU_SUBJECT);
