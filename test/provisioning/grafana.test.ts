@@ -119,9 +119,9 @@ describe('dashboards', () => {
     }
   });
 
-  it('select service, map and node, and mark growth events', () => {
+  it('select service, map, node and lru-cache, and mark growth events', () => {
     const growth = dashboards.find((d) => d.uid === 'presize-map-growth')!;
-    expect(growth.templating.list.map((v) => v.name)).toEqual(['job', 'map', 'node']);
+    expect(growth.templating.list.map((v) => v.name)).toEqual(['job', 'map', 'node', 'cache']);
     const growthAnnotation = growth.annotations.list.find((a) => a.name === 'Map growths');
     expect(growthAnnotation?.expr).toContain('presize_map_growths_total');
     const gpu = dashboards.find((d) => d.uid === 'presize-gpu-utilisation')!;

@@ -45,7 +45,7 @@ function substitute(expr: string): string {
   return expr
     .replace(/\$__rate_interval/g, '1m')
     .replace(/\$__interval/g, '15s')
-    .replace(/\$(job|map|node|gpu|service|slo)\b/g, '.*');
+    .replace(/\$(job|map|cache|node|gpu|service|slo)\b/g, '.*');
 }
 
 interface DashboardExpr {

@@ -34,6 +34,11 @@ export function labelVariable(name: string, label: string, metricSelector: strin
     .allValue('.*');
 }
 
+/** A selector of the series of any of `metrics`, for variables that list what either reports. */
+export function anyOf(metrics: readonly string[], match = ''): string {
+  return `{__name__=~"${metrics.join('|')}"${match ? `, ${match}` : ''}}`;
+}
+
 /** Green below warn, orange from warn, red from critical: the risk levels, from the definitions. */
 export function riskThresholds(): dashboard.ThresholdsConfigBuilder {
   return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([

@@ -7,6 +7,7 @@ import {
   LABEL_MAP_NAME,
   MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
+  PROM_LRU_ENTRIES,
   PROM_MAP_BUCKETS,
   PROM_MAP_ENTRIES,
   PROM_MAP_EVACUATION_PROGRESS,
@@ -20,7 +21,8 @@ import {
   PROM_MAP_OVERFLOW_BUCKETS,
   increaseSinceBirth,
 } from '../../src/index.js';
-import { PROMETHEUS, factorDescription, growthAnnotation, labelVariable, newDashboard, query, riskThresholds, timeSeries } from './common.js';
+import { PROMETHEUS, anyOf, factorDescription, growthAnnotation, labelVariable, newDashboard, query, riskThresholds, timeSeries } from './common.js';
+import { lruCacheVariable, withLruPanels } from './lru-panels.js';
 
 const MATCH = `job=~"$job", ${LABEL_MAP_NAME}=~"$map", instance=~"$node"`;
 const sel = (metric: string) => `${metric}{${MATCH}}`;
@@ -30,10 +32,17 @@ const ts = timeSeries;
 export function mapGrowthDashboard(): dashboard.Dashboard {
   const storm = MAP_RISK_FACTORS.find((f) => f.reason === 'resize_storm')!;
   const stall = MAP_RISK_FACTORS.find((f) => f.reason === 'evacuation_stall')!;
-  return newDashboard('presize-map-growth', 'Presize / Map growth', 'Growths, evacuation, entries against hint, load factor and stalls of every presized map.')
-    .withVariable(labelVariable('job', 'job', PROM_MAP_ENTRIES, 'Service'))
+  // Services and nodes with maps, lru-caches or both.
+  const reporting = [PROM_MAP_ENTRIES, PROM_LRU_ENTRIES];
+  const growth = newDashboard(
+    'presize-map-growth',
+    'Presize / Map growth',
+    'Growths, evacuation, entries against hint, load factor and stalls of every presized and observed native map; hits, evictions and fill of every lru-cache.',
+  )
+    .withVariable(labelVariable('job', 'job', anyOf(reporting), 'Service'))
     .withVariable(labelVariable('map', LABEL_MAP_NAME, `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Map'))
-    .withVariable(labelVariable('node', 'instance', `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Node'))
+    .withVariable(labelVariable('node', 'instance', anyOf(reporting, 'job=~"$job"'), 'Node'))
+    .withVariable(lruCacheVariable())
     .annotation(growthAnnotation(MATCH))
     .withRow(new dashboard.RowBuilder('Growths'))
     .withPanel(
@@ -113,6 +122,6 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
             'B',
           ),
         ),
-    )
-    .build();
+    );
+  return withLruPanels(growth).build();
 }

@@ -6,16 +6,22 @@ import {
   GPU_KEY_LABELS,
   GPU_RISK_FACTORS,
   GPU_RISK_RECORDS,
+  LABEL_LRU_NAME,
   LABEL_MAP_NAME,
+  LRU_KEY_LABELS,
+  LRU_RISK_FACTORS,
+  LRU_RISK_RECORDS,
   MAP_KEY_LABELS,
   MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
+  PROM_LRU_ENTRIES,
   PROM_MAP_ENTRIES,
   REASON_LABEL,
   DCGM_GPU_UTIL,
   type RiskFactor,
 } from '../../src/index.js';
-import { PROMETHEUS, growthAnnotation, instant, labelVariable, newDashboard, query, riskThresholds } from './common.js';
+import { PROMETHEUS, anyOf, growthAnnotation, instant, labelVariable, newDashboard, query, riskThresholds } from './common.js';
+import { lruCacheVariable } from './lru-panels.js';
 
 /**
  * One cell per subject, coloured by its score; the cell's name carries the top reason: the
@@ -69,9 +75,15 @@ function reasons(title: string, record: string, match: string): table.PanelBuild
 export function riskMapDashboard(): dashboard.Dashboard {
   const mapMatch = `job=~"$job", ${LABEL_MAP_NAME}=~"$map"`;
   const gpuMatch = 'instance=~"$node"';
-  return newDashboard('presize-risk-map', 'Presize / Risk map', 'Every map and every GPU, coloured by risk level (the level the alerts fire on), named with its top reason.')
-    .withVariable(labelVariable('job', 'job', PROM_MAP_ENTRIES, 'Service'))
+  const lruMatch = `job=~"$job", ${LABEL_LRU_NAME}=~"$cache"`;
+  return newDashboard(
+    'presize-risk-map',
+    'Presize / Risk map',
+    'Every map, GPU and lru-cache, coloured by risk level (the level the alerts fire on), named with its top reason.',
+  )
+    .withVariable(labelVariable('job', 'job', anyOf([PROM_MAP_ENTRIES, PROM_LRU_ENTRIES]), 'Service'))
     .withVariable(labelVariable('map', LABEL_MAP_NAME, `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Map'))
+    .withVariable(lruCacheVariable())
     .withVariable(labelVariable('node', 'instance', DCGM_GPU_UTIL, 'GPU node'))
     .annotation(growthAnnotation(mapMatch))
     .withPanel(
@@ -84,7 +96,11 @@ export function riskMapDashboard(): dashboard.Dashboard {
         `{{Hostname}}{{hostname}} GPU {{gpu}} {{${REASON_LABEL}}}`,
       ),
     )
+    .withPanel(
+      grid('lru-caches', cells(LRU_RISK_RECORDS, LRU_RISK_FACTORS, LRU_KEY_LABELS, lruMatch), `{{job}} · {{${LABEL_LRU_NAME}}} {{${REASON_LABEL}}}`),
+    )
     .withPanel(reasons('Map risk factors', MAP_RISK_RECORDS.factorScore, mapMatch))
     .withPanel(reasons('GPU risk factors', GPU_RISK_RECORDS.factorScore, gpuMatch))
+    .withPanel(reasons('lru-cache risk factors', LRU_RISK_RECORDS.factorScore, lruMatch))
     .build();
 }

@@ -1,0 +1,83 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  LABEL_LRU_NAME,
+  LABEL_LRU_OPERATION,
+  LABEL_LRU_RESULT,
+  LRU_KEY_LABELS,
+  LRU_OPERATION_GET,
+  LRU_RESULT_HIT,
+  LRU_RISK_FACTORS,
+  LRU_RISK_RECORDS,
+  LRU_RISK_THRESHOLDS,
+  PROM_LRU_CALCULATED_SIZE,
+  PROM_LRU_ENTRIES,
+  PROM_LRU_EVICTIONS_TOTAL,
+  PROM_LRU_MAX,
+  PROM_LRU_MAX_SIZE,
+  PROM_LRU_OPERATIONS_TOTAL,
+} from '../../src/index.js';
+import { factorDescription, labelVariable, query, riskThresholds, thresholds, timeSeries } from './common.js';
+
+/** The `cache` variable: the lru-cache instances of the chosen services. */
+export const lruCacheVariable = (): dashboard.QueryVariableBuilder =>
+  labelVariable('cache', LABEL_LRU_NAME, `${PROM_LRU_ENTRIES}{job=~"$job"}`, 'lru-cache');
+
+const MATCH = `job=~"$job", ${LABEL_LRU_NAME}=~"$cache", instance=~"$node"`;
+const LEGEND = `{{${LABEL_LRU_NAME}}}`;
+const perCache = (expr: string) => `sum by (${LRU_KEY_LABELS.join(', ')}) (${expr})`;
+const getRate = (result?: string) => {
+  const matchers = [`${LABEL_LRU_OPERATION}="${LRU_OPERATION_GET}"`, ...(result ? [`${LABEL_LRU_RESULT}="${result}"`] : [])];
+  return perCache(`rate(${PROM_LRU_OPERATIONS_TOTAL}{${MATCH}, ${matchers.join(', ')}}[$__rate_interval])`);
+};
+
+/** The map-growth dashboard's row for lru-cache instances: hits, evictions, fill and risk. */
+export function withLruPanels(builder: dashboard.DashboardBuilder): dashboard.DashboardBuilder {
+  const churn = LRU_RISK_FACTORS.find((f) => f.reason === 'eviction_churn')!;
+  const misses = LRU_RISK_FACTORS.find((f) => f.reason === 'misses_while_evicting')!;
+  const { warn, critical } = LRU_RISK_THRESHOLDS.evictionChurn;
+  return builder
+    .withRow(new dashboard.RowBuilder('lru-cache'))
+    .withPanel(
+      timeSeries('Hit ratio of gets', 'percentunit')
+        .description(factorDescription(misses))
+        .min(0)
+        .max(1)
+        .withTarget(query(`${getRate(LRU_RESULT_HIT)} / ${getRate()}`, LEGEND)),
+    )
+    .withPanel(
+      timeSeries('Evictions per second', 'short').withTarget(
+        query(perCache(`rate(${PROM_LRU_EVICTIONS_TOTAL}{${MATCH}}[$__rate_interval])`), LEGEND),
+      ),
+    )
+    .withPanel(
+      timeSeries('Entries against max', 'short')
+        .withTarget(query(perCache(`${PROM_LRU_ENTRIES}{${MATCH}}`), `${LEGEND} entries`, 'A'))
+        .withTarget(query(perCache(`${PROM_LRU_MAX}{${MATCH}} > 0`), `${LEGEND} max`, 'B')),
+    )
+    .withPanel(
+      timeSeries('Size against maxSize', 'short')
+        .description('Caches with maxSize or maxEntrySize only, in their own size units.')
+        .withTarget(query(perCache(`${PROM_LRU_CALCULATED_SIZE}{${MATCH}}`), `${LEGEND} size`, 'A'))
+        .withTarget(query(perCache(`${PROM_LRU_MAX_SIZE}{${MATCH}} > 0`), `${LEGEND} maxSize`, 'B')),
+    )
+    .withPanel(
+      timeSeries(`Evicted per entry in ${LRU_RISK_THRESHOLDS.window}`, 'short')
+        .description(factorDescription(churn))
+        .thresholds(thresholds([
+          { value: null, color: 'green' },
+          { value: warn, color: 'orange' },
+          { value: critical, color: 'red' },
+        ]))
+        .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
+        .withTarget(query(`${churn.inputRecord}{job=~"$job", ${LABEL_LRU_NAME}=~"$cache"}`, LEGEND)),
+    )
+    .withPanel(
+      timeSeries('lru-cache risk score', 'none')
+        .min(0)
+        .max(100)
+        .thresholds(riskThresholds())
+        .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Area))
+        .withTarget(query(`${LRU_RISK_RECORDS.score}{job=~"$job", ${LABEL_LRU_NAME}=~"$cache"}`, LEGEND)),
+    );
+}
