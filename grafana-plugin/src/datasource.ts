@@ -24,7 +24,7 @@ import {
   type Scope,
   type SeriesQuery,
 } from './core/queries';
-import { gpuRiskRows, mapRiskRows, riskQueries, sortRiskRows, wantsGpus, wantsMaps } from './core/risk';
+import { gpuRiskRows, lruRiskRows, mapRiskRows, riskQueries, sortRiskRows, wantsCaches, wantsGpus, wantsMaps } from './core/risk';
 import { sloQueries, sloRows, type SloScope } from './core/slo';
 import { chooseStep } from './core/step';
 import { ALL_VALUE, isSingleVariable, parseVariableQuery, type VariableKind, variableLookup } from './core/variables';
@@ -214,6 +214,10 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
         instant(queries.growths),
       ]);
       rows.push(...mapRiskRows({ mapInputs, gpuInputs: {}, entries, hint, growths }));
+    }
+    if (wantsCaches(query.subjects, scope)) {
+      const [lruInputs, lruEntries] = await Promise.all([collect(queries.lruInputs), instant(queries.lruEntries)]);
+      rows.push(...lruRiskRows({ lruInputs, lruEntries }));
     }
     if (wantsGpus(query.subjects, scope)) {
       rows.push(...gpuRiskRows({ gpuInputs: await collect(queries.gpuInputs) }, scope));

@@ -19,7 +19,7 @@ export interface PresizeQuery extends DataQuery {
   node?: string;
   /** The GPU index (dcgm-exporter's `gpu`). */
   gpu?: string;
-  /** Risk map: maps, GPUs or both. */
+  /** Risk map: maps, lru-caches, GPUs or all of them. */
   subjects?: SubjectFilter;
   /** Map growth: which series to draw. */
   growthView?: MapGrowthView;

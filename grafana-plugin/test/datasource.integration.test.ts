@@ -13,6 +13,7 @@ import { DataSource } from '../src/datasource';
 import { instanceSettings, variables } from '../src/test-support';
 import type { PresizeQuery } from '../src/types';
 import { SERVICE, type Scenario } from './demo-scenario';
+import { LRU_CACHES } from './lru-scenario';
 import { type ScenarioPrometheus, startScenarioPrometheus } from './scenario-prometheus';
 
 /** Characters that end strings, escape, or mean something to RE2, among any other character. */
@@ -75,7 +76,9 @@ describe('query() against a real Prometheus', () => {
     const at = await evaluatedAt('presize:map_risk:score');
     const [frame] = await run({ queryType: 'riskMap', subjects: 'all' }, at);
     const table = rows(frame!);
-    expect(table.map((r) => r.Subject).sort()).toEqual(['GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'devices', 'sessions'].sort());
+    expect(table.map((r) => r.Subject).sort()).toEqual(
+      ['GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'devices', 'sessions', ...LRU_CACHES].sort()
+    );
 
     const recorded = await prometheus.query('presize:map_risk:score', new Date(at));
     for (const sample of recorded) {
@@ -101,6 +104,24 @@ describe('query() against a real Prometheus', () => {
       expect(row.Score).toBe(sample.value);
     }
     expect(rows(gpuFrame!).map((r) => r.Level).sort()).toEqual(['critical', 'ok']);
+  }, 60_000);
+
+  it('scores every lru-cache exactly as the recording rules do', async () => {
+    await prometheus.waitFor('presize:lru_risk:score', (r) => r.length === LRU_CACHES.length, 30_000);
+    const at = await evaluatedAt('presize:lru_risk:score');
+    const [frame] = await run({ queryType: 'riskMap', subjects: 'caches', service: '$service' }, at);
+    const table = rows(frame!);
+    expect(table.map((r) => [r.Subject, r.Kind, r.Service])).toEqual([
+      ['device-names', 'lru', SERVICE],
+      ['tenants', 'lru', SERVICE],
+    ]);
+    const recorded = await prometheus.query('presize:lru_risk:score', new Date(at));
+    for (const sample of recorded) {
+      expect(table.find((r) => r.Subject === sample.metric.presize_lru_name)!.Score).toBe(sample.value);
+    }
+    // Full and evicting about three times its contents in 5 minutes; the other evicts nothing.
+    expect(table[0]).toMatchObject({ Level: 'warn', 'Top reason': 'Eviction churn', Entries: 2_000 });
+    expect(table[1]).toMatchObject({ Level: 'ok', Score: 0, Entries: 120 });
   }, 60_000);
 
   it('advises the hint the devices map needed, and the doublings it would have saved', async () => {

@@ -21,7 +21,7 @@ function setup(query: PresizeQuery, labelValues: string[] = []) {
 describe('QueryEditor', () => {
   it('switches the query type and runs the query', async () => {
     const { onChange, onRunQuery } = setup({ refId: 'A', queryType: 'riskMap' });
-    expect(screen.getByText('Maps and GPUs')).toBeInTheDocument();
+    expect(screen.getByText('lru-caches')).toBeInTheDocument();
     await userEvent.click(screen.getByLabelText('SLO'));
     expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'slo' });
     expect(onRunQuery).toHaveBeenCalled();

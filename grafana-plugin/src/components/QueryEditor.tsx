@@ -11,7 +11,7 @@ import type { PresizeDataSourceOptions, PresizeQuery, QueryType } from '../types
 type Props = QueryEditorProps<DataSource, PresizeQuery, PresizeDataSourceOptions>;
 
 export const QUERY_TYPES: Array<{ label: string; value: QueryType; description: string }> = [
-  { label: 'Risk map', value: 'riskMap', description: 'Every map and GPU with its risk score, level and top reason' },
+  { label: 'Risk map', value: 'riskMap', description: 'Every map, lru-cache and GPU with its risk score, level and top reason' },
   { label: 'SLO', value: 'slo', description: 'Objective, SLI, error budget left and burn rates' },
   { label: 'Map growth', value: 'mapGrowth', description: 'Growths, entries against hint, load factor, stalls' },
   { label: 'GPU', value: 'gpu', description: 'DCGM fields per GPU over time' },
@@ -20,8 +20,9 @@ export const QUERY_TYPES: Array<{ label: string; value: QueryType; description: 
 ];
 
 const SUBJECTS: Array<SelectableValue<SubjectFilter>> = [
-  { label: 'Maps and GPUs', value: 'all' },
+  { label: 'All', value: 'all' },
   { label: 'Maps', value: 'maps' },
+  { label: 'lru-caches', value: 'caches' },
   { label: 'GPUs', value: 'gpus' },
 ];
 

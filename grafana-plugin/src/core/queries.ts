@@ -13,7 +13,7 @@ import {
 } from './names';
 import { by, duration, type LabelFilter, selector } from './promql';
 
-export type SubjectFilter = 'all' | 'maps' | 'gpus';
+export type SubjectFilter = 'all' | 'maps' | 'caches' | 'gpus';
 export type MapGrowthView = 'growths' | 'entries' | 'loadFactor' | 'evacuation' | 'stall' | 'overflow';
 
 /** Label values to keep; an empty list keeps every value. */

@@ -1,17 +1,24 @@
 /**
- * The risk map: one row per map and per GPU, scored by the shared definitions from the very
- * PromQL inputs the recording rules record, so a cell's level is the level the alerts fire on.
+ * The risk map: one row per map, per lru-cache and per GPU, scored by the shared definitions from
+ * the very PromQL inputs the recording rules record, so a cell's level is the level the alerts
+ * fire on.
  */
 import {
   GPU_KEY_LABELS,
   GPU_RISK_FACTORS,
+  LABEL_LRU_NAME,
+  LABEL_SERVICE,
+  LRU_KEY_LABELS,
+  LRU_RISK_FACTORS,
   MAP_KEY_LABELS,
   MAP_RISK_FACTORS,
+  PROM_LRU_ENTRIES,
   PROM_MAP_ENTRIES,
   PROM_MAP_GROWTHS_TOTAL,
   PROM_MAP_HINT,
   type RiskLevel,
   scoreGpu,
+  scoreLru,
   scoreMap,
 } from '@presize/definitions';
 
@@ -20,9 +27,9 @@ import { by, duration, selector } from './promql';
 import { mapFilters, type Scope, type SubjectFilter } from './queries';
 
 export interface RiskRow {
-  kind: 'map' | 'gpu';
+  kind: 'map' | 'lru' | 'gpu';
   service: string;
-  /** The map's name, or the GPU as `GPU 0 (NVIDIA L4) on node`. */
+  /** The map's or lru-cache's name, or the GPU as `GPU 0 (NVIDIA L4) on node`. */
   subject: string;
   score: number;
   level: RiskLevel;
@@ -31,6 +38,7 @@ export interface RiskRow {
   /** Every factor above 0, highest first: `Resize storm 72, Far past its hint 55`. */
   reasons: string;
   entries: number | null;
+  /** A map's capacity hint; none for lru-caches and GPUs. */
   hint: number | null;
   growthsInRange: number | null;
 }
@@ -42,23 +50,30 @@ function scoped(expr: string, keyLabels: readonly string[], scopeSelector: strin
 
 export interface RiskQueries {
   mapInputs: Array<{ reason: string; expr: string }>;
+  lruInputs: Array<{ reason: string; expr: string }>;
   gpuInputs: Array<{ reason: string; expr: string }>;
   entries: string;
   hint: string;
   growths: string;
+  lruEntries: string;
 }
 
 export function riskQueries(scope: Scope, rangeSeconds: number): RiskQueries {
   const filters = mapFilters(scope);
   const mapScope = filters.some((f) => f.values.length) ? selector(PROM_MAP_ENTRIES, filters) : undefined;
+  // The map filter names maps: lru-caches are narrowed by service only (see wantsCaches).
+  const lruFilters = [{ label: LABEL_SERVICE, values: scope.services }];
+  const lruScope = scope.services.length ? selector(PROM_LRU_ENTRIES, lruFilters) : undefined;
   return {
     mapInputs: MAP_RISK_FACTORS.map((f) => ({ reason: f.reason, expr: scoped(f.inputExpr, MAP_KEY_LABELS, mapScope) })),
+    lruInputs: LRU_RISK_FACTORS.map((f) => ({ reason: f.reason, expr: scoped(f.inputExpr, LRU_KEY_LABELS, lruScope) })),
     // GPUs are narrowed to the scope's nodes and indexes after scoring (gpuRiskRows): dcgm-exporter
     // names the node label `Hostname` or `hostname`, which one `and on (...)` cannot match.
     gpuInputs: GPU_RISK_FACTORS.map((f) => ({ reason: f.reason, expr: f.inputExpr })),
     entries: `max ${by(MAP_KEY_LABELS)} (${selector(PROM_MAP_ENTRIES, filters)})`,
     hint: `max ${by(MAP_KEY_LABELS)} (${selector(PROM_MAP_HINT, filters)})`,
     growths: `sum ${by(MAP_KEY_LABELS)} (increase(${selector(PROM_MAP_GROWTHS_TOTAL, filters)}[${duration(rangeSeconds)}]))`,
+    lruEntries: `max ${by(LRU_KEY_LABELS)} (${selector(PROM_LRU_ENTRIES, lruFilters)})`,
   };
 }
 
@@ -125,6 +140,35 @@ export function mapRiskRows(results: RiskResults): RiskRow[] {
   });
 }
 
+export interface LruRiskResults {
+  lruInputs: Record<string, readonly InstantSample[]>;
+  lruEntries: readonly InstantSample[];
+}
+
+export function lruRiskRows(results: LruRiskResults): RiskRow[] {
+  const inputs = Object.fromEntries(
+    Object.entries(results.lruInputs).map(([reason, samples]) => [reason, index(samples, LRU_KEY_LABELS)])
+  );
+  const entries = index(results.lruEntries, LRU_KEY_LABELS);
+  return [...subjects(results.lruInputs, LRU_KEY_LABELS, results.lruEntries)].map(([k, labels]) => {
+    const assessment = scoreLru(
+      Object.fromEntries(LRU_RISK_FACTORS.map((f) => [f.reason, inputs[f.reason]?.get(k)?.value]))
+    );
+    return {
+      kind: 'lru' as const,
+      service: labels[LABEL_SERVICE] ?? '',
+      subject: labels[LABEL_LRU_NAME] ?? '',
+      score: assessment.score,
+      level: assessment.level,
+      topReason: assessment.reasons[0]?.title ?? '',
+      reasons: describeReasons(assessment.reasons),
+      entries: entries.get(k)?.value ?? null,
+      hint: null,
+      growthsInRange: null,
+    };
+  });
+}
+
 function inScope(labels: Labels, scope: Scope): boolean {
   const node = labels.Hostname || labels.hostname || '';
   return (
@@ -165,11 +209,18 @@ export function sortRiskRows(rows: readonly RiskRow[]): RiskRow[] {
 }
 
 export function wantsMaps(subjectsFilter: SubjectFilter | undefined): boolean {
-  return subjectsFilter !== 'gpus';
+  return subjectsFilter === undefined || subjectsFilter === 'all' || subjectsFilter === 'maps';
+}
+
+export function wantsCaches(subjectsFilter: SubjectFilter | undefined, scope: Scope): boolean {
+  // A map filter names maps; lru-caches are listed with them only when no map is chosen.
+  if (subjectsFilter === 'caches') {return true;}
+  return (subjectsFilter === undefined || subjectsFilter === 'all') && scope.maps.length === 0;
 }
 
 export function wantsGpus(subjectsFilter: SubjectFilter | undefined, scope: Scope): boolean {
-  // A service or map filter is about maps; GPUs are only listed when asked for or unfiltered.
+  // A service or map filter is about maps and lru-caches; GPUs are only listed when asked for or
+  // unfiltered.
   if (subjectsFilter === 'gpus') {return true;}
-  return subjectsFilter !== 'maps' && scope.services.length === 0 && scope.maps.length === 0;
+  return (subjectsFilter === undefined || subjectsFilter === 'all') && scope.services.length === 0 && scope.maps.length === 0;
 }
