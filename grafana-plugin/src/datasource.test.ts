@@ -3,6 +3,7 @@ import type { BackendSrv } from '@grafana/runtime';
 import { of, throwError } from 'rxjs';
 
 import { DataSource, dataProxyTransport } from './datasource';
+import { growthEventFrame } from './frames';
 import { instanceSettings, variables } from './test-support';
 import type { PresizeQuery } from './types';
 
@@ -182,5 +183,21 @@ describe('annotations', () => {
       'devices in device-log: 2 doublings (load factor above 6.5)',
     ]);
     expect(frame.fields[3].values[0]).toEqual(['device-log', 'devices', 'double', 'load_factor']);
+  });
+
+  it('name the growths of every kind and trigger the telemetry defines, native Map rebuilds included', () => {
+    const event = (kind: string, trigger: string, count = 1) => ({ time: 0, count, service: 'api', map: 'sessions', kind, trigger });
+    const frame = growthEventFrame('A', [
+      event('same_size', 'overflow'),
+      event('v8_rehash', 'capacity', 3),
+      event('v8_rehash', 'deleted_entries'),
+      event('v8_shrink', 'low_occupancy'),
+    ]);
+    expect(frame.fields[2]!.values).toEqual([
+      'sessions in api: same-size growth (too many overflow buckets)',
+      'sessions in api: 3 table rebuilds (table full: doubled)',
+      'sessions in api: table rebuild (half the slots held deleted entries: same size)',
+      'sessions in api: table shrink (under a quarter full: halved)',
+    ]);
   });
 });

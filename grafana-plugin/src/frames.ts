@@ -72,11 +72,26 @@ export function growthEvents(series: readonly RangeSeries[], labels: { service: 
   return events.sort((a, b) => a.time - b.time);
 }
 
+/** Growth kinds and triggers in words, as instrumentation/docs/telemetry.md defines them. */
+const GROWTH_KINDS: Record<string, string> = {
+  double: 'doubling',
+  same_size: 'same-size growth',
+  v8_rehash: 'table rebuild',
+  v8_shrink: 'table shrink',
+};
+const GROWTH_TRIGGERS: Record<string, string> = {
+  load_factor: 'load factor above 6.5',
+  overflow: 'too many overflow buckets',
+  capacity: 'table full: doubled',
+  deleted_entries: 'half the slots held deleted entries: same size',
+  low_occupancy: 'under a quarter full: halved',
+};
+
 function describeGrowth(event: GrowthEvent): string {
-  const kind = event.kind === 'same_size' ? 'same-size growth' : 'doubling';
+  const kind = GROWTH_KINDS[event.kind] ?? (event.kind || 'growth');
   const what = event.count === 1 ? kind : `${event.count} ${kind}s`;
-  const trigger = event.trigger === 'overflow' ? 'too many overflow buckets' : 'load factor above 6.5';
-  return `${event.map} in ${event.service}: ${what} (${trigger})`;
+  const trigger = GROWTH_TRIGGERS[event.trigger] ?? event.trigger;
+  return `${event.map} in ${event.service}: ${what}${trigger ? ` (${trigger})` : ''}`;
 }
 
 /** An annotation frame: Grafana reads time, title, text and tags. */
