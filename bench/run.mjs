@@ -17,7 +17,7 @@ import { machine } from './lib.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = dirname(benchDir);
-const TIME_LIMIT_MS = Number(process.env.PRESIZE_BENCH_TIME_LIMIT_MS ?? 240_000);
+const TIME_LIMIT_MS = Number(process.env.PRESIZE_BENCH_TIME_LIMIT_MS ?? 600_000);
 
 const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
