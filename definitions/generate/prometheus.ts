@@ -30,7 +30,7 @@ import { DEMO_JOB } from './demo.js';
 import { yamlFile, type GeneratedFile } from './output.js';
 import { GPU_LABELS, GPU_SCENARIOS, LRU_LABELS, LRU_SCENARIOS, MAP_LABELS, MAP_SCENARIOS, type RiskScenario } from './risk-scenarios.js';
 import { EVAL_TIME, seriesName } from './series.js';
-import { SLO_SCENARIOS } from './slo-scenarios.js';
+import { SLO_SCENARIOS, recordedSliSeries } from './slo-scenarios.js';
 
 export const PROMETHEUS_DIR = 'provisioning/prometheus';
 export const RULES_DIR = `${PROMETHEUS_DIR}/rules`;
@@ -145,9 +145,8 @@ const BUDGET_MULTIPLES = [20, 4, 0.5] as const;
 function sloTests(spec: SlothSpec, file: RuleFile) {
   return spec.slos.flatMap((slo) => {
     const id = sloId(spec.service, slo.name);
-    const series = SLO_SCENARIOS[id];
-    if (!series) return [];
     const labels = { ...spec.labels, ...slo.labels, sloth_id: id, sloth_service: spec.service, sloth_slo: slo.name };
+    const series = SLO_SCENARIOS[id] ?? recordedSliSeries(labels);
     const budget = alertErrorBudget(slo.objective);
     return BUDGET_MULTIPLES.filter((m) => m * budget <= 1 && !(m === 20 && slo.alerting.page_alert?.disable)).map((multiple) => {
       const fires = (severity: 'page' | 'ticket') =>
@@ -180,8 +179,7 @@ export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec 
     testFile(lru, riskTests('lru', lru.rules, LRU_SCENARIOS, LRU_RISK_FACTORS, LRU_RISK_RECORDS, { job: LRU_LABELS.job, presize_lru_name: LRU_LABELS.presize_lru_name }, scoreLru)),
   );
   slo.forEach((set, i) => {
-    const tests = sloTests(specs[i]!.spec, set.rules);
-    if (tests.length > 0) files.push(testFile(set, tests));
+    files.push(testFile(set, sloTests(specs[i]!.spec, set.rules)));
   });
   files.push(yamlFile(`${PROMETHEUS_DIR}/prometheus.yml`, prometheusConfig(sets)));
   return files;

@@ -4,10 +4,13 @@ import {
   INFERENCE_METRICS as M,
   JOBS,
   PROM_MAP_EVACUATION_STALL,
+  SLI_WINDOWS,
+  SLO_LABELS,
+  SLO_RECORDS,
   SLO_TARGETS,
   sloId,
 } from '../src/index.js';
-import { perMinute, type InputSeries } from './series.js';
+import { constant, perMinute, type InputSeries } from './series.js';
 
 /**
  * Input series for the default SLOs at a chosen error ratio: the bad events are spread evenly, so
@@ -51,3 +54,13 @@ export const SLO_SCENARIOS: Readonly<Record<string, SloSeries>> = {
     SLO_TARGETS.mapWriteLatency.thresholdSeconds,
   ),
 };
+
+/**
+ * For an SLO without raw-metric series above (a specification a user added): its error ratio as
+ * recorded for every window, which is all its burn-rate alerts read. Its SLI queries meet no
+ * metric in the test, so the recording rules add nothing beside these series.
+ */
+export const recordedSliSeries =
+  (labels: Record<string, string>): SloSeries =>
+  (ratio) =>
+    SLI_WINDOWS.map((window) => constant(SLO_RECORDS.sliError(window), { ...labels, [SLO_LABELS.window]: window }, ratio));

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { generateAll } from '../../definitions/generate/all';
 
 // promtool from Debian's prometheus package (.ci/run installs it).
 const ROOT = resolve(__dirname, '../..');
@@ -11,8 +13,8 @@ const ruleFiles = readdirSync(join(PROM_DIR, 'rules')).filter((f) => f.endsWith(
 const PROMTOOL_TIMEOUT_MS = 120_000;
 const testFiles = readdirSync(join(PROM_DIR, 'tests')).filter((f) => f.endsWith('.yml')).sort();
 
-function promtool(args: string[]): { status: number | null; output: string } {
-  const run = spawnSync('promtool', args, { cwd: PROM_DIR, encoding: 'utf8' });
+function promtool(args: string[], cwd = PROM_DIR): { status: number | null; output: string } {
+  const run = spawnSync('promtool', args, { cwd, encoding: 'utf8' });
   if (run.error) throw new Error(`promtool could not run (apt-get install prometheus): ${run.error.message}`);
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
@@ -78,4 +80,45 @@ describe('Prometheus rule files', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it('tests the burn-rate alerts of an SLO file a user adds, and promtool passes them', () => {
+    const root = mkdtempSync(join(tmpdir(), 'presize-user-slo-'));
+    try {
+      mkdirSync(join(root, 'provisioning/slos'), { recursive: true });
+      writeFileSync(
+        join(root, 'provisioning/slos/checkout.yml'),
+        [
+          'version: prometheus/v1',
+          'service: checkout',
+          'labels: {team: payments}',
+          'slos:',
+          '  - name: requests-availability',
+          '    objective: 99.9',
+          '    sli:',
+          '      events:',
+          '        error_query: sum(rate(http_requests_total{job="checkout",code=~"5.."}[{{.window}}]))',
+          '        total_query: sum(rate(http_requests_total{job="checkout"}[{{.window}}]))',
+          '    alerting:',
+          '      name: CheckoutErrors',
+        ].join('\n'),
+      );
+      const files = generateAll(root).filter((f) => /slo-checkout(\.test)?\.yml$/.test(f.path));
+      expect(files.map((f) => f.path).sort()).toEqual([
+        'provisioning/prometheus/rules/slo-checkout.yml',
+        'provisioning/prometheus/tests/slo-checkout.test.yml',
+      ]);
+      for (const file of files) {
+        mkdirSync(dirname(join(root, file.path)), { recursive: true });
+        writeFileSync(join(root, file.path), file.content);
+      }
+      const tests = parse(files[1]!.content) as UnitTests;
+      const severities = (t: AlertTest) => t.exp_alerts.map((a) => a.exp_labels.sloth_severity).sort();
+      expect(tests.tests.map((t) => t.alert_rule_test!.flatMap(severities))).toEqual([['page', 'ticket'], ['ticket'], []]);
+      const { status, output } = promtool(['test', 'rules', 'tests/slo-checkout.test.yml'], join(root, 'provisioning/prometheus'));
+      expect(output).toContain('SUCCESS');
+      expect(status).toBe(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, PROMTOOL_TIMEOUT_MS);
 });
