@@ -132,6 +132,8 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
       diagnostics_channel.unsubscribe(channel, handler);
     }
     this.subscriptions = undefined;
+    // A growth span left open would never be exported: the events that end it are not heard any more.
+    for (const [, record] of this.maps?.live() ?? []) this.endGrowthSpan(record, 'disabled');
     this.maps = undefined;
   }
 
@@ -392,7 +394,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     return points;
   }
 
-  private endGrowthSpan(record: MapRecord, outcome: 'completed' | 'cleared' | 'collected'): void {
+  private endGrowthSpan(record: MapRecord, outcome: 'completed' | 'cleared' | 'collected' | 'disabled'): void {
     const growth = record.growth;
     if (growth === undefined) return;
     record.growth = undefined;

@@ -246,6 +246,27 @@ describe('per-evacuation span events', () => {
   });
 });
 
+describe('disable() during a growth', () => {
+  test('ends the open grow span with outcome disabled, so it is exported', () => {
+    const harness = new TelemetryHarness();
+    try {
+      const map = new PresizedMap<string, number>({ name: 'disabled-mid-growth', seed: 9 });
+      fill(map, 0, 105); // the 105th insert starts the doubling from B = 4 to B = 5
+      expect(map.stats().growing).toBe(true);
+      harness.instrumentation.disable();
+      const ended = harness.finishedSpans(semconv.SPAN_MAP_GROW).filter((s) => s.attributes[semconv.ATTR_GROWTH_OLD_BUCKETS] === 16);
+      expect(ended.map((s) => s.attributes[semconv.ATTR_GROWTH_OUTCOME])).toEqual(['disabled']);
+      // Growths after disable() are not heard: no span starts or ends for them.
+      const before = harness.finishedSpans(semconv.SPAN_MAP_GROW).length;
+      fill(map, 105, 400);
+      expect(map.stats().growths).toBeGreaterThan(5);
+      expect(harness.finishedSpans(semconv.SPAN_MAP_GROW)).toHaveLength(before);
+    } finally {
+      void harness.shutdown();
+    }
+  });
+});
+
 describe('clear() during a growth', () => {
   test('ends the grow span with outcome cleared', async () => {
     const harness = new TelemetryHarness();
