@@ -128,8 +128,8 @@ export function capacityFrame(refId: string, rows: readonly CapacityAdvice[]): D
       column('Hint', FieldType.number, rows.map((r) => r.hint), { decimals: 0 }, 80),
       column('Advised hint', FieldType.number, rows.map((r) => r.recommendedHint), { decimals: 0 }, 110),
       column('Doublings seen', FieldType.number, rows.map((r) => r.observedDoublings), { decimals: 0 }, 130),
-      column('Doublings saved', FieldType.number, rows.map((r) => r.doublingsAvoided), { decimals: 0 }, 130),
-      column('B now → advised', FieldType.string, rows.map((r) => `${r.currentB} → ${r.recommendedB}`), {}, 130),
+      column('Doublings saved', FieldType.number, rows.map((r) => r.doublingsAvoided), { decimals: 0 }, 145),
+      column('B now → advised', FieldType.string, rows.map((r) => `${r.currentB} → ${r.recommendedB}`), {}, 150),
       column('Table memory', FieldType.number, rows.map((r) => r.recommendedBytes), { unit: 'bytes' }, 120),
       column('Extra memory', FieldType.number, rows.map((r) => r.extraBytes), { unit: 'bytes' }, 120),
       column('Advice', FieldType.string, rows.map((r) => r.advice), WRAPPED),
@@ -169,7 +169,7 @@ export function riskFrame(refId: string, rows: readonly RiskRow[]): DataFrame {
     name: 'Risk map',
     fields: [
       { name: 'Service', type: FieldType.string, values: rows.map((r) => r.service), config: width(130) },
-      { name: 'Subject', type: FieldType.string, values: rows.map((r) => r.subject), config: width(320) },
+      { name: 'Subject', type: FieldType.string, values: rows.map((r) => r.subject), config: width(345) },
       { name: 'Kind', type: FieldType.string, values: rows.map((r) => r.kind), config: width(60) },
       {
         name: 'Score',
@@ -178,11 +178,11 @@ export function riskFrame(refId: string, rows: readonly RiskRow[]): DataFrame {
         config: { min: 0, max: 100, decimals: 0, thresholds: scoreThresholds(), color: { mode: 'thresholds' }, ...cell(70) },
       },
       { name: 'Level', type: FieldType.string, values: rows.map((r) => r.level), config: { mappings: levelMappings(), ...cell(80) } },
-      { name: 'Top reason', type: FieldType.string, values: rows.map((r) => r.topReason), config: width(190) },
+      { name: 'Top reason', type: FieldType.string, values: rows.map((r) => r.topReason), config: width(180) },
       { name: 'Reasons', type: FieldType.string, values: rows.map((r) => r.reasons), config: WRAPPED },
       { name: 'Entries', type: FieldType.number, values: rows.map((r) => r.entries), config: { decimals: 0, ...width(90) } },
       { name: 'Hint', type: FieldType.number, values: rows.map((r) => r.hint), config: { decimals: 0, ...width(80) } },
-      { name: 'Growths in range', type: FieldType.number, values: rows.map((r) => r.growthsInRange), config: { decimals: 0, ...width(130) } },
+      { name: 'Growths in range', type: FieldType.number, values: rows.map((r) => r.growthsInRange), config: { decimals: 0, ...width(145) } },
     ],
   });
 }

@@ -33,6 +33,17 @@ describe('risk map rows', () => {
     expect(sessions).toMatchObject({ score: 0, level: 'ok', topReason: '', growthsInRange: null });
   });
 
+  it('names no top reason for an ok map, while its reasons still show what contributes', () => {
+    const [row] = mapRiskRows({
+      mapInputs: { ...none, hint_exceeded: [map('device-log', 'sessions', 0.6)] },
+      gpuInputs: {},
+      entries: [map('device-log', 'sessions', 90_000)],
+      hint: [map('device-log', 'sessions', 150_000)],
+      growths: [],
+    });
+    expect(row).toMatchObject({ level: 'ok', topReason: '', reasons: 'Far past its hint 15' });
+  });
+
   it('lists a GPU per device, narrowed to the chosen node, and scores the level the alerts use', () => {
     const gpu = (host: string, index: string, value: number): InstantSample => ({
       labels: { job: 'dcgm', instance: 'n:9400', gpu: index, UUID: `GPU-${host}-${index}`, modelName: 'NVIDIA L4', Hostname: host },

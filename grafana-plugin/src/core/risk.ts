@@ -93,6 +93,14 @@ export interface RiskResults {
   growths: readonly InstantSample[];
 }
 
+/**
+ * The factor to act on first. An ok subject has none: its largest factor is below every alert,
+ * and naming it ("Far past its hint" for a map at 60 % of its hint) would read as a finding.
+ */
+function topReasonOf(assessment: { level: RiskLevel; reasons: ReadonlyArray<{ title: string }> }): string {
+  return assessment.level === 'ok' ? '' : (assessment.reasons[0]?.title ?? '');
+}
+
 function describeReasons(reasons: ReadonlyArray<{ title: string; score: number }>): string {
   return reasons.map((r) => `${r.title} ${Math.round(r.score)}`).join(', ');
 }
@@ -131,7 +139,7 @@ export function mapRiskRows(results: RiskResults): RiskRow[] {
       subject: labels.presize_map_name ?? '',
       score: assessment.score,
       level: assessment.level,
-      topReason: assessment.reasons[0]?.title ?? '',
+      topReason: topReasonOf(assessment),
       reasons: describeReasons(assessment.reasons),
       entries: entries.get(k)?.value ?? null,
       hint: hints.get(k)?.value ?? null,
@@ -160,7 +168,7 @@ export function lruRiskRows(results: LruRiskResults): RiskRow[] {
       subject: labels[LABEL_LRU_NAME] ?? '',
       score: assessment.score,
       level: assessment.level,
-      topReason: assessment.reasons[0]?.title ?? '',
+      topReason: topReasonOf(assessment),
       reasons: describeReasons(assessment.reasons),
       entries: entries.get(k)?.value ?? null,
       hint: null,
@@ -192,7 +200,7 @@ export function gpuRiskRows(results: Pick<RiskResults, 'gpuInputs'>, scope: Scop
       subject: gpuSubject(labels),
       score: assessment.score,
       level: assessment.level,
-      topReason: assessment.reasons[0]?.title ?? '',
+      topReason: topReasonOf(assessment),
       reasons: describeReasons(assessment.reasons),
       entries: null,
       hint: null,
