@@ -217,6 +217,8 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
         OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
         PRESIZE_GPU_SOURCE: 'simulated',
         PRESIZE_GPU_INTERVAL_MS: '200',
+        // Reads every 200 ms, but a read may take longer on a loaded machine; a timeout would be logged.
+        PRESIZE_GPU_TIMEOUT_MS: '10000',
       },
     });
     let prometheus: PrometheusHandle | undefined;
@@ -282,6 +284,8 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
         PRESIZE_GPU_SOURCE: 'file',
         PRESIZE_GPU_FILE: capture,
         PRESIZE_GPU_INTERVAL_MS: '200',
+        // Reads every 200 ms, but a read may take longer on a loaded machine; a timeout would be logged.
+        PRESIZE_GPU_TIMEOUT_MS: '10000',
       },
     });
     let prometheus: PrometheusHandle | undefined;
@@ -329,6 +333,8 @@ describe('register without OTEL_LOG_LEVEL', () => {
         PRESIZE_GPU_SOURCE: 'dcgm-exporter',
         PRESIZE_GPU_URL: `http://127.0.0.1:${nobody}/metrics`,
         PRESIZE_GPU_INTERVAL_MS: '100',
+        // Reads every 100 ms, but a read may take longer on a loaded machine; a timeout would be logged.
+        PRESIZE_GPU_TIMEOUT_MS: '10000',
       },
     });
     try {
