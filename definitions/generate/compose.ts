@@ -64,8 +64,12 @@ function compose() {
         depends_on: ['prometheus'],
         environment: {
           PROMETHEUS_URL: 'http://prometheus:9090',
+          // The compose Prometheus is open; for a secured one set PROMETHEUS_BASIC_AUTH=true with the
+          // user and password, and PRESIZE_PROMETHEUS_AUTH=bearer with the token.
+          PROMETHEUS_BASIC_AUTH: 'false',
           PROMETHEUS_USER: '',
           PROMETHEUS_PASSWORD: '',
+          PRESIZE_PROMETHEUS_AUTH: 'none',
           PRESIZE_PROMETHEUS_TOKEN: '',
           GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS: PRESIZE_DATASOURCE_TYPE,
           GF_AUTH_ANONYMOUS_ENABLED: 'true',

@@ -14,7 +14,9 @@ export const GRAFANA_DASHBOARDS_PATH = '/var/lib/grafana/dashboards/presize';
 
 /**
  * Datasources. Credentials come from environment variables (Grafana expands `$VAR` in provisioning
- * files) and go to `secureJsonData` only, which Grafana encrypts.
+ * files) and go to `secureJsonData` only, which Grafana encrypts. Whether they are used comes from
+ * the environment as well (`PROMETHEUS_BASIC_AUTH`, `PRESIZE_PROMETHEUS_AUTH`), so a secured
+ * Prometheus needs no edit of these files.
  */
 function datasources() {
   return {
@@ -27,7 +29,7 @@ function datasources() {
         access: 'proxy',
         url: '$PROMETHEUS_URL',
         isDefault: true,
-        basicAuth: false,
+        basicAuth: '$PROMETHEUS_BASIC_AUTH',
         basicAuthUser: '$PROMETHEUS_USER',
         jsonData: { httpMethod: 'POST', prometheusType: 'Prometheus', timeInterval: '15s' },
         secureJsonData: { basicAuthPassword: '$PROMETHEUS_PASSWORD' },
@@ -38,7 +40,7 @@ function datasources() {
         uid: PRESIZE_DATASOURCE_UID,
         type: PRESIZE_DATASOURCE_TYPE,
         access: 'proxy',
-        jsonData: { url: '$PROMETHEUS_URL', authMethod: 'none' },
+        jsonData: { url: '$PROMETHEUS_URL', authMethod: '$PRESIZE_PROMETHEUS_AUTH' },
         secureJsonData: { bearerToken: '$PRESIZE_PROMETHEUS_TOKEN' },
         editable: true,
       },

@@ -13,6 +13,7 @@ import {
 import { type BackendSrv, getBackendSrv, getTemplateSrv, isFetchError, type TemplateSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
+import { authRoute } from './core/auth';
 import { adviseCapacity, checkHeadroom, DEFAULT_HEADROOM_PERCENT } from './core/capacity';
 import { LABEL_GROWTH_KIND, LABEL_GROWTH_TRIGGER, LABEL_MAP, LABEL_SERVICE, MAP_METRICS } from './core/names';
 import { type InstantSample, PrometheusApi, type Transport } from './core/prometheus-api';
@@ -104,7 +105,7 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
     this.configuredUrl = settings.jsonData.url;
     this.templateSrv = dependencies.templateSrv ?? getTemplateSrv();
     this.api = new PrometheusApi(
-      dependencies.transport ?? dataProxyTransport(settings.url ?? '', settings.jsonData.authMethod ?? 'none')
+      dependencies.transport ?? dataProxyTransport(settings.url ?? '', authRoute(settings.jsonData.authMethod))
     );
   }
 

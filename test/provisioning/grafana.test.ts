@@ -48,6 +48,16 @@ describe('Grafana datasources', () => {
     }
     expect(Object.keys(datasources[1]!.secureJsonData ?? {})).toContain('bearerToken');
   });
+
+  it('take every variable they name from the Grafana container of docker-compose, auth off by default', () => {
+    const text = readFileSync(join(ROOT, 'provisioning/grafana/datasources/presize.yml'), 'utf8');
+    const named = [...new Set([...text.matchAll(/\$([A-Z_]+)/g)].map((m) => m[1]!))].sort();
+    const compose = read('docker-compose.yaml') as { services: { grafana: { environment: Record<string, string> } } };
+    const environment = compose.services.grafana.environment;
+    expect(named.filter((name) => !(name in environment))).toEqual([]);
+    expect([environment.PROMETHEUS_BASIC_AUTH, environment.PRESIZE_PROMETHEUS_AUTH]).toEqual(['false', 'none']);
+    expect(datasources[1]!.jsonData?.authMethod).toBe('$PRESIZE_PROMETHEUS_AUTH');
+  });
 });
 
 describe('Grafana alert rules', () => {

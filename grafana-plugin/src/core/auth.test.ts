@@ -1,4 +1,4 @@
-import { basicAuthCredentials, urlProblem } from './auth';
+import { authRoute, basicAuthCredentials, urlProblem } from './auth';
 
 describe('credentials and URL', () => {
   it('encodes user:password as UTF-8 base64 (RFC 7617)', () => {
@@ -19,5 +19,15 @@ describe('credentials and URL', () => {
     expect(urlProblem('not a url')).toMatch(/is not a URL/);
     expect(urlProblem('http://u:p@prometheus:9090')).toMatch(/credentials/);
     expect(urlProblem('http://prometheus:9090/api/v1')).toMatch(/Leave \/api\/v1 out/);
+  });
+});
+
+describe('authRoute', () => {
+  it('takes an empty or missing method as none, as a provisioned variable that is not set gives it', () => {
+    expect([authRoute(undefined), authRoute(''), authRoute('  '), authRoute('bearer'), authRoute('basic')]).toEqual(['none', 'none', 'none', 'bearer', 'basic']);
+  });
+
+  it('refuses a method it does not know, naming it', () => {
+    expect(() => authRoute('Bearer')).toThrow('authMethod must be one of none, basic, bearer, got "Bearer"');
   });
 });

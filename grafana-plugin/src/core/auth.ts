@@ -31,3 +31,18 @@ export function urlProblem(url: string | undefined): string | undefined {
   }
   return undefined;
 }
+
+const AUTH_METHODS = ['none', 'basic', 'bearer'] as const;
+
+/**
+ * The data proxy route of a configured auth method. A datasource provisioned from an environment
+ * variable that is not set has an empty one, which means none; anything else unknown is refused by name.
+ */
+export function authRoute(method: string | undefined): (typeof AUTH_METHODS)[number] {
+  if (method === undefined || method.trim() === '') {return 'none';}
+  const known = AUTH_METHODS.find((m) => m === method.trim());
+  if (known === undefined) {
+    throw new Error(`authMethod must be one of ${AUTH_METHODS.join(', ')}, got "${method}"`);
+  }
+  return known;
+}
