@@ -1,13 +1,12 @@
 // The demo's Prometheus runs the provisioned prometheus.yml: a real Prometheus started from it must
 // report the provisioned global settings and rule files as its own, and scrape the demo's services.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { DEMO_SCRAPE_INTERVAL, PROVISIONED_CONFIG, demoPrometheusConfig } from '../scripts/demo/prometheus-config.js';
 import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
+import { startExpositionTarget, type ExpositionTarget } from './support/exposition-target.js';
 
 interface PrometheusConfig {
   global: Record<string, string>;
@@ -74,23 +73,18 @@ describe('the demo Prometheus configuration', () => {
 });
 
 describe('a real Prometheus started from the provisioned prometheus.yml', () => {
-  let target: Server;
+  let target: ExpositionTarget;
   let prometheus: PrometheusHandle;
 
   beforeAll(async () => {
-    target = createServer((_request, response) => {
-      response.setHeader('content-type', 'text/plain; version=0.0.4');
-      response.end('# TYPE demo_probe gauge\ndemo_probe 1\n');
-    });
-    await new Promise<void>((done) => target.listen(0, '127.0.0.1', done));
-    const { port } = target.address() as AddressInfo;
-    const { yaml } = demoPrometheusConfig([{ job: 'device-logs-probe', target: `127.0.0.1:${port}` }]);
+    target = await startExpositionTarget('# TYPE demo_probe gauge\ndemo_probe 1\n');
+    const { yaml } = demoPrometheusConfig([{ job: 'device-logs-probe', target: target.target }]);
     prometheus = await startPrometheus({ config: yaml });
   }, 60_000);
 
   afterAll(async () => {
     await prometheus?.stop();
-    await new Promise((done) => target?.close(done));
+    await target?.close();
   });
 
   it('runs with the provisioned global settings and rule files', async () => {

@@ -1,24 +1,18 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
+import { startExpositionTarget, type ExpositionTarget } from './support/exposition-target.js';
 
 describe('tools/prometheus: a real Prometheus on 127.0.0.1', () => {
-  let target: Server;
+  let target: ExpositionTarget;
   let prometheus: PrometheusHandle;
 
   beforeAll(async () => {
-    target = createServer((_request, response) => {
-      response.setHeader('content-type', 'text/plain; version=0.0.4');
-      response.end('# TYPE launcher_probe gauge\nlauncher_probe{side="left"} 7\n');
-    });
-    await new Promise<void>((done) => target.listen(0, '127.0.0.1', done));
-    const { port } = target.address() as AddressInfo;
-    prometheus = await startPrometheus({ scrape: [{ job: 'probe', target: `127.0.0.1:${port}` }] });
+    target = await startExpositionTarget('# TYPE launcher_probe gauge\nlauncher_probe{side="left"} 7\n');
+    prometheus = await startPrometheus({ scrape: [{ job: 'probe', target: target.target }] });
   }, 60_000);
 
   afterAll(async () => {
     await prometheus?.stop();
-    await new Promise((done) => target?.close(done));
+    await target?.close();
   });
 
   it('scrapes its targets and answers instant queries with their values', async () => {
