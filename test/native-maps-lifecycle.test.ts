@@ -32,6 +32,19 @@ async function gaugeNames(metric, attribute) {
 }
 `;
 
+/** The lru-cache instrumentation on the script's provider, its diagnostic warnings kept in `warnings`. */
+const WATCH_LRU_CACHES = `const { diag, DiagLogLevel } = fromPackage('@opentelemetry/api');
+const warnings = [];
+diag.setLogger({ error() {}, warn: (...parts) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+const caches = new presize.LruCacheInstrumentation();
+caches.setMeterProvider(provider);`;
+
+/** Installs the lru-cache release the repository holds under `alias` as `dir`'s own lru-cache, as an older dependency would bring it. */
+function installAsLruCache(dir: string, alias: string): void {
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  cpSync(join(ROOT, 'node_modules', alias), join(dir, 'node_modules', 'lru-cache'), { recursive: true });
+}
+
 function runScript(dir: string, body: string, args: string[] = []): { out: unknown; stderr: string } {
   const file = join(dir, `script-${Math.random().toString(36).slice(2)}.cjs`);
   writeFileSync(file, `${PRELUDE}\n(async () => {\n${body}\n})().catch((e) => { console.error(e); process.exit(1); });\n`);
@@ -98,17 +111,10 @@ console.log(JSON.stringify({ before, after, alive: refs.filter((r) => r.deref() 
   });
 
   it('reports a required lru-cache without diagnostics channels once, and observes the one that has them', () => {
-    // A real lru-cache 10 installed under its own name, as an older dependency would bring it.
-    const legacy = join(dir, 'node_modules', 'lru-cache');
-    mkdirSync(join(dir, 'node_modules'), { recursive: true });
-    cpSync(join(ROOT, 'node_modules', 'lru-cache-v10'), legacy, { recursive: true });
+    installAsLruCache(dir, 'lru-cache-v10');
     const { out } = runScript(
       dir,
-      `const { diag, DiagLogLevel } = fromPackage('@opentelemetry/api');
-const warnings = [];
-diag.setLogger({ error() {}, warn: (...parts) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
-const caches = new presize.LruCacheInstrumentation();
-caches.setMeterProvider(provider);
+      `${WATCH_LRU_CACHES}
 const Old = require('lru-cache').LRUCache;
 require('lru-cache');
 const Current = fromPackage('lru-cache').LRUCache;
@@ -143,15 +149,10 @@ console.log(JSON.stringify({ warnings, unobservable: [...caches.unobservable()],
 
   it('reports a required lru-cache 11.3 once, by its exact version, and counts its operations unattributed', () => {
     const release = mkdtempSync(join(dir, 'v11-3-'));
-    mkdirSync(join(release, 'node_modules'), { recursive: true });
-    cpSync(join(ROOT, 'node_modules', 'lru-cache-v11-3'), join(release, 'node_modules', 'lru-cache'), { recursive: true });
+    installAsLruCache(release, 'lru-cache-v11-3');
     const { out } = runScript(
       release,
-      `const { diag, DiagLogLevel } = fromPackage('@opentelemetry/api');
-const warnings = [];
-diag.setLogger({ error() {}, warn: (...parts) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
-const caches = new presize.LruCacheInstrumentation();
-caches.setMeterProvider(provider);
+      `${WATCH_LRU_CACHES}
 const { LRUCache } = require('lru-cache');
 const cache = new LRUCache({ max: 5 });
 cache.set('a', 1);
