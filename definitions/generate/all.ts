@@ -1,5 +1,6 @@
 import { composeFiles } from './compose.js';
 import { dashboardFiles } from './dashboards/index.js';
+import { dcgmCountersFiles } from './dcgm-counters.js';
 import { grafanaFiles } from './grafana.js';
 import type { GeneratedFile } from './output.js';
 import { prometheusFiles, ruleFileSets } from './prometheus.js';
@@ -14,6 +15,7 @@ export function generateAll(root: string): GeneratedFile[] {
     ...prometheusFiles(specs),
     ...grafanaFiles(ruleFileSets(specs)),
     ...dashboardFiles(),
+    ...dcgmCountersFiles(),
     ...composeFiles(),
   ];
 }
