@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { generateAll } from '../generate/all.js';
-import { renderLabels } from '../generate/prometheus.js';
+import { renderLabels } from '../generate/alert-tests.js';
 import { sloRules, type SlothSpec } from '../src/index.js';
 
 describe('generateAll', () => {
