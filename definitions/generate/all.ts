@@ -4,6 +4,7 @@ import { dcgmCountersFiles } from './dcgm-counters.js';
 import { grafanaFiles } from './grafana.js';
 import type { GeneratedFile } from './output.js';
 import { prometheusFiles, ruleFileSets } from './prometheus.js';
+import { runbookFiles } from './runbooks.js';
 import { defaultSloFiles, readSloSpecs } from './slo-files.js';
 
 /** Every generated file, from the definitions and the SLO specifications under `root`. */
@@ -16,6 +17,7 @@ export function generateAll(root: string): GeneratedFile[] {
     ...grafanaFiles(ruleFileSets(specs)),
     ...dashboardFiles(),
     ...dcgmCountersFiles(),
+    ...runbookFiles(),
     ...composeFiles(),
   ];
 }

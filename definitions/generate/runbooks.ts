@@ -15,7 +15,7 @@ import {
   type RuleFile,
 } from '../src/index.js';
 import { DCGM_COUNTERS_FILE } from './dcgm-counters.js';
-import type { GeneratedFile } from './output.js';
+import { GENERATED_NOTICE, type GeneratedFile } from './output.js';
 
 export const RUNBOOKS_DIR = 'provisioning/runbooks';
 /**
@@ -70,7 +70,7 @@ const GPU_NOTES: Record<string, string> = {
 };
 
 const MAP_NOTES: Record<string, string> = {
-  resize_storm: 'Each doubling allocates a table twice as large and moves every entry: the map was created far too small, or without a hint.',
+  resize_storm: 'The map was created far too small, or without a hint.',
   back_to_back_growth: 'The map finishes one growth and starts the next: it keeps outgrowing its table while traffic rises.',
   hint_exceeded: 'The map was presized, but holds many times its hint: the hint was planned for another workload.',
   growth_imminent: 'A large map will double within minutes at the current insert rate: that doubling moves every entry.',
@@ -191,7 +191,7 @@ function sloRunbook(): string {
 }
 
 export function runbookFiles(): GeneratedFile[] {
-  const file = (name: string, content: string) => ({ path: `${RUNBOOKS_DIR}/${name}.md`, content });
+  const file = (name: string, content: string) => ({ path: `${RUNBOOKS_DIR}/${name}.md`, content: `<!-- ${GENERATED_NOTICE} -->\n${content}` });
   const factorFiles = SUBJECTS.flatMap((subject) => subject.factors.map((f) => file(f.alert, factorRunbook(subject, f))));
   return [...factorFiles, file(TELEMETRY_ALERT, telemetryRunbook()), file(SLO_RUNBOOK, sloRunbook())];
 }

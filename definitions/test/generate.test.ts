@@ -55,7 +55,8 @@ describe('generateAll', () => {
   it('writes every file with the notice that it is generated', () => {
     for (const file of generateAll(root)) {
       if (file.path.endsWith('.json')) continue;
-      expect(file.content.split('\n')[0]).toMatch(/^# .*npm run generate/);
+      const notice = file.path.endsWith('.md') ? /^<!-- .*npm run generate.* -->$/ : /^# .*npm run generate/;
+      expect(file.content.split('\n')[0]).toMatch(notice);
     }
   });
 });
