@@ -1,5 +1,7 @@
 // One jest run for the whole repository: each workspace and the cross-package tests in test/
 // are projects of their own, so `npm test` at the root is the only test command.
+const { grafanaESModules, nodeModulesToTransform } = require('./grafana-plugin/.config/jest/utils');
+
 const typescriptProject = (name, roots) => ({
   displayName: name,
   testEnvironment: 'node',
@@ -15,7 +17,16 @@ module.exports = {
   projects: [
     typescriptProject('definitions', ['<rootDir>/definitions/test']),
     typescriptProject('instrumentation', ['<rootDir>/instrumentation/test']),
-    typescriptProject('integration', ['<rootDir>/test']),
+    {
+      ...typescriptProject('integration', ['<rootDir>/test']),
+      // @grafana/data (Grafana's value formatting, for the dashboard tests) requires ES-module-only
+      // packages; the plugin's scaffold lists them.
+      transform: {
+        '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+        '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+      },
+      transformIgnorePatterns: [nodeModulesToTransform(grafanaESModules)],
+    },
     require('./grafana-plugin/jest.project.cjs'),
   ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
