@@ -140,6 +140,17 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
     expect(empty).toEqual([]);
   }, 60_000);
 
+  it('runs the queries of every runbook without error', async () => {
+    const dir = join(ROOT, 'provisioning/runbooks');
+    const queries = readdirSync(dir).flatMap((file) =>
+      [...readFileSync(join(dir, file), 'utf8').matchAll(/```promql\n([\s\S]*?)```/g)].flatMap((m) =>
+        m[1]!.trim().split('\n').map((expr) => ({ file, expr: expr.replace(/<\w+>/g, 'x') })),
+      ),
+    );
+    expect(queries.length).toBeGreaterThan(30);
+    for (const { expr } of queries) await prometheus.query(expr, at);
+  }, 60_000);
+
   async function checkAgreement<Reason extends string>(
     factors: readonly RiskFactor<Reason>[],
     records: { factorScore: string; score: string; level: string },
