@@ -28,7 +28,8 @@ import {
 import { DEMO_JOB } from './demo.js';
 import { alertTests } from './alert-tests.js';
 import { withRunbooks } from './runbooks.js';
-import { notCollectedTests, telemetryTests } from './telemetry-scenarios.js';
+import { gpuFieldTests } from './gpu-field-scenarios.js';
+import { telemetryTests } from './telemetry-scenarios.js';
 import { yamlFile, type GeneratedFile } from './output.js';
 import { GPU_LABELS, GPU_SCENARIOS, LRU_LABELS, LRU_SCENARIOS, MAP_LABELS, MAP_SCENARIOS, type RiskScenario } from './risk-scenarios.js';
 import { EVAL_TIME, seriesName } from './series.js';
@@ -147,7 +148,7 @@ export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec 
   files.push(
     testFile(map, riskTests('map', map.rules, MAP_SCENARIOS, MAP_RISK_FACTORS, MAP_RISK_RECORDS, { job: MAP_LABELS.job, presize_map_name: MAP_LABELS.presize_map_name }, scoreMap)),
     testFile(telemetry, telemetryTests(telemetry.rules)),
-    testFile(gpu, [...riskTests('gpu', gpu.rules, GPU_SCENARIOS, GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_LABELS, scoreGpu), ...notCollectedTests(gpu.rules)]),
+    testFile(gpu, [...riskTests('gpu', gpu.rules, GPU_SCENARIOS, GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_LABELS, scoreGpu), ...gpuFieldTests(gpu.rules)]),
     testFile(lru, riskTests('lru', lru.rules, LRU_SCENARIOS, LRU_RISK_FACTORS, LRU_RISK_RECORDS, { job: LRU_LABELS.job, presize_lru_name: LRU_LABELS.presize_lru_name }, scoreLru)),
   );
   slo.forEach((set, i) => {

@@ -1,19 +1,13 @@
 import {
-  DCGM_CLOCK_EVENT_REASONS,
-  DCGM_GPU_UTIL,
-  FIELD_LABEL,
-  GPU_RISK_RECORDS,
   LRU_RISK_RECORDS,
   MAP_RISK_RECORDS,
   PROM_LRU_ENTRIES,
   PROM_MAP_ENTRIES,
-  REASON_LABEL,
-  RISK_LEVEL_VALUES,
   TELEMETRY_CAUSE_LABEL,
   type RuleFile,
 } from '../src/index.js';
-import { alertTests, alertsOf, expAlert } from './alert-tests.js';
-import { GPU_LABELS, MAP_LABELS } from './risk-scenarios.js';
+import { alertsOf, expAlert } from './alert-tests.js';
+import { MAP_LABELS } from './risk-scenarios.js';
 import { EVAL_TIME, SAMPLES, constant, seriesName, type InputSeries } from './series.js';
 
 const LRU = { job: 'catalogue', instance: '10.0.0.9:9464', presize_lru_name: 'pages' };
@@ -56,45 +50,5 @@ export function telemetryTests(file: RuleFile) {
         { job: LRU.job, [TELEMETRY_CAUSE_LABEL]: 'risk_not_recorded' },
       ],
     ),
-  ];
-}
-
-/**
- * A GPU behind dcgm-exporter's default counters has no clock event field: its throttling factor
- * has no score (not 0), the not-collected series names the field, and its other factors still count.
- */
-export function notCollectedTests(file: RuleFile) {
-  const exporter = { job: GPU_LABELS.job, instance: GPU_LABELS.instance };
-  const base = [constant('up', exporter, 1), constant(DCGM_GPU_UTIL, GPU_LABELS, 65)];
-  const throttling = `${GPU_RISK_RECORDS.factorScore}{${REASON_LABEL}="throttling"}`;
-  const notCollected = { ...GPU_LABELS, [REASON_LABEL]: 'throttling', [FIELD_LABEL]: DCGM_CLOCK_EVENT_REASONS };
-  const level = { labels: seriesName(GPU_RISK_RECORDS.level, GPU_LABELS), value: RISK_LEVEL_VALUES.ok };
-  return [
-    {
-      name: 'gpu throttling not collected (default dcgm-exporter counters)',
-      interval: '1m',
-      input_series: base,
-      alert_rule_test: alertTests(file, () => null),
-      promql_expr_test: [
-        { expr: throttling, eval_time: EVAL_TIME, exp_samples: [] },
-        {
-          expr: GPU_RISK_RECORDS.factorNotCollected,
-          eval_time: EVAL_TIME,
-          exp_samples: [{ labels: seriesName(GPU_RISK_RECORDS.factorNotCollected, notCollected), value: 1 }],
-        },
-        { expr: GPU_RISK_RECORDS.level, eval_time: EVAL_TIME, exp_samples: [level] },
-      ],
-    },
-    {
-      name: 'gpu throttling collected, no reason set',
-      interval: '1m',
-      input_series: [...base, constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 0)],
-      alert_rule_test: alertTests(file, () => null),
-      promql_expr_test: [
-        { expr: throttling, eval_time: EVAL_TIME, exp_samples: [{ labels: seriesName(GPU_RISK_RECORDS.factorScore, { ...GPU_LABELS, [REASON_LABEL]: 'throttling' }), value: 0 }] },
-        { expr: GPU_RISK_RECORDS.factorNotCollected, eval_time: EVAL_TIME, exp_samples: [] },
-        { expr: GPU_RISK_RECORDS.level, eval_time: EVAL_TIME, exp_samples: [level] },
-      ],
-    },
   ];
 }
