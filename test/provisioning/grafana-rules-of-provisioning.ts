@@ -8,7 +8,10 @@
 //   (rules_provisioner.go getOrCreateFolderByTitle, run by RunInitProvisioners before dashboards),
 //   a dashboard provider by `folderUid` when it has one, else by title
 //   (dashboards/file_reader.go getOrCreateFolder);
-// - dashboard import: pkg/services/dashboardimport/utils/dash_template_evaluator.go.
+// - dashboard import: pkg/services/dashboardimport/utils/dash_template_evaluator.go;
+// - a dashboard's datasource variable: @grafana/scenes DataSourceVariable (options: the
+//   datasources of the plugin, labelled by name, valued by uid) and MultiValueVariable (the current
+//   value if an option has it, else the option labelled with the current text, else the first).
 
 type Doc = Record<string, unknown>;
 
@@ -148,4 +151,11 @@ export function importDashboard(template: Doc, inputs: Record<string, string>): 
     return value;
   };
   return replace(template) as Doc;
+}
+
+/** The datasource uid a single-value datasource variable resolves to among `datasources` of its plugin. */
+export function resolveDatasourceVariable(current: { value: string; text: string }, datasources: { name: string; uid: string }[]): string | undefined {
+  const options = datasources.map((d) => ({ label: d.name, value: d.uid }));
+  const match = options.find((o) => o.value === current.value) ?? options.find((o) => o.label === current.text);
+  return (match ?? options[0])?.value;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { alertingProblems, expandEnv, importDashboard, provisionedFolders } from './grafana-rules-of-provisioning.js';
+import { alertingProblems, expandEnv, importDashboard, provisionedFolders, resolveDatasourceVariable } from './grafana-rules-of-provisioning.js';
 
 const ROOT = resolve(__dirname, '../..');
 const read = (path: string): unknown => parse(readFileSync(join(ROOT, path), 'utf8'));
@@ -200,7 +200,7 @@ interface Variable {
   name: string;
   type: string;
   query?: unknown;
-  current?: { value: string };
+  current?: { value: string; text?: string };
   datasource?: { type: string; uid: string };
 }
 interface Dashboard {
@@ -260,6 +260,18 @@ describe('dashboards', () => {
       const panelTypes = [...new Set(d.panels.map((p) => p.type).filter((t) => t !== 'row'))].sort();
       expect(d.__requires.filter((r) => r.type === 'panel').map((r) => r.id)).toEqual(panelTypes);
       expect(d.__requires).toEqual(expect.arrayContaining([{ type: 'datasource', id: 'prometheus', name: 'Prometheus', version: expect.any(String) }]));
+    }
+  });
+
+  it('query the provisioned Prometheus where they are provisioned, and the chosen one after import', () => {
+    const { datasources } = read('provisioning/grafana/datasources/presize.yml') as { datasources: { name: string; uid: string; type: string }[] };
+    const prometheuses = datasources.filter((d) => d.type === 'prometheus');
+    for (const d of dashboards) {
+      const current = d.templating.list[0]!.current as { value: string; text: string };
+      expect(resolveDatasourceVariable(current, prometheuses)).toBe(PROMETHEUS_UID);
+      const imported = importDashboard(d as unknown as Record<string, unknown>, { DS_PROMETHEUS: 'theirs' }) as unknown as Dashboard;
+      const chosen = imported.templating.list[0]!.current as { value: string; text: string };
+      expect(resolveDatasourceVariable(chosen, [{ name: 'Another', uid: 'another' }, { name: 'Theirs', uid: 'theirs' }])).toBe('theirs');
     }
   });
 
