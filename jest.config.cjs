@@ -13,6 +13,19 @@ const typescriptProject = (name, roots) => ({
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 });
 
+/**
+ * The cross-package tests. @grafana/data (Grafana's value formatting, for the dashboard tests)
+ * requires ES-module-only packages; the plugin's scaffold lists them.
+ */
+const integrationProject = () => {
+  const project = typescriptProject('integration', ['<rootDir>/test']);
+  return {
+    ...project,
+    transform: { ...project.transform, '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+    transformIgnorePatterns: [nodeModulesToTransform(grafanaESModules)],
+  };
+};
+
 module.exports = {
   projects: [
     typescriptProject('definitions', ['<rootDir>/definitions/test']),
@@ -20,16 +33,7 @@ module.exports = {
     typescriptProject('instrumentation', ['<rootDir>/instrumentation/test']),
     typescriptProject('gpu', ['<rootDir>/gpu/test']),
     typescriptProject('auto-instrumentation', ['<rootDir>/auto-instrumentation/test']),
-    {
-      ...typescriptProject('integration', ['<rootDir>/test']),
-      // @grafana/data (Grafana's value formatting, for the dashboard tests) requires ES-module-only
-      // packages; the plugin's scaffold lists them.
-      transform: {
-        '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
-        '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
-      },
-      transformIgnorePatterns: [nodeModulesToTransform(grafanaESModules)],
-    },
+    integrationProject(),
     require('./grafana-plugin/jest.project.cjs'),
   ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
