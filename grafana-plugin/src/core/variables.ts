@@ -30,7 +30,7 @@ export function parseVariableQuery(text: string): VariableQuery {
 const GPU_NODE_LABELS = [LABEL_GPU_NODE, LABEL_GPU_NODE.toLowerCase()];
 
 /** The labels whose values the variable lists and the series to look at; the values of all are listed. */
-export function variableLookups(query: VariableQuery, argumentValues: readonly string[]): { label: string; match: string }[] {
+export function variableLookups(query: VariableQuery, argumentValues: readonly string[]): Array<{ label: string; match: string }> {
   switch (query.kind) {
     case 'services':
       return [{ label: LABEL_SERVICE, match: MAP_METRICS.entries }];
