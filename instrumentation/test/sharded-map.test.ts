@@ -143,11 +143,13 @@ describe('shard selection', () => {
   test('a key lives in the shard the high hash bits 0..k-1 name, hashed with the shared seed', () => {
     const seed = 12345;
     const map = new ShardedMap<string, number>({ shards: 32, seed });
-    const pickerSeed = splitmix32(seed)();
+    const draw = splitmix32(seed);
+    const pickerSeed = draw();
+    const pickerSeedHigh = draw();
     for (let i = 0; i < 2000; i++) map.set(`dev_${i.toString(16)}`, i);
     for (let s = 0; s < map.shards; s++) {
       for (const key of map.shard(s).keys()) {
-        hashKey(key, pickerSeed);
+        hashKey(key, pickerSeed, pickerSeedHigh);
         expect(hashHigh() & 31).toBe(s);
       }
     }

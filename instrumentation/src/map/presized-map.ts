@@ -30,7 +30,7 @@ import {
   type ObservedMap,
   type OverflowEvent,
 } from './channels.js';
-import { hashHigh, hashKey, topHash } from './hash.js';
+import { hashHigh, hashKey, keyTypeError, topHash } from './hash.js';
 import {
   ITERATE_ENTRIES,
   ITERATE_KEYS,
@@ -39,7 +39,7 @@ import {
   type IterationKind,
 } from './iterator.js';
 import { nextInProcess } from './process-counter.js';
-import { fromUnitRandom, randomSeed, splitmix32, type Random32 } from './random.js';
+import { fromUnitRandom, secureRandom32, splitmix32, type Random32 } from './random.js';
 import { capacityOf, MAX_B, overflowLimit, validateHint } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
 
@@ -49,9 +49,11 @@ export interface PresizedMapOptions {
   /** Name carried by every diagnostics event. Default `presized-map-<id>`. */
   name?: string;
   /**
-   * Seed of the map's random source (hash seeds, iteration start, overflow-counter coin), an
+   * Seed of the map's random source (hash keys, iteration start, overflow-counter coin), an
    * integer from 0 to 2^32-1. Maps built with the same seed and fed the same operations behave
-   * identically. Default: a random seed.
+   * identically, in every process: their hash keys follow from the seed, so whoever knows it can
+   * build colliding keys. For tests and reproducible runs, not for maps fed by clients.
+   * Default: hash keys and coins from the platform's cryptographic generator.
    */
   seed?: number;
   /** A random source returning floats in [0, 1), like `Math.random`; overrides `seed`. */
@@ -60,6 +62,11 @@ export interface PresizedMapOptions {
 
 const NO_SLOTS = new Uint8Array(0);
 const NO_LINKS = new Int32Array(0);
+
+/** A lookup in an empty map hashes nothing, so it checks the key's type itself: a bad key fails alike in every state. */
+function checkKeyType(key: unknown): void {
+  if (typeof key !== 'string' && typeof key !== 'number') throw keyTypeError('PresizedMap', key);
+}
 
 function isEvacuated(top: number): boolean {
   return top > EMPTY_ONE && top < MIN_TOP_HASH;
@@ -111,7 +118,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   // `buckets` so that a lookup loads them straight from the map.
   private count = 0;
   private mask = 0;
-  private hashSeed: number;
+  /** The 64-bit key of the hash, as two int32 halves; drawn anew whenever the map empties. */
+  private hashSeed = 0;
+  private hashSeedHigh = 0;
   private tophash: Uint8Array = NO_SLOTS;
   private links: Int32Array = NO_LINKS;
   private chunks: (Chunk<K, V> | undefined)[] = [];
@@ -153,16 +162,18 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         throw new TypeError(`PresizedMap: random must be a function, got ${typeof options.random}`);
       }
       this.random = fromUnitRandom(options.random);
-    } else {
-      const seed = options.seed ?? randomSeed();
+    } else if (options.seed !== undefined) {
+      const seed = options.seed;
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
         throw new RangeError(`PresizedMap: seed must be an integer from 0 to 4294967295, got ${String(seed)}`);
       }
       this.random = splitmix32(seed);
+    } else {
+      this.random = secureRandom32;
     }
     this.id = nextInProcess('presize.map.id');
     this.name = options.name ?? `presized-map-${this.id}`;
-    this.hashSeed = this.random();
+    this.reseed();
     this.B = B;
     this.growAt = capacityOf(B);
     this.overflowMax = overflowLimit(B);
@@ -183,18 +194,25 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   }
 
   get(key: K): V | undefined {
-    if (this.count === 0) return undefined;
+    if (this.count === 0) {
+      checkKeyType(key);
+      return undefined;
+    }
     const slot = this.slotOf(key);
     if (slot >= 0) return valueAt(this.chunks, slot);
     return slot === -1 ? undefined : valueAt(this.old!.chunks, -slot - 2);
   }
 
   has(key: K): boolean {
-    return this.count !== 0 && this.slotOf(key) !== -1;
+    if (this.count === 0) {
+      checkKeyType(key);
+      return false;
+    }
+    return this.slotOf(key) !== -1;
   }
 
   set(key: K, value: V): this {
-    const lo = hashKey(key, this.hashSeed);
+    const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
     if (this.buckets === null) this.install(new BucketArray<K, V>(0));
     for (;;) {
@@ -245,8 +263,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   }
 
   delete(key: K): boolean {
-    if (this.count === 0) return false;
-    const lo = hashKey(key, this.hashSeed);
+    if (this.count === 0) {
+      checkKeyType(key);
+      return false;
+    }
+    const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
     const bucket = lo & this.mask;
     if (this.old !== null) this.growWork(bucket);
@@ -259,7 +280,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.restoreEmptyRest(bucket, slot);
     if (--this.count === 0) {
       // As in Go: a fresh seed whenever the map empties, against collision attacks.
-      this.hashSeed = this.random();
+      this.reseed();
     }
     return true;
   }
@@ -283,7 +304,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.nevacuate = 0;
     this.oldBucketCount = 0;
     this.sameSize = false;
-    this.hashSeed = this.random();
+    this.reseed();
   }
 
   forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
@@ -327,6 +348,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     };
   }
 
+  private reseed(): void {
+    this.hashSeed = this.random();
+    this.hashSeedHigh = this.random();
+  }
+
   /** Makes `buckets` the current array and mirrors its storage into the hot fields. */
   private install(buckets: BucketArray<K, V>): void {
     this.buckets = buckets;
@@ -344,7 +370,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
    * slot of the old array, which is searched while its bucket has not been evacuated (Go's mapaccess).
    */
   private slotOf(key: K): number {
-    const lo = hashKey(key, this.hashSeed);
+    const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
     if (this.old !== null) {
       const old = this.old;
@@ -540,7 +566,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
           if (t < MIN_TOP_HASH) throw new Error(`PresizedMap: bad map state in ${this.name}`);
           const key = keyAt(oldChunks, j);
           let to: number;
-          if (doubling && (hashKey(key, this.hashSeed) & newbit) !== 0) {
+          if (doubling && (hashKey(key, this.hashSeed, this.hashSeedHigh) & newbit) !== 0) {
             if (yNext === yEnd) {
               y = this.newOverflow(y);
               yNext = y << 3;
@@ -633,7 +659,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         const t = current.tophash[slot]!;
         if (t <= EMPTY_ONE || t === EVACUATED_EMPTY) continue;
         const key = keyAt(current.chunks, slot);
-        if (checkBucket >= 0 && (hashKey(key, this.hashSeed) & (2 ** it.B - 1)) !== checkBucket) continue;
+        if (checkBucket >= 0 && (hashKey(key, this.hashSeed, this.hashSeedHigh) & (2 ** it.B - 1)) !== checkBucket) continue;
         if (t !== EVACUATED_X && t !== EVACUATED_Y) {
           it.value = valueAt(current.chunks, slot);
         } else {
