@@ -25,8 +25,9 @@
  * each round multiplies two words that both carry secret state (input XOR state XOR key) and keeps
  * the whole 64-bit product: a difference in one operand changes the product by that difference
  * times the other, secret, operand, so which inputs collide depends on the key and can only be
- * found by someone who knows it. The product of 32-bit words is exact as an integer, so a round
- * loses nothing for a fixed other operand. The length goes in last, through one more keyed
+ * found by someone who knows it. The product is kept whole (64 bits from two 32-bit words), so a
+ * round loses next to nothing for a fixed other operand, and each operand is XORed into the
+ * other's half of it, so that a zero operand cannot wipe the state. The length goes in last, through one more keyed
  * product (a length set at the start could be offset by the first word), and two murmur3
  * finalisers spread that product over both halves.
  *
@@ -38,7 +39,9 @@
  * the SameValueZero equality of `Map`.
  */
 
-/** 2^-16: multiplying by it divides exactly, as long as the value is an integer below 2^53. */
+import { describeValue } from './describe-value.js';
+
+/** 2^-32: brings a 64-bit product down to its high word. */
 const DOWN32 = 1 / 4294967296;
 /** Length stand-in for numbers: a string never has 2^32 - 1 code units, so no string shares it. */
 const NUMBER_TAG = -1;
@@ -68,9 +71,12 @@ function fmix(h: number): number {
 }
 
 /**
- * The high 32 bits of the 64-bit product of `x` and `y` (as unsigned), as an int32 pattern.
- * `Math.imul` gives only the low 32 bits; splitting `y` into 16-bit halves keeps each partial
- * product below 2^48, where doubles are exact, and multiplying by 2^-16 divides exactly.
+ * The high word of the 64-bit product of `x` and `y` (as unsigned), as an int32 pattern.
+ * `Math.imul` gives only the low word. The product of the two as doubles is exact in its top 53
+ * bits and rounded below, so the high word is exact except when that rounding carries into it
+ * (off by one, rarely, and always alike for the same operands: a deterministic function of them,
+ * which is all a hash needs). One float multiply is faster in V8 than the four 16-bit products an
+ * exact high word takes.
  */
 function mulHigh(x: number, y: number): number {
   return (x >>> 0) * (y >>> 0) * DOWN32 | 0;
@@ -139,20 +145,9 @@ export function hashNumber(x: number, k0: number, k1: number): number {
   return finish(w0 ^ k0, w1 ^ k1, NUMBER_TAG);
 }
 
-/** A description of a value that is not a valid key, for error messages: its type, and its value when short. */
-export function describeKey(key: unknown): string {
-  if (key === null) return 'null';
-  if (typeof key === 'symbol') return `a symbol (${String(key.description)})`;
-  if (typeof key === 'bigint') return `a bigint (${key}n)`;
-  if (typeof key === 'boolean') return `a boolean (${key})`;
-  if (typeof key === 'function') return 'a function';
-  if (Array.isArray(key)) return 'an array';
-  return typeof key === 'object' ? `an object` : typeof key;
-}
-
 /** The error for a key that is neither a string nor a number, naming the map type that refused it. */
 export function keyTypeError(owner: string, key: unknown): TypeError {
-  return new TypeError(`${owner}: keys must be strings or numbers, got ${describeKey(key)}`);
+  return new TypeError(`${owner}: keys must be strings or numbers, got ${describeValue(key)}`);
 }
 
 /**

@@ -30,7 +30,9 @@ import {
   type ObservedMap,
   type OverflowEvent,
 } from './channels.js';
+import { checkOptions, describeValue } from './describe-value.js';
 import { hashHigh, hashKey, keyTypeError, topHash } from './hash.js';
+import { checkHeapRoom } from './heap-room.js';
 import {
   ITERATE_ENTRIES,
   ITERATE_KEYS,
@@ -60,6 +62,7 @@ export interface PresizedMapOptions {
   random?: () => number;
 }
 
+const OPTION_NAMES: readonly (keyof PresizedMapOptions)[] = ['hint', 'name', 'seed', 'random'];
 const NO_SLOTS = new Uint8Array(0);
 const NO_LINKS = new Int32Array(0);
 
@@ -151,8 +154,10 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   private sameSizeGrowths = 0;
 
   constructor(options: PresizedMapOptions = {}) {
+    checkOptions('PresizedMap', options, OPTION_NAMES);
     const hint = options.hint === undefined ? 0 : options.hint;
     const B = validateHint(hint);
+    checkHeapRoom('PresizedMap', hint, B);
     this.hint = hint;
     if (options.name !== undefined && typeof options.name !== 'string') {
       throw new TypeError(`PresizedMap: name must be a string, got ${typeof options.name}`);
@@ -165,7 +170,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     } else if (options.seed !== undefined) {
       const seed = options.seed;
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-        throw new RangeError(`PresizedMap: seed must be an integer from 0 to 4294967295, got ${String(seed)}`);
+        throw new RangeError(`PresizedMap: seed must be an integer from 0 to 4294967295, got ${describeValue(seed)}`);
       }
       this.random = splitmix32(seed);
     } else {

@@ -1,8 +1,10 @@
+import { checkOptions, describeValue } from './describe-value.js';
 import { hashHigh, hashNumber, hashString, keyTypeError } from './hash.js';
+import { checkHeapRoom } from './heap-room.js';
 import { PresizedMap } from './presized-map.js';
 import { nextInProcess } from './process-counter.js';
 import { secureRandom32, splitmix32, type Random32 } from './random.js';
-import { MAX_B, capacityOf } from './sizing.js';
+import { MAX_B, bucketShiftForHint, capacityOf } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
 
 /** The most shards a sharded map accepts: the hash has 24 bits that neither index nor tophash use. */
@@ -29,6 +31,8 @@ export interface ShardedMapStats extends PresizedMapStats {
   shards: PresizedMapStats[];
 }
 
+const OPTION_NAMES: readonly (keyof ShardedMapOptions)[] = ['hint', 'shards', 'name', 'seed'];
+
 function checkShards(shards: unknown): number {
   if (
     typeof shards !== 'number' ||
@@ -37,14 +41,14 @@ function checkShards(shards: unknown): number {
     shards > MAX_SHARDS ||
     (shards & (shards - 1)) !== 0
   ) {
-    throw new RangeError(`ShardedMap: shards must be a power of two from 1 to ${MAX_SHARDS}, got ${String(shards)}`);
+    throw new RangeError(`ShardedMap: shards must be a power of two from 1 to ${MAX_SHARDS}, got ${describeValue(shards)}`);
   }
   return shards;
 }
 
 function checkHint(hint: unknown, shards: number): number {
   if (typeof hint !== 'number' || !Number.isSafeInteger(hint) || hint < 0) {
-    throw new RangeError(`ShardedMap: hint must be a whole number from 0 up, got ${String(hint)}`);
+    throw new RangeError(`ShardedMap: hint must be a whole number from 0 up, got ${describeValue(hint)}`);
   }
   const perShard = Math.ceil(hint / shards);
   if (perShard > capacityOf(MAX_B)) {
@@ -78,14 +82,16 @@ export class ShardedMap<K extends string | number, V> implements Map<K, V> {
   private count = 0;
 
   constructor(options: ShardedMapOptions = {}) {
+    checkOptions('ShardedMap', options, OPTION_NAMES);
     const shards = checkShards(options.shards ?? DEFAULT_SHARDS);
     const perShard = checkHint(options.hint ?? 0, shards);
+    checkHeapRoom('ShardedMap', options.hint ?? 0, bucketShiftForHint(perShard), shards);
     if (options.name !== undefined && typeof options.name !== 'string') {
       throw new TypeError(`ShardedMap: name must be a string, got ${typeof options.name}`);
     }
     const seed = options.seed;
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
-      throw new RangeError(`ShardedMap: seed must be an integer from 0 to 4294967295, got ${String(seed)}`);
+      throw new RangeError(`ShardedMap: seed must be an integer from 0 to 4294967295, got ${describeValue(seed)}`);
     }
     this.name = options.name ?? `sharded-map-${nextInProcess('presize.sharded-map.unnamed')}`;
     this.hint = options.hint ?? 0;
@@ -124,7 +130,7 @@ export class ShardedMap<K extends string | number, V> implements Map<K, V> {
   shard(index: number): PresizedMap<K, V> {
     const map = this.shardMaps[index];
     if (map === undefined) {
-      throw new RangeError(`ShardedMap: shard index must be from 0 to ${this.shardMask}, got ${String(index)}`);
+      throw new RangeError(`ShardedMap: shard index must be from 0 to ${this.shardMask}, got ${describeValue(index)}`);
     }
     return map;
   }

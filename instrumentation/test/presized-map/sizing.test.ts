@@ -66,7 +66,7 @@ describe('bad hints throw an error naming the value', () => {
     ['1000', '"1000" (string)'],
     [null, 'null'],
     [10n, '10n (bigint)'],
-    [{}, 'object'],
+    [{}, 'an object'],
   ])('hint %p of another type throws a TypeError', (hint, got) => {
     expect(() => new PresizedMap({ hint: hint as unknown as number })).toThrow(new TypeError(message(got)));
   });
