@@ -4,7 +4,7 @@
 // with a heap limit sized for the count, so that one map's garbage never lands on another's figures.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PresizedMap, ShardedMap } from '@presize/instrumentation';
+import { PresizedMap, ShardedMap } from '@presize/map';
 import { deviceKeys, fmtBytes, fmtInt, now, progress, quick, settle, table, usedBytes, writeReport } from './lib.mjs';
 
 const COUNT = Number(process.env.PRESIZE_BENCH_BEYOND_KEYS ?? (quick() ? 2_000_000 : 20_000_000));

@@ -2,7 +2,8 @@
 // hash, and what the key-type check (strings and numbers only) adds to it. Every key is hashed
 // inside one loop per hash function and key family, compiled separately (`specialize`) so no
 // function pays for the others' type feedback.
-import { hashKey, hashNumber, hashString } from '@presize/instrumentation';
+// The hash is internal to @presize/map: read from its build.
+import { hashKey, hashNumber, hashString } from '../map/dist/esm/hash.js';
 import { previousHashKey } from './baseline/previous-hash.mjs';
 import { deviceKeys, fmtRatio, median, now, progress, quick, specialize, table, writeReport } from './lib.mjs';
 
