@@ -22,14 +22,14 @@
  * unit into a fixed XOR of its state, which a flip chosen in the next round's input cancelled, so
  * whole families of keys shared one 64-bit hash under every seed (the weakness Aumasson and
  * Bernstein showed in MurmurHash and CityHash). Here, as in Go's runtime fallback hash and wyhash,
- * each round multiplies two words that both carry secret state (input XOR state XOR key) and keeps
- * the whole 64-bit product: a difference in one operand changes the product by that difference
- * times the other, secret, operand, so which inputs collide depends on the key and can only be
- * found by someone who knows it. The product is kept whole (64 bits from two 32-bit words), so a
- * round loses next to nothing for a fixed other operand, and each operand is XORed into the
- * other's half of it, so that a zero operand cannot wipe the state. The length goes in last, through one more keyed
- * product (a length set at the start could be offset by the first word), and two murmur3
- * finalisers spread that product over both halves.
+ * each round multiplies two words that both carry secret state (input XOR a state that starts as
+ * the key) and keeps the whole 64-bit product: a difference in one operand changes the product by
+ * that difference times the other, secret, operand, so which inputs collide depends on the key and
+ * can only be found by someone who knows it. Kept whole (64 bits from two 32-bit words), the
+ * product loses next to nothing for a fixed other operand; each operand is XORed into the other's
+ * half of it, so that a zero operand cannot wipe the state. The length goes in last, through one
+ * more keyed product (a length set at the start could be offset by the first word), and two
+ * murmur3 finalisers spread that product over both halves.
  *
  * Strings are hashed over their UTF-16 code units, four per round (two 32-bit words). Most of a
  * string hash's time goes to `charCodeAt` (about 1 ns a code unit in optimised code), a cost a

@@ -37,7 +37,10 @@ function expectNoForcedCollision(a: string | number, b: string | number): void {
   // Keys a Map holds as one (SameValueZero: 0 and -0) hash alike by design.
   if (a === b) return;
   const { full, bucket } = collisionsOf(a, b);
-  expect({ a, b, full, bucketsSharedAtMost4: bucket <= 4 }).toEqual({ a, b, full: 0, bucketsSharedAtMost4: true });
+  // Only a failing pair goes through expect: the searches check tens of thousands of pairs.
+  if (full !== 0 || bucket > 4) {
+    expect({ a, b, full, bucketsSharedAtMost4: bucket <= 4 }).toEqual({ a, b, full: 0, bucketsSharedAtMost4: true });
+  }
 }
 
 const fromUnits = (units: readonly number[]): string => String.fromCharCode(...units);
@@ -205,7 +208,7 @@ describe('the old colliding family in the maps', () => {
     expect(stats).toMatchObject({ B: 12, growths: 0, sameSizeGrowths: 0 });
     expect(stats.overflowBuckets).toBeLessThan(512);
     expect(longestChain(map)).toBeLessThanOrEqual(4);
-    family.forEach((key, i) => expect(map.get(key)).toBe(i));
+    expect(family.filter((key, i) => map.get(key) !== i)).toEqual([]);
   });
 
   test('a ShardedMap spreads them evenly over its 16 shards', () => {
