@@ -49,7 +49,7 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
     behaviour = scrapeOf(fixture(SCRAPES.h100x8));
     const { gpu, collect } = gpuMetrics();
     const result = await gpu.scrape();
-    expect(result.ok).toBe(true);
+    expect(result).toMatchObject({ ok: true });
     expect(points(await collect(), 'DCGM_FI_DEV_POWER_USAGE')).toHaveLength(8);
   });
 

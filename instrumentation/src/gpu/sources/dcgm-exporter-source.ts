@@ -1,6 +1,5 @@
-import { readDcgmExposition } from '../dcgm-exposition-reader.js';
 import type { GpuSample } from '../sample.js';
-import { GpuSourceError, MAX_CAPTURE_BYTES, requireValues, type GpuSource } from './source.js';
+import { GpuSourceError, MAX_CAPTURE_BYTES, readFetchedCapture, type GpuSource } from './source.js';
 
 /** Scrapes a dcgm-exporter `/metrics` endpoint over HTTP. */
 export class DcgmExporterSource implements GpuSource {
@@ -31,7 +30,7 @@ export class DcgmExporterSource implements GpuSource {
       throw new GpuSourceError('http_status', `${this.url} answered HTTP ${response.status} ${response.statusText}`);
     }
     const body = await readBounded(response, this.url);
-    return requireValues(readDcgmExposition(body), this.url);
+    return readFetchedCapture(body, this.url, 'dcgm-exporter');
   }
 }
 
