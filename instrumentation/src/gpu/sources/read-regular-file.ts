@@ -16,6 +16,10 @@ function kindOf(stats: Stats): string | undefined {
   return 'not a regular file';
 }
 
+function tooLarge(path: string): GpuSourceError {
+  return new GpuSourceError('body_too_large', `${path} is larger than ${MAX_CAPTURE_BYTES} bytes`);
+}
+
 function refuse(path: string, stats: Stats): void {
   const kind = kindOf(stats);
   if (kind !== undefined) throw new GpuSourceError('read_failed', `${path} is ${kind}; only a regular file can be replayed`);
@@ -35,7 +39,9 @@ export async function readRegularFile(path: string, signal: AbortSignal): Promis
   refuse(path, await stat(path));
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    refuse(path, await handle.stat());
+    const stats = await handle.stat();
+    refuse(path, stats);
+    if (stats.size > MAX_CAPTURE_BYTES) throw tooLarge(path);
     const decoder = new StringDecoder('utf8');
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     const parts: string[] = [];
@@ -45,7 +51,7 @@ export async function readRegularFile(path: string, signal: AbortSignal): Promis
       const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) break;
       total += bytesRead;
-      if (total > MAX_CAPTURE_BYTES) throw new GpuSourceError('body_too_large', `${path} is larger than ${MAX_CAPTURE_BYTES} bytes`);
+      if (total > MAX_CAPTURE_BYTES) throw tooLarge(path);
       // Decoded chunk by chunk, so no single step handles the whole capture at once.
       parts.push(decoder.write(buffer.subarray(0, bytesRead)));
     }
