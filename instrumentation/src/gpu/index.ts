@@ -3,7 +3,9 @@ export type { GpuMetricNaming, GpuMetricsOptions, GpuScrapeResult } from './gpu-
 export { gpuConfigFromEnv, gpuMetricsFromEnv } from './env-config.js';
 export { gpuResourceAttributes } from './resource-attributes.js';
 export type { GpuEnvConfig, GpuEnvResult } from './env-config.js';
-export { DcgmExporterSource } from './sources/dcgm-exporter-source.js';
+export { DcgmExporterSource, DcgmExporterUrlError } from './sources/dcgm-exporter-source.js';
+export type { DcgmExporterSourceOptions } from './sources/dcgm-exporter-source.js';
+export { redactUrl } from './redact-url.js';
 export { NvidiaSmiSource } from './sources/nvidia-smi-source.js';
 export type { NvidiaSmiSourceOptions } from './sources/nvidia-smi-source.js';
 export { FileSource } from './sources/file-source.js';

@@ -113,7 +113,7 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
   });
 
   it('refuses a URL that is not http(s) when built', () => {
-    expect(() => new DcgmExporterSource('file:///etc/passwd')).toThrow('must be http or https');
+    expect(() => new DcgmExporterSource('file:///etc/passwd')).toThrow('dcgm-exporter URL "file:///etc/passwd" is not an http(s) URL');
   });
 });
 
