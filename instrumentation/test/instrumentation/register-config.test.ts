@@ -67,10 +67,28 @@ describe('envProblems', () => {
         OTEL_EXPORTER_PROMETHEUS_PORT: '94640',
       }),
     ).toEqual([
-      'OTEL_METRICS_EXPORTER="prometheus,promethus": unknown "promethus"; expected a comma-separated list of otlp, prometheus, console, none',
+      'OTEL_METRICS_EXPORTER="prometheus,promethus": unknown "promethus" ignored (expected a comma-separated list of otlp, prometheus, console, none); metrics are exported with prometheus',
       'OTEL_EXPORTER_OTLP_PROTOCOL="http": expected one of http/protobuf, http/json, grpc; the SDK uses http/protobuf',
-      'OTEL_EXPORTER_PROMETHEUS_PORT="94640": expected a port number from 0 to 65535; the exporter uses 9464',
+      'OTEL_EXPORTER_PROMETHEUS_PORT="94640": expected a port number from 1 to 65535; the Prometheus endpoint listens on 9464, the default',
     ]);
+  });
+
+  test('says what happens to a signal whose exporters are all unknown: it is not exported, as the readers are built', () => {
+    const env = { OTEL_METRICS_EXPORTER: 'bogus', OTEL_TRACES_EXPORTER: 'jaeger', OTEL_LOGS_EXPORTER: 'otlp,file' };
+    expect(envProblems(env)).toEqual([
+      'OTEL_METRICS_EXPORTER="bogus": unknown "bogus" ignored (expected a comma-separated list of otlp, prometheus, console, none); metrics are not exported',
+      'OTEL_TRACES_EXPORTER="jaeger": unknown "jaeger" ignored (expected a comma-separated list of otlp, console, zipkin, none); traces are not exported',
+      'OTEL_LOGS_EXPORTER="otlp,file": unknown "file" ignored (expected a comma-separated list of otlp, console, none); logs are exported with otlp',
+    ]);
+    expect(metricReadersFromEnv(env, [])).toEqual([]);
+  });
+
+  test.each(['0', '99999', '-1', '9464x', '1e3'])('OTEL_EXPORTER_PROMETHEUS_PORT=%s: one problem, and the endpoint is built for 9464, as it says', (port) => {
+    expect(envProblems({ OTEL_EXPORTER_PROMETHEUS_PORT: port })).toEqual([
+      `OTEL_EXPORTER_PROMETHEUS_PORT=${JSON.stringify(port)}: expected a port number from 1 to 65535; the Prometheus endpoint listens on 9464, the default`,
+    ]);
+    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: port }, []);
+    expect(Reflect.get(reader!, '_port')).toBe(9464);
   });
 
   test('accepts the documented values and unset variables', () => {
@@ -105,7 +123,7 @@ describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)
     const previous = { host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST, port: process.env.OTEL_EXPORTER_PROMETHEUS_PORT };
     process.env.OTEL_EXPORTER_PROMETHEUS_HOST = '127.0.0.1';
     process.env.OTEL_EXPORTER_PROMETHEUS_PORT = String(port);
-    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus' }, []);
+    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }, []);
     try {
       const server = Reflect.get(reader!, '_server') as Server;
       // register starts it once the resource has settled.
