@@ -103,6 +103,38 @@ describe('device-logs service: bad input', () => {
     expect(reply.body.error).toMatch(message);
   });
 
+  it.each([
+    ['..', /^deviceId must not be "\." or "\.\.", which a URL path cannot carry, got "\.\."$/],
+    ['.', /^deviceId must not be "\." or "\.\.", which a URL path cannot carry, got "\."$/],
+    ['dev_\ud800', /^deviceId must be well-formed Unicode \(no lone surrogate\), got "dev_\\ud800"$/],
+    ['\udfff', /^deviceId must be well-formed Unicode \(no lone surrogate\), got "\\udfff"$/],
+  ])('refuses the device id %j, which it could never serve back, with a 400 that says why', async (id, message) => {
+    const reply = await post(service, JSON.stringify({ deviceId: id, log: 'x' }));
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatch(message);
+  });
+
+  it('serves back every device id it accepts', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }), fc.constantFrom('.', '..', '...', '%2e%2e', '\\', '?a#b', '\ud83d', 'a\ude00')),
+        async (id) => {
+          const log = `line ${run++}`;
+          const reply = await post(service, JSON.stringify({ deviceId: id, log }));
+          if (reply.status !== 200) {
+            expect(reply.status).toBe(400);
+            return;
+          }
+          const read = await logsOf(service, id);
+          expect(read.status).toBe(200);
+          expect(read.body.logs?.at(-1)).toBe(log);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('applies nothing of a batch that holds one bad event', async () => {
     const reply = await post(service, JSON.stringify([{ deviceId: 'whole-or-nothing', log: 'kept?' }, { deviceId: 'x' }]));
     expect(reply.status).toBe(400);
