@@ -3,6 +3,7 @@ import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetr
 import { PRODUCER_RESOURCE, hrTimeFromMillis } from '../metric-producer-data.js';
 import { PACKAGE_VERSION } from '../instrumentation/version.js';
 import { dcgmExportPointsInSlices } from './dcgm-naming.js';
+import { DIAGNOSTICS_RECOVERY } from './diagnostics-recovery.js';
 import type { ExportPoint } from './export-point.js';
 import { hwExportPoints } from './hw-naming.js';
 import { CounterStarts, toMetricDataInSlices } from './metric-data.js';
@@ -269,7 +270,7 @@ export class GpuMetrics implements MetricProducer {
       this.instruments().dropped.add(1, { ...this.sourceAttributes, [ATTR_GPU_DROP_REASON]: reason, [ATTR_GPU_FIELD]: field });
     }
     if (this.reportedReasons.size > 0) {
-      this.logger.info(`${this.source.description}: GPU values are back after ${[...this.reportedReasons].join(', ')}`);
+      this.logger.warn(`${this.source.description}: GPU values are back after ${[...this.reportedReasons].join(', ')}`, DIAGNOSTICS_RECOVERY);
       this.reportedReasons.clear();
     }
   }

@@ -10,6 +10,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { metricExporters } from './exporter-choice.js';
+import { withRecoveryReport } from './export-recovery.js';
 import { prometheusPort } from './prometheus-port.js';
 
 const DEFAULT_INTERVAL_MS = 60_000;
@@ -32,7 +33,7 @@ export function metricReadersFromEnv(
   for (const name of names) {
     if (name === 'prometheus') {
       readers.push(new PrometheusExporter({ metricProducers, preventServerStart: true, port: prometheusPort(env).port }));
-    } else if (name === 'otlp') readers.push(periodic(otlpExporter(env), env, metricProducers));
+    } else if (name === 'otlp') readers.push(periodic(withRecoveryReport(otlpExporter(env), 'otlp'), env, metricProducers));
     else if (name === 'console') {
       readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), metricProducers }));
     }

@@ -1,3 +1,4 @@
+import { DiagLogLevel } from '@opentelemetry/api';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -9,9 +10,10 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/instrumentation/version
 import { envProblems } from '../../src/sdk/env-problems.js';
 import { metricReadersFromEnv } from '../../src/sdk/metric-readers.js';
 import { OnceLogger } from '../../src/sdk/once-logger.js';
+import { DIAGNOSTICS_RECOVERY } from '../../src/gpu/diagnostics-recovery.js';
 
 describe('OnceLogger', () => {
-  function recording(lessThanErrorsFrom?: string) {
+  function recording(lessThanErrorsFrom?: string, threshold?: DiagLogLevel) {
     const written: [string, unknown[]][] = [];
     const sink = {
       error: (...a: unknown[]) => written.push(['error', a]),
@@ -19,7 +21,7 @@ describe('OnceLogger', () => {
       info: (...a: unknown[]) => written.push(['info', a]),
       debug: (...a: unknown[]) => written.push(['debug', a]),
     };
-    return { written, logger: new OnceLogger(sink, lessThanErrorsFrom) };
+    return { written, logger: new OnceLogger(sink, lessThanErrorsFrom, threshold) };
   }
 
   test('writes a failure once however many exports repeat it, numbers aside', () => {
@@ -43,6 +45,42 @@ describe('OnceLogger', () => {
     expect(written).toEqual([
       ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
       ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
+    ]);
+  });
+
+  test('shows a failure again after its source recovered, and writes the recovery', () => {
+    const { written, logger } = recording('@presize/instrumentation/');
+    const gpu = '@presize/instrumentation/gpu';
+    for (let i = 0; i < 3; i++) logger.warn(gpu, 'GPU values withdrawn (unreachable): no answer');
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    logger.warn(gpu, 'http://x/metrics: GPU values are back after unreachable', DIAGNOSTICS_RECOVERY);
+    // The recovery of the GPU source does not close the SDK's export failure.
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    for (let i = 0; i < 3; i++) logger.warn(gpu, 'GPU values withdrawn (unreachable): no answer');
+    logger.warn('metrics export (otlp) succeeds again', DIAGNOSTICS_RECOVERY);
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    expect(written).toEqual([
+      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
+      ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
+      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'http://x/metrics: GPU values are back after unreachable', '(its failures will be shown again if they recur)']],
+      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
+      ['warn', ['@presize/instrumentation: metrics export (otlp) succeeds again', '(its failures will be shown again if they recur)']],
+      ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
+    ]);
+  });
+
+  test('writes no recovery of a source that had nothing written, and honours its level for everything else', () => {
+    const { written, logger } = recording(undefined, DiagLogLevel.ERROR);
+    logger.warn('metrics export (otlp) succeeds again', DIAGNOSTICS_RECOVERY);
+    logger.warn('a warning below the level asked for');
+    expect(written).toEqual([]);
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    logger.warn('metrics export (otlp) succeeds again', DIAGNOSTICS_RECOVERY);
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    expect(written.map(([level, args]) => [level, args[0]])).toEqual([
+      ['error', '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed'],
+      ['error', '@presize/instrumentation: metrics export (otlp) succeeds again'],
+      ['error', '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed'],
     ]);
   });
 
