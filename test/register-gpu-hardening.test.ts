@@ -6,10 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pidsIn, survivors } from '../instrumentation/test/gpu/processes.js';
-import { hungSmiWrapper, namedPipe } from './gpu-stand-ins.js';
-import { freePort, scrape, scrapeUntil, select, startService, type Service } from './register-support.js';
-import { SwitchableCollector } from './switchable-collector.js';
+import { pidsIn, survivors } from '../gpu/test/processes.js';
+import { freePort } from '../tools/ports.js';
+import { hungSmiWrapper, namedPipe } from './support/gpu-stand-ins.js';
+import { scrape, scrapeUntil, select } from './support/scrape.js';
+import { startService, type Service } from './support/service-process.js';
+import { SwitchableCollector } from './support/switchable-collector.js';
 
 jest.setTimeout(90_000);
 
