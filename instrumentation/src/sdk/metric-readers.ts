@@ -15,15 +15,16 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * The metric readers OTEL_METRICS_EXPORTER asks for, as NodeSDK 0.223 builds them from the same
- * variables (otlp by default; otlp, prometheus, console; none wins), with `metricProducers`
- * attached to each: NodeSDK has no way to give its own readers a producer, and the GPU metrics
- * and the evacuation stalls are producers. A Prometheus exporter is built without listening: the caller starts its server once
+ * variables (otlp by default; otlp, prometheus, console; none wins), with the producers
+ * `metricProducers()` makes attached to each (a new set per reader: the map series producer
+ * removes a series once each of its readers has exported it): NodeSDK has no way to give its own
+ * readers a producer, and the GPU metrics and the map series are producers. A Prometheus exporter is built without listening: the caller starts its server once
  * the resource is complete (see startPrometheusServers). Unknown values are skipped here and
  * reported by envProblems.
  */
 export function metricReadersFromEnv(
   env: NodeJS.ProcessEnv,
-  metricProducers: MetricProducer[],
+  metricProducers: () => MetricProducer[],
 ): MetricReader[] {
   const names = new Set(
     (env.OTEL_METRICS_EXPORTER ?? '')
@@ -35,10 +36,11 @@ export function metricReadersFromEnv(
   if (names.has('none')) return [];
   const readers: MetricReader[] = [];
   for (const name of names) {
-    if (name === 'prometheus') readers.push(new PrometheusExporter({ metricProducers, preventServerStart: true }));
-    else if (name === 'otlp') readers.push(periodic(otlpExporter(env), env, metricProducers));
+    if (name === 'prometheus') {
+      readers.push(new PrometheusExporter({ metricProducers: metricProducers(), preventServerStart: true }));
+    } else if (name === 'otlp') readers.push(periodic(otlpExporter(env), env, metricProducers()));
     else if (name === 'console') {
-      readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), metricProducers }));
+      readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), metricProducers: metricProducers() }));
     }
   }
   return readers;

@@ -86,7 +86,7 @@ describe('envProblems', () => {
 });
 
 describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)', () => {
-  const names = (env: NodeJS.ProcessEnv) => metricReadersFromEnv(env, []).map((r) => r.constructor.name);
+  const names = (env: NodeJS.ProcessEnv) => metricReadersFromEnv(env, () => []).map((r) => r.constructor.name);
   test('follows OTEL_METRICS_EXPORTER as NodeSDK does: otlp by default, none wins', () => {
     expect(names({})).toEqual(['PeriodicExportingMetricReader']);
     expect(names({ OTEL_METRICS_EXPORTER: 'none,otlp' })).toEqual([]);
@@ -105,7 +105,7 @@ describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)
     const previous = { host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST, port: process.env.OTEL_EXPORTER_PROMETHEUS_PORT };
     process.env.OTEL_EXPORTER_PROMETHEUS_HOST = '127.0.0.1';
     process.env.OTEL_EXPORTER_PROMETHEUS_PORT = String(port);
-    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus' }, []);
+    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus' }, () => []);
     try {
       const server = Reflect.get(reader!, '_server') as Server;
       // register starts it once the resource has settled.
@@ -129,8 +129,8 @@ describe('PresizedMapInstrumentation configuration', () => {
     [{ stallThresholdMs: Number.NaN }, 'stallThresholdMs must be a finite number of milliseconds >= 0, got NaN'],
     [{ evacuationEvents: { sampleRate: 2 } }, 'evacuationEvents.sampleRate must be a number between 0 and 1, got 2'],
     [
-      { evacuationStallExport: 'producer' as 'instrument' },
-      `evacuationStallExport must be 'instrument' or 'metric-producer', got "producer"`,
+      { metricsExport: 'producer' as 'instrument' },
+      `metricsExport must be 'instrument' or 'metric-producer', got "producer"`,
     ],
   ])('%j is refused with a RangeError naming the value', (config, message) => {
     expect(() => new PresizedMapInstrumentation(config)).toThrow(new RangeError(message));
