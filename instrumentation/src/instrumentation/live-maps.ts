@@ -53,7 +53,7 @@ export class LiveMaps {
     const known = this.records.get(event.map);
     if (known !== undefined) return known;
     const shard = shardOf(event);
-    const unnamed = isUnnamed(event, shard);
+    const unnamed = isUnnamed(event);
     const series = unnamed ? this.series.unnamed() : this.series.get(event.name, shard, isNative(event.map));
     series.maps++;
     const record: MapRecord = { ref: new WeakRef(event.map), series, unnamed, shard, growth: undefined };
@@ -117,10 +117,9 @@ function shardOf(event: MapEventIdentity): number | undefined {
  * A map given no name: the defaults `presized-map-<id>` of a PresizedMap and `sharded-map-<n>` of
  * a ShardedMap's shards. Recognised by shape so that maps of every copy of the package are.
  */
-function isUnnamed(event: MapEventIdentity, shard: number | undefined): boolean {
+function isUnnamed(event: MapEventIdentity): boolean {
   const mapId = (event as { mapId?: unknown }).mapId ?? event.map.id;
-  if (event.name === `presized-map-${String(mapId)}`) return true;
-  return shard !== undefined && /^sharded-map-\d+$/.test(event.name);
+  return event.name === `presized-map-${String(mapId)}` || /^sharded-map-\d+$/.test(event.name);
 }
 
 function isNative(map: ObservedMap): boolean {
