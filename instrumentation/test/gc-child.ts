@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
  * make `gc` unreliable inside the test process). The script imports the built package and prints
  * its result as JSON on its last line of standard output.
  */
-export function runGcScript<T>(file: string, args: string[] = []): T {
+export function runGcScript<T>(file: string, args: string[] = [], timeoutMs = 120_000): T {
   const run = spawnSync(process.execPath, ['--expose-gc', file, ...args], {
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: timeoutMs,
     maxBuffer: 64 * 2 ** 20,
   });
   if (run.status !== 0) {

@@ -36,8 +36,8 @@ import type { PresizedMapInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 const DEFAULT_STALL_THRESHOLD_MS = 1;
-export const DEFAULT_MAX_MAP_SERIES = 1000;
-export const DEFAULT_MAX_NATIVE_MAP_SERIES = 1000;
+export const DEFAULT_MAX_MAP_SERIES = 200;
+export const DEFAULT_MAX_NATIVE_MAP_SERIES = 200;
 export const DEFAULT_UNNAMED_MAP_THRESHOLD = 4096;
 const NS_PER_S = 1e9;
 /** Logs the caps' warnings; its namespace marks them as Presize's own (see the register's logger). */

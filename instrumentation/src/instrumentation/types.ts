@@ -19,10 +19,10 @@ export interface PresizedMapInstrumentationConfig extends InstrumentationConfig 
   /**
    * Series of presized maps (distinct name and shard) held at once, the overflow series
    * (`presize.map.name="_overflow"`) included, as OpenTelemetry's cardinality limit counts it.
-   * Default 1000. Read when the instrumentation is created.
+   * Default 200. Read when the instrumentation is created.
    */
   maxMapSeries?: number;
-  /** The same for native maps (`observeMap`, zero-code mode, lru-cache key indexes). Default 1000. */
+  /** The same for native maps (`observeMap`, zero-code mode, lru-cache key indexes). Default 200. */
   maxNativeMapSeries?: number;
   /**
    * A map created without a name is counted in the one series `presize.map.name="_unnamed"` until

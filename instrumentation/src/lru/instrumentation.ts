@@ -27,7 +27,7 @@ export const UNATTRIBUTED_CACHE = 'unattributed';
 export const UNOBSERVABLE_INSTANCE_VERSION = 'before 11.3';
 
 /** A key no application uses: `peek(PROBE)` tells whether a named cache publishes anything. */
-const DEFAULT_MAX_CACHE_SERIES = 200;
+const DEFAULT_MAX_CACHE_SERIES = 100;
 const PROBE = Symbol('presize lru-cache probe');
 
 interface Instruments {

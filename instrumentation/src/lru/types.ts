@@ -42,7 +42,7 @@ export interface LruCacheInstrumentationConfig extends InstrumentationConfig {
    * Cache names (`presize.lru.name`) with series of their own, the overflow series
    * (`presize.lru.name="_overflow"`) included, as OpenTelemetry's cardinality limit counts it.
    * The SDK instruments keep every name they have seen, so this counts names since the start.
-   * Default 200.
+   * Default 100.
    */
   maxCacheSeries?: number;
 }
