@@ -25,7 +25,18 @@ async function main() {
   const url = `http://127.0.0.1:${server.address().port}/metrics`;
 
   const scrape = async () => {
-    const text = await (await fetch(url)).text();
+    // A connection of its own per scrape, as Prometheus' scrapes long apart are: a kept-alive
+    // socket that the server closes while idle would fail the next request.
+    const text = await new Promise((resolve, reject) => {
+      http
+        .get(url, { agent: false }, (res) => {
+          const chunks = [];
+          res.on('data', (chunk) => chunks.push(chunk));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
     const samples = text.split('\n').filter((line) => line.startsWith('presize_'));
     const names = new Set(samples.map((l) => /presize_map_name="([^"]*)"/.exec(l)?.[1]).filter((n) => n !== undefined));
     const cacheNames = new Set(samples.map((l) => /presize_lru_name="([^"]*)"/.exec(l)?.[1]).filter((n) => n !== undefined));
