@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import type { ObservedMap } from '../map/channels.js';
+import type { ObservedMap } from '@presize/map';
 import { NativeMapObservation } from '../native/observe-map.js';
 import type { Series, SeriesTable } from './series.js';
 

@@ -3,8 +3,8 @@
 // same channel events, so the two ways must export the very same metrics.
 import { DataPointType, MeterProvider, type Histogram, type MetricData, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import { PresizedMapInstrumentation } from '../../src/instrumentation/instrumentation.js';
-import { PresizedMap } from '../../src/map/presized-map.js';
-import { mapMetricsProducer } from '../../src/sdk/map-metrics-producer.js';
+import { PresizedMap } from '@presize/map';
+import { mapMetricsProducer } from '../../src/instrumentation/map-metrics-producer.js';
 import * as semconv from '../../src/semconv.js';
 import { CollectingReader, TelemetryHarness } from './telemetry-harness.js';
 

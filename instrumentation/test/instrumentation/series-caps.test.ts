@@ -1,8 +1,7 @@
 // The map series a process can hold are bounded: a cap per kind (presized, native) with an
 // overflow series as OpenTelemetry's cardinality limit has, and small unnamed maps in one series.
 import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { PresizedMap } from '../../src/map/presized-map.js';
-import { ShardedMap } from '../../src/map/sharded-map.js';
+import { PresizedMap, ShardedMap } from '@presize/map';
 import { observeMap } from '../../src/native/observe-map.js';
 import * as semconv from '../../src/semconv.js';
 import { pointsOf, TelemetryHarness, valueOf } from './telemetry-harness.js';

@@ -3,7 +3,7 @@
 // the OpenTelemetry Prometheus exporter), scraped over HTTP after every 10,000. Prints each
 // scrape's size. Run with --expose-gc.
 const http = require('node:http');
-const { presize, fromPackage, collectGarbage } = require('./telemetry.cjs');
+const { presize, PresizedMap, fromPackage, collectGarbage } = require('./telemetry.cjs');
 const { MeterProvider } = fromPackage('@opentelemetry/sdk-metrics');
 const { PrometheusExporter } = fromPackage('@opentelemetry/exporter-prometheus');
 const { LRUCache } = fromPackage('lru-cache');
@@ -57,7 +57,7 @@ async function main() {
   const scrapes = [];
   let held = [];
   for (let i = 0; i < TOTAL; i++) {
-    const map = new presize.PresizedMap(i % 2 === 0 ? { name: `request-${i}` } : {});
+    const map = new PresizedMap(i % 2 === 0 ? { name: `request-${i}` } : {});
     for (let k = 0; k < 20; k++) map.set(`k${k}`, k);
     const cache = new LRUCache({ max: 8 });
     if (i % 2 === 0) presize.nameCache(cache, `tenant-${i}`);

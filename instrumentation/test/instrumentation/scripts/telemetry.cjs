@@ -5,6 +5,7 @@ const { createRequire } = require('node:module');
 const PACKAGE = join(__dirname, '..', '..', '..');
 const fromPackage = createRequire(join(PACKAGE, 'package.json'));
 const presize = fromPackage(join(PACKAGE, 'dist', 'cjs', 'index.js'));
+const { PresizedMap, ShardedMap } = fromPackage('@presize/map');
 const { AggregationTemporality, MeterProvider, MetricReader } = fromPackage('@opentelemetry/sdk-metrics');
 
 class PullReader extends MetricReader {
@@ -48,4 +49,4 @@ function valueOf(points, where) {
   return found.reduce((sum, p) => sum + (typeof p.value === 'number' ? p.value : p.value.count), 0);
 }
 
-module.exports = { presize, fromPackage, pullMetrics, collectGarbage, valueOf };
+module.exports = { presize, PresizedMap, ShardedMap, fromPackage, pullMetrics, collectGarbage, valueOf };

@@ -1,10 +1,10 @@
 // Cases of weak-references.test.ts, one per run: `node --expose-gc weak-references.cjs <case>`.
-const { presize, fromPackage, pullMetrics, collectGarbage, valueOf } = require('./telemetry.cjs');
+const { presize, PresizedMap, fromPackage, pullMetrics, collectGarbage, valueOf } = require('./telemetry.cjs');
 
 const NAME = presize.ATTR_MAP_NAME;
 
 function filled(name, entries, seed) {
-  const map = new presize.PresizedMap({ name, seed });
+  const map = new PresizedMap({ name, seed });
   for (let i = 0; i < entries; i++) map.set(`key_${seed}_${i}`, i);
   return map;
 }
