@@ -4,8 +4,8 @@
 //   no-subscriber       SDK and instrumentation loaded and registered, then disabled: the map's
 //                       channels have no subscriber, as in a service that turned it off
 //   enabled             SDK with a metric reader and a batch span processor, instrumentation
-//                       enabled as `register` sets it up: the evacuation stall histogram leaves
-//                       through a MetricProducer given to the reader
+//                       enabled as `register` sets it up: the map series (the evacuation stall
+//                       histogram among them) leave through a MetricProducer given to the reader
 //   enabled-instrument  the same with the instrumentation's defaults (registerInstrumentations
 //                       without the producer): the stalls are recorded into the SDK's histogram
 //                       instrument at collection, one SDK call per evacuating write
@@ -67,7 +67,7 @@ async function prepare(setup) {
     '@opentelemetry/sdk-trace-base'
   );
   const { registerInstrumentations } = await import('@opentelemetry/instrumentation');
-  const { PresizedMapInstrumentation, evacuationStallProducer } = await import('@presize/instrumentation');
+  const { PresizedMapInstrumentation, mapMetricsProducer } = await import('@presize/instrumentation');
 
   // A pull reader, as Prometheus scraping is: nothing is collected while the workload runs.
   class PullReader extends MetricReader {
@@ -79,9 +79,9 @@ async function prepare(setup) {
   }
   const asRegister = setup === 'enabled' || setup === 'collector-down';
   const instrumentation = new PresizedMapInstrumentation(
-    asRegister ? { evacuationStallExport: 'metric-producer' } : {},
+    asRegister ? { metricsExport: 'metric-producer' } : {},
   );
-  const producers = asRegister ? [evacuationStallProducer(instrumentation)] : [];
+  const producers = asRegister ? [mapMetricsProducer(instrumentation)] : [];
   const reader = new PullReader(producers);
   const readers = [reader];
   const spans = new InMemorySpanExporter();
@@ -221,7 +221,7 @@ async function compare() {
       'OpenTelemetry loaded. *no-subscriber*: SDK and `PresizedMapInstrumentation` registered, then',
       'disabled. *enabled*: SDK with a pull metric reader and a batch span processor, instrumentation',
       `enabled as \`register\` sets it up (it produced ${enabled.growSpans} \`presize.map.grow\` spans and \`presize.map.growths\` = ${enabled.growthsCounter}),`,
-      'the evacuation stall histogram exported by `evacuationStallProducer` given to the reader.',
+      'the map series, the evacuation stall histogram among them, exported by `mapMetricsProducer` given to the reader.',
       '*enabled-instrument*: the instrumentation\'s defaults, the stalls recorded into the SDK\'s',
       'histogram instrument at collection (one SDK call per evacuating write). *collector-down*: as',
       '*enabled*, plus metrics and spans pushed over OTLP/HTTP every 200 ms to a loopback port where',

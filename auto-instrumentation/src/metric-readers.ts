@@ -18,24 +18,25 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * The metric readers OTEL_METRICS_EXPORTER asks for, as NodeSDK 0.223 builds them from the same
- * variables (see metricExporters), with `metricProducers`
- * attached to each: NodeSDK has no way to give its own readers a producer, and the GPU metrics
- * and the evacuation stalls are producers. A Prometheus exporter is built without listening: the caller starts its server once
- * the resource is complete (see startPrometheusServers), on the port prometheusPort decides.
- * Unknown values are skipped here and reported by envProblems.
+ * variables (see metricExporters), with the producers `metricProducers()` makes attached to each
+ * (a new set per reader: the map series producer removes a series once each of its readers has
+ * exported it): NodeSDK has no way to give its own readers a producer, and the GPU metrics and the
+ * map series are producers. A Prometheus exporter is built without listening: the caller starts
+ * its server once the resource is complete (see startPrometheusServers), on the port
+ * prometheusPort decides. Unknown values are skipped here and reported by envProblems.
  */
 export function metricReadersFromEnv(
   env: NodeJS.ProcessEnv,
-  metricProducers: MetricProducer[],
+  metricProducers: () => MetricProducer[],
 ): MetricReader[] {
   const names = metricExporters(env);
   const readers: MetricReader[] = [];
   for (const name of names) {
     if (name === 'prometheus') {
-      readers.push(new PrometheusExporter({ metricProducers, preventServerStart: true, port: prometheusPort(env).port }));
-    } else if (name === 'otlp') readers.push(periodic(withRecoveryReport(otlpExporter(env), 'otlp'), env, metricProducers));
+      readers.push(new PrometheusExporter({ metricProducers: metricProducers(), preventServerStart: true, port: prometheusPort(env).port }));
+    } else if (name === 'otlp') readers.push(periodic(withRecoveryReport(otlpExporter(env), 'otlp'), env, metricProducers()));
     else if (name === 'console') {
-      readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), metricProducers }));
+      readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), metricProducers: metricProducers() }));
     }
   }
   return readers;

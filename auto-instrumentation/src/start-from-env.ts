@@ -7,8 +7,8 @@ import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { gpuMetricsFromEnv, gpuResourceAttributes } from '@presize/gpu';
 import {
-  evacuationStallProducer,
   LruCacheInstrumentation,
+  mapMetricsProducer,
   PresizedMapInstrumentation,
 } from '@presize/instrumentation';
 import { envProblems } from './env-problems.js';
@@ -61,14 +61,13 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   };
   useOnceLogger();
   for (const problem of envProblems(env)) diag.error(problem);
-  // The GPU metrics and the map's evacuation stall histogram are MetricProducers (the stalls skip
-  // the SDK's per-observation cost that way), which only readers built with them can export; and
+  // The GPU metrics and the map series are MetricProducers (the stalls skip the SDK's
+  // per-observation cost that way, and the series of collected maps can be removed), which only readers built with them can export; and
   // a Prometheus reader must not listen before the resource is complete. So register builds the
   // readers NodeSDK would build from the same variables.
   const gpu = gpuMetricsFromEnv(env);
-  const maps = new PresizedMapInstrumentation({ evacuationStallExport: 'metric-producer' });
-  const producers: MetricProducer[] = [evacuationStallProducer(maps)];
-  if (gpu !== undefined) producers.push(gpu);
+  const maps = new PresizedMapInstrumentation({ metricsExport: 'metric-producer' });
+  const producers = (): MetricProducer[] => (gpu === undefined ? [mapMetricsProducer(maps)] : [mapMetricsProducer(maps), gpu]);
   const metricReaders = metricReadersFromEnv(env, producers);
   // A producer's resource is never exported (the reader keeps its provider's), so the GPU source,
   // and above all a simulated one, is marked on the SDK's resource. NodeSDK merges the detected

@@ -114,14 +114,14 @@ describe('envProblems', () => {
       'OTEL_TRACES_EXPORTER="jaeger": unknown "jaeger" ignored (expected a comma-separated list of otlp, console, zipkin, none); traces are not exported',
       'OTEL_LOGS_EXPORTER="otlp,file": unknown "file" ignored (expected a comma-separated list of otlp, console, none); logs are exported with otlp',
     ]);
-    expect(metricReadersFromEnv(env, [])).toEqual([]);
+    expect(metricReadersFromEnv(env, () => [])).toEqual([]);
   });
 
   test.each(['0', '99999', '-1', '9464x', '1e3'])('OTEL_EXPORTER_PROMETHEUS_PORT=%s: one problem, and the endpoint is built for 9464, as it says', (port) => {
     expect(envProblems({ OTEL_EXPORTER_PROMETHEUS_PORT: port })).toEqual([
       `OTEL_EXPORTER_PROMETHEUS_PORT=${JSON.stringify(port)}: expected a port number from 1 to 65535; the Prometheus endpoint listens on 9464, the default`,
     ]);
-    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: port }, []);
+    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: port }, () => []);
     expect(Reflect.get(reader!, '_port')).toBe(9464);
   });
 
@@ -138,7 +138,7 @@ describe('envProblems', () => {
 });
 
 describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)', () => {
-  const names = (env: NodeJS.ProcessEnv) => metricReadersFromEnv(env, []).map((r) => r.constructor.name);
+  const names = (env: NodeJS.ProcessEnv) => metricReadersFromEnv(env, () => []).map((r) => r.constructor.name);
   test('follows OTEL_METRICS_EXPORTER as NodeSDK does: otlp by default, none wins', () => {
     expect(names({})).toEqual(['PeriodicExportingMetricReader']);
     expect(names({ OTEL_METRICS_EXPORTER: 'none,otlp' })).toEqual([]);
@@ -157,7 +157,7 @@ describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)
     const previous = { host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST, port: process.env.OTEL_EXPORTER_PROMETHEUS_PORT };
     process.env.OTEL_EXPORTER_PROMETHEUS_HOST = '127.0.0.1';
     process.env.OTEL_EXPORTER_PROMETHEUS_PORT = String(port);
-    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }, []);
+    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }, () => []);
     try {
       const server = Reflect.get(reader!, '_server') as Server;
       // register starts it once the resource has settled.

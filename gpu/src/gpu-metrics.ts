@@ -23,6 +23,7 @@ import {
   METRIC_GPU_SERIES,
   METRIC_GPU_UP,
 } from './semconv.js';
+import { CardinalityCap, overflowAttributes } from '@presize/instrumentation/cardinality-cap';
 import { GpuSourceError, type GpuScrapeErrorReason, type GpuSource } from './sources/source.js';
 
 export type GpuMetricNaming = 'dcgm' | 'hw';
@@ -39,6 +40,12 @@ export interface GpuMetricsOptions {
   monotonicCounters?: boolean;
   /** Where the scrape-health instruments go; default the global MeterProvider. */
   meterProvider?: MeterProvider;
+  /**
+   * Distinct `presize.gpu.field` values of `presize.gpu.dropped_values` (a source may return any
+   * metric names), the overflow series (`presize.gpu.field="_overflow"`) included, as
+   * OpenTelemetry's cardinality limit counts it. Default 100.
+   */
+  maxDroppedFieldSeries?: number;
 }
 
 export type GpuScrapeResult =
@@ -52,6 +59,7 @@ interface HealthInstruments {
 }
 
 const DEFAULT_INTERVAL_MS = 10_000;
+const DEFAULT_MAX_DROPPED_FIELD_SERIES = 100;
 const MAX_DEFAULT_TIMEOUT_MS = 5_000;
 
 /**
@@ -93,6 +101,9 @@ export class GpuMetrics implements MetricProducer {
   /** A read of the source given up on (timed out) that has not settled yet. */
   private abandoned: Promise<unknown> | undefined;
   private running = false;
+  /** Fields with dropped-value series of their own; the SDK counter keeps them for the process's life. */
+  private readonly droppedFields = new Set<string>();
+  private readonly droppedFieldCap: CardinalityCap;
 
   constructor(options: GpuMetricsOptions) {
     this.source = options.source;
@@ -104,6 +115,20 @@ export class GpuMetrics implements MetricProducer {
     this.monotonicCounters = options.monotonicCounters ?? false;
     this.sourceAttributes = { [ATTR_GPU_SOURCE]: this.source.kind, [ATTR_GPU_SOURCE_TARGET]: this.source.description };
     this.meterProvider = options.meterProvider;
+    this.droppedFieldCap = new CardinalityCap(
+      options.maxDroppedFieldSeries ?? DEFAULT_MAX_DROPPED_FIELD_SERIES,
+      (message) => this.logger.warn(message),
+      'fields of dropped GPU values (presize.gpu.field)',
+      'maxDroppedFieldSeries',
+    );
+  }
+
+  /** The field attribute of a dropped value: the field while the cap allows, else the overflow series. */
+  private droppedFieldAttributes(field: string): Attributes {
+    if (this.droppedFields.has(field)) return { [ATTR_GPU_FIELD]: field };
+    if (!this.droppedFieldCap.admit()) return overflowAttributes(ATTR_GPU_FIELD);
+    this.droppedFields.add(field);
+    return { [ATTR_GPU_FIELD]: field };
   }
 
   /**
@@ -267,7 +292,7 @@ export class GpuMetrics implements MetricProducer {
       this.reportedMalformed = false;
     }
     for (const { field, reason } of sample.dropped) {
-      this.instruments().dropped.add(1, { ...this.sourceAttributes, [ATTR_GPU_DROP_REASON]: reason, [ATTR_GPU_FIELD]: field });
+      this.instruments().dropped.add(1, { ...this.sourceAttributes, [ATTR_GPU_DROP_REASON]: reason, ...this.droppedFieldAttributes(field) });
     }
     if (this.reportedReasons.size > 0) {
       this.logger.warn(`${this.source.description}: GPU values are back after ${[...this.reportedReasons].join(', ')}`, DIAGNOSTICS_RECOVERY);

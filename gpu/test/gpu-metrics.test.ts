@@ -250,6 +250,38 @@ describe('a GpuSource of the user\'s own', () => {
     }
   });
 
+  it('that returns random metric names: dropped-value series stop at maxDroppedFieldSeries, the rest in _overflow, one warning', async () => {
+    let read = 0;
+    const randomNames = {
+      kind: 'file' as const,
+      description: 'random names',
+      read: (): Promise<GpuSample> => {
+        read++;
+        const foreign = Array.from({ length: 100 }, (_, i) => `app_metric_${read}_${i}_${Math.random().toString(36).slice(2)} 1`);
+        return Promise.resolve(readCapture(`${fixture(SCRAPES.l4)}${foreign.join('\n')}\n`));
+      },
+    };
+    const warnings: string[] = [];
+    diag.setLogger({ error() {}, warn: (...parts: unknown[]) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+    const h = harness({ source: randomNames, maxDroppedFieldSeries: 10 });
+    try {
+      for (let i = 0; i < 50; i++) expect((await h.gpu.scrape()).ok).toBe(true);
+      const dropped = points(await h.collect(), 'presize.gpu.dropped_values').filter(
+        ([attributes]) => attributes['presize.gpu.drop.reason'] === 'not_dcgm_field',
+      );
+      expect(dropped).toHaveLength(10);
+      const overflow = dropped.filter(([attributes]) => attributes['presize.gpu.field'] === '_overflow');
+      expect(overflow).toHaveLength(1);
+      expect(overflow[0]![0]['otel.metric.overflow']).toBe(true);
+      expect(overflow[0]![1]).toBe(50 * 100 - 9);
+      expect(dropped.reduce((sum, [, value]) => sum + (value as number), 0)).toBe(50 * 100);
+      expect(warnings.filter((w) => w.includes('maxDroppedFieldSeries'))).toHaveLength(1);
+    } finally {
+      diag.disable();
+      await h.shutdown();
+    }
+  });
+
   it('that ignores the abort signal does not hold stop() open', async () => {
     const deaf = { kind: 'file' as const, description: 'deaf source', read: (): Promise<never> => new Promise<never>(() => undefined) };
     const h = harness({ source: deaf, intervalMs: 60_000, timeoutMs: 60_000 });

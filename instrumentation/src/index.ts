@@ -1,12 +1,19 @@
 export { PresizedMapInstrumentation } from './instrumentation/instrumentation.js';
-export type { EvacuationStallPoint } from './instrumentation/instrumentation.js';
+export type {
+  GrowthPoint,
+  MapGauges,
+  MapSeriesConsumer,
+  MapSeriesPoint,
+} from './instrumentation/instrumentation.js';
+export { ATTR_METRIC_OVERFLOW, OVERFLOW_NAME } from './cardinality-cap.js';
+export { UNNAMED_SERIES_NAME } from './instrumentation/series.js';
 export type { HistogramSnapshot } from './instrumentation/histogram-aggregate.js';
 export type {
   EvacuationEventsConfig,
-  EvacuationStallExport,
+  MetricsExport,
   PresizedMapInstrumentationConfig,
 } from './instrumentation/types.js';
-export { evacuationStallProducer } from './instrumentation/evacuation-stall-producer.js';
+export { mapMetricsProducer } from './instrumentation/map-metrics-producer.js';
 export {
   EVACUATION_STALL_BUCKETS,
   GROWTH_ALLOCATION_BUCKETS,

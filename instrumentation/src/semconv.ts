@@ -53,7 +53,7 @@ export const EVENT_MAP_EVACUATION_STALL = 'presize.map.evacuation.stalled';
 export const EVENT_MAP_EVACUATION = 'presize.map.evacuation';
 
 // lru-cache instances, from lru-cache's own diagnostics channels (see src/lru/).
-/** The cache's name from `nameCache(cache, name)`, otherwise a generated `lru-<n>`. */
+/** The cache's name from `nameCache(cache, name)`; `_unnamed` for caches never named. */
 export const ATTR_LRU_NAME = 'presize.lru.name';
 /** `get`, `set`, `has`, `peek`, `delete`, `memo`, `fetch`. */
 export const ATTR_LRU_OPERATION = 'presize.lru.operation';

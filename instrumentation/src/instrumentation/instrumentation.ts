@@ -1,8 +1,8 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import {
+  diag,
   SpanKind,
   trace,
-  ValueType,
   type Attributes,
   type BatchObservableResult,
   type Counter,
@@ -27,45 +27,76 @@ import {
   GROWTH_ALLOCATION_BUCKETS,
   GROWTH_DURATION_BUCKETS,
 } from './buckets.js';
+import { checkLimit } from '../cardinality-cap.js';
+import { MAP_GAUGES, MAP_METRICS } from './descriptors.js';
 import { LiveMaps, type MapEventIdentity, type MapRecord } from './live-maps.js';
 import type { HistogramSnapshot } from './histogram-aggregate.js';
-import { SeriesTable, type Series } from './series.js';
+import { growthTally, SeriesTable, type Series } from './series.js';
 import type { PresizedMapInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 const DEFAULT_STALL_THRESHOLD_MS = 1;
-export const EVACUATION_STALL_DESCRIPTION =
-  'Time one write spent evacuating old buckets: the stall its caller paid.';
+export const DEFAULT_MAX_MAP_SERIES = 200;
+export const DEFAULT_MAX_NATIVE_MAP_SERIES = 200;
+export const DEFAULT_UNNAMED_MAP_THRESHOLD = 4096;
 const NS_PER_S = 1e9;
+/** Logs the caps' warnings; its namespace marks them as Presize's own (see the register's logger). */
+const capLogger = diag.createComponentLogger({ namespace: `${PACKAGE_NAME}/maps` });
 
+/** The SDK instruments, when the series are not exported by a MetricProducer. */
 interface Instruments {
   growths: Counter;
   growthDuration: Histogram;
-  /** Absent when a MetricProducer exports the stalls (evacuationStallExport `metric-producer`). */
-  evacuationStall: Histogram | undefined;
+  evacuationStall: Histogram;
   allocationDuration: Histogram;
 }
 
-/** The evacuation stall histogram of one series, for a MetricProducer to export. */
-export interface EvacuationStallPoint {
+/** The growths of one kind and trigger in a series, for a MetricProducer to export. */
+export interface GrowthPoint {
   readonly attributes: Attributes;
-  /** Start of the cumulative point, ms since the epoch. */
+  readonly count: number;
+  readonly duration: HistogramSnapshot;
+}
+
+/** Everything one series exports, for a MetricProducer; cumulative points start at `since`. */
+export interface MapSeriesPoint {
+  readonly attributes: Attributes;
+  /** Start of the cumulative points, ms since the epoch. */
   readonly since: number;
-  readonly histogram: HistogramSnapshot;
+  readonly gauges: MapGauges;
+  readonly evacuatedBuckets: number;
+  readonly overflowFromPool: number;
+  readonly overflowFresh: number;
+  readonly evacuationStall: HistogramSnapshot;
+  readonly allocationDuration: HistogramSnapshot;
+  readonly growths: readonly GrowthPoint[];
+}
+
+/** The gauge values of a series: its live maps summed; an empty map once they are all gone. */
+export interface MapGauges {
+  readonly entries: number;
+  readonly buckets: number;
+  readonly overflowBuckets: number;
+  readonly loadFactor: number;
+  readonly hint: number;
+  readonly growing: number;
+  readonly evacuationProgress: number;
+  readonly nextGrowthAt: number;
+}
+
+/**
+ * One reader's view of the series (a MetricProducer's): a series without maps is removed once
+ * every consumer has collected it since, so that each exports its final values.
+ */
+export interface MapSeriesConsumer {
+  collect(): MapSeriesPoint[];
 }
 
 /** Read at collection time: from the series totals and from `stats()` of every live map. */
 interface Observables {
   evacuatedBuckets: ObservableCounter;
   overflowAllocations: ObservableCounter;
-  entries: ObservableGauge;
-  buckets: ObservableGauge;
-  overflowBuckets: ObservableGauge;
-  loadFactor: ObservableGauge;
-  hint: ObservableGauge;
-  growing: ObservableGauge;
-  evacuationProgress: ObservableGauge;
-  nextGrowthAt: ObservableGauge;
+  gauges: [keyof MapGauges, ObservableGauge][];
 }
 
 /** Sums over the live maps of one series. */
@@ -90,10 +121,13 @@ type Subscription = [channel: string, handler: (message: unknown) => void];
 export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapInstrumentationConfig> {
   // The base constructor calls enable() and _updateMetricInstruments() before subclass field
   // initialisers would run, so these fields have none and are filled in by those methods.
-  private declare instruments: Instruments;
+  /** Undefined when a MetricProducer exports the series (metricsExport `metric-producer`). */
+  private declare instruments: Instruments | undefined;
   private declare subscriptions: Subscription[] | undefined;
   private declare maps: LiveMaps | undefined;
   private declare series: SeriesTable;
+  private declare consumers: Set<{ collected: number }> | undefined;
+  private declare collections: number | undefined;
 
   constructor(config: PresizedMapInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -112,7 +146,11 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   override enable(): void {
     super.enable();
     if (this.subscriptions !== undefined) return;
-    this.series ??= new SeriesTable();
+    this.series ??= new SeriesTable({
+      maxMapSeries: this._config.maxMapSeries ?? DEFAULT_MAX_MAP_SERIES,
+      maxNativeMapSeries: this._config.maxNativeMapSeries ?? DEFAULT_MAX_NATIVE_MAP_SERIES,
+      warn: (message) => capLogger.warn(message),
+    });
     this.maps = new LiveMaps(this.series, (record) => this.endGrowthSpan(record, 'collected'));
     this.subscriptions = [
       [MAP_CHANNELS.create, (m) => this.onCreate(m as MapCreateEvent)],
@@ -133,80 +171,43 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     }
     this.subscriptions = undefined;
     // A growth span left open would never be exported: the events that end it are not heard any more.
-    for (const [, record] of this.maps?.live() ?? []) this.endGrowthSpan(record, 'disabled');
+    this.maps?.detachAll((record) => this.endGrowthSpan(record, 'disabled'));
     this.maps = undefined;
   }
 
   protected override _updateMetricInstruments(): void {
+    if (this._config.metricsExport === 'metric-producer') {
+      this.instruments = undefined;
+      return;
+    }
     const meter = this.meter;
+    const { growths, growthDuration, evacuationStall, allocationDuration } = MAP_METRICS;
     this.instruments = {
-      growths: meter.createCounter(semconv.METRIC_MAP_GROWTHS, {
-        description: 'Growths started, by kind (double or same_size) and trigger.',
-        unit: '{growth}',
-        valueType: ValueType.INT,
-      }),
-      growthDuration: meter.createHistogram(semconv.METRIC_MAP_GROWTH_DURATION, {
-        description: 'Wall time from the start of a growth to its last evacuation.',
-        unit: 's',
+      growths: meter.createCounter(growths.name, growths),
+      growthDuration: meter.createHistogram(growthDuration.name, {
+        ...growthDuration,
         advice: { explicitBucketBoundaries: [...GROWTH_DURATION_BUCKETS] },
       }),
-      evacuationStall:
-        this._config.evacuationStallExport === 'metric-producer'
-          ? undefined
-          : meter.createHistogram(semconv.METRIC_MAP_EVACUATION_STALL, {
-              description: EVACUATION_STALL_DESCRIPTION,
-              unit: 's',
-              advice: { explicitBucketBoundaries: [...EVACUATION_STALL_BUCKETS] },
-            }),
-      allocationDuration: meter.createHistogram(semconv.METRIC_MAP_GROWTH_ALLOCATION_DURATION, {
-        description: 'Time the insert that started a growth spent allocating the new bucket array.',
-        unit: 's',
+      evacuationStall: meter.createHistogram(evacuationStall.name, {
+        ...evacuationStall,
+        advice: { explicitBucketBoundaries: [...EVACUATION_STALL_BUCKETS] },
+      }),
+      allocationDuration: meter.createHistogram(allocationDuration.name, {
+        ...allocationDuration,
         advice: { explicitBucketBoundaries: [...GROWTH_ALLOCATION_BUCKETS] },
       }),
     };
-    const gauge = (name: string, description: string, unit: string, valueType = ValueType.INT) =>
-      meter.createObservableGauge(name, { description, unit, valueType });
     const observables: Observables = {
-      evacuatedBuckets: meter.createObservableCounter(semconv.METRIC_MAP_EVACUATED_BUCKETS, {
-        description: 'Old buckets moved to the new bucket array by incremental evacuation.',
-        unit: '{bucket}',
-        valueType: ValueType.INT,
-      }),
-      overflowAllocations: meter.createObservableCounter(semconv.METRIC_MAP_OVERFLOW_ALLOCATIONS, {
-        description: 'Overflow buckets taken, from the preallocated pool or allocated fresh.',
-        unit: '{bucket}',
-        valueType: ValueType.INT,
-      }),
-      entries: gauge(semconv.METRIC_MAP_ENTRIES, 'Live entries.', '{entry}'),
-      buckets: gauge(semconv.METRIC_MAP_BUCKETS, 'Main buckets (2^B).', '{bucket}'),
-      overflowBuckets: gauge(
-        semconv.METRIC_MAP_OVERFLOW_BUCKETS,
-        'Overflow buckets in use in the current bucket array.',
-        '{bucket}',
+      evacuatedBuckets: meter.createObservableCounter(MAP_METRICS.evacuatedBuckets.name, MAP_METRICS.evacuatedBuckets),
+      overflowAllocations: meter.createObservableCounter(
+        MAP_METRICS.overflowAllocations.name,
+        MAP_METRICS.overflowAllocations,
       ),
-      loadFactor: gauge(
-        semconv.METRIC_MAP_LOAD_FACTOR,
-        'Entries per main bucket; a doubling starts above 6.5.',
-        '1',
-        ValueType.DOUBLE,
-      ),
-      hint: gauge(semconv.METRIC_MAP_HINT, 'Capacity hint the map was created with.', '{entry}'),
-      growing: gauge(semconv.METRIC_MAP_GROWING, '1 while an evacuation is in progress.', '{growth}'),
-      evacuationProgress: gauge(
-        semconv.METRIC_MAP_EVACUATION_PROGRESS,
-        'Fraction of old buckets evacuated; 1 when no growth is in progress.',
-        '1',
-        ValueType.DOUBLE,
-      ),
-      nextGrowthAt: gauge(
-        semconv.METRIC_MAP_NEXT_GROWTH_AT,
-        'Entries at which the next doubling starts.',
-        '{entry}',
-      ),
+      gauges: MAP_GAUGES.map(([field, descriptor]) => [field, meter.createObservableGauge(descriptor.name, descriptor)]),
     };
     meter.addBatchObservableCallback(
       (result) => this.observe(result, observables),
-      Object.values(observables),
+      [observables.evacuatedBuckets, observables.overflowAllocations, ...observables.gauges.map(([, g]) => g)],
     );
   }
 
@@ -232,13 +233,27 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
         });
       }
     }
-    if (this.maps !== undefined) this.observeLiveMaps(result, observables);
+    const bySeries = this.liveGauges();
+    // The SDK (2.x) goes on exporting the last value of a series nobody observes any more, under
+    // cumulative temporality (the Prometheus exporter's, and OTLP's by default), and cannot be
+    // told to forget it. A series whose maps have all been collected therefore reports an empty
+    // map, not its last live state; only a MetricProducer can remove it.
+    for (const series of this.series.values()) {
+      const gauges = bySeries.get(series) ?? (series.reported ? EMPTY_GAUGES : undefined);
+      if (gauges === undefined) continue;
+      series.reported = true;
+      for (const [field, gauge] of observables.gauges) result.observe(gauge, gauges[field], series.attributes);
+    }
   }
 
-  private observeLiveMaps(result: BatchObservableResult, gauges: Observables): void {
+  /** The gauges of every series with live maps; promotes unnamed maps that have grown large. */
+  private liveGauges(): Map<Series, MapGauges> {
     const bySeries = new Map<Series, SeriesTotals>();
-    for (const [map, record] of this.maps!.live()) {
+    if (this.maps === undefined) return new Map();
+    const threshold = this.unnamedThreshold();
+    for (const [map, record] of this.maps.live()) {
       const stats = map.stats();
+      if (record.unnamed && stats.size >= threshold) this.maps.promote(record, map);
       let totals = bySeries.get(record.series);
       if (totals === undefined) {
         totals = emptyTotals();
@@ -255,28 +270,72 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
         totals.evacuated += stats.evacuated;
       }
     }
-    // The SDK (2.x) goes on exporting the last value of a series nobody observes any more, under
-    // cumulative temporality (the Prometheus exporter's, and OTLP's by default). A series whose
-    // maps have all been collected therefore reports an empty map, not its last live state.
-    for (const series of this.series.values()) {
-      if (series.reported && !bySeries.has(series)) bySeries.set(series, emptyTotals());
-    }
+    const gauges = new Map<Series, MapGauges>();
     for (const [series, t] of bySeries) {
-      series.reported = true;
-      const attributes = series.attributes;
-      result.observe(gauges.entries, t.size, attributes);
-      result.observe(gauges.buckets, t.buckets, attributes);
-      result.observe(gauges.overflowBuckets, t.overflowBuckets, attributes);
-      result.observe(gauges.loadFactor, t.buckets === 0 ? 0 : t.size / t.buckets, attributes);
-      result.observe(gauges.hint, t.hint, attributes);
-      result.observe(gauges.growing, t.growing, attributes);
-      result.observe(
-        gauges.evacuationProgress,
-        t.oldBuckets === 0 ? 1 : t.evacuated / t.oldBuckets,
-        attributes,
-      );
-      result.observe(gauges.nextGrowthAt, t.nextGrowthAt, attributes);
+      gauges.set(series, {
+        entries: t.size,
+        buckets: t.buckets,
+        overflowBuckets: t.overflowBuckets,
+        loadFactor: t.buckets === 0 ? 0 : t.size / t.buckets,
+        hint: t.hint,
+        growing: t.growing,
+        evacuationProgress: t.oldBuckets === 0 ? 1 : t.evacuated / t.oldBuckets,
+        nextGrowthAt: t.nextGrowthAt,
+      });
     }
+    return gauges;
+  }
+
+  /**
+   * A new reader's view of the series, for the MetricProducer of `metricsExport:
+   * 'metric-producer'`. Each consumer's `collect()` returns every series held, a series whose
+   * maps are all gone with an empty map's gauges and its final counts; once every consumer has
+   * collected such a series it is removed.
+   */
+  openConsumer(): MapSeriesConsumer {
+    this.consumers ??= new Set();
+    const consumer = { collected: 0 };
+    this.consumers.add(consumer);
+    return { collect: () => this.collectFor(consumer) };
+  }
+
+  private collectFor(consumer: { collected: number }): MapSeriesPoint[] {
+    if (this.series === undefined) return [];
+    const gauges = this.liveGauges();
+    const collection = (this.collections = (this.collections ?? 0) + 1);
+    this.series.markEmpty(collection);
+    const points: MapSeriesPoint[] = [];
+    for (const series of this.series.values()) {
+      points.push({
+        attributes: series.attributes,
+        since: series.since,
+        gauges: gauges.get(series) ?? EMPTY_GAUGES,
+        evacuatedBuckets: series.evacuatedBuckets,
+        overflowFromPool: series.overflowFromPool,
+        overflowFresh: series.overflowFresh,
+        evacuationStall: series.stalls.snapshot(),
+        allocationDuration: series.allocations.snapshot(),
+        growths: [...series.growths.values()].map((t) => ({
+          attributes: t.attributes,
+          count: t.count,
+          duration: t.duration.snapshot(),
+        })),
+      });
+    }
+    consumer.collected = collection;
+    let everyConsumer = collection;
+    for (const other of this.consumers ?? []) everyConsumer = Math.min(everyConsumer, other.collected);
+    this.series.removeExported(everyConsumer);
+    return points;
+  }
+
+  /** Series held: named ones up to the caps, the unnamed and the overflow series. */
+  get seriesCount(): number {
+    return this.series?.size ?? 0;
+  }
+
+  private unnamedThreshold(): number {
+    return this._config.unnamedMapThreshold ?? DEFAULT_UNNAMED_MAP_THRESHOLD;
   }
 
   private learn(event: MapEventIdentity): MapRecord | undefined {
@@ -290,15 +349,22 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   private onGrowStart(event: GrowStartEvent): void {
     const record = this.learn(event);
     if (record === undefined) return;
+    if (record.unnamed && event.size >= this.unnamedThreshold()) this.maps?.promote(record, event.map);
+    const series = record.series;
     const growthAttributes: Attributes = {
-      ...record.series.attributes,
+      ...series.attributes,
       [semconv.ATTR_GROWTH_KIND]: event.kind,
       [semconv.ATTR_GROWTH_TRIGGER]: event.trigger,
     };
-    this.instruments.growths.add(1, growthAttributes);
     // A native Map's table rebuild (v8_*) allocates and copies in one step, measured whole at its end.
-    if (event.kind !== 'v8_rehash' && event.kind !== 'v8_shrink') {
-      this.instruments.allocationDuration.record(event.allocationNs / NS_PER_S, record.series.attributes);
+    const allocates = event.kind !== 'v8_rehash' && event.kind !== 'v8_shrink';
+    const instruments = this.instruments;
+    if (instruments === undefined) {
+      growthTally(series, event.kind, event.trigger).count++;
+      if (allocates) series.allocations.add(event.allocationNs / NS_PER_S);
+    } else {
+      instruments.growths.add(1, growthAttributes);
+      if (allocates) instruments.allocationDuration.record(event.allocationNs / NS_PER_S, series.attributes);
     }
 
     const active = trace.getActiveSpan();
@@ -348,11 +414,16 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   private onGrowEnd(event: GrowEndEvent): void {
     const record = this.learn(event);
     if (record === undefined) return;
-    this.instruments.growthDuration.record(event.durationNs / NS_PER_S, {
-      ...record.series.attributes,
-      [semconv.ATTR_GROWTH_KIND]: event.kind,
-      [semconv.ATTR_GROWTH_TRIGGER]: event.trigger,
-    });
+    const seconds = event.durationNs / NS_PER_S;
+    if (this.instruments === undefined) {
+      growthTally(record.series, event.kind, event.trigger).duration.add(seconds);
+    } else {
+      this.instruments.growthDuration.record(seconds, {
+        ...record.series.attributes,
+        [semconv.ATTR_GROWTH_KIND]: event.kind,
+        [semconv.ATTR_GROWTH_TRIGGER]: event.trigger,
+      });
+    }
     record.growth?.span.setAttributes({
       [semconv.ATTR_GROWTH_EVACUATION_STEPS]: event.operations,
       [semconv.ATTR_GROWTH_EVACUATION_DURATION]: event.evacuationNs / NS_PER_S,
@@ -373,25 +444,10 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   }
 
   private recordStalls(series: Series): void {
-    const histogram = this.instruments.evacuationStall;
+    const histogram = this.instruments?.evacuationStall;
     if (histogram === undefined) return;
     const attributes = series.attributes;
     series.stalls.replay((seconds) => histogram.record(seconds, attributes));
-  }
-
-  /**
-   * The cumulative evacuation stall histogram of every series that has one, when a MetricProducer
-   * exports them (evacuationStallExport `metric-producer`); empty otherwise, the stalls then being
-   * recorded in the histogram instrument.
-   */
-  evacuationStallPoints(): EvacuationStallPoint[] {
-    if (this.instruments.evacuationStall !== undefined || this.series === undefined) return [];
-    const points: EvacuationStallPoint[] = [];
-    for (const series of this.series.values()) {
-      if (series.stalls.size === 0) continue;
-      points.push({ attributes: series.attributes, since: series.since, histogram: series.stalls.snapshot() });
-    }
-    return points;
   }
 
   private endGrowthSpan(record: MapRecord, outcome: 'completed' | 'cleared' | 'collected' | 'disabled'): void {
@@ -402,6 +458,17 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     growth.span.end();
   }
 }
+
+const EMPTY_GAUGES: MapGauges = {
+  entries: 0,
+  buckets: 0,
+  overflowBuckets: 0,
+  loadFactor: 0,
+  hint: 0,
+  growing: 0,
+  evacuationProgress: 1,
+  nextGrowthAt: 0,
+};
 
 function emptyTotals(): SeriesTotals {
   return {
@@ -435,11 +502,15 @@ function validateConfig(config: PresizedMapInstrumentationConfig): void {
       `stallThresholdMs must be a finite number of milliseconds >= 0, got ${String(stallThresholdMs)}`,
     );
   }
-  const stallExport: unknown = config.evacuationStallExport;
-  if (stallExport !== undefined && stallExport !== 'instrument' && stallExport !== 'metric-producer') {
-    throw new RangeError(
-      `evacuationStallExport must be 'instrument' or 'metric-producer', got ${JSON.stringify(stallExport)}`,
-    );
+  const metricsExport: unknown = config.metricsExport;
+  if (metricsExport !== undefined && metricsExport !== 'instrument' && metricsExport !== 'metric-producer') {
+    throw new RangeError(`metricsExport must be 'instrument' or 'metric-producer', got ${JSON.stringify(metricsExport)}`);
+  }
+  if (config.maxMapSeries !== undefined) checkLimit(config.maxMapSeries, 'maxMapSeries');
+  if (config.maxNativeMapSeries !== undefined) checkLimit(config.maxNativeMapSeries, 'maxNativeMapSeries');
+  const threshold: unknown = config.unnamedMapThreshold;
+  if (threshold !== undefined && !(typeof threshold === 'number' && Number.isInteger(threshold) && threshold >= 0)) {
+    throw new RangeError(`unnamedMapThreshold must be an integer number of entries >= 0, got ${String(threshold)}`);
   }
   if (evacuationEvents !== undefined && evacuationEvents !== false) {
     const rate = (evacuationEvents as { sampleRate?: unknown }).sampleRate;

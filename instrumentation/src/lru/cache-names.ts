@@ -9,8 +9,14 @@ interface CacheNames {
   readonly names: WeakMap<object, string>;
   /** Named caches, for the instrumentation to visit; swept of collected ones as it goes. */
   readonly named: Set<WeakRef<object>>;
-  nextId: number;
 }
+
+/**
+ * The `presize.lru.name` of every cache never named: one series for them all, since a service
+ * that creates caches per request or per tenant without naming them would otherwise make one
+ * series per cache.
+ */
+export const UNNAMED_CACHE = '_unnamed';
 
 const NAMES = Symbol.for('@presize/instrumentation/lru-cache-names');
 type Registry = { [NAMES]?: CacheNames };
@@ -19,7 +25,7 @@ function shared(): CacheNames {
   const registry = globalThis as Registry;
   let known = registry[NAMES];
   if (known === undefined) {
-    known = { names: new WeakMap(), named: new Set(), nextId: 1 };
+    known = { names: new WeakMap(), named: new Set() };
     Object.defineProperty(registry, NAMES, { value: known });
   }
   return known;
@@ -43,15 +49,9 @@ export function nameCache<C extends object>(cache: C, name: string): C {
   return cache;
 }
 
-/** The cache's name; a cache never named gets `lru-<n>`, numbered in the order caches are seen. */
+/** The cache's name; `_unnamed` for a cache never named. */
 export function cacheName(cache: object): string {
-  const registry = shared();
-  let name = registry.names.get(cache);
-  if (name === undefined) {
-    name = `lru-${registry.nextId++}`;
-    registry.names.set(cache, name);
-  }
-  return name;
+  return shared().names.get(cache) ?? UNNAMED_CACHE;
 }
 
 /** The live caches given a name with `nameCache`. */

@@ -8,11 +8,12 @@ import {
   type ObservableGauge,
 } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { CardinalityCap, overflowAttributes } from '../cardinality-cap.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../instrumentation/version.js';
 import { observeMap } from '../native/observe-map.js';
 import * as semconv from '../semconv.js';
 import { LRU_FETCH_DURATION_BUCKETS } from './buckets.js';
-import { cacheName, namedCaches } from './cache-names.js';
+import { cacheName, namedCaches, UNNAMED_CACHE } from './cache-names.js';
 import { keyIndexOf, watchEvictions, type EvictionWatch } from './key-index.js';
 import type { LruCacheInstrumentationConfig, LruCacheLike, LruStatus } from './types.js';
 import { lruCacheSupport } from './versions.js';
@@ -26,6 +27,7 @@ export const UNATTRIBUTED_CACHE = 'unattributed';
 export const UNOBSERVABLE_INSTANCE_VERSION = 'before 11.3';
 
 /** A key no application uses: `peek(PROBE)` tells whether a named cache publishes anything. */
+const DEFAULT_MAX_CACHE_SERIES = 100;
 const PROBE = Symbol('presize lru-cache probe');
 
 interface Instruments {
@@ -90,6 +92,9 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
   private declare fetchStarts: WeakMap<object, number>;
   private declare probed: WeakSet<object>;
   private declare probeAnswer: LruStatus | undefined;
+  /** Cache names given series of their own, for the process's lifetime (the SDK keeps them). */
+  private declare names: Set<string>;
+  private declare cap: CardinalityCap;
 
   constructor(config: LruCacheInstrumentationConfig = {}) {
     super(`${PACKAGE_NAME}/lru-cache`, PACKAGE_VERSION, config);
@@ -115,6 +120,13 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
     this.fetchStarts ??= new WeakMap();
     this.probed ??= new WeakSet();
     this.reported ??= new Map();
+    this.names ??= new Set();
+    this.cap ??= new CardinalityCap(
+      this._config.maxCacheSeries ?? DEFAULT_MAX_CACHE_SERIES,
+      (message) => this._diag.warn(message),
+      'cache names (presize.lru.name)',
+      'maxCacheSeries',
+    );
     this.metricsHandler = (message) => this.onOperation(message as LruStatus);
     this.tracingHandlers = {
       start: (message) => this.onFetchStart(message as LruStatus),
@@ -266,11 +278,20 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
     return record;
   }
 
+  /** The name attribute of a cache: its own name while the cap allows, else the overflow series. */
+  private nameAttributes(name: string): Attributes {
+    if (name === UNNAMED_CACHE || this.names.has(name)) return { [semconv.ATTR_LRU_NAME]: name };
+    if (!this.cap.admit()) return overflowAttributes(semconv.ATTR_LRU_NAME);
+    this.names.add(name);
+    return { [semconv.ATTR_LRU_NAME]: name };
+  }
+
   private learn(cache: LruCacheLike): CacheRecord {
-    const name = cacheName(cache);
+    const attributes = this.nameAttributes(cacheName(cache));
+    const name = attributes[semconv.ATTR_LRU_NAME] as string;
     const record: CacheRecord = {
       ref: new WeakRef(cache),
-      attributes: { [semconv.ATTR_LRU_NAME]: name },
+      attributes,
       byResult: new Map(),
       evictions: undefined,
       keyIndex: undefined,

@@ -38,4 +38,11 @@ export interface LruCacheInstrumentationConfig extends InstrumentationConfig {
    * Default true.
    */
   observeKeyIndex?: boolean;
+  /**
+   * Cache names (`presize.lru.name`) with series of their own, the overflow series
+   * (`presize.lru.name="_overflow"`) included, as OpenTelemetry's cardinality limit counts it.
+   * The SDK instruments keep every name they have seen, so this counts names since the start.
+   * Default 100.
+   */
+  maxCacheSeries?: number;
 }

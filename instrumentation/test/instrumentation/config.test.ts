@@ -9,8 +9,8 @@ describe('PresizedMapInstrumentation configuration', () => {
     [{ stallThresholdMs: Number.NaN }, 'stallThresholdMs must be a finite number of milliseconds >= 0, got NaN'],
     [{ evacuationEvents: { sampleRate: 2 } }, 'evacuationEvents.sampleRate must be a number between 0 and 1, got 2'],
     [
-      { evacuationStallExport: 'producer' as 'instrument' },
-      `evacuationStallExport must be 'instrument' or 'metric-producer', got "producer"`,
+      { metricsExport: 'producer' as 'instrument' },
+      `metricsExport must be 'instrument' or 'metric-producer', got "producer"`,
     ],
   ])('%j is refused with a RangeError naming the value', (config, message) => {
     expect(() => new PresizedMapInstrumentation(config)).toThrow(new RangeError(message));

@@ -1,99 +1,52 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { PresizedMap } from '@presize/map';
-import * as semconv from '../../src/semconv.js';
-import { pointsOf, TelemetryHarness, valueOf } from './telemetry-harness.js';
+// The instrumentation holds maps weakly. Each case runs in a Node.js process of its own started
+// with --expose-gc (see ../gc-child.ts), against the built package (dist/cjs).
+import { join } from 'node:path';
+import { runGcScript } from '../gc-child.js';
 
-// A full, synchronous collection on demand: the flag makes `gc` a global of contexts created after it.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** Lets the current job end (WeakRef targets read in it stay alive until then), then collects. */
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
-  }
-  // Finalization callbacks run as tasks after the collection that found their targets.
-  await new Promise((resolve) => setImmediate(resolve));
-}
-
-function filled(name: string, entries: number, seed: number): PresizedMap<string, number> {
-  const map = new PresizedMap<string, number>({ name, seed });
-  for (let i = 0; i < entries; i++) map.set(`key_${seed}_${i}`, i);
-  return map;
-}
+const SCRIPT = join(__dirname, 'scripts', 'weak-references.cjs');
 
 describe('the instrumentation holds maps weakly', () => {
-  let harness: TelemetryHarness;
-  beforeEach(() => {
-    harness = new TelemetryHarness();
-  });
-  afterEach(() => harness.shutdown());
-
-  test('a collected map stops reporting its state (its series drops to 0), and its memory is returned', async () => {
-    await collectGarbage();
-    const baseline = process.memoryUsage().heapUsed;
-    let maps: PresizedMap<string, number>[] | undefined = [];
-    for (let i = 0; i < 20; i++) maps.push(filled('ephemeral', 20_000, i));
-    const survivor = filled('survivor', 1_000, 99);
-
-    let metrics = await harness.metrics();
-    expect(valueOf(metrics.get(semconv.METRIC_MAP_ENTRIES), { [semconv.ATTR_MAP_NAME]: 'ephemeral' })).toBe(
-      400_000,
-    );
-    await collectGarbage();
-    const held = process.memoryUsage().heapUsed - baseline;
-    expect(maps).toHaveLength(20);
-
-    maps = undefined;
-    await collectGarbage();
-    metrics = await harness.metrics();
-    const entries = metrics.get(semconv.METRIC_MAP_ENTRIES);
-    // The series stays, at zero: under cumulative temporality the SDK would otherwise go on
-    // exporting its last live value (400,000) for ever.
-    expect(pointsOf(entries, { [semconv.ATTR_MAP_NAME]: 'ephemeral' })).toHaveLength(1);
-    expect(valueOf(entries, { [semconv.ATTR_MAP_NAME]: 'ephemeral' })).toBe(0);
-    expect(valueOf(metrics.get(semconv.METRIC_MAP_BUCKETS), { [semconv.ATTR_MAP_NAME]: 'ephemeral' })).toBe(0);
-    expect(valueOf(entries, { [semconv.ATTR_MAP_NAME]: 'survivor' })).toBe(1_000);
-    expect(survivor.size).toBe(1_000);
-
-    await collectGarbage();
-    const left = process.memoryUsage().heapUsed - baseline;
+  test("a collected map's series is exported once more (an empty map, its final counts), then removed; its memory is returned", () => {
+    const r = runGcScript<{
+      count: number;
+      live: { entries: number; growths: number };
+      final: { entries: number; buckets: number; growths: number; survivor: number };
+      after: { names: string[]; survivor: number };
+      survivorSize: number;
+      held: number;
+      left: number;
+    }>(SCRIPT, ['removed']);
+    expect(r.count).toBe(20);
+    expect(r.live.entries).toBe(400_000);
+    // 20,000 entries without a hint: doublings at inserts #9, #14, #27, ... #13,313, 12 each.
+    expect(r.live.growths).toBe(20 * 12);
+    expect(r.final).toEqual({ entries: 0, buckets: 0, growths: 20 * 12, survivor: 1_000 });
+    expect(r.after.names).toEqual(['survivor']);
+    expect(r.after.survivor).toBe(1_000);
+    expect(r.survivorSize).toBe(1_000);
     // 400,000 entries take tens of megabytes; what remains is the survivor and bookkeeping.
-    expect(held).toBeGreaterThan(20 * 2 ** 20);
-    expect(left).toBeLessThan(held / 10);
-  }, 60_000);
+    expect(r.held).toBeGreaterThan(20 * 2 ** 20);
+    expect(r.left).toBeLessThan(r.held / 10);
+  }, 120_000);
 
-  test('a map collected in the middle of a growth ends its span with outcome collected', async () => {
-    (() => {
-      // 6,657 inserts start the doubling from 1,024 to 2,048 buckets; 40 writes do not finish it.
-      const map = filled('abandoned', 13 * 2 ** 9 + 41, 5);
-      expect(map.stats().growing).toBe(true);
-    })();
-    await collectGarbage();
-    await harness.metrics(); // a collection also sweeps records whose map is gone
-    const abandoned = harness
-      .finishedSpans(semconv.SPAN_MAP_GROW)
-      .filter((s) => s.attributes[semconv.ATTR_GROWTH_OUTCOME] === 'collected');
-    expect(abandoned).toHaveLength(1);
-    expect(abandoned[0]!.attributes).toMatchObject({
-      [semconv.ATTR_MAP_NAME]: 'abandoned',
-      [semconv.ATTR_GROWTH_OLD_BUCKETS]: 1_024,
-      [semconv.ATTR_GROWTH_NEW_BUCKETS]: 2_048,
+  test('with SDK instruments (metricsExport instrument) the series stays, reporting an empty map', () => {
+    const r = runGcScript<{ live: number; first: number; second: number }>(SCRIPT, ['instrumentKeepsZero']);
+    expect(r).toEqual({ live: 25_000, first: 0, second: 0 });
+  }, 120_000);
+
+  test('a map collected in the middle of a growth ends its span with outcome collected', () => {
+    const r = runGcScript<{ growing: boolean; collected: Record<string, unknown>[] }>(SCRIPT, ['collectedMidGrowth']);
+    expect(r.growing).toBe(true);
+    expect(r.collected).toHaveLength(1);
+    expect(r.collected[0]).toMatchObject({
+      'presize.map.name': 'abandoned',
+      'presize.map.growth.old_buckets': 1_024,
+      'presize.map.growth.new_buckets': 2_048,
     });
-  });
+  }, 120_000);
 
-  test('thousands of short-lived maps leave no records behind', async () => {
-    for (let i = 0; i < 5_000; i++) filled('short-lived', 20, i);
-    await collectGarbage();
-    const metrics = await harness.metrics();
-    expect(
-      pointsOf(metrics.get(semconv.METRIC_MAP_ENTRIES), { [semconv.ATTR_MAP_NAME]: 'short-lived' }),
-    ).toHaveLength(0);
-    // Counters keep their one series per name: history is not a leak.
-    expect(
-      valueOf(metrics.get(semconv.METRIC_MAP_GROWTHS), { [semconv.ATTR_MAP_NAME]: 'short-lived' }),
-    ).toBe(5_000 * 2);
-  }, 60_000);
+  test('thousands of short-lived maps: their final counts are exported once, then nothing is held', () => {
+    const r = runGcScript<Record<string, number | null>>(SCRIPT, ['shortLived']);
+    expect(r).toEqual({ finalGrowths: 5_000 * 2, finalEntries: 0, afterGrowths: null, afterEntries: null, seriesHeld: 0 });
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
 import diagnostics_channel from 'node:diagnostics_channel';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { LRUCache } from 'lru-cache';
 import { MAP_CHANNELS, type GrowEndEvent } from '@presize/map';
 import { observedMap } from '../../src/native/observe-map';
@@ -130,18 +131,39 @@ describe('LruCacheInstrumentation with lru-cache 11', () => {
     expect(hit.sum).toBeLessThan(miss.sum);
   });
 
-  it('gives an unnamed cache a stable generated id', async () => {
-    const cache = new LRUCache<number, number>({ max: 5 });
-    cache.set(1, 1);
-    cache.get(1);
+  it('counts the caches never named in one series, _unnamed', async () => {
+    const first = new LRUCache<number, number>({ max: 5 });
+    const second = new LRUCache<number, number>({ max: 7 });
+    first.set(1, 1);
+    first.get(1);
+    second.get(1);
     const metrics = await telemetry.collect();
     const names = new Set((metrics.get('presize.lru.operations') ?? []).map((p) => p.attributes['presize.lru.name']));
-    expect(names.size).toBe(1);
-    const [name] = [...names];
-    expect(name).toMatch(/^lru-\d+$/);
-    cache.get(2);
-    const again = await telemetry.collect();
-    expect(pointValue(again.get('presize.lru.operations'), operation(name as string, 'get', 'miss'))).toBe(1);
+    expect([...names]).toEqual(['_unnamed']);
+    expect(pointValue(metrics.get('presize.lru.operations'), operation('_unnamed', 'get', 'hit'))).toBe(1);
+    expect(pointValue(metrics.get('presize.lru.operations'), operation('_unnamed', 'get', 'miss'))).toBe(1);
+    expect(pointValue(metrics.get('presize.lru.max'), { 'presize.lru.name': '_unnamed' })).toBe(12);
+  });
+
+  it('gives at most maxCacheSeries - 1 names a series, the rest one overflow series, with one warning', async () => {
+    instrumentation.disable();
+    const warnings: string[] = [];
+    diag.setLogger({ error() {}, warn: (...parts: unknown[]) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+    const capped = new LruCacheInstrumentation({ maxCacheSeries: 3 });
+    capped.setMeterProvider(telemetry.provider);
+    try {
+      for (const name of ['a', 'b', 'c', 'd', 'e', 'a']) nameCache(new LRUCache<number, number>({ max: 4 }), name).get(1);
+      const metrics = await telemetry.collect();
+      const points = metrics.get('presize.lru.operations') ?? [];
+      expect(points.map((p) => p.attributes['presize.lru.name']).sort()).toEqual(['_overflow', 'a', 'b']);
+      expect(pointValue(points, operation('a', 'get', 'miss'))).toBe(2);
+      expect(pointValue(points, { ...operation('_overflow', 'get', 'miss'), 'otel.metric.overflow': true })).toBe(3);
+      expect(warnings.filter((w) => w.includes('maxCacheSeries'))).toHaveLength(1);
+      expect(() => new LruCacheInstrumentation({ maxCacheSeries: 1 })).toThrow('maxCacheSeries must be an integer >= 2');
+    } finally {
+      capped.disable();
+      diag.disable();
+    }
   });
 
   it('observes the key index, a native Map, and reports its rebuilds as v8_rehash growths', () => {

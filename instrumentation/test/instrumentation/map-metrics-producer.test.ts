@@ -1,10 +1,10 @@
-// evacuationStallExport 'metric-producer' (what register uses): the stall histogram leaves through
-// a MetricProducer instead of the SDK's histogram instrument. Two instrumentations in one process
-// hear the same channel events, so the two ways must export the very same histogram.
+// metricsExport 'metric-producer' (what register uses): the map series leave through a
+// MetricProducer instead of the SDK's instruments. Two instrumentations in one process hear the
+// same channel events, so the two ways must export the very same metrics.
 import { DataPointType, MeterProvider, type Histogram, type MetricData, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import { PresizedMapInstrumentation } from '../../src/instrumentation/instrumentation.js';
 import { PresizedMap } from '@presize/map';
-import { evacuationStallProducer } from '../../src/instrumentation/evacuation-stall-producer.js';
+import { mapMetricsProducer } from '../../src/instrumentation/map-metrics-producer.js';
 import * as semconv from '../../src/semconv.js';
 import { CollectingReader, TelemetryHarness } from './telemetry-harness.js';
 
@@ -14,11 +14,15 @@ function fill(map: PresizedMap<string, number>, from: number, to: number): void 
   for (let i = from; i < to; i++) map.set(`dev_${i.toString(16).padStart(8, '0')}`, i);
 }
 
+function allMetrics(scopes: ScopeMetrics[]): Map<string, { scope: ScopeMetrics['scope']; metric: MetricData }> {
+  return new Map(scopes.flatMap((s) => s.metrics.map((metric) => [metric.descriptor.name, { scope: s.scope, metric }] as const)));
+}
+
 function stallMetrics(scopes: ScopeMetrics[]): { scope: ScopeMetrics['scope']; metric: MetricData }[] {
   return scopes.flatMap((s) => s.metrics.filter((m) => m.descriptor.name === STALL).map((metric) => ({ scope: s.scope, metric })));
 }
 
-describe("evacuationStallExport: 'metric-producer'", () => {
+describe("metricsExport: 'metric-producer'", () => {
   let viaInstrument: TelemetryHarness;
   let viaProducer: PresizedMapInstrumentation;
   let reader: CollectingReader;
@@ -26,8 +30,8 @@ describe("evacuationStallExport: 'metric-producer'", () => {
 
   beforeEach(() => {
     viaInstrument = new TelemetryHarness();
-    viaProducer = new PresizedMapInstrumentation({ evacuationStallExport: 'metric-producer' });
-    reader = new CollectingReader([evacuationStallProducer(viaProducer)]);
+    viaProducer = new PresizedMapInstrumentation({ metricsExport: 'metric-producer' });
+    reader = new CollectingReader([mapMetricsProducer(viaProducer)]);
     meterProvider = new MeterProvider({ readers: [reader] });
     viaProducer.setMeterProvider(meterProvider);
   });
@@ -91,7 +95,49 @@ describe("evacuationStallExport: 'metric-producer'", () => {
     expect(startMs).toBeGreaterThanOrEqual(before - 1);
   });
 
-  test('nothing is exported before a map has evacuated', async () => {
+  test('every metric the instruments export, point for point: counters, histograms, gauges', async () => {
+    const a = new PresizedMap<string, number>({ name: 'alpha', seed: 5 });
+    const b = new PresizedMap<string, number>({ name: 'beta', seed: 6, hint: 1_000 });
+    fill(a, 0, 40_000);
+    fill(b, 0, 30_000);
+    for (let i = 0; i < 3_000; i++) a.delete(`dev_${i.toString(16).padStart(8, '0')}`);
+    const [instrumentSide, producerSide] = await Promise.all([viaInstrument.reader.collect(), reader.collect()]);
+    const instrument = allMetrics(instrumentSide.resourceMetrics.scopeMetrics);
+    const producer = allMetrics(producerSide.resourceMetrics.scopeMetrics);
+    expect([...producer.keys()].sort()).toEqual([...instrument.keys()].sort());
+    expect(producer.size).toBe(14);
+    for (const [name, { scope, metric: i }] of instrument) {
+      const { scope: pScope, metric: p } = producer.get(name)!;
+      expect(pScope).toEqual(scope);
+      expect(p.descriptor).toMatchObject({
+        name: i.descriptor.name,
+        unit: i.descriptor.unit,
+        description: i.descriptor.description,
+        valueType: i.descriptor.valueType,
+      });
+      expect(p.dataPointType).toBe(i.dataPointType);
+      const key = (attributes: object) => JSON.stringify(Object.entries(attributes).sort());
+      const pointsOf = (m: MetricData) => new Map(m.dataPoints.map((d) => [key(d.attributes), d.value]));
+      const fromProducer = pointsOf(p);
+      const fromInstrument = pointsOf(i);
+      expect([...fromProducer.keys()].sort()).toEqual([...fromInstrument.keys()].sort());
+      for (const [attributes, value] of fromInstrument) {
+        const q = fromProducer.get(attributes);
+        if (typeof value === 'number') expect(q).toBe(value);
+        else {
+          const h = value as Histogram;
+          const g = q as Histogram;
+          expect(g.count).toBe(h.count);
+          expect(g.buckets).toEqual(h.buckets);
+          expect(g.min).toBe(h.min);
+          expect(g.max).toBe(h.max);
+          expect(g.sum).toBeCloseTo(h.sum!, 12);
+        }
+      }
+    }
+  });
+
+  test('no stall histogram before a map has evacuated', async () => {
     const map = new PresizedMap<string, number>({ name: 'quiet', hint: 1_000, seed: 9 });
     fill(map, 0, 1_000);
     expect((await collectBoth()).producer).toEqual([]);
