@@ -1,4 +1,4 @@
-import { isSingleVariable, parseVariableQuery, variableLookup } from './variables';
+import { parseVariableQuery, readVariableQuery, variableLookups } from './variable-query';
 
 describe('template variable queries', () => {
   it('parses each kind, with or without an argument', () => {
@@ -14,25 +14,32 @@ describe('template variable queries', () => {
     expect(() => parseVariableQuery('services(x)')).toThrow(/services\(\) takes no argument/);
   });
 
-  it('looks maps up on the chosen services, escaped', () => {
-    expect(variableLookup({ kind: 'maps' }, ['a"b', 'c'])).toEqual({
-      label: 'presize_map_name',
-      match: 'presize_map_entries{job=~"a\\"b|c"}',
-    });
-    expect(variableLookup({ kind: 'services' }, [])).toEqual({ label: 'job', match: 'presize_map_entries' });
-    expect(variableLookup({ kind: 'slo_services' }, [])).toEqual({ label: 'sloth_service', match: 'slo:objective:ratio' });
-    expect(variableLookup({ kind: 'slos' }, ['device-logs'])).toEqual({
-      label: 'sloth_slo',
-      match: 'slo:objective:ratio{sloth_service="device-logs"}',
-    });
+  it("reads the editor's object form and the text form of earlier dashboards alike", () => {
+    expect(readVariableQuery('maps($service)')).toEqual({ kind: 'maps', argument: '$service' });
+    expect(readVariableQuery({ refId: 'V', kind: 'gpus', argument: ' ' })).toEqual({ kind: 'gpus' });
+    expect(readVariableQuery({ refId: 'V', kind: 'services', argument: 'x' })).toEqual({ kind: 'services' });
+    expect(() => readVariableQuery({ refId: 'V' })).toThrow(/choose what the variable lists: Services, Maps/);
   });
 
-  it('tells a lone variable reference from text that merely contains one', () => {
-    for (const text of ['$service', '${service}', '${service:regex}', '[[service]]', ' $x ']) {
-      expect(isSingleVariable(text)).toBe(true);
-    }
-    for (const text of ['svc-$x', '$x$y', 'device-log', '']) {
-      expect(isSingleVariable(text)).toBe(false);
-    }
+  it('looks maps up on the chosen services, escaped', () => {
+    expect(variableLookups({ kind: 'maps' }, { values: ['a"b', 'c'] })).toEqual([
+      { label: 'presize_map_name', match: 'presize_map_entries{job=~"a\\"b|c"}' },
+    ]);
+    expect(variableLookups({ kind: 'services' }, { values: [] })).toEqual([{ label: 'job', match: 'presize_map_entries' }]);
+    expect(variableLookups({ kind: 'slo_services' }, { values: [] })).toEqual([{ label: 'sloth_service', match: 'slo:objective:ratio' }]);
+    expect(variableLookups({ kind: 'slos' }, { values: ['device-logs'] })).toEqual([
+      { label: 'sloth_slo', match: 'slo:objective:ratio{sloth_service="device-logs"}' },
+    ]);
+  });
+
+  it("lists GPU nodes and the GPUs of a node under either name of dcgm-exporter's node label", () => {
+    expect(variableLookups({ kind: 'nodes' }, { values: [] })).toEqual([
+      { label: 'Hostname', match: 'DCGM_FI_DEV_GPU_UTIL' },
+      { label: 'hostname', match: 'DCGM_FI_DEV_GPU_UTIL' },
+    ]);
+    expect(variableLookups({ kind: 'gpus' }, { values: [], pattern: 'node-.*' })).toEqual([
+      { label: 'gpu', match: 'DCGM_FI_DEV_GPU_UTIL{Hostname=~"(?:node-.*)"}' },
+      { label: 'gpu', match: 'DCGM_FI_DEV_GPU_UTIL{hostname=~"(?:node-.*)"}' },
+    ]);
   });
 });
