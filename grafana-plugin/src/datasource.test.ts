@@ -106,7 +106,7 @@ describe('DataSource', () => {
     expect(resolved).toEqual({ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '=~a|b\\.c', map: 'devices', node: '' });
     await ds.query(request([resolved!]));
     await ds.query(request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '$service', map: '$map' }]));
-    expect(calls[0]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"(?:a|b\\.c)",presize_map_name="devices"})');
+    expect(calls[0]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"(?:a|b\\\\.c)",presize_map_name="devices"})');
     expect(calls[1]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"a|b\\.c",presize_map_name="devices"})');
   });
 
