@@ -107,7 +107,7 @@ describe('DataSource', () => {
     await ds.query(request([resolved!]));
     await ds.query(request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '$service', map: '$map' }]));
     expect(calls[0]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"(?:a|b\\\\.c)",presize_map_name="devices"})');
-    expect(calls[1]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"a|b\\.c",presize_map_name="devices"})');
+    expect(calls[1]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"a|b\\\\.c",presize_map_name="devices"})');
   });
 
   it('lists variable values through its variable support, as one text/value frame', async () => {
