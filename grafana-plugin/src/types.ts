@@ -60,6 +60,11 @@ export interface PresizeDataSourceOptions extends DataSourceJsonData {
   basicAuthUser?: string;
   /** Seconds Grafana's server waits for the API (Grafana's own `timeout` key). */
   timeout?: number;
+  /** Grafana's own TLS keys, applied by its data proxy. */
+  tlsSkipVerify?: boolean;
+  tlsAuthWithCACert?: boolean;
+  tlsAuth?: boolean;
+  serverName?: string;
 }
 
 /** Settings Grafana encrypts and only its data proxy reads, when it injects the Authorization header. */
