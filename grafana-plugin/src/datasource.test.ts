@@ -1,8 +1,10 @@
 import { dateTime, type DataQueryRequest } from '@grafana/data';
-import { lastValueFrom } from 'rxjs';
+import type { BackendSrv } from '@grafana/runtime';
+import { lastValueFrom, throwError } from 'rxjs';
 
 import { DataSource } from './datasource';
 import { growthEventFrame } from './frames';
+import { dataProxyTransport } from './transport/proxy-transport';
 import { dashboardVariables, instanceSettings, variable } from './test-support';
 import type { PresizeQuery, PresizeVariableQuery } from './types';
 import type { PresizeVariableSupport } from './variables/variable-support';
@@ -145,6 +147,18 @@ describe('DataSource', () => {
       const result = await ds.testDatasource();
       expect(result.status).toBe('error');
       expect(result.message).toMatch(/Connected to Prometheus API 2\.42\.0, but it holds no Presize metrics/);
+    });
+
+    it("explains Grafana's 400 for credentials the Prometheus API refused", async () => {
+      const refused = { status: 400, statusText: 'Bad Request', data: { message: 'Authentication to data source failed' } };
+      const ds = new DataSource(instanceSettings({ url: 'http://prometheus:9090', authMethod: 'basic' }), {
+        transport: dataProxyTransport('/api/datasources/proxy/uid/presize', 'basic', () => ({ fetch: () => throwError(() => refused) }) as unknown as BackendSrv),
+        templateSrv: await dashboardVariables([]),
+      });
+      expect(await ds.testDatasource()).toEqual({
+        status: 'error',
+        message: expect.stringMatching(/^Cannot use http:\/\/prometheus:9090: the Prometheus API refused the credentials: it answered 401, which Grafana reports as 400/),
+      });
     });
 
     it('counts the maps and GPUs reporting', async () => {

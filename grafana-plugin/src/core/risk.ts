@@ -61,7 +61,7 @@ export interface RiskSubject {
   kind: RiskKind;
   /** The `Show` choice that lists this kind. */
   show: Exclude<SubjectFilter, 'all'>;
-  factors: readonly RiskFactor<string>[];
+  factors: ReadonlyArray<RiskFactor<string>>;
   /** The recorded score series (`presize:*_risk:score`), one per subject. */
   scoreRecord: string;
   keyLabels: readonly string[];
