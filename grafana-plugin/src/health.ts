@@ -30,7 +30,7 @@ export async function checkHealth(api: PrometheusApi, configuredUrl: string | un
         status: 'error',
         message:
           `Connected to ${server}, but it holds no Presize metrics (${MAP_METRICS.entries}) and no GPU metrics ` +
-          `(${DCGM_GPU_UTIL}). Start the services with \`node --import @presize/instrumentation/register\` and ` +
+          `(${DCGM_GPU_UTIL}). Start the services with \`node --import @presize/auto-instrumentation/register\` and ` +
           'make sure Prometheus scrapes them.',
       };
     }
