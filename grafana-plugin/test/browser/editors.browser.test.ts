@@ -103,7 +103,7 @@ describe('editors in Chromium with the real @grafana/ui', () => {
     await expect(bearer.getByText(/must start with http/).isVisible()).resolves.toBe(true);
     await bearer.locator('#presize-bearer-token').fill('glc_token');
     await shoot('#config-bearer', 'config-editor-bearer-invalid-url');
-  });
+  }, 30_000);
 
   it('renders the TLS, custom header and timeout settings with the stored secrets shown only as configured', async () => {
     const connection = page.locator('#config-connection');
@@ -114,7 +114,7 @@ describe('editors in Chromium with the real @grafana/ui', () => {
     expect(values.filter((v) => v === 'configured')).toHaveLength(2);
     await expect(connection.locator('#presize-timeout').inputValue()).resolves.toBe('60');
     await shoot('#config-connection', 'config-editor-connection');
-  });
+  }, 30_000);
 
   it('edits a variable query and lists its values from Prometheus', async () => {
     const editor = page.locator('#variable-editor');
