@@ -53,11 +53,16 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
     getDefaultQuery: () => ({ queryType: 'growthEvents' }),
   };
 
-  constructor(settings: DataSourceInstanceSettings<PresizeDataSourceOptions>, dependencies: DataSourceDependencies = {}) {
+  constructor(
+    settings: DataSourceInstanceSettings<PresizeDataSourceOptions>,
+    dependencies: DataSourceDependencies = {}
+  ) {
     super(settings);
     this.configuredUrl = settings.jsonData.url;
     this.templateSrv = dependencies.templateSrv ?? getTemplateSrv();
-    this.api = new PrometheusApi(dependencies.transport ?? dataProxyTransport(settings.url ?? '', authRoute(settings.jsonData.authMethod)));
+    this.api = new PrometheusApi(
+      dependencies.transport ?? dataProxyTransport(settings.url ?? '', authRoute(settings.jsonData.authMethod))
+    );
     this.variables = new PresizeVariableSupport(this);
   }
 
@@ -84,7 +89,9 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
     const results = await Promise.allSettled(
       targets.map((target) => {
         const handler = QUERY_HANDLERS[target.queryType ?? 'riskMap'];
-        if (!handler) {throw new Error(`unknown query type "${String(target.queryType)}"`);}
+        if (!handler) {
+          throw new Error(`unknown query type "${String(target.queryType)}"`);
+        }
         const context: QueryContext = {
           api: this.api,
           scope: this.scope(target, request.scopedVars),
@@ -98,8 +105,11 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
       })
     );
     results.forEach((result, i) => {
-      if (result.status === 'fulfilled') {data.push(...result.value);}
-      else {errors.push({ refId: targets[i]!.refId, message: errorText(result.reason) });}
+      if (result.status === 'fulfilled') {
+        data.push(...result.value);
+      } else {
+        errors.push({ refId: targets[i]!.refId, message: errorText(result.reason) });
+      }
     });
     return errors.length ? { data, errors, error: errors[0] } : { data };
   }
@@ -112,7 +122,9 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
     return queries.map((query) => {
       const resolved: PresizeQuery = { ...query };
       for (const field of FILTER_FIELDS) {
-        if (query[field] !== undefined) {resolved[field] = selectionText(selectionOf(query[field], scopedVars, this.templateSrv));}
+        if (query[field] !== undefined) {
+          resolved[field] = selectionText(selectionOf(query[field], scopedVars, this.templateSrv));
+        }
       }
       return resolved;
     });
@@ -124,7 +136,11 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
   }
 
   /** Values of a variable query (the variable editor's object or the earlier text form). */
-  variableValues(query: PresizeVariableQuery | string | undefined, scopedVars?: ScopedVars, range?: { fromMs: number; toMs: number }) {
+  variableValues(
+    query: PresizeVariableQuery | string | undefined,
+    scopedVars?: ScopedVars,
+    range?: { fromMs: number; toMs: number }
+  ) {
     return variableValues(this.api, this.templateSrv, query, scopedVars, range);
   }
 

@@ -9,9 +9,15 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function checkHealth(api: PrometheusApi, configuredUrl: string | undefined): Promise<TestDataSourceResponse> {
+export async function checkHealth(
+  api: PrometheusApi,
+  configuredUrl: string | undefined
+): Promise<TestDataSourceResponse> {
   if (!configuredUrl) {
-    return { status: 'error', message: 'Enter the URL of a Prometheus-compatible API (Prometheus, Mimir, Thanos or VictoriaMetrics).' };
+    return {
+      status: 'error',
+      message: 'Enter the URL of a Prometheus-compatible API (Prometheus, Mimir, Thanos or VictoriaMetrics).',
+    };
   }
   let version: string | undefined;
   try {
@@ -22,7 +28,10 @@ export async function checkHealth(api: PrometheusApi, configuredUrl: string | un
   const server = version ? `Prometheus API ${version}` : 'the Prometheus API';
   try {
     const now = Date.now();
-    const [maps, gpus] = await Promise.all([api.instant(`count(${MAP_METRICS.entries})`, now), api.instant(`count(${DCGM_GPU_UTIL})`, now)]);
+    const [maps, gpus] = await Promise.all([
+      api.instant(`count(${MAP_METRICS.entries})`, now),
+      api.instant(`count(${DCGM_GPU_UTIL})`, now),
+    ]);
     const mapCount = maps[0]?.value ?? 0;
     const gpuCount = gpus[0]?.value ?? 0;
     if (mapCount === 0 && gpuCount === 0) {

@@ -1,5 +1,13 @@
 import type { DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
-import { CustomVariable, EmbeddedScene, SceneFlexLayout, sceneGraph, type SceneVariable, SceneVariableSet, TestVariable } from '@grafana/scenes';
+import {
+  CustomVariable,
+  EmbeddedScene,
+  SceneFlexLayout,
+  sceneGraph,
+  type SceneVariable,
+  SceneVariableSet,
+  TestVariable,
+} from '@grafana/scenes';
 import { lastValueFrom, of } from 'rxjs';
 
 import type { Transport } from './core/prometheus-api';
@@ -7,7 +15,9 @@ import { httpRequest } from './transport/http-request';
 import type { PresizeDataSourceOptions } from './types';
 
 /** Instance settings as Grafana hands them to a proxied datasource. */
-export function instanceSettings(jsonData: PresizeDataSourceOptions): DataSourceInstanceSettings<PresizeDataSourceOptions> {
+export function instanceSettings(
+  jsonData: PresizeDataSourceOptions
+): DataSourceInstanceSettings<PresizeDataSourceOptions> {
   return {
     uid: 'presize',
     type: 'presize-riskmap-datasource',
@@ -25,9 +35,14 @@ export function instanceSettings(jsonData: PresizeDataSourceOptions): DataSource
  * `sceneGraph.interpolate`, which Grafana's templateSrv.replace hands over to on a Scenes dashboard.
  */
 export async function dashboardVariables(variables: SceneVariable[]) {
-  const scene = new EmbeddedScene({ $variables: new SceneVariableSet({ variables }), body: new SceneFlexLayout({ children: [] }) });
+  const scene = new EmbeddedScene({
+    $variables: new SceneVariableSet({ variables }),
+    body: new SceneFlexLayout({ children: [] }),
+  });
   scene.activate();
-  await Promise.all(variables.map((v) => lastValueFrom(v.validateAndUpdate?.() ?? of(undefined), { defaultValue: undefined })));
+  await Promise.all(
+    variables.map((v) => lastValueFrom(v.validateAndUpdate?.() ?? of(undefined), { defaultValue: undefined }))
+  );
   return {
     replace: (target?: string, scopedVars?: ScopedVars, format?: string | Function) =>
       sceneGraph.interpolate(scene, target, scopedVars, format as Parameters<typeof sceneGraph.interpolate>[3]),
@@ -53,15 +68,32 @@ export function variable(name: string, value: string | string[]): SceneVariable 
 }
 
 /** A custom variable as the generated dashboards define them: `All` with the custom all value `.*`, or without one. */
-export function customVariable(name: string, options: string[], value: string | string[], allValue?: string): SceneVariable {
-  return new CustomVariable({ name, query: options.join(','), isMulti: true, includeAll: true, allValue, value, text: value });
+export function customVariable(
+  name: string,
+  options: string[],
+  value: string | string[],
+  allValue?: string
+): SceneVariable {
+  return new CustomVariable({
+    name,
+    query: options.join(','),
+    isMulti: true,
+    includeAll: true,
+    allValue,
+    value,
+    text: value,
+  });
 }
 
 /** Sends each call straight to a Prometheus API, with the method and encoding Grafana's proxy would forward. */
 export function directTransport(baseUrl: string): Transport {
   return async (path, params) => {
     const request = httpRequest(path, params);
-    const response = await fetch(`${baseUrl}/${request.url}`, { method: request.method, body: request.body, headers: request.headers });
+    const response = await fetch(`${baseUrl}/${request.url}`, {
+      method: request.method,
+      body: request.body,
+      headers: request.headers,
+    });
     return response.json();
   };
 }

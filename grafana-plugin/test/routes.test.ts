@@ -33,7 +33,9 @@ const PROXY = '/api/datasources/proxy/uid/presize';
 const AUTH_METHODS: AuthMethod[] = ['none', 'basic', 'bearer'];
 
 function routes(): Route[] {
-  if (!existsSync(PLUGIN_JSON)) {throw new Error(`${PLUGIN_JSON} is missing: build the plugin first (npm run build)`);}
+  if (!existsSync(PLUGIN_JSON)) {
+    throw new Error(`${PLUGIN_JSON} is missing: build the plugin first (npm run build)`);
+  }
   return (JSON.parse(readFileSync(PLUGIN_JSON, 'utf8')) as { routes: Route[] }).routes;
 }
 
@@ -45,11 +47,17 @@ function cleanRelative(path: string): string {
 
 /** Go's util.JoinURLFragments. */
 function joinUrlFragments(a: string, b: string): string {
-  if (b.length === 0) {return a;}
+  if (b.length === 0) {
+    return a;
+  }
   const aSlash = a.endsWith('/');
   const bSlash = b.startsWith('/');
-  if (aSlash && bSlash) {return a + b.slice(1);}
-  if (!aSlash && !bSlash) {return `${a}/${b}`;}
+  if (aSlash && bSlash) {
+    return a + b.slice(1);
+  }
+  if (!aSlash && !bSlash) {
+    return `${a}/${b}`;
+  }
   return a + b;
 }
 
@@ -65,9 +73,13 @@ function proxy(method: string, rawPath: string): { route: Route; upstreamPath: s
     return undefined; // Go refuses a malformed escape with 400 before any route.
   }
   const route = routes().find(
-    (r) => (!r.method || r.method === '*' || r.method === method) && cleanRelative(proxyPath).startsWith(cleanRelative(r.path))
+    (r) =>
+      (!r.method || r.method === '*' || r.method === method) &&
+      cleanRelative(proxyPath).startsWith(cleanRelative(r.path))
   );
-  if (!route) {return undefined;}
+  if (!route) {
+    return undefined;
+  }
   const routeUrl = new URL(route.url.replace('{{ .JsonData.url }}', 'http://prometheus:9090'));
   const rest = proxyPath.startsWith(route.path) ? proxyPath.slice(route.path.length) : proxyPath;
   return { route, upstreamPath: joinUrlFragments(routeUrl.pathname, rest) };
@@ -87,9 +99,15 @@ function upstreamEndpoint(path: string): string {
 
 function recordingBackendSrv(calls: Array<{ method: string; url: string }>): () => BackendSrv {
   const answer = (url: string) => {
-    if (url.includes('/api/v1/query_range')) {return { status: 'success', data: { resultType: 'matrix', result: [] } };}
-    if (url.includes('/api/v1/query')) {return { status: 'success', data: { resultType: 'vector', result: [] } };}
-    if (url.includes('/api/v1/status/buildinfo')) {return { status: 'success', data: { version: '3.0.0' } };}
+    if (url.includes('/api/v1/query_range')) {
+      return { status: 'success', data: { resultType: 'matrix', result: [] } };
+    }
+    if (url.includes('/api/v1/query')) {
+      return { status: 'success', data: { resultType: 'vector', result: [] } };
+    }
+    if (url.includes('/api/v1/status/buildinfo')) {
+      return { status: 'success', data: { version: '3.0.0' } };
+    }
     return { status: 'success', data: [] };
   };
   const fetch = (options: { url: string; method: string }) => {
@@ -109,7 +127,12 @@ async function everyDatasourceRequest(): Promise<Array<{ method: string; path: s
       templateSrv,
     });
     const to = dateTime(1_700_000_000_000);
-    const targets = (Object.keys(QUERY_HANDLERS) as QueryType[]).map((queryType) => ({ refId: queryType, queryType, service: 'a', node: 'n' }));
+    const targets = (Object.keys(QUERY_HANDLERS) as QueryType[]).map((queryType) => ({
+      refId: queryType,
+      queryType,
+      service: 'a',
+      node: 'n',
+    }));
     const response = await ds.query({
       targets,
       range: { from: dateTime(to.valueOf() - 3600_000), to, raw: { from: 'now-1h', to: 'now' } },
@@ -145,14 +168,22 @@ describe('the proxy routes of dist/plugin.json', () => {
       const auth = route.path.split('/')[0];
       const authorization = route.headers?.find((h) => h.name === 'Authorization')?.content;
       expect(authorization).toBe(
-        auth === 'basic' ? 'Basic {{ .SecureJsonData.basicAuthCredentials }}' : auth === 'bearer' ? 'Bearer {{ .SecureJsonData.bearerToken }}' : undefined
+        auth === 'basic'
+          ? 'Basic {{ .SecureJsonData.basicAuthCredentials }}'
+          : auth === 'bearer'
+            ? 'Bearer {{ .SecureJsonData.bearerToken }}'
+            : undefined
       );
     }
   });
 
   it('let every request the datasource makes through, to exactly the endpoint it names', async () => {
     const requests = await everyDatasourceRequest();
-    const seen = new Set(requests.map((r) => `${r.method} ${r.path.replace(/^\w+\//, '').replace(/label\/\w+\/values/, 'label/<name>/values')}`));
+    const seen = new Set(
+      requests.map(
+        (r) => `${r.method} ${r.path.replace(/^\w+\//, '').replace(/label\/\w+\/values/, 'label/<name>/values')}`
+      )
+    );
     expect([...seen].sort()).toEqual([
       'GET api/v1/label/<name>/values',
       'GET api/v1/status/buildinfo',
@@ -202,18 +233,50 @@ describe('the proxy routes of dist/plugin.json', () => {
 
   it('forward whatever a caller sends only to the read endpoint of the route it matched', () => {
     const segment = fc.oneof(
-      fc.constantFrom('..', '.', '', '%2e%2e', '%2E%2E', '%2F', '%252F', '..%2F..', '%2e%2e%2f', '-', 'quit', 'reload', 'admin', 'tsdb', 'delete_series'),
-      fc.constantFrom('api', 'v1', 'query', 'query_range', 'label', 'job', 'values', 'series', 'status', 'buildinfo', 'labels'),
+      fc.constantFrom(
+        '..',
+        '.',
+        '',
+        '%2e%2e',
+        '%2E%2E',
+        '%2F',
+        '%252F',
+        '..%2F..',
+        '%2e%2e%2f',
+        '-',
+        'quit',
+        'reload',
+        'admin',
+        'tsdb',
+        'delete_series'
+      ),
+      fc.constantFrom(
+        'api',
+        'v1',
+        'query',
+        'query_range',
+        'label',
+        'job',
+        'values',
+        'series',
+        'status',
+        'buildinfo',
+        'labels'
+      ),
       fc.string({ maxLength: 4 })
     );
     const request = fc.record({
       method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
-      path: fc.tuple(fc.constantFrom(...AUTH_METHODS), fc.array(segment, { maxLength: 8 })).map(([auth, parts]) => [auth, ...parts].join('/')),
+      path: fc
+        .tuple(fc.constantFrom(...AUTH_METHODS), fc.array(segment, { maxLength: 8 }))
+        .map(([auth, parts]) => [auth, ...parts].join('/')),
     });
     fc.assert(
       fc.property(request, ({ method, path }) => {
         const forwarded = proxy(method, path);
-        if (!forwarded) {return true;}
+        if (!forwarded) {
+          return true;
+        }
         const endpoint = cleanRelative(forwarded.route.path).replace(/^\w+\//, '');
         // The method is the route's own, and Prometheus sees the route's endpoint or a path below it,
         // which it serves as that endpoint or not at all.

@@ -17,7 +17,8 @@ export function ConnectionSettings({ options, onOptionsChange }: Props) {
   const [timeoutText, setTimeoutText] = useState(jsonData.timeout === undefined ? '' : String(jsonData.timeout));
   const timeout = Number(timeoutText);
   const timeoutInvalid = timeoutText.trim() !== '' && (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600);
-  const setJson = (patch: Partial<PresizeDataSourceOptions>) => onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
+  const setJson = (patch: Partial<PresizeDataSourceOptions>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
   // Grafana's editors are typed for any datasource's settings.
   const config = options as Parameters<typeof TLSAuthSettings>[0]['dataSourceConfig'];
   const onChange = (next: typeof config) => onOptionsChange(next as typeof options);
@@ -25,20 +26,47 @@ export function ConnectionSettings({ options, onOptionsChange }: Props) {
   return (
     <>
       <FieldSet label="TLS">
-        <Field htmlFor="presize-tls-skip-verify" label="Skip TLS certificate verification" description="Only for a test server: the connection is then open to interception.">
-          <Switch id="presize-tls-skip-verify" value={Boolean(jsonData.tlsSkipVerify)} onChange={(e) => setJson({ tlsSkipVerify: e.currentTarget.checked })} />
+        <Field
+          htmlFor="presize-tls-skip-verify"
+          label="Skip TLS certificate verification"
+          description="Only for a test server: the connection is then open to interception."
+        >
+          <Switch
+            id="presize-tls-skip-verify"
+            value={Boolean(jsonData.tlsSkipVerify)}
+            onChange={(e) => setJson({ tlsSkipVerify: e.currentTarget.checked })}
+          />
         </Field>
-        <Field htmlFor="presize-tls-ca" label="With CA certificate" description="Trust a private CA: paste its certificate below.">
-          <Switch id="presize-tls-ca" value={Boolean(jsonData.tlsAuthWithCACert)} onChange={(e) => setJson({ tlsAuthWithCACert: e.currentTarget.checked })} />
+        <Field
+          htmlFor="presize-tls-ca"
+          label="With CA certificate"
+          description="Trust a private CA: paste its certificate below."
+        >
+          <Switch
+            id="presize-tls-ca"
+            value={Boolean(jsonData.tlsAuthWithCACert)}
+            onChange={(e) => setJson({ tlsAuthWithCACert: e.currentTarget.checked })}
+          />
         </Field>
-        <Field htmlFor="presize-tls-client" label="TLS client authentication" description="Present a client certificate to the server.">
-          <Switch id="presize-tls-client" value={Boolean(jsonData.tlsAuth)} onChange={(e) => setJson({ tlsAuth: e.currentTarget.checked })} />
+        <Field
+          htmlFor="presize-tls-client"
+          label="TLS client authentication"
+          description="Present a client certificate to the server."
+        >
+          <Switch
+            id="presize-tls-client"
+            value={Boolean(jsonData.tlsAuth)}
+            onChange={(e) => setJson({ tlsAuth: e.currentTarget.checked })}
+          />
         </Field>
-        {(jsonData.tlsAuthWithCACert || jsonData.tlsAuth) && <TLSAuthSettings dataSourceConfig={config} onChange={onChange} />}
+        {(jsonData.tlsAuthWithCACert || jsonData.tlsAuth) && (
+          <TLSAuthSettings dataSourceConfig={config} onChange={onChange} />
+        )}
       </FieldSet>
       <FieldSet label="Headers">
         <p>
-          Sent with every request, values stored encrypted: for Mimir or a multi-tenant Prometheus, <code>X-Scope-OrgID</code> with the tenant.
+          Sent with every request, values stored encrypted: for Mimir or a multi-tenant Prometheus,{' '}
+          <code>X-Scope-OrgID</code> with the tenant.
         </p>
         <CustomHeadersSettings dataSourceConfig={config} onChange={onChange} />
       </FieldSet>

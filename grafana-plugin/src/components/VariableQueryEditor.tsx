@@ -42,7 +42,12 @@ export function VariableQueryEditor({ query, onChange }: Props) {
         />
       </InlineField>
       {kind?.argument && (
-        <InlineField label={kind.argument} labelWidth={10} tooltip={`Only the ${kind.label.toLowerCase()} of this ${kind.argument.toLowerCase()}; a value or a variable such as $service. Empty for all.`} htmlFor="presize-variable-argument">
+        <InlineField
+          label={kind.argument}
+          labelWidth={10}
+          tooltip={`Only the ${kind.label.toLowerCase()} of this ${kind.argument.toLowerCase()}; a value or a variable such as $service. Empty for all.`}
+          htmlFor="presize-variable-argument"
+        >
           <Input
             id="presize-variable-argument"
             width={24}

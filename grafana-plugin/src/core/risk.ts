@@ -101,7 +101,8 @@ export const RISK_SUBJECTS: readonly RiskSubject[] = [
     extras: {
       entries: (filters) => perMap('max', filterSelector(PROM_MAP_ENTRIES, filters)),
       hint: (filters) => perMap('max', filterSelector(PROM_MAP_HINT, filters)),
-      growthsInRange: (filters, range) => perMap('sum', `increase(${filterSelector(PROM_MAP_GROWTHS_TOTAL, filters)}[${duration(range)}])`),
+      growthsInRange: (filters, range) =>
+        perMap('sum', `increase(${filterSelector(PROM_MAP_GROWTHS_TOTAL, filters)}[${duration(range)}])`),
     },
     listedUnderAll: () => true,
     inScope: () => true,
@@ -142,12 +143,16 @@ export const RISK_SUBJECTS: readonly RiskSubject[] = [
 
 /** The kinds a query lists: the one asked for, or under `All` those its filters leave in. */
 export function wantedSubjects(show: SubjectFilter | undefined, scope: Scope): RiskSubject[] {
-  return RISK_SUBJECTS.filter((s) => (show === undefined || show === 'all' ? s.listedUnderAll(scope) : show === s.show));
+  return RISK_SUBJECTS.filter((s) =>
+    show === undefined || show === 'all' ? s.listedUnderAll(scope) : show === s.show
+  );
 }
 
 /** Keeps an input expression's series that belong to the scope, by the subject's key labels. */
 function scoped(expr: string, subject: RiskSubject, filters: LabelFilter[] | undefined): string {
-  if (!filters || !subject.baseline || filters.every((f) => f.values.length === 0 && f.pattern === undefined)) {return expr;}
+  if (!filters || !subject.baseline || filters.every((f) => f.values.length === 0 && f.pattern === undefined)) {
+    return expr;
+  }
   return `(${expr}) and on (${subject.keyLabels.join(', ')}) ${subject.baseline(filters)}`;
 }
 
@@ -160,10 +165,12 @@ export function subjectQueries(subject: RiskSubject, scope: Scope, rangeSeconds:
   const filters = subject.filters(scope);
   return {
     inputs: subject.factors.map((f) => ({ reason: f.reason, expr: scoped(f.inputExpr, subject, filters) })),
-    extras: (Object.entries(subject.extras) as Array<[Extra, (f: LabelFilter[], r: number) => string]>).map(([extra, build]) => ({
-      extra,
-      expr: build(filters ?? [], rangeSeconds),
-    })),
+    extras: (Object.entries(subject.extras) as Array<[Extra, (f: LabelFilter[], r: number) => string]>).map(
+      ([extra, build]) => ({
+        extra,
+        expr: build(filters ?? [], rangeSeconds),
+      })
+    ),
   };
 }
 
@@ -194,7 +201,9 @@ function describeReasons(reasons: ReadonlyArray<{ title: string; score: number }
 
 /** One row per subject seen in any input or in its entries, scored as the recording rules score it. */
 export function riskRows(subject: RiskSubject, results: SubjectResults, scope: Scope): RiskRow[] {
-  const inputs = Object.fromEntries(Object.entries(results.inputs).map(([reason, samples]) => [reason, index(samples, subject.keyLabels)]));
+  const inputs = Object.fromEntries(
+    Object.entries(results.inputs).map(([reason, samples]) => [reason, index(samples, subject.keyLabels)])
+  );
   const extras = Object.fromEntries(
     Object.entries(results.extras).map(([extra, samples]) => [extra, index(samples ?? [], subject.keyLabels)])
   ) as Partial<Record<Extra, Map<string, InstantSample>>>;
@@ -202,14 +211,19 @@ export function riskRows(subject: RiskSubject, results: SubjectResults, scope: S
   for (const samples of [...Object.values(results.inputs), results.extras.entries ?? []]) {
     for (const s of samples) {
       const k = key(s.labels, subject.keyLabels);
-      if (!seen.has(k)) {seen.set(k, s.labels);}
+      if (!seen.has(k)) {
+        seen.set(k, s.labels);
+      }
     }
   }
   const extra = (name: Extra, k: string) => (subject.extras[name] ? (extras[name]?.get(k)?.value ?? null) : null);
   return [...seen]
     .filter(([, labels]) => subject.inScope(labels, scope))
     .map(([k, labels]) => {
-      const assessment = assess(subject.factors, Object.fromEntries(subject.factors.map((f) => [f.reason, inputs[f.reason]?.get(k)?.value])));
+      const assessment = assess(
+        subject.factors,
+        Object.fromEntries(subject.factors.map((f) => [f.reason, inputs[f.reason]?.get(k)?.value]))
+      );
       return {
         kind: subject.kind,
         service: subject.service(labels),
@@ -227,5 +241,7 @@ export function riskRows(subject: RiskSubject, results: SubjectResults, scope: S
 
 /** Worst first, then by service and subject, so the top of the table is what needs attention. */
 export function sortRiskRows(rows: readonly RiskRow[]): RiskRow[] {
-  return [...rows].sort((a, b) => b.score - a.score || a.service.localeCompare(b.service) || a.subject.localeCompare(b.subject));
+  return [...rows].sort(
+    (a, b) => b.score - a.score || a.service.localeCompare(b.service) || a.subject.localeCompare(b.subject)
+  );
 }

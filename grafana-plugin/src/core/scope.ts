@@ -26,18 +26,26 @@ export function isAny(selection: Selection): boolean {
 }
 
 export function labelFilter(label: string, selection: Selection): LabelFilter {
-  return selection.pattern === undefined ? { label, values: selection.values } : { label, values: selection.values, pattern: selection.pattern };
+  return selection.pattern === undefined
+    ? { label, values: selection.values }
+    : { label, values: selection.values, pattern: selection.pattern };
 }
 
 /** Whether `value` is selected; for filtering in the browser what PromQL cannot narrow (GPU node labels). */
 export function selects(selection: Selection, value: string): boolean {
-  if (isAny(selection) || selection.values.includes(value)) {return true;}
-  if (selection.pattern === undefined) {return false;}
+  if (isAny(selection) || selection.values.includes(value)) {
+    return true;
+  }
+  if (selection.pattern === undefined) {
+    return false;
+  }
   let pattern: RegExp;
   try {
     pattern = new RegExp(`^(?:${selection.pattern})$`, 'u');
   } catch (error) {
-    throw new Error(`"${selection.pattern}" is not a regular expression: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `"${selection.pattern}" is not a regular expression: ${error instanceof Error ? error.message : String(error)}`
+    );
   }
   return pattern.test(value);
 }

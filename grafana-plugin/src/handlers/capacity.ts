@@ -11,7 +11,9 @@ const mapKey = (s: InstantSample) => `${s.labels[LABEL_SERVICE]}\u0000${s.labels
 export const capacity: QueryHandler = async (query, { api, scope, toMs, rangeSeconds }) => {
   const headroomPercent = checkHeadroom(query.headroomPercent ?? DEFAULT_HEADROOM_PERCENT);
   const q = capacityQueries(scope, rangeSeconds);
-  const [peak, entries, hint, doublings] = await Promise.all([q.peak, q.entries, q.hint, q.doublings].map((expr) => api.instant(expr, toMs)));
+  const [peak, entries, hint, doublings] = await Promise.all(
+    [q.peak, q.entries, q.hint, q.doublings].map((expr) => api.instant(expr, toMs))
+  );
   const byMap = (samples: InstantSample[] | undefined) => new Map((samples ?? []).map((s) => [mapKey(s), s.value]));
   const [entriesBy, hintBy, doublingsBy] = [byMap(entries), byMap(hint), byMap(doublings)];
   const rows = (peak ?? [])
@@ -28,6 +30,9 @@ export const capacity: QueryHandler = async (query, { api, scope, toMs, rangeSec
         headroomPercent
       )
     )
-    .sort((a, b) => b.doublingsAvoided - a.doublingsAvoided || a.service.localeCompare(b.service) || a.map.localeCompare(b.map));
+    .sort(
+      (a, b) =>
+        b.doublingsAvoided - a.doublingsAvoided || a.service.localeCompare(b.service) || a.map.localeCompare(b.map)
+    );
   return [capacityFrame(query.refId, rows)];
 };

@@ -6,6 +6,11 @@ import type { QueryHandler } from './context';
 
 export const growthEvents: QueryHandler = async (query, { api, scope, fromMs, toMs, stepSeconds }) => {
   const series = await api.range(growthEventQuery(scope, stepSeconds).expr, fromMs, toMs, stepSeconds);
-  const events = eventsOf(series, { service: LABEL_SERVICE, map: LABEL_MAP, kind: LABEL_GROWTH_KIND, trigger: LABEL_GROWTH_TRIGGER });
+  const events = eventsOf(series, {
+    service: LABEL_SERVICE,
+    map: LABEL_MAP,
+    kind: LABEL_GROWTH_KIND,
+    trigger: LABEL_GROWTH_TRIGGER,
+  });
   return [growthEventFrame(query.refId, events)];
 };

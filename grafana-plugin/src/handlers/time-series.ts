@@ -11,4 +11,5 @@ async function draw(refId: string, queries: SeriesQuery[], { api, fromMs, toMs, 
 export const mapGrowth: QueryHandler = (query, context) =>
   draw(query.refId, mapGrowthQueries(query.growthView ?? 'growths', context.scope, context.stepSeconds), context);
 
-export const gpu: QueryHandler = (query, context) => draw(query.refId, gpuQueries(query.gpuFields ?? [], context.scope), context);
+export const gpu: QueryHandler = (query, context) =>
+  draw(query.refId, gpuQueries(query.gpuFields ?? [], context.scope), context);

@@ -12,11 +12,17 @@ export interface ProxyFailure {
 }
 
 function bodyText(data: unknown): string {
-  if (typeof data === 'string') {return data;}
+  if (typeof data === 'string') {
+    return data;
+  }
   if (data && typeof data === 'object') {
     const { message, error } = data as { message?: unknown; error?: unknown };
-    if (typeof message === 'string') {return message;}
-    if (typeof error === 'string') {return error;}
+    if (typeof message === 'string') {
+      return message;
+    }
+    if (typeof error === 'string') {
+      return error;
+    }
   }
   return '';
 }
@@ -24,8 +30,14 @@ function bodyText(data: unknown): string {
 /** Grafana's own answer when the proxy has no route for the request or refuses the caller. */
 const GRAFANA_REFUSALS: ReadonlyArray<[RegExp, string]> = [
   [/route access denied/i, "Grafana refused the request: your role may not use this datasource's proxy route"],
-  [/not a valid target|whitelist|allow ?list/i, "Grafana refused the URL: its host is not in Grafana's data proxy allow list ([security] data_source_proxy_whitelist)"],
-  [/Unable to load TLS certificate/i, 'Grafana could not load the TLS certificate settings (CA, client certificate or key); paste them again in PEM form'],
+  [
+    /not a valid target|whitelist|allow ?list/i,
+    "Grafana refused the URL: its host is not in Grafana's data proxy allow list ([security] data_source_proxy_whitelist)",
+  ],
+  [
+    /Unable to load TLS certificate/i,
+    'Grafana could not load the TLS certificate settings (CA, client certificate or key); paste them again in PEM form',
+  ],
 ];
 
 export function describeProxyFailure(failure: ProxyFailure): string {
@@ -33,7 +45,9 @@ export function describeProxyFailure(failure: ProxyFailure): string {
   const text = bodyText(failure.data).trim();
   const quoted = text ? ` (the server said: ${text.slice(0, 200)})` : '';
   for (const [pattern, words] of GRAFANA_REFUSALS) {
-    if (pattern.test(text)) {return `${words} (HTTP ${status ?? '?'})`;}
+    if (pattern.test(text)) {
+      return `${words} (HTTP ${status ?? '?'})`;
+    }
   }
   if (status === 400 && /Authentication to data source failed/i.test(text)) {
     return (
@@ -65,6 +79,8 @@ export function describeProxyFailure(failure: ProxyFailure): string {
     case 504:
       return 'the Prometheus API did not answer in time (HTTP 504); raise the timeout in the datasource settings or narrow the time range';
     default:
-      return `the Prometheus API answered HTTP ${status} ${failure.statusText ?? ''}${quoted}`.replace(/\s+/g, ' ').trim();
+      return `the Prometheus API answered HTTP ${status} ${failure.statusText ?? ''}${quoted}`
+        .replace(/\s+/g, ' ')
+        .trim();
   }
 }

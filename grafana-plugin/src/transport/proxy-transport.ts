@@ -16,7 +16,11 @@ function isPrometheusEnvelope(data: unknown): boolean {
   return Boolean(data && typeof data === 'object' && 'status' in data && 'errorType' in data);
 }
 
-export function dataProxyTransport(baseUrl: string, auth: AuthMethod, backendSrv: () => BackendSrv = getBackendSrv): Transport {
+export function dataProxyTransport(
+  baseUrl: string,
+  auth: AuthMethod,
+  backendSrv: () => BackendSrv = getBackendSrv
+): Transport {
   return async (path, params) => {
     const request = httpRequest(path, params);
     try {
@@ -32,7 +36,9 @@ export function dataProxyTransport(baseUrl: string, auth: AuthMethod, backendSrv
       return response.data;
     } catch (error) {
       if (isFetchError(error)) {
-        if (isPrometheusEnvelope(error.data)) {return error.data;}
+        if (isPrometheusEnvelope(error.data)) {
+          return error.data;
+        }
         throw new Error(describeProxyFailure(error));
       }
       throw error;

@@ -5,11 +5,16 @@ import { labelFilter } from '../core/scope';
 import { customVariable, dashboardVariables, variable } from '../test-support';
 import { MAX_EXPANDED_VALUES, selectionOf, selectionText, singleVariable } from './interpolate';
 
-const selector = (selection: ReturnType<typeof selectionOf>) => filterSelector('presize_map_entries', [labelFilter('job', selection)]);
+const selector = (selection: ReturnType<typeof selectionOf>) =>
+  filterSelector('presize_map_entries', [labelFilter('job', selection)]);
 
 describe('filters with variables, interpolated by the Scenes library Grafana 12 dashboards run on', () => {
   it('reads a single value, several values and a value inside text', async () => {
-    const vars = await dashboardVariables([variable('one', 'device-logs'), variable('many', ['a', 'b"c']), variable('env', 'prod')]);
+    const vars = await dashboardVariables([
+      variable('one', 'device-logs'),
+      variable('many', ['a', 'b"c']),
+      variable('env', 'prod'),
+    ]);
     expect(selectionOf('$one', {}, vars)).toEqual({ values: ['device-logs'] });
     expect(selectionOf('${many}', {}, vars)).toEqual({ values: ['a', 'b"c'] });
     expect(selector(selectionOf('$many', {}, vars))).toBe('presize_map_entries{job=~"a|b\\"c"}');
@@ -54,7 +59,9 @@ describe('filters with variables, interpolated by the Scenes library Grafana 12 
 
   it('takes scoped values (a repeated panel) before the dashboard value', async () => {
     const vars = await dashboardVariables([variable('one', 'device-logs')]);
-    expect(selectionOf('$one', { one: { text: 'checkout', value: 'checkout' } }, vars)).toEqual({ values: ['checkout'] });
+    expect(selectionOf('$one', { one: { text: 'checkout', value: 'checkout' } }, vars)).toEqual({
+      values: ['checkout'],
+    });
   });
 
   it('leaves an unknown variable as the literal text and an empty field as no filter', async () => {
@@ -72,17 +79,26 @@ describe('filters with variables, interpolated by the Scenes library Grafana 12 
 
   it('keeps any value, hostile ones included, as exactly that value through interpolation and back', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.string({ minLength: 1 }).filter((v) => !v.startsWith('=~') && v !== '$__all'), { minLength: 1, maxLength: 4 }), async (values) => {
-        const vars = await dashboardVariables([variable('v', values.length === 1 ? values[0]! : values)]);
-        const selection = selectionOf('$v', {}, vars);
-        expect(selection).toEqual({ values: [...new Set(values)] });
-        // interpolateVariablesInQueries writes it back as text the query reads as the same filter.
-        const text = selectionText(selection);
-        const again = selectionOf(text, {}, await dashboardVariables([]));
-        const matches = (s: typeof selection, v: string) => s.values.includes(v) || (s.pattern !== undefined && new RegExp(`^(?:${s.pattern})$`, 'su').test(v));
-        for (const v of values) {expect(matches(again, v)).toBe(true);}
-        expect(matches(again, `${values[0]}\u0000x`)).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(
+          fc.string({ minLength: 1 }).filter((v) => !v.startsWith('=~') && v !== '$__all'),
+          { minLength: 1, maxLength: 4 }
+        ),
+        async (values) => {
+          const vars = await dashboardVariables([variable('v', values.length === 1 ? values[0]! : values)]);
+          const selection = selectionOf('$v', {}, vars);
+          expect(selection).toEqual({ values: [...new Set(values)] });
+          // interpolateVariablesInQueries writes it back as text the query reads as the same filter.
+          const text = selectionText(selection);
+          const again = selectionOf(text, {}, await dashboardVariables([]));
+          const matches = (s: typeof selection, v: string) =>
+            s.values.includes(v) || (s.pattern !== undefined && new RegExp(`^(?:${s.pattern})$`, 'su').test(v));
+          for (const v of values) {
+            expect(matches(again, v)).toBe(true);
+          }
+          expect(matches(again, `${values[0]}\u0000x`)).toBe(false);
+        }
+      ),
       { numRuns: 40 }
     );
   });

@@ -23,7 +23,8 @@ export const MAX_EXPANDED_VALUES = 1000;
 // Marks the values Grafana passed through the format function. JSON escapes U+001F, so no
 // value can contain it once encoded.
 const MARK = '\u001f';
-const marked = (value: unknown) => `${MARK}${JSON.stringify(Array.isArray(value) ? value.map(String) : [String(value)])}${MARK}`;
+const marked = (value: unknown) =>
+  `${MARK}${JSON.stringify(Array.isArray(value) ? value.map(String) : [String(value)])}${MARK}`;
 const MARKED_PART = new RegExp(`${MARK}(.*?)${MARK}`, 'gs');
 
 const SINGLE_VARIABLE = /^\s*(?:\$(\w+)|\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\])\s*$/;
@@ -35,16 +36,22 @@ export function singleVariable(text: string): string | undefined {
 }
 
 function fromValues(values: readonly string[]): Selection {
-  if (values.includes(ALL_VALUE)) {return ANY;}
+  if (values.includes(ALL_VALUE)) {
+    return ANY;
+  }
   const patterns = values.filter((v) => v.startsWith(PATTERN_PREFIX)).map((v) => v.slice(PATTERN_PREFIX.length));
   const exact = [...new Set(values.filter((v) => !v.startsWith(PATTERN_PREFIX)))];
   return fromPattern(patterns.length ? patterns.join('|') : undefined, exact);
 }
 
 function fromPattern(pattern: string | undefined, values: readonly string[] = []): Selection {
-  if (pattern === undefined) {return { values };}
+  if (pattern === undefined) {
+    return { values };
+  }
   // `.*` matches every value, as no filter does, and keeps the query short.
-  if (pattern === '.*') {return ANY;}
+  if (pattern === '.*') {
+    return ANY;
+  }
   return { values, pattern };
 }
 
@@ -71,15 +78,21 @@ function expand(replaced: string): string[] {
 /** What a filter field selects, its variables interpolated with `scopedVars`. */
 export function selectionOf(text: string | undefined, scopedVars: ScopedVars, templateSrv: Interpolator): Selection {
   const trimmed = (text ?? '').trim();
-  if (!trimmed) {return ANY;}
+  if (!trimmed) {
+    return ANY;
+  }
   const name = singleVariable(trimmed);
   if (name !== undefined) {
     // An explicit format (`${x:csv}`) would keep Grafana from calling the format function.
     const reference = `\${${name}}`;
     const replaced = templateSrv.replace(reference, scopedVars, marked);
-    if (replaced === reference) {return fromValues([trimmed]);}
+    if (replaced === reference) {
+      return fromValues([trimmed]);
+    }
     const whole = new RegExp(`^${MARK}(.*)${MARK}$`, 's').exec(replaced);
-    if (whole && !whole[1]!.includes(MARK)) {return fromValues(JSON.parse(whole[1]!) as string[]);}
+    if (whole && !whole[1]!.includes(MARK)) {
+      return fromValues(JSON.parse(whole[1]!) as string[]);
+    }
     // A custom all value: Grafana hands it over raw, and it is a regular expression by definition.
     return replaced === ALL_VALUE ? ANY : fromPattern(replaced);
   }
@@ -88,10 +101,19 @@ export function selectionOf(text: string | undefined, scopedVars: ScopedVars, te
 
 /** A selection as filter text again, without variables: a value, `=~a|b` for several, empty for any. */
 export function selectionText(selection: Selection): string {
-  if (isAny(selection)) {return '';}
-  if (selection.pattern === undefined && selection.values.length === 1 && !selection.values[0]!.startsWith(PATTERN_PREFIX)) {
+  if (isAny(selection)) {
+    return '';
+  }
+  if (
+    selection.pattern === undefined &&
+    selection.values.length === 1 &&
+    !selection.values[0]!.startsWith(PATTERN_PREFIX)
+  ) {
     return selection.values[0]!;
   }
-  const alternatives = [...selection.values.map(escapeRegex), ...(selection.pattern === undefined ? [] : [`(?:${selection.pattern})`])];
+  const alternatives = [
+    ...selection.values.map(escapeRegex),
+    ...(selection.pattern === undefined ? [] : [`(?:${selection.pattern})`]),
+  ];
   return `${PATTERN_PREFIX}${alternatives.join('|')}`;
 }

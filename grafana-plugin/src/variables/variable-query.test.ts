@@ -25,8 +25,12 @@ describe('template variable queries', () => {
     expect(variableLookups({ kind: 'maps' }, { values: ['a"b', 'c'] })).toEqual([
       { label: 'presize_map_name', match: 'presize_map_entries{job=~"a\\"b|c"}' },
     ]);
-    expect(variableLookups({ kind: 'services' }, { values: [] })).toEqual([{ label: 'job', match: 'presize_map_entries' }]);
-    expect(variableLookups({ kind: 'slo_services' }, { values: [] })).toEqual([{ label: 'sloth_service', match: 'slo:objective:ratio' }]);
+    expect(variableLookups({ kind: 'services' }, { values: [] })).toEqual([
+      { label: 'job', match: 'presize_map_entries' },
+    ]);
+    expect(variableLookups({ kind: 'slo_services' }, { values: [] })).toEqual([
+      { label: 'sloth_service', match: 'slo:objective:ratio' },
+    ]);
     expect(variableLookups({ kind: 'slos' }, { values: ['device-logs'] })).toEqual([
       { label: 'sloth_slo', match: 'slo:objective:ratio{sloth_service="device-logs"}' },
     ]);

@@ -17,7 +17,12 @@ export interface VariableQuery {
   argument?: string;
 }
 
-export const VARIABLE_KINDS: ReadonlyArray<{ value: VariableKind; label: string; description: string; argument?: string }> = [
+export const VARIABLE_KINDS: ReadonlyArray<{
+  value: VariableKind;
+  label: string;
+  description: string;
+  argument?: string;
+}> = [
   { value: 'services', label: 'Services', description: 'Services with presized maps (the job label)' },
   { value: 'maps', label: 'Maps', description: 'Presized maps, of the chosen services', argument: 'Service' },
   { value: 'nodes', label: 'GPU nodes', description: 'Nodes dcgm-exporter reports GPUs of (Hostname or hostname)' },
@@ -26,7 +31,8 @@ export const VARIABLE_KINDS: ReadonlyArray<{ value: VariableKind; label: string;
   { value: 'slos', label: 'SLOs', description: 'SLO names, of the chosen SLO services', argument: 'Service' },
 ];
 
-export const VARIABLE_QUERY_HELP = 'services(), maps(), maps($service), nodes(), gpus(), gpus($node), slo_services(), slos() or slos($service)';
+export const VARIABLE_QUERY_HELP =
+  'services(), maps(), maps($service), nodes(), gpus(), gpus($node), slo_services(), slos() or slos($service)';
 
 export function parseVariableQuery(text: string): VariableQuery {
   const match = /^\s*(services|maps|nodes|gpus|slo_services|slos)\s*\(\s*(.*?)\s*\)\s*$/.exec(text);
@@ -43,13 +49,17 @@ export function parseVariableQuery(text: string): VariableQuery {
 
 /** A saved variable query, in the object form of the editor or the text form of earlier dashboards. */
 export function readVariableQuery(saved: unknown): VariableQuery {
-  if (typeof saved === 'string') {return parseVariableQuery(saved);}
+  if (typeof saved === 'string') {
+    return parseVariableQuery(saved);
+  }
   const query = (saved ?? {}) as Partial<VariableQuery>;
   const kind = VARIABLE_KINDS.find((k) => k.value === query.kind);
   if (!kind) {
     throw new Error(`choose what the variable lists: ${VARIABLE_KINDS.map((k) => k.label).join(', ')}`);
   }
-  return kind.argument && query.argument?.trim() ? { kind: kind.value, argument: query.argument } : { kind: kind.value };
+  return kind.argument && query.argument?.trim()
+    ? { kind: kind.value, argument: query.argument }
+    : { kind: kind.value };
 }
 
 /** The labels whose values the variable lists, each with the series to look at; the values of all are merged. */
@@ -70,6 +80,8 @@ export function variableLookups(query: VariableQuery, argument: Selection): Arra
     case 'slo_services':
       return [{ label: SLOTH_LABELS.service, match: SLOTH_OBJECTIVE }];
     case 'slos':
-      return [{ label: SLOTH_LABELS.slo, match: selector(SLOTH_OBJECTIVE, [labelFilter(SLOTH_LABELS.service, argument)]) }];
+      return [
+        { label: SLOTH_LABELS.slo, match: selector(SLOTH_OBJECTIVE, [labelFilter(SLOTH_LABELS.service, argument)]) },
+      ];
   }
 }

@@ -31,7 +31,9 @@ export async function variableValues(
   const argument = selectionOf(query.argument, scopedVars, templateSrv);
   const toMs = range?.toMs ?? Date.now();
   const fromMs = range?.fromMs ?? toMs - DEFAULT_LOOKBACK_MS;
-  const lists = await Promise.all(variableLookups(query, argument).map(({ label, match }) => api.labelValues(label, match, fromMs, toMs)));
+  const lists = await Promise.all(
+    variableLookups(query, argument).map(({ label, match }) => api.labelValues(label, match, fromMs, toMs))
+  );
   return [...new Set(lists.flat())].sort().map((text) => ({ text, value: text }));
 }
 
