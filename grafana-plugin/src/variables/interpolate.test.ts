@@ -101,7 +101,7 @@ describe('filters with variables, interpolated by the Scenes library Grafana 12 
       ),
       { numRuns: 40 }
     );
-  });
+  }, 60_000);
 
   it('tells a lone variable reference from text that merely contains one', () => {
     for (const text of ['$service', '${service}', '${service:regex}', '[[service]]', ' $x ']) {

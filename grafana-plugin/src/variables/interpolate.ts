@@ -96,7 +96,8 @@ export function selectionOf(text: string | undefined, scopedVars: ScopedVars, te
     // A custom all value: Grafana hands it over raw, and it is a regular expression by definition.
     return replaced === ALL_VALUE ? ANY : fromPattern(replaced);
   }
-  return fromValues(expand(templateSrv.replace(trimmed, scopedVars, marked)));
+  // A label value may begin or end with spaces: only a lone reference is trimmed.
+  return fromValues(expand(templateSrv.replace(text ?? '', scopedVars, marked)));
 }
 
 /** A selection as filter text again, without variables: a value, `=~a|b` for several, empty for any. */
@@ -107,7 +108,8 @@ export function selectionText(selection: Selection): string {
   if (
     selection.pattern === undefined &&
     selection.values.length === 1 &&
-    !selection.values[0]!.startsWith(PATTERN_PREFIX)
+    !selection.values[0]!.startsWith(PATTERN_PREFIX) &&
+    selection.values[0]!.trim() !== ''
   ) {
     return selection.values[0]!;
   }
