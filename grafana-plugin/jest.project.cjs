@@ -1,6 +1,6 @@
 // The plugin's project in the repository's one jest run (root jest.config.cjs): jsdom for the
 // editors, swc for TypeScript and for the ES-module-only packages @grafana/ui pulls in (d3-color's
-// .mjs among them), and the other workspaces' pure modules from their sources.
+// .mjs among them). The other workspaces are declared dependencies, read from their built dist/.
 const path = require('path');
 const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
 
@@ -16,8 +16,6 @@ module.exports = {
   moduleNameMapper: {
     '\\.(css|scss|sass)$': 'identity-obj-proxy',
     'react-inlinesvg': path.join(__dirname, '.config/jest/mocks/react-inlinesvg.tsx'),
-    '^@presize/definitions$': '<rootDir>/../definitions/src/index.ts',
-    '^@presize/map/planner$': '<rootDir>/../map/src/planner.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -15,7 +15,13 @@ function compose() {
     services: {
       prometheus: {
         image: 'prom/prometheus:v2.55.1',
-        command: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.retention.time=15d', '--web.enable-lifecycle'],
+        command: [
+          '--config.file=/etc/prometheus/prometheus.yml',
+          '--storage.tsdb.retention.time=15d',
+          // The lifecycle API (/-/quit, /-/reload) stays off unless asked for with
+          // PROMETHEUS_LIFECYCLE=--web.enable-lifecycle; a rule change is picked up with SIGHUP.
+          '${PROMETHEUS_LIFECYCLE:---no-web.enable-lifecycle}',
+        ],
         volumes: [`./${PROMETHEUS_DIR}:/etc/prometheus:ro`],
         ports: ['9090:9090'],
         restart: 'unless-stopped',

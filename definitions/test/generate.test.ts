@@ -59,6 +59,14 @@ describe('generateAll', () => {
       expect(file.content.split('\n')[0]).toMatch(notice);
     }
   });
+
+  it("starts Compose's Prometheus without its lifecycle API unless PROMETHEUS_LIFECYCLE asks for it", () => {
+    const compose = parse(generateAll(root).find((f) => f.path.endsWith('docker-compose.yaml'))!.content);
+    const command = compose.services.prometheus.command as string[];
+    expect(command).not.toContain('--web.enable-lifecycle');
+    expect(command).not.toContain('--web.enable-admin-api');
+    expect(command).toContain('${PROMETHEUS_LIFECYCLE:---no-web.enable-lifecycle}');
+  });
 });
 
 describe('Sloth-compatible output', () => {

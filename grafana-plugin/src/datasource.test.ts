@@ -1,22 +1,24 @@
 import { dateTime, type DataQueryRequest } from '@grafana/data';
 import type { BackendSrv } from '@grafana/runtime';
-import { of, throwError } from 'rxjs';
+import { lastValueFrom, throwError } from 'rxjs';
 
-import { DataSource, dataProxyTransport } from './datasource';
+import { DataSource } from './datasource';
 import { growthEventFrame } from './frames';
-import { instanceSettings, variables } from './test-support';
-import type { PresizeQuery } from './types';
+import { dataProxyTransport } from './transport/proxy-transport';
+import { dashboardVariables, instanceSettings, variable } from './test-support';
+import type { PresizeQuery, PresizeVariableQuery } from './types';
+import type { PresizeVariableSupport } from './variables/variable-support';
 
 type Answer = (path: string, params: URLSearchParams) => unknown;
 
-function datasource(answer: Answer, vars: Record<string, string | string[]> = {}, url = 'http://prometheus:9090') {
+async function datasource(answer: Answer, vars: Record<string, string | string[]> = {}, url = 'http://prometheus:9090') {
   const calls: Array<{ path: string; params: URLSearchParams }> = [];
   const ds = new DataSource(instanceSettings({ url, authMethod: 'none' }), {
     transport: async (path, params) => {
       calls.push({ path, params });
       return answer(path, params);
     },
-    templateSrv: variables(vars),
+    templateSrv: await dashboardVariables(Object.entries(vars).map(([name, value]) => variable(name, value))),
   });
   return { ds, calls };
 }
@@ -48,17 +50,8 @@ function request(targets: PresizeQuery[]): DataQueryRequest<PresizeQuery> {
 }
 
 describe('DataSource', () => {
-  it('expands multi-value and All variables into label values, and leaves unknown ones literal', () => {
-    const { ds } = datasource(() => ({}), { service: ['a', 'b"c'], all: '$__all', one: 'x' });
-    expect(ds.labelValues('$service')).toEqual(['a', 'b"c']);
-    expect(ds.labelValues('${all}')).toEqual([]);
-    expect(ds.labelValues('svc-$one')).toEqual(['svc-x']);
-    expect(ds.labelValues('$missing')).toEqual(['$missing']);
-    expect(ds.labelValues('  ')).toEqual([]);
-  });
-
   it('sends a variable holding PromQL as an escaped label value', async () => {
-    const { ds, calls } = datasource(() => matrix([]), { service: 'x"} or vector(1) #' });
+    const { ds, calls } = await datasource(() => matrix([]), { service: 'x"} or vector(1) #' });
     await ds.query(request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '$service' }]));
     expect(calls[0]!.path).toBe('api/v1/query_range');
     expect(calls[0]!.params.get('query')).toBe(
@@ -68,7 +61,7 @@ describe('DataSource', () => {
   });
 
   it('builds time series frames named by service and map', async () => {
-    const { ds } = datasource(() =>
+    const { ds } = await datasource(() =>
       matrix([{ metric: { job: 'device-log', presize_map_name: 'devices' }, values: [[1699996400, 3], [1699996415, 6.5]] }])
     );
     const response = await ds.query(request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor' }]));
@@ -81,7 +74,7 @@ describe('DataSource', () => {
   });
 
   it("reports a failing query with Prometheus' words and still returns the other queries", async () => {
-    const { ds } = datasource((_path, params) =>
+    const { ds } = await datasource((_path, params) =>
       params.get('query')!.includes('DCGM')
         ? { status: 'error', errorType: 'bad_data', error: 'parse error' }
         : matrix([{ metric: { job: 'j', presize_map_name: 'm' }, values: [[1, 1]] }])
@@ -97,7 +90,7 @@ describe('DataSource', () => {
   });
 
   it('lists template variable values from label values', async () => {
-    const { ds, calls } = datasource(() => ({ status: 'success', data: ['sessions', 'devices'] }), { service: 'device-log' });
+    const { ds, calls } = await datasource(() => ({ status: 'success', data: ['sessions', 'devices'] }), { service: 'device-log' });
     expect(await ds.metricFindQuery('maps($service)')).toEqual([
       { text: 'devices', value: 'devices' },
       { text: 'sessions', value: 'sessions' },
@@ -106,26 +99,70 @@ describe('DataSource', () => {
     expect(calls[0]!.params.getAll('match[]')).toEqual(['presize_map_entries{job="device-log"}']);
   });
 
+  it('resolves the filters of queries for Explore as text the query reads back as the same filter', async () => {
+    const { ds, calls } = await datasource(() => matrix([]), { service: ['a', 'b.c'], map: 'devices' });
+    const [resolved] = ds.interpolateVariablesInQueries(
+      [{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '$service', map: '$map', node: '' }],
+      {}
+    );
+    expect(resolved).toEqual({ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '=~a|b\\.c', map: 'devices', node: '' });
+    await ds.query(request([resolved!]));
+    await ds.query(request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '$service', map: '$map' }]));
+    expect(calls[0]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"(?:a|b\\\\.c)",presize_map_name="devices"})');
+    expect(calls[1]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"a|b\\\\.c",presize_map_name="devices"})');
+  });
+
+  it('lists variable values through its variable support, as one text/value frame', async () => {
+    const { ds, calls } = await datasource(() => ({ status: 'success', data: ['1', '0'] }), { node: 'gpu-node-1' });
+    const response = await lastValueFrom(
+      (ds.variables as PresizeVariableSupport).query({
+        ...request([]),
+        targets: [{ refId: 'V', kind: 'gpus', argument: '$node' }],
+      } as unknown as DataQueryRequest<PresizeVariableQuery>)
+    );
+    expect(response.data[0].fields.map((f: { name: string; values: unknown[] }) => [f.name, f.values])).toEqual([
+      ['text', ['0', '1']],
+      ['value', ['0', '1']],
+    ]);
+    expect(calls.map((c) => c.params.getAll('match[]'))).toEqual([
+      ['DCGM_FI_DEV_GPU_UTIL{Hostname="gpu-node-1"}'],
+      ['DCGM_FI_DEV_GPU_UTIL{hostname="gpu-node-1"}'],
+    ]);
+    expect(calls[0]!.params.get('start')).toBe('1699996400.000');
+  });
+
   describe('Save & test', () => {
     it('asks for the URL first', async () => {
-      const { ds } = datasource(() => ({}), {}, '');
+      const { ds } = await datasource(() => ({}), {}, '');
       expect(await ds.testDatasource()).toEqual({ status: 'error', message: expect.stringMatching(/Enter the URL/) });
     });
 
     it('says when the server is not a Prometheus API', async () => {
-      const { ds } = datasource(() => '<html>');
+      const { ds } = await datasource(() => '<html>');
       expect((await ds.testDatasource()).message).toMatch(/did not answer like a Prometheus API/);
     });
 
     it('says when Prometheus holds no Presize metrics', async () => {
-      const { ds } = datasource((path) => (path.endsWith('buildinfo') ? { status: 'success', data: { version: '2.42.0' } } : vector([])));
+      const { ds } = await datasource((path) => (path.endsWith('buildinfo') ? { status: 'success', data: { version: '2.42.0' } } : vector([])));
       const result = await ds.testDatasource();
       expect(result.status).toBe('error');
       expect(result.message).toMatch(/Connected to Prometheus API 2\.42\.0, but it holds no Presize metrics/);
     });
 
+    it("explains Grafana's 400 for credentials the Prometheus API refused", async () => {
+      const refused = { status: 400, statusText: 'Bad Request', data: { message: 'Authentication to data source failed' } };
+      const ds = new DataSource(instanceSettings({ url: 'http://prometheus:9090', authMethod: 'basic' }), {
+        transport: dataProxyTransport('/api/datasources/proxy/uid/presize', 'basic', () => ({ fetch: () => throwError(() => refused) }) as unknown as BackendSrv),
+        templateSrv: await dashboardVariables([]),
+      });
+      expect(await ds.testDatasource()).toEqual({
+        status: 'error',
+        message: expect.stringMatching(/^Cannot use http:\/\/prometheus:9090: the Prometheus API refused the credentials: it answered 401, which Grafana reports as 400/),
+      });
+    });
+
     it('counts the maps and GPUs reporting', async () => {
-      const { ds } = datasource((path, params) =>
+      const { ds } = await datasource((path, params) =>
         path.endsWith('buildinfo')
           ? { status: 'success', data: { version: '2.42.0' } }
           : vector([{ metric: {}, value: params.get('query')!.includes('DCGM') ? 8 : 3 }])
@@ -138,30 +175,9 @@ describe('DataSource', () => {
   });
 });
 
-describe('data proxy transport', () => {
-  it('sends requests to the route of the auth method, so Grafana adds the secret header', async () => {
-    const fetch = jest.fn(() => of({ data: { status: 'success', data: [] } }));
-    const transport = dataProxyTransport('/api/datasources/proxy/uid/presize', 'bearer', () => ({ fetch }) as unknown as BackendSrv);
-    await transport('api/v1/query', new URLSearchParams({ query: 'up' }));
-    expect(fetch).toHaveBeenCalledWith(
-      expect.objectContaining({ url: '/api/datasources/proxy/uid/presize/bearer/api/v1/query?query=up', method: 'GET' })
-    );
-  });
-
-  it('keeps the JSON error of a rejected query and explains refused credentials', async () => {
-    const failing = (error: unknown) =>
-      dataProxyTransport('/p', 'basic', () => ({ fetch: () => throwError(() => error) }) as unknown as BackendSrv);
-    const prometheusError = { status: 422, data: { status: 'error', error: 'bad range' } };
-    await expect(failing(prometheusError)('api/v1/query', new URLSearchParams())).resolves.toEqual(prometheusError.data);
-    await expect(failing({ status: 401, statusText: 'Unauthorized', data: 'no' })('api/v1/query', new URLSearchParams())).rejects.toThrow(
-      /refused the credentials \(HTTP 401\)/
-    );
-  });
-});
-
 describe('annotations', () => {
   it('start as growth events, drawn from the growth counter', async () => {
-    const { ds, calls } = datasource(() =>
+    const { ds, calls } = await datasource(() =>
       matrix([
         {
           metric: { job: 'device-log', presize_map_name: 'devices', presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' },

@@ -11,12 +11,12 @@ import {
   ThresholdsMode,
   type ValueMapping,
 } from '@grafana/data';
-import { RISK_LEVEL_SCORES, type RiskLevel } from '@presize/definitions';
+import { levelForScore, RISK_LEVEL_SCORES, RISK_LEVEL_VALUES, type RiskLevel } from '@presize/definitions';
 
 import type { CapacityAdvice } from './core/capacity';
 import type { Labels, RangeSeries } from './core/prometheus-api';
 import type { SeriesQuery } from './core/queries';
-import type { RiskRow } from './core/risk';
+import type { RiskKind, RiskRow } from './core/risk';
 import { SLO_WINDOWS, type SloRow, type SloStatus } from './core/slo';
 
 /** The name a person reads for a series: its identifying label values, then what it measures. */
@@ -183,6 +183,45 @@ export function riskFrame(refId: string, rows: readonly RiskRow[]): DataFrame {
       { name: 'Entries', type: FieldType.number, values: rows.map((r) => r.entries), config: { decimals: 0, ...width(90) } },
       { name: 'Hint', type: FieldType.number, values: rows.map((r) => r.hint), config: { decimals: 0, ...width(80) } },
       { name: 'Growths in range', type: FieldType.number, values: rows.map((r) => r.growthsInRange), config: { decimals: 0, ...width(145) } },
+    ],
+  });
+}
+
+export interface RiskTimeline {
+  kind: RiskKind;
+  service: string;
+  subject: string;
+  /** The recorded score series. */
+  series: RangeSeries;
+}
+
+/**
+ * One subject's risk level over time (0 ok, 1 warn, 2 critical, the values of
+ * `presize:*_risk:level`), mapped to the level's name and colour for a state timeline.
+ */
+export function riskTimelineFrame(refId: string, timeline: RiskTimeline): DataFrame {
+  const name = timeline.kind === 'gpu' ? timeline.subject : `${timeline.service} ${timeline.subject}`;
+  const levels = timeline.series.values.map((score) => (Number.isNaN(score) ? null : RISK_LEVEL_VALUES[levelForScore(score)]));
+  const mappings: ValueMapping[] = [
+    {
+      type: MappingType.ValueToText,
+      options: Object.fromEntries(
+        (Object.keys(LEVEL_COLOURS) as RiskLevel[]).map((level, index) => [String(RISK_LEVEL_VALUES[level]), { text: level, color: LEVEL_COLOURS[level], index }])
+      ),
+    },
+  ];
+  return createDataFrame({
+    refId,
+    name,
+    fields: [
+      { name: 'Time', type: FieldType.time, values: timeline.series.times },
+      {
+        name: 'Level',
+        type: FieldType.number,
+        values: levels,
+        labels: { kind: timeline.kind, service: timeline.service, subject: timeline.subject },
+        config: { displayNameFromDS: name, mappings, min: 0, max: 2, decimals: 0 },
+      },
     ],
   });
 }

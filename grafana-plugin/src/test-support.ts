@@ -1,9 +1,23 @@
 import type { DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import {
+  CustomVariable,
+  EmbeddedScene,
+  SceneFlexLayout,
+  sceneGraph,
+  type SceneVariable,
+  SceneVariableSet,
+  TestVariable,
+} from '@grafana/scenes';
+import { lastValueFrom, of } from 'rxjs';
 
+import type { Transport } from './core/prometheus-api';
+import { httpRequest } from './transport/http-request';
 import type { PresizeDataSourceOptions } from './types';
 
 /** Instance settings as Grafana hands them to a proxied datasource. */
-export function instanceSettings(jsonData: PresizeDataSourceOptions): DataSourceInstanceSettings<PresizeDataSourceOptions> {
+export function instanceSettings(
+  jsonData: PresizeDataSourceOptions
+): DataSourceInstanceSettings<PresizeDataSourceOptions> {
   return {
     uid: 'presize',
     type: 'presize-riskmap-datasource',
@@ -17,20 +31,69 @@ export function instanceSettings(jsonData: PresizeDataSourceOptions): DataSource
 }
 
 /**
- * Dashboard variables with Grafana's interpolation rules for the formats the datasource uses:
- * `json` gives the value or the list of values as JSON, the default joins a list in braces.
+ * A dashboard's variables as Grafana 12 interpolates them: a Scenes variable set, read through
+ * `sceneGraph.interpolate`, which Grafana's templateSrv.replace hands over to on a Scenes dashboard.
  */
-export function variables(values: Record<string, string | string[]>) {
-  const pattern = /\$(\w+)|\$\{(\w+)(?::\w+)?\}|\[\[(\w+)(?::\w+)?\]\]/g;
+export async function dashboardVariables(variables: SceneVariable[]) {
+  const scene = new EmbeddedScene({
+    $variables: new SceneVariableSet({ variables }),
+    body: new SceneFlexLayout({ children: [] }),
+  });
+  scene.activate();
+  await Promise.all(
+    variables.map((v) => lastValueFrom(v.validateAndUpdate?.() ?? of(undefined), { defaultValue: undefined }))
+  );
   return {
-    replace(target?: string, _scopedVars?: ScopedVars, format?: string | Function): string {
-      return (target ?? '').replace(pattern, (whole, a, b, c) => {
-        const value = values[a ?? b ?? c];
-        if (value === undefined) {return whole;}
-        if (format === 'json') {return JSON.stringify(value);}
-        return Array.isArray(value) ? `{${value.join(',')}}` : value;
-      });
-    },
-    getVariables: () => Object.keys(values).map((name) => ({ name })) as never,
+    replace: (target?: string, scopedVars?: ScopedVars, format?: string | Function) =>
+      sceneGraph.interpolate(scene, target, scopedVars, format as Parameters<typeof sceneGraph.interpolate>[3]),
+    getVariables: () => variables.map((v) => ({ name: v.state.name })) as never,
+  };
+}
+
+/**
+ * A variable holding exactly these values (any characters, hostile ones included), several when
+ * given a list, as a dashboard's multi-value variable with them selected.
+ */
+export function variable(name: string, value: string | string[]): SceneVariable {
+  const values = Array.isArray(value) ? value : [value];
+  return new TestVariable({
+    name,
+    isMulti: Array.isArray(value),
+    value,
+    text: value,
+    delayMs: 0,
+    options: [],
+    optionsToReturn: values.map((v) => ({ label: v, value: v })),
+  });
+}
+
+/** A custom variable as the generated dashboards define them: `All` with the custom all value `.*`, or without one. */
+export function customVariable(
+  name: string,
+  options: string[],
+  value: string | string[],
+  allValue?: string
+): SceneVariable {
+  return new CustomVariable({
+    name,
+    query: options.join(','),
+    isMulti: true,
+    includeAll: true,
+    allValue,
+    value,
+    text: value,
+  });
+}
+
+/** Sends each call straight to a Prometheus API, with the method and encoding Grafana's proxy would forward. */
+export function directTransport(baseUrl: string): Transport {
+  return async (path, params) => {
+    const request = httpRequest(path, params);
+    const response = await fetch(`${baseUrl}/${request.url}`, {
+      method: request.method,
+      body: request.body,
+      headers: request.headers,
+    });
+    return response.json();
   };
 }

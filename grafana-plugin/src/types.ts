@@ -1,9 +1,11 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
-import type { GpuField, MapGrowthView, SubjectFilter } from './core/queries';
+import type { GpuField, MapGrowthView } from './core/queries';
+import type { SubjectFilter } from './core/risk';
+import type { VariableKind } from './variables/variable-query';
 
-export type QueryType = 'riskMap' | 'slo' | 'mapGrowth' | 'gpu' | 'capacity' | 'growthEvents';
+export type QueryType = 'riskMap' | 'riskTimeline' | 'slo' | 'mapGrowth' | 'gpu' | 'capacity' | 'growthEvents';
 
 /**
  * One panel query. Every filter is a label value or a template variable such as `$service`;
@@ -19,7 +21,7 @@ export interface PresizeQuery extends DataQuery {
   node?: string;
   /** The GPU index (dcgm-exporter's `gpu`). */
   gpu?: string;
-  /** Risk map: maps, lru-caches, GPUs or all of them. */
+  /** Risk map and risk timeline: maps, lru-caches, GPUs or all of them. */
   subjects?: SubjectFilter;
   /** Map growth: which series to draw. */
   growthView?: MapGrowthView;
@@ -38,13 +40,31 @@ export const DEFAULT_QUERY: Partial<PresizeQuery> = {
 
 export type AuthMethod = 'none' | 'basic' | 'bearer';
 
-/** Settings stored in plain JSON: never a secret. */
+/** A template variable's query: what it lists, narrowed by services or nodes. */
+export interface PresizeVariableQuery extends DataQuery {
+  kind?: VariableKind;
+  /** Service (maps, SLOs) or node (GPUs) whose values to list; may hold a template variable. */
+  argument?: string;
+}
+
+/**
+ * Settings stored in plain JSON: never a secret. Besides these, Grafana's own HTTP settings keys
+ * (`tlsSkipVerify`, `tlsAuthWithCACert`, `serverName`, `timeout`, `httpHeaderName1`, ...), which
+ * Grafana's data proxy applies to every proxied request.
+ */
 export interface PresizeDataSourceOptions extends DataSourceJsonData {
   /** Base URL of the Prometheus-compatible HTTP API, e.g. http://prometheus:9090 or a Mimir /prometheus prefix. */
   url?: string;
   authMethod?: AuthMethod;
   /** Basic auth user name, shown again in the editor; the credentials themselves are secret. */
   basicAuthUser?: string;
+  /** Seconds Grafana's server waits for the API (Grafana's own `timeout` key). */
+  timeout?: number;
+  /** Grafana's own TLS keys, applied by its data proxy. */
+  tlsSkipVerify?: boolean;
+  tlsAuthWithCACert?: boolean;
+  tlsAuth?: boolean;
+  serverName?: string;
 }
 
 /** Settings Grafana encrypts and only its data proxy reads, when it injects the Authorization header. */
@@ -52,4 +72,7 @@ export interface PresizeSecureJsonData {
   /** base64(user:password), the value of a Basic Authorization header. */
   basicAuthCredentials?: string;
   bearerToken?: string;
+  /** Grafana's own keys: the CA certificate and the values of the custom headers (`httpHeaderValue1`, ...). */
+  tlsCACert?: string;
+  [customHeaderValue: `httpHeaderValue${number}`]: string | undefined;
 }

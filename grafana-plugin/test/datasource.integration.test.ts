@@ -7,10 +7,11 @@
 import { dateTime, type DataFrame, type DataQueryRequest } from '@grafana/data';
 import fc from 'fast-check';
 
+import { escapeRegex, GPU_RISK_RECORDS, MAP_RISK_RECORDS, quoteString, RISK_LEVEL_VALUES, levelForScore } from '@presize/definitions';
+
 import type { PrometheusHandle } from '../../tools/prometheus';
-import { escapeRegex, quoteString } from '../src/core/promql';
 import { DataSource } from '../src/datasource';
-import { instanceSettings, variables } from '../src/test-support';
+import { customVariable, dashboardVariables, directTransport, instanceSettings, variable } from '../src/test-support';
 import type { PresizeQuery } from '../src/types';
 import { SERVICE, type Scenario } from './demo-scenario';
 import { LRU_CACHES } from './lru-scenario';
@@ -60,8 +61,14 @@ beforeAll(async () => {
   server = await startScenarioPrometheus();
   ({ prometheus, scenario } = server);
   ds = new DataSource(instanceSettings({ url: prometheus.url, authMethod: 'none' }), {
-    transport: async (path, params) => (await fetch(`${prometheus.url}/${path}?${params}`)).json(),
-    templateSrv: variables({ service: SERVICE, maps: ['devices', 'sessions'] }),
+    transport: directTransport(prometheus.url),
+    templateSrv: await dashboardVariables([
+      variable('service', SERVICE),
+      variable('maps', ['devices', 'sessions']),
+      customVariable('anyService', [SERVICE, 'checkout'], '$__all', '.*'),
+      customVariable('everyMap', ['devices', 'sessions'], '$__all'),
+      variable('node', 'gpu-node-1'),
+    ]),
   });
 }, 120_000);
 
@@ -155,6 +162,47 @@ describe('query() against a real Prometheus', () => {
     expect(values[0]).toBeLessThan(5_000);
   });
 
+  it('draws the same maps for All, with or without a custom all value, as for no filter', async () => {
+    const names = async (target: Omit<PresizeQuery, 'refId'>) =>
+      (await run({ queryType: 'mapGrowth', growthView: 'loadFactor', ...target }, scenario.end * 1000)).map((f) => f.name).sort();
+    const unfiltered = await names({});
+    expect(unfiltered).toEqual(['device-logs devices load factor', 'device-logs sessions load factor']);
+    expect(await names({ service: '$anyService' })).toEqual(unfiltered);
+    expect(await names({ map: '$everyMap' })).toEqual(unfiltered);
+    expect(await names({ service: '=~device-.*' })).toEqual(unfiltered);
+    expect(await names({ map: '=~dev.*' })).toEqual(['device-logs devices load factor']);
+  });
+
+  it("draws each subject's risk level over time from the recorded scores", async () => {
+    await prometheus.waitFor(MAP_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
+    await prometheus.waitFor(GPU_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
+    const at = await evaluatedAt(MAP_RISK_RECORDS.score);
+    const frames = await run({ queryType: 'riskTimeline', subjects: 'all' }, at, 600_000);
+    expect(frames.map((f) => f.name).sort()).toEqual([
+      ...LRU_CACHES.map((c) => `${SERVICE} ${c}`),
+      `${SERVICE} devices`,
+      `${SERVICE} sessions`,
+      'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1',
+      'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1',
+    ].sort());
+    for (const frame of frames) {
+      expect(frame.fields.map((f) => [f.name, f.type])).toEqual([['Time', 'time'], ['Level', 'number']]);
+    }
+    // The last level of each map is the level of its recorded score at that time.
+    const recorded = await prometheus.query(MAP_RISK_RECORDS.score, new Date(at));
+    for (const sample of recorded) {
+      const frame = frames.find((f) => f.name === `${SERVICE} ${sample.metric.presize_map_name}`)!;
+      const levels = Array.from(frame.fields[1]!.values) as number[];
+      expect(levels[levels.length - 1]).toBe(RISK_LEVEL_VALUES[levelForScore(sample.value)]);
+    }
+    expect(Array.from(frames.find((f) => f.name === `${SERVICE} devices`)!.fields[1]!.values).at(-1)).toBe(RISK_LEVEL_VALUES.critical);
+    // Only the GPUs, of the chosen node.
+    const gpuAt = await evaluatedAt(GPU_RISK_RECORDS.score);
+    const gpus = await run({ queryType: 'riskTimeline', subjects: 'gpus', node: '$node' }, gpuAt, 600_000);
+    expect(gpus.map((f) => f.name)).toEqual(['GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1']);
+    expect(await run({ queryType: 'riskTimeline', subjects: 'gpus', node: 'other-node' }, gpuAt, 600_000)).toEqual([]);
+  }, 60_000);
+
   it('counts every growth once in the growths series, whatever the step', async () => {
     for (const intervalMs of [15_000, 60_000, 300_000]) {
       const request = {
@@ -196,6 +244,11 @@ describe('query() against a real Prometheus', () => {
     expect((await ds.metricFindQuery('nodes()')).map((v) => v.text)).toEqual(['gpu-node-1']);
     expect((await ds.metricFindQuery('slo_services()')).map((v) => v.text)).toEqual([SERVICE]);
     expect((await ds.metricFindQuery('slos($service)')).map((v) => v.text)).toEqual(['map-write-latency-p99']);
+    expect(await ds.variableValues({ refId: 'V', kind: 'maps', argument: '$anyService' })).toEqual([
+      { text: 'devices', value: 'devices' },
+      { text: 'sessions', value: 'sessions' },
+    ]);
+    expect((await ds.variableValues({ refId: 'V', kind: 'gpus', argument: '$node' })).map((v) => v.text)).toEqual(['0', '1']);
     const result = await ds.testDatasource();
     expect(result).toEqual({ status: 'success', message: expect.stringMatching(/^Connected to Prometheus API 2\.\d+\.\d+.*: 2 presized maps and 2 GPUs reporting\.$/) });
   });

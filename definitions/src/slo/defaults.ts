@@ -1,5 +1,5 @@
 import { DCGM_GPU_UTIL, PROM_MAP_EVACUATION_STALL } from '../metrics.js';
-import { escapeLabelValue, num } from '../promql.js';
+import { escapeLabelValue, escapeRegex, num } from '../promql.js';
 import { GPU_RISK_THRESHOLDS } from '../risk/gpu-factors.js';
 import type { SlothSpec } from './spec.js';
 import { WINDOW_PLACEHOLDER as W } from './spec.js';
@@ -40,7 +40,7 @@ export const SLO_TARGETS = {
 } as const;
 
 const job = (name: string) => `job="${escapeLabelValue(name)}"`;
-const jobFamily = (name: string) => `job=~"${escapeLabelValue(name)}.*"`;
+const jobFamily = (name: string) => `job=~"${escapeLabelValue(escapeRegex(name))}.*"`;
 const rate = (metric: string, matchers: string) => `sum(rate(${metric}{${matchers}}[${W}]))`;
 const M = INFERENCE_METRICS;
 const T = SLO_TARGETS;

@@ -31,6 +31,9 @@ function renderEditor(initial: Settings) {
   return { last: () => changes[changes.length - 1]! };
 }
 
+// Grafana's editors render slowly in jsdom on a loaded machine; the first render also loads their styles.
+jest.setTimeout(60_000);
+
 describe('ConfigEditor', () => {
   it('stores the URL in jsonData and explains a bad one', async () => {
     const { last } = renderEditor(settings({}));
@@ -63,5 +66,33 @@ describe('ConfigEditor', () => {
     await userEvent.type(screen.getByPlaceholderText('Password'), 'pw');
     expect(last().secureJsonData?.basicAuthCredentials).toBe(btoa('grafana2:pw'));
     expect(JSON.stringify(last().jsonData)).not.toContain('pw');
+  });
+
+  it("stores TLS, custom headers and the timeout under Grafana's own keys, the secrets in secureJsonData", async () => {
+    const { last } = renderEditor(settings({ url: 'https://mimir:8080/prometheus' }));
+    await userEvent.click(screen.getByLabelText(/^Skip TLS certificate verification/));
+    expect(last().jsonData.tlsSkipVerify).toBe(true);
+    await userEvent.click(screen.getByLabelText(/^With CA certificate/));
+    expect(last().jsonData.tlsAuthWithCACert).toBe(true);
+    await userEvent.type(screen.getByPlaceholderText(/Begins with -----BEGIN CERTIFICATE-----/), 'PEM');
+    expect(last().secureJsonData?.tlsCACert).toBe('PEM');
+
+    await userEvent.click(screen.getByRole('button', { name: /Add header/ }));
+    await userEvent.type(screen.getByPlaceholderText('X-Custom-Header'), 'X-Scope-OrgID');
+    await userEvent.type(screen.getByPlaceholderText('Header Value'), 'tenant-1');
+    await userEvent.tab();
+    expect(last().jsonData).toMatchObject({ httpHeaderName1: 'X-Scope-OrgID' });
+    expect(last().secureJsonData).toMatchObject({ httpHeaderValue1: 'tenant-1' });
+    expect(JSON.stringify(last().jsonData)).not.toContain('tenant-1');
+
+    const timeout = screen.getByLabelText(/^Timeout/);
+    await userEvent.type(timeout, '0');
+    await userEvent.tab();
+    expect(screen.getByText('A whole number of seconds from 1 to 3600')).toBeInTheDocument();
+    expect(last().jsonData.timeout).toBeUndefined();
+    await userEvent.clear(timeout);
+    await userEvent.type(timeout, '60');
+    await userEvent.tab();
+    expect(last().jsonData.timeout).toBe(60);
   });
 });

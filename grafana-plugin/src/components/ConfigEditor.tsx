@@ -4,6 +4,7 @@ import { Field, FieldSet, Input, RadioButtonGroup, SecretInput } from '@grafana/
 
 import { basicAuthCredentials, urlProblem } from '../core/auth';
 import type { AuthMethod, PresizeDataSourceOptions, PresizeSecureJsonData } from '../types';
+import { ConnectionSettings } from './ConnectionSettings';
 
 type Props = DataSourcePluginOptionsEditorProps<PresizeDataSourceOptions, PresizeSecureJsonData>;
 
@@ -116,6 +117,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           </Field>
         )}
       </FieldSet>
+      <ConnectionSettings options={options} onOptionsChange={onOptionsChange} />
     </>
   );
 }

@@ -4,13 +4,13 @@ import userEvent from '@testing-library/user-event';
 
 import { QueryEditor } from './QueryEditor';
 import { DataSource } from '../datasource';
-import { instanceSettings, variables } from '../test-support';
+import { dashboardVariables, instanceSettings, variable } from '../test-support';
 import type { PresizeQuery } from '../types';
 
-function setup(query: PresizeQuery, labelValues: string[] = []) {
+async function setup(query: PresizeQuery, labelValues: string[] = []) {
   const ds = new DataSource(instanceSettings({ url: 'http://p:9090' }), {
     transport: async () => ({ status: 'success', data: labelValues }),
-    templateSrv: variables({ service: 'device-log' }),
+    templateSrv: await dashboardVariables([variable('service', 'device-log')]),
   });
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
@@ -19,8 +19,14 @@ function setup(query: PresizeQuery, labelValues: string[] = []) {
 }
 
 describe('QueryEditor', () => {
+  it('offers the risk timeline with the same Show choice as the risk map', async () => {
+    const { onChange } = await setup({ refId: 'A', queryType: 'riskTimeline' });
+    await userEvent.click(screen.getByLabelText('GPUs'));
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'riskTimeline', subjects: 'gpus' });
+  });
+
   it('switches the query type and runs the query', async () => {
-    const { onChange, onRunQuery } = setup({ refId: 'A', queryType: 'riskMap' });
+    const { onChange, onRunQuery } = await setup({ refId: 'A', queryType: 'riskMap' });
     expect(screen.getByText('lru-caches')).toBeInTheDocument();
     await userEvent.click(screen.getByLabelText('SLO'));
     expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'slo' });
@@ -28,7 +34,7 @@ describe('QueryEditor', () => {
   });
 
   it('offers the services Prometheus knows, and the dashboard variables', async () => {
-    const { onChange } = setup({ refId: 'A', queryType: 'mapGrowth' }, ['billing', 'device-log']);
+    const { onChange } = await setup({ refId: 'A', queryType: 'mapGrowth' }, ['billing', 'device-log']);
     await userEvent.click(screen.getByLabelText('Service'));
     expect(await screen.findByText('billing')).toBeInTheDocument();
     expect(screen.getByText('$service')).toBeInTheDocument();
@@ -37,7 +43,7 @@ describe('QueryEditor', () => {
   });
 
   it('checks the capacity headroom before it runs the query', async () => {
-    const { onChange } = setup({ refId: 'A', queryType: 'capacity' });
+    const { onChange } = await setup({ refId: 'A', queryType: 'capacity' });
     const headroom = screen.getByLabelText('Headroom %');
     expect(headroom).toHaveValue(25);
     await userEvent.clear(headroom);

@@ -3,8 +3,9 @@ import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 
 import { DEFAULT_HEADROOM_PERCENT } from '../core/capacity';
-import { GPU_FIELDS, type GpuField, MAP_GROWTH_VIEWS, type MapGrowthView, type SubjectFilter } from '../core/queries';
-import type { VariableKind } from '../core/variables';
+import { DEFAULT_GPU_FIELDS, GPU_FIELDS, type GpuField, MAP_GROWTH_VIEWS, type MapGrowthView } from '../core/queries';
+import type { SubjectFilter } from '../core/risk';
+import type { VariableKind } from '../variables/variable-query';
 import type { DataSource } from '../datasource';
 import type { PresizeDataSourceOptions, PresizeQuery, QueryType } from '../types';
 
@@ -12,6 +13,7 @@ type Props = QueryEditorProps<DataSource, PresizeQuery, PresizeDataSourceOptions
 
 export const QUERY_TYPES: Array<{ label: string; value: QueryType; description: string }> = [
   { label: 'Risk map', value: 'riskMap', description: 'Every map, lru-cache and GPU with its risk score, level and top reason' },
+  { label: 'Risk timeline', value: 'riskTimeline', description: 'Risk level of every map, lru-cache and GPU over time, for a state timeline' },
   { label: 'SLO', value: 'slo', description: 'Objective, SLI, error budget left and burn rates' },
   { label: 'Map growth', value: 'mapGrowth', description: 'Growths, entries against hint, load factor, stalls' },
   { label: 'GPU', value: 'gpu', description: 'DCGM fields per GPU over time' },
@@ -107,7 +109,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
     argument: query.service,
     value: query.map,
   });
-  const node = select({ field: 'node', label: 'Node', tooltip: 'The GPU node (Hostname)', kind: 'nodes', value: query.node });
+  const node = select({ field: 'node', label: 'Node', tooltip: 'The GPU node (Hostname or hostname)', kind: 'nodes', value: query.node });
   const gpu = select({ field: 'gpu', label: 'GPU', tooltip: 'The GPU index on the node', kind: 'gpus', argument: query.node, value: query.gpu });
 
   return (
@@ -118,7 +120,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         </InlineField>
       </InlineFieldRow>
 
-      {queryType === 'riskMap' && (
+      {(queryType === 'riskMap' || queryType === 'riskTimeline') && (
         <InlineFieldRow>
           <InlineField label="Show" labelWidth={LABEL_WIDTH}>
             <RadioButtonGroup<SubjectFilter>
@@ -162,7 +164,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               inputId={`presize-gpu-fields-${query.refId}`}
               width={48}
               options={GPU_FIELDS.map((f) => ({ label: f.label, value: f.value, description: f.value }))}
-              value={query.gpuFields ?? ['DCGM_FI_DEV_GPU_UTIL']}
+              value={query.gpuFields ?? [...DEFAULT_GPU_FIELDS]}
               onChange={(selected) => update({ gpuFields: selected.map((s) => s.value).filter((v): v is GpuField => Boolean(v)) })}
             />
           </InlineField>

@@ -2,6 +2,7 @@
  * The few endpoints of the Prometheus HTTP API the datasource uses, over any transport (Grafana's
  * data proxy in the browser, plain HTTP in tests). Errors name the endpoint and quote the server.
  */
+import { labelValuesPath } from '../transport/endpoints';
 
 export type Labels = Record<string, string>;
 
@@ -17,7 +18,7 @@ export interface RangeSeries {
   values: number[];
 }
 
-/** Sends a GET to `path` (e.g. `api/v1/query`) with `params`, resolving to the parsed JSON body. */
+/** Sends `params` to the read endpoint `path` (e.g. `api/v1/query`), resolving to the parsed JSON body. */
 export type Transport = (path: string, params: URLSearchParams) => Promise<unknown>;
 
 interface Envelope {
@@ -108,7 +109,7 @@ export class PrometheusApi {
   async labelValues(label: string, match: string | undefined, startMs: number, endMs: number): Promise<string[]> {
     const params = new URLSearchParams({ start: toSeconds(startMs), end: toSeconds(endMs) });
     if (match) {params.append('match[]', match);}
-    const data = unwrap(await this.send(`api/v1/label/${encodeURIComponent(label)}/values`, params), `values of label ${label}`);
+    const data = unwrap(await this.send(labelValuesPath(label), params), `values of label ${label}`);
     if (!Array.isArray(data)) {
       throw new PrometheusApiError(`values of label ${label}: expected a list`);
     }

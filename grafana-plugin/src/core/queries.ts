@@ -3,28 +3,34 @@
  * variables expanded); everything that reaches PromQL text goes through promql.ts.
  */
 import {
+  by,
+  DCGM_FB_FREE,
+  DCGM_FB_USED,
+  DCGM_GPU_TEMP,
+  DCGM_GPU_UTIL,
+  DCGM_MEM_COPY_UTIL,
+  DCGM_POWER_USAGE,
+  DCGM_SM_CLOCK,
+  DCGM_XID_ERRORS,
+  duration,
+  filterSelector as selector,
+  GROWTH_KIND_DOUBLE,
+  type LabelFilter,
+} from '@presize/definitions';
+
+import {
   LABEL_GPU,
   LABEL_GPU_NODE,
+  LABEL_GPU_NODE_LOWER,
   LABEL_GROWTH_KIND,
   LABEL_GROWTH_TRIGGER,
   LABEL_MAP,
   LABEL_SERVICE,
   MAP_METRICS,
 } from './names';
-import { by, duration, type LabelFilter, selector } from './promql';
+import { isAny, labelFilter, type Scope } from './scope';
 
-export type SubjectFilter = 'all' | 'maps' | 'caches' | 'gpus';
 export type MapGrowthView = 'growths' | 'entries' | 'loadFactor' | 'evacuation' | 'stall' | 'overflow';
-
-/** Label values to keep; an empty list keeps every value. */
-export interface Scope {
-  services: readonly string[];
-  maps: readonly string[];
-  nodes: readonly string[];
-  gpus: readonly string[];
-}
-
-export const EMPTY_SCOPE: Scope = { services: [], maps: [], nodes: [], gpus: [] };
 
 /** One PromQL expression and the name a person reads for each of its series. */
 export interface SeriesQuery {
@@ -36,10 +42,7 @@ export interface SeriesQuery {
 }
 
 export function mapFilters(scope: Scope): LabelFilter[] {
-  return [
-    { label: LABEL_SERVICE, values: scope.services },
-    { label: LABEL_MAP, values: scope.maps },
-  ];
+  return [labelFilter(LABEL_SERVICE, scope.services), labelFilter(LABEL_MAP, scope.maps)];
 }
 
 const MAP_KEY = [LABEL_SERVICE, LABEL_MAP];
@@ -138,53 +141,38 @@ export function capacityQueries(scope: Scope, rangeSeconds: number): Record<'pea
     hint: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.hint, filters)})`,
     doublings: `sum ${by(MAP_KEY)} (increase(${selector(MAP_METRICS.growths, [
       ...filters,
-      { label: LABEL_GROWTH_KIND, values: ['double'] },
+      { label: LABEL_GROWTH_KIND, values: [GROWTH_KIND_DOUBLE] },
     ])}[${range}]))`,
   };
 }
 
-export interface GpuFieldSpec {
-  value: GpuField;
-  label: string;
-  unit: string;
-}
+/** An extra DCGM profiling field, not in dcgm-exporter's default counters. */
+const DCGM_GR_ENGINE_ACTIVE = 'DCGM_FI_PROF_GR_ENGINE_ACTIVE';
 
-export type GpuField =
-  | 'DCGM_FI_DEV_GPU_UTIL'
-  | 'DCGM_FI_DEV_MEM_COPY_UTIL'
-  | 'DCGM_FI_DEV_FB_USED'
-  | 'DCGM_FI_DEV_FB_FREE'
-  | 'DCGM_FI_DEV_GPU_TEMP'
-  | 'DCGM_FI_DEV_POWER_USAGE'
-  | 'DCGM_FI_DEV_SM_CLOCK'
-  | 'DCGM_FI_DEV_XID_ERRORS'
-  | 'DCGM_FI_PROF_GR_ENGINE_ACTIVE';
+export const GPU_FIELDS = [
+  { value: DCGM_GPU_UTIL, label: 'GPU utilisation', unit: 'percent' },
+  { value: DCGM_MEM_COPY_UTIL, label: 'Memory copy utilisation', unit: 'percent' },
+  { value: DCGM_FB_USED, label: 'Framebuffer used', unit: 'mbytes' },
+  { value: DCGM_FB_FREE, label: 'Framebuffer free', unit: 'mbytes' },
+  { value: DCGM_GPU_TEMP, label: 'Temperature', unit: 'celsius' },
+  { value: DCGM_POWER_USAGE, label: 'Power', unit: 'watt' },
+  { value: DCGM_SM_CLOCK, label: 'SM clock', unit: 'suffix: MHz' },
+  { value: DCGM_XID_ERRORS, label: 'Last XID error', unit: 'none' },
+  { value: DCGM_GR_ENGINE_ACTIVE, label: 'Graphics engine active', unit: 'percentunit' },
+] as const;
 
-export const GPU_FIELDS: readonly GpuFieldSpec[] = [
-  { value: 'DCGM_FI_DEV_GPU_UTIL', label: 'GPU utilisation', unit: 'percent' },
-  { value: 'DCGM_FI_DEV_MEM_COPY_UTIL', label: 'Memory copy utilisation', unit: 'percent' },
-  { value: 'DCGM_FI_DEV_FB_USED', label: 'Framebuffer used', unit: 'mbytes' },
-  { value: 'DCGM_FI_DEV_FB_FREE', label: 'Framebuffer free', unit: 'mbytes' },
-  { value: 'DCGM_FI_DEV_GPU_TEMP', label: 'Temperature', unit: 'celsius' },
-  { value: 'DCGM_FI_DEV_POWER_USAGE', label: 'Power', unit: 'watt' },
-  { value: 'DCGM_FI_DEV_SM_CLOCK', label: 'SM clock', unit: 'suffix: MHz' },
-  { value: 'DCGM_FI_DEV_XID_ERRORS', label: 'Last XID error', unit: 'none' },
-  { value: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', label: 'Graphics engine active', unit: 'percentunit' },
-];
+export type GpuField = (typeof GPU_FIELDS)[number]['value'];
 
-export const DEFAULT_GPU_FIELDS: readonly GpuField[] = ['DCGM_FI_DEV_GPU_UTIL'];
+export const DEFAULT_GPU_FIELDS: readonly GpuField[] = [DCGM_GPU_UTIL];
 
 /**
- * A DCGM selector for the scope. dcgm-exporter labels the node `Hostname`, while some relabelling
- * setups use `hostname`, so a node filter matches either.
+ * A DCGM selector for the scope. dcgm-exporter labels the node `Hostname` in older releases and
+ * `hostname` in current ones, so a node filter matches either.
  */
 export function gpuSelector(metric: string, scope: Scope): string {
-  const gpu = { label: LABEL_GPU, values: scope.gpus };
-  if (scope.nodes.length === 0) {return selector(metric, [gpu]);}
-  return `(${selector(metric, [{ label: LABEL_GPU_NODE, values: scope.nodes }, gpu])} or ${selector(metric, [
-    { label: LABEL_GPU_NODE.toLowerCase(), values: scope.nodes },
-    gpu,
-  ])})`;
+  const gpu = labelFilter(LABEL_GPU, scope.gpus);
+  if (isAny(scope.nodes)) {return selector(metric, [gpu]);}
+  return `(${selector(metric, [labelFilter(LABEL_GPU_NODE, scope.nodes), gpu])} or ${selector(metric, [labelFilter(LABEL_GPU_NODE_LOWER, scope.nodes), gpu])})`;
 }
 
 export function gpuQueries(fields: readonly GpuField[], scope: Scope): SeriesQuery[] {
@@ -194,7 +182,7 @@ export function gpuQueries(fields: readonly GpuField[], scope: Scope): SeriesQue
     if (!spec) {throw new Error(`"${field}" is not a DCGM field this datasource knows`);}
     return {
       expr: gpuSelector(field, scope),
-      nameLabels: [LABEL_GPU_NODE, LABEL_GPU_NODE.toLowerCase(), LABEL_GPU],
+      nameLabels: [LABEL_GPU_NODE, LABEL_GPU_NODE_LOWER, LABEL_GPU],
       title: spec.label,
       unit: spec.unit,
     };

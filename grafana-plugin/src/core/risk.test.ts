@@ -1,8 +1,17 @@
 import { LRU_RISK_FACTORS, MAP_RISK_FACTORS, RISK_LEVEL_SCORES, scoreLru, scoreMap } from '@presize/definitions';
 
 import type { InstantSample } from './prometheus-api';
-import { gpuRiskRows, lruRiskRows, mapRiskRows, riskQueries, sortRiskRows, wantsCaches, wantsGpus, wantsMaps } from './risk';
-import { EMPTY_SCOPE } from './queries';
+import { type RiskKind, RISK_SUBJECTS, riskRows, type SubjectResults, sortRiskRows, subjectQueries, wantedSubjects } from './risk';
+import { EMPTY_SCOPE, type Scope } from './scope';
+
+const subject = (kind: RiskKind) => RISK_SUBJECTS.find((s) => s.kind === kind)!;
+const values = (...v: string[]) => ({ values: v });
+const mapRiskRows = (r: { mapInputs: SubjectResults['inputs']; entries: InstantSample[]; hint: InstantSample[]; growths: InstantSample[] }) =>
+  riskRows(subject('map'), { inputs: r.mapInputs, extras: { entries: r.entries, hint: r.hint, growthsInRange: r.growths } }, EMPTY_SCOPE);
+const lruRiskRows = (r: { lruInputs: SubjectResults['inputs']; lruEntries: InstantSample[] }) =>
+  riskRows(subject('lru'), { inputs: r.lruInputs, extras: { entries: r.lruEntries } }, EMPTY_SCOPE);
+const gpuRiskRows = (r: { gpuInputs: SubjectResults['inputs'] }, scope: Scope) => riskRows(subject('gpu'), { inputs: r.gpuInputs, extras: {} }, scope);
+const kinds = (show: Parameters<typeof wantedSubjects>[0], scope: Scope = EMPTY_SCOPE) => wantedSubjects(show, scope).map((s) => s.kind);
 
 const map = (job: string, name: string, value: number): InstantSample => ({ labels: { job, presize_map_name: name }, value });
 const none = Object.fromEntries(MAP_RISK_FACTORS.map((f) => [f.reason, [] as InstantSample[]]));
@@ -15,7 +24,6 @@ describe('risk map rows', () => {
         resize_storm: [map('device-log', 'devices', 6), map('device-log', 'sessions', 0)],
         hint_exceeded: [map('device-log', 'devices', 24)],
       },
-      gpuInputs: {},
       entries: [map('device-log', 'devices', 120_000), map('device-log', 'sessions', 900)],
       hint: [map('device-log', 'devices', 5_000), map('device-log', 'sessions', 1_000)],
       growths: [map('device-log', 'devices', 5)],
@@ -36,7 +44,6 @@ describe('risk map rows', () => {
   it('names no top reason for an ok map, while its reasons still show what contributes', () => {
     const [row] = mapRiskRows({
       mapInputs: { ...none, hint_exceeded: [map('device-log', 'sessions', 0.6)] },
-      gpuInputs: {},
       entries: [map('device-log', 'sessions', 90_000)],
       hint: [map('device-log', 'sessions', 150_000)],
       growths: [],
@@ -55,7 +62,7 @@ describe('risk map rows', () => {
       ['GPU 0 (NVIDIA L4) on node-a', 'warn'],
       ['GPU 0 (NVIDIA L4) on node-b', 'critical'],
     ]);
-    const onlyB = gpuRiskRows({ gpuInputs: inputs }, { ...EMPTY_SCOPE, nodes: ['node-b'] });
+    const onlyB = gpuRiskRows({ gpuInputs: inputs }, { ...EMPTY_SCOPE, nodes: values('node-b') });
     expect(onlyB.map((r) => r.topReason)).toEqual(['GPU or exporter down']);
   });
 
@@ -84,37 +91,48 @@ describe('risk map rows', () => {
   });
 
   it('puts the worst first', () => {
-    const row = (subject: string, score: number) => ({ ...mapRiskRows({ mapInputs: none, gpuInputs: {}, entries: [map('s', subject, 1)], hint: [], growths: [] })[0]!, score });
+    const row = (subject: string, score: number) => ({ ...mapRiskRows({ mapInputs: none, entries: [map('s', subject, 1)], hint: [], growths: [] })[0]!, score });
     expect(sortRiskRows([row('a', 10), row('b', 90), row('c', 50)]).map((r) => r.subject)).toEqual(['b', 'c', 'a']);
   });
 
   it('scopes the recorded inputs to the chosen service without touching their formula', () => {
-    const queries = riskQueries({ ...EMPTY_SCOPE, services: ['device-log'] }, 3600);
-    const storm = queries.mapInputs.find((q) => q.reason === 'resize_storm')!;
+    const queries = subjectQueries(subject('map'), { ...EMPTY_SCOPE, services: values('device-log') }, 3600);
+    const storm = queries.inputs.find((q) => q.reason === 'resize_storm')!;
     expect(storm.expr).toBe(
-      `(${MAP_RISK_FACTORS[0]!.inputExpr}) and on (job, presize_map_name) presize_map_entries{job="device-log"}`
+      `(${MAP_RISK_FACTORS[0]!.inputExpr}) and on (job, presize_map_name) max by (job, presize_map_name) (presize_map_entries{job="device-log"})`
     );
-    expect(queries.growths).toBe('sum by (job, presize_map_name) (increase(presize_map_growths_total{job="device-log"}[3600s]))');
-    expect(wantsGpus('all', { ...EMPTY_SCOPE, services: ['x'] })).toBe(false);
-    expect(wantsGpus('gpus', { ...EMPTY_SCOPE, services: ['x'] })).toBe(true);
+    expect(queries.extras.find((q) => q.extra === 'growthsInRange')!.expr).toBe(
+      'sum by (job, presize_map_name) (increase(presize_map_growths_total{job="device-log"}[3600s]))'
+    );
+    expect(kinds('all', { ...EMPTY_SCOPE, services: values('x') })).toEqual(['map', 'lru']);
+    expect(kinds('gpus', { ...EMPTY_SCOPE, services: values('x') })).toEqual(['gpu']);
+    // A GPU node pattern narrows GPUs after scoring, where PromQL cannot match both node labels.
+    const pattern = gpuRiskRows({ gpuInputs: { down: [] } }, { ...EMPTY_SCOPE, nodes: { values: [], pattern: 'node-.*' } });
+    expect(pattern).toEqual([]);
   });
 
   it('narrows lru-caches by service only, and lists them unless a map or another kind is chosen', () => {
-    const queries = riskQueries({ ...EMPTY_SCOPE, services: ['checkout'], maps: ['sessions'] }, 3600);
-    expect(queries.lruInputs.map((q) => q.reason)).toEqual(LRU_RISK_FACTORS.map((f) => f.reason));
-    expect(queries.lruInputs[0]!.expr).toBe(
-      `(${LRU_RISK_FACTORS[0]!.inputExpr}) and on (job, presize_lru_name) presize_lru_entries{job="checkout"}`
+    const queries = subjectQueries(subject('lru'), { ...EMPTY_SCOPE, services: values('checkout'), maps: values('sessions') }, 3600);
+    expect(queries.inputs.map((q) => q.reason)).toEqual(LRU_RISK_FACTORS.map((f) => f.reason));
+    expect(queries.inputs[0]!.expr).toBe(
+      `(${LRU_RISK_FACTORS[0]!.inputExpr}) and on (job, presize_lru_name) max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})`
     );
-    expect(queries.lruEntries).toBe('max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})');
-    expect(riskQueries(EMPTY_SCOPE, 3600).lruInputs[1]!.expr).toBe(LRU_RISK_FACTORS[1]!.inputExpr);
+    expect(queries.extras).toEqual([{ extra: 'entries', expr: 'max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})' }]);
+    expect(subjectQueries(subject('lru'), EMPTY_SCOPE, 3600).inputs[1]!.expr).toBe(LRU_RISK_FACTORS[1]!.inputExpr);
 
-    expect(wantsCaches(undefined, EMPTY_SCOPE)).toBe(true);
-    expect(wantsCaches('all', { ...EMPTY_SCOPE, services: ['checkout'] })).toBe(true);
-    expect(wantsCaches('all', { ...EMPTY_SCOPE, maps: ['sessions'] })).toBe(false);
-    expect(wantsCaches('caches', { ...EMPTY_SCOPE, maps: ['sessions'] })).toBe(true);
-    expect(wantsCaches('maps', EMPTY_SCOPE)).toBe(false);
-    expect(wantsCaches('gpus', EMPTY_SCOPE)).toBe(false);
-    expect(wantsMaps('caches')).toBe(false);
-    expect(wantsGpus('caches', EMPTY_SCOPE)).toBe(false);
+    expect(kinds(undefined)).toEqual(['map', 'lru', 'gpu']);
+    expect(kinds('all', { ...EMPTY_SCOPE, services: values('checkout') })).toContain('lru');
+    expect(kinds('all', { ...EMPTY_SCOPE, maps: values('sessions') })).toEqual(['map']);
+    expect(kinds('caches', { ...EMPTY_SCOPE, maps: values('sessions') })).toEqual(['lru']);
+    expect(kinds('maps')).toEqual(['map']);
+    expect(kinds('gpus')).toEqual(['gpu']);
+  });
+
+  it('has one entry per kind, each with the factors and score record of the shared definitions', () => {
+    expect(RISK_SUBJECTS.map((s) => [s.kind, s.scoreRecord, s.factors.length > 0])).toEqual([
+      ['map', 'presize:map_risk:score', true],
+      ['lru', 'presize:lru_risk:score', true],
+      ['gpu', 'presize:gpu_risk:score', true],
+    ]);
   });
 });

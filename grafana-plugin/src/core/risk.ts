@@ -1,33 +1,44 @@
 /**
  * The risk map: one row per map, per lru-cache and per GPU, scored by the shared definitions from
  * the very PromQL inputs the recording rules record, so a cell's level is the level the alerts
- * fire on.
+ * fire on. The three kinds differ only in the entries of RISK_SUBJECTS, the same table shape as the
+ * recording rules' subjects in definitions/src/rules/risk-rules.ts.
  */
 import {
+  assess,
+  by,
+  duration,
+  filterSelector,
   GPU_KEY_LABELS,
   GPU_RISK_FACTORS,
+  GPU_RISK_RECORDS,
   LABEL_LRU_NAME,
+  LABEL_MAP_NAME,
   LABEL_SERVICE,
+  type LabelFilter,
   LRU_KEY_LABELS,
   LRU_RISK_FACTORS,
+  LRU_RISK_RECORDS,
   MAP_KEY_LABELS,
   MAP_RISK_FACTORS,
+  MAP_RISK_RECORDS,
   PROM_LRU_ENTRIES,
   PROM_MAP_ENTRIES,
   PROM_MAP_GROWTHS_TOTAL,
   PROM_MAP_HINT,
+  type RiskFactor,
   type RiskLevel,
-  scoreGpu,
-  scoreLru,
-  scoreMap,
 } from '@presize/definitions';
 
-import type { Labels, InstantSample } from './prometheus-api';
-import { by, duration, selector } from './promql';
-import { mapFilters, type Scope, type SubjectFilter } from './queries';
+import { LABEL_GPU, gpuNode } from './names';
+import type { InstantSample, Labels } from './prometheus-api';
+import { isAny, labelFilter, type Scope, selects } from './scope';
+
+export type SubjectFilter = 'all' | 'maps' | 'caches' | 'gpus';
+export type RiskKind = 'map' | 'lru' | 'gpu';
 
 export interface RiskRow {
-  kind: 'map' | 'lru' | 'gpu';
+  kind: RiskKind;
   service: string;
   /** The map's or lru-cache's name, or the GPU as `GPU 0 (NVIDIA L4) on node`. */
   subject: string;
@@ -43,38 +54,129 @@ export interface RiskRow {
   growthsInRange: number | null;
 }
 
+/** A per-subject figure shown beside the score: its PromQL over the scope and the range. */
+type Extra = 'entries' | 'hint' | 'growthsInRange';
+
+export interface RiskSubject {
+  kind: RiskKind;
+  /** The `Show` choice that lists this kind. */
+  show: Exclude<SubjectFilter, 'all'>;
+  factors: ReadonlyArray<RiskFactor<string>>;
+  /** The recorded score series (`presize:*_risk:score`), one per subject. */
+  scoreRecord: string;
+  keyLabels: readonly string[];
+  /**
+   * Label filters that narrow the subject's series in PromQL; undefined when it is narrowed after
+   * scoring instead (GPUs: dcgm-exporter names the node `Hostname` or `hostname`, which one
+   * `and on (...)` cannot match).
+   */
+  filters(scope: Scope): LabelFilter[] | undefined;
+  /** Series that list every subject, so one without inputs yet still gets a row at 0. */
+  baseline?: (filters: LabelFilter[]) => string;
+  extras: Partial<Record<Extra, (filters: LabelFilter[], rangeSeconds: number) => string>>;
+  /** Whether an unfiltered `All` lists this kind under the scope's filters. */
+  listedUnderAll(scope: Scope): boolean;
+  inScope(labels: Labels, scope: Scope): boolean;
+  service(labels: Labels): string;
+  name(labels: Labels): string;
+}
+
+export function gpuSubject(labels: Labels): string {
+  const node = gpuNode(labels) || labels.instance || 'unknown node';
+  const model = labels.modelName ? ` (${labels.modelName})` : '';
+  return `GPU ${labels[LABEL_GPU] ?? '?'}${model} on ${node}`;
+}
+
+const perMap = (aggregation: string, expr: string) => `${aggregation} ${by(MAP_KEY_LABELS)} (${expr})`;
+
+export const RISK_SUBJECTS: readonly RiskSubject[] = [
+  {
+    kind: 'map',
+    show: 'maps',
+    factors: MAP_RISK_FACTORS,
+    scoreRecord: MAP_RISK_RECORDS.score,
+    keyLabels: MAP_KEY_LABELS,
+    filters: (scope) => [labelFilter(LABEL_SERVICE, scope.services), labelFilter(LABEL_MAP_NAME, scope.maps)],
+    baseline: (filters) => perMap('max', filterSelector(PROM_MAP_ENTRIES, filters)),
+    extras: {
+      entries: (filters) => perMap('max', filterSelector(PROM_MAP_ENTRIES, filters)),
+      hint: (filters) => perMap('max', filterSelector(PROM_MAP_HINT, filters)),
+      growthsInRange: (filters, range) =>
+        perMap('sum', `increase(${filterSelector(PROM_MAP_GROWTHS_TOTAL, filters)}[${duration(range)}])`),
+    },
+    listedUnderAll: () => true,
+    inScope: () => true,
+    service: (labels) => labels[LABEL_SERVICE] ?? '',
+    name: (labels) => labels[LABEL_MAP_NAME] ?? '',
+  },
+  {
+    kind: 'lru',
+    show: 'caches',
+    factors: LRU_RISK_FACTORS,
+    scoreRecord: LRU_RISK_RECORDS.score,
+    keyLabels: LRU_KEY_LABELS,
+    // The map filter names maps: lru-caches are narrowed by service only.
+    filters: (scope) => [labelFilter(LABEL_SERVICE, scope.services)],
+    baseline: (filters) => `max ${by(LRU_KEY_LABELS)} (${filterSelector(PROM_LRU_ENTRIES, filters)})`,
+    extras: { entries: (filters) => `max ${by(LRU_KEY_LABELS)} (${filterSelector(PROM_LRU_ENTRIES, filters)})` },
+    // A map filter names maps; lru-caches are listed with them only when no map is chosen.
+    listedUnderAll: (scope) => isAny(scope.maps),
+    inScope: () => true,
+    service: (labels) => labels[LABEL_SERVICE] ?? '',
+    name: (labels) => labels[LABEL_LRU_NAME] ?? '',
+  },
+  {
+    kind: 'gpu',
+    show: 'gpus',
+    factors: GPU_RISK_FACTORS,
+    scoreRecord: GPU_RISK_RECORDS.score,
+    keyLabels: GPU_KEY_LABELS,
+    filters: () => undefined,
+    extras: {},
+    // A service or map filter is about maps and lru-caches.
+    listedUnderAll: (scope) => isAny(scope.services) && isAny(scope.maps),
+    inScope: (labels, scope) => selects(scope.nodes, gpuNode(labels)) && selects(scope.gpus, labels[LABEL_GPU] ?? ''),
+    service: (labels) => labels.job ?? '',
+    name: gpuSubject,
+  },
+];
+
+/** The kinds a query lists: the one asked for, or under `All` those its filters leave in. */
+export function wantedSubjects(show: SubjectFilter | undefined, scope: Scope): RiskSubject[] {
+  return RISK_SUBJECTS.filter((s) =>
+    show === undefined || show === 'all' ? s.listedUnderAll(scope) : show === s.show
+  );
+}
+
 /** Keeps an input expression's series that belong to the scope, by the subject's key labels. */
-function scoped(expr: string, keyLabels: readonly string[], scopeSelector: string | undefined): string {
-  return scopeSelector ? `(${expr}) and on (${keyLabels.join(', ')}) ${scopeSelector}` : expr;
+function scoped(expr: string, subject: RiskSubject, filters: LabelFilter[] | undefined): string {
+  if (!filters || !subject.baseline || filters.every((f) => f.values.length === 0 && f.pattern === undefined)) {
+    return expr;
+  }
+  return `(${expr}) and on (${subject.keyLabels.join(', ')}) ${subject.baseline(filters)}`;
 }
 
-export interface RiskQueries {
-  mapInputs: Array<{ reason: string; expr: string }>;
-  lruInputs: Array<{ reason: string; expr: string }>;
-  gpuInputs: Array<{ reason: string; expr: string }>;
-  entries: string;
-  hint: string;
-  growths: string;
-  lruEntries: string;
+export interface SubjectQueries {
+  inputs: Array<{ reason: string; expr: string }>;
+  extras: Array<{ extra: Extra; expr: string }>;
 }
 
-export function riskQueries(scope: Scope, rangeSeconds: number): RiskQueries {
-  const filters = mapFilters(scope);
-  const mapScope = filters.some((f) => f.values.length) ? selector(PROM_MAP_ENTRIES, filters) : undefined;
-  // The map filter names maps: lru-caches are narrowed by service only (see wantsCaches).
-  const lruFilters = [{ label: LABEL_SERVICE, values: scope.services }];
-  const lruScope = scope.services.length ? selector(PROM_LRU_ENTRIES, lruFilters) : undefined;
+export function subjectQueries(subject: RiskSubject, scope: Scope, rangeSeconds: number): SubjectQueries {
+  const filters = subject.filters(scope);
   return {
-    mapInputs: MAP_RISK_FACTORS.map((f) => ({ reason: f.reason, expr: scoped(f.inputExpr, MAP_KEY_LABELS, mapScope) })),
-    lruInputs: LRU_RISK_FACTORS.map((f) => ({ reason: f.reason, expr: scoped(f.inputExpr, LRU_KEY_LABELS, lruScope) })),
-    // GPUs are narrowed to the scope's nodes and indexes after scoring (gpuRiskRows): dcgm-exporter
-    // names the node label `Hostname` or `hostname`, which one `and on (...)` cannot match.
-    gpuInputs: GPU_RISK_FACTORS.map((f) => ({ reason: f.reason, expr: f.inputExpr })),
-    entries: `max ${by(MAP_KEY_LABELS)} (${selector(PROM_MAP_ENTRIES, filters)})`,
-    hint: `max ${by(MAP_KEY_LABELS)} (${selector(PROM_MAP_HINT, filters)})`,
-    growths: `sum ${by(MAP_KEY_LABELS)} (increase(${selector(PROM_MAP_GROWTHS_TOTAL, filters)}[${duration(rangeSeconds)}]))`,
-    lruEntries: `max ${by(LRU_KEY_LABELS)} (${selector(PROM_LRU_ENTRIES, lruFilters)})`,
+    inputs: subject.factors.map((f) => ({ reason: f.reason, expr: scoped(f.inputExpr, subject, filters) })),
+    extras: (Object.entries(subject.extras) as Array<[Extra, (f: LabelFilter[], r: number) => string]>).map(
+      ([extra, build]) => ({
+        extra,
+        expr: build(filters ?? [], rangeSeconds),
+      })
+    ),
   };
+}
+
+export interface SubjectResults {
+  inputs: Record<string, readonly InstantSample[]>;
+  extras: Partial<Record<Extra, readonly InstantSample[]>>;
 }
 
 function key(labels: Labels, keyLabels: readonly string[]): string {
@@ -83,14 +185,6 @@ function key(labels: Labels, keyLabels: readonly string[]): string {
 
 function index(samples: readonly InstantSample[], keyLabels: readonly string[]): Map<string, InstantSample> {
   return new Map(samples.map((s) => [key(s.labels, keyLabels), s]));
-}
-
-export interface RiskResults {
-  mapInputs: Record<string, readonly InstantSample[]>;
-  gpuInputs: Record<string, readonly InstantSample[]>;
-  entries: readonly InstantSample[];
-  hint: readonly InstantSample[];
-  growths: readonly InstantSample[];
 }
 
 /**
@@ -105,108 +199,44 @@ function describeReasons(reasons: ReadonlyArray<{ title: string; score: number }
   return reasons.map((r) => `${r.title} ${Math.round(r.score)}`).join(', ');
 }
 
-export function gpuSubject(labels: Labels): string {
-  const node = labels.Hostname || labels.hostname || labels.instance || 'unknown node';
-  const model = labels.modelName ? ` (${labels.modelName})` : '';
-  return `GPU ${labels.gpu ?? '?'}${model} on ${node}`;
-}
-
-function subjects(groups: Record<string, readonly InstantSample[]>, keyLabels: readonly string[], extra: readonly InstantSample[] = []) {
-  const all = new Map<string, Labels>();
-  for (const samples of [...Object.values(groups), extra]) {
+/** One row per subject seen in any input or in its entries, scored as the recording rules score it. */
+export function riskRows(subject: RiskSubject, results: SubjectResults, scope: Scope): RiskRow[] {
+  const inputs = Object.fromEntries(
+    Object.entries(results.inputs).map(([reason, samples]) => [reason, index(samples, subject.keyLabels)])
+  );
+  const extras = Object.fromEntries(
+    Object.entries(results.extras).map(([extra, samples]) => [extra, index(samples ?? [], subject.keyLabels)])
+  ) as Partial<Record<Extra, Map<string, InstantSample>>>;
+  const seen = new Map<string, Labels>();
+  for (const samples of [...Object.values(results.inputs), results.extras.entries ?? []]) {
     for (const s of samples) {
-      const k = key(s.labels, keyLabels);
-      if (!all.has(k)) {all.set(k, s.labels);}
+      const k = key(s.labels, subject.keyLabels);
+      if (!seen.has(k)) {
+        seen.set(k, s.labels);
+      }
     }
   }
-  return all;
-}
-
-export function mapRiskRows(results: RiskResults): RiskRow[] {
-  const inputs = Object.fromEntries(
-    Object.entries(results.mapInputs).map(([reason, samples]) => [reason, index(samples, MAP_KEY_LABELS)])
-  );
-  const entries = index(results.entries, MAP_KEY_LABELS);
-  const hints = index(results.hint, MAP_KEY_LABELS);
-  const growths = index(results.growths, MAP_KEY_LABELS);
-  return [...subjects(results.mapInputs, MAP_KEY_LABELS, results.entries)].map(([k, labels]) => {
-    const assessment = scoreMap(
-      Object.fromEntries(MAP_RISK_FACTORS.map((f) => [f.reason, inputs[f.reason]?.get(k)?.value]))
-    );
-    return {
-      kind: 'map' as const,
-      service: labels.job ?? '',
-      subject: labels.presize_map_name ?? '',
-      score: assessment.score,
-      level: assessment.level,
-      topReason: topReasonOf(assessment),
-      reasons: describeReasons(assessment.reasons),
-      entries: entries.get(k)?.value ?? null,
-      hint: hints.get(k)?.value ?? null,
-      growthsInRange: growths.get(k)?.value ?? null,
-    };
-  });
-}
-
-export interface LruRiskResults {
-  lruInputs: Record<string, readonly InstantSample[]>;
-  lruEntries: readonly InstantSample[];
-}
-
-export function lruRiskRows(results: LruRiskResults): RiskRow[] {
-  const inputs = Object.fromEntries(
-    Object.entries(results.lruInputs).map(([reason, samples]) => [reason, index(samples, LRU_KEY_LABELS)])
-  );
-  const entries = index(results.lruEntries, LRU_KEY_LABELS);
-  return [...subjects(results.lruInputs, LRU_KEY_LABELS, results.lruEntries)].map(([k, labels]) => {
-    const assessment = scoreLru(
-      Object.fromEntries(LRU_RISK_FACTORS.map((f) => [f.reason, inputs[f.reason]?.get(k)?.value]))
-    );
-    return {
-      kind: 'lru' as const,
-      service: labels[LABEL_SERVICE] ?? '',
-      subject: labels[LABEL_LRU_NAME] ?? '',
-      score: assessment.score,
-      level: assessment.level,
-      topReason: topReasonOf(assessment),
-      reasons: describeReasons(assessment.reasons),
-      entries: entries.get(k)?.value ?? null,
-      hint: null,
-      growthsInRange: null,
-    };
-  });
-}
-
-function inScope(labels: Labels, scope: Scope): boolean {
-  const node = labels.Hostname || labels.hostname || '';
-  return (
-    (scope.nodes.length === 0 || scope.nodes.includes(node)) &&
-    (scope.gpus.length === 0 || scope.gpus.includes(labels.gpu ?? ''))
-  );
-}
-
-export function gpuRiskRows(results: Pick<RiskResults, 'gpuInputs'>, scope: Scope): RiskRow[] {
-  const inputs = Object.fromEntries(
-    Object.entries(results.gpuInputs).map(([reason, samples]) => [reason, index(samples, GPU_KEY_LABELS)])
-  );
-  const gpus = [...subjects(results.gpuInputs, GPU_KEY_LABELS)].filter(([, labels]) => inScope(labels, scope));
-  return gpus.map(([k, labels]) => {
-    const assessment = scoreGpu(
-      Object.fromEntries(GPU_RISK_FACTORS.map((f) => [f.reason, inputs[f.reason]?.get(k)?.value]))
-    );
-    return {
-      kind: 'gpu' as const,
-      service: labels.job ?? '',
-      subject: gpuSubject(labels),
-      score: assessment.score,
-      level: assessment.level,
-      topReason: topReasonOf(assessment),
-      reasons: describeReasons(assessment.reasons),
-      entries: null,
-      hint: null,
-      growthsInRange: null,
-    };
-  });
+  const extra = (name: Extra, k: string) => (subject.extras[name] ? (extras[name]?.get(k)?.value ?? null) : null);
+  return [...seen]
+    .filter(([, labels]) => subject.inScope(labels, scope))
+    .map(([k, labels]) => {
+      const assessment = assess(
+        subject.factors,
+        Object.fromEntries(subject.factors.map((f) => [f.reason, inputs[f.reason]?.get(k)?.value]))
+      );
+      return {
+        kind: subject.kind,
+        service: subject.service(labels),
+        subject: subject.name(labels),
+        score: assessment.score,
+        level: assessment.level,
+        topReason: topReasonOf(assessment),
+        reasons: describeReasons(assessment.reasons),
+        entries: extra('entries', k),
+        hint: extra('hint', k),
+        growthsInRange: extra('growthsInRange', k),
+      };
+    });
 }
 
 /** Worst first, then by service and subject, so the top of the table is what needs attention. */
@@ -214,21 +244,4 @@ export function sortRiskRows(rows: readonly RiskRow[]): RiskRow[] {
   return [...rows].sort(
     (a, b) => b.score - a.score || a.service.localeCompare(b.service) || a.subject.localeCompare(b.subject)
   );
-}
-
-export function wantsMaps(subjectsFilter: SubjectFilter | undefined): boolean {
-  return subjectsFilter === undefined || subjectsFilter === 'all' || subjectsFilter === 'maps';
-}
-
-export function wantsCaches(subjectsFilter: SubjectFilter | undefined, scope: Scope): boolean {
-  // A map filter names maps; lru-caches are listed with them only when no map is chosen.
-  if (subjectsFilter === 'caches') {return true;}
-  return (subjectsFilter === undefined || subjectsFilter === 'all') && scope.maps.length === 0;
-}
-
-export function wantsGpus(subjectsFilter: SubjectFilter | undefined, scope: Scope): boolean {
-  // A service or map filter is about maps and lru-caches; GPUs are only listed when asked for or
-  // unfiltered.
-  if (subjectsFilter === 'gpus') {return true;}
-  return (subjectsFilter === undefined || subjectsFilter === 'all') && scope.services.length === 0 && scope.maps.length === 0;
 }

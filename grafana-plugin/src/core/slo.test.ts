@@ -32,7 +32,7 @@ describe('SLO rows from Sloth records', () => {
   });
 
   it('filters by escaped Sloth labels', () => {
-    const q = sloQueries({ services: ['inference'], slos: ['p95"latency'] });
+    const q = sloQueries({ services: { values: ['inference'] }, slos: { values: ['p95"latency'] } });
     expect(q.objective).toBe('slo:objective:ratio{sloth_service="inference",sloth_slo="p95\\"latency"}');
     expect(q.errors.map((e) => e.window)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
   });

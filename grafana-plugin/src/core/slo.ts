@@ -4,6 +4,7 @@
  */
 import {
   burnRate,
+  filterSelector as selector,
   errorBudgetRemaining,
   SLI_WINDOWS,
   SLO_LABELS,
@@ -14,7 +15,7 @@ import {
 } from '@presize/definitions';
 
 import type { InstantSample, Labels } from './prometheus-api';
-import { selector } from './promql';
+import { labelFilter, type Selection } from './scope';
 
 export const SLOTH_LABELS = SLO_LABELS;
 export const SLOTH_OBJECTIVE = SLO_RECORDS.objective;
@@ -39,15 +40,12 @@ export interface SloRow {
 }
 
 export interface SloScope {
-  services: readonly string[];
-  slos: readonly string[];
+  services: Selection;
+  slos: Selection;
 }
 
 export function sloQueries(scope: SloScope): { objective: string; errors: Array<{ window: SliWindow; expr: string }> } {
-  const filters = [
-    { label: SLOTH_LABELS.service, values: scope.services },
-    { label: SLOTH_LABELS.slo, values: scope.slos },
-  ];
+  const filters = [labelFilter(SLOTH_LABELS.service, scope.services), labelFilter(SLOTH_LABELS.slo, scope.slos)];
   return {
     objective: selector(SLOTH_OBJECTIVE, filters),
     errors: SLO_WINDOWS.map((window) => ({ window, expr: selector(SLO_RECORDS.sliError(window), filters) })),

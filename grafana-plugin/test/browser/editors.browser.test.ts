@@ -103,7 +103,29 @@ describe('editors in Chromium with the real @grafana/ui', () => {
     await expect(bearer.getByText(/must start with http/).isVisible()).resolves.toBe(true);
     await bearer.locator('#presize-bearer-token').fill('glc_token');
     await shoot('#config-bearer', 'config-editor-bearer-invalid-url');
-  });
+  }, 30_000);
+
+  it('renders the TLS, custom header and timeout settings with the stored secrets shown only as configured', async () => {
+    const connection = page.locator('#config-connection');
+    await expect(connection.locator('#presize-tls-ca').isChecked()).resolves.toBe(true);
+    const values = await connection.locator('input, textarea').evaluateAll((fields) => fields.map((f) => (f as HTMLInputElement).value));
+    expect(values).toContain('X-Scope-OrgID');
+    // The CA certificate and the header value: stored, never sent back to the browser.
+    expect(values.filter((v) => v === 'configured')).toHaveLength(2);
+    await expect(connection.locator('#presize-timeout').inputValue()).resolves.toBe('60');
+    await shoot('#config-connection', 'config-editor-connection');
+  }, 30_000);
+
+  it('edits a variable query and lists its values from Prometheus', async () => {
+    const editor = page.locator('#variable-editor');
+    await page.locator('#variable-values').getByText('device-logs').waitFor({ timeout: 10_000 });
+    await page.locator('#presize-variable-kind').click();
+    await page.getByTestId('data-testid Select menu').getByText('Maps', { exact: true }).click();
+    await editor.locator('#presize-variable-argument').fill('device-logs');
+    await editor.locator('#presize-variable-argument').blur();
+    await page.locator('#variable-values').getByText('devices, sessions').waitFor({ timeout: 10_000 });
+    await shoot('#variable-editor', 'variable-editor-maps');
+  }, 30_000);
 
   it('renders every query editor and lists services from Prometheus', async () => {
     for (const id of ['query-risk', 'query-growth', 'query-gpu', 'query-capacity', 'query-slo']) {

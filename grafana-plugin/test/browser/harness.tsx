@@ -18,8 +18,10 @@ import { GlobalStyles, Table } from '@grafana/ui';
 
 import { ConfigEditor } from '../../src/components/ConfigEditor';
 import { QueryEditor } from '../../src/components/QueryEditor';
+import { VariableQueryEditor } from '../../src/components/VariableQueryEditor';
 import { DataSource } from '../../src/datasource';
-import type { PresizeDataSourceOptions, PresizeQuery, PresizeSecureJsonData } from '../../src/types';
+import { httpRequest } from '../../src/transport/http-request';
+import type { PresizeDataSourceOptions, PresizeQuery, PresizeSecureJsonData, PresizeVariableQuery } from '../../src/types';
 
 const theme = createTheme({ colors: { mode: 'dark' } });
 const prometheus = new URLSearchParams(location.search).get('prometheus') ?? '';
@@ -36,7 +38,11 @@ const datasource = new DataSource(
     meta: { id: 'presize-riskmap-datasource' },
   } as never,
   {
-    transport: async (path, params) => (await fetch(`${prometheus}/${path}?${params}`)).json(),
+    // The method and encoding Grafana's proxy forwards: queries as form-encoded POST.
+    transport: async (path, params) => {
+      const request = httpRequest(path, params);
+      return (await fetch(`${prometheus}/${request.url}`, { method: request.method, body: request.body, headers: request.headers })).json();
+    },
     templateSrv: { replace: (text?: string) => text ?? '', getVariables: () => [{ name: 'service' }] as never },
   }
 );
@@ -51,6 +57,26 @@ function Config({ initial }: { initial: Settings }) {
 function Query({ initial }: { initial: PresizeQuery }) {
   const [query, setQuery] = useState(initial);
   return <QueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={() => undefined} />;
+}
+
+/** The variable editor as Grafana's variable settings show it, with the values its query lists below. */
+function Variable({ initial }: { initial: PresizeVariableQuery }) {
+  const [query, setQuery] = useState(initial);
+  const [values, setValues] = useState<string>('');
+  useEffect(() => {
+    datasource.variableValues(query).then(
+      (found) => setValues(found.map((v) => v.text).join(', ')),
+      (e: Error) => setValues(e.message)
+    );
+  }, [query]);
+  return (
+    <>
+      <VariableQueryEditor query={query} onChange={setQuery} />
+      <p id="variable-values" style={{ marginTop: 8 }}>
+        Values: {values}
+      </p>
+    </>
+  );
 }
 
 /** A query's result as a table panel shows it: frames through Grafana's field overrides, then Table. */
@@ -111,6 +137,17 @@ function Page() {
         </Section>
         <Section id="config-bearer" title="Settings: bearer token, a URL that needs fixing">
           <Config initial={settings({ url: 'prometheus:9090', authMethod: 'bearer' })} />
+        </Section>
+        <Section id="config-connection" title="Settings: CA certificate and a tenant header, stored">
+          <Config
+            initial={settings(
+              { url: prometheus, tlsAuthWithCACert: true, timeout: 60, httpHeaderName1: 'X-Scope-OrgID' } as PresizeDataSourceOptions,
+              { tlsCACert: true, httpHeaderValue1: true }
+            )}
+          />
+        </Section>
+        <Section id="variable-editor" title="Variable: values of a query">
+          <Variable initial={{ refId: 'V', kind: 'services' }} />
         </Section>
         <Section id="query-risk" title="Query: risk map">
           <Query initial={{ refId: 'R', queryType: 'riskMap', subjects: 'all', service: '$service' }} />
