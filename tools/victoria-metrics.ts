@@ -1,0 +1,166 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startAlertReceiver, type AlertReceiver, type ReceivedAlert } from './alert-receiver.js';
+import { freePort } from './ports.js';
+import { requireBinary, startServerProcess, waitUntilReady, type ServerProcess } from './process.js';
+import { scrapeConfigLines, type ScrapeTarget } from './prometheus.js';
+import { queryApi, type QueryApi } from './query-api.js';
+
+export interface StartVictoriaMetricsOptions {
+  /** Scrape jobs for a vmagent that remote-writes into VictoriaMetrics; no vmagent without them. */
+  scrape?: ScrapeTarget[];
+  /** Rule files (Prometheus format) for a vmalert that reads and writes VictoriaMetrics; no vmalert without them. */
+  ruleFiles?: string[];
+  /** vmalert's evaluation interval. */
+  evaluationIntervalSeconds?: number;
+  /** Storage directory; kept on stop. */
+  storageDir?: string;
+  /** Called with `stop` as soon as the first process is spawned (see StartPrometheusOptions.onSpawned). */
+  onSpawned?: (stop: () => Promise<void>) => void;
+}
+
+export interface VictoriaMetricsHandle extends QueryApi {
+  /** The Prometheus-compatible query API (single-node VictoriaMetrics serves it at its root). */
+  url: string;
+  port: number;
+  vmagentUrl?: string;
+  vmalertUrl?: string;
+  /** Imports Prometheus text exposition whose samples carry millisecond timestamps. */
+  importPrometheusText(text: string): Promise<void>;
+  /** Imports OpenMetrics text (timestamps in seconds), the input `promtool tsdb create-blocks-from openmetrics` takes. */
+  importOpenMetrics(text: string): Promise<void>;
+  /** Makes every sample ingested so far searchable now rather than within a second or so. */
+  flush(): Promise<void>;
+  /** What vmalert sent to its notifier (empty without rule files). */
+  alerts(): ReceivedAlert[];
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const INSTALL = 'apt-get install -y victoria-metrics (Debian), which brings victoria-metrics, vmagent and vmalert.';
+
+export function victoriaMetricsBinaries(): { server: string; agent: string; alert: string } {
+  return {
+    server: requireBinary('victoria-metrics', '-version', INSTALL),
+    agent: requireBinary('vmagent', '-version', INSTALL),
+    alert: requireBinary('vmalert', '-version', INSTALL),
+  };
+}
+
+/**
+ * OpenMetrics samples with timestamps in seconds as Prometheus text with milliseconds, which
+ * VictoriaMetrics' /api/v1/import/prometheus reads; comments and `# EOF` are dropped.
+ */
+export function openMetricsToPrometheusText(text: string): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    // name{labels} value [timestamp], or name value [timestamp]: label values may hold spaces.
+    const closing = line.lastIndexOf('}');
+    const rest = closing >= 0 ? line.slice(closing + 1) : line.slice(line.indexOf(' ') + 1);
+    const fields = rest.trim().split(/\s+/);
+    if (fields.length !== 2) {
+      out.push(line);
+      continue;
+    }
+    const seconds = Number(fields[1]);
+    if (!Number.isFinite(seconds)) throw new Error(`not an OpenMetrics sample timestamp: ${line}`);
+    out.push(`${line.slice(0, line.length - rest.length).trimEnd()} ${fields[0]} ${Math.round(seconds * 1000)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+async function postOk(url: string, body?: string): Promise<void> {
+  const response = await fetch(url, { method: 'POST', body });
+  if (!response.ok) throw new Error(`POST ${url.replace(/\?.*/, '')} answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+}
+
+/**
+ * Starts VictoriaMetrics (single node) on 127.0.0.1 at a free port with its own temporary directory,
+ * and, when asked, vmagent scraping targets into it and vmalert evaluating rule files against it.
+ * Queries see samples at once (no latency offset, no result cache), as a test needs.
+ */
+export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions = {}): Promise<VictoriaMetricsHandle> {
+  const binaries = victoriaMetricsBinaries();
+  const port = await freePort();
+  const agentPort = options.scrape?.length ? await freePort() : undefined;
+  const alertPort = options.ruleFiles?.length ? await freePort() : undefined;
+  const receiver: AlertReceiver | undefined = alertPort ? await startAlertReceiver() : undefined;
+  const workDir = mkdtempSync(join(tmpdir(), 'presize-victoria-metrics-'));
+  const url = `http://127.0.0.1:${port}`;
+  const processes: ServerProcess[] = [];
+
+  const stop = async (): Promise<void> => {
+    // Writers before the store they write to.
+    for (const process of [...processes].reverse()) await process.stop();
+    await receiver?.close();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+
+  processes.push(
+    startServerProcess('victoria-metrics', binaries.server, [
+      `-storageDataPath=${options.storageDir ?? join(workDir, 'data')}`,
+      `-httpListenAddr=127.0.0.1:${port}`,
+      '-retentionPeriod=10y',
+      '-search.latencyOffset=0s',
+      '-search.disableCache',
+      '-loggerLevel=WARN',
+    ]),
+  );
+  options.onSpawned?.(stop);
+  try {
+    await waitUntilReady(processes[0]!, `${url}/-/ready`, READY_TIMEOUT_MS);
+    if (agentPort) {
+      const config = join(workDir, 'vmagent.yml');
+      writeFileSync(config, `${['global:', '  scrape_interval: 1s', ...scrapeConfigLines(options.scrape ?? [])].join('\n')}\n`);
+      const agent = startServerProcess('vmagent', binaries.agent, [
+        `-promscrape.config=${config}`,
+        `-remoteWrite.url=${url}/api/v1/write`,
+        `-remoteWrite.tmpDataPath=${join(workDir, 'vmagent')}`,
+        '-remoteWrite.flushInterval=200ms',
+        `-httpListenAddr=127.0.0.1:${agentPort}`,
+        '-loggerLevel=WARN',
+      ]);
+      processes.push(agent);
+      await waitUntilReady(agent, `http://127.0.0.1:${agentPort}/health`, READY_TIMEOUT_MS);
+    }
+    if (alertPort && receiver) {
+      const alert = startServerProcess('vmalert', binaries.alert, [
+        ...(options.ruleFiles ?? []).map((file) => `-rule=${resolve(file)}`),
+        `-datasource.url=${url}`,
+        `-remoteWrite.url=${url}`,
+        '-remoteWrite.flushInterval=200ms',
+        `-notifier.url=${receiver.url}`,
+        `-evaluationInterval=${options.evaluationIntervalSeconds ?? 1}s`,
+        `-httpListenAddr=127.0.0.1:${alertPort}`,
+        '-loggerLevel=WARN',
+      ]);
+      processes.push(alert);
+      await waitUntilReady(alert, `http://127.0.0.1:${alertPort}/health`, READY_TIMEOUT_MS);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const flush = () => fetch(`${url}/internal/force_flush`).then((response) => {
+    if (!response.ok) throw new Error(`victoria-metrics refused to flush: ${response.status}`);
+  });
+  const importPrometheusText = async (text: string): Promise<void> => {
+    await postOk(`${url}/api/v1/import/prometheus`, text);
+    await flush();
+  };
+  return {
+    url,
+    port,
+    vmagentUrl: agentPort ? `http://127.0.0.1:${agentPort}` : undefined,
+    vmalertUrl: alertPort ? `http://127.0.0.1:${alertPort}` : undefined,
+    ...queryApi(url, 'VictoriaMetrics', flush),
+    importPrometheusText,
+    importOpenMetrics: (text) => importPrometheusText(openMetricsToPrometheusText(text)),
+    flush,
+    alerts: () => receiver?.alerts() ?? [],
+    stop,
+  };
+}
