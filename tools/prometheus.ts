@@ -28,6 +28,8 @@ export interface StartPrometheusOptions {
   evaluationIntervalSeconds?: number;
   /** How long blocks are kept; raise it for data with old timestamps. */
   retention?: string;
+  /** How far back a query looks for a series' latest sample (Prometheus' default is 5m). */
+  lookbackDelta?: string;
   /**
    * Called with `stop` as soon as the process is spawned, before it is ready: a caller that is
    * interrupted during start-up can still stop it and remove its temporary directory.
@@ -95,6 +97,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
     `--storage.tsdb.path=${storageDir}`,
     `--storage.tsdb.retention.time=${options.retention ?? '15d'}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    ...(options.lookbackDelta ? [`--query.lookback-delta=${options.lookbackDelta}`] : []),
     '--log.level=warn',
   ]);
   const stop = async (): Promise<void> => {

@@ -16,6 +16,8 @@ export interface StartVictoriaMetricsOptions {
   evaluationIntervalSeconds?: number;
   /** Storage directory; kept on stop. */
   storageDir?: string;
+  /** How far back a query looks for a series' latest sample (-search.maxLookback; detected from the data by default). */
+  maxLookback?: string;
   /** Called with `stop` as soon as the first process is spawned (see StartPrometheusOptions.onSpawned). */
   onSpawned?: (stop: () => Promise<void>) => void;
 }
@@ -105,6 +107,7 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
       '-retentionPeriod=10y',
       '-search.latencyOffset=0s',
       '-search.disableCache',
+      ...(options.maxLookback ? [`-search.maxLookback=${options.maxLookback}`] : []),
       '-loggerLevel=WARN',
     ]),
   );
