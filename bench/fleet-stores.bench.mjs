@@ -200,6 +200,12 @@ async function measureStore(name, url, groupTimes) {
   const capacity = await timeDatasource(url, { queryType: 'capacity', headroomPercent: 25 }, nowMs);
   progress(`${name}: dashboards`);
   const dashboards = await dashboardBytes(url, Math.floor(nowMs / 1000));
+  // On stderr as soon as measured, so that a run cut short still leaves its figures.
+  progress(`${name}: groups ${[...groups].map(([group, ms]) => `${group} ${fmtMs(ms)}`).join(', ')}`);
+  progress(
+    `${name}: risk map ${fmtMs(risk.ms)} (${fmtInt(risk.rows)} rows, ${fmtBytes(risk.bytes)}), SLO ${fmtMs(slo.ms)}, capacity ${fmtMs(capacity.ms)}; ` +
+      `dashboards ${[...dashboards].map(([d, bytes]) => `${d} ${fmtBytes(bytes)}`).join(', ')}`,
+  );
   return { groups, risk, slo, capacity, dashboards };
 }
 
@@ -211,11 +217,12 @@ async function measureSize(shape) {
     let started = performance.now();
     const fleet = await writeFleet(file, { ...shape, hours: HOURS, stepSeconds: STEP_SECONDS }, end);
     const generateMs = performance.now() - started;
-    progress(`${fmtInt(fleet.maps)} maps: ${fmtInt(fleet.series)} series, ${fmtInt(fleet.samples)} samples, ${fmtBytes(fleet.bytes)} in ${seconds(generateMs)}`);
+    progress(`${new Date().toISOString()} ${fmtInt(fleet.maps)} maps: ${fmtInt(fleet.series)} series, ${fmtInt(fleet.samples)} samples, ${fmtBytes(fleet.bytes)} in ${seconds(generateMs)}`);
 
     started = performance.now();
     execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(work, 'prometheus')], { stdio: 'ignore' });
     const backfillMs = performance.now() - started;
+    progress(`promtool tsdb create-blocks-from openmetrics: ${seconds(backfillMs)}`);
     const prometheus = await startPrometheus({
       storageDir: join(work, 'prometheus'),
       ruleFiles: RULE_FILES,
@@ -242,6 +249,7 @@ async function measureSize(shape) {
       started = performance.now();
       await importFleet(victoriaMetrics.url, file);
       importMs = performance.now() - started;
+      progress(`VictoriaMetrics import: ${seconds(importMs)}`);
       vmResult = await measureStore('VictoriaMetrics', victoriaMetrics.url, () => vmalertGroupTimes(victoriaMetrics.vmalertUrl));
     } finally {
       await victoriaMetrics.stop();
