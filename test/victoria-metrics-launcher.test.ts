@@ -73,6 +73,7 @@ describe('tools/victoria-metrics: victoria-metrics, vmagent and vmalert on 127.0
   }, 30_000);
 
   it('evaluates recording rules in vmalert and sends its alerts to the notifier', async () => {
+    await vm.evaluations(2, 20_000);
     const [recorded] = await vm.waitFor('probe:doubled', (result) => result.length === 1, 20_000);
     expect(recorded?.value).toBe(14);
     const deadline = Date.now() + 20_000;

@@ -34,6 +34,13 @@ export interface VictoriaMetricsHandle extends QueryApi {
   importOpenMetrics(text: string): Promise<void>;
   /** Makes every sample ingested so far searchable now rather than within a second or so. */
   flush(): Promise<void>;
+  /**
+   * Waits until every vmalert group has evaluated `count` more times, flushing meanwhile. vmalert
+   * writes a group's results through remote write and reads them back in its next evaluation, so a
+   * chain of N recording rules (inputs, factor, score, level) settles after N evaluations, where
+   * Prometheus settles in one.
+   */
+  evaluations(count: number, timeoutMs?: number): Promise<void>;
   /** What vmalert sent to its notifier (empty without rule files). */
   alerts(): ReceivedAlert[];
   stop(): Promise<void>;
@@ -150,6 +157,27 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
   const flush = () => fetch(`${url}/internal/force_flush`).then((response) => {
     if (!response.ok) throw new Error(`victoria-metrics refused to flush: ${response.status}`);
   });
+  const iterations = async (): Promise<Map<string, number>> => {
+    const counts = new Map<string, number>();
+    if (!alertPort) return counts;
+    const text = await (await fetch(`http://127.0.0.1:${alertPort}/metrics`)).text();
+    for (const match of text.matchAll(/^vmalert_iteration_total\{[^}]*group="([^"]+)"[^}]*\} (\d+)$/gm)) {
+      counts.set(match[1]!, (counts.get(match[1]!) ?? 0) + Number(match[2]));
+    }
+    return counts;
+  };
+  const evaluations = async (count: number, timeoutMs = 60_000): Promise<void> => {
+    if (!alertPort) throw new Error('no vmalert runs: start VictoriaMetrics with rule files');
+    const start = await iterations();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await flush();
+      const now = await iterations();
+      if (now.size > 0 && [...now].every(([group, n]) => n - (start.get(group) ?? 0) >= count)) return;
+      if (Date.now() > deadline) throw new Error(`vmalert did not evaluate every group ${count} more times within ${timeoutMs} ms`);
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  };
   const importPrometheusText = async (text: string): Promise<void> => {
     await postOk(`${url}/api/v1/import/prometheus`, text);
     await flush();
@@ -163,6 +191,7 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
     importPrometheusText,
     importOpenMetrics: (text) => importPrometheusText(openMetricsToPrometheusText(text)),
     flush,
+    evaluations,
     alerts: () => receiver?.alerts() ?? [],
     stop,
   };

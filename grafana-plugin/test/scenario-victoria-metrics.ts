@@ -2,6 +2,8 @@ import { startVictoriaMetrics, type VictoriaMetricsHandle } from '../../tools/vi
 import type { Scenario } from './demo-scenario';
 import { RULE_FILES, storedScenario } from './stored-scenario';
 
+const RULE_CHAIN_DEPTH = 4;
+
 export interface ScenarioVictoriaMetrics {
   victoriaMetrics: VictoriaMetricsHandle;
   scenario: Scenario;
@@ -18,6 +20,8 @@ export async function startScenarioVictoriaMetrics(): Promise<ScenarioVictoriaMe
   try {
     const { scenario, openMetrics } = storedScenario();
     await victoriaMetrics.importOpenMetrics(openMetrics);
+    // Long enough for the longest chain of recording rules (map inputs, factors, score, level).
+    await victoriaMetrics.evaluations(RULE_CHAIN_DEPTH + 1);
     return { victoriaMetrics, scenario, stop: () => victoriaMetrics.stop() };
   } catch (error) {
     await victoriaMetrics.stop();
