@@ -172,8 +172,10 @@ describe('npm run demo', () => {
       expect(run.stdout).toContain('Starting VictoriaMetrics, vmagent and vmalert on 127.0.0.1');
       const row = run.stdout.split('\n').find((line) => /^\| presized-5000 /.test(line));
       const cells = row?.split('|').slice(1, -1).map((cell) => cell.trim());
-      // The same two doublings as through Prometheus, read back from VictoriaMetrics.
-      expect(cells?.[11]).toBe('2');
+      // The doublings read back from VictoriaMetrics are the service's own (the demo notes any
+      // disagreement with its stats()); how many depends on how many devices a loaded machine sends.
+      expect(Number(cells?.[11])).toBeGreaterThanOrEqual(1);
+      expect(run.stdout).not.toContain('note: VictoriaMetrics has');
       expect(cells?.[7]).toMatch(/^\d+(\.\d+)? ms$/);
       expect(run.stdout).toMatch(/VictoriaMetrics: http:\/\/127\.0\.0\.1:\d+ \(up while the demo runs[^]*\/vmui\/#\/\?g0\.expr=/);
       expect(run.stdout).toContain('VictoriaMetrics and the services are stopped');
