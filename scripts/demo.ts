@@ -1,29 +1,30 @@
 // npm run demo: the incident of a device-log cache sized for 5,000 devices that meets 120,000,
-// replayed against each cache in turn, with the telemetry flowing through a real Prometheus.
+// replayed against each cache in turn, with the telemetry flowing through a real Prometheus (or
+// VictoriaMetrics with vmagent and vmalert, --tsdb victoria-metrics).
 //
 //   --duration <seconds>   load per cache (default 30)
 //   --devices <n>          distinct device ids that arrive (default 120000)
 //   --caches <list>        comma-separated subset of native,presized-5000,planned,sharded
+//   --tsdb <name>          prometheus (default) or victoria-metrics
 //   --keep-running         leave Prometheus and the services up until Ctrl-C
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../tools/ports.js';
-import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, runLoad, type LoadProgress } from './demo/load.js';
 import { bucketBound, comparisons, figures, maxBound, table, type CacheFigures } from './demo/measure.js';
-import { demoPrometheusConfig } from './demo/prometheus-config.js';
 import { REPOSITORY_ROOT, startService, type RunningService } from './demo/service.js';
+import { ensureTsdb, startDemoTsdb, TSDBS, type DemoTsdb, type TsdbKind } from './demo/tsdb.js';
 
 const CACHES = ['native', 'presized-5000', 'planned', 'sharded'];
 const RESULTS_FILE = join(REPOSITORY_ROOT, '.demo/results.json');
 
-const USAGE = `usage: npm run demo -- [--duration <seconds>] [--devices <n>] [--caches <list>] [--keep-running]
+const USAGE = `usage: npm run demo -- [--duration <seconds>] [--devices <n>] [--caches <list>] [--tsdb <name>] [--keep-running]
   --duration <seconds>  load per cache, default 30
   --devices <n>         distinct device ids arriving during each run, default 120000
   --caches <list>       comma-separated, from ${CACHES.join(',')} (default: all, in that order)
+  --tsdb <name>         where the telemetry goes: prometheus (default) or victoria-metrics (with vmagent and vmalert)
   --keep-running        keep Prometheus and the services up after the table, until Ctrl-C`;
 
 class UsageError extends Error {}
@@ -32,6 +33,7 @@ interface DemoOptions {
   durationSeconds: number;
   devices: number;
   caches: string[];
+  tsdb: TsdbKind;
   keepRunning: boolean;
 }
 
@@ -42,6 +44,7 @@ function parseOptions(argv: string[]): DemoOptions | undefined {
       duration: { type: 'string', default: '30' },
       devices: { type: 'string', default: '120000' },
       caches: { type: 'string', default: CACHES.join(',') },
+      tsdb: { type: 'string', default: 'prometheus' },
       'keep-running': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -60,21 +63,9 @@ function parseOptions(argv: string[]): DemoOptions | undefined {
   if (caches.length === 0 || unknown.length > 0) {
     throw new UsageError(`--caches takes names from ${CACHES.join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`);
   }
-  return { durationSeconds, devices, caches, keepRunning: values['keep-running'] };
-}
-
-/** Prometheus from Debian's package: installed here when running as root, else the command to run. */
-function ensurePrometheus(): void {
-  if (!spawnSync('prometheus', ['--version'], { stdio: 'ignore' }).error) return;
-  if (process.getuid?.() !== 0) {
-    throw new Error('Prometheus is not installed. Install it with:\n\n  sudo apt-get update && sudo apt-get install -y prometheus\n\nthen run `npm run demo` again.');
-  }
-  console.log('Prometheus is missing; installing Debian\'s prometheus package ...');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'prometheus']]) {
-    const run = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (run.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${run.error?.message ?? `exit ${run.status}`})`);
-  }
+  const tsdb = TSDBS.find((name) => name === values.tsdb);
+  if (!tsdb) throw new UsageError(`--tsdb takes ${TSDBS.join(' or ')}, got ${JSON.stringify(values.tsdb)}`);
+  return { durationSeconds, devices, caches, tsdb, keepRunning: values['keep-running'] };
 }
 
 function ensureBuilt(): void {
@@ -149,17 +140,17 @@ function progressPrinter(cache: string, devices: number, service: RunningService
  * Doublings of the map that Prometheus scraped: a presized map's own, or the V8 table rebuilds the
  * native-map observer saw. With `expected` (the service's stats()), waits until Prometheus agrees.
  */
-async function growthsInPrometheus(prometheus: PrometheusHandle, job: string, expected: number | undefined): Promise<number> {
+async function growthsInTsdb(tsdb: DemoTsdb, job: string, expected: number | undefined): Promise<number> {
   const expr = `sum(presize_map_growths_total{job="${job}", presize_map_growth_kind=~"double|v8_rehash"}) or vector(0)`;
   if (expected !== undefined) {
     try {
-      const [sample] = await prometheus.waitFor(expr, (result) => result[0]?.value === expected, 15_000);
+      const [sample] = await tsdb.waitFor(expr, (result) => result[0]?.value === expected, 15_000);
       return sample?.value ?? 0;
     } catch {
       // Reported below as a disagreement with stats().
     }
   }
-  const [sample] = await prometheus.query(expr);
+  const [sample] = await tsdb.query(expr);
   return sample?.value ?? 0;
 }
 
@@ -176,17 +167,17 @@ function serviceEnv(cache: string, devices: number): Record<string, string> {
 }
 
 /** The longest event-loop block the service's runtime metrics recorded from `from` to `to`. */
-async function largestStallInPrometheus(prometheus: PrometheusHandle, job: string, from: Date, to: Date): Promise<number | null> {
+async function largestStallInTsdb(tsdb: DemoTsdb, job: string, from: Date, to: Date): Promise<number | null> {
   const seconds = Math.ceil((to.getTime() - from.getTime()) / 1_000);
-  const [sample] = await prometheus.query(`max(max_over_time(nodejs_eventloop_delay_max{job="${job}"}[${seconds}s]))`, to);
+  const [sample] = await tsdb.query(`max(max_over_time(nodejs_eventloop_delay_max{job="${job}"}[${seconds}s]))`, to);
   return sample === undefined || !Number.isFinite(sample.value) ? null : sample.value * 1_000;
 }
 
 /** Upper bound of the longest single write's growth work: table allocation or evacuation. */
-async function mapStallInPrometheus(prometheus: PrometheusHandle, job: string, at: Date): Promise<number | null> {
+async function mapStallInTsdb(tsdb: DemoTsdb, job: string, at: Date): Promise<number | null> {
   let longest: number | null = null;
   for (const histogram of ['presize_map_growth_allocation_duration', 'presize_map_evacuation_stall']) {
-    const samples = await prometheus.query(`sum by (le) (${histogram}_bucket{job="${job}"})`, at);
+    const samples = await tsdb.query(`sum by (le) (${histogram}_bucket{job="${job}"})`, at);
     const seconds = maxBound(samples.map((sample) => [bucketBound(sample.metric.le), sample.value]));
     if (seconds !== null) longest = Math.max(longest ?? 0, seconds * 1_000);
   }
@@ -197,13 +188,13 @@ async function runCache(
   cache: string,
   options: DemoOptions,
   service: RunningService,
-  prometheus: PrometheusHandle,
+  tsdb: DemoTsdb,
   signal: AbortSignal,
 ): Promise<CacheFigures> {
   const job = `device-logs-${cache}`;
   console.log(`\n▶ ${cache}: ${service.description} (pid ${service.pid}, ${service.url}, metrics ${service.metricsTarget})`);
-  await prometheus.waitFor(`up{job="${job}"}`, (result) => result[0]?.value === 1, 30_000).catch((error: Error) => {
-    throw new Error(`Prometheus could not scrape ${service.metricsTarget}/metrics: ${error.message}\n${service.stderr()}`);
+  await tsdb.waitFor(`up{job="${job}"}`, (result) => result[0]?.value === 1, 30_000).catch((error: Error) => {
+    throw new Error(`${tsdb.name} could not scrape ${service.metricsTarget}/metrics: ${error.message}\n${service.stderr()}`);
   });
   const before = await service.stats();
   const loadStarted = new Date();
@@ -225,18 +216,19 @@ async function runCache(
   // Two scrape intervals past the end of the load, so that its last second is in.
   const loadCovered = new Date(Date.now() + 2_000);
   await new Promise((done) => setTimeout(done, Math.max(0, loadCovered.getTime() + 500 - Date.now())));
-  const growths = await growthsInPrometheus(prometheus, job, after.map === null ? undefined : Number(after.map.growths));
-  const largestStallMs = await largestStallInPrometheus(prometheus, job, loadStarted, loadCovered);
-  const mapStallBoundMs = await mapStallInPrometheus(prometheus, job, loadCovered);
+  await tsdb.settle();
+  const growths = await growthsInTsdb(tsdb, job, after.map === null ? undefined : Number(after.map.growths));
+  const largestStallMs = await largestStallInTsdb(tsdb, job, loadStarted, loadCovered);
+  const mapStallBoundMs = await mapStallInTsdb(tsdb, job, loadCovered);
   const result = figures(load, before, after, { growths, largestStallMs, mapStallBoundMs });
   if (result.errors > 0) console.log(`  ${number(result.errors)} requests failed; the first: ${result.firstError}`);
   if (result.growthsFromStats !== null && result.growths !== result.growthsFromStats) {
-    console.log(`  note: Prometheus has ${result.growths} growths, the service's stats() ${result.growthsFromStats}`);
+    console.log(`  note: ${tsdb.name} has ${result.growths} growths, the service's stats() ${result.growthsFromStats}`);
   }
   return result;
 }
 
-function printQueries(prometheus: PrometheusHandle, jobs: string[], keepRunning: boolean): void {
+function printQueries(tsdb: DemoTsdb, jobs: string[], keepRunning: boolean): void {
   const matcher = `job=~"${jobs.join('|')}"`;
   const queries = [
     ['every growth of every map, per service and kind', `sum by (job, presize_map_growth_kind) (presize_map_growths_total{${matcher}})`],
@@ -246,9 +238,9 @@ function printQueries(prometheus: PrometheusHandle, jobs: string[], keepRunning:
     ],
     ['the risk score the project\'s rules give each map (0-100; 50 warns, 80 pages)', `presize:map_risk:score{${matcher}}`],
   ];
-  console.log(`\nPrometheus: ${prometheus.url} (${keepRunning ? 'up until Ctrl-C' : 'up while the demo runs: it stops when the demo ends'})`);
+  console.log(`\n${tsdb.name}: ${tsdb.url} (${keepRunning ? 'up until Ctrl-C' : 'up while the demo runs: it stops when the demo ends'})`);
   for (const [what, expr] of queries) {
-    console.log(`  ${what}:\n    ${prometheus.url}/graph?g0.expr=${encodeURIComponent(expr as string)}&g0.tab=0&g0.range_input=15m\n    ${expr}`);
+    console.log(`  ${what}:\n    ${tsdb.graphUrl(expr as string)}\n    ${expr}`);
   }
 }
 
@@ -268,7 +260,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const demo = options;
-  ensurePrometheus();
+  ensureTsdb(demo.tsdb);
   ensureBuilt();
 
   const cleanup = new Cleanup();
@@ -289,15 +281,9 @@ async function main(): Promise<number> {
     const [loadAtStart = 0] = loadavg();
     const ports = new Map<string, { port: number; metricsPort: number }>();
     for (const cache of demo.caches) ports.set(cache, { port: await freePort(), metricsPort: await freePort() });
-    const config = demoPrometheusConfig(
-      demo.caches.map((cache) => ({ job: `device-logs-${cache}`, target: `127.0.0.1:${ports.get(cache)?.metricsPort}` })),
-    );
-    console.log(
-      `Starting Prometheus on 127.0.0.1 from provisioning/prometheus/prometheus.yml (${config.ruleFiles.length} rule ` +
-        `file${config.ruleFiles.length === 1 ? '' : 's'}; one scrape job per cache instead of Compose's) ...`,
-    );
-    const prometheus = await startPrometheus({ config: config.yaml, onSpawned: (stop) => cleanup.add('prometheus', stop) });
-    console.log(`Prometheus is at ${prometheus.url}`);
+    const jobs = demo.caches.map((cache) => ({ job: `device-logs-${cache}`, target: `127.0.0.1:${ports.get(cache)?.metricsPort}` }));
+    const tsdb = await startDemoTsdb(demo.tsdb, jobs, (stop) => cleanup.add(demo.tsdb, stop));
+    console.log(`${tsdb.name} is at ${tsdb.url}`);
     console.log(
       `Each cache gets ${demo.durationSeconds} s of load: ${number(demo.devices)} device ids arriving over the first ` +
         `70 % of it, ${DEFAULT_BATCH_SIZE} events per request, ${DEFAULT_CONCURRENCY} requests in flight.`,
@@ -314,7 +300,7 @@ async function main(): Promise<number> {
         env: serviceEnv(cache, demo.devices),
         onSpawned: (stop) => cleanup.add(`device-logs-${cache}`, stop),
       });
-      rows.push(await runCache(cache, demo, service, prometheus, abort.signal));
+      rows.push(await runCache(cache, demo, service, tsdb, abort.signal));
       if (!demo.keepRunning) {
         cleanup.remove(`device-logs-${cache}`);
         await service.stop();
@@ -346,15 +332,15 @@ async function main(): Promise<number> {
     writeFileSync(RESULTS_FILE, `${JSON.stringify({ when: new Date().toISOString(), options: demo, rows }, null, 2)}\n`);
     console.log(`(figures saved in .demo/results.json)`);
 
-    printQueries(prometheus, demo.caches.map((cache) => `device-logs-${cache}`), demo.keepRunning);
+    printQueries(tsdb, demo.caches.map((cache) => `device-logs-${cache}`), demo.keepRunning);
     if (demo.keepRunning) {
       waitingForCtrlC = true;
-      console.log('\nPrometheus and the services keep running; Ctrl-C stops them.');
+      console.log(`\n${tsdb.name} and the services keep running; Ctrl-C stops them.`);
       await new Promise<never>(() => undefined);
     }
     await cleanup.runAll();
     console.log(
-      '\nPrometheus and the services are stopped: the URLs above answered during the run only. ' +
+      `\n${tsdb.name} and the services are stopped: the URLs above answered during the run only. ` +
         'To open them, run `npm run demo -- --keep-running`, which keeps everything up until Ctrl-C.',
     );
     return 0;

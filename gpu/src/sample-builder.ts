@@ -1,7 +1,11 @@
 import type { DropReason, DroppedValue, GpuCaptureFormat, GpuSample, GpuSeries, MalformedLine } from './sample.js';
+import { boundedGpuLabels } from './label-limits.js';
 import { invalidValueReason } from './validity.js';
 
-/** Collects what a reader finds, passing every value through the validity filter once. */
+/**
+ * Collects what a reader finds, passing every value through the validity filter once and every
+ * label set through the stores' label limits.
+ */
 export class SampleBuilder {
   private readonly series: GpuSeries[] = [];
   private readonly dropped: DroppedValue[] = [];
@@ -10,7 +14,7 @@ export class SampleBuilder {
   add(field: string, labels: Readonly<Record<string, string>>, value: number): void {
     const reason = invalidValueReason(field, value);
     if (reason) this.dropped.push({ field, reason, value });
-    else this.series.push({ field, labels, value });
+    else this.series.push({ field, labels: boundedGpuLabels(labels), value });
   }
 
   /** A value left out whatever it is, such as a sample of a metric that is not a DCGM field. */

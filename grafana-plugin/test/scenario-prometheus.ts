@@ -4,13 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startPrometheus, type PrometheusHandle } from '../../tools/prometheus';
-import { demoScenario, type Scenario } from './demo-scenario';
-import { lruFamilies } from './lru-scenario';
+import type { Scenario } from './demo-scenario';
+import { RULE_FILES, storedScenario } from './stored-scenario';
 
-const RULES = join(__dirname, '../../provisioning/prometheus/rules');
-export const RULE_FILES = ['presize-map-risk.yml', 'presize-gpu-risk.yml', 'presize-lru-risk.yml', 'slo-device-logs.yml'].map((f) =>
-  join(RULES, f)
-);
+export { RULE_FILES } from './stored-scenario';
 
 export interface ScenarioPrometheus {
   prometheus: PrometheusHandle;
@@ -26,10 +23,9 @@ export interface ScenarioPrometheus {
 export async function startScenarioPrometheus(): Promise<ScenarioPrometheus> {
   const storage = mkdtempSync(join(tmpdir(), 'presize-plugin-tsdb-'));
   try {
-    // End a minute ago: every sample is history, and the rules' 5-minute windows still see the last ones.
-    const scenario = demoScenario(Math.floor(Date.now() / 1000) - 60);
+    const { scenario, openMetrics } = storedScenario();
     const input = join(storage, 'scenario.om');
-    writeFileSync(input, `${scenario.openMetrics.replace(/# EOF\n$/, '')}${lruFamilies(scenario.end)}# EOF\n`);
+    writeFileSync(input, openMetrics);
     execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, join(storage, 'data')], { stdio: 'pipe' });
     const prometheus = await startPrometheus({ storageDir: join(storage, 'data'), ruleFiles: RULE_FILES });
     return {

@@ -1,0 +1,331 @@
+// bench-node-flags: --require ./bench/fleet/browserless-grafana.cjs --import tsx
+//
+// Presize at fleet size on Prometheus and on VictoriaMetrics, side by side: a fleet of 1,000 and
+// then 10,000 presized maps (500 services) and 1,000 GPUs over three hours of simulated time,
+// backfilled into Prometheus (promtool tsdb create-blocks-from openmetrics) and imported into
+// VictoriaMetrics (/api/v1/import/prometheus), both evaluating every generated rule file
+// (Prometheus itself, vmalert). Measured: one evaluation of each rule group, the Grafana
+// datasource's risk map, SLO and capacity queries end to end, and the bytes a load of each
+// dashboard transfers.
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import { DataSource } from '../grafana-plugin/src/datasource.ts';
+import { instanceSettings, variables } from '../grafana-plugin/src/test-support.ts';
+import { startPrometheus } from '../tools/prometheus.ts';
+import { startVictoriaMetrics } from '../tools/victoria-metrics.ts';
+import { writeFleet } from './fleet/fleet.ts';
+import { fmtBytes, fmtInt, fmtMs, fmtRatio, median, progress, quick, table, verdict, writeReport } from './lib.mjs';
+
+// @grafana/data's ES build cannot be imported by Node; its CommonJS build is what the datasource loads here.
+const { dateTime } = createRequire(import.meta.url)('@grafana/data');
+
+const RULES_DIR = 'provisioning/prometheus/rules';
+const RULE_FILES = readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml')).map((f) => join(process.cwd(), RULES_DIR, f));
+const DASHBOARDS_DIR = 'dashboards';
+const STEP_SECONDS = 120;
+const HOURS = 3;
+const EVALUATION_SECONDS = 15;
+/** The fleet's samples end when it is written; both stores look back far enough to read them as current. */
+const LOOKBACK = '1h';
+const RUNS = 3;
+const SIZES = quick()
+  ? [{ services: 10, mapsPerService: 10, gpus: 16 }]
+  : [
+      { services: 50, mapsPerService: 20, gpus: 100 },
+      { services: 500, mapsPerService: 20, gpus: 1_000 },
+    ];
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** An HTTP transport that counts the bytes of every response body, as the datasource's fetches would. */
+function countingTransport(url) {
+  const counter = { bytes: 0 };
+  const transport = async (path, params) => {
+    const response = await fetch(`${url}/${path}?${params}`);
+    const text = await response.text();
+    counter.bytes += Buffer.byteLength(text);
+    return JSON.parse(text);
+  };
+  return { transport, counter };
+}
+
+async function timeDatasource(url, target, atMs) {
+  const { transport, counter } = countingTransport(url);
+  const ds = new DataSource(instanceSettings({ url, authMethod: 'none' }), { transport, templateSrv: variables({}) });
+  const request = {
+    targets: [{ refId: 'A', ...target }],
+    range: { from: dateTime(atMs - 3600_000), to: dateTime(atMs), raw: { from: 'now-1h', to: 'now' } },
+    intervalMs: 15_000,
+    maxDataPoints: 500,
+    scopedVars: {},
+  };
+  const times = [];
+  let rows = 0;
+  let bytes = 0;
+  for (let i = 0; i < RUNS; i++) {
+    counter.bytes = 0;
+    const started = performance.now();
+    const response = await ds.query(request);
+    times.push(performance.now() - started);
+    if (response.errors?.length) throw new Error(`${target.queryType}: ${response.errors.map((e) => e.message).join('; ')}`);
+    rows = response.data.reduce((sum, frame) => sum + frame.length, 0);
+    bytes = counter.bytes;
+  }
+  return { ms: median(times), rows, bytes };
+}
+
+/** Every panel target of every dashboard, with its variables at All and Grafana's interval macros filled in. */
+function dashboardQueries() {
+  const queries = [];
+  for (const file of readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+    const dashboard = JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8'));
+    const walk = (panels) => {
+      for (const panel of panels ?? []) {
+        walk(panel.panels);
+        for (const target of panel.targets ?? []) {
+          if (typeof target.expr !== 'string') continue;
+          const expr = target.expr
+            .replaceAll('$__rate_interval', `${4 * STEP_SECONDS}s`)
+            .replaceAll('$__interval', `${STEP_SECONDS}s`)
+            .replace(/\$\{?(\w+)(?::\w+)?\}?/g, '.*');
+          queries.push({ dashboard: file.replace(/\.json$/, ''), expr, instant: target.instant === true && target.range !== true });
+        }
+      }
+    };
+    walk(dashboard.panels);
+  }
+  return queries;
+}
+
+async function dashboardBytes(url, nowSeconds) {
+  const byDashboard = new Map();
+  for (const { dashboard, expr, instant } of dashboardQueries()) {
+    const params = new URLSearchParams({ query: expr });
+    if (instant) params.set('time', String(nowSeconds));
+    else {
+      params.set('start', String(nowSeconds - 3600));
+      params.set('end', String(nowSeconds));
+      params.set('step', '15');
+    }
+    const response = await fetch(`${url}/api/v1/${instant ? 'query' : 'query_range'}?${params}`);
+    const body = await response.text();
+    // A query the store gives up on (its query timeout) is a result at this size, not a failure of the bench.
+    if (!response.ok) progress(`${dashboard}: ${body.slice(0, 200)}\n  query: ${expr.slice(0, 200)}`);
+    byDashboard.set(dashboard, (byDashboard.get(dashboard) ?? 0) + Buffer.byteLength(body));
+  }
+  return byDashboard;
+}
+
+/** Each rule group's duration of its second evaluation (the first finds no recorded inputs yet), in ms. */
+async function prometheusGroupTimes(url) {
+  const seen = new Map();
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    const body = await (await fetch(`${url}/api/v1/rules`)).json();
+    for (const group of body.data.groups) {
+      const entry = seen.get(group.name) ?? { evaluations: new Set(), ms: undefined };
+      if (group.lastEvaluation && !group.lastEvaluation.startsWith('0001')) entry.evaluations.add(group.lastEvaluation);
+      if (entry.evaluations.size >= 2 && entry.ms === undefined) entry.ms = group.evaluationTime * 1000;
+      seen.set(group.name, entry);
+    }
+    if (seen.size > 0 && [...seen.values()].every((e) => e.ms !== undefined)) break;
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+  return new Map([...seen].map(([name, e]) => [name, e.ms]));
+}
+
+/** vmalert's own iteration durations per group: the latest iteration once each group has run twice. */
+async function vmalertGroupTimes(vmalertUrl) {
+  const read = async () => {
+    const text = await (await fetch(`${vmalertUrl}/metrics`)).text();
+    const groups = new Map();
+    for (const line of text.split('\n')) {
+      const match = /^vmalert_iteration_duration_seconds_(sum|count)\{.*group="([^"]+)".*\} (\S+)$/.exec(line);
+      if (!match) continue;
+      const entry = groups.get(match[2]) ?? { sum: 0, count: 0 };
+      entry[match[1]] = Number(match[3]);
+      groups.set(match[2], entry);
+    }
+    return groups;
+  };
+  const previous = new Map();
+  const result = new Map();
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    for (const [name, { sum, count }] of await read()) {
+      const before = previous.get(name);
+      if (!result.has(name) && before && count > before.count && before.count >= 1) {
+        result.set(name, ((sum - before.sum) / (count - before.count)) * 1000);
+      }
+      if (!before || count > before.count) previous.set(name, { sum, count });
+    }
+    if (previous.size > 0 && result.size === previous.size) break;
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+  return result;
+}
+
+/** Streams the OpenMetrics file into VictoriaMetrics in pieces, timestamps in milliseconds. */
+async function importFleet(url, file) {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let batch = [];
+  let size = 0;
+  const send = async () => {
+    const response = await fetch(`${url}/api/v1/import/prometheus`, { method: 'POST', body: batch.join('\n') + '\n' });
+    if (!response.ok) throw new Error(`import answered ${response.status}: ${await response.text()}`);
+    batch = [];
+    size = 0;
+  };
+  for await (const line of lines) {
+    if (line.startsWith('#') || line === '') continue;
+    batch.push(`${line}000`);
+    size += line.length;
+    if (size > 32 << 20) await send();
+  }
+  if (batch.length) await send();
+  await fetch(`${url}/internal/force_flush`);
+}
+
+async function measureStore(name, url, groupTimes) {
+  progress(`${name}: rule groups`);
+  const groups = await groupTimes();
+  // After the evaluations, so that the recorded series the dashboards and the SLO query read are there.
+  const nowMs = Date.now();
+  progress(`${name}: datasource queries`);
+  const risk = await timeDatasource(url, { queryType: 'riskMap', subjects: 'all' }, nowMs);
+  const slo = await timeDatasource(url, { queryType: 'slo' }, nowMs);
+  const capacity = await timeDatasource(url, { queryType: 'capacity', headroomPercent: 25 }, nowMs);
+  progress(`${name}: dashboards`);
+  const dashboards = await dashboardBytes(url, Math.floor(nowMs / 1000));
+  // On stderr as soon as measured, so that a run cut short still leaves its figures.
+  progress(`${name}: groups ${[...groups].map(([group, ms]) => `${group} ${fmtMs(ms)}`).join(', ')}`);
+  progress(
+    `${name}: risk map ${fmtMs(risk.ms)} (${fmtInt(risk.rows)} rows, ${fmtBytes(risk.bytes)}), SLO ${fmtMs(slo.ms)}, capacity ${fmtMs(capacity.ms)}; ` +
+      `dashboards ${[...dashboards].map(([d, bytes]) => `${d} ${fmtBytes(bytes)}`).join(', ')}`,
+  );
+  return { groups, risk, slo, capacity, dashboards };
+}
+
+async function measureSize(shape) {
+  const work = mkdtempSync(join(tmpdir(), 'presize-fleet-bench-'));
+  try {
+    const end = Math.floor(Date.now() / 1000);
+    const file = join(work, 'fleet.om');
+    let started = performance.now();
+    const fleet = await writeFleet(file, { ...shape, hours: HOURS, stepSeconds: STEP_SECONDS }, end);
+    const generateMs = performance.now() - started;
+    progress(`${new Date().toISOString()} ${fmtInt(fleet.maps)} maps: ${fmtInt(fleet.series)} series, ${fmtInt(fleet.samples)} samples, ${fmtBytes(fleet.bytes)} in ${seconds(generateMs)}`);
+
+    started = performance.now();
+    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(work, 'prometheus')], { stdio: 'ignore' });
+    const backfillMs = performance.now() - started;
+    progress(`promtool tsdb create-blocks-from openmetrics: ${seconds(backfillMs)}`);
+    const prometheus = await startPrometheus({
+      storageDir: join(work, 'prometheus'),
+      ruleFiles: RULE_FILES,
+      evaluationIntervalSeconds: EVALUATION_SECONDS,
+      retention: '30d',
+      lookbackDelta: LOOKBACK,
+    });
+    let promResult;
+    try {
+      promResult = await measureStore('Prometheus', prometheus.url, () => prometheusGroupTimes(prometheus.url));
+    } finally {
+      await prometheus.stop();
+    }
+
+    const victoriaMetrics = await startVictoriaMetrics({
+      storageDir: join(work, 'victoria-metrics'),
+      ruleFiles: RULE_FILES,
+      evaluationIntervalSeconds: EVALUATION_SECONDS,
+      maxLookback: LOOKBACK,
+    });
+    let vmResult;
+    let importMs;
+    try {
+      started = performance.now();
+      await importFleet(victoriaMetrics.url, file);
+      importMs = performance.now() - started;
+      progress(`VictoriaMetrics import: ${seconds(importMs)}`);
+      vmResult = await measureStore('VictoriaMetrics', victoriaMetrics.url, () => vmalertGroupTimes(victoriaMetrics.vmalertUrl));
+    } finally {
+      await victoriaMetrics.stop();
+    }
+    return { fleet, generateMs, backfillMs, importMs, prometheus: promResult, victoriaMetrics: vmResult };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const results = [];
+for (const shape of SIZES) results.push(await measureSize(shape));
+
+const small = results[0];
+const large = results.at(-1);
+const growth = (pick) => (results.length > 1 ? fmtRatio(pick(large) / pick(small)) : '–');
+const groupNames = [...large.prometheus.groups.keys()].sort();
+const lines = [
+  '## Fleet scale: Prometheus and VictoriaMetrics',
+  '',
+  `Fleets of ${results.map((r) => `${fmtInt(r.fleet.maps)} maps (${fmtInt(r.fleet.services)} services, ${fmtInt(r.fleet.caches)} lru-caches, ${fmtInt(r.fleet.gpus)} GPUs; ${fmtInt(r.fleet.series)} series, ${fmtInt(r.fleet.samples)} samples)`).join(' and ')}`,
+  `over ${HOURS} h of simulated time, a sample every ${STEP_SECONDS} s (bench/fleet/fleet.ts: 1 map in 20 in a resize storm, 1 in 5 growing past`,
+  'its hint, the rest quiet; 1 GPU in 25 hot, 1 in 10 idle). Prometheus 2.42 from blocks made by `promtool tsdb create-blocks-from`',
+  'openmetrics; VictoriaMetrics 1.79 single node fed through /api/v1/import/prometheus, with vmalert. Both evaluate every file of',
+  `provisioning/prometheus/rules every ${EVALUATION_SECONDS} s and look back ${LOOKBACK} for a series' latest sample (the fleet's samples end when it is written).`,
+  `Datasource figures: the plugin's query() in Node, median of ${RUNS}, response bytes uncompressed. Dashboard bytes: every panel query of the`,
+  'dashboard with its variables at All, range panels over 1 h at a 15 s step, uncompressed.',
+  '',
+  `Loading: ${results.map((r) => `${fmtInt(r.fleet.maps)} maps: written in ${seconds(r.generateMs)} (${fmtBytes(r.fleet.bytes)}), promtool ${seconds(r.backfillMs)}, VictoriaMetrics import ${seconds(r.importMs)}`).join('; ')}.`,
+  '',
+  `### One evaluation of each rule group (${fmtInt(large.fleet.maps)} maps, target under 1 s)`,
+  '',
+  table(
+    ['Group', 'Prometheus', 'vmalert', 'VM / Prom', `Prometheus growth from ${fmtInt(small.fleet.maps)} maps`, 'vmalert growth', 'Target'],
+    groupNames.map((name) => {
+      const p = large.prometheus.groups.get(name);
+      const v = large.victoriaMetrics.groups.get(name);
+      return [
+        name,
+        p === undefined ? 'n/a' : fmtMs(p),
+        v === undefined ? 'n/a' : fmtMs(v),
+        p && v ? fmtRatio(v / p) : '–',
+        growth((r) => r.prometheus.groups.get(name) ?? NaN),
+        growth((r) => r.victoriaMetrics.groups.get(name) ?? NaN),
+        verdict((p ?? Infinity) < 1000 && (v ?? Infinity) < 1000),
+      ];
+    }),
+  ),
+  '',
+  `### Datasource queries end to end (${fmtInt(large.fleet.maps)} maps)`,
+  '',
+  table(
+    ['Query', 'Rows', 'Prometheus', 'VictoriaMetrics', 'VM / Prom', 'Bytes (Prom / VM)', `Growth from ${fmtInt(small.fleet.maps)} maps (Prom / VM)`, 'Target'],
+    ['risk', 'slo', 'capacity'].map((q) => [
+      { risk: 'Risk map, all subjects', slo: 'SLO, all services', capacity: 'Capacity, all services' }[q],
+      fmtInt(large.prometheus[q].rows),
+      fmtMs(large.prometheus[q].ms),
+      fmtMs(large.victoriaMetrics[q].ms),
+      fmtRatio(large.victoriaMetrics[q].ms / large.prometheus[q].ms),
+      `${fmtBytes(large.prometheus[q].bytes)} / ${fmtBytes(large.victoriaMetrics[q].bytes)}`,
+      `${growth((r) => r.prometheus[q].ms)} / ${growth((r) => r.victoriaMetrics[q].ms)}`,
+      q === 'risk' ? verdict(large.prometheus.risk.ms < 1000 && large.victoriaMetrics.risk.ms < 1000) : '',
+    ]),
+  ),
+  '',
+  `### Bytes one load of each dashboard transfers (${fmtInt(large.fleet.maps)} maps)`,
+  '',
+  table(
+    ['Dashboard', 'Prometheus', 'VictoriaMetrics', `Growth from ${fmtInt(small.fleet.maps)} maps (Prom / VM)`],
+    [...large.prometheus.dashboards.keys()].map((d) => [
+      d,
+      fmtBytes(large.prometheus.dashboards.get(d)),
+      fmtBytes(large.victoriaMetrics.dashboards.get(d)),
+      `${growth((r) => r.prometheus.dashboards.get(d))} / ${growth((r) => r.victoriaMetrics.dashboards.get(d))}`,
+    ]),
+  ),
+];
+writeReport(lines.join('\n'));
