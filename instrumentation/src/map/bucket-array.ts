@@ -34,12 +34,16 @@ export class BucketArray {
   /** Buckets the typed arrays have room for. */
   private capacity: number;
 
-  constructor(B: number) {
+  /**
+   * `grown` arrays (made by a growth, not from a hint) get more room for fresh overflow buckets: a
+   * grown table fills up to 6.5 entries per bucket, where about a fifth of the buckets overflow.
+   */
+  constructor(B: number, grown = false) {
     this.B = B;
     const main = 2 ** B;
     this.poolEnd = main + overflowPoolSize(B);
     this.nextOverflow = main;
-    this.capacity = typedBucketsFor(B);
+    this.capacity = typedBucketsFor(B, grown);
     this.tophash = new Uint8Array(this.capacity << BUCKET_SHIFT);
     this.entries = new Int32Array(this.capacity << BUCKET_SHIFT);
     this.links = new Int32Array(this.capacity);
@@ -84,11 +88,14 @@ export class BucketArray {
 }
 
 /**
- * Buckets a new array's typed arrays have room for: the main buckets, the pool, and as many fresh
- * overflow buckets again as the pool holds, so that the typed arrays are rarely copied into larger
- * ones (a stall proportional to the table).
+ * Buckets a new array's typed arrays have room for: the main buckets, the pool, and room for fresh
+ * overflow buckets, so that the typed arrays are rarely copied into larger ones (a stall
+ * proportional to the table). A table built from a hint gets as much room again as the pool
+ * (2^B/16): it holds 3.25 to 6.5 entries per bucket only once its hint is exceeded. A grown table
+ * gets three times that (2^B·3/16): at 6.5 entries per bucket about 21 % of the buckets overflow
+ * (Poisson), more than the pool's 6.25 %.
  */
-export function typedBucketsFor(B: number): number {
+export function typedBucketsFor(B: number, grown = false): number {
   const main = 2 ** B;
-  return main + overflowPoolSize(B) + (main >>> 4);
+  return main + overflowPoolSize(B) + (grown ? (main >>> 4) * 3 : main >>> 4);
 }

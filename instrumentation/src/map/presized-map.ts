@@ -198,7 +198,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   set(key: K, value: V): this {
     const lo = hashKey(key, this.hashSeed);
     const top = topHash(hashHigh());
-    if (this.buckets === null) this.install(new BucketArray(0));
+    if (this.buckets === null) this.install(new BucketArray(0, true));
     for (;;) {
       const bucket = lo & this.mask;
       if (this.old !== null) this.growWork(bucket);
@@ -435,7 +435,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     }
     const timed = growStartChannel.hasSubscribers || growEndChannel.hasSubscribers;
     const start = timed ? process.hrtime.bigint() : -1n;
-    const fresh = new BucketArray(newB);
+    const fresh = new BucketArray(newB, true);
     const allocationNs = timed ? Number(process.hrtime.bigint() - start) : 0;
     const overflowBefore = this.noverflow;
     this.old = this.buckets;
