@@ -20,7 +20,7 @@ import {
   type GrowStartEvent,
   type MapCreateEvent,
   type OverflowEvent,
-} from '../map/channels.js';
+} from '@presize/map';
 import * as semconv from '../semconv.js';
 import {
   EVACUATION_STALL_BUCKETS,

@@ -1,14 +1,11 @@
 import {
-  clearChannel,
-  createChannel,
-  evacuateChannel,
-  growEndChannel,
-  growStartChannel,
+  MapEventPublisher,
+  nextMapId,
   type GrowthKind,
   type GrowthTrigger,
   type ObservedMap,
-} from '../map/channels.js';
-import type { PresizedMapStats } from '../map/stats.js';
+  type PresizedMapStats,
+} from '@presize/map/publisher';
 import { callSiteName } from './call-site.js';
 import { nativeMapMethods } from './native-methods.js';
 import {
@@ -51,19 +48,6 @@ type AnyMap = Map<unknown, unknown>;
 type PatchedMethod = 'set' | 'delete' | 'clear';
 const PATCHED: readonly PatchedMethod[] = ['set', 'delete', 'clear'];
 
-const IDS = Symbol.for('@presize/instrumentation/native-map-ids');
-type IdRegistry = { [IDS]?: { next: number } };
-
-function nextId(): number {
-  const registry = globalThis as IdRegistry;
-  let counter = registry[IDS];
-  if (counter === undefined) {
-    counter = { next: 1 };
-    Object.defineProperty(registry, IDS, { value: counter });
-  }
-  return counter.next++;
-}
-
 // Shared by every copy of the package, so that a map is patched once whichever copy observes it.
 const OBSERVATIONS = Symbol.for('@presize/instrumentation/native-map-observations');
 type ObservationRegistry = { [OBSERVATIONS]?: WeakMap<AnyMap, unknown> };
@@ -81,10 +65,6 @@ function sharedObservations(): WeakMap<AnyMap, unknown> {
 const observations = sharedObservations() as WeakMap<AnyMap, NativeMapObservation>;
 /** Maps whose observation was ended: the zero-code mode does not find them again. */
 const dismissed = new WeakSet<AnyMap>();
-
-function publishing(): boolean {
-  return growStartChannel.hasSubscribers || evacuateChannel.hasSubscribers || growEndChannel.hasSubscribers;
-}
 
 const TRIGGERS: Record<V8Rehash['kind'], [GrowthKind, GrowthTrigger]> = {
   grow: ['v8_rehash', 'capacity'],
@@ -107,6 +87,7 @@ export class NativeMapObservation implements ObservedNativeMap {
   name: string;
   readonly id: number;
   readonly table: V8TableState;
+  private readonly events = new MapEventPublisher(this);
   growths = 0;
   compactions = 0;
   shrinks = 0;
@@ -123,7 +104,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     name: string,
   ) {
     this.name = name;
-    this.id = nextId();
+    this.id = nextMapId();
     this.table = tableForSize(map.size);
   }
 
@@ -170,7 +151,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     if (!insertRehashes(this.table, size) || map.has(key)) return engineSet.call(map, key, value);
     const rehash = rehashForInsert(this.table);
     this.count(rehash);
-    if (!publishing()) {
+    if (!this.events.timesGrowth && !this.events.timesEvacuation) {
       engineSet.call(map, key, value);
     } else {
       this.publishStart(rehash, size);
@@ -194,7 +175,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     const rehash = applyDelete(this.table, liveAfter) as V8Rehash;
     this.count(rehash);
     let deleted: boolean;
-    if (!publishing()) {
+    if (!this.events.timesGrowth && !this.events.timesEvacuation) {
       deleted = engineDelete.call(map, key);
     } else {
       this.publishStart(rehash, size);
@@ -212,9 +193,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     engineClear.call(map);
     applyClear(this.table);
     this.stale = false;
-    if (clearChannel.hasSubscribers) {
-      clearChannel.publish({ map: this, mapId: this.id, name: this.name, size, B });
-    }
+    this.events.clear(size, B);
   }
 
   /** Gives the map its own `set`, `delete` and `clear`, so that every operation is seen. */
@@ -254,14 +233,7 @@ export class NativeMapObservation implements ObservedNativeMap {
   }
 
   announce(): void {
-    if (!createChannel.hasSubscribers) return;
-    createChannel.publish({
-      map: this,
-      mapId: this.id,
-      name: this.name,
-      hint: 0,
-      B: Math.log2(bucketsOf(this.table.capacity)),
-    });
+    this.events.create(0, Math.log2(bucketsOf(this.table.capacity)));
   }
 
   private count(rehash: V8Rehash): void {
@@ -271,53 +243,18 @@ export class NativeMapObservation implements ObservedNativeMap {
   }
 
   private publishStart(rehash: V8Rehash, size: number): void {
-    if (!growStartChannel.hasSubscribers) return;
     const [kind, trigger] = TRIGGERS[rehash.kind];
-    growStartChannel.publish({
-      map: this,
-      mapId: this.id,
-      name: this.name,
-      kind,
-      trigger,
-      oldB: Math.log2(bucketsOf(rehash.oldCapacity)),
-      newB: Math.log2(bucketsOf(rehash.newCapacity)),
-      size,
-      overflowBuckets: 0,
-      // V8 allocates and copies in one step; the whole measured rebuild is reported at the end.
-      allocationNs: 0,
-    });
+    const oldB = Math.log2(bucketsOf(rehash.oldCapacity));
+    // V8 allocates and copies in one step; the whole measured rebuild is reported at the end.
+    this.events.growStart(kind, trigger, oldB, Math.log2(bucketsOf(rehash.newCapacity)), size, 0, 0);
   }
 
   private publishEnd(rehash: V8Rehash, moved: number, durationNs: number, size: number): void {
     const [kind, trigger] = TRIGGERS[rehash.kind];
     const oldBuckets = bucketsOf(rehash.oldCapacity);
-    if (evacuateChannel.hasSubscribers) {
-      evacuateChannel.publish({
-        map: this,
-        mapId: this.id,
-        name: this.name,
-        bucketsEvacuated: oldBuckets,
-        entriesMoved: moved,
-        evacuated: oldBuckets,
-        oldBuckets,
-        durationNs,
-      });
-    }
-    if (growEndChannel.hasSubscribers) {
-      growEndChannel.publish({
-        map: this,
-        mapId: this.id,
-        name: this.name,
-        kind,
-        trigger,
-        oldB: Math.log2(oldBuckets),
-        newB: Math.log2(bucketsOf(rehash.newCapacity)),
-        size,
-        operations: 1,
-        evacuationNs: durationNs,
-        durationNs,
-      });
-    }
+    this.events.evacuate(oldBuckets, moved, oldBuckets, oldBuckets, durationNs);
+    const newB = Math.log2(bucketsOf(rehash.newCapacity));
+    this.events.growEnd(kind, trigger, Math.log2(oldBuckets), newB, size, 1, durationNs, durationNs);
   }
 }
 
