@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
+import { EVACUATION_STALL_BUCKETS } from '@presize/instrumentation';
 import { freePort } from '../tools/ports.js';
 import { documentedNames } from './support/documented-names.js';
 import { parseExposition, scrape, scrapeUntil, select, type Sample } from './support/scrape.js';
@@ -21,9 +22,6 @@ const telemetryDoc = readFileSync(join(ROOT, 'instrumentation/docs/telemetry.md'
 const documented = documentedNames(telemetryDoc);
 const mapNames = documented.filter((d) => d.instrument.startsWith('presize.map.'));
 const runtimeNames = documented.filter((d) => /^(v8js|nodejs)\./.test(d.instrument));
-const { EVACUATION_STALL_BUCKETS } = require('@presize/instrumentation') as {
-  EVACUATION_STALL_BUCKETS: readonly number[];
-};
 
 const hasGrowths = (samples: Sample[]) =>
   select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' }).length > 0 &&

@@ -29,12 +29,13 @@ export interface Harness {
 }
 
 export function harness(options: Omit<GpuMetricsOptions, 'meterProvider'>): Harness {
-  let gpu: GpuMetrics | undefined;
   // The reader needs its producers when built, the GPU metrics need the provider the reader is in.
-  const producer: MetricProducer = { collect: () => (gpu as GpuMetrics).collect() };
+  const built: { gpu?: GpuMetrics } = {};
+  const producer: MetricProducer = { collect: () => built.gpu!.collect() };
   const reader = new PullReader({ metricProducers: [producer] });
   const meterProvider = new MeterProvider({ readers: [reader] });
-  gpu = new GpuMetrics({ ...options, meterProvider });
+  const gpu = new GpuMetrics({ ...options, meterProvider });
+  built.gpu = gpu;
   const collect = async (): Promise<ResourceMetrics> => {
     const { resourceMetrics, errors } = await reader.collect();
     if (errors.length > 0) throw new Error(`collection errors: ${errors.join(', ')}`);

@@ -207,6 +207,8 @@ export class NativeMapObservation implements ObservedNativeMap {
     const set = (own('set')?.value as EngineSet | undefined) ?? nativeMapMethods.set;
     const del = (own('delete')?.value as EngineDelete | undefined) ?? nativeMapMethods.delete;
     const clear = (own('clear')?.value as EngineClear | undefined) ?? nativeMapMethods.clear;
+    // The wrappers are functions, not arrows: their own `this` is the map they are called on.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const observation = this;
     define(map, 'set', function set_(this: AnyMap, key: unknown, value: unknown): AnyMap {
       return this === map ? observation.set(set, key, value, map.size) : set.call(this, key, value);
