@@ -1,6 +1,8 @@
 // Draws per-operation latency along an insert sequence as an SVG line chart with a logarithmic
 // latency axis: one line per map, each point the slowest operation of a window of inserts, so
-// that a single stalled insert among millions stays visible.
+// that a single stalled insert among millions stays visible. Garbage-collection pauses are drawn
+// as marks on the same axes (at the insert where each began, as high as it lasted), so a spike
+// with a mark on it is the collector's, one without is the map's own work.
 
 const WIDTH = 960;
 const HEIGHT = 440;
@@ -41,11 +43,13 @@ export function windowMaxima(durations, count, windowSize) {
  * @param {number} chart.windowSize inserts per point
  * @param {{ label: string, color: string, maxima: number[] }[]} chart.series window maxima in ms
  * @param {{ at: number, label: string }[]} [chart.markers] vertical marks at insert numbers
+ * @param {{ label: string, color: string, marks: { at: number, ms: number }[] }[]} [chart.pauses]
+ *   GC pauses: the insert at which each began and its duration in ms
  */
-export function latencySvg({ title, subtitle, totalOps, windowSize, series, markers = [] }) {
+export function latencySvg({ title, subtitle, totalOps, windowSize, series, markers = [], pauses = [] }) {
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const all = series.flatMap((s) => s.maxima).filter((v) => v > 0);
+  const all = [...series.flatMap((s) => s.maxima), ...pauses.flatMap((p) => p.marks.map((m) => m.ms))].filter((v) => v > 0);
   const lo = Math.floor(Math.log10(Math.min(...all)));
   const hi = Math.ceil(Math.log10(Math.max(...all)));
   const x = (op) => MARGIN.left + (op / totalOps) * plotW;
@@ -95,6 +99,13 @@ export function latencySvg({ title, subtitle, totalOps, windowSize, series, mark
     parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.4" stroke-linejoin="round" points="${points}"/>`);
   }
 
+  // A pause mark: an open diamond, so that the line under it stays visible.
+  const diamond = (cx, cy, color, label) =>
+    `<path d="M${cx.toFixed(1)} ${(cy - 5).toFixed(1)} l5 5 l-5 5 l-5 -5 z" fill="none" stroke="${color}" stroke-width="1.6"><title>${escapeXml(label)}</title></path>`;
+  for (const p of pauses) {
+    for (const m of p.marks) parts.push(diamond(x(m.at), y(m.ms), p.color, `${p.label}: ${latencyLabel(Number(m.ms.toPrecision(3)))} at insert ${m.at}`));
+  }
+
   series.forEach((s, i) => {
     const ly = MARGIN.top + 14 + i * 18;
     const lx = WIDTH - MARGIN.right - 300;
@@ -111,6 +122,11 @@ export function latencySvg({ title, subtitle, totalOps, windowSize, series, mark
       `<text x="${lx + 32}" y="${ly}" dominant-baseline="middle">a PresizedMap growth starts</text>`,
     );
   }
+  pauses.forEach((p, i) => {
+    const ly = MARGIN.top + 14 + (series.length + (markers.length ? 1 : 0) + i) * 18;
+    const lx = WIDTH - MARGIN.right - 300;
+    parts.push(diamond(lx + 12, ly, p.color, p.label), `<text x="${lx + 32}" y="${ly}" dominant-baseline="middle">${escapeXml(p.label)}</text>`);
+  });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

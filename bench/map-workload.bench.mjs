@@ -21,6 +21,7 @@ import {
   shuffled,
   table,
   usedBytes,
+  verdict,
   writeReport,
 } from './lib.mjs';
 
@@ -132,6 +133,9 @@ if (process.env.PRESIZE_WORKLOAD_VARIANT) {
     results[id][0].growths === undefined ? '' : fmtInt(m(id, 'growths')),
   ];
   const ratio = (id, field) => fmtRatio(m(base, field) / m(id, field));
+  // The target: PresizedMap + BoundedList at or below native Map + BoundedList on each figure.
+  const peer = 'native-bounded';
+  const againstPeer = (id, field) => `${fmtRatio(m(id, field) / m(peer, field))}: ${verdict(m(id, field) <= m(peer, field))}`;
   writeReport(
     [
       `## The incident workload: ${fmtInt(DEVICES)} devices, last ${KEPT} log lines each`,
@@ -153,6 +157,18 @@ if (process.env.PRESIZE_WORKLOAD_VARIANT) {
         Object.keys(variants)
           .filter((id) => id !== base)
           .map((id) => [variants[id].label, ratio(id, 'p99'), ratio(id, 'max'), ratio(id, 'gcPauseMs'), ratio(id, 'allocatedBytes')]),
+      ),
+      '',
+      'Target: PresizedMap + BoundedList at or below native Map + BoundedList (ratio PresizedMap / native, ≤ 1.00×):',
+      '',
+      table(
+        ['variant', 'write p99', 'write max', 'GC pause total'],
+        ['presized-5000', 'presized-150000'].map((id) => [
+          variants[id].label,
+          againstPeer(id, 'p99'),
+          againstPeer(id, 'max'),
+          againstPeer(id, 'gcPauseMs'),
+        ]),
       ),
     ].join('\n'),
   );

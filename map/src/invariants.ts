@@ -4,9 +4,9 @@ import {
   EVACUATED_EMPTY,
   MIN_TOP_HASH,
   NO_BUCKET,
-  keyAt,
   type BucketArray,
 } from './bucket-array.js';
+import { keyOf } from './entry-store.js';
 import { hashHigh, hashKey, topHash } from './hash.js';
 import type { PresizedMap } from './presized-map.js';
 
@@ -24,10 +24,12 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
   const seedHigh = map['hashSeedHigh'];
   const B = map['B'];
   const count = map['count'];
+  const chunks = map['chunks'];
   const seen = new Set<K>();
+  const entriesSeen = new Set<number>();
   let live = 0;
 
-  const walkChain = (array: BucketArray<K, V>, head: number, mask: number, evacuatedAllowed: boolean): void => {
+  const walkChain = (array: BucketArray, head: number, mask: number, evacuatedAllowed: boolean): void => {
     let restSeen = false;
     let b = head;
     let hops = 0;
@@ -44,7 +46,11 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
           if (!evacuatedAllowed || t > EVACUATED_EMPTY) fail(`slot ${j} has marker ${t} outside an evacuated bucket`);
           continue;
         }
-        const key = keyAt(array.chunks, j);
+        const entry = array.entries[j]!;
+        if (entriesSeen.has(entry)) fail(`entry ${entry} is held by two slots`);
+        entriesSeen.add(entry);
+        const key = keyOf<K>(chunks, entry);
+        if (key === undefined) fail(`slot ${j} holds free entry ${entry}`);
         const lo = hashKey(key, seed, seedHigh);
         if (topHash(hashHigh()) !== t) fail(`slot ${j} has tophash ${t} that is not its key's`);
         if ((lo & mask) !== head) fail(`key in slot ${j} belongs to bucket ${lo & mask}, found in chain ${head}`);

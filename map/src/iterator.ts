@@ -1,5 +1,4 @@
 import type { BucketArray } from './bucket-array.js';
-import type { PresizedMap } from './presized-map.js';
 
 /** What an iterator yields: keys, values, or [key, value] entries. */
 export type IterationKind = 0 | 1 | 2;
@@ -8,14 +7,22 @@ export const ITERATE_VALUES = 1;
 export const ITERATE_ENTRIES = 2;
 
 /**
+ * Finds the next entry for `it` in `source` and stores it in `it.key` and `it.value`; false at
+ * the end. The map supplies it: the walk reads the map's growth state at every bucket.
+ */
+export type Advance<S, K, V, T> = (source: S, it: PresizedMapIterator<S, K, V, T>) => boolean;
+
+/**
  * The walk state of one iteration over a presized map, Go's `hiter`: the bucket array and B seen
  * when the iteration started, the random start bucket and in-bucket offset, and the position
- * reached. The walk itself is the map's (it needs the map's growth state); this object only holds
- * where it is and what it found last.
+ * reached. `S` is the map, opaque here so that this module does not depend on the map's.
+ *
+ * The map and the walk function are held in private fields: a property of the iterator named like
+ * an iterator helper (`map`, `filter`, `take`...) would hide that helper.
  */
-export class PresizedMapIterator<K extends string | number, V, T> implements MapIterator<T> {
+export class PresizedMapIterator<S, K, V, T> implements MapIterator<T> {
   /** The bucket array current when the iteration started (Go's `it.buckets`). */
-  readonly buckets: BucketArray<K, V> | null;
+  readonly buckets: BucketArray | null;
   readonly B: number;
   readonly startBucket: number;
   readonly offset: number;
@@ -23,7 +30,9 @@ export class PresizedMapIterator<K extends string | number, V, T> implements Map
   bucket: number;
   wrapped = false;
   /** The bucket array of the bucket being walked, or null between buckets. */
-  current: BucketArray<K, V> | null = null;
+  current: BucketArray | null = null;
+  /** The main bucket index (at `B`) whose entries the walk is yielding now. */
+  walkBucket = 0;
   /** The bucket being walked (a main or overflow bucket of `current`). */
   chainBucket = 0;
   /** The next slot step (0..8) in `chainBucket`. */
@@ -33,13 +42,14 @@ export class PresizedMapIterator<K extends string | number, V, T> implements Map
   done: boolean;
   key: K | undefined = undefined;
   value: V | undefined = undefined;
+  readonly #source: S;
+  readonly #advance: Advance<S, K, V, T>;
+  readonly #kind: IterationKind;
 
-  constructor(
-    private readonly map: PresizedMap<K, V>,
-    private readonly kind: IterationKind,
-    buckets: BucketArray<K, V> | null,
-    random: number,
-  ) {
+  constructor(source: S, advance: Advance<S, K, V, T>, kind: IterationKind, buckets: BucketArray | null, random: number) {
+    this.#source = source;
+    this.#advance = advance;
+    this.#kind = kind;
     this.buckets = buckets;
     this.B = buckets === null ? 0 : buckets.B;
     this.startBucket = random & (2 ** this.B - 1);
@@ -49,9 +59,8 @@ export class PresizedMapIterator<K extends string | number, V, T> implements Map
   }
 
   next(): IteratorResult<T, undefined> {
-    // The walk is the map's own code: it reads the map's growth state at every bucket.
-    if (!this.done && this.map['advanceIterator'](this)) {
-      const kind = this.kind;
+    if (!this.done && this.#advance(this.#source, this)) {
+      const kind = this.#kind;
       const value = kind === ITERATE_KEYS ? this.key : kind === ITERATE_VALUES ? this.value : [this.key, this.value];
       return { value: value as T, done: false };
     }

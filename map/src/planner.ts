@@ -1,7 +1,7 @@
 // Capacity planning with the sizing rules and storage layout the map itself uses (sizing.ts,
 // bucket-array.ts). None of them imports anything from Node.js, so a browser bundle (the Grafana
 // plugin) can plan with the same rules.
-import { CHUNK_SLOT_SHIFT } from './bucket-array.js';
+import { typedBucketsFor } from './bucket-array.js';
 import { checkOptions, describeValue } from './describe-value.js';
 import {
   BUCKET_SLOTS,
@@ -30,32 +30,26 @@ export function bucketsForHint(hint: number): BucketPlan {
 }
 
 /**
- * Bytes one bucket of this implementation's table takes once its slots are written, excluding the
- * keys and values themselves: each of the 8 slots has a tophash byte (a Uint8Array) and a key and
- * a value reference (two 8-byte elements of the key/value chunk arrays, key beside value), and each
- * bucket an overflow link (an Int32Array element). 8 × (1 + 16) + 4 = 140 bytes on 64-bit Node.js,
- * which does not compress pointers.
+ * Bytes one bucket of this implementation's table takes, excluding the keys and values: each of
+ * the 8 slots has a tophash byte (a Uint8Array) and the number of its entry (an Int32Array), and
+ * each bucket an overflow link (an Int32Array). 8 × (1 + 4) + 4 = 44 bytes.
  */
-export const BYTES_PER_BUCKET = BUCKET_SLOTS * (1 + 16) + 4;
+export const BYTES_PER_BUCKET = BUCKET_SLOTS * (1 + 4) + 4;
+/** Bytes of one entry in the entry store: a key and a value reference, 8 bytes each (Node.js does not compress pointers). */
+const BYTES_PER_ENTRY = 16;
 /** A Go `map[string][]string` bucket: 8 tophash bytes, 8 string headers, 8 slice headers, one pointer. */
 export const GO_STRING_SLICE_BUCKET_BYTES = 8 + 8 * 16 + 8 * 24 + 8;
 
-const CHUNK_SLOTS = 2 ** CHUNK_SLOT_SHIFT;
-
 /**
- * Bytes a map built with a hint that gives 2^B buckets allocates for its table, keys and values
- * themselves excluded. Tophash bytes and links cover the main buckets, the overflow pool (2^(B−4))
- * and a spare room of 2^B / 16 buckets for fresh overflow buckets; the key/value chunks of 8,192
- * slots (one smaller chunk for a table under 1,024 buckets) cover the main buckets and the pool,
- * rounded up to whole chunks. Large tables come to about (2^B + pool) × {@link BYTES_PER_BUCKET}.
+ * Bytes a map with 2^B buckets holding `entries` entries allocates for its table, the key strings
+ * and the values themselves excluded: the typed arrays of the main buckets, the overflow pool
+ * (2^(B−4)) and a spare room of 2^B / 16 buckets for fresh overflow buckets, plus
+ * 16 bytes per entry of the entry store. A map built with hint h reserves h entries,
+ * so it allocates `tableBytes(B, h)` when it is built; by default the entries a table of 2^B
+ * buckets holds before it doubles.
  */
-export function tableBytes(B: number): number {
-  const main = 2 ** B;
-  const poolEnd = main + overflowPoolSize(B);
-  const typedBuckets = poolEnd + Math.floor(main / 16);
-  const chunkSlots = Math.min(typedBuckets * BUCKET_SLOTS, CHUNK_SLOTS);
-  const chunks = Math.ceil((poolEnd * BUCKET_SLOTS) / CHUNK_SLOTS);
-  return typedBuckets * (BUCKET_SLOTS + 4) + chunks * chunkSlots * 2 * 8;
+export function tableBytes(B: number, entries: number = capacityOf(B)): number {
+  return typedBucketsFor(B) * BYTES_PER_BUCKET + entries * BYTES_PER_ENTRY;
 }
 
 export interface CapacityInput {
@@ -80,7 +74,7 @@ export interface CapacityPlan {
   buckets: number;
   /** Key count the table holds before an insert starts the next (incremental) doubling. */
   nextGrowthAt: number;
-  /** Bytes the map allocates for that table (see {@link tableBytes}), excluding the keys and values themselves. */
+  /** Bytes a map built with `hint` allocates for its table (`tableBytes(B, hint)`), excluding the keys and values themselves. */
   estimatedBytes: number;
 }
 
@@ -134,5 +128,5 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     );
   }
   const { B, buckets, nextGrowthAt } = bucketsForHint(hint);
-  return { expectedKeys, hint, B, buckets, nextGrowthAt, estimatedBytes: tableBytes(B) };
+  return { expectedKeys, hint, B, buckets, nextGrowthAt, estimatedBytes: tableBytes(B, hint) };
 }

@@ -1,7 +1,5 @@
 import {
   BucketArray,
-  CHUNK_SLOT_MASK,
-  CHUNK_SLOT_SHIFT,
   EMPTY_ONE,
   EMPTY_REST,
   EVACUATED_EMPTY,
@@ -9,10 +7,8 @@ import {
   EVACUATED_Y,
   MIN_TOP_HASH,
   NO_BUCKET,
-  keyAt,
-  valueAt,
-  type Chunk,
 } from './bucket-array.js';
+import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, EntryStore, keyOf, valueOf, type EntryChunk } from './entry-store.js';
 import { checkOptions, describeValue } from './describe-value.js';
 import { MapEventPublisher, nextMapId, type GrowthKind, type GrowthTrigger, type ObservedMap } from './events.js';
 import { hashHigh, hashKey, keyTypeError, topHash } from './hash.js';
@@ -48,6 +44,7 @@ export interface PresizedMapOptions {
 const OPTION_NAMES: readonly (keyof PresizedMapOptions)[] = ['hint', 'name', 'seed', 'random'];
 const NO_SLOTS = new Uint8Array(0);
 const NO_LINKS = new Int32Array(0);
+const NO_ENTRIES = new Int32Array(0);
 
 /** A lookup in an empty map hashes nothing, so it checks the key's type itself: a bad key fails alike in every state. */
 function checkKeyType(key: unknown): void {
@@ -62,10 +59,11 @@ function isEvacuated(top: number): boolean {
  * The slot holding `key` in the chain that starts at `bucket`, or -1. A scan ends at the first
  * EMPTY_REST slot: nothing lives after it in the chain.
  */
-function findInChain<K, V>(
+function findInChain<K>(
   tophash: Uint8Array,
-  chunks: readonly (Chunk<K, V> | undefined)[],
+  entries: Int32Array,
   links: Int32Array,
+  chunks: readonly EntryChunk[],
   bucket: number,
   key: K,
   top: number,
@@ -76,7 +74,7 @@ function findInChain<K, V>(
     for (let j = b << 3; j < end; j++) {
       const t = tophash[j];
       if (t === top) {
-        const k = keyAt(chunks, j);
+        const k = keyOf<K>(chunks, entries[j]!);
         // SameValueZero: NaN finds NaN, as in Map.
         if (k === key || (k !== k && key !== key)) return j;
       } else if (t === EMPTY_REST) {
@@ -100,20 +98,23 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   /** The capacity hint the map was created with. */
   readonly hint: number;
 
-  // Hot state, read by every get and set. `tophash`, `links` and `chunks` mirror the storage of
-  // `buckets` so that a lookup loads them straight from the map.
+  // Hot state, read by every get and set. `tophash`, `slotEntries` and `links` mirror the typed
+  // arrays of `buckets`, and `chunks` those of `store`, so that a lookup loads them straight from the map.
   private count = 0;
   private mask = 0;
   /** The 64-bit key of the hash, as two int32 halves; drawn anew whenever the map empties. */
   private hashSeed = 0;
   private hashSeedHigh = 0;
   private tophash: Uint8Array = NO_SLOTS;
+  private slotEntries: Int32Array = NO_ENTRIES;
   private links: Int32Array = NO_LINKS;
-  private chunks: (Chunk<K, V> | undefined)[] = [];
-  private old: BucketArray<K, V> | null = null;
+  private readonly chunks: EntryChunk[];
+  private old: BucketArray | null = null;
+  /** The keys and values, shared by every bucket array the map has had. */
+  private readonly store: EntryStore;
 
   private B: number;
-  private buckets: BucketArray<K, V> | null = null;
+  private buckets: BucketArray | null = null;
   /** count at which the next new key starts a doubling: overLoadFactor(count + 1, B). */
   private growAt: number;
   private overflowMax: number;
@@ -167,7 +168,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.growAt = capacityOf(B);
     this.overflowMax = overflowLimit(B);
     // Like Go's makemap: the whole table now, but no bucket array for B = 0 until the first insert.
-    if (B > 0) this.install(new BucketArray<K, V>(B, true));
+    this.store = new EntryStore(hint);
+    this.chunks = this.store.chunks;
+    if (B > 0) this.install(new BucketArray(B));
     this.events.create(this.hint, B);
   }
 
@@ -184,9 +187,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       checkKeyType(key);
       return undefined;
     }
-    const slot = this.slotOf(key);
-    if (slot >= 0) return valueAt(this.chunks, slot);
-    return slot === -1 ? undefined : valueAt(this.old!.chunks, -slot - 2);
+    const entry = this.entryOf(key);
+    return entry < 0 ? undefined : valueOf<V>(this.chunks, entry);
   }
 
   has(key: K): boolean {
@@ -194,17 +196,18 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       checkKeyType(key);
       return false;
     }
-    return this.slotOf(key) !== -1;
+    return this.entryOf(key) >= 0;
   }
 
   set(key: K, value: V): this {
     const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
-    if (this.buckets === null) this.install(new BucketArray<K, V>(0));
+    if (this.buckets === null) this.install(new BucketArray(0, true));
     for (;;) {
       const bucket = lo & this.mask;
       if (this.old !== null) this.growWork(bucket);
       const tophash = this.tophash;
+      const entries = this.slotEntries;
       const chunks = this.chunks;
       const links = this.links;
       let insertAt = -1;
@@ -221,10 +224,12 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             }
             continue;
           }
-          const chunk = chunks[j >>> CHUNK_SLOT_SHIFT]!;
-          const k = chunk[(j & CHUNK_SLOT_MASK) << 1];
+          const entry = entries[j]!;
+          const chunk = chunks[entry >>> ENTRY_CHUNK_SHIFT]!;
+          const at = (entry & ENTRY_CHUNK_MASK) << 1;
+          const k = chunk[at];
           if (k === key || (k !== k && key !== key)) {
-            chunk[((j & CHUNK_SLOT_MASK) << 1) + 1] = value;
+            chunk[at + 1] = value;
             return this;
           }
         }
@@ -238,11 +243,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       }
       if (insertAt < 0) insertAt = this.newOverflow(tail) << 3;
       this.tophash[insertAt] = top;
-      const chunk = this.chunks[insertAt >>> CHUNK_SLOT_SHIFT] ?? this.buckets!.chunkFor(insertAt);
-      const at = (insertAt & CHUNK_SLOT_MASK) << 1;
       // Map stores -0 as +0.
-      chunk[at] = key === 0 ? (0 as K) : key;
-      chunk[at + 1] = value;
+      this.slotEntries[insertAt] = this.store.add(key === 0 ? 0 : key, value);
       this.count++;
       return this;
     }
@@ -257,11 +259,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const top = topHash(hashHigh());
     const bucket = lo & this.mask;
     if (this.old !== null) this.growWork(bucket);
-    const slot = findInChain(this.tophash, this.chunks, this.links, bucket, key, top);
+    const slot = findInChain(this.tophash, this.slotEntries, this.links, this.chunks, bucket, key, top);
     if (slot < 0) return false;
-    const chunk = this.chunks[slot >>> CHUNK_SLOT_SHIFT]!;
-    chunk[(slot & CHUNK_SLOT_MASK) << 1] = undefined;
-    chunk[((slot & CHUNK_SLOT_MASK) << 1) + 1] = undefined;
+    this.store.remove(this.slotEntries[slot]!);
     this.tophash[slot] = EMPTY_ONE;
     this.restoreEmptyRest(bucket, slot);
     if (--this.count === 0) {
@@ -282,6 +282,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       this.buckets.reset();
       this.install(this.buckets);
     }
+    this.store.reset();
     this.count = 0;
     this.noverflow = 0;
     this.nevacuate = 0;
@@ -292,7 +293,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
 
   forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
     const it = this.iterator<[K, V]>(ITERATE_ENTRIES);
-    while (!it.done && this.advanceIterator(it)) callback.call(thisArg, it.value as V, it.key as K, this);
+    while (!it.done && PresizedMap.advanceIterator(this, it)) callback.call(thisArg, it.value as V, it.key as K, this);
   }
 
   keys(): MapIterator<K> {
@@ -337,33 +338,39 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   }
 
   /** Makes `buckets` the current array and mirrors its storage into the hot fields. */
-  private install(buckets: BucketArray<K, V>): void {
+  private install(buckets: BucketArray): void {
     this.buckets = buckets;
     this.B = buckets.B;
     this.mask = 2 ** buckets.B - 1;
     this.tophash = buckets.tophash;
+    this.slotEntries = buckets.entries;
     this.links = buckets.links;
-    this.chunks = buckets.chunks;
     this.growAt = capacityOf(buckets.B);
     this.overflowMax = overflowLimit(buckets.B);
   }
 
-  /**
-   * Where `key` lives: a slot of the current array (>= 0), -1 when absent, or -(slot + 2) for a
-   * slot of the old array, which is searched while its bucket has not been evacuated (Go's mapaccess).
-   */
-  private slotOf(key: K): number {
+  /** The entry holding `key`, or -1 (Go's mapaccess). */
+  private entryOf(key: K): number {
     const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
-    const top = topHash(hashHigh());
+    return this.entryOfHashed(key, lo, topHash(hashHigh()));
+  }
+
+  /**
+   * The entry holding `key`, whose hash has low half `lo` and tophash `top`, or -1. While a growth
+   * is in progress, the old array is searched for a bucket not yet evacuated.
+   */
+  private entryOfHashed(key: K, lo: number, top: number): number {
     if (this.old !== null) {
       const old = this.old;
       const oldBucket = lo & (this.oldBucketCount - 1);
       if (!isEvacuated(old.tophash[oldBucket << 3]!)) {
-        const slot = findInChain(old.tophash, old.chunks, old.links, oldBucket, key, top);
-        return slot < 0 ? -1 : -slot - 2;
+        const slot = findInChain(old.tophash, old.entries, old.links, this.chunks, oldBucket, key, top);
+        return slot < 0 ? -1 : old.entries[slot]!;
       }
     }
-    return findInChain(this.tophash, this.chunks, this.links, lo & this.mask, key, top);
+    const entries = this.slotEntries;
+    const slot = findInChain(this.tophash, entries, this.links, this.chunks, lo & this.mask, key, top);
+    return slot < 0 ? -1 : entries[slot]!;
   }
 
   /**
@@ -402,6 +409,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const fromPool = buckets.nextOverflow < buckets.poolEnd;
     const bucket = buckets.takeOverflow(tail);
     this.tophash = buckets.tophash;
+    this.slotEntries = buckets.entries;
     this.links = buckets.links;
     if (this.B < 16) {
       this.noverflow++;
@@ -425,7 +433,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     }
     const timed = this.events.timesGrowth;
     const start = timed ? process.hrtime.bigint() : -1n;
-    const fresh = new BucketArray<K, V>(newB);
+    const fresh = new BucketArray(newB, true);
     const allocationNs = timed ? Number(process.hrtime.bigint() - start) : 0;
     const overflowBefore = this.noverflow;
     this.old = this.buckets;
@@ -485,8 +493,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const oldTophash = old.tophash;
     const newbit = this.oldBucketCount;
     if (!isEvacuated(oldTophash[oldBucket << 3]!)) {
-      const oldChunks = old.chunks;
+      const oldEntries = old.entries;
       const oldLinks = old.links;
+      const chunks = this.chunks;
       const doubling = !this.sameSize;
       const current = this.buckets!;
       let x = oldBucket;
@@ -506,9 +515,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             continue;
           }
           if (t < MIN_TOP_HASH) throw new Error(`PresizedMap: bad map state in ${this.name}`);
-          const key = keyAt(oldChunks, j);
+          const entry = oldEntries[j]!;
           let to: number;
-          if (doubling && (hashKey(key, this.hashSeed, this.hashSeedHigh) & newbit) !== 0) {
+          if (doubling && (hashKey(keyOf<K>(chunks, entry), this.hashSeed, this.hashSeedHigh) & newbit) !== 0) {
             if (yNext === yEnd) {
               y = this.newOverflow(y);
               yNext = y << 3;
@@ -525,10 +534,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             to = xNext++;
             oldTophash[j] = EVACUATED_X;
           }
+          // Only the tophash and the entry number move: the key and value stay where they are.
           current.tophash[to] = t;
-          const chunk = current.chunkFor(to);
-          chunk[(to & CHUNK_SLOT_MASK) << 1] = key;
-          chunk[((to & CHUNK_SLOT_MASK) << 1) + 1] = valueAt(oldChunks, j);
+          current.entries[to] = entry;
           moved++;
         }
         b = oldLinks[b]!;
@@ -551,25 +559,37 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     }
   }
 
-  private iterator<T>(kind: IterationKind): PresizedMapIterator<K, V, T> {
+  private iterator<T>(kind: IterationKind): PresizedMapIterator<PresizedMap<K, V>, K, V, T> {
     // Go's mapiterinit: an iteration of an empty map ends at once.
     const buckets = this.count === 0 ? null : this.buckets;
-    return new PresizedMapIterator<K, V, T>(this, kind, buckets, buckets === null ? 0 : this.random());
+    return new PresizedMapIterator<PresizedMap<K, V>, K, V, T>(
+      this,
+      PresizedMap.advanceIterator,
+      kind,
+      buckets,
+      buckets === null ? 0 : this.random(),
+    );
   }
 
   /**
-   * Go's mapiternext: finds the next entry for `it` and stores it there; false at the end.
+   * Go's mapiternext: finds the next entry of `map` for `it` and stores it there; false at the end.
    * While a growth is in progress and the iteration started at the current B, an old bucket not
    * yet evacuated is walked instead of its new bucket (keeping, for a doubling, only the entries
-   * that belong to that new bucket). A slot already evacuated is re-read from the map, so an
-   * entry deleted or updated since is reported as it is now.
+   * that belong to that new bucket). A slot already evacuated is looked up again in the map, so an
+   * entry deleted or updated since is reported as it is now. Its entry may since have been freed
+   * and taken by a new key: that key is kept only if it belongs to the bucket being walked, which
+   * this iteration visits once, so no key is yielded twice.
    */
-  private advanceIterator<T>(it: PresizedMapIterator<K, V, T>): boolean {
+  private static advanceIterator<K extends string | number, V, T>(
+    map: PresizedMap<K, V>,
+    it: PresizedMapIterator<PresizedMap<K, V>, K, V, T>,
+  ): boolean {
     let current = it.current;
     let b = it.chainBucket;
     let step = it.step;
     let checkBucket = it.checkBucket;
     const offset = it.offset;
+    const chunks = map.chunks;
     for (;;) {
       if (current === null) {
         if (it.bucket === it.startBucket && it.wrapped) {
@@ -577,18 +597,19 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
           return false;
         }
         const bucket = it.bucket;
-        const old = this.old;
+        const old = map.old;
         checkBucket = -1;
         current = it.buckets!;
         b = bucket;
-        if (old !== null && it.B === this.B) {
-          const oldBucket = bucket & (this.oldBucketCount - 1);
+        if (old !== null && it.B === map.B) {
+          const oldBucket = bucket & (map.oldBucketCount - 1);
           if (!isEvacuated(old.tophash[oldBucket << 3]!)) {
             current = old;
             b = oldBucket;
-            if (!this.sameSize) checkBucket = bucket;
+            if (!map.sameSize) checkBucket = bucket;
           }
         }
+        it.walkBucket = bucket;
         it.bucket = bucket + 1;
         if (it.bucket === 2 ** it.B) {
           it.bucket = 0;
@@ -600,15 +621,20 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         const slot = (b << 3) + ((step + offset) & 7);
         const t = current.tophash[slot]!;
         if (t <= EMPTY_ONE || t === EVACUATED_EMPTY) continue;
-        const key = keyAt(current.chunks, slot);
-        if (checkBucket >= 0 && (hashKey(key, this.hashSeed, this.hashSeedHigh) & (2 ** it.B - 1)) !== checkBucket) continue;
+        const entry = current.entries[slot]!;
+        const key = keyOf<K>(chunks, entry);
         if (t !== EVACUATED_X && t !== EVACUATED_Y) {
-          it.value = valueAt(current.chunks, slot);
+          if (checkBucket >= 0 && (hashKey(key, map.hashSeed, map.hashSeedHigh) & (2 ** it.B - 1)) !== checkBucket) continue;
+          it.value = valueOf<V>(chunks, entry);
         } else {
           // The map has grown since this array was current: the entry now lives elsewhere, or not at all.
-          const now = this.count === 0 ? -1 : this.slotOf(key);
-          if (now === -1) continue;
-          it.value = now >= 0 ? valueAt(this.chunks, now) : valueAt(this.old!.chunks, -now - 2);
+          if (key === undefined || map.count === 0) continue;
+          const lo = hashKey(key, map.hashSeed, map.hashSeedHigh);
+          const top = topHash(hashHigh());
+          if ((lo & (2 ** it.B - 1)) !== it.walkBucket) continue;
+          const now = map.entryOfHashed(key, lo, top);
+          if (now < 0) continue;
+          it.value = valueOf<V>(chunks, now);
         }
         it.key = key;
         it.current = current;

@@ -108,29 +108,54 @@ describe('lazy allocation and the overflow pool', () => {
 });
 
 describe('storage allocation', () => {
-  const createdChunks = (map: PresizedMap<string, number>): number =>
-    map['buckets']!.chunks.filter((chunk) => chunk !== undefined).length;
+  /** Entries the map's entry store has storage for (a key and a value element each). */
+  const storedEntries = (map: PresizedMap<string, number>): number =>
+    (map['chunks'] as unknown[][]).reduce((sum, chunk) => sum + chunk.length / 2, 0);
 
-  test('a map built with a hint creates its whole table at once', () => {
+  test('a map built with a hint reserves storage for exactly its hint and never adds to it while it holds no more', () => {
     const map = new PresizedMap<string, number>({ hint: 150000 });
-    // Main buckets and the pool now; the room for as many fresh overflow buckets again, on use.
-    expect(createdChunks(map)).toBe(((32768 + 2048) * 8) / 8192);
-    expect(map['buckets']!.chunks.length).toBe(((32768 + 2048 + 2048) * 8) / 8192);
+    expect(storedEntries(map)).toBe(150000);
+    const chunks = [...(map['chunks'] as unknown[][])];
+    for (let i = 0; i < 150000; i++) map.set(deviceKey(i), i);
+    expect(map['chunks']).toEqual(chunks);
+    expect((map['chunks'] as unknown[][]).every((chunk, i) => chunk === chunks[i])).toBe(true);
   });
 
-  test('the insert that starts a growth creates the typed arrays but only the key/value chunks it writes', () => {
+  test('a growth allocates typed arrays only: no key or value is copied, the store grows with the entries', () => {
     const map = new PresizedMap<string, number>({ seed: 21 });
     for (let i = 0; i < 53248; i++) map.set(deviceKey(i), i);
     expect(map.stats()).toMatchObject({ B: 13, growing: false });
+    const chunks = [...(map['chunks'] as unknown[][])];
+    const before = map['buckets']!;
     map.set(deviceKey(53248), 53248);
     expect(map.stats()).toMatchObject({ B: 14, growing: true });
-    // 18 chunks of 1,024 buckets cover 2^14 buckets, the pool and the room for fresh overflow
-    // buckets; at most two old buckets were evacuated (to X and Y halves) and one key inserted.
-    expect(map['buckets']!.chunks.length).toBe(18);
-    expect(createdChunks(map)).toBeLessThanOrEqual(5);
+    expect(map['buckets']).not.toBe(before);
     while (map.stats().growing) map.set(deviceKey(map.size), map.size);
-    expect(createdChunks(map)).toBeGreaterThanOrEqual(16);
+    const after = map['chunks'] as unknown[][];
+    // The full chunks of the old table are the same objects; only chunks for new entries were added.
+    for (let i = 0; i < chunks.length - 1; i++) expect(after[i]).toBe(chunks[i]);
+    expect(storedEntries(map)).toBeLessThan(map.size + 8192);
+    expect(storedEntries(map)).toBeGreaterThanOrEqual(map.size);
     checkInvariants(map);
+  });
+
+  test('deleted entries are reused, so churn at a fixed size does not grow the store', () => {
+    const map = new PresizedMap<string, number>({ hint: 1000, seed: 5 });
+    for (let i = 0; i < 1000; i++) map.set(deviceKey(i), i);
+    const stored = storedEntries(map);
+    for (let i = 1000; i < 20000; i++) {
+      map.delete(deviceKey(i - 1000));
+      map.set(deviceKey(i), i);
+    }
+    expect(map.size).toBe(1000);
+    expect(storedEntries(map)).toBe(stored);
+    checkInvariants(map);
+  });
+
+  test('a small unsized map starts with a small store', () => {
+    const map = new PresizedMap<string, number>();
+    for (let i = 0; i < 5; i++) map.set(deviceKey(i), i);
+    expect(storedEntries(map)).toBeLessThanOrEqual(8);
   });
 });
 

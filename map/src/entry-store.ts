@@ -1,0 +1,120 @@
+/** Entries per chunk of the store: 8,192, as a shift. */
+export const ENTRY_CHUNK_SHIFT = 13;
+/** Mask of an entry's position inside its chunk. */
+export const ENTRY_CHUNK_MASK = (1 << ENTRY_CHUNK_SHIFT) - 1;
+/** Elements of a full chunk: a key and a value per entry. */
+const FULL_CHUNK = (ENTRY_CHUNK_MASK + 1) * 2;
+/** Elements of the first chunk of a map created without a hint. */
+const FIRST_CHUNK = 16;
+
+/**
+ * Keys and values of up to 8,192 entries: the key of entry i at 2i, its value at 2i + 1. A free
+ * entry holds `undefined` as its key and the number of the next free entry (or -1) as its value.
+ */
+export type EntryChunk = unknown[];
+
+/** The key of `entry`, or `undefined` when the entry is free. */
+export function keyOf<K>(chunks: readonly EntryChunk[], entry: number): K {
+  return chunks[entry >>> ENTRY_CHUNK_SHIFT]![(entry & ENTRY_CHUNK_MASK) << 1] as K;
+}
+
+/** The value of a live `entry`. */
+export function valueOf<V>(chunks: readonly EntryChunk[], entry: number): V {
+  return chunks[entry >>> ENTRY_CHUNK_SHIFT]![((entry & ENTRY_CHUNK_MASK) << 1) + 1] as V;
+}
+
+/**
+ * The keys and values of one map, numbered densely: a bucket slot holds only a tophash byte and
+ * the number of its entry (both in typed arrays, which the garbage collector never scans), and
+ * the key and value live here, in one place for the map's whole life.
+ *
+ * Why: the collector pays for JavaScript arrays by the byte when it allocates and promotes them,
+ * and nothing at all for typed arrays. Keys and values in the bucket slots themselves (Go's
+ * layout) cost 16 bytes per slot, 2 to 3 slots per entry at Go's load factors, and a growth had
+ * to allocate all of them again. Here a growth allocates typed arrays only and moves entry numbers;
+ * the store grows by 16 bytes per entry the map holds at its fullest, like a native `Map`'s table.
+ *
+ * A deleted entry goes on a free list that the next new key takes. That is safe for iterators
+ * still walking a bucket array the map has replaced: its evacuated slots name entries that may
+ * since have been freed or reused, so an iterator reads such an entry's key only to look it up in
+ * the map and keeps it only if it belongs to the bucket being walked (see the iterator).
+ *
+ * Chunks are created when first needed and never copied once full, so no write pays for more than
+ * one chunk of 128 KiB; the first chunk of a small map starts small and doubles up to full size.
+ */
+export class EntryStore {
+  /** Chunk i holds entries i * 8192 .. i * 8192 + 8191. */
+  readonly chunks: EntryChunk[] = [];
+  /** Entries handed out at least once: live ones plus those on the free list. */
+  private length = 0;
+  /** The most recently freed entry, or -1. */
+  private freeHead = -1;
+
+  /** `reserve` entries get their storage now: a map sized by its hint pays when it is built (Go's makemap). */
+  constructor(reserve: number) {
+    for (let start = 0; start < reserve; start += ENTRY_CHUNK_MASK + 1) {
+      this.createChunk(Math.min(reserve - start, ENTRY_CHUNK_MASK + 1) * 2);
+    }
+  }
+
+  /** Stores a new entry and returns its number. */
+  add(key: unknown, value: unknown): number {
+    let entry = this.freeHead;
+    let chunk: EntryChunk;
+    if (entry >= 0) {
+      chunk = this.chunks[entry >>> ENTRY_CHUNK_SHIFT]!;
+      this.freeHead = chunk[((entry & ENTRY_CHUNK_MASK) << 1) + 1] as number;
+    } else {
+      entry = this.length++;
+      chunk = this.chunkWithRoomFor(entry);
+    }
+    const at = (entry & ENTRY_CHUNK_MASK) << 1;
+    chunk[at] = key;
+    chunk[at + 1] = value;
+    return entry;
+  }
+
+  /** Frees `entry`, dropping the references to its key and value. */
+  remove(entry: number): void {
+    const chunk = this.chunks[entry >>> ENTRY_CHUNK_SHIFT]!;
+    const at = (entry & ENTRY_CHUNK_MASK) << 1;
+    chunk[at] = undefined;
+    chunk[at + 1] = this.freeHead;
+    this.freeHead = entry;
+  }
+
+  /** Frees every entry, keeping the storage (Go's mapclear keeps the buckets). */
+  reset(): void {
+    for (const chunk of this.chunks) chunk.fill(undefined);
+    this.length = 0;
+    this.freeHead = -1;
+  }
+
+  private chunkWithRoomFor(entry: number): EntryChunk {
+    const index = entry >>> ENTRY_CHUNK_SHIFT;
+    const chunk = this.chunks[index];
+    if (chunk === undefined) return this.createChunk(index === 0 ? FIRST_CHUNK : FULL_CHUNK);
+    const at = (entry & ENTRY_CHUNK_MASK) << 1;
+    if (at < chunk.length) return chunk;
+    // A short chunk (the first of a small map, or the last of a hinted one) doubles, by a copy of
+    // at most 64 KiB, so that small maps stay small.
+    const larger = newChunk(Math.min(Math.max(chunk.length * 2, at + 2), FULL_CHUNK));
+    for (let i = 0; i < chunk.length; i++) larger[i] = chunk[i];
+    this.chunks[index] = larger;
+    return larger;
+  }
+
+  private createChunk(elements: number): EntryChunk {
+    const chunk = newChunk(elements);
+    this.chunks.push(chunk);
+    return chunk;
+  }
+}
+
+function newChunk(elements: number): EntryChunk {
+  const chunk = new Array<unknown>(elements);
+  // Every chunk gets the same elements kind (any value, with holes) from the start, so that the
+  // map's loads and stores stay monomorphic instead of meeting chunks of several kinds.
+  chunk[0] = undefined;
+  return chunk;
+}
