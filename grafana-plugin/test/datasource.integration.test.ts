@@ -185,7 +185,8 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
   it("draws each subject's risk level over time from the recorded scores", async () => {
     await tsdb.waitFor(MAP_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
     await tsdb.waitFor(GPU_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
-    const at = await evaluatedAt(MAP_RISK_RECORDS.score);
+    // The rule groups are evaluated one after the other: read once both have recorded a score.
+    const at = Math.max(await evaluatedAt(MAP_RISK_RECORDS.score), await evaluatedAt(GPU_RISK_RECORDS.score));
     const frames = await run({ queryType: 'riskTimeline', subjects: 'all' }, at, 600_000);
     expect(frames.map((f) => f.name).sort()).toEqual([
       ...LRU_CACHES.map((c) => `${SERVICE} ${c}`),
