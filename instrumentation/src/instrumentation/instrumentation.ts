@@ -21,6 +21,9 @@ import {
   type MapCreateEvent,
   type OverflowEvent,
 } from '../map/channels.js';
+import { doublingsLeft, engineLimit } from '../native/engine-limit.js';
+import type { NativeMapStats } from '../native/observe-map.js';
+import { V8_MIN_CAPACITY } from '../native/v8-table-model.js';
 import * as semconv from '../semconv.js';
 import {
   EVACUATION_STALL_BUCKETS,
@@ -66,6 +69,9 @@ interface Observables {
   growing: ObservableGauge;
   evacuationProgress: ObservableGauge;
   nextGrowthAt: ObservableGauge;
+  engineLimit: ObservableGauge;
+  engineLimitUsage: ObservableGauge;
+  engineLimitDoublingsLeft: ObservableGauge;
 }
 
 /** Sums over the live maps of one series. */
@@ -78,6 +84,8 @@ interface SeriesTotals {
   growing: number;
   oldBuckets: number;
   evacuated: number;
+  /** Of the native Maps and Sets in the series: the engine limit, and the fullest one's usage and doublings left. */
+  engine: { limit: number; usage: number; doublingsLeft: number } | undefined;
 }
 
 type Subscription = [channel: string, handler: (message: unknown) => void];
@@ -94,6 +102,8 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   private declare subscriptions: Subscription[] | undefined;
   private declare maps: LiveMaps | undefined;
   private declare series: SeriesTable;
+  /** Series that have reported the engine-limit gauges: they report an empty map once their collections are gone. */
+  private declare engineLimitSeries: WeakSet<Series>;
 
   constructor(config: PresizedMapInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -113,6 +123,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     super.enable();
     if (this.subscriptions !== undefined) return;
     this.series ??= new SeriesTable();
+    this.engineLimitSeries ??= new WeakSet();
     this.maps = new LiveMaps(this.series, (record) => this.endGrowthSpan(record, 'collected'));
     this.subscriptions = [
       [MAP_CHANNELS.create, (m) => this.onCreate(m as MapCreateEvent)],
@@ -203,6 +214,22 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
         'Entries at which the next doubling starts.',
         '{entry}',
       ),
+      engineLimit: gauge(
+        semconv.METRIC_MAP_ENGINE_LIMIT,
+        'Native Map and Set: entries the engine lets one of them hold; the insert past it throws.',
+        '{entry}',
+      ),
+      engineLimitUsage: gauge(
+        semconv.METRIC_MAP_ENGINE_LIMIT_USAGE,
+        'Native Map and Set: entries over the engine limit, of the fullest one.',
+        '1',
+        ValueType.DOUBLE,
+      ),
+      engineLimitDoublingsLeft: gauge(
+        semconv.METRIC_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT,
+        'Native Map and Set: table doublings left before the engine limit, of the fullest one; at 0 the next full table throws.',
+        '{doubling}',
+      ),
     };
     meter.addBatchObservableCallback(
       (result) => this.observe(result, observables),
@@ -249,6 +276,13 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
       totals.overflowBuckets += stats.overflowBuckets;
       totals.hint += stats.hint;
       totals.nextGrowthAt += stats.nextGrowthAt;
+      const { engineLimit, doublingsLeft } = stats as Partial<NativeMapStats>;
+      if (engineLimit !== undefined && doublingsLeft !== undefined) {
+        const usage = stats.size / engineLimit;
+        const engine = totals.engine;
+        if (engine === undefined) totals.engine = { limit: engineLimit, usage, doublingsLeft };
+        else if (usage > engine.usage) Object.assign(engine, { limit: engineLimit, usage, doublingsLeft });
+      }
       if (stats.growing) {
         totals.growing = 1;
         totals.oldBuckets += stats.oldBuckets;
@@ -276,6 +310,13 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
         attributes,
       );
       result.observe(gauges.nextGrowthAt, t.nextGrowthAt, attributes);
+      if (t.engine !== undefined) this.engineLimitSeries.add(series);
+      const engine = t.engine ?? (this.engineLimitSeries.has(series) ? emptyEngineTotals() : undefined);
+      if (engine !== undefined) {
+        result.observe(gauges.engineLimit, engine.limit, attributes);
+        result.observe(gauges.engineLimitUsage, engine.usage, attributes);
+        result.observe(gauges.engineLimitDoublingsLeft, engine.doublingsLeft, attributes);
+      }
     }
   }
 
@@ -403,6 +444,12 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   }
 }
 
+/** A series whose native collections are all gone: an empty table, every doubling left. */
+function emptyEngineTotals(): NonNullable<SeriesTotals['engine']> | undefined {
+  const limit = engineLimit().entries;
+  return limit === undefined ? undefined : { limit, usage: 0, doublingsLeft: doublingsLeft(V8_MIN_CAPACITY, limit) };
+}
+
 function emptyTotals(): SeriesTotals {
   return {
     size: 0,
@@ -413,6 +460,7 @@ function emptyTotals(): SeriesTotals {
     growing: 0,
     oldBuckets: 0,
     evacuated: 0,
+    engine: undefined,
   };
 }
 
