@@ -14,7 +14,10 @@ const typescriptProject = (name, roots) => ({
 module.exports = {
   projects: [
     typescriptProject('definitions', ['<rootDir>/definitions/test']),
+    typescriptProject('map', ['<rootDir>/map/test']),
     typescriptProject('instrumentation', ['<rootDir>/instrumentation/test']),
+    typescriptProject('gpu', ['<rootDir>/gpu/test']),
+    typescriptProject('auto-instrumentation', ['<rootDir>/auto-instrumentation/test']),
     typescriptProject('integration', ['<rootDir>/test']),
     require('./grafana-plugin/jest.project.cjs'),
   ],

@@ -145,7 +145,7 @@ function workload(PresizedMap, appendBounded, devices, name) {
 
 async function worker(setup) {
   const { collect, report } = await prepare(setup);
-  const { PresizedMap, appendBounded } = await import('@presize/instrumentation');
+  const { PresizedMap, appendBounded } = await import('@presize/map');
   // Warm-up on other keys, so that the measured run meets compiled code in every setup.
   workload(PresizedMap, appendBounded, deviceKeys(DEVICES / 4, 0xbeef), 'warm-up');
   let best = { cpuMs: Infinity, wallMs: Infinity };

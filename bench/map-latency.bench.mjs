@@ -6,7 +6,7 @@ import diagnostics_channel from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAP_CHANNELS, PresizedMap } from '@presize/instrumentation';
+import { MAP_CHANNELS, PresizedMap } from '@presize/map';
 import { latencySvg, windowMaxima } from './latency-svg.mjs';
 import {
   GcPauses,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PresizedMap, ShardedMap } from '@presize/instrumentation';
+import { PresizedMap, ShardedMap } from '@presize/map';
 import {
   deviceKeys,
   fmtInt,

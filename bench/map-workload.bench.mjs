@@ -3,7 +3,7 @@
 // shared between map kinds), and each write is timed.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PresizedMap, appendBounded } from '@presize/instrumentation';
+import { PresizedMap, appendBounded } from '@presize/map';
 import {
   GcPauses,
   deviceKeys,

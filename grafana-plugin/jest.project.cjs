@@ -17,7 +17,7 @@ module.exports = {
     '\\.(css|scss|sass)$': 'identity-obj-proxy',
     'react-inlinesvg': path.join(__dirname, '.config/jest/mocks/react-inlinesvg.tsx'),
     '^@presize/definitions$': '<rootDir>/../definitions/src/index.ts',
-    '^@presize/instrumentation/planner$': '<rootDir>/../instrumentation/src/map/planner.ts',
+    '^@presize/map/planner$': '<rootDir>/../map/src/planner.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -7,7 +7,7 @@ import grafanaConfig, { type Env } from './.config/webpack/webpack.config.ts';
 
 const workspaceSources: Record<string, string> = {
   '@presize/definitions$': path.resolve(__dirname, '../definitions/src/index.ts'),
-  '@presize/instrumentation/planner$': path.resolve(__dirname, '../instrumentation/src/map/planner.ts'),
+  '@presize/map/planner$': path.resolve(__dirname, '../map/src/planner.ts'),
 };
 
 const config = async (env: Env): Promise<Configuration> => {

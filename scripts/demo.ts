@@ -78,7 +78,7 @@ function ensurePrometheus(): void {
 }
 
 function ensureBuilt(): void {
-  for (const file of ['instrumentation/dist/esm/index.js', 'instrumentation/dist/esm/register.js']) {
+  for (const file of ['map/dist/esm/index.js', 'instrumentation/dist/esm/index.js', 'gpu/dist/esm/index.js', 'auto-instrumentation/dist/esm/register.js']) {
     if (!existsSync(join(REPOSITORY_ROOT, file))) {
       throw new Error(`${file} is missing: build the package first with \`npm run build\` (npm run demo does it).`);
     }

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as definitions from '../definitions/src/index.js';
 import * as semconv from '../instrumentation/src/semconv.js';
-import { documentedNames, ROOT } from './register-support.js';
+import { documentedNames } from './support/documented-names.js';
+import { ROOT } from './support/service-process.js';
 
 const documented = documentedNames(readFileSync(join(ROOT, 'instrumentation/docs/telemetry.md'), 'utf8'));
 const exporterNames = new Set(documented.map((row) => row.prometheusExporter));

@@ -1,5 +1,5 @@
 // The demo's path end to end: the device-log service, instrumented only by
-// `--import @presize/instrumentation/register`, scraped by a real Prometheus; what Prometheus holds
+// `--import @presize/auto-instrumentation/register`, scraped by a real Prometheus; what Prometheus holds
 // must carry the documented names and labels and agree with the service's own stats().
 import { freePort } from '../tools/ports.js';
 import { startPrometheus, type PrometheusHandle, type PromSample } from '../tools/prometheus.js';

@@ -3,7 +3,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FileSource, GpuMetrics } from '../instrumentation/src/gpu/index.js';
+import { FileSource, GpuMetrics } from '@presize/gpu';
 import { freePort } from '../tools/ports.js';
 import { startPrometheus, type PrometheusHandle, type PromSample } from '../tools/prometheus.js';
 

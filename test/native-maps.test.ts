@@ -1,4 +1,4 @@
-// An unmodified application, started with `--import @presize/instrumentation/register` and
+// An unmodified application, started with `--import @presize/auto-instrumentation/register` and
 // PRESIZE_NATIVE_MAPS=observe, fills a native Map past 524,288 entries and uses an lru-cache;
 // the Prometheus scrape shows the Map's table rebuilds with their measured durations, under the
 // source location of the set() that found the map, and the cache's operations. Uses dist: run
@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../tools/ports';
-import { scrapeUntil, select, type Sample } from './register-support';
+import { scrapeUntil, select, type Sample } from './support/scrape.js';
 
 const ROOT = resolve(__dirname, '..');
 const ENTRIES = 524_288 + 1_000;
@@ -51,7 +51,7 @@ describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus export
     appPath = join(dir, 'app.mjs');
     writeFileSync(appPath, APP);
     const port = await freePort();
-    child = spawn(process.execPath, ['--import', '@presize/instrumentation/register', appPath], {
+    child = spawn(process.execPath, ['--import', '@presize/auto-instrumentation/register', appPath], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -1,17 +1,11 @@
 // register with OTEL_METRICS_EXPORTER/OTEL_TRACES_EXPORTER=otlp: a receiver on 127.0.0.1 gets the
 // service's metrics and growth spans over OTLP/HTTP, in both encodings, and a collector that is
 // down costs the service neither its work nor its memory, and is reported once.
-import {
-  DroppingCollector,
-  OtlpReceiver,
-  pointsFromJson,
-  pointsFromProtobuf,
-  spansFromJson,
-  spansFromProtobuf,
-  startService,
-  type ExportedPoint,
-  type ExportedSpan,
-} from './register-support.js';
+import type { ExportedPoint, ExportedSpan } from './support/otlp-data.js';
+import { pointsFromJson, spansFromJson } from './support/otlp-json.js';
+import { pointsFromProtobuf, spansFromProtobuf } from './support/otlp-protobuf.js';
+import { DroppingCollector, OtlpReceiver } from './support/otlp-receiver.js';
+import { startService } from './support/service-process.js';
 
 jest.setTimeout(90_000);
 

@@ -1,4 +1,4 @@
-// `node --import @presize/instrumentation/register` (and `--require`) with
+// `node --import @presize/auto-instrumentation/register` (and `--require`) with
 // OTEL_METRICS_EXPORTER=prometheus: the service's own code creates maps and nothing else; the
 // scrape shows every instrument under the name docs/telemetry.md gives it.
 import { once } from 'node:events';
@@ -7,18 +7,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPrometheus, type PrometheusHandle } from '../tools/prometheus.js';
-import {
-  documentedNames,
-  freePort,
-  parseExposition,
-  ROOT,
-  scrape,
-  scrapeUntil,
-  select,
-  startService,
-  type Sample,
-  type Service,
-} from './register-support.js';
+import { EVACUATION_STALL_BUCKETS } from '@presize/instrumentation';
+import { freePort } from '../tools/ports.js';
+import { documentedNames } from './support/documented-names.js';
+import { parseExposition, scrape, scrapeUntil, select, type Sample } from './support/scrape.js';
+import { ROOT, startService, type Service } from './support/service-process.js';
 
 jest.setTimeout(90_000);
 
@@ -29,9 +22,6 @@ const telemetryDoc = readFileSync(join(ROOT, 'instrumentation/docs/telemetry.md'
 const documented = documentedNames(telemetryDoc);
 const mapNames = documented.filter((d) => d.instrument.startsWith('presize.map.'));
 const runtimeNames = documented.filter((d) => /^(v8js|nodejs)\./.test(d.instrument));
-const { EVACUATION_STALL_BUCKETS } = require('@presize/instrumentation') as {
-  EVACUATION_STALL_BUCKETS: readonly number[];
-};
 
 const hasGrowths = (samples: Sample[]) =>
   select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' }).length > 0 &&

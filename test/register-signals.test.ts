@@ -1,7 +1,9 @@
 // register flushes telemetry when the service is stopped, without changing how it stops: with no
 // handler of its own the service dies by the signal (as without telemetry); with its own handler
 // the service decides, and telemetry is flushed meanwhile.
-import { OtlpReceiver, pointsFromJson, startService } from './register-support.js';
+import { OtlpReceiver } from './support/otlp-receiver.js';
+import { pointsFromJson } from './support/otlp-json.js';
+import { startService } from './support/service-process.js';
 
 jest.setTimeout(60_000);
 

@@ -25,7 +25,7 @@ function compose() {
         command: [
           'sh',
           '-c',
-          'npm ci --no-audit --no-fund && npm run build --workspace @presize/instrumentation && node --import @presize/instrumentation/register instrumentation/examples/device-logs/server.mjs',
+          'npm ci --no-audit --no-fund && npm run build --workspace @presize/map --workspace @presize/instrumentation --workspace @presize/gpu --workspace @presize/auto-instrumentation && node --import @presize/auto-instrumentation/register auto-instrumentation/examples/device-logs/server.mjs',
         ],
         environment: {
           OTEL_SERVICE_NAME: DEMO_JOB,

@@ -309,7 +309,7 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
           status: 'error',
           message:
             `Connected to ${server}, but it holds no Presize metrics (${MAP_METRICS.entries}) and no GPU metrics ` +
-            '(DCGM_FI_DEV_GPU_UTIL). Start the services with `node --import @presize/instrumentation/register` and ' +
+            '(DCGM_FI_DEV_GPU_UTIL). Start the services with `node --import @presize/auto-instrumentation/register` and ' +
             'make sure Prometheus scrapes them.',
         };
       }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { bucketsForHint } from '@presize/instrumentation/planner';
+import { bucketsForHint } from '@presize/map/planner';
 
 export const SERVICE = 'device-logs';
 export const STEP_SECONDS = 15;

@@ -1,11 +1,11 @@
 // Starts the device-log service as a child process, instrumented only from the outside by
-// `--import @presize/instrumentation/register`, and stops it again.
+// `--import @presize/auto-instrumentation/register`, and stops it again.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const REPOSITORY_ROOT = resolve(__dirname, '..', '..');
-export const SERVICE_ENTRY = resolve(REPOSITORY_ROOT, 'instrumentation/examples/device-logs/server.mjs');
+export const SERVICE_ENTRY = resolve(REPOSITORY_ROOT, 'auto-instrumentation/examples/device-logs/server.mjs');
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 8_000;
 
@@ -74,7 +74,7 @@ export function instrumentationEnv(cache: string, metricsPort: number): Record<s
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const instrumented = options.metricsPort !== undefined;
   const args = [
-    ...(instrumented ? ['--import', '@presize/instrumentation/register'] : []),
+    ...(instrumented ? ['--import', '@presize/auto-instrumentation/register'] : []),
     SERVICE_ENTRY,
     '--cache',
     options.cache,

@@ -6,7 +6,7 @@ import { freePort } from '../../tools/ports.js';
 import { startPrometheus, type PrometheusHandle } from '../../tools/prometheus.js';
 
 // The generated rules on the real demo service: the incident's map, presized for 5,000 devices,
-// meets 60,000, and Prometheus scrapes what `--import @presize/instrumentation/register` exports.
+// meets 60,000, and Prometheus scrapes what `--import @presize/auto-instrumentation/register` exports.
 const ROOT = resolve(__dirname, '../..');
 const RULES_DIR = join(ROOT, 'provisioning/prometheus/rules');
 const JOB = 'device-logs-presized-5000';

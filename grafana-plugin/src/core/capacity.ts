@@ -3,7 +3,7 @@
  * map was made with, and the doublings it went through. The sizing arithmetic is the map's own
  * planner (Go's makemap rules), so the advice and the map agree on every boundary.
  */
-import { bucketsForHint, tableBytes } from '@presize/instrumentation/planner';
+import { bucketsForHint, tableBytes } from '@presize/map/planner';
 
 export interface CapacityObservation {
   service: string;

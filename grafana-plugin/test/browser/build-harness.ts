@@ -39,7 +39,7 @@ export async function buildHarness(outfile: string): Promise<void> {
     define: { 'process.env.NODE_ENV': JSON.stringify(process.env.HARNESS_NODE_ENV ?? 'production'), global: 'globalThis' },
     alias: {
       '@presize/definitions': join(ROOT, 'definitions/src/index.ts'),
-      '@presize/instrumentation/planner': join(ROOT, 'instrumentation/src/map/planner.ts'),
+      '@presize/map/planner': join(ROOT, 'map/src/planner.ts'),
     },
     loader: { '.svg': 'text', '.ttf': 'empty', '.woff': 'empty', '.woff2': 'empty', '.png': 'dataurl' },
   });

@@ -20,7 +20,7 @@ import {
   type GrowStartEvent,
   type MapCreateEvent,
   type OverflowEvent,
-} from '../map/channels.js';
+} from '@presize/map';
 import { doublingsLeft, engineLimit } from '../native/engine-limit.js';
 import type { NativeMapStats } from '../native/observe-map.js';
 import { V8_MIN_CAPACITY } from '../native/v8-table-model.js';

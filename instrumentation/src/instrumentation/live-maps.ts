@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import type { ObservedMap } from '../map/channels.js';
+import type { ObservedMap } from '@presize/map';
 import type { Series, SeriesTable } from './series.js';
 
 /** A growth whose span is open: from growth start until growth end or `clear()`. */

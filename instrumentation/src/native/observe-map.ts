@@ -1,14 +1,11 @@
 import {
-  clearChannel,
-  createChannel,
-  evacuateChannel,
-  growEndChannel,
-  growStartChannel,
+  MapEventPublisher,
+  nextMapId,
   type GrowthKind,
   type GrowthTrigger,
   type ObservedMap,
-} from '../map/channels.js';
-import type { PresizedMapStats } from '../map/stats.js';
+  type PresizedMapStats,
+} from '@presize/map/publisher';
 import { callSiteName } from './call-site.js';
 import { doublingsLeft, engineLimit } from './engine-limit.js';
 import { nativeMapMethods, nativeSetMethods } from './native-methods.js';
@@ -58,19 +55,6 @@ type AnyMap = Map<unknown, unknown>;
 type AnySet = Set<unknown>;
 type PatchedMethod = 'set' | 'add' | 'delete' | 'clear';
 
-const IDS = Symbol.for('@presize/instrumentation/native-map-ids');
-type IdRegistry = { [IDS]?: { next: number } };
-
-function nextId(): number {
-  const registry = globalThis as IdRegistry;
-  let counter = registry[IDS];
-  if (counter === undefined) {
-    counter = { next: 1 };
-    Object.defineProperty(registry, IDS, { value: counter });
-  }
-  return counter.next++;
-}
-
 // Shared by every copy of the package, so that a collection is patched once whichever copy observes it.
 const OBSERVATIONS = Symbol.for('@presize/instrumentation/native-map-observations');
 type ObservationRegistry = { [OBSERVATIONS]?: WeakMap<NativeCollection, unknown> };
@@ -88,10 +72,6 @@ function sharedObservations(): WeakMap<NativeCollection, unknown> {
 const observations = sharedObservations() as WeakMap<NativeCollection, NativeMapObservation>;
 /** Collections whose observation was ended: the zero-code mode does not find them again. */
 const dismissed = new WeakSet<NativeCollection>();
-
-function publishing(): boolean {
-  return growStartChannel.hasSubscribers || evacuateChannel.hasSubscribers || growEndChannel.hasSubscribers;
-}
 
 /** The engine's `Map.prototype.set` or `Set.prototype.add` (called with a value it ignores). */
 export type EngineInsert<R> = (this: NativeCollection, key: unknown, value: unknown) => R;
@@ -118,6 +98,7 @@ export class NativeMapObservation implements ObservedNativeMap {
   name: string;
   readonly id: number;
   readonly table: V8TableState;
+  private readonly events = new MapEventPublisher(this);
   growths = 0;
   compactions = 0;
   shrinks = 0;
@@ -134,7 +115,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     name: string,
   ) {
     this.name = name;
-    this.id = nextId();
+    this.id = nextMapId();
     this.table = tableForSize(map.size);
   }
 
@@ -203,7 +184,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     if (!insertRehashes(this.table, size) || collection.has(key)) return engineInsert.call(collection, key, value);
     const before = { ...this.table };
     const rehash = rehashForInsert(this.table);
-    if (!publishing()) return this.rebuilding(rehash, before, engineInsert, key, value);
+    if (!this.publishing()) return this.rebuilding(rehash, before, engineInsert, key, value);
     this.publishStart(rehash, size);
     const start = process.hrtime.bigint();
     const result = this.rebuilding(rehash, before, engineInsert, key, value);
@@ -223,7 +204,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     }
     const rehash = applyDelete(this.table, liveAfter) as V8Rehash;
     this.count(rehash);
-    if (!publishing()) return engineDelete.call(collection, key);
+    if (!this.publishing()) return engineDelete.call(collection, key);
     this.publishStart(rehash, size);
     const start = process.hrtime.bigint();
     const deleted = engineDelete.call(collection, key);
@@ -251,9 +232,11 @@ export class NativeMapObservation implements ObservedNativeMap {
     engineClear.call(collection);
     applyClear(this.table);
     this.stale = false;
-    if (clearChannel.hasSubscribers) {
-      clearChannel.publish({ map: this, mapId: this.id, name: this.name, size, B });
-    }
+    this.events.clear(size, B);
+  }
+
+  private publishing(): boolean {
+    return this.events.timesGrowth || this.events.timesEvacuation;
   }
 
   /** Gives the collection its own insert, `delete` and `clear`, so that every operation is seen. */
@@ -270,6 +253,8 @@ export class NativeMapObservation implements ObservedNativeMap {
     const chained = <F>(method: PatchedMethod, fallback: F): F => (own(method)?.value as F | undefined) ?? fallback;
     const del = chained<EngineDelete>('delete', engine.delete as EngineDelete);
     const clear = chained<(this: NativeCollection) => void>('clear', engine.clear as never);
+    // The wrappers are functions, not arrows: their own `this` is the collection they are called on.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const observation = this;
     if (target instanceof Set) {
       const add = chained<(this: AnySet, value: unknown) => AnySet>('add', nativeSetMethods.add);
@@ -314,14 +299,7 @@ export class NativeMapObservation implements ObservedNativeMap {
   }
 
   announce(): void {
-    if (!createChannel.hasSubscribers) return;
-    createChannel.publish({
-      map: this,
-      mapId: this.id,
-      name: this.name,
-      hint: 0,
-      B: Math.log2(bucketsOf(this.table.capacity)),
-    });
+    this.events.create(0, Math.log2(bucketsOf(this.table.capacity)));
   }
 
   private count(rehash: V8Rehash): void {
@@ -331,53 +309,18 @@ export class NativeMapObservation implements ObservedNativeMap {
   }
 
   private publishStart(rehash: V8Rehash, size: number): void {
-    if (!growStartChannel.hasSubscribers) return;
     const [kind, trigger] = TRIGGERS[rehash.kind];
-    growStartChannel.publish({
-      map: this,
-      mapId: this.id,
-      name: this.name,
-      kind,
-      trigger,
-      oldB: Math.log2(bucketsOf(rehash.oldCapacity)),
-      newB: Math.log2(bucketsOf(rehash.newCapacity)),
-      size,
-      overflowBuckets: 0,
-      // V8 allocates and copies in one step; the whole measured rebuild is reported at the end.
-      allocationNs: 0,
-    });
+    const oldB = Math.log2(bucketsOf(rehash.oldCapacity));
+    // V8 allocates and copies in one step; the whole measured rebuild is reported at the end.
+    this.events.growStart(kind, trigger, oldB, Math.log2(bucketsOf(rehash.newCapacity)), size, 0, 0);
   }
 
   private publishEnd(rehash: V8Rehash, moved: number, durationNs: number, size: number): void {
     const [kind, trigger] = TRIGGERS[rehash.kind];
     const oldBuckets = bucketsOf(rehash.oldCapacity);
-    if (evacuateChannel.hasSubscribers) {
-      evacuateChannel.publish({
-        map: this,
-        mapId: this.id,
-        name: this.name,
-        bucketsEvacuated: oldBuckets,
-        entriesMoved: moved,
-        evacuated: oldBuckets,
-        oldBuckets,
-        durationNs,
-      });
-    }
-    if (growEndChannel.hasSubscribers) {
-      growEndChannel.publish({
-        map: this,
-        mapId: this.id,
-        name: this.name,
-        kind,
-        trigger,
-        oldB: Math.log2(oldBuckets),
-        newB: Math.log2(bucketsOf(rehash.newCapacity)),
-        size,
-        operations: 1,
-        evacuationNs: durationNs,
-        durationNs,
-      });
-    }
+    this.events.evacuate(oldBuckets, moved, oldBuckets, oldBuckets, durationNs);
+    const newB = Math.log2(bucketsOf(rehash.newCapacity));
+    this.events.growEnd(kind, trigger, Math.log2(oldBuckets), newB, size, 1, durationNs, durationNs);
   }
 }
 

@@ -3,9 +3,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { EVACUATION_STALL_BUCKETS } from '../../src/instrumentation/buckets.js';
 import { PresizedMapInstrumentation } from '../../src/instrumentation/instrumentation.js';
-import { MAP_CHANNELS, type EvacuateEvent } from '../../src/map/channels.js';
-import { PresizedMap } from '../../src/map/presized-map.js';
-import { ShardedMap } from '../../src/map/sharded-map.js';
+import { MAP_CHANNELS, PresizedMap, ShardedMap, type EvacuateEvent } from '@presize/map';
 import * as semconv from '../../src/semconv.js';
 import { histogramOf, pointsOf, TelemetryHarness, valueOf } from './telemetry-harness.js';
 

@@ -3,8 +3,8 @@
 // hear the same channel events, so the two ways must export the very same histogram.
 import { DataPointType, MeterProvider, type Histogram, type MetricData, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import { PresizedMapInstrumentation } from '../../src/instrumentation/instrumentation.js';
-import { PresizedMap } from '../../src/map/presized-map.js';
-import { evacuationStallProducer } from '../../src/sdk/evacuation-stall-producer.js';
+import { PresizedMap } from '@presize/map';
+import { evacuationStallProducer } from '../../src/instrumentation/evacuation-stall-producer.js';
 import * as semconv from '../../src/semconv.js';
 import { CollectingReader, TelemetryHarness } from './telemetry-harness.js';
 

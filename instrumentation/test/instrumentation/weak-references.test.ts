@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PresizedMap } from '../../src/map/presized-map.js';
+import { PresizedMap } from '@presize/map';
 import * as semconv from '../../src/semconv.js';
 import { pointsOf, TelemetryHarness, valueOf } from './telemetry-harness.js';
 

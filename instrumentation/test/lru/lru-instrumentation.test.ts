@@ -1,6 +1,6 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import { LRUCache } from 'lru-cache';
-import { MAP_CHANNELS, type GrowEndEvent } from '../../src/map/channels';
+import { MAP_CHANNELS, type GrowEndEvent } from '@presize/map';
 import { observedMap } from '../../src/native/observe-map';
 import { nameCache } from '../../src/lru/cache-names';
 import { LruCacheInstrumentation } from '../../src/lru/instrumentation';

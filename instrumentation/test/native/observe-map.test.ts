@@ -7,7 +7,7 @@ import {
   type GrowEndEvent,
   type GrowStartEvent,
   type MapCreateEvent,
-} from '../../src/map/channels';
+} from '@presize/map';
 import { observeMap, observedMap, observeSet, observedSet } from '../../src/native/observe-map';
 import { insertRehashIndices } from '../../src/native/v8-table-model';
 

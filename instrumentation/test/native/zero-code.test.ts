@@ -1,4 +1,3 @@
-import { nativeMapsFromEnv } from '../../src/native/from-env';
 import { nativeMapMethods, nativeSetMethods } from '../../src/native/native-methods';
 import { observedMap, observedSet } from '../../src/native/observe-map';
 import { installNativeMapObserver, type NativeMapObserver } from '../../src/native/zero-code';
@@ -103,30 +102,5 @@ describe('zero-code native map observer', () => {
     } finally {
       observer = installNativeMapObserver({ minEntries: 1000 });
     }
-  });
-});
-
-describe('PRESIZE_NATIVE_MAPS from the environment', () => {
-  it('is off unless asked for, and names a value it does not understand', () => {
-    expect(nativeMapsFromEnv({})).toEqual({ observer: undefined, problems: [] });
-    expect(nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'off' })).toEqual({ observer: undefined, problems: [] });
-    const wrong = nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'yes' });
-    expect(wrong.observer).toBeUndefined();
-    expect(wrong.problems).toEqual(['PRESIZE_NATIVE_MAPS="yes": expected observe or off; native maps are not observed']);
-    expect(Map.prototype.set).toBe(nativeMapMethods.set);
-  });
-
-  it('installs with the given threshold, or with the default and a message when it is bad', () => {
-    const good = nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'observe', PRESIZE_NATIVE_MAPS_MIN: '131_072' });
-    expect(good.problems).toEqual([]);
-    expect(good.observer?.minEntries).toBe(131072);
-    good.observer?.uninstall();
-    const bad = nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'observe', PRESIZE_NATIVE_MAPS_MIN: '-3' });
-    expect(bad.problems).toEqual([
-      'PRESIZE_NATIVE_MAPS_MIN="-3": expected a whole number of entries >= 1; using 65536',
-    ]);
-    expect(bad.observer?.minEntries).toBe(65536);
-    bad.observer?.uninstall();
-    expect(Map.prototype.set).toBe(nativeMapMethods.set);
   });
 });

@@ -1,0 +1,2 @@
+export { startTelemetryFromEnv } from './start-from-env.js';
+export type { StartedTelemetry } from './start-from-env.js';

@@ -1,0 +1,131 @@
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { envProblems } from '../src/env-problems.js';
+import { metricReadersFromEnv } from '../src/metric-readers.js';
+import { OnceLogger } from '../src/once-logger.js';
+
+describe('OnceLogger', () => {
+  function recording(lessThanErrorsFrom?: string) {
+    const written: [string, unknown[]][] = [];
+    const sink = {
+      error: (...a: unknown[]) => written.push(['error', a]),
+      warn: (...a: unknown[]) => written.push(['warn', a]),
+      info: (...a: unknown[]) => written.push(['info', a]),
+      debug: (...a: unknown[]) => written.push(['debug', a]),
+    };
+    return { written, logger: new OnceLogger(sink, lessThanErrorsFrom) };
+  }
+
+  test('writes a failure once however many exports repeat it, numbers aside', () => {
+    const { written, logger } = recording();
+    for (let i = 0; i < 50; i++) {
+      logger.error(`{"message":"connect ECONNREFUSED 127.0.0.1:${4318 + (i % 3)}","stack":"Error: ..."}`);
+      logger.error('PeriodicExportingMetricReader: metrics export failed', new Error(`timeout after ${i} ms`));
+    }
+    expect(written).toHaveLength(2);
+    // The JSON the SDK's error handler produces is shown by its message, without the stack.
+    expect(written[0]![1][0]).toBe('@presize/instrumentation: connect ECONNREFUSED 127.0.0.1:4318');
+    expect(written[1]![0]).toBe('error');
+  });
+
+  test('given a namespace, writes warnings only from component loggers under it, and every error', () => {
+    const { written, logger } = recording('@presize/instrumentation/');
+    logger.warn('OTEL_TRACES_EXPORTER contains "none". SDK will not be initialized.');
+    logger.info('@opentelemetry/instrumentation-runtime-node', 'enabled');
+    logger.warn('@presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer');
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    expect(written).toEqual([
+      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
+      ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
+    ]);
+  });
+
+  test('keeps levels apart and stops remembering after 200 distinct messages', () => {
+    const { written, logger } = recording();
+    logger.warn('same words');
+    logger.error('same words');
+    expect(written.map(([level]) => level)).toEqual(['warn', 'error']);
+    for (let i = 0; i < 500; i++) logger.info(`distinct ${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    expect(written.length).toBe(200 + 1);
+    expect(String(written.at(-1)![1][0])).toMatch(/more than 200 distinct/);
+  });
+});
+
+describe('envProblems', () => {
+  test('names each variable and value the SDK would not understand', () => {
+    expect(
+      envProblems({
+        OTEL_METRICS_EXPORTER: 'prometheus,promethus',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http',
+        OTEL_EXPORTER_PROMETHEUS_PORT: '94640',
+      }),
+    ).toEqual([
+      'OTEL_METRICS_EXPORTER="prometheus,promethus": unknown "promethus"; expected a comma-separated list of otlp, prometheus, console, none',
+      'OTEL_EXPORTER_OTLP_PROTOCOL="http": expected one of http/protobuf, http/json, grpc; the SDK uses http/protobuf',
+      'OTEL_EXPORTER_PROMETHEUS_PORT="94640": expected a port number from 0 to 65535; the exporter uses 9464',
+    ]);
+  });
+
+  test('accepts the documented values and unset variables', () => {
+    expect(
+      envProblems({
+        OTEL_METRICS_EXPORTER: 'otlp, prometheus',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_PROMETHEUS_PORT: '9464',
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)', () => {
+  const names = (env: NodeJS.ProcessEnv) => metricReadersFromEnv(env, []).map((r) => r.constructor.name);
+  test('follows OTEL_METRICS_EXPORTER as NodeSDK does: otlp by default, none wins', () => {
+    expect(names({})).toEqual(['PeriodicExportingMetricReader']);
+    expect(names({ OTEL_METRICS_EXPORTER: 'none,otlp' })).toEqual([]);
+    expect(names({ OTEL_METRICS_EXPORTER: 'console, otlp, console' })).toEqual([
+      'PeriodicExportingMetricReader',
+      'PeriodicExportingMetricReader',
+    ]);
+  });
+
+  test('a Prometheus reader waits to be started, then binds where OTEL_EXPORTER_PROMETHEUS_HOST/PORT say', async () => {
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const port = (probe.address() as AddressInfo).port;
+    probe.close();
+    await once(probe, 'close');
+    const previous = { host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST, port: process.env.OTEL_EXPORTER_PROMETHEUS_PORT };
+    process.env.OTEL_EXPORTER_PROMETHEUS_HOST = '127.0.0.1';
+    process.env.OTEL_EXPORTER_PROMETHEUS_PORT = String(port);
+    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus' }, []);
+    try {
+      const server = Reflect.get(reader!, '_server') as Server;
+      // register starts it once the resource has settled.
+      expect(server.listening).toBe(false);
+      await (reader as PrometheusExporter).startServer();
+      expect(server.address()).toMatchObject({ address: '127.0.0.1', port });
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+    } finally {
+      await reader!.shutdown();
+      for (const [key, value] of [['OTEL_EXPORTER_PROMETHEUS_HOST', previous.host], ['OTEL_EXPORTER_PROMETHEUS_PORT', previous.port]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+});
+
+describe('OnceLogger, the same failure from two call paths', () => {
+  test('is one message when what is shown is the same', () => {
+    const written: unknown[][] = [];
+    const log = (...a: unknown[]) => written.push(a);
+    const logger = new OnceLogger({ error: log, warn: log, info: log, debug: log });
+    logger.error(JSON.stringify({ message: 'socket hang up', stack: 'Error: socket hang up\n    at metrics' }));
+    logger.error(JSON.stringify({ message: 'socket hang up', stack: 'Error: socket hang up\n    at traces' }));
+    expect(written).toHaveLength(1);
+  });
+});

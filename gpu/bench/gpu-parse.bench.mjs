@@ -1,0 +1,77 @@
+// Parse time of a 64-GPU dcgm-exporter scrape: Presize's exposition reader beside
+// parse-prometheus-text-format, the most used JavaScript parser of the format, in the same run.
+// Run from the repository root after `npm run build`: node gpu/bench/gpu-parse.bench.mjs
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { parseExposition } from '../dist/esm/exposition-parser.js';
+import { readDcgmExposition } from '../dist/esm/dcgm-exposition-reader.js';
+
+const require = createRequire(import.meta.url);
+const peerParse = require('parse-prometheus-text-format');
+
+const GPUS = 64;
+const fixtures = new URL('../../../shared/fixtures/gpu/', import.meta.url);
+const l4 = readFileSync(new URL('dcgm-scrapes/cncf-kops__nvidia-l4__1gpu__default-counters.prom', fixtures), 'utf8');
+
+/** The L4 scrape's 23 fields for 64 GPUs, each family's HELP and TYPE once, as dcgm-exporter writes it. */
+function scrapeOf(gpus) {
+  const out = [];
+  let family = [];
+  const flush = () => {
+    const [help, type, sample] = family;
+    if (!sample) return;
+    out.push(help, type);
+    for (let gpu = 0; gpu < gpus; gpu++) {
+      const hex = gpu.toString(16).padStart(2, '0');
+      out.push(
+        sample
+          .replace('gpu="0"', `gpu="${gpu}"`)
+          .replace('device="nvidia0"', `device="nvidia${gpu}"`)
+          .replace('1343419b1a1c', `1343419b1a${hex}`)
+          .replace('00000000:31:00.0', `00000000:${hex}:00.0`),
+      );
+    }
+    family = [];
+  };
+  for (const line of l4.split('\n')) {
+    if (line.startsWith('# HELP')) flush();
+    if (line !== '') family.push(line);
+  }
+  flush();
+  return `${out.join('\n')}\n`;
+}
+
+function measure(name, fn, text, { warmup = 300, runs = 2000 } = {}) {
+  for (let i = 0; i < warmup; i++) fn(text);
+  const times = new Float64Array(runs);
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn(text);
+    times[i] = performance.now() - start;
+  }
+  times.sort();
+  return { name, median: times[Math.floor(runs / 2)], p95: times[Math.floor(runs * 0.95)] };
+}
+
+const text = scrapeOf(GPUS);
+const lines = text.split('\n').filter((line) => line && !line.startsWith('#')).length;
+const ours = readDcgmExposition(text);
+if (ours.series.length !== lines || ours.malformed.length > 0) throw new Error(`reader disagrees with the scrape: ${ours.series.length} of ${lines}`);
+const peerSamples = peerParse(text).reduce((sum, family) => sum + family.metrics.length, 0);
+if (peerSamples !== lines) throw new Error(`peer disagrees with the scrape: ${peerSamples} of ${lines}`);
+
+const results = [
+  measure('presize readDcgmExposition (parse + sentinel filter)', readDcgmExposition, text),
+  measure('presize parseExposition (parse only)', parseExposition, text),
+  measure('parse-prometheus-text-format 1.1.1', peerParse, text),
+];
+const peer = results[2];
+console.log(`GPU scrape parse: ${GPUS} GPUs, ${lines} samples, ${(text.length / 1024).toFixed(0)} KiB, Node ${process.version}`);
+for (const result of results) {
+  console.log(
+    `  ${result.name.padEnd(56)} median ${result.median.toFixed(3)} ms  p95 ${result.p95.toFixed(3)} ms  ` +
+      (result === peer ? '' : `peer/this ${(peer.median / result.median).toFixed(2)}x`),
+  );
+}
+console.log(`  target: median under 2 ms for the full read: ${results[0].median < 2 ? 'met' : 'NOT met'}`);

@@ -1,0 +1,16 @@
+export { GpuMetrics } from './gpu-metrics.js';
+export type { GpuMetricNaming, GpuMetricsOptions, GpuScrapeResult } from './gpu-metrics.js';
+export { gpuConfigFromEnv, gpuMetricsFromEnv } from './env-config.js';
+export type { GpuEnvConfig, GpuEnvResult } from './env-config.js';
+export { gpuResourceAttributes } from './resource-attributes.js';
+export { DcgmExporterSource } from './sources/dcgm-exporter-source.js';
+export { NvidiaSmiSource } from './sources/nvidia-smi-source.js';
+export type { NvidiaSmiSourceOptions } from './sources/nvidia-smi-source.js';
+export { FileSource } from './sources/file-source.js';
+export { SimulatedSource, simulatedUtilization } from './sources/simulated-source.js';
+export type { SimulatedSourceOptions } from './sources/simulated-source.js';
+export { GpuSourceError, MAX_CAPTURE_BYTES } from './sources/source.js';
+export type { GpuScrapeErrorReason, GpuSource, GpuSourceKind } from './sources/source.js';
+export { readCapture, UnrecognizedCaptureError } from './read-capture.js';
+export type { DropReason, DroppedValue, GpuCaptureFormat, GpuSample, GpuSeries, MalformedLine } from './sample.js';
+export * from './semconv.js';

@@ -1,0 +1,87 @@
+import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
+import type { MetricData } from '@opentelemetry/sdk-metrics';
+import { CUMULATIVE, GAUGE_POINTS, SUM_POINTS } from '@presize/instrumentation/metric-producer-data';
+import type { ExportPoint } from './export-point.js';
+
+const attributeKeys = new WeakMap<object, string>();
+
+/** A stable identity for an attribute set, whatever the order of its keys. */
+export function attributesKey(attributes: Attributes): string {
+  let key = attributeKeys.get(attributes);
+  if (key === undefined) {
+    key = JSON.stringify(Object.keys(attributes).sort().map((name) => [name, attributes[name]]));
+    attributeKeys.set(attributes, key);
+  }
+  return key;
+}
+
+/**
+ * Start times of the cumulative series, kept for the series of the latest sample only: a series
+ * that is gone is forgotten, so churning label sets (pods coming and going) cost no memory.
+ */
+export class CounterStarts {
+  private starts = new Map<string, { start: HrTime; last: number }>();
+
+  /** The series' start: its first observation, or the observation after its value went down (a reset). */
+  next(points: readonly ExportPoint[], time: HrTime): Map<ExportPoint, HrTime> {
+    const kept = new Map<string, { start: HrTime; last: number }>();
+    const result = new Map<ExportPoint, HrTime>();
+    for (const point of points) {
+      if (point.kind === 'gauge') continue;
+      const key = `${point.name}\u0000${attributesKey(point.attributes)}`;
+      const previous = this.starts.get(key) ?? kept.get(key);
+      const start = previous !== undefined && point.value >= previous.last ? previous.start : time;
+      kept.set(key, { start, last: point.value });
+      result.set(point, start);
+    }
+    this.starts = kept;
+    return result;
+  }
+
+  get size(): number {
+    return this.starts.size;
+  }
+
+  clear(): void {
+    this.starts.clear();
+  }
+}
+
+/**
+ * Groups points into OpenTelemetry metric data, one stream per name. A series that appears twice
+ * in a capture keeps its last value: two samples of one series would make Prometheus reject the
+ * whole scrape.
+ */
+export function toMetricData(points: readonly ExportPoint[], time: HrTime, starts: ReadonlyMap<ExportPoint, HrTime>): MetricData[] {
+  const byName = new Map<string, { first: ExportPoint; points: Map<string, ExportPoint> }>();
+  for (const point of points) {
+    let group = byName.get(point.name);
+    if (!group) {
+      group = { first: point, points: new Map() };
+      byName.set(point.name, group);
+    }
+    group.points.set(attributesKey(point.attributes), point);
+  }
+  const metrics: MetricData[] = [];
+  for (const { first, points: group } of byName.values()) {
+    const descriptor = { name: first.name, description: first.description, unit: first.unit, valueType: ValueType.DOUBLE };
+    const dataPoints = [...group.values()].map((point) => ({
+      startTime: starts.get(point) ?? time,
+      endTime: time,
+      attributes: point.attributes,
+      value: point.value,
+    }));
+    if (first.kind === 'gauge') {
+      metrics.push({ descriptor, aggregationTemporality: CUMULATIVE, dataPointType: GAUGE_POINTS, dataPoints });
+    } else {
+      metrics.push({
+        descriptor,
+        aggregationTemporality: CUMULATIVE,
+        dataPointType: SUM_POINTS,
+        isMonotonic: first.kind === 'counter',
+        dataPoints,
+      });
+    }
+  }
+  return metrics;
+}

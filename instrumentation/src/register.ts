@@ -1,5 +1,0 @@
-// `node --import @presize/instrumentation/register app.js` (or `--require` for CommonJS): starts
-// OpenTelemetry from the OTEL_* environment variables before the application's first line runs.
-import { startTelemetryFromEnv } from './sdk/start-from-env.js';
-
-startTelemetryFromEnv();

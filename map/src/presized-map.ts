@@ -1,0 +1,594 @@
+import {
+  BucketArray,
+  CHUNK_SLOT_MASK,
+  CHUNK_SLOT_SHIFT,
+  EMPTY_ONE,
+  EMPTY_REST,
+  EVACUATED_EMPTY,
+  EVACUATED_X,
+  EVACUATED_Y,
+  MIN_TOP_HASH,
+  NO_BUCKET,
+  keyAt,
+  valueAt,
+  type Chunk,
+} from './bucket-array.js';
+import { MapEventPublisher, nextMapId, type GrowthKind, type GrowthTrigger, type ObservedMap } from './events.js';
+import { hashHigh, hashKey, topHash } from './hash.js';
+import {
+  ITERATE_ENTRIES,
+  ITERATE_KEYS,
+  ITERATE_VALUES,
+  PresizedMapIterator,
+  type IterationKind,
+} from './iterator.js';
+import { fromUnitRandom, randomSeed, splitmix32, type Random32 } from './random.js';
+import { capacityOf, MAX_B, overflowLimit, validateHint } from './sizing.js';
+import type { PresizedMapStats } from './stats.js';
+
+export interface PresizedMapOptions {
+  /** Entries the map should hold without growing (Go's `make(map[K]V, hint)`). Default 0. */
+  hint?: number;
+  /** Name carried by every diagnostics event. Default `presized-map-<id>`. */
+  name?: string;
+  /**
+   * Seed of the map's random source (hash seeds, iteration start, overflow-counter coin), an
+   * integer from 0 to 2^32-1. Maps built with the same seed and fed the same operations behave
+   * identically. Default: a random seed.
+   */
+  seed?: number;
+  /** A random source returning floats in [0, 1), like `Math.random`; overrides `seed`. */
+  random?: () => number;
+}
+
+const NO_SLOTS = new Uint8Array(0);
+const NO_LINKS = new Int32Array(0);
+
+function isEvacuated(top: number): boolean {
+  return top > EMPTY_ONE && top < MIN_TOP_HASH;
+}
+
+/**
+ * The slot holding `key` in the chain that starts at `bucket`, or -1. A scan ends at the first
+ * EMPTY_REST slot: nothing lives after it in the chain.
+ */
+function findInChain<K, V>(
+  tophash: Uint8Array,
+  chunks: readonly (Chunk<K, V> | undefined)[],
+  links: Int32Array,
+  bucket: number,
+  key: K,
+  top: number,
+): number {
+  let b = bucket;
+  do {
+    const end = (b << 3) + 8;
+    for (let j = b << 3; j < end; j++) {
+      const t = tophash[j];
+      if (t === top) {
+        const k = keyAt(chunks, j);
+        // SameValueZero: NaN finds NaN, as in Map.
+        if (k === key || (k !== k && key !== key)) return j;
+      } else if (t === EMPTY_REST) {
+        return -1;
+      }
+    }
+    b = links[b];
+  } while (b !== NO_BUCKET);
+  return -1;
+}
+
+/**
+ * A `Map` that can be sized for its key count up front and, when it must grow, grows the way the
+ * classic Go runtime map does: 8-slot buckets with tophash bytes, overflow chains, load factor
+ * 6.5, and incremental evacuation of at most two old buckets per write, so no single operation
+ * pays for a whole rehash. Growth and evacuation are published on `node:diagnostics_channel`.
+ */
+export class PresizedMap<K extends string | number, V> implements Map<K, V>, ObservedMap {
+  readonly id: number;
+  readonly name: string;
+  /** The capacity hint the map was created with. */
+  readonly hint: number;
+
+  // Hot state, read by every get and set. `tophash`, `links` and `chunks` mirror the storage of
+  // `buckets` so that a lookup loads them straight from the map.
+  private count = 0;
+  private mask = 0;
+  private hashSeed: number;
+  private tophash: Uint8Array = NO_SLOTS;
+  private links: Int32Array = NO_LINKS;
+  private chunks: (Chunk<K, V> | undefined)[] = [];
+  private old: BucketArray<K, V> | null = null;
+
+  private B: number;
+  private buckets: BucketArray<K, V> | null = null;
+  /** count at which the next new key starts a doubling: overLoadFactor(count + 1, B). */
+  private growAt: number;
+  private overflowMax: number;
+  private noverflow = 0;
+  private readonly random: Random32;
+  private readonly events = new MapEventPublisher(this);
+
+  // Growth in progress.
+  private sameSize = false;
+  private oldBucketCount = 0;
+  private nevacuate = 0;
+  private growthTrigger: GrowthTrigger = 'load_factor';
+  private growthOldB = 0;
+  private growthOperations = 0;
+  private growthEvacuationNs = 0;
+  private growthStart = -1n;
+  /** Old buckets and entries evacuated by the current write. */
+  private stepBuckets = 0;
+  private stepEntries = 0;
+
+  private growths = 0;
+  private sameSizeGrowths = 0;
+
+  constructor(options: PresizedMapOptions = {}) {
+    const hint = options.hint === undefined ? 0 : options.hint;
+    const B = validateHint(hint);
+    this.hint = hint;
+    if (options.name !== undefined && typeof options.name !== 'string') {
+      throw new TypeError(`PresizedMap: name must be a string, got ${typeof options.name}`);
+    }
+    if (options.random !== undefined) {
+      if (typeof options.random !== 'function') {
+        throw new TypeError(`PresizedMap: random must be a function, got ${typeof options.random}`);
+      }
+      this.random = fromUnitRandom(options.random);
+    } else {
+      const seed = options.seed ?? randomSeed();
+      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+        throw new RangeError(`PresizedMap: seed must be an integer from 0 to 4294967295, got ${String(seed)}`);
+      }
+      this.random = splitmix32(seed);
+    }
+    this.id = nextMapId();
+    this.name = options.name ?? `presized-map-${this.id}`;
+    this.hashSeed = this.random();
+    this.B = B;
+    this.growAt = capacityOf(B);
+    this.overflowMax = overflowLimit(B);
+    // Like Go's makemap: the whole table now, but no bucket array for B = 0 until the first insert.
+    if (B > 0) this.install(new BucketArray<K, V>(B, true));
+    this.events.create(this.hint, B);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'PresizedMap';
+  }
+
+  get(key: K): V | undefined {
+    if (this.count === 0) return undefined;
+    const slot = this.slotOf(key);
+    if (slot >= 0) return valueAt(this.chunks, slot);
+    return slot === -1 ? undefined : valueAt(this.old!.chunks, -slot - 2);
+  }
+
+  has(key: K): boolean {
+    return this.count !== 0 && this.slotOf(key) !== -1;
+  }
+
+  set(key: K, value: V): this {
+    const lo = hashKey(key, this.hashSeed);
+    const top = topHash(hashHigh());
+    if (this.buckets === null) this.install(new BucketArray<K, V>(0));
+    for (;;) {
+      const bucket = lo & this.mask;
+      if (this.old !== null) this.growWork(bucket);
+      const tophash = this.tophash;
+      const chunks = this.chunks;
+      const links = this.links;
+      let insertAt = -1;
+      let tail = bucket;
+      let b = bucket;
+      search: do {
+        const end = (b << 3) + 8;
+        for (let j = b << 3; j < end; j++) {
+          const t = tophash[j];
+          if (t !== top) {
+            if (t <= EMPTY_ONE) {
+              if (insertAt < 0) insertAt = j;
+              if (t === EMPTY_REST) break search;
+            }
+            continue;
+          }
+          const chunk = chunks[j >>> CHUNK_SLOT_SHIFT]!;
+          const k = chunk[(j & CHUNK_SLOT_MASK) << 1];
+          if (k === key || (k !== k && key !== key)) {
+            chunk[((j & CHUNK_SLOT_MASK) << 1) + 1] = value;
+            return this;
+          }
+        }
+        tail = b;
+        b = links[b];
+      } while (b !== NO_BUCKET);
+      // A new key. Growth starts only here, and never while a growth is in progress.
+      if (this.old === null && (this.count >= this.growAt || this.noverflow >= this.overflowMax)) {
+        this.hashGrow();
+        continue;
+      }
+      if (insertAt < 0) insertAt = this.newOverflow(tail) << 3;
+      this.tophash[insertAt] = top;
+      const chunk = this.chunks[insertAt >>> CHUNK_SLOT_SHIFT] ?? this.buckets!.chunkFor(insertAt);
+      const at = (insertAt & CHUNK_SLOT_MASK) << 1;
+      // Map stores -0 as +0.
+      chunk[at] = key === 0 ? (0 as K) : key;
+      chunk[at + 1] = value;
+      this.count++;
+      return this;
+    }
+  }
+
+  delete(key: K): boolean {
+    if (this.count === 0) return false;
+    const lo = hashKey(key, this.hashSeed);
+    const top = topHash(hashHigh());
+    const bucket = lo & this.mask;
+    if (this.old !== null) this.growWork(bucket);
+    const slot = findInChain(this.tophash, this.chunks, this.links, bucket, key, top);
+    if (slot < 0) return false;
+    const chunk = this.chunks[slot >>> CHUNK_SLOT_SHIFT]!;
+    chunk[(slot & CHUNK_SLOT_MASK) << 1] = undefined;
+    chunk[((slot & CHUNK_SLOT_MASK) << 1) + 1] = undefined;
+    this.tophash[slot] = EMPTY_ONE;
+    this.restoreEmptyRest(bucket, slot);
+    if (--this.count === 0) {
+      // As in Go: a fresh seed whenever the map empties, against collision attacks.
+      this.hashSeed = this.random();
+    }
+    return true;
+  }
+
+  clear(): void {
+    this.events.clear(this.count, this.B);
+    if (this.old !== null) {
+      // Live iterators walking the old array see nothing more.
+      this.old.tophash.fill(EMPTY_REST);
+      this.old = null;
+    }
+    if (this.buckets !== null) {
+      this.buckets.reset();
+      this.install(this.buckets);
+    }
+    this.count = 0;
+    this.noverflow = 0;
+    this.nevacuate = 0;
+    this.oldBucketCount = 0;
+    this.sameSize = false;
+    this.hashSeed = this.random();
+  }
+
+  forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
+    const it = this.iterator<[K, V]>(ITERATE_ENTRIES);
+    while (!it.done && this.advanceIterator(it)) callback.call(thisArg, it.value as V, it.key as K, this);
+  }
+
+  keys(): MapIterator<K> {
+    return this.iterator<K>(ITERATE_KEYS);
+  }
+
+  values(): MapIterator<V> {
+    return this.iterator<V>(ITERATE_VALUES);
+  }
+
+  entries(): MapIterator<[K, V]> {
+    return this.iterator<[K, V]>(ITERATE_ENTRIES);
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.iterator<[K, V]>(ITERATE_ENTRIES);
+  }
+
+  stats(): PresizedMapStats {
+    const buckets = 2 ** this.B;
+    const growing = this.old !== null;
+    return {
+      size: this.count,
+      B: this.B,
+      buckets,
+      overflowBuckets: this.buckets === null ? 0 : this.buckets.overflowInUse,
+      noverflow: this.noverflow,
+      growing,
+      oldBuckets: growing ? this.oldBucketCount : 0,
+      evacuated: growing ? this.nevacuate : 0,
+      growths: this.growths,
+      sameSizeGrowths: this.sameSizeGrowths,
+      hint: this.hint,
+      loadFactor: this.count / buckets,
+      nextGrowthAt: capacityOf(this.B),
+    };
+  }
+
+  /** Makes `buckets` the current array and mirrors its storage into the hot fields. */
+  private install(buckets: BucketArray<K, V>): void {
+    this.buckets = buckets;
+    this.B = buckets.B;
+    this.mask = 2 ** buckets.B - 1;
+    this.tophash = buckets.tophash;
+    this.links = buckets.links;
+    this.chunks = buckets.chunks;
+    this.growAt = capacityOf(buckets.B);
+    this.overflowMax = overflowLimit(buckets.B);
+  }
+
+  /**
+   * Where `key` lives: a slot of the current array (>= 0), -1 when absent, or -(slot + 2) for a
+   * slot of the old array, which is searched while its bucket has not been evacuated (Go's mapaccess).
+   */
+  private slotOf(key: K): number {
+    const lo = hashKey(key, this.hashSeed);
+    const top = topHash(hashHigh());
+    if (this.old !== null) {
+      const old = this.old;
+      const oldBucket = lo & (this.oldBucketCount - 1);
+      if (!isEvacuated(old.tophash[oldBucket << 3]!)) {
+        const slot = findInChain(old.tophash, old.chunks, old.links, oldBucket, key, top);
+        return slot < 0 ? -1 : -slot - 2;
+      }
+    }
+    return findInChain(this.tophash, this.chunks, this.links, lo & this.mask, key, top);
+  }
+
+  /**
+   * After a delete left `slot` EMPTY_ONE: if nothing lives after it in the chain, turn it and the
+   * EMPTY_ONE slots before it into EMPTY_REST, so that scans stop early again.
+   */
+  private restoreEmptyRest(head: number, slot: number): void {
+    const tophash = this.tophash;
+    const links = this.links;
+    let b = slot >>> 3;
+    let i = slot & 7;
+    if (i === 7) {
+      const next = links[b]!;
+      if (next !== NO_BUCKET && tophash[next << 3] !== EMPTY_REST) return;
+    } else if (tophash[slot + 1] !== EMPTY_REST) {
+      return;
+    }
+    for (;;) {
+      tophash[(b << 3) + i] = EMPTY_REST;
+      if (i === 0) {
+        if (b === head) return;
+        const later = b;
+        b = head;
+        while (links[b] !== later) b = links[b]!;
+        i = 7;
+      } else {
+        i--;
+      }
+      if (tophash[(b << 3) + i] !== EMPTY_ONE) return;
+    }
+  }
+
+  /** Go's newoverflow: links a bucket from the pool (or a fresh one) after `tail` and counts it. */
+  private newOverflow(tail: number): number {
+    const buckets = this.buckets!;
+    const fromPool = buckets.nextOverflow < buckets.poolEnd;
+    const bucket = buckets.takeOverflow(tail);
+    this.tophash = buckets.tophash;
+    this.links = buckets.links;
+    if (this.B < 16) {
+      this.noverflow++;
+    } else if ((this.random() & (2 ** (this.B - 15) - 1)) === 0) {
+      // Above B = 15 the counter is probabilistic, so that 2^15 stands for about 2^B buckets.
+      this.noverflow++;
+    }
+    this.events.overflow(fromPool, this.noverflow, this.B, this.old !== null);
+    return bucket;
+  }
+
+  /** Go's hashGrow: allocates the new array and records the growth; copies nothing. */
+  private hashGrow(): void {
+    const doubling = this.count >= this.growAt;
+    const oldB = this.B;
+    const newB = doubling ? oldB + 1 : oldB;
+    if (newB > MAX_B) {
+      throw new RangeError(
+        `PresizedMap: ${this.name} cannot grow beyond 2^${MAX_B} buckets (${capacityOf(MAX_B)} entries)`,
+      );
+    }
+    const timed = this.events.timesGrowth;
+    const start = timed ? process.hrtime.bigint() : -1n;
+    const fresh = new BucketArray<K, V>(newB);
+    const allocationNs = timed ? Number(process.hrtime.bigint() - start) : 0;
+    const overflowBefore = this.noverflow;
+    this.old = this.buckets;
+    this.oldBucketCount = 2 ** oldB;
+    this.install(fresh);
+    this.nevacuate = 0;
+    this.noverflow = 0;
+    this.sameSize = !doubling;
+    this.growthTrigger = doubling ? 'load_factor' : 'overflow';
+    this.growthOldB = oldB;
+    this.growthOperations = 0;
+    this.growthEvacuationNs = 0;
+    this.growthStart = start;
+    if (doubling) this.growths++;
+    else this.sameSizeGrowths++;
+    this.events.growStart(this.growthKind(), this.growthTrigger, oldB, newB, this.count, overflowBefore, allocationNs);
+  }
+
+  private growthKind(): GrowthKind {
+    return this.sameSize ? 'same_size' : 'double';
+  }
+
+  /** Go's growWork: evacuates the old bucket feeding `bucket`, then the oldest one not yet evacuated. */
+  private growWork(bucket: number): void {
+    const timed = this.events.timesEvacuation;
+    const start = timed ? process.hrtime.bigint() : -1n;
+    const kind = this.growthKind();
+    this.stepBuckets = 0;
+    this.stepEntries = 0;
+    this.evacuate(bucket & (this.oldBucketCount - 1));
+    if (this.old !== null) this.evacuate(this.nevacuate);
+    if (this.stepBuckets > 0) {
+      this.growthOperations++;
+      if (timed) {
+        const ns = Number(process.hrtime.bigint() - start);
+        this.growthEvacuationNs += ns;
+        this.events.evacuate(this.stepBuckets, this.stepEntries, this.nevacuate, this.oldBucketCount, ns);
+      }
+    }
+    if (this.old === null) {
+      this.events.growEnd(
+        kind,
+        this.growthTrigger,
+        this.growthOldB,
+        this.B,
+        this.count,
+        this.growthOperations,
+        this.growthEvacuationNs,
+        this.growthStart < 0n ? 0 : Number(process.hrtime.bigint() - this.growthStart),
+      );
+    }
+  }
+
+  /** Go's evacuate: moves every entry of an old bucket's chain to the new array, X or Y half. */
+  private evacuate(oldBucket: number): void {
+    const old = this.old!;
+    const oldTophash = old.tophash;
+    const newbit = this.oldBucketCount;
+    if (!isEvacuated(oldTophash[oldBucket << 3]!)) {
+      const oldChunks = old.chunks;
+      const oldLinks = old.links;
+      const doubling = !this.sameSize;
+      const current = this.buckets!;
+      let x = oldBucket;
+      let xNext = x << 3;
+      let xEnd = xNext + 8;
+      let y = oldBucket + newbit;
+      let yNext = y << 3;
+      let yEnd = yNext + 8;
+      let moved = 0;
+      let b = oldBucket;
+      do {
+        const end = (b << 3) + 8;
+        for (let j = b << 3; j < end; j++) {
+          const t = oldTophash[j]!;
+          if (t <= EMPTY_ONE) {
+            oldTophash[j] = EVACUATED_EMPTY;
+            continue;
+          }
+          if (t < MIN_TOP_HASH) throw new Error(`PresizedMap: bad map state in ${this.name}`);
+          const key = keyAt(oldChunks, j);
+          let to: number;
+          if (doubling && (hashKey(key, this.hashSeed) & newbit) !== 0) {
+            if (yNext === yEnd) {
+              y = this.newOverflow(y);
+              yNext = y << 3;
+              yEnd = yNext + 8;
+            }
+            to = yNext++;
+            oldTophash[j] = EVACUATED_Y;
+          } else {
+            if (xNext === xEnd) {
+              x = this.newOverflow(x);
+              xNext = x << 3;
+              xEnd = xNext + 8;
+            }
+            to = xNext++;
+            oldTophash[j] = EVACUATED_X;
+          }
+          current.tophash[to] = t;
+          const chunk = current.chunkFor(to);
+          chunk[(to & CHUNK_SLOT_MASK) << 1] = key;
+          chunk[((to & CHUNK_SLOT_MASK) << 1) + 1] = valueAt(oldChunks, j);
+          moved++;
+        }
+        b = oldLinks[b]!;
+      } while (b !== NO_BUCKET);
+      this.stepBuckets++;
+      this.stepEntries += moved;
+    }
+    if (oldBucket === this.nevacuate) this.advanceEvacuationMark(newbit);
+  }
+
+  /** Go's advanceEvacuationMark: moves nevacuate past evacuated buckets; ends the growth at newbit. */
+  private advanceEvacuationMark(newbit: number): void {
+    const oldTophash = this.old!.tophash;
+    this.nevacuate++;
+    const stop = Math.min(this.nevacuate + 1024, newbit);
+    while (this.nevacuate !== stop && isEvacuated(oldTophash[this.nevacuate << 3]!)) this.nevacuate++;
+    if (this.nevacuate === newbit) {
+      this.old = null;
+      this.sameSize = false;
+    }
+  }
+
+  private iterator<T>(kind: IterationKind): PresizedMapIterator<K, V, T> {
+    // Go's mapiterinit: an iteration of an empty map ends at once.
+    const buckets = this.count === 0 ? null : this.buckets;
+    return new PresizedMapIterator<K, V, T>(this, kind, buckets, buckets === null ? 0 : this.random());
+  }
+
+  /**
+   * Go's mapiternext: finds the next entry for `it` and stores it there; false at the end.
+   * While a growth is in progress and the iteration started at the current B, an old bucket not
+   * yet evacuated is walked instead of its new bucket (keeping, for a doubling, only the entries
+   * that belong to that new bucket). A slot already evacuated is re-read from the map, so an
+   * entry deleted or updated since is reported as it is now.
+   */
+  private advanceIterator<T>(it: PresizedMapIterator<K, V, T>): boolean {
+    let current = it.current;
+    let b = it.chainBucket;
+    let step = it.step;
+    let checkBucket = it.checkBucket;
+    const offset = it.offset;
+    for (;;) {
+      if (current === null) {
+        if (it.bucket === it.startBucket && it.wrapped) {
+          it.current = null;
+          return false;
+        }
+        const bucket = it.bucket;
+        const old = this.old;
+        checkBucket = -1;
+        current = it.buckets!;
+        b = bucket;
+        if (old !== null && it.B === this.B) {
+          const oldBucket = bucket & (this.oldBucketCount - 1);
+          if (!isEvacuated(old.tophash[oldBucket << 3]!)) {
+            current = old;
+            b = oldBucket;
+            if (!this.sameSize) checkBucket = bucket;
+          }
+        }
+        it.bucket = bucket + 1;
+        if (it.bucket === 2 ** it.B) {
+          it.bucket = 0;
+          it.wrapped = true;
+        }
+        step = 0;
+      }
+      for (; step < 8; step++) {
+        const slot = (b << 3) + ((step + offset) & 7);
+        const t = current.tophash[slot]!;
+        if (t <= EMPTY_ONE || t === EVACUATED_EMPTY) continue;
+        const key = keyAt(current.chunks, slot);
+        if (checkBucket >= 0 && (hashKey(key, this.hashSeed) & (2 ** it.B - 1)) !== checkBucket) continue;
+        if (t !== EVACUATED_X && t !== EVACUATED_Y) {
+          it.value = valueAt(current.chunks, slot);
+        } else {
+          // The map has grown since this array was current: the entry now lives elsewhere, or not at all.
+          const now = this.count === 0 ? -1 : this.slotOf(key);
+          if (now === -1) continue;
+          it.value = now >= 0 ? valueAt(this.chunks, now) : valueAt(this.old!.chunks, -now - 2);
+        }
+        it.key = key;
+        it.current = current;
+        it.chainBucket = b;
+        it.step = step + 1;
+        it.checkBucket = checkBucket;
+        return true;
+      }
+      b = current.links[b]!;
+      step = 0;
+      if (b === NO_BUCKET) current = null;
+    }
+  }
+}

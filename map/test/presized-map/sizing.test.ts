@@ -1,0 +1,276 @@
+import { PresizedMap } from '../../src/presized-map.js';
+import { checkInvariants } from '../../src/invariants.js';
+import { hashString } from '../../src/hash.js';
+import { bucketShiftForHint, overLoadFactor } from '../../src/sizing.js';
+import { deviceKey, recordEvents } from './support.js';
+
+describe('hint to B, as Go makemap chooses it (spec section 10)', () => {
+  test.each([
+    [0, 0],
+    [1, 0],
+    [8, 0],
+    [9, 1],
+    [13, 1],
+    [14, 2],
+    [5000, 10],
+    [6656, 10],
+    [6657, 11],
+    [120000, 15],
+    [150000, 15],
+    [200000, 15],
+    [212992, 15],
+    [212993, 16],
+  ])('hint %i gives B = %i', (hint, B) => {
+    const map = new PresizedMap<string, number>({ hint });
+    expect(map.stats()).toMatchObject({ B, buckets: 2 ** B, hint, size: 0, growing: false });
+    expect(bucketShiftForHint(hint)).toBe(B);
+  });
+
+  test('B is the smallest that the hint does not overload', () => {
+    for (let hint = 0; hint < 20000; hint += 7) {
+      const B = bucketShiftForHint(hint);
+      expect(overLoadFactor(hint, B)).toBe(false);
+      if (B > 0) expect(overLoadFactor(hint, B - 1)).toBe(true);
+    }
+  });
+
+  test('overLoadFactor is count > 8 and count > 13 * floor(2^B / 2)', () => {
+    expect(overLoadFactor(8, 0)).toBe(false);
+    expect(overLoadFactor(9, 0)).toBe(true);
+    expect(overLoadFactor(13, 1)).toBe(false);
+    expect(overLoadFactor(14, 1)).toBe(true);
+    expect(overLoadFactor(9, 5)).toBe(false);
+  });
+
+  test('stats report the capacity before the next doubling', () => {
+    expect(new PresizedMap({ hint: 0 }).stats().nextGrowthAt).toBe(8);
+    expect(new PresizedMap({ hint: 5000 }).stats().nextGrowthAt).toBe(6656);
+    expect(new PresizedMap({ hint: 150000 }).stats().nextGrowthAt).toBe(212992);
+  });
+});
+
+describe('bad hints throw an error naming the value', () => {
+  const message = (got: string) => `PresizedMap: hint must be an integer from 0 to 2147483648, got ${got}`;
+  test.each([
+    [-1, '-1'],
+    [1.5, '1.5'],
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    [-Infinity, '-Infinity'],
+    [2 ** 31 + 1, '2147483649'],
+  ])('hint %p throws a RangeError', (hint, got) => {
+    expect(() => new PresizedMap({ hint })).toThrow(new RangeError(message(got)));
+  });
+
+  test.each([
+    ['1000', '"1000" (string)'],
+    [null, 'null'],
+    [10n, '10n (bigint)'],
+    [{}, 'object'],
+  ])('hint %p of another type throws a TypeError', (hint, got) => {
+    expect(() => new PresizedMap({ hint: hint as unknown as number })).toThrow(new TypeError(message(got)));
+  });
+
+  test('a hint beyond the largest table (2^27 buckets) says so', () => {
+    expect(() => new PresizedMap({ hint: 2 ** 31 })).toThrow(
+      new RangeError(
+        'PresizedMap: hint 2147483648 needs 2^29 buckets, but a map holds at most 2^27 buckets (hints up to 872415232)',
+      ),
+    );
+  });
+
+  test('bad seeds, names and random sources are refused', () => {
+    expect(() => new PresizedMap({ seed: -1 })).toThrow(RangeError);
+    expect(() => new PresizedMap({ seed: 2 ** 32 })).toThrow(/seed must be an integer from 0 to 4294967295, got 4294967296/);
+    expect(() => new PresizedMap({ name: 5 as unknown as string })).toThrow(TypeError);
+    expect(() => new PresizedMap({ random: 1 as unknown as () => number })).toThrow(/random must be a function/);
+  });
+});
+
+describe('lazy allocation and the overflow pool', () => {
+  test('no bucket array at B = 0 until the first insert', () => {
+    const map = new PresizedMap<string, number>();
+    expect(map['buckets']).toBeNull();
+    expect(map.get('a')).toBeUndefined();
+    expect(map.delete('a')).toBe(false);
+    expect([...map]).toEqual([]);
+    expect(map['buckets']).toBeNull();
+    map.set('a', 1);
+    expect(map['buckets']).not.toBeNull();
+    expect(map['buckets']!.tophash.length).toBe(8);
+  });
+
+  test('B >= 1 allocates at once; B >= 4 adds a pool of 2^(B-4) overflow buckets', () => {
+    expect(new PresizedMap({ hint: 9 })['buckets']!.tophash.length).toBe(2 * 8);
+    expect(new PresizedMap({ hint: 100 })['buckets']!.poolEnd).toBe(16 + 1);
+    expect(new PresizedMap({ hint: 5000 })['buckets']!.poolEnd).toBe(1024 + 64);
+  });
+});
+
+describe('storage allocation', () => {
+  const createdChunks = (map: PresizedMap<string, number>): number =>
+    map['buckets']!.chunks.filter((chunk) => chunk !== undefined).length;
+
+  test('a map built with a hint creates its whole table at once', () => {
+    const map = new PresizedMap<string, number>({ hint: 150000 });
+    // Main buckets and the pool now; the room for as many fresh overflow buckets again, on use.
+    expect(createdChunks(map)).toBe(((32768 + 2048) * 8) / 8192);
+    expect(map['buckets']!.chunks.length).toBe(((32768 + 2048 + 2048) * 8) / 8192);
+  });
+
+  test('the insert that starts a growth creates the typed arrays but only the key/value chunks it writes', () => {
+    const map = new PresizedMap<string, number>({ seed: 21 });
+    for (let i = 0; i < 53248; i++) map.set(deviceKey(i), i);
+    expect(map.stats()).toMatchObject({ B: 13, growing: false });
+    map.set(deviceKey(53248), 53248);
+    expect(map.stats()).toMatchObject({ B: 14, growing: true });
+    // 18 chunks of 1,024 buckets cover 2^14 buckets, the pool and the room for fresh overflow
+    // buckets; at most two old buckets were evacuated (to X and Y halves) and one key inserted.
+    expect(map['buckets']!.chunks.length).toBe(18);
+    expect(createdChunks(map)).toBeLessThanOrEqual(5);
+    while (map.stats().growing) map.set(deviceKey(map.size), map.size);
+    expect(createdChunks(map)).toBeGreaterThanOrEqual(16);
+    checkInvariants(map);
+  });
+});
+
+describe('doublings while 120,000 keys go in (spec section 10)', () => {
+  const starts = [9, 14, 27, 53, 105, 209, 417, 833, 1665, 3329, 6657, 13313, 26625, 53249, 106497];
+
+  test.each([
+    [0, starts],
+    [5000, [6657, 13313, 26625, 53249, 106497]],
+    [150000, []],
+  ])('hint %i: growth starts at inserts %p', (hint, expected) => {
+    const map = new PresizedMap<string, number>({ hint, seed: 7 });
+    const recorder = recordEvents((id) => id === map.id);
+    try {
+      for (let i = 0; i < 120000; i++) map.set(deviceKey(i), i);
+    } finally {
+      recorder.stop();
+    }
+    const growStarts = recorder.of('growStart');
+    expect(growStarts.map((e) => (e['size'] as number) + 1)).toEqual(expected);
+    expect(growStarts.every((e) => e['kind'] === 'double' && e['trigger'] === 'load_factor')).toBe(true);
+    expect(growStarts.map((e) => e['newB'])).toEqual(growStarts.map((e) => (e['oldB'] as number) + 1));
+    expect(recorder.of('growEnd')).toHaveLength(expected.length);
+    const stats = map.stats();
+    expect(stats).toMatchObject({ size: 120000, B: 15, growths: expected.length, sameSizeGrowths: 0, growing: false });
+    // Every overflow bucket came out of the 2,048-bucket pool, as on the real runtime.
+    expect(stats.overflowBuckets).toBeLessThan(2048);
+    const atFinalB = recorder.of('overflow').filter((e) => e['B'] === 15);
+    expect(atFinalB.length).toBe(stats.overflowBuckets);
+    expect(atFinalB.every((e) => e['fromPool'] === true)).toBe(true);
+    for (let i = 0; i < 120000; i += 997) expect(map.get(deviceKey(i))).toBe(i);
+    checkInvariants(map);
+  });
+
+  test('each doubling ends before the next threshold, so none is skipped', () => {
+    const map = new PresizedMap<string, number>({ seed: 3 });
+    let previousGrowths = 0;
+    for (let i = 0; i < 30000; i++) {
+      const before = map.stats();
+      map.set(deviceKey(i), i);
+      const after = map.stats();
+      if (after.growths !== previousGrowths) {
+        expect(before.growing).toBe(false);
+        expect(after.growths).toBe(previousGrowths + 1);
+        previousGrowths = after.growths;
+      }
+    }
+    expect(previousGrowths).toBe(13);
+  });
+
+  test('the 0 -> 1 and 1 -> 2 growths start and finish inside the insert that triggers them', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const map = new PresizedMap<string, number>({ seed });
+      const recorder = recordEvents((id) => id === map.id);
+      try {
+        for (let i = 0; i < 14; i++) {
+          const before = recorder.events.length;
+          map.set(`key-${i}`, i);
+          const during = recorder.events
+            .slice(before)
+            .map((e) => e.channel)
+            .filter((channel) => channel !== 'overflow');
+          if (i === 8 || i === 13) {
+            expect(during[0]).toBe('growStart');
+            expect(during[during.length - 1]).toBe('growEnd');
+            expect(map.stats().growing).toBe(false);
+          } else {
+            expect(during).toEqual([]);
+          }
+        }
+      } finally {
+        recorder.stop();
+      }
+      expect(map.stats()).toMatchObject({ B: 2, growths: 2, growing: false });
+      checkInvariants(map);
+    }
+  });
+
+  test('a growth runs over later writes, at most two old buckets each', () => {
+    const map = new PresizedMap<string, number>({ seed: 11 });
+    for (let i = 0; i < 3328; i++) map.set(deviceKey(i), i);
+    expect(map.stats()).toMatchObject({ B: 9, growing: false });
+    map.set(deviceKey(3328), 3328);
+    const started = map.stats();
+    expect(started).toMatchObject({ B: 10, growing: true, oldBuckets: 512 });
+    let writes = 1;
+    let evacuated = started.evacuated;
+    while (map.stats().growing) {
+      map.set(deviceKey(3328 + writes), writes);
+      writes++;
+      const now = map.stats();
+      if (now.growing) {
+        expect(now.evacuated).toBeGreaterThanOrEqual(evacuated);
+        expect(now.evacuated).toBeLessThanOrEqual(512);
+        evacuated = now.evacuated;
+      }
+      checkInvariants(map);
+    }
+    // Two buckets a write at most, and target evacuations let nevacuate skip ahead.
+    expect(writes).toBeGreaterThanOrEqual(256);
+    expect(writes).toBeLessThan(512);
+  });
+
+  test('a write moves the evacuation mark past at most 1024 already evacuated buckets', () => {
+    const map = new PresizedMap<string, number>({ hint: 26624, seed: 31 });
+    for (let i = 0; i < 26624; i++) map.set(`old-${i}`, i);
+    expect(map.stats()).toMatchObject({ B: 12, growing: false });
+    // A new key for every old bucket (hash & 4095 under the map's seed).
+    const seed = map['hashSeed'];
+    const keyFor = new Map<number, string>();
+    for (let i = 0; keyFor.size < 4096; i++) {
+      const key = `new-${i}`;
+      const oldBucket = hashString(key, seed) & 4095;
+      if (!keyFor.has(oldBucket)) keyFor.set(oldBucket, key);
+    }
+    map.set(keyFor.get(0)!, 0);
+    expect(map.stats()).toMatchObject({ B: 13, growing: true, oldBuckets: 4096 });
+    // Evacuate old buckets 2000..3199 as targets, far ahead of the mark.
+    for (let t = 2000; t < 3200; t++) map.set(keyFor.get(t)!, t);
+    expect(map.stats().evacuated).toBeLessThan(2000);
+    // Writes whose own target is done only push the mark on; it must stop at 2000 + 1024.
+    const marks: number[] = [];
+    while (map.stats().evacuated < 3200) {
+      map.set(keyFor.get(0)!, 0);
+      marks.push(map.stats().evacuated);
+    }
+    expect(marks.slice(-3)).toEqual([1999, 3024, 3200]);
+    checkInvariants(map);
+  });
+
+  test('updates, reads and deletes never start a growth', () => {
+    const map = new PresizedMap<string, number>({ seed: 5 });
+    for (let i = 0; i < 8; i++) map.set(`k${i}`, i);
+    for (let round = 0; round < 100; round++) {
+      for (let i = 0; i < 8; i++) {
+        map.set(`k${i}`, round);
+        map.get(`k${i}`);
+      }
+      map.delete('absent');
+    }
+    expect(map.stats()).toMatchObject({ B: 0, growths: 0, growing: false });
+  });
+});

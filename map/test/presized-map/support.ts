@@ -1,0 +1,41 @@
+import diagnostics_channel from 'node:diagnostics_channel';
+import { MAP_CHANNELS } from '../../src/events.js';
+
+export type ChannelName = keyof typeof MAP_CHANNELS;
+
+export interface Recorded {
+  channel: ChannelName;
+  message: Record<string, unknown>;
+}
+
+/**
+ * Subscribes to every map channel and records the events of the maps whose id `accept` returns
+ * true for; `stop()` unsubscribes.
+ */
+export function recordEvents(accept: (mapId: number) => boolean = () => true): {
+  events: Recorded[];
+  of: (channel: ChannelName) => Record<string, unknown>[];
+  stop: () => void;
+} {
+  const events: Recorded[] = [];
+  const handlers = (Object.keys(MAP_CHANNELS) as ChannelName[]).map((channel) => {
+    const handler = (message: unknown): void => {
+      const event = message as Record<string, unknown>;
+      if (accept(event['mapId'] as number)) events.push({ channel, message: event });
+    };
+    diagnostics_channel.subscribe(MAP_CHANNELS[channel], handler);
+    return { channel, handler };
+  });
+  return {
+    events,
+    of: (channel) => events.filter((e) => e.channel === channel).map((e) => e.message),
+    stop: () => {
+      for (const { channel, handler } of handlers) diagnostics_channel.unsubscribe(MAP_CHANNELS[channel], handler);
+    },
+  };
+}
+
+/** Keys shaped like the device ids of the incident: `dev_` and 8 hex digits. */
+export function deviceKey(i: number): string {
+  return `dev_${(Math.imul(i, 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
+}
