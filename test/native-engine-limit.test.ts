@@ -1,4 +1,4 @@
-// A service started with `--import @presize/instrumentation/register` and PRESIZE_NATIVE_MAPS=observe
+// A service started with `--import @presize/auto-instrumentation/register` and PRESIZE_NATIVE_MAPS=observe
 // holds a native Map and a native Set; a real Prometheus scrapes it and evaluates the generated map
 // risk rules. PRESIZE_NATIVE_MAPS_ENGINE_LIMIT (the documented override) puts the limit at 2^18
 // entries, so that 150,000 entries cross the warning threshold (half the limit) and 200,000 the
@@ -42,7 +42,7 @@ describe('a native Map and Set past the engine-limit thresholds, in a real Prome
     appPath = join(dir, 'app.mjs');
     writeFileSync(appPath, APP);
     const port = await freePort();
-    child = spawn(process.execPath, ['--import', '@presize/instrumentation/register', appPath], {
+    child = spawn(process.execPath, ['--import', '@presize/auto-instrumentation/register', appPath], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -1,4 +1,4 @@
-import { DEFAULT_NATIVE_MAPS_MIN, engineLimit, installNativeMapObserver, type NativeMapObserver } from '@presize/instrumentation';
+import { DEFAULT_NATIVE_MAPS_MIN, installNativeMapObserver, resolveEngineLimit, type NativeMapObserver } from '@presize/instrumentation';
 
 export interface NativeMapsFromEnv {
   /** The installed observer, when PRESIZE_NATIVE_MAPS=observe. */
@@ -37,7 +37,7 @@ export function nativeMapsFromEnv(env: NodeJS.ProcessEnv = process.env): NativeM
     }
   }
   const observer = installNativeMapObserver({ minEntries });
-  const { problem } = engineLimit();
+  const { problem } = resolveEngineLimit(env);
   if (problem !== undefined) problems.push(problem);
   return { observer, problems };
 }
