@@ -12,8 +12,9 @@ export const ENGINE_LIMIT_ENV = 'PRESIZE_NATIVE_MAPS_ENGINE_LIMIT';
  * capacity with a maximum; inserting the first entry past it throws
  * `RangeError: Map maximum size exceeded` (`Set maximum size exceeded`). The maximum is 2^24 for
  * both collections in every V8 from 7.0 (Node 12) on; measured by filling a Map and a Set with
- * integer keys until the insert throws, on Node 20.20.2 (V8 11.3) and 24.21.0 (V8 13.6), and
- * measured again on the running Node by `npm run bench` (bench/native-map-observe.bench.mjs).
+ * integer keys until the insert throws, on Node 20.20.2 (V8 11.3) and 24.21.0 (V8 13.6). It is
+ * not V8's FixedArray length bound divided by the entry size: that bound grew in V8 13 (Node 24)
+ * and the limit stayed 2^24.
  */
 const V8_ORDERED_HASH_TABLE_LIMIT = 2 ** 24;
 const FIRST_V8_MAJOR_WITH_LIMIT = 7;
