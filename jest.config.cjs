@@ -1,5 +1,7 @@
 // One jest run for the whole repository: each workspace and the cross-package tests in test/
 // are projects of their own, so `npm test` at the root is the only test command.
+const { grafanaESModules, nodeModulesToTransform } = require('./grafana-plugin/.config/jest/utils');
+
 const typescriptProject = (name, roots) => ({
   displayName: name,
   testEnvironment: 'node',
@@ -11,6 +13,19 @@ const typescriptProject = (name, roots) => ({
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 });
 
+/**
+ * The cross-package tests. @grafana/data (Grafana's value formatting, for the dashboard tests)
+ * requires ES-module-only packages; the plugin's scaffold lists them.
+ */
+const integrationProject = () => {
+  const project = typescriptProject('integration', ['<rootDir>/test']);
+  return {
+    ...project,
+    transform: { ...project.transform, '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+    transformIgnorePatterns: [nodeModulesToTransform(grafanaESModules)],
+  };
+};
+
 module.exports = {
   projects: [
     typescriptProject('definitions', ['<rootDir>/definitions/test']),
@@ -18,7 +33,7 @@ module.exports = {
     typescriptProject('instrumentation', ['<rootDir>/instrumentation/test']),
     typescriptProject('gpu', ['<rootDir>/gpu/test']),
     typescriptProject('auto-instrumentation', ['<rootDir>/auto-instrumentation/test']),
-    typescriptProject('integration', ['<rootDir>/test']),
+    integrationProject(),
     require('./grafana-plugin/jest.project.cjs'),
   ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],

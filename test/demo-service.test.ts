@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { deviceId, devicesDue, runLoad } from '../scripts/demo/load.js';
 import { SERVICE_ENTRY, startService, type RunningService } from '../scripts/demo/service.js';
@@ -9,6 +10,19 @@ const LOGS_PER_DEVICE = 10;
 async function post(service: RunningService, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
   const response = await fetch(`${service.url}/events`, { method: 'POST', body, headers });
   return { status: response.status, body: (await response.json()) as { accepted?: number; error?: string } };
+}
+
+/** One request on a connection of its own: the round trip is what is tested, not keep-alive reuse. */
+function exchange(service: RunningService, method: string, path: string, body?: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${service.url}${path}`, { method, agent: false, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 async function logsOf(service: RunningService, id: string) {
@@ -102,6 +116,38 @@ describe('device-logs service: bad input', () => {
     expect(reply.status).toBe(400);
     expect(reply.body.error).toMatch(message);
   });
+
+  it.each([
+    ['..', /^deviceId must not be "\." or "\.\.", which a URL path cannot carry, got "\.\."$/],
+    ['.', /^deviceId must not be "\." or "\.\.", which a URL path cannot carry, got "\."$/],
+    ['dev_\ud800', /^deviceId must be well-formed Unicode \(no lone surrogate\), got "dev_\\ud800"$/],
+    ['\udfff', /^deviceId must be well-formed Unicode \(no lone surrogate\), got "\\udfff"$/],
+  ])('refuses the device id %j, which it could never serve back, with a 400 that says why', async (id, message) => {
+    const reply = await post(service, JSON.stringify({ deviceId: id, log: 'x' }));
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatch(message);
+  });
+
+  it('serves back every device id it accepts', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }), fc.constantFrom('.', '..', '...', '%2e%2e', '\\', '?a#b', '\ud83d', 'a\ude00')),
+        async (id) => {
+          const log = `line ${run++}`;
+          const reply = await exchange(service, 'POST', '/events', JSON.stringify({ deviceId: id, log }));
+          if (reply.status !== 200) {
+            expect(reply.status).toBe(400);
+            return;
+          }
+          const read = await exchange(service, 'GET', `/devices/${encodeURIComponent(id)}/logs`);
+          expect(read.status).toBe(200);
+          expect((read.body as { logs: string[] }).logs.at(-1)).toBe(log);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, 30_000);
 
   it('applies nothing of a batch that holds one bad event', async () => {
     const reply = await post(service, JSON.stringify([{ deviceId: 'whole-or-nothing', log: 'kept?' }, { deviceId: 'x' }]));

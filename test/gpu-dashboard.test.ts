@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileSource, GpuMetrics } from '@presize/gpu';
+import { DCGM_CLOCK_EVENT_REASONS, FIELD_LABEL, GPU_RISK_RECORDS, REASON_LABEL } from '../definitions/src/index.js';
 import { freePort } from '../tools/ports.js';
 import { startPrometheus, type PrometheusHandle, type PromSample } from '../tools/prometheus.js';
 
@@ -11,6 +12,18 @@ import { startPrometheus, type PrometheusHandle, type PromSample } from '../tool
 const FIXTURES = resolve(__dirname, '../../shared/fixtures/gpu');
 const T4 = 'dcgm-scrapes/cncf-ericsson__tesla-t4__1gpu__no-help-lines.prom';
 const H100X8 = 'dcgm-scrapes/nvidia-aicr__h100-80gb-hbm3__8gpu__k8s-labels__sampled.prom';
+const ROOT = resolve(__dirname, '..');
+const GPU_RULES = join(ROOT, 'provisioning/prometheus/rules/presize-gpu-risk.yml');
+
+/** A panel of Presize's own GPU dashboard, as generated. */
+function presizePanel(title: string): { fieldConfig: { defaults: { unit?: string } }; targets: { expr: string }[] } {
+  const dashboard = JSON.parse(readFileSync(join(ROOT, 'dashboards/gpu-utilisation.json'), 'utf8')) as {
+    panels: { title: string; fieldConfig: { defaults: { unit?: string } }; targets: { expr: string }[] }[];
+  };
+  const panel = dashboard.panels.find((p) => p.title === title);
+  if (!panel) throw new Error(`no panel "${title}" on the GPU dashboard`);
+  return panel;
+}
 
 interface Panel {
   title?: string;
@@ -61,7 +74,7 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
     await exporter.startServer();
     for (const gpu of gpus) expect((await gpu.scrape()).ok).toBe(true);
     instance = `127.0.0.1:${port}`;
-    prometheus = await startPrometheus({ scrape: [{ job: 'presize', target: instance }] });
+    prometheus = await startPrometheus({ scrape: [{ job: 'presize', target: instance }], ruleFiles: [GPU_RULES], evaluationIntervalSeconds: 1 });
     await prometheus.waitFor('DCGM_FI_DEV_GPU_TEMP', (result) => result.length === 9, 30_000);
   }, 60_000);
 
@@ -115,6 +128,30 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
     expect(byGpu(results['GPU Framebuffer Mem Used'] ?? [])).toEqual({ 'cp-bm14r7/0': 5120 });
     expect(byGpu(results['Tensor Core Utilization'] ?? [])).toEqual({ 'cp-bm14r7/0': 0.005822 });
   });
+
+  it("shows Presize's SM clock panel in hertz: the captures' MHz times 10^6", async () => {
+    const panel = presizePanel('SM clock');
+    expect(panel.fieldConfig.defaults.unit).toBe('hertz');
+    const query = panel.targets[0]!.expr.replaceAll('$job', '.*').replaceAll('$node', '.*').replaceAll('$gpu', '.*');
+    // dcgm-exporter's own panel reads the same: the T4 at 660 MHz (the H100 capture has no clocks).
+    expect(byGpu(await prometheus.query(query))).toEqual({ 'cp-bm14r7/0': 660_000_000 });
+  });
+
+  it('scores no throttling where the clock event field is not collected, and names the missing field', async () => {
+    // Neither capture has DCGM_FI_DEV_CLOCKS_EVENT_REASONS: dcgm-exporter's default counters lack it.
+    const notCollected = await prometheus.waitFor(GPU_RISK_RECORDS.factorNotCollected, (r) => r.length === 9, 30_000);
+    for (const sample of notCollected) {
+      expect([sample.metric[REASON_LABEL], sample.metric[FIELD_LABEL], sample.value]).toEqual(['throttling', DCGM_CLOCK_EVENT_REASONS, 1]);
+    }
+    const scores = await prometheus.waitFor(GPU_RISK_RECORDS.score, (r) => r.length === 9, 30_000);
+    expect(scores).toHaveLength(9);
+    expect(await prometheus.query(`${GPU_RISK_RECORDS.factorScore}{${REASON_LABEL}="throttling"}`)).toEqual([]);
+    const factors = await prometheus.query(`count by (${REASON_LABEL}) (${GPU_RISK_RECORDS.factorScore})`);
+    expect(factors.map((f) => f.metric[REASON_LABEL]).sort()).toEqual(['down', 'framebuffer', 'utilisation_band', 'xid']);
+    const panel = presizePanel('Clock event reasons (bitmask)');
+    const query = panel.targets[0]!.expr.replaceAll('$job', '.*').replaceAll('$node', '.*').replaceAll('$gpu', '.*');
+    expect(await prometheus.query(query)).toEqual([]);
+  }, 45_000);
 
   it('keeps dcgm-exporter counters under their exact names, and the pod labels', async () => {
     const energy = await prometheus.query('DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION');

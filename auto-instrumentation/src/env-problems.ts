@@ -1,12 +1,9 @@
 // The SDK falls back to a default on a value it does not know and says so only at `warn`, which
 // is below the level register logs at by default; a misspelt exporter would silently send
-// nothing. These checks name the variable and the value at `error`.
+// nothing. These checks name the variable and the value at `error`, and say what happens instead.
+import { EXPORTER_CHOICE, exporterNames, KNOWN_EXPORTERS, type ExporterVariable } from './exporter-choice.js';
+import { prometheusPort } from './prometheus-port.js';
 
-const KNOWN_VALUES: Record<string, readonly string[]> = {
-  OTEL_METRICS_EXPORTER: ['otlp', 'prometheus', 'console', 'none'],
-  OTEL_TRACES_EXPORTER: ['otlp', 'console', 'zipkin', 'none'],
-  OTEL_LOGS_EXPORTER: ['otlp', 'console', 'none'],
-};
 const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'];
 const PROTOCOL_VARIABLES = [
   'OTEL_EXPORTER_OTLP_PROTOCOL',
@@ -14,17 +11,21 @@ const PROTOCOL_VARIABLES = [
   'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
 ];
 
-/** One message per OTEL_* variable whose value the SDK would not understand. */
+/** What a signal is exported with, in words. */
+function outcome(signal: string, exporters: string[]): string {
+  return exporters.length === 0 ? `${signal} are not exported` : `${signal} are exported with ${exporters.join(', ')}`;
+}
+
+/** One message per OTEL_* variable whose value the SDK would not understand, saying what happens instead. */
 export function envProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
-  for (const [variable, known] of Object.entries(KNOWN_VALUES)) {
-    const unknown = (env[variable] ?? '')
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v !== '' && !known.includes(v));
+  for (const variable of Object.keys(KNOWN_EXPORTERS) as ExporterVariable[]) {
+    const known = KNOWN_EXPORTERS[variable] as readonly string[];
+    const unknown = exporterNames(env, variable).filter((name) => !known.includes(name) && !(variable === 'OTEL_TRACES_EXPORTER' && name === 'null'));
     if (unknown.length > 0) {
+      const { signal, choose } = EXPORTER_CHOICE[variable];
       problems.push(
-        `${variable}=${JSON.stringify(env[variable])}: unknown ${unknown.map((v) => JSON.stringify(v)).join(', ')}; expected a comma-separated list of ${known.join(', ')}`,
+        `${variable}=${JSON.stringify(env[variable])}: unknown ${unknown.map((v) => JSON.stringify(v)).join(', ')} ignored (expected a comma-separated list of ${known.join(', ')}); ${outcome(signal, choose(env))}`,
       );
     }
   }
@@ -36,11 +37,7 @@ export function envProblems(env: NodeJS.ProcessEnv): string[] {
       );
     }
   }
-  const port = env.OTEL_EXPORTER_PROMETHEUS_PORT?.trim();
-  if (port && !(/^\d+$/.test(port) && Number(port) <= 65535)) {
-    problems.push(
-      `OTEL_EXPORTER_PROMETHEUS_PORT=${JSON.stringify(env.OTEL_EXPORTER_PROMETHEUS_PORT)}: expected a port number from 0 to 65535; the exporter uses 9464`,
-    );
-  }
+  const { problem } = prometheusPort(env);
+  if (problem !== undefined) problems.push(problem);
   return problems;
 }

@@ -9,34 +9,31 @@ import {
   type MetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
+import { metricExporters } from './exporter-choice.js';
+import { withRecoveryReport } from './export-recovery.js';
+import { prometheusPort } from './prometheus-port.js';
 
 const DEFAULT_INTERVAL_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * The metric readers OTEL_METRICS_EXPORTER asks for, as NodeSDK 0.223 builds them from the same
- * variables (otlp by default; otlp, prometheus, console; none wins), with `metricProducers`
+ * variables (see metricExporters), with `metricProducers`
  * attached to each: NodeSDK has no way to give its own readers a producer, and the GPU metrics
  * and the evacuation stalls are producers. A Prometheus exporter is built without listening: the caller starts its server once
- * the resource is complete (see startPrometheusServers). Unknown values are skipped here and
- * reported by envProblems.
+ * the resource is complete (see startPrometheusServers), on the port prometheusPort decides.
+ * Unknown values are skipped here and reported by envProblems.
  */
 export function metricReadersFromEnv(
   env: NodeJS.ProcessEnv,
   metricProducers: MetricProducer[],
 ): MetricReader[] {
-  const names = new Set(
-    (env.OTEL_METRICS_EXPORTER ?? '')
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v !== ''),
-  );
-  if (names.size === 0) names.add('otlp');
-  if (names.has('none')) return [];
+  const names = metricExporters(env);
   const readers: MetricReader[] = [];
   for (const name of names) {
-    if (name === 'prometheus') readers.push(new PrometheusExporter({ metricProducers, preventServerStart: true }));
-    else if (name === 'otlp') readers.push(periodic(otlpExporter(env), env, metricProducers));
+    if (name === 'prometheus') {
+      readers.push(new PrometheusExporter({ metricProducers, preventServerStart: true, port: prometheusPort(env).port }));
+    } else if (name === 'otlp') readers.push(periodic(withRecoveryReport(otlpExporter(env), 'otlp'), env, metricProducers));
     else if (name === 'console') {
       readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), metricProducers }));
     }

@@ -50,9 +50,12 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   // components. Set before anything can report a problem, and again after NodeSDK's constructor,
   // which installs a plain console logger of its own when OTEL_LOG_LEVEL is given.
   const levelGiven = env.OTEL_LOG_LEVEL !== undefined && env.OTEL_LOG_LEVEL.trim() !== '';
+  const level = levelGiven ? (diagLogLevelFromString(env.OTEL_LOG_LEVEL) ?? DiagLogLevel.WARN) : DiagLogLevel.WARN;
   const useOnceLogger = (): void => {
-    diag.setLogger(new OnceLogger(console, levelGiven ? undefined : PRESIZE_COMPONENTS), {
-      logLevel: levelGiven ? (diagLogLevelFromString(env.OTEL_LOG_LEVEL) ?? DiagLogLevel.WARN) : DiagLogLevel.WARN,
+    // Recoveries are warnings: diag lets warnings through even when fewer are asked for, and the
+    // logger drops what is above the level asked for, recoveries of what it showed excepted.
+    diag.setLogger(new OnceLogger(console, levelGiven ? undefined : PRESIZE_COMPONENTS, level), {
+      logLevel: Math.max(level, DiagLogLevel.WARN),
       suppressOverrideMessage: true,
     });
   };

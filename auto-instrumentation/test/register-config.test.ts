@@ -1,3 +1,4 @@
+import { DiagLogLevel } from '@opentelemetry/api';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -5,9 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { envProblems } from '../src/env-problems.js';
 import { metricReadersFromEnv } from '../src/metric-readers.js';
 import { OnceLogger } from '../src/once-logger.js';
+import { DIAGNOSTICS_RECOVERY } from '@presize/gpu';
 
 describe('OnceLogger', () => {
-  function recording(lessThanErrorsFrom?: string) {
+  function recording(lessThanErrorsFrom?: string, threshold?: DiagLogLevel) {
     const written: [string, unknown[]][] = [];
     const sink = {
       error: (...a: unknown[]) => written.push(['error', a]),
@@ -15,7 +17,7 @@ describe('OnceLogger', () => {
       info: (...a: unknown[]) => written.push(['info', a]),
       debug: (...a: unknown[]) => written.push(['debug', a]),
     };
-    return { written, logger: new OnceLogger(sink, lessThanErrorsFrom) };
+    return { written, logger: new OnceLogger(sink, lessThanErrorsFrom, threshold) };
   }
 
   test('writes a failure once however many exports repeat it, numbers aside', () => {
@@ -42,6 +44,42 @@ describe('OnceLogger', () => {
     ]);
   });
 
+  test('shows a failure again after its source recovered, and writes the recovery', () => {
+    const { written, logger } = recording('@presize/instrumentation/');
+    const gpu = '@presize/instrumentation/gpu';
+    for (let i = 0; i < 3; i++) logger.warn(gpu, 'GPU values withdrawn (unreachable): no answer');
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    logger.warn(gpu, 'http://x/metrics: GPU values are back after unreachable', DIAGNOSTICS_RECOVERY);
+    // The recovery of the GPU source does not close the SDK's export failure.
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    for (let i = 0; i < 3; i++) logger.warn(gpu, 'GPU values withdrawn (unreachable): no answer');
+    logger.warn('metrics export (otlp) succeeds again', DIAGNOSTICS_RECOVERY);
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    expect(written).toEqual([
+      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
+      ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
+      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'http://x/metrics: GPU values are back after unreachable', '(its failures will be shown again if they recur)']],
+      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
+      ['warn', ['@presize/instrumentation: metrics export (otlp) succeeds again', '(its failures will be shown again if they recur)']],
+      ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
+    ]);
+  });
+
+  test('writes no recovery of a source that had nothing written, and honours its level for everything else', () => {
+    const { written, logger } = recording(undefined, DiagLogLevel.ERROR);
+    logger.warn('metrics export (otlp) succeeds again', DIAGNOSTICS_RECOVERY);
+    logger.warn('a warning below the level asked for');
+    expect(written).toEqual([]);
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    logger.warn('metrics export (otlp) succeeds again', DIAGNOSTICS_RECOVERY);
+    logger.error('PeriodicExportingMetricReader: metrics export failed');
+    expect(written.map(([level, args]) => [level, args[0]])).toEqual([
+      ['error', '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed'],
+      ['error', '@presize/instrumentation: metrics export (otlp) succeeds again'],
+      ['error', '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed'],
+    ]);
+  });
+
   test('keeps levels apart and stops remembering after 200 distinct messages', () => {
     const { written, logger } = recording();
     logger.warn('same words');
@@ -63,10 +101,28 @@ describe('envProblems', () => {
         OTEL_EXPORTER_PROMETHEUS_PORT: '94640',
       }),
     ).toEqual([
-      'OTEL_METRICS_EXPORTER="prometheus,promethus": unknown "promethus"; expected a comma-separated list of otlp, prometheus, console, none',
+      'OTEL_METRICS_EXPORTER="prometheus,promethus": unknown "promethus" ignored (expected a comma-separated list of otlp, prometheus, console, none); metrics are exported with prometheus',
       'OTEL_EXPORTER_OTLP_PROTOCOL="http": expected one of http/protobuf, http/json, grpc; the SDK uses http/protobuf',
-      'OTEL_EXPORTER_PROMETHEUS_PORT="94640": expected a port number from 0 to 65535; the exporter uses 9464',
+      'OTEL_EXPORTER_PROMETHEUS_PORT="94640": expected a port number from 1 to 65535; the Prometheus endpoint listens on 9464, the default',
     ]);
+  });
+
+  test('says what happens to a signal whose exporters are all unknown: it is not exported, as the readers are built', () => {
+    const env = { OTEL_METRICS_EXPORTER: 'bogus', OTEL_TRACES_EXPORTER: 'jaeger', OTEL_LOGS_EXPORTER: 'otlp,file' };
+    expect(envProblems(env)).toEqual([
+      'OTEL_METRICS_EXPORTER="bogus": unknown "bogus" ignored (expected a comma-separated list of otlp, prometheus, console, none); metrics are not exported',
+      'OTEL_TRACES_EXPORTER="jaeger": unknown "jaeger" ignored (expected a comma-separated list of otlp, console, zipkin, none); traces are not exported',
+      'OTEL_LOGS_EXPORTER="otlp,file": unknown "file" ignored (expected a comma-separated list of otlp, console, none); logs are exported with otlp',
+    ]);
+    expect(metricReadersFromEnv(env, [])).toEqual([]);
+  });
+
+  test.each(['0', '99999', '-1', '9464x', '1e3'])('OTEL_EXPORTER_PROMETHEUS_PORT=%s: one problem, and the endpoint is built for 9464, as it says', (port) => {
+    expect(envProblems({ OTEL_EXPORTER_PROMETHEUS_PORT: port })).toEqual([
+      `OTEL_EXPORTER_PROMETHEUS_PORT=${JSON.stringify(port)}: expected a port number from 1 to 65535; the Prometheus endpoint listens on 9464, the default`,
+    ]);
+    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: port }, []);
+    expect(Reflect.get(reader!, '_port')).toBe(9464);
   });
 
   test('accepts the documented values and unset variables', () => {
@@ -101,7 +157,7 @@ describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)
     const previous = { host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST, port: process.env.OTEL_EXPORTER_PROMETHEUS_PORT };
     process.env.OTEL_EXPORTER_PROMETHEUS_HOST = '127.0.0.1';
     process.env.OTEL_EXPORTER_PROMETHEUS_PORT = String(port);
-    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus' }, []);
+    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }, []);
     try {
       const server = Reflect.get(reader!, '_server') as Server;
       // register starts it once the resource has settled.

@@ -1,8 +1,10 @@
 import { composeFiles } from './compose.js';
 import { dashboardFiles } from './dashboards/index.js';
+import { dcgmCountersFiles } from './dcgm-counters.js';
 import { grafanaFiles } from './grafana.js';
 import type { GeneratedFile } from './output.js';
 import { prometheusFiles, ruleFileSets } from './prometheus.js';
+import { runbookFiles } from './runbooks.js';
 import { defaultSloFiles, readSloSpecs } from './slo-files.js';
 
 /** Every generated file, from the definitions and the SLO specifications under `root`. */
@@ -14,6 +16,8 @@ export function generateAll(root: string): GeneratedFile[] {
     ...prometheusFiles(specs),
     ...grafanaFiles(ruleFileSets(specs)),
     ...dashboardFiles(),
+    ...dcgmCountersFiles(),
+    ...runbookFiles(),
     ...composeFiles(),
   ];
 }

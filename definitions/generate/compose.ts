@@ -1,5 +1,6 @@
 import { DEMO_CACHE, DEMO_JOB } from './demo.js';
 import { GRAFANA_ALERTING_DIR, GRAFANA_DASHBOARDS_PATH, GRAFANA_DIR, PRESIZE_DATASOURCE_TYPE } from './grafana.js';
+import { ALERT_WEBHOOK_URL_VARIABLE } from './notifications.js';
 import { DASHBOARDS_DIR } from './dashboards/index.js';
 import { yamlFile, type GeneratedFile } from './output.js';
 import { PROMETHEUS_DIR } from './prometheus.js';
@@ -59,10 +60,29 @@ function compose() {
         ],
         restart: 'unless-stopped',
       },
+      // Receives Grafana's alert notifications and prints them (`docker compose logs alert-sink`)
+      // until PRESIZE_ALERT_WEBHOOK_URL names a receiver of yours.
+      'alert-sink': {
+        image: 'node:20-bookworm-slim',
+        command: [
+          'node',
+          '-e',
+          [
+            "require('node:http').createServer((req, res) => {",
+            "let body = ''; req.setEncoding('utf8');",
+            'req.on(\'data\', (chunk) => { if (body.length < 65536) body += chunk; });',
+            "req.on('end', () => { console.log(body.slice(0, 65536)); res.end(); });",
+            '}).listen(8090);',
+          ].join(' '),
+        ],
+        restart: 'unless-stopped',
+      },
       grafana: {
         image: 'grafana/grafana:12.3.0',
-        depends_on: ['prometheus'],
+        depends_on: ['prometheus', 'alert-sink'],
         environment: {
+          // Where Grafana's alert notifications go (its webhook contact point).
+          [ALERT_WEBHOOK_URL_VARIABLE]: `\${${ALERT_WEBHOOK_URL_VARIABLE}:-http://alert-sink:8090/presize}`,
           PROMETHEUS_URL: 'http://prometheus:9090',
           // The compose Prometheus is open; for a secured one set PROMETHEUS_BASIC_AUTH=true with the
           // user and password, and PRESIZE_PROMETHEUS_AUTH=bearer with the token.

@@ -1,6 +1,9 @@
 import { isAlertingRule, type AlertingRule } from '../src/index.js';
 import { PROMETHEUS_DATASOURCE_UID } from './dashboards/common.js';
 import { DASHBOARDS_DIR } from './dashboards/index.js';
+import { RISK_MAP_DASHBOARD_UID, RISK_MAP_PANELS } from './dashboards/risk-map.js';
+import { SLO_DASHBOARD_UID, SLO_PANELS } from './dashboards/slo-overview.js';
+import { notificationFiles } from './notifications.js';
 import { yamlFile, type GeneratedFile } from './output.js';
 import type { RuleFileSet } from './prometheus.js';
 
@@ -8,7 +11,12 @@ export const GRAFANA_DIR = 'provisioning/grafana';
 export const GRAFANA_ALERTING_DIR = 'provisioning/alerting';
 export const PRESIZE_DATASOURCE_TYPE = 'presize-riskmap-datasource';
 export const PRESIZE_DATASOURCE_UID = 'presize-riskmap';
-export const GRAFANA_FOLDER = { uid: 'presize', title: 'Presize' };
+/**
+ * The folder of the dashboards and the alert rules, by title only: Grafana's alert rule
+ * provisioning finds or creates a folder by title (with a generated uid) before dashboards are
+ * provisioned, and a dashboard provider with a `folderUid` would then create a second "Presize".
+ */
+export const GRAFANA_FOLDER_TITLE = 'Presize';
 /** Where docker-compose mounts `dashboards/` inside the Grafana container. */
 export const GRAFANA_DASHBOARDS_PATH = '/var/lib/grafana/dashboards/presize';
 
@@ -55,8 +63,7 @@ function dashboardProvider() {
       {
         name: 'presize',
         orgId: 1,
-        folder: GRAFANA_FOLDER.title,
-        folderUid: GRAFANA_FOLDER.uid,
+        folder: GRAFANA_FOLDER_TITLE,
         type: 'file',
         disableDeletion: true,
         allowUiUpdates: false,
@@ -75,11 +82,27 @@ function ruleUid(readable: string, key: string): string {
   return `${slug}-${h.toString(36)}`.slice(0, 40);
 }
 
+/** The panel an alert of a rule group links to: the subject's grid on the risk map, the SLO burn rates. */
+const GROUP_PANELS: [RegExp, { dashboardUid: string; panelId: number }][] = [
+  [/^presize-map-risk/, { dashboardUid: RISK_MAP_DASHBOARD_UID, panelId: RISK_MAP_PANELS.maps }],
+  [/^presize-gpu-risk/, { dashboardUid: RISK_MAP_DASHBOARD_UID, panelId: RISK_MAP_PANELS.gpus }],
+  [/^presize-lru-risk/, { dashboardUid: RISK_MAP_DASHBOARD_UID, panelId: RISK_MAP_PANELS.lruCaches }],
+  [/^presize-telemetry/, { dashboardUid: RISK_MAP_DASHBOARD_UID, panelId: RISK_MAP_PANELS.levelOverTime }],
+  [/^sloth-slo-alerts-/, { dashboardUid: SLO_DASHBOARD_UID, panelId: SLO_PANELS.burnRate }],
+];
+
+function panelOf(group: string): { dashboardUid: string; panelId: number } {
+  const found = GROUP_PANELS.find(([pattern]) => pattern.test(group));
+  if (!found) throw new Error(`alert group ${group}: name the panel its alerts link to in GROUP_PANELS`);
+  return found[1];
+}
+
 function grafanaRule(group: string, rule: AlertingRule) {
   const severity = rule.labels?.sloth_severity ?? rule.labels?.severity ?? 'none';
   return {
     uid: ruleUid(`${rule.alert}-${severity}`, `${group}/${rule.alert}/${severity}/${rule.expr}`),
     title: `${rule.alert} (${severity})`,
+    ...panelOf(group),
     condition: 'C',
     data: [
       {
@@ -101,6 +124,8 @@ function grafanaRule(group: string, rule: AlertingRule) {
         },
       },
     ],
+    // The expression returns only the subjects at fault, so no data is the all-clear. Silence for
+    // want of data is caught by PresizeTelemetryMissing; a failing query fires DatasourceError.
     noDataState: 'OK',
     execErrState: 'Error',
     for: rule.for ?? '0s',
@@ -120,7 +145,7 @@ function alertRules(sets: readonly RuleFileSet[]) {
         .map((g) => ({
           orgId: 1,
           name: g.name,
-          folder: GRAFANA_FOLDER.title,
+          folder: GRAFANA_FOLDER_TITLE,
           interval: '1m',
           rules: g.rules.filter(isAlertingRule).map((r) => grafanaRule(g.name, r)),
         })),
@@ -133,6 +158,7 @@ export function grafanaFiles(sets: readonly RuleFileSet[]): GeneratedFile[] {
     yamlFile(`${GRAFANA_DIR}/datasources/presize.yml`, datasources()),
     yamlFile(`${GRAFANA_DIR}/dashboards/presize.yml`, dashboardProvider()),
     yamlFile(`${GRAFANA_ALERTING_DIR}/presize-alert-rules.yml`, alertRules(sets)),
+    ...notificationFiles(),
   ];
 }
 

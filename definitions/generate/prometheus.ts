@@ -12,21 +12,24 @@ import {
   RISK_LEVEL_VALUES,
   alertErrorBudget,
   gpuRiskRules,
-  isAlertingRule,
   lruRiskRules,
   mapRiskRules,
   scoreGpu,
   scoreLru,
   scoreMap,
   sloId,
+  telemetryRules,
   sloRules,
-  type AlertingRule,
   type RiskAssessment,
   type RiskFactor,
   type RuleFile,
   type SlothSpec,
 } from '../src/index.js';
 import { DEMO_JOB } from './demo.js';
+import { alertTests } from './alert-tests.js';
+import { withRunbooks } from './runbooks.js';
+import { gpuFieldTests } from './gpu-field-scenarios.js';
+import { telemetryTests } from './telemetry-scenarios.js';
 import { yamlFile, type GeneratedFile } from './output.js';
 import { GPU_LABELS, GPU_SCENARIOS, LRU_LABELS, LRU_SCENARIOS, MAP_LABELS, MAP_SCENARIOS, type RiskScenario } from './risk-scenarios.js';
 import { EVAL_TIME, seriesName } from './series.js';
@@ -45,49 +48,18 @@ export interface RuleFileSet {
 
 export function ruleFileSets(specs: readonly { file: string; spec: SlothSpec }[]): RuleFileSet[] {
   return [
-    { name: 'presize-map-risk.yml', rules: mapRiskRules() },
-    { name: 'presize-gpu-risk.yml', rules: gpuRiskRules() },
-    { name: 'presize-lru-risk.yml', rules: lruRiskRules() },
+    { name: 'presize-map-risk.yml', rules: withRunbooks(mapRiskRules(), false) },
+    { name: 'presize-gpu-risk.yml', rules: withRunbooks(gpuRiskRules(), false) },
+    { name: 'presize-lru-risk.yml', rules: withRunbooks(lruRiskRules(), false) },
+    { name: TELEMETRY_RULES_FILE, rules: withRunbooks(telemetryRules(), false) },
     ...specs.map(({ file, spec }) => ({
       name: `slo-${file.replace(/\.ya?ml$/, '')}.yml`,
-      rules: sloRules(spec, { version: SLOTH_VERSION }),
+      rules: withRunbooks(sloRules(spec, { version: SLOTH_VERSION }), true),
     })),
   ];
 }
 
-/** Renders the `{{ $labels.x }}` parts of an alert template the way Prometheus does. */
-export function renderLabels(template: string, labels: Record<string, string>): string {
-  return template.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, name: string) => labels[name] ?? '');
-}
-
-interface ExpAlert {
-  exp_labels: Record<string, string>;
-  exp_annotations: Record<string, string>;
-}
-
-function expAlert(rule: AlertingRule, seriesLabels: Record<string, string>): ExpAlert {
-  const labels = { ...seriesLabels, ...rule.labels };
-  const annotations = Object.fromEntries(
-    Object.entries(rule.annotations ?? {}).map(([k, v]) => [k, renderLabels(v, labels)]),
-  );
-  return { exp_labels: labels, exp_annotations: annotations };
-}
-
-const alertsOf = (file: RuleFile) => file.groups.flatMap((g) => g.rules).filter(isAlertingRule);
-
-/** Every alert name of a file evaluated at once, expecting exactly the rules `firing` picks. */
-function alertTests(file: RuleFile, firing: (rule: AlertingRule) => Record<string, string> | null) {
-  const byName = new Map<string, AlertingRule[]>();
-  for (const rule of alertsOf(file)) byName.set(rule.alert, [...(byName.get(rule.alert) ?? []), rule]);
-  return [...byName].map(([alertname, rules]) => ({
-    eval_time: EVAL_TIME,
-    alertname,
-    exp_alerts: rules.flatMap((rule) => {
-      const labels = firing(rule);
-      return labels ? [expAlert(rule, labels)] : [];
-    }),
-  }));
-}
+export const TELEMETRY_RULES_FILE = 'presize-telemetry.yml';
 
 function riskTests<Reason extends string>(
   kind: string,
@@ -166,7 +138,7 @@ function sloTests(spec: SlothSpec, file: RuleFile) {
 export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec }[]): GeneratedFile[] {
   const sets = ruleFileSets(specs);
   const files: GeneratedFile[] = sets.map((set) => yamlFile(`${RULES_DIR}/${set.name}`, set.rules));
-  const [map, gpu, lru, ...slo] = sets as [RuleFileSet, RuleFileSet, RuleFileSet, ...RuleFileSet[]];
+  const [map, gpu, lru, telemetry, ...slo] = sets as [RuleFileSet, RuleFileSet, RuleFileSet, RuleFileSet, ...RuleFileSet[]];
   const testFile = (set: RuleFileSet, tests: unknown[]) =>
     yamlFile(`${TESTS_DIR}/${set.name.replace(/\.yml$/, '.test.yml')}`, {
       rule_files: [`../rules/${set.name}`],
@@ -175,7 +147,8 @@ export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec 
     });
   files.push(
     testFile(map, riskTests('map', map.rules, MAP_SCENARIOS, MAP_RISK_FACTORS, MAP_RISK_RECORDS, { job: MAP_LABELS.job, presize_map_name: MAP_LABELS.presize_map_name }, scoreMap)),
-    testFile(gpu, riskTests('gpu', gpu.rules, GPU_SCENARIOS, GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_LABELS, scoreGpu)),
+    testFile(telemetry, telemetryTests(telemetry.rules)),
+    testFile(gpu, [...riskTests('gpu', gpu.rules, GPU_SCENARIOS, GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_LABELS, scoreGpu), ...gpuFieldTests(gpu.rules)]),
     testFile(lru, riskTests('lru', lru.rules, LRU_SCENARIOS, LRU_RISK_FACTORS, LRU_RISK_RECORDS, { job: LRU_LABELS.job, presize_lru_name: LRU_LABELS.presize_lru_name }, scoreLru)),
   );
   slo.forEach((set, i) => {

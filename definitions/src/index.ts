@@ -10,6 +10,7 @@ export * from './risk/lru-factors.js';
 export * from './risk/scores.js';
 export * from './rules/types.js';
 export * from './rules/risk-rules.js';
+export * from './rules/telemetry-rules.js';
 export * from './slo/spec.js';
 export * from './slo/windows.js';
 export * from './slo/math.js';

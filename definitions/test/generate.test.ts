@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { generateAll } from '../generate/all.js';
-import { renderLabels } from '../generate/prometheus.js';
+import { renderLabels } from '../generate/alert-tests.js';
 import { sloRules, type SlothSpec } from '../src/index.js';
 
 describe('generateAll', () => {
@@ -55,7 +55,8 @@ describe('generateAll', () => {
   it('writes every file with the notice that it is generated', () => {
     for (const file of generateAll(root)) {
       if (file.path.endsWith('.json')) continue;
-      expect(file.content.split('\n')[0]).toMatch(/^# .*npm run generate/);
+      const notice = file.path.endsWith('.md') ? /^<!-- .*npm run generate.* -->$/ : /^# .*npm run generate/;
+      expect(file.content.split('\n')[0]).toMatch(notice);
     }
   });
 });

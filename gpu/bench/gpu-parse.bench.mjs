@@ -1,11 +1,14 @@
 // Parse time of a 64-GPU dcgm-exporter scrape: Presize's exposition reader beside
 // parse-prometheus-text-format, the most used JavaScript parser of the format, in the same run.
+// Then the longest stall of the event loop while a 15 MB capture is read at once and a slice at a
+// time (what the sources do), side by side.
 // Run from the repository root after `npm run build`: node gpu/bench/gpu-parse.bench.mjs
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { parseExposition } from '../dist/esm/exposition-parser.js';
 import { readDcgmExposition } from '../dist/esm/dcgm-exposition-reader.js';
+import { readCapture, readCaptureInSlices } from '../dist/esm/read-capture.js';
 
 const require = createRequire(import.meta.url);
 const peerParse = require('parse-prometheus-text-format');
@@ -75,3 +78,40 @@ for (const result of results) {
   );
 }
 console.log(`  target: median under 2 ms for the full read: ${results[0].median < 2 ? 'met' : 'NOT met'}`);
+
+/** The longest gap between two turns of the event loop while `work` runs, and how long it ran. */
+async function stallDuring(work) {
+  let last = performance.now();
+  let longest = 0;
+  let running = true;
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const started = performance.now();
+  await work();
+  const total = performance.now() - started;
+  running = false;
+  await new Promise((resolve) => setImmediate(resolve));
+  return { longest: Math.max(longest, performance.now() - last), total };
+}
+
+const large = scrapeOf(Math.ceil((15 * 1024 * 1024) / text.length) * GPUS);
+const stalls = { atOnce: [], sliced: [] };
+for (let round = 0; round < 5; round++) {
+  stalls.atOnce.push(await stallDuring(async () => readCapture(large)));
+  stalls.sliced.push(await stallDuring(() => readCaptureInSlices(large)));
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const figures = Object.fromEntries(
+  Object.entries(stalls).map(([name, runs]) => [name, { longest: median(runs.map((r) => r.longest)), total: median(runs.map((r) => r.total)) }]),
+);
+console.log(`Event loop while a ${(large.length / 2 ** 20).toFixed(1)} MiB capture is read (median of 5):`);
+console.log(`  read at once (readCapture)           longest stall ${figures.atOnce.longest.toFixed(1)} ms  total ${figures.atOnce.total.toFixed(0)} ms`);
+console.log(`  read in slices (readCaptureInSlices) longest stall ${figures.sliced.longest.toFixed(1)} ms  total ${figures.sliced.total.toFixed(0)} ms`);
+console.log(
+  `  longest stall at once/sliced ${(figures.atOnce.longest / figures.sliced.longest).toFixed(0)}x; total time sliced/at once ${(figures.sliced.total / figures.atOnce.total).toFixed(2)}x`,
+);

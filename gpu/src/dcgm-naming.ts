@@ -1,4 +1,5 @@
 import { dcgmField } from './dcgm-fields.js';
+import { forEachInSlices } from './event-loop-turn.js';
 import type { ExportKind, ExportPoint } from './export-point.js';
 import type { GpuSample, GpuSeries } from './sample.js';
 
@@ -21,8 +22,8 @@ export interface DcgmNamingOptions {
   monotonicCounters?: boolean;
 }
 
-/** dcgm-exporter naming: instrument name = DCGM field, attributes = dcgm-exporter's labels. */
-export function dcgmExportPoints(sample: GpuSample, options: DcgmNamingOptions = {}): ExportPoint[] {
+/** Turns one series into its export point under dcgm-exporter naming. */
+function pointMaker(sample: GpuSample, options: DcgmNamingOptions): (series: GpuSeries) => ExportPoint {
   const counterKind: ExportKind = options.monotonicCounters === true ? 'counter' : 'updown';
   const described = new Map<string, Omit<ExportPoint, 'attributes' | 'value'>>();
   const describe = (series: GpuSeries): Omit<ExportPoint, 'attributes' | 'value'> => {
@@ -41,5 +42,18 @@ export function dcgmExportPoints(sample: GpuSample, options: DcgmNamingOptions =
     }
     return description;
   };
-  return sample.series.map((series) => ({ ...describe(series), attributes: series.labels, value: series.value }));
+  return (series) => ({ ...describe(series), attributes: series.labels, value: series.value });
+}
+
+/** dcgm-exporter naming: instrument name = DCGM field, attributes = dcgm-exporter's labels. */
+export function dcgmExportPoints(sample: GpuSample, options: DcgmNamingOptions = {}): ExportPoint[] {
+  return sample.series.map(pointMaker(sample, options));
+}
+
+/** dcgmExportPoints, giving the event loop a turn between slices of series. */
+export async function dcgmExportPointsInSlices(sample: GpuSample, options: DcgmNamingOptions = {}): Promise<ExportPoint[]> {
+  const make = pointMaker(sample, options);
+  const points: ExportPoint[] = [];
+  await forEachInSlices(sample.series, (series) => points.push(make(series)));
+  return points;
 }

@@ -1,7 +1,8 @@
 import { diag, type MeterProvider } from '@opentelemetry/api';
 import { hostname } from 'node:os';
 import { GpuMetrics, type GpuMetricNaming } from './gpu-metrics.js';
-import { DcgmExporterSource } from './sources/dcgm-exporter-source.js';
+import { parseHeaderList } from './header-list.js';
+import { DcgmExporterSource, DcgmExporterUrlError } from './sources/dcgm-exporter-source.js';
 import { FileSource } from './sources/file-source.js';
 import { NvidiaSmiSource } from './sources/nvidia-smi-source.js';
 import { SimulatedSource } from './sources/simulated-source.js';
@@ -10,7 +11,10 @@ import type { GpuSource } from './sources/source.js';
 /**
  * The environment variables of the GPU metrics:
  * - PRESIZE_GPU_SOURCE: dcgm-exporter | nvidia-smi | file | simulated (unset: no GPU metrics)
- * - PRESIZE_GPU_URL: dcgm-exporter's metrics URL (default http://127.0.0.1:9400/metrics)
+ * - PRESIZE_GPU_URL: dcgm-exporter's metrics URL (default http://127.0.0.1:9400/metrics); shown
+ *   without its query string, refused when it carries a user or password
+ * - PRESIZE_GPU_HEADERS: headers sent to dcgm-exporter, as `name=value` pairs separated by commas,
+ *   values percent-encoded (`authorization=Bearer%20abc`); never shown
  * - PRESIZE_GPU_FILE: the capture to replay (source file)
  * - PRESIZE_GPU_INTERVAL_MS: time between reads (default 10000)
  * - PRESIZE_GPU_TIMEOUT_MS: longest a read may take (default the interval, at most 5000)
@@ -58,10 +62,16 @@ export function gpuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GpuEnvRe
   switch (kind as (typeof SOURCES)[number]) {
     case 'dcgm-exporter': {
       const url = env['PRESIZE_GPU_URL']?.trim() || DEFAULT_DCGM_EXPORTER_URL;
+      const headerList = parseHeaderList(env['PRESIZE_GPU_HEADERS'] ?? '');
+      if ('problem' in headerList) {
+        problems.push(`PRESIZE_GPU_HEADERS: ${headerList.problem}; expected name=value pairs separated by commas, values percent-encoded; GPU metrics are off`);
+        break;
+      }
       try {
-        source = new DcgmExporterSource(url);
-      } catch {
-        problems.push(`PRESIZE_GPU_URL=${JSON.stringify(env['PRESIZE_GPU_URL'])} is not an http(s) URL; GPU metrics are off`);
+        source = new DcgmExporterSource(url, { headers: headerList.headers });
+      } catch (error) {
+        if (!(error instanceof DcgmExporterUrlError)) throw error;
+        problems.push(`PRESIZE_GPU_URL=${error.detail}; GPU metrics are off`);
       }
       break;
     }

@@ -30,7 +30,23 @@ const CLOSE_BRACE = 125;
 const COMMA = 44;
 const EQUALS = 61;
 
-class LineError extends Error {}
+/**
+ * Why one line is skipped. Not an Error: an Error records a stack trace when made, which made a
+ * capture of millions of malformed lines take minutes.
+ */
+class LineError {
+  constructor(readonly message: string) {}
+}
+
+/** Malformed lines past which a capture is given up as garbage rather than read to its end. */
+export const MAX_MALFORMED_LINES = 10_000;
+
+export class TooManyMalformedLinesError extends Error {
+  constructor() {
+    super(`more than ${MAX_MALFORMED_LINES} malformed lines`);
+    this.name = 'TooManyMalformedLinesError';
+  }
+}
 
 function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
@@ -127,32 +143,55 @@ function parseComment(text: string, start: number, end: number, out: Exposition)
   }
 }
 
-export function parseExposition(text: string): Exposition {
-  const out: Exposition = { samples: [], types: new Map(), help: new Map(), malformed: [] };
+/**
+ * Parses an exposition a part at a time: each `step` reads whole lines until it has covered
+ * `chars` characters or `lines` lines, so a caller can give the event loop a turn between steps.
+ */
+export class ExpositionParser {
+  readonly exposition: Exposition = { samples: [], types: new Map(), help: new Map(), malformed: [] };
   // Label sets repeat on every field of a GPU: parse each distinct one once per scrape.
-  const labelCache = new Map<string, Readonly<Record<string, string>>>();
-  let lineNumber = 0;
-  let start = 0;
-  const length = text.length;
-  while (start < length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = length;
-    const next = end + 1;
-    lineNumber++;
-    if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    const first = skipBlanks(text, start, end);
-    try {
-      if (first < end) {
-        if (text.charCodeAt(first) === 35) parseComment(text, first, end, out);
-        else out.samples.push(parseSampleLine(text, first, end, labelCache));
-      }
-    } catch (error) {
-      if (!(error instanceof LineError)) throw error;
-      out.malformed.push({ line: lineNumber, reason: error.message });
-    }
-    start = next;
+  private readonly labelCache = new Map<string, Readonly<Record<string, string>>>();
+  private lineNumber = 0;
+  private start = 0;
+
+  constructor(private readonly text: string) {}
+
+  get done(): boolean {
+    return this.start >= this.text.length;
   }
-  return out;
+
+  /** Reads on from where the last step ended; throws TooManyMalformedLinesError past MAX_MALFORMED_LINES. */
+  step(chars: number, lines: number): void {
+    const { text, exposition: out } = this;
+    const length = text.length;
+    const stopAt = Math.min(length, this.start + chars);
+    const lastLine = this.lineNumber + lines;
+    while (this.start < length && this.start < stopAt && this.lineNumber < lastLine) {
+      const start = this.start;
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = length;
+      this.start = end + 1;
+      this.lineNumber++;
+      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+      const first = skipBlanks(text, start, end);
+      try {
+        if (first < end) {
+          if (text.charCodeAt(first) === 35) parseComment(text, first, end, out);
+          else out.samples.push(parseSampleLine(text, first, end, this.labelCache));
+        }
+      } catch (error) {
+        if (!(error instanceof LineError)) throw error;
+        if (out.malformed.length >= MAX_MALFORMED_LINES) throw new TooManyMalformedLinesError();
+        out.malformed.push({ line: this.lineNumber, reason: error.message });
+      }
+    }
+  }
+}
+
+export function parseExposition(text: string): Exposition {
+  const parser = new ExpositionParser(text);
+  parser.step(Infinity, Infinity);
+  return parser.exposition;
 }
 
 function parseSampleLine(

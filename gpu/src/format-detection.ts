@@ -13,7 +13,11 @@ export function detectCaptureFormat(text: string): GpuCaptureFormat | undefined 
   if (first === undefined) return undefined;
   if (first.startsWith('<')) return 'nvidia-smi-xml';
   if (isSmiCsvHeader(first)) return 'nvidia-smi-csv';
-  for (const line of text.split('\n', 64)) {
+  // Line by line rather than text.split, which would walk a capture of megabytes to its end.
+  for (let start = 0, lines = 0; start < text.length && lines < 64; lines++) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    start = end < 0 ? text.length : end + 1;
     const trimmed = line.trim();
     if (trimmed === '' || (trimmed.startsWith('#') && !/^# (HELP|TYPE) /.test(trimmed))) continue;
     return EXPOSITION_LINE.test(trimmed) ? 'dcgm-exporter' : undefined;

@@ -1,11 +1,12 @@
-import { diag, metrics, type Attributes, type Counter, type HrTime, type MeterProvider } from '@opentelemetry/api';
-import type { CollectionResult, MetricProducer } from '@opentelemetry/sdk-metrics';
+import { diag, metrics, type Attributes, type Counter, type MeterProvider } from '@opentelemetry/api';
+import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { PRODUCER_RESOURCE, hrTimeFromMillis } from '@presize/instrumentation/metric-producer-data';
 import { PACKAGE_VERSION } from './version.js';
-import { dcgmExportPoints } from './dcgm-naming.js';
+import { dcgmExportPointsInSlices } from './dcgm-naming.js';
+import { DIAGNOSTICS_RECOVERY } from './diagnostics-recovery.js';
 import type { ExportPoint } from './export-point.js';
 import { hwExportPoints } from './hw-naming.js';
-import { CounterStarts, toMetricData } from './metric-data.js';
+import { CounterStarts, toMetricDataInSlices } from './metric-data.js';
 import type { GpuSample } from './sample.js';
 import { settleOnAbort } from './settle-on-abort.js';
 import {
@@ -80,7 +81,8 @@ export class GpuMetrics implements MetricProducer {
   private readonly sourceAttributes: Attributes;
   private readonly meterProvider: MeterProvider | undefined;
   private health: HealthInstruments | undefined;
-  private latest: { readonly points: readonly ExportPoint[]; readonly time: HrTime; readonly starts: ReadonlyMap<ExportPoint, HrTime> } | undefined;
+  /** The latest successful read, made into metric data once, when read, rather than at every collection. */
+  private latest: { readonly points: readonly ExportPoint[]; readonly metrics: MetricData[] } | undefined;
   private up: 0 | 1 | undefined;
   private lastDurationSeconds: number | undefined;
   private readonly reportedReasons = new Set<GpuScrapeErrorReason>();
@@ -88,6 +90,8 @@ export class GpuMetrics implements MetricProducer {
   private stopController = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<GpuScrapeResult> | undefined;
+  /** A read of the source given up on (timed out) that has not settled yet. */
+  private abandoned: Promise<unknown> | undefined;
   private running = false;
 
   constructor(options: GpuMetricsOptions) {
@@ -179,9 +183,7 @@ export class GpuMetrics implements MetricProducer {
   /** The series the latest successful read exports, as OpenTelemetry metric data. */
   collect(): Promise<CollectionResult> {
     const latest = this.latest;
-    const scopeMetrics = latest
-      ? [{ scope: { name: GPU_SCOPE_NAME, version: PACKAGE_VERSION }, metrics: toMetricData(latest.points, latest.time, latest.starts) }]
-      : [];
+    const scopeMetrics = latest ? [{ scope: { name: GPU_SCOPE_NAME, version: PACKAGE_VERSION }, metrics: latest.metrics }] : [];
     return Promise.resolve({ resourceMetrics: { resource: PRODUCER_RESOURCE, scopeMetrics }, errors: [] });
   }
 
@@ -191,9 +193,9 @@ export class GpuMetrics implements MetricProducer {
     const signal = AbortSignal.any([timeout, this.stopController.signal]);
     let outcome: GpuScrapeResult;
     try {
-      const sample = await settleOnAbort(this.source.read(signal), signal);
+      const sample = await settleOnAbort(this.readSource(signal), signal);
       outcome = { ok: true, sample, durationSeconds: (performance.now() - started) / 1000 };
-      this.accept(sample);
+      await this.accept(sample, this.stopController.signal);
     } catch (error) {
       const durationSeconds = (performance.now() - started) / 1000;
       const failure = this.classify(error, timeout.aborted, durationSeconds);
@@ -202,6 +204,33 @@ export class GpuMetrics implements MetricProducer {
     }
     this.lastDurationSeconds = outcome.durationSeconds;
     return outcome;
+  }
+
+  /**
+   * One read of the source, unless the last one given up on is still running: a source that
+   * ignores its signal (a file on a hung network mount holds one of libuv's four threadpool
+   * threads per read) then costs one stuck read, never one more per interval.
+   */
+  private readSource(signal: AbortSignal): Promise<GpuSample> {
+    if (this.abandoned) {
+      return Promise.reject(
+        new GpuSourceError('timeout', `${this.source.description}: the read given up on earlier has still not ended; no new read is started until it does`),
+      );
+    }
+    const read = this.source.read(signal);
+    const settled = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    const onAbort = (): void => {
+      this.abandoned = settled;
+      void settled.then(() => {
+        if (this.abandoned === settled) this.abandoned = undefined;
+      });
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    void settled.then(() => signal.removeEventListener('abort', onAbort));
+    return read;
   }
 
   private classify(error: unknown, timedOut: boolean, durationSeconds: number): GpuScrapeResult & { ok: false } {
@@ -213,10 +242,19 @@ export class GpuMetrics implements MetricProducer {
     return { ok: false, reason: 'source_failed', message: `${this.source.description}: ${(error as Error)?.message ?? String(error)}`, durationSeconds };
   }
 
-  private accept(sample: GpuSample): void {
-    const points = this.naming === 'hw' ? hwExportPoints(sample) : dcgmExportPoints(sample, { monotonicCounters: this.monotonicCounters });
+  /**
+   * Makes a sample the exported one. A large capture is turned into metric data a slice at a
+   * time; a stop() meanwhile wins (its abort goes to the caller as a failure). `hw` naming sums
+   * framebuffer fields across a GPU's series, so it takes the sample whole.
+   */
+  private async accept(sample: GpuSample, stopped: AbortSignal): Promise<void> {
+    const points =
+      this.naming === 'hw' ? hwExportPoints(sample) : await dcgmExportPointsInSlices(sample, { monotonicCounters: this.monotonicCounters });
+    stopped.throwIfAborted();
     const time = hrTimeFromMillis(Date.now());
-    this.latest = { points, time, starts: this.counterStarts.next(points, time) };
+    const metrics = await toMetricDataInSlices(points, time, this.counterStarts.next(points, time));
+    stopped.throwIfAborted();
+    this.latest = { points, metrics };
     this.up = 1;
     if (sample.malformed.length > 0) {
       this.instruments().malformedLines.add(sample.malformed.length, this.sourceAttributes);
@@ -232,7 +270,7 @@ export class GpuMetrics implements MetricProducer {
       this.instruments().dropped.add(1, { ...this.sourceAttributes, [ATTR_GPU_DROP_REASON]: reason, [ATTR_GPU_FIELD]: field });
     }
     if (this.reportedReasons.size > 0) {
-      this.logger.info(`${this.source.description}: GPU values are back after ${[...this.reportedReasons].join(', ')}`);
+      this.logger.warn(`${this.source.description}: GPU values are back after ${[...this.reportedReasons].join(', ')}`, DIAGNOSTICS_RECOVERY);
       this.reportedReasons.clear();
     }
   }

@@ -3,7 +3,9 @@ export type { GpuMetricNaming, GpuMetricsOptions, GpuScrapeResult } from './gpu-
 export { gpuConfigFromEnv, gpuMetricsFromEnv } from './env-config.js';
 export type { GpuEnvConfig, GpuEnvResult } from './env-config.js';
 export { gpuResourceAttributes } from './resource-attributes.js';
-export { DcgmExporterSource } from './sources/dcgm-exporter-source.js';
+export { DcgmExporterSource, DcgmExporterUrlError } from './sources/dcgm-exporter-source.js';
+export type { DcgmExporterSourceOptions } from './sources/dcgm-exporter-source.js';
+export { redactUrl } from './redact-url.js';
 export { NvidiaSmiSource } from './sources/nvidia-smi-source.js';
 export type { NvidiaSmiSourceOptions } from './sources/nvidia-smi-source.js';
 export { FileSource } from './sources/file-source.js';
@@ -14,3 +16,5 @@ export type { GpuScrapeErrorReason, GpuSource, GpuSourceKind } from './sources/s
 export { readCapture, UnrecognizedCaptureError } from './read-capture.js';
 export type { DropReason, DroppedValue, GpuCaptureFormat, GpuSample, GpuSeries, MalformedLine } from './sample.js';
 export * from './semconv.js';
+export { DIAGNOSTICS_RECOVERY } from './diagnostics-recovery.js';
+export type { DiagnosticsRecovery } from './diagnostics-recovery.js';

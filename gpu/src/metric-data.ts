@@ -1,6 +1,7 @@
 import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
-import type { MetricData } from '@opentelemetry/sdk-metrics';
+import type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
 import { CUMULATIVE, GAUGE_POINTS, SUM_POINTS } from '@presize/instrumentation/metric-producer-data';
+import { forEachInSlices } from './event-loop-turn.js';
 import type { ExportPoint } from './export-point.js';
 
 const attributeKeys = new WeakMap<object, string>();
@@ -48,40 +49,66 @@ export class CounterStarts {
 }
 
 /**
- * Groups points into OpenTelemetry metric data, one stream per name. A series that appears twice
- * in a capture keeps its last value: two samples of one series would make Prometheus reject the
- * whole scrape.
+ * Groups points into OpenTelemetry metric data, one stream per name, a point at a time. A series
+ * that appears twice in a capture keeps its last value: two samples of one series would make
+ * Prometheus reject the whole scrape.
  */
-export function toMetricData(points: readonly ExportPoint[], time: HrTime, starts: ReadonlyMap<ExportPoint, HrTime>): MetricData[] {
-  const byName = new Map<string, { first: ExportPoint; points: Map<string, ExportPoint> }>();
-  for (const point of points) {
-    let group = byName.get(point.name);
+class MetricDataBuilder {
+  private readonly byName = new Map<string, { first: ExportPoint; points: Map<string, DataPoint<number>> }>();
+
+  constructor(
+    private readonly time: HrTime,
+    private readonly starts: ReadonlyMap<ExportPoint, HrTime>,
+  ) {}
+
+  add(point: ExportPoint): void {
+    let group = this.byName.get(point.name);
     if (!group) {
       group = { first: point, points: new Map() };
-      byName.set(point.name, group);
+      this.byName.set(point.name, group);
     }
-    group.points.set(attributesKey(point.attributes), point);
-  }
-  const metrics: MetricData[] = [];
-  for (const { first, points: group } of byName.values()) {
-    const descriptor = { name: first.name, description: first.description, unit: first.unit, valueType: ValueType.DOUBLE };
-    const dataPoints = [...group.values()].map((point) => ({
-      startTime: starts.get(point) ?? time,
-      endTime: time,
+    group.points.set(attributesKey(point.attributes), {
+      startTime: this.starts.get(point) ?? this.time,
+      endTime: this.time,
       attributes: point.attributes,
       value: point.value,
-    }));
-    if (first.kind === 'gauge') {
-      metrics.push({ descriptor, aggregationTemporality: CUMULATIVE, dataPointType: GAUGE_POINTS, dataPoints });
-    } else {
-      metrics.push({
-        descriptor,
-        aggregationTemporality: CUMULATIVE,
-        dataPointType: SUM_POINTS,
-        isMonotonic: first.kind === 'counter',
-        dataPoints,
-      });
-    }
+    });
   }
-  return metrics;
+
+  build(): MetricData[] {
+    const metrics: MetricData[] = [];
+    for (const { first, points } of this.byName.values()) {
+      const descriptor = { name: first.name, description: first.description, unit: first.unit, valueType: ValueType.DOUBLE };
+      const dataPoints = [...points.values()];
+      if (first.kind === 'gauge') {
+        metrics.push({ descriptor, aggregationTemporality: CUMULATIVE, dataPointType: GAUGE_POINTS, dataPoints });
+      } else {
+        metrics.push({
+          descriptor,
+          aggregationTemporality: CUMULATIVE,
+          dataPointType: SUM_POINTS,
+          isMonotonic: first.kind === 'counter',
+          dataPoints,
+        });
+      }
+    }
+    return metrics;
+  }
+}
+
+export function toMetricData(points: readonly ExportPoint[], time: HrTime, starts: ReadonlyMap<ExportPoint, HrTime>): MetricData[] {
+  const builder = new MetricDataBuilder(time, starts);
+  for (const point of points) builder.add(point);
+  return builder.build();
+}
+
+/** toMetricData, giving the event loop a turn between slices of points. */
+export async function toMetricDataInSlices(
+  points: readonly ExportPoint[],
+  time: HrTime,
+  starts: ReadonlyMap<ExportPoint, HrTime>,
+): Promise<MetricData[]> {
+  const builder = new MetricDataBuilder(time, starts);
+  await forEachInSlices(points, (point) => builder.add(point));
+  return builder.build();
 }

@@ -1,4 +1,4 @@
-import { readDcgmExposition } from './dcgm-exposition-reader.js';
+import { readDcgmExposition, readDcgmExpositionInSlices } from './dcgm-exposition-reader.js';
 import { detectCaptureFormat } from './format-detection.js';
 import type { GpuCaptureFormat, GpuSample } from './sample.js';
 import { readSmiCsv, type SmiReadOptions } from './smi-csv-reader.js';
@@ -22,4 +22,15 @@ export function readCapture(text: string, format?: GpuCaptureFormat, options: Sm
         `capture is neither a dcgm-exporter scrape, nvidia-smi CSV nor nvidia-smi XML (starts with ${JSON.stringify(text.trimStart().slice(0, 40))})`,
       );
   }
+}
+
+/**
+ * readCapture without holding the event loop through a large capture: an exposition (up to
+ * MAX_CAPTURE_BYTES) is read a slice at a time. nvidia-smi's CSV and XML are read at once: they
+ * hold a few kilobytes per GPU.
+ */
+export async function readCaptureInSlices(text: string, format?: GpuCaptureFormat, options: SmiReadOptions = {}): Promise<GpuSample> {
+  const detected = format ?? detectCaptureFormat(text);
+  if (detected === 'dcgm-exporter') return readDcgmExpositionInSlices(text);
+  return readCapture(text, detected, options);
 }

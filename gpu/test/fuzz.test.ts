@@ -48,13 +48,13 @@ function mutate(text: string, mutations: Mutation[]): string {
 }
 
 describe('mutated real captures (fuzz)', () => {
-  it('never throw anything but a GpuSourceError, and never export a value that is not a value', () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...captures), fc.array(mutation, { minLength: 1, maxLength: 6 }), ([, text], mutations) => {
+  it('never throw anything but a GpuSourceError, and never export a value that is not a value', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...captures), fc.array(mutation, { minLength: 1, maxLength: 6 }), async ([, text], mutations) => {
         const mutated = mutate(text, mutations);
         let sample;
         try {
-          sample = readFetchedCapture(mutated, 'fuzz');
+          sample = await readFetchedCapture(mutated, 'fuzz');
         } catch (error) {
           if (error instanceof GpuSourceError) return;
           throw error;

@@ -362,7 +362,7 @@ describe('diagnostics', () => {
     expect(gpuMessages.map((message) => message.replace(/:.*$/s, '') + ' ' + (/\((\w+)\)/.exec(message)?.[1] ?? 'back'))).toEqual([
       'warn read_failed',
       'warn unrecognized_format',
-      'info back',
+      'warn recovered',
       'warn read_failed',
     ]);
   });

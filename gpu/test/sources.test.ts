@@ -49,7 +49,7 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
     behaviour = scrapeOf(fixture(SCRAPES.h100x8));
     const { gpu, collect } = gpuMetrics();
     const result = await gpu.scrape();
-    expect(result.ok).toBe(true);
+    expect(result).toMatchObject({ ok: true });
     expect(points(await collect(), 'DCGM_FI_DEV_POWER_USAGE')).toHaveLength(8);
   });
 
@@ -113,7 +113,7 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
   });
 
   it('refuses a URL that is not http(s) when built', () => {
-    expect(() => new DcgmExporterSource('file:///etc/passwd')).toThrow('must be http or https');
+    expect(() => new DcgmExporterSource('file:///etc/passwd')).toThrow('dcgm-exporter URL "file:///etc/passwd" is not an http(s) URL');
   });
 });
 

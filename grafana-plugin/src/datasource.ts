@@ -28,7 +28,7 @@ import {
 import { gpuRiskRows, lruRiskRows, mapRiskRows, riskQueries, sortRiskRows, wantsCaches, wantsGpus, wantsMaps } from './core/risk';
 import { sloQueries, sloRows, type SloScope } from './core/slo';
 import { chooseStep } from './core/step';
-import { ALL_VALUE, isSingleVariable, parseVariableQuery, type VariableKind, variableLookup } from './core/variables';
+import { ALL_VALUE, isSingleVariable, parseVariableQuery, type VariableKind, variableLookups } from './core/variables';
 import { capacityFrame, growthEventFrame, growthEvents, riskFrame, sloFrame, timeSeriesFrames } from './frames';
 import { DEFAULT_QUERY, type AuthMethod, type PresizeDataSourceOptions, type PresizeQuery } from './types';
 
@@ -277,10 +277,12 @@ export class DataSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOpt
   async metricFindQuery(query: string, options?: { scopedVars?: ScopedVars; range?: { from: { valueOf(): number }; to: { valueOf(): number } } }): Promise<MetricFindValue[]> {
     const parsed = parseVariableQuery(query);
     const argumentValues = this.labelValues(parsed.argument, options?.scopedVars);
-    const { label, match } = variableLookup(parsed, argumentValues);
     const toMs = options?.range?.to.valueOf() ?? Date.now();
     const fromMs = options?.range?.from.valueOf() ?? toMs - 6 * 3600_000;
-    const values = await this.api.labelValues(label, match, fromMs, toMs);
+    const found = await Promise.all(
+      variableLookups(parsed, argumentValues).map(({ label, match }) => this.api.labelValues(label, match, fromMs, toMs))
+    );
+    const values = [...new Set(found.flat())].sort();
     return values.map((text) => ({ text, value: text }));
   }
 

@@ -1,11 +1,17 @@
-/** The largest capacity a bounded list accepts: the largest JavaScript array length. */
-export const MAX_BOUNDED_CAPACITY = 2 ** 32 - 1;
+import { describeValue } from './describe-value.js';
 
-function checkCapacity(capacity: number): void {
-  if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_BOUNDED_CAPACITY) {
-    throw new RangeError(
-      `BoundedList capacity must be an integer from 1 to ${MAX_BOUNDED_CAPACITY}, got ${String(capacity)}`,
-    );
+/**
+ * The largest capacity a bounded list accepts: 16,777,216 (2^24) slots, 128 MiB allocated up front
+ * (8 bytes a slot). A list keeps the last values of something; larger arrays would also leave
+ * V8's fast elements (from about 2^25 elements an array is a dictionary, and at 1e9 the process
+ * aborts with an uncatchable "invalid table size").
+ */
+export const MAX_BOUNDED_CAPACITY = 2 ** 24;
+
+function checkCapacity(capacity: unknown): void {
+  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 1 || capacity > MAX_BOUNDED_CAPACITY) {
+    const message = `BoundedList: capacity must be an integer from 1 to ${MAX_BOUNDED_CAPACITY}, got ${describeValue(capacity)}`;
+    throw typeof capacity === 'number' ? new RangeError(message) : new TypeError(message);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Seeded key hashing for the presized map, carried as two 32-bit halves.
+ * Keyed hashing of map keys, with a 64-bit key per map, carried as two 32-bit halves.
  *
  * A hash call returns the LOW half and leaves the HIGH half in a module slot read by `hashHigh()`,
  * so that hashing a key allocates nothing. Read `hashHigh()` right after the call, before hashing
@@ -16,20 +16,37 @@
  *   (`hashHigh() & (shards - 1)` for up to 2^24 shards); they are independent of both the bucket
  *   index and the tophash, so every shard still sees well-spread bucket indexes and tophashes.
  *
- * Strings are hashed over their UTF-16 code units with two lanes (four code units per round, two
- * in each lane, one multiply and a xorshift per lane) and a murmur3 finaliser on each half. This
- * is not FNV: Go's runtime does not use FNV either (it uses AES rounds or a wyhash-like fallback).
- * Most of a string hash's time goes to `charCodeAt` (about 1 ns a code unit in optimised code on
- * Node 20), a cost a native `Map` does not pay: V8 caches each string's hash in the string.
- * Numbers are hashed from their value, never through a string: int32 values directly, every other
- * number through its IEEE-754 bits. 0 and -0 hash alike and every NaN hashes alike, matching the
- * SameValueZero equality of `Map`.
+ * Why it resists flooding. A hash whose key (seed) only sets the starting state, and whose rounds
+ * mix input through fixed multiplies and shifts, lets a difference in the input travel through
+ * every round the same way for every key: the previous hash turned a flipped top bit of a code
+ * unit into a fixed XOR of its state, which a flip chosen in the next round's input cancelled, so
+ * whole families of keys shared one 64-bit hash under every seed (the weakness Aumasson and
+ * Bernstein showed in MurmurHash and CityHash). Here, as in Go's runtime fallback hash and wyhash,
+ * each round multiplies two words that both carry secret state (input XOR a state that starts as
+ * the key) and keeps the whole 64-bit product: a difference in one operand changes the product by
+ * that difference times the other, secret, operand, so which inputs collide depends on the key and
+ * can only be found by someone who knows it. Kept whole (64 bits from two 32-bit words), the
+ * product loses next to nothing for a fixed other operand; each operand is XORed into the other's
+ * half of it, so that a zero operand cannot wipe the state. The length goes in last, through one
+ * more keyed product (a length set at the start could be offset by the first word), and two
+ * murmur3 finalisers spread that product over both halves.
+ *
+ * Strings are hashed over their UTF-16 code units, four per round (two 32-bit words). Most of a
+ * string hash's time goes to `charCodeAt` (about 1 ns a code unit in optimised code), a cost a
+ * native `Map` does not pay: V8 caches each string's hash in the string. Numbers are hashed from
+ * their value, never through a string, with the same keyed product: int32 values directly, every
+ * other number through its IEEE-754 bits. 0 and -0 hash alike and every NaN hashes alike, matching
+ * the SameValueZero equality of `Map`.
  */
 
-const PRIME1 = 0x9e3779b1;
-const PRIME2 = 0x85ebca77;
-const PRIME3 = 0xc2b2ae3d;
-const PRIME4 = 0x27d4eb2f;
+import { describeValue } from './describe-value.js';
+
+/** 2^-32: brings a 64-bit product down to its high word. */
+const DOWN32 = 1 / 4294967296;
+/** Length stand-in for numbers: a string never has 2^32 - 1 code units, so no string shares it. */
+const NUMBER_TAG = -1;
+/** High word given to int32 values: a NaN pattern no other number reaches the mix with (NaNs are folded into one). */
+const INT32_HIGH_WORD = 0x7ff00001;
 
 let high = 0;
 
@@ -44,7 +61,8 @@ export function hashHigh(): number {
   return high;
 }
 
-function finalMix(h: number): number {
+/** murmur3's fmix32: a bijection of 32 bits in which every input bit reaches every output bit. */
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -52,61 +70,95 @@ function finalMix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Hashes a string with a 32-bit seed; returns the low half, leaves the high half for `hashHigh()`. */
-export function hashString(s: string, seed: number): number {
-  const n = s.length;
-  let a = (seed ^ PRIME3) + n;
-  let b = Math.imul(seed ^ n, PRIME1) ^ PRIME4;
-  let i = 0;
-  for (const end = n - 3; i < end; i += 4) {
-    // One multiply and a xorshift per lane and round: each round is a bijection of the lane for a
-    // given input, so strings that differ anywhere keep different lanes, and the finalisers below
-    // do the avalanche. xxHash's round (a second multiply, a rotation instead of the xorshift) took
-    // 20 ns against 17.7 ns for a 12-character key on Node 20, for no better spread.
-    a = Math.imul(a ^ (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16)), PRIME1);
-    a ^= a >>> 15;
-    b = Math.imul(b ^ (s.charCodeAt(i + 2) | (s.charCodeAt(i + 3) << 16)), PRIME2);
-    b ^= b >>> 15;
-  }
-  if (i < n) {
-    let tail = s.charCodeAt(i);
-    if (i + 1 < n) tail |= s.charCodeAt(i + 1) << 16;
-    a = a + Math.imul(tail, PRIME3);
-    a = Math.imul((a << 17) | (a >>> 15), PRIME4);
-    if (i + 2 < n) {
-      b = b + Math.imul(s.charCodeAt(i + 2), PRIME3);
-      b = Math.imul((b << 17) | (b >>> 15), PRIME4);
-    }
-  }
-  // Both halves depend on both lanes but not on each other, so the CPU computes them side by side.
-  high = finalMix(b ^ Math.imul((a << 11) | (a >>> 21), PRIME4));
-  return finalMix(a ^ Math.imul((b << 16) | (b >>> 16), PRIME2));
+/**
+ * The high word of the 64-bit product of `x` and `y` (as unsigned), as an int32 pattern.
+ * `Math.imul` gives only the low word. The product of the two as doubles is exact in its top 53
+ * bits and rounded below, so the high word is exact except when that rounding carries into it
+ * (off by one, rarely, and always alike for the same operands: a deterministic function of them,
+ * which is all a hash needs). One float multiply is faster in V8 than the four 16-bit products an
+ * exact high word takes.
+ */
+function mulHigh(x: number, y: number): number {
+  return (x >>> 0) * (y >>> 0) * DOWN32 | 0;
 }
 
-/** Hashes a number by value (SameValueZero); returns the low half, leaves the high half for `hashHigh()`. */
-export function hashNumber(x: number, seed: number): number {
+/**
+ * The last keyed product, of the state and the length, then one finaliser per half. As in every
+ * round, each operand is XORed into the other's half of the product (wyhash's "condom"): an
+ * operand that happens to be zero then leaves the other one in the state instead of wiping it.
+ */
+function finish(a: number, b: number, length: number): number {
+  const x = a ^ length;
+  const lo = Math.imul(x, b) ^ b;
+  const hi = mulHigh(x, b) ^ x;
+  high = fmix(hi + ((lo << 16) | (lo >>> 16)));
+  return fmix(lo ^ hi);
+}
+
+/**
+ * Hashes a string under the 64-bit key (k0, k1) of its map; returns the low half, leaves the high
+ * half for `hashHigh()`.
+ */
+export function hashString(s: string, k0: number, k1: number): number {
+  const n = s.length;
+  let a = k0;
+  let b = k1;
+  let i = 0;
+  for (const end = n - 3; i < end; i += 4) {
+    const x = a ^ (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
+    const y = b ^ (s.charCodeAt(i + 2) | (s.charCodeAt(i + 3) << 16));
+    a = Math.imul(x, y) ^ y;
+    b = mulHigh(x, y) ^ x;
+  }
+  if (i < n) {
+    let w0 = s.charCodeAt(i);
+    let w1 = 0;
+    if (i + 1 < n) w0 |= s.charCodeAt(i + 1) << 16;
+    if (i + 2 < n) w1 = s.charCodeAt(i + 2);
+    const x = a ^ w0;
+    const y = b ^ w1;
+    a = Math.imul(x, y) ^ y;
+    b = mulHigh(x, y) ^ x;
+  }
+  return finish(a, b, n);
+}
+
+/**
+ * Hashes a number by value (SameValueZero) under the 64-bit key (k0, k1) of its map; returns the
+ * low half, leaves the high half for `hashHigh()`.
+ */
+export function hashNumber(x: number, k0: number, k1: number): number {
   let w0: number;
   let w1: number;
   if ((x | 0) === x) {
-    // int32, and -0 (which `x | 0` turns into 0). The high word is a NaN pattern that no other
-    // number reaches the mix with (NaNs are folded into one below), so no float shares these words.
+    // int32, and -0 (which `x | 0` turns into 0).
     w0 = x | 0;
-    w1 = 0x7ff00001;
+    w1 = INT32_HIGH_WORD;
   } else if (x === x) {
     floatView[0] = x;
-    w0 = wordView[LOW_WORD];
-    w1 = wordView[HIGH_WORD];
+    w0 = wordView[LOW_WORD]!;
+    w1 = wordView[HIGH_WORD]!;
   } else {
     w0 = 0;
     w1 = 0x7ff80000;
   }
-  high = finalMix(Math.imul(w1 ^ seed, PRIME3) + Math.imul(w0 + seed, PRIME4));
-  return finalMix(Math.imul(w0 ^ seed, PRIME1) ^ Math.imul(w1 + seed, PRIME2));
+  return finish(w0 ^ k0, w1 ^ k1, NUMBER_TAG);
 }
 
-/** Hashes a map key of either type; returns the low half, leaves the high half for `hashHigh()`. */
-export function hashKey(key: string | number, seed: number): number {
-  return typeof key === 'string' ? hashString(key, seed) : hashNumber(key, seed);
+/** The error for a key that is neither a string nor a number, naming the map type that refused it. */
+export function keyTypeError(owner: string, key: unknown): TypeError {
+  return new TypeError(`${owner}: keys must be strings or numbers, got ${describeValue(key)}`);
+}
+
+/**
+ * Hashes a map key of either type; returns the low half, leaves the high half for `hashHigh()`.
+ * Any other type is refused with a TypeError: it would otherwise hash like NaN and pile up in one
+ * chain.
+ */
+export function hashKey(key: string | number, k0: number, k1: number): number {
+  if (typeof key === 'string') return hashString(key, k0, k1);
+  if (typeof key === 'number') return hashNumber(key, k0, k1);
+  throw keyTypeError('PresizedMap', key);
 }
 
 /** Go's tophash: the top byte of the hash, moved out of the 0..4 range reserved for slot markers. */

@@ -21,6 +21,7 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
   const buckets = map['buckets'];
   const old = map['old'];
   const seed = map['hashSeed'];
+  const seedHigh = map['hashSeedHigh'];
   const B = map['B'];
   const count = map['count'];
   const seen = new Set<K>();
@@ -44,7 +45,7 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
           continue;
         }
         const key = keyAt(array.chunks, j);
-        const lo = hashKey(key, seed);
+        const lo = hashKey(key, seed, seedHigh);
         if (topHash(hashHigh()) !== t) fail(`slot ${j} has tophash ${t} that is not its key's`);
         if ((lo & mask) !== head) fail(`key in slot ${j} belongs to bucket ${lo & mask}, found in chain ${head}`);
         if (seen.has(key)) fail(`key ${String(key)} is stored twice`);

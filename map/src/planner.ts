@@ -2,6 +2,7 @@
 // bucket-array.ts). None of them imports anything from Node.js, so a browser bundle (the Grafana
 // plugin) can plan with the same rules.
 import { CHUNK_SLOT_SHIFT } from './bucket-array.js';
+import { checkOptions, describeValue } from './describe-value.js';
 import {
   BUCKET_SLOTS,
   MAX_B,
@@ -85,6 +86,14 @@ export interface CapacityPlan {
 
 export const DEFAULT_HEADROOM = 1.25;
 
+const INPUT_NAMES: readonly (keyof CapacityInput)[] = [
+  'peakQps',
+  'retentionSeconds',
+  'keysPerRequest',
+  'headroom',
+  'keyPopulation',
+];
+
 /** Rounds up, ignoring the binary noise of decimal products (100 × 1.1 = 110.00000000000001). */
 function ceilDecimal(x: number): number {
   return Math.ceil(Number(x.toPrecision(12)));
@@ -92,7 +101,7 @@ function ceilDecimal(x: number): number {
 
 function checkPositive(name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`planCapacity: ${name} must be a finite number above 0, got ${String(value)}`);
+    throw new RangeError(`planCapacity: ${name} must be a finite number above 0, got ${describeValue(value)}`);
   }
 }
 
@@ -101,17 +110,19 @@ function checkPositive(name: string, value: unknown): asserts value is number {
  * bucket; dividing the expected keys by 0.75 (Java's `HashMap` load factor) is not Go's rule.
  */
 export function planCapacity(input: CapacityInput): CapacityPlan {
+  if (input === undefined) throw new TypeError('planCapacity: needs an object with peakQps, retentionSeconds and keysPerRequest');
+  checkOptions('planCapacity', input, INPUT_NAMES);
   const { peakQps, retentionSeconds, keysPerRequest, headroom = DEFAULT_HEADROOM, keyPopulation } = input;
   checkPositive('peakQps', peakQps);
   checkPositive('retentionSeconds', retentionSeconds);
   checkPositive('keysPerRequest', keysPerRequest);
   if (typeof headroom !== 'number' || !Number.isFinite(headroom) || headroom < 1) {
     throw new RangeError(
-      `planCapacity: headroom must be a factor of at least 1 (1.25 = 25 % spare), got ${String(headroom)}`,
+      `planCapacity: headroom must be a factor of at least 1 (1.25 = 25 % spare), got ${describeValue(headroom)}`,
     );
   }
   if (keyPopulation !== undefined && (!Number.isInteger(keyPopulation) || keyPopulation < 1)) {
-    throw new RangeError(`planCapacity: keyPopulation must be a whole number above 0, got ${String(keyPopulation)}`);
+    throw new RangeError(`planCapacity: keyPopulation must be a whole number above 0, got ${describeValue(keyPopulation)}`);
   }
   const arriving = ceilDecimal(peakQps * retentionSeconds * keysPerRequest);
   const expectedKeys = keyPopulation === undefined ? arriving : Math.min(arriving, keyPopulation);

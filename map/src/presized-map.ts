@@ -13,8 +13,10 @@ import {
   valueAt,
   type Chunk,
 } from './bucket-array.js';
+import { checkOptions, describeValue } from './describe-value.js';
 import { MapEventPublisher, nextMapId, type GrowthKind, type GrowthTrigger, type ObservedMap } from './events.js';
-import { hashHigh, hashKey, topHash } from './hash.js';
+import { hashHigh, hashKey, keyTypeError, topHash } from './hash.js';
+import { checkHeapRoom } from './heap-room.js';
 import {
   ITERATE_ENTRIES,
   ITERATE_KEYS,
@@ -22,7 +24,7 @@ import {
   PresizedMapIterator,
   type IterationKind,
 } from './iterator.js';
-import { fromUnitRandom, randomSeed, splitmix32, type Random32 } from './random.js';
+import { fromUnitRandom, secureRandom32, splitmix32, type Random32 } from './random.js';
 import { capacityOf, MAX_B, overflowLimit, validateHint } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
 
@@ -32,17 +34,25 @@ export interface PresizedMapOptions {
   /** Name carried by every diagnostics event. Default `presized-map-<id>`. */
   name?: string;
   /**
-   * Seed of the map's random source (hash seeds, iteration start, overflow-counter coin), an
+   * Seed of the map's random source (hash keys, iteration start, overflow-counter coin), an
    * integer from 0 to 2^32-1. Maps built with the same seed and fed the same operations behave
-   * identically. Default: a random seed.
+   * identically, in every process: their hash keys follow from the seed, so whoever knows it can
+   * build colliding keys. For tests and reproducible runs, not for maps fed by clients.
+   * Default: hash keys and coins from the platform's cryptographic generator.
    */
   seed?: number;
   /** A random source returning floats in [0, 1), like `Math.random`; overrides `seed`. */
   random?: () => number;
 }
 
+const OPTION_NAMES: readonly (keyof PresizedMapOptions)[] = ['hint', 'name', 'seed', 'random'];
 const NO_SLOTS = new Uint8Array(0);
 const NO_LINKS = new Int32Array(0);
+
+/** A lookup in an empty map hashes nothing, so it checks the key's type itself: a bad key fails alike in every state. */
+function checkKeyType(key: unknown): void {
+  if (typeof key !== 'string' && typeof key !== 'number') throw keyTypeError('PresizedMap', key);
+}
 
 function isEvacuated(top: number): boolean {
   return top > EMPTY_ONE && top < MIN_TOP_HASH;
@@ -94,7 +104,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   // `buckets` so that a lookup loads them straight from the map.
   private count = 0;
   private mask = 0;
-  private hashSeed: number;
+  /** The 64-bit key of the hash, as two int32 halves; drawn anew whenever the map empties. */
+  private hashSeed = 0;
+  private hashSeedHigh = 0;
   private tophash: Uint8Array = NO_SLOTS;
   private links: Int32Array = NO_LINKS;
   private chunks: (Chunk<K, V> | undefined)[] = [];
@@ -126,8 +138,10 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   private sameSizeGrowths = 0;
 
   constructor(options: PresizedMapOptions = {}) {
+    checkOptions('PresizedMap', options, OPTION_NAMES);
     const hint = options.hint === undefined ? 0 : options.hint;
     const B = validateHint(hint);
+    checkHeapRoom('PresizedMap', hint, B);
     this.hint = hint;
     if (options.name !== undefined && typeof options.name !== 'string') {
       throw new TypeError(`PresizedMap: name must be a string, got ${typeof options.name}`);
@@ -137,16 +151,18 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         throw new TypeError(`PresizedMap: random must be a function, got ${typeof options.random}`);
       }
       this.random = fromUnitRandom(options.random);
-    } else {
-      const seed = options.seed ?? randomSeed();
+    } else if (options.seed !== undefined) {
+      const seed = options.seed;
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-        throw new RangeError(`PresizedMap: seed must be an integer from 0 to 4294967295, got ${String(seed)}`);
+        throw new RangeError(`PresizedMap: seed must be an integer from 0 to 4294967295, got ${describeValue(seed)}`);
       }
       this.random = splitmix32(seed);
+    } else {
+      this.random = secureRandom32;
     }
     this.id = nextMapId();
     this.name = options.name ?? `presized-map-${this.id}`;
-    this.hashSeed = this.random();
+    this.reseed();
     this.B = B;
     this.growAt = capacityOf(B);
     this.overflowMax = overflowLimit(B);
@@ -164,18 +180,25 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   }
 
   get(key: K): V | undefined {
-    if (this.count === 0) return undefined;
+    if (this.count === 0) {
+      checkKeyType(key);
+      return undefined;
+    }
     const slot = this.slotOf(key);
     if (slot >= 0) return valueAt(this.chunks, slot);
     return slot === -1 ? undefined : valueAt(this.old!.chunks, -slot - 2);
   }
 
   has(key: K): boolean {
-    return this.count !== 0 && this.slotOf(key) !== -1;
+    if (this.count === 0) {
+      checkKeyType(key);
+      return false;
+    }
+    return this.slotOf(key) !== -1;
   }
 
   set(key: K, value: V): this {
-    const lo = hashKey(key, this.hashSeed);
+    const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
     if (this.buckets === null) this.install(new BucketArray<K, V>(0));
     for (;;) {
@@ -226,8 +249,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   }
 
   delete(key: K): boolean {
-    if (this.count === 0) return false;
-    const lo = hashKey(key, this.hashSeed);
+    if (this.count === 0) {
+      checkKeyType(key);
+      return false;
+    }
+    const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
     const bucket = lo & this.mask;
     if (this.old !== null) this.growWork(bucket);
@@ -240,7 +266,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.restoreEmptyRest(bucket, slot);
     if (--this.count === 0) {
       // As in Go: a fresh seed whenever the map empties, against collision attacks.
-      this.hashSeed = this.random();
+      this.reseed();
     }
     return true;
   }
@@ -261,7 +287,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.nevacuate = 0;
     this.oldBucketCount = 0;
     this.sameSize = false;
-    this.hashSeed = this.random();
+    this.reseed();
   }
 
   forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
@@ -305,6 +331,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     };
   }
 
+  private reseed(): void {
+    this.hashSeed = this.random();
+    this.hashSeedHigh = this.random();
+  }
+
   /** Makes `buckets` the current array and mirrors its storage into the hot fields. */
   private install(buckets: BucketArray<K, V>): void {
     this.buckets = buckets;
@@ -322,7 +353,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
    * slot of the old array, which is searched while its bucket has not been evacuated (Go's mapaccess).
    */
   private slotOf(key: K): number {
-    const lo = hashKey(key, this.hashSeed);
+    const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
     if (this.old !== null) {
       const old = this.old;
@@ -477,7 +508,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
           if (t < MIN_TOP_HASH) throw new Error(`PresizedMap: bad map state in ${this.name}`);
           const key = keyAt(oldChunks, j);
           let to: number;
-          if (doubling && (hashKey(key, this.hashSeed) & newbit) !== 0) {
+          if (doubling && (hashKey(key, this.hashSeed, this.hashSeedHigh) & newbit) !== 0) {
             if (yNext === yEnd) {
               y = this.newOverflow(y);
               yNext = y << 3;
@@ -570,7 +601,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         const t = current.tophash[slot]!;
         if (t <= EMPTY_ONE || t === EVACUATED_EMPTY) continue;
         const key = keyAt(current.chunks, slot);
-        if (checkBucket >= 0 && (hashKey(key, this.hashSeed) & (2 ** it.B - 1)) !== checkBucket) continue;
+        if (checkBucket >= 0 && (hashKey(key, this.hashSeed, this.hashSeedHigh) & (2 ** it.B - 1)) !== checkBucket) continue;
         if (t !== EVACUATED_X && t !== EVACUATED_Y) {
           it.value = valueAt(current.chunks, slot);
         } else {

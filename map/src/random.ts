@@ -21,7 +21,25 @@ export function fromUnitRandom(random: () => number): Random32 {
   return () => (random() * 4294967296) | 0;
 }
 
-/** A seed for maps created without one: different on every call, like Go's per-map `hash0`. */
-export function randomSeed(): number {
-  return (Math.random() * 4294967296) >>> 0;
-}
+const POOL_WORDS = 256;
+const pool = new Int32Array(POOL_WORDS);
+let poolNext = POOL_WORDS;
+
+/**
+ * Unpredictable 32-bit patterns from the platform's cryptographic generator (`crypto.getRandomValues`,
+ * in Node.js and browsers alike), drawn 256 words at a time: the hash keys of maps created
+ * without a seed come from here, so that no client can learn or guess them from other output of
+ * the process (`Math.random` is a xorshift generator whose state can be recovered from its outputs).
+ */
+export const secureRandom32: Random32 = () => {
+  if (poolNext === POOL_WORDS) {
+    const crypto = (globalThis as { crypto?: { getRandomValues?: (a: Int32Array) => Int32Array } }).crypto;
+    if (typeof crypto?.getRandomValues === 'function') {
+      crypto.getRandomValues(pool);
+    } else {
+      for (let i = 0; i < POOL_WORDS; i++) pool[i] = (Math.random() * 4294967296) | 0;
+    }
+    poolNext = 0;
+  }
+  return pool[poolNext++]!;
+};

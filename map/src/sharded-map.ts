@@ -1,8 +1,10 @@
-import { hashHigh, hashKey } from './hash.js';
+import { checkOptions, describeValue } from './describe-value.js';
+import { hashHigh, hashNumber, hashString, keyTypeError } from './hash.js';
+import { checkHeapRoom } from './heap-room.js';
 import { PresizedMap } from './presized-map.js';
 import { nextInProcess } from './process-counter.js';
-import { randomSeed, splitmix32, type Random32 } from './random.js';
-import { MAX_B, capacityOf } from './sizing.js';
+import { secureRandom32, splitmix32, type Random32 } from './random.js';
+import { MAX_B, bucketShiftForHint, capacityOf } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
 
 /** The most shards a sharded map accepts: the hash has 24 bits that neither index nor tophash use. */
@@ -16,7 +18,10 @@ export interface ShardedMapOptions {
   shards?: number;
   /** Name every shard's diagnostics events carry. Default `sharded-map-<n>`. */
   name?: string;
-  /** Seed of the hash and random sources (an integer from 0 to 2^32-1). Default: a random seed. */
+  /**
+   * Seed of the hash keys and random sources (an integer from 0 to 2^32-1), for reproducible runs:
+   * whoever knows it can build colliding keys. Default: keys from the platform's cryptographic generator.
+   */
   seed?: number;
 }
 
@@ -26,6 +31,8 @@ export interface ShardedMapStats extends PresizedMapStats {
   shards: PresizedMapStats[];
 }
 
+const OPTION_NAMES: readonly (keyof ShardedMapOptions)[] = ['hint', 'shards', 'name', 'seed'];
+
 function checkShards(shards: unknown): number {
   if (
     typeof shards !== 'number' ||
@@ -34,14 +41,14 @@ function checkShards(shards: unknown): number {
     shards > MAX_SHARDS ||
     (shards & (shards - 1)) !== 0
   ) {
-    throw new RangeError(`ShardedMap: shards must be a power of two from 1 to ${MAX_SHARDS}, got ${String(shards)}`);
+    throw new RangeError(`ShardedMap: shards must be a power of two from 1 to ${MAX_SHARDS}, got ${describeValue(shards)}`);
   }
   return shards;
 }
 
 function checkHint(hint: unknown, shards: number): number {
   if (typeof hint !== 'number' || !Number.isSafeInteger(hint) || hint < 0) {
-    throw new RangeError(`ShardedMap: hint must be a whole number from 0 up, got ${String(hint)}`);
+    throw new RangeError(`ShardedMap: hint must be a whole number from 0 up, got ${describeValue(hint)}`);
   }
   const perShard = Math.ceil(hint / shards);
   if (perShard > capacityOf(MAX_B)) {
@@ -56,9 +63,9 @@ function checkHint(hint: unknown, shards: number): number {
 /**
  * A `Map` split over 2^k presized maps. A key's shard comes from bits 0..k-1 of the high half of
  * its hash, bits that a shard uses neither for its bucket index (low half) nor its tophash (top
- * byte of the high half): every shard gets evenly spread buckets and tophashes. The shards share
- * the map's seed, so a shard and the shard picker hash a key alike until a shard reseeds
- * (whenever it empties, as Go maps do).
+ * byte of the high half): every shard gets evenly spread buckets and tophashes. The picker's hash
+ * key is the map's own, drawn like a shard's (a seeded map's shards share its seed, so they hash a
+ * key as the picker does until a shard reseeds, whenever it empties, as Go maps do).
  *
  * Each shard grows on its own, so a growth moves 1/2^k of the keys, and its events carry the
  * sharded map's name.
@@ -69,25 +76,29 @@ export class ShardedMap<K extends string | number, V> implements Map<K, V> {
   private readonly shardMaps: PresizedMap<K, V>[];
   private readonly shardMask: number;
   private readonly random: Random32;
+  /** The picker's 64-bit hash key, as two int32 halves. */
   private seed: number;
+  private seedHigh: number;
   private count = 0;
 
   constructor(options: ShardedMapOptions = {}) {
+    checkOptions('ShardedMap', options, OPTION_NAMES);
     const shards = checkShards(options.shards ?? DEFAULT_SHARDS);
     const perShard = checkHint(options.hint ?? 0, shards);
+    checkHeapRoom('ShardedMap', options.hint ?? 0, bucketShiftForHint(perShard), shards);
     if (options.name !== undefined && typeof options.name !== 'string') {
       throw new TypeError(`ShardedMap: name must be a string, got ${typeof options.name}`);
     }
-    const seed = options.seed ?? randomSeed();
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new RangeError(`ShardedMap: seed must be an integer from 0 to 4294967295, got ${String(seed)}`);
+    const seed = options.seed;
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
+      throw new RangeError(`ShardedMap: seed must be an integer from 0 to 4294967295, got ${describeValue(seed)}`);
     }
     this.name = options.name ?? `sharded-map-${nextInProcess('presize.sharded-map.unnamed')}`;
     this.hint = options.hint ?? 0;
     this.shardMask = shards - 1;
-    this.random = splitmix32(seed);
-    // The first draw of splitmix32(seed) is also each shard's own hash seed: one hash serves both.
+    this.random = seed === undefined ? secureRandom32 : splitmix32(seed);
     this.seed = this.random();
+    this.seedHigh = this.random();
     this.shardMaps = Array.from(
       { length: shards },
       () => new PresizedMap<K, V>({ hint: perShard, name: this.name, seed }),
@@ -109,7 +120,9 @@ export class ShardedMap<K extends string | number, V> implements Map<K, V> {
 
   /** The shard `key` lives in. */
   shardOf(key: K): PresizedMap<K, V> {
-    hashKey(key, this.seed);
+    if (typeof key === 'string') hashString(key, this.seed, this.seedHigh);
+    else if (typeof key === 'number') hashNumber(key, this.seed, this.seedHigh);
+    else throw keyTypeError('ShardedMap', key);
     return this.shardMaps[hashHigh() & this.shardMask]!;
   }
 
@@ -117,7 +130,7 @@ export class ShardedMap<K extends string | number, V> implements Map<K, V> {
   shard(index: number): PresizedMap<K, V> {
     const map = this.shardMaps[index];
     if (map === undefined) {
-      throw new RangeError(`ShardedMap: shard index must be from 0 to ${this.shardMask}, got ${String(index)}`);
+      throw new RangeError(`ShardedMap: shard index must be from 0 to ${this.shardMask}, got ${describeValue(index)}`);
     }
     return map;
   }
@@ -140,14 +153,19 @@ export class ShardedMap<K extends string | number, V> implements Map<K, V> {
 
   delete(key: K): boolean {
     if (!this.shardOf(key).delete(key)) return false;
-    if (--this.count === 0) this.seed = this.random();
+    if (--this.count === 0) this.reseed();
     return true;
   }
 
   clear(): void {
     for (const shard of this.shardMaps) shard.clear();
     this.count = 0;
+    this.reseed();
+  }
+
+  private reseed(): void {
     this.seed = this.random();
+    this.seedHigh = this.random();
   }
 
   forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {

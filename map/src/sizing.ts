@@ -1,4 +1,5 @@
 /** Go's sizing rules for the classic bucket map: 8-slot buckets, at most 6.5 entries per bucket. */
+import { describeValue } from './describe-value.js';
 
 /** Key/value slots per bucket (Go's `bucketCnt`). */
 export const BUCKET_SLOTS = 8;
@@ -49,21 +50,13 @@ export function overflowLimit(B: number): number {
   return 2 ** Math.min(B, 15);
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value === 'string') return `${JSON.stringify(value)} (string)`;
-  if (typeof value === 'bigint') return `${String(value)}n (bigint)`;
-  if (value === null) return 'null';
-  return `${typeof value}`;
-}
-
 /** Validates a capacity hint and returns the B it asks for; throws an error naming the bad value. */
 export function validateHint(hint: unknown): number {
   if (typeof hint !== 'number') {
-    throw new TypeError(`PresizedMap: hint must be an integer from 0 to ${MAX_HINT}, got ${describe(hint)}`);
+    throw new TypeError(`PresizedMap: hint must be an integer from 0 to ${MAX_HINT}, got ${describeValue(hint)}`);
   }
   if (!Number.isInteger(hint) || hint < 0 || hint > MAX_HINT) {
-    throw new RangeError(`PresizedMap: hint must be an integer from 0 to ${MAX_HINT}, got ${describe(hint)}`);
+    throw new RangeError(`PresizedMap: hint must be an integer from 0 to ${MAX_HINT}, got ${describeValue(hint)}`);
   }
   const B = bucketShiftForHint(hint);
   if (B > MAX_B) {

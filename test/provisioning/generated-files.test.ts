@@ -10,6 +10,8 @@ const GENERATED_DIRS = [
   'provisioning/alerting',
   'provisioning/grafana/datasources',
   'provisioning/grafana/dashboards',
+  'provisioning/runbooks',
+  'provisioning/dcgm-exporter',
   'dashboards',
 ];
 

@@ -91,6 +91,8 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
     await prometheus.waitFor(GPU_RISK_RECORDS.level, (r) => r.length >= 3, 60_000);
     await prometheus.waitFor(LRU_RISK_RECORDS.level, (r) => r.length >= 2, 60_000);
     await prometheus.waitFor(SLO_RECORDS.periodErrorBudgetRemaining, (r) => r.length >= 6, 60_000);
+    // The SLO overview lists firing burn-rate alerts: wait until the rule evaluation has fired them.
+    await prometheus.waitFor('ALERTS{alertstate="firing", sloth_slo!=""}', (r) => r.length >= 1, 60_000);
     await new Promise((done) => setTimeout(done, 3000));
     at = new Date(Date.now() - 2000);
   }, 120_000);
@@ -138,6 +140,17 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
       if (result.length === 0) empty.push(`${where}: ${expr}`);
     }
     expect(empty).toEqual([]);
+  }, 60_000);
+
+  it('runs the queries of every runbook without error', async () => {
+    const dir = join(ROOT, 'provisioning/runbooks');
+    const queries = readdirSync(dir).flatMap((file) =>
+      [...readFileSync(join(dir, file), 'utf8').matchAll(/```promql\n([\s\S]*?)```/g)].flatMap((m) =>
+        m[1]!.trim().split('\n').map((expr) => ({ file, expr: expr.replace(/<\w+>/g, 'x') })),
+      ),
+    );
+    expect(queries.length).toBeGreaterThan(30);
+    for (const { expr } of queries) await prometheus.query(expr, at);
   }, 60_000);
 
   async function checkAgreement<Reason extends string>(

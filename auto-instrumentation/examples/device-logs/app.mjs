@@ -49,6 +49,14 @@ function checkDeviceId(deviceId, where) {
   if (DEVICE_ID_FORBIDDEN.test(deviceId)) {
     throw new HttpError(400, `${where}deviceId must not contain "/" or control characters, got ${JSON.stringify(deviceId)}`);
   }
+  // A URL path normalises "." and ".." (even percent-encoded) away, and a lone surrogate has no
+  // UTF-8 form to percent-encode: such an id could be stored but never read back.
+  if (deviceId === '.' || deviceId === '..') {
+    throw new HttpError(400, `${where}deviceId must not be "." or "..", which a URL path cannot carry, got ${JSON.stringify(deviceId)}`);
+  }
+  if (!deviceId.isWellFormed()) {
+    throw new HttpError(400, `${where}deviceId must be well-formed Unicode (no lone surrogate), got ${JSON.stringify(deviceId)}`);
+  }
 }
 
 /** `label` names the event in messages: "" for a single-event body, "events[3]" in a batch. */

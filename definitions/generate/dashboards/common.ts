@@ -5,9 +5,17 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
 import { LABEL_GROWTH_KIND, LABEL_MAP_NAME, PROM_MAP_GROWTHS_TOTAL, RISK_LEVEL_SCORES } from '../../src/index.js';
 
-/** The provisioned Prometheus datasource every dashboard and Grafana alert rule queries. */
+/** The provisioned Prometheus datasource the Grafana alert rules query. */
 export const PROMETHEUS_DATASOURCE_UID = 'presize-prometheus';
-export const PROMETHEUS: DataSourceRef = { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID };
+/** The dashboard variable choosing the Prometheus; every query of every dashboard goes through it. */
+export const DATASOURCE_VARIABLE = 'datasource';
+export const PROMETHEUS: DataSourceRef = { type: 'prometheus', uid: `\${${DATASOURCE_VARIABLE}}` };
+/**
+ * The import input naming the Prometheus. Grafana's import replaces `${DS_PROMETHEUS}` with the
+ * datasource the user picks; a provisioned dashboard keeps the placeholder, which matches no
+ * datasource, so the variable falls back to the Prometheus datasource there is.
+ */
+export const PROMETHEUS_INPUT = 'DS_PROMETHEUS';
 
 export const DASHBOARD_TAGS = ['presize', 'generated'];
 
@@ -52,6 +60,14 @@ export function thresholds(steps: { value: number | null; color: string }[]): da
   return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
 }
 
+/** The first variable of every dashboard: which Prometheus to query. */
+export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
+  return new dashboard.DatasourceVariableBuilder(DATASOURCE_VARIABLE)
+    .label('Prometheus')
+    .type('prometheus')
+    .current({ selected: true, text: `\${${PROMETHEUS_INPUT}}`, value: `\${${PROMETHEUS_INPUT}}` });
+}
+
 export function newDashboard(uid: string, title: string, description: string): dashboard.DashboardBuilder {
   return new dashboard.DashboardBuilder(title)
     .uid(uid)
@@ -60,7 +76,19 @@ export function newDashboard(uid: string, title: string, description: string): d
     .refresh('30s')
     .time({ from: 'now-6h', to: 'now' })
     .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair);
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .withVariable(datasourceVariable());
+}
+
+/** The URL of another Presize dashboard, keeping the time range and the chosen Prometheus. */
+export function dashboardUrl(uid: string, vars: Record<string, string>): string {
+  const query = Object.entries(vars).map(([name, value]) => `var-${name}=${value}`);
+  return `/d/${uid}?${[...query, '${__url_time_range}', `\${${DATASOURCE_VARIABLE}:queryparam}`].join('&')}`;
+}
+
+/** A data link on a panel's values: each value links with its own series' labels. */
+export function dataLink(title: string, url: string): dashboard.DashboardLinkBuilder {
+  return new dashboard.DashboardLinkBuilder(title).url(url);
 }
 
 /** A time series panel with its legend shown and every series in the tooltip. */

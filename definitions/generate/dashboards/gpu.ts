@@ -11,11 +11,34 @@ import {
   DCGM_POWER_USAGE,
   DCGM_SM_CLOCK,
   DCGM_XID_ERRORS,
+  FIELD_LABEL,
   GPU_RISK_FACTORS,
   GPU_RISK_RECORDS,
   GPU_RISK_THRESHOLDS,
+  REASON_LABEL,
 } from '../../src/index.js';
-import { factorDescription, labelVariable, newDashboard, query, riskThresholds, thresholds, timeSeries } from './common.js';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import { DCGM_COUNTERS_FILE } from '../dcgm-counters.js';
+import { PROMETHEUS, factorDescription, instant, labelVariable, newDashboard, query, riskThresholds, thresholds, timeSeries } from './common.js';
+
+export const GPU_DASHBOARD_UID = 'presize-gpu-utilisation';
+/** Panel ids: stable, so that links and alert rules can name a panel. A retired id is not reused. */
+export const GPU_PANELS = {
+  utilisation: 1,
+  riskScore: 2,
+  framebuffer: 3,
+  memoryCopy: 4,
+  power: 5,
+  temperature: 6,
+  smClock: 7,
+  clockEvents: 8,
+  xid: 9,
+  exporterUp: 10,
+  notCollected: 11,
+} as const;
+
+/** dcgm-exporter reports clocks in MHz; Grafana's `hertz` unit scales from Hz. */
+const MHZ = 1_000_000;
 
 const MATCH = 'job=~"$job", instance=~"$node", gpu=~"$gpu"';
 const sel = (metric: string) => `${metric}{${MATCH}}`;
@@ -27,12 +50,14 @@ export function gpuDashboard(): dashboard.Dashboard {
   const fb = GPU_RISK_THRESHOLDS.framebuffer;
   const throttling = GPU_RISK_FACTORS.find((f) => f.reason === 'throttling')!;
   const xid = GPU_RISK_FACTORS.find((f) => f.reason === 'xid')!;
-  return newDashboard('presize-gpu-utilisation', 'Presize / GPU utilisation', 'DCGM fields per GPU and node, against the utilisation band and the GPU risk thresholds.')
+  const notCollected = `${GPU_RISK_RECORDS.factorNotCollected}{${MATCH}}`;
+  return newDashboard(GPU_DASHBOARD_UID, 'Presize / GPU utilisation', 'DCGM fields per GPU and node, against the utilisation band and the GPU risk thresholds.')
     .withVariable(labelVariable('job', 'job', DCGM_GPU_UTIL, 'Exporter'))
     .withVariable(labelVariable('node', 'instance', `${DCGM_GPU_UTIL}{job=~"$job"}`, 'Node'))
     .withVariable(labelVariable('gpu', 'gpu', `${DCGM_GPU_UTIL}{job=~"$job", instance=~"$node"}`, 'GPU'))
     .withPanel(
       ts(`Utilisation (band ${band.low}–${band.high} %)`, 'percent')
+        .id(GPU_PANELS.utilisation)
         .min(0)
         .max(100)
         .thresholds(thresholds([
@@ -45,6 +70,7 @@ export function gpuDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       ts('Risk score', 'none')
+        .id(GPU_PANELS.riskScore)
         .min(0)
         .max(100)
         .thresholds(riskThresholds())
@@ -53,6 +79,7 @@ export function gpuDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       ts('Framebuffer used', 'percentunit')
+        .id(GPU_PANELS.framebuffer)
         .min(0)
         .max(1)
         .thresholds(thresholds([
@@ -63,23 +90,45 @@ export function gpuDashboard(): dashboard.Dashboard {
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
         .withTarget(query(`${sel(DCGM_FB_USED)} / (${sel(DCGM_FB_USED)} + ${sel(DCGM_FB_FREE)})`, LEGEND)),
     )
-    .withPanel(ts('Memory copy utilisation', 'percent').min(0).max(100).withTarget(query(sel(DCGM_MEM_COPY_UTIL), LEGEND)))
-    .withPanel(ts('Power', 'watt').withTarget(query(sel(DCGM_POWER_USAGE), LEGEND)))
-    .withPanel(ts('Temperature', 'celsius').withTarget(query(sel(DCGM_GPU_TEMP), LEGEND)))
-    .withPanel(ts('SM clock', 'rothz').withTarget(query(sel(DCGM_SM_CLOCK), LEGEND)))
+    .withPanel(ts('Memory copy utilisation', 'percent').id(GPU_PANELS.memoryCopy).min(0).max(100).withTarget(query(sel(DCGM_MEM_COPY_UTIL), LEGEND)))
+    .withPanel(ts('Power', 'watt').id(GPU_PANELS.power).withTarget(query(sel(DCGM_POWER_USAGE), LEGEND)))
+    .withPanel(ts('Temperature', 'celsius').id(GPU_PANELS.temperature).withTarget(query(sel(DCGM_GPU_TEMP), LEGEND)))
+    .withPanel(ts('SM clock', 'hertz').id(GPU_PANELS.smClock).withTarget(query(`${sel(DCGM_SM_CLOCK)} * ${MHZ}`, LEGEND)))
     .withPanel(
       ts('Clock event reasons (bitmask)', 'none')
-        .description(factorDescription(throttling))
+        .id(GPU_PANELS.clockEvents)
+        .description(
+          `${factorDescription(throttling)} dcgm-exporter's default counters do not collect ${DCGM_CLOCK_EVENT_REASONS}: ` +
+            `add it with ${DCGM_COUNTERS_FILE}.`,
+        )
+        .noValue(`Not collected: add ${DCGM_CLOCK_EVENT_REASONS} to dcgm-exporter's counters (${DCGM_COUNTERS_FILE})`)
         .withTarget(query(`${sel(DCGM_CLOCK_EVENT_REASONS)} or ${sel(DCGM_CLOCK_THROTTLE_REASONS)}`, LEGEND)),
     )
     .withPanel(
+      new table.PanelBuilder()
+        .id(GPU_PANELS.notCollected)
+        .title('Fields not collected')
+        .description(
+          `GPUs whose exporter does not collect a field a risk factor reads: that factor has no score for them (not 0). ` +
+            `Run dcgm-exporter with ${DCGM_COUNTERS_FILE}.`,
+        )
+        .datasource(PROMETHEUS)
+        .height(6)
+        .span(12)
+        .noValue('Every field is collected')
+        .withTarget(instant(`max by (instance, Hostname, hostname, gpu, ${REASON_LABEL}, ${FIELD_LABEL}) (${notCollected})`))
+        .withTransformation({ id: 'organize', options: { excludeByName: { Time: true, Value: true } } }),
+    )
+    .withPanel(
       ts('Last XID error', 'none')
+        .id(GPU_PANELS.xid)
         .description(factorDescription(xid))
         .drawStyle(common.GraphDrawStyle.Points)
         .withTarget(query(`${sel(DCGM_XID_ERRORS)} > 0`, LEGEND)),
     )
     .withPanel(
       ts('Exporter up', 'none')
+        .id(GPU_PANELS.exporterUp)
         .min(0)
         .max(1)
         .withTarget(query('up{job=~"$job", instance=~"$node"}', '{{instance}}')),

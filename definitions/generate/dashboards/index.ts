@@ -1,6 +1,7 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { jsonFile, type GeneratedFile } from '../output.js';
 import { gpuDashboard } from './gpu.js';
+import { importable } from './importable.js';
 import { mapGrowthDashboard } from './map-growth.js';
 import { riskMapDashboard } from './risk-map.js';
 import { sloOverviewDashboard } from './slo-overview.js';
@@ -14,5 +15,5 @@ export function dashboardFiles(): GeneratedFile[] {
     ['risk-map.json', riskMapDashboard()],
     ['slo-overview.json', sloOverviewDashboard()],
   ];
-  return all.map(([name, d]) => jsonFile(`${DASHBOARDS_DIR}/${name}`, d));
+  return all.map(([name, d]) => jsonFile(`${DASHBOARDS_DIR}/${name}`, importable(d)));
 }

@@ -31,38 +31,55 @@ const getRate = (result?: string) => {
   return perCache(`rate(${PROM_LRU_OPERATIONS_TOTAL}{${MATCH}, ${matchers.join(', ')}}[$__rate_interval])`);
 };
 
+/** Panel ids on the map growth dashboard, after its map panels. A retired id is not reused. */
+export const LRU_PANELS = {
+  row: 101,
+  hitRatio: 102,
+  evictions: 103,
+  entries: 104,
+  size: 105,
+  evictedPerEntry: 106,
+  riskScore: 107,
+} as const;
+const P = LRU_PANELS;
+
 /** The map-growth dashboard's row for lru-cache instances: hits, evictions, fill and risk. */
 export function withLruPanels(builder: dashboard.DashboardBuilder): dashboard.DashboardBuilder {
   const churn = LRU_RISK_FACTORS.find((f) => f.reason === 'eviction_churn')!;
   const misses = LRU_RISK_FACTORS.find((f) => f.reason === 'misses_while_evicting')!;
   const { warn, critical } = LRU_RISK_THRESHOLDS.evictionChurn;
   return builder
-    .withRow(new dashboard.RowBuilder('lru-cache'))
+    .withRow(new dashboard.RowBuilder('lru-cache').id(P.row))
     .withPanel(
       timeSeries('Hit ratio of gets', 'percentunit')
+        .id(P.hitRatio)
         .description(factorDescription(misses))
         .min(0)
         .max(1)
         .withTarget(query(`${getRate(LRU_RESULT_HIT)} / ${getRate()}`, LEGEND)),
     )
     .withPanel(
-      timeSeries('Evictions per second', 'short').withTarget(
+      timeSeries('Evictions per second', 'short')
+        .id(P.evictions).withTarget(
         query(perCache(`rate(${PROM_LRU_EVICTIONS_TOTAL}{${MATCH}}[$__rate_interval])`), LEGEND),
       ),
     )
     .withPanel(
       timeSeries('Entries against max', 'short')
+        .id(P.entries)
         .withTarget(query(perCache(`${PROM_LRU_ENTRIES}{${MATCH}}`), `${LEGEND} entries`, 'A'))
         .withTarget(query(perCache(`${PROM_LRU_MAX}{${MATCH}} > 0`), `${LEGEND} max`, 'B')),
     )
     .withPanel(
       timeSeries('Size against maxSize', 'short')
+        .id(P.size)
         .description('Caches with maxSize or maxEntrySize only, in their own size units.')
         .withTarget(query(perCache(`${PROM_LRU_CALCULATED_SIZE}{${MATCH}}`), `${LEGEND} size`, 'A'))
         .withTarget(query(perCache(`${PROM_LRU_MAX_SIZE}{${MATCH}} > 0`), `${LEGEND} maxSize`, 'B')),
     )
     .withPanel(
       timeSeries(`Evicted per entry in ${LRU_RISK_THRESHOLDS.window}`, 'short')
+        .id(P.evictedPerEntry)
         .description(factorDescription(churn))
         .thresholds(thresholds([
           { value: null, color: 'green' },
@@ -74,6 +91,7 @@ export function withLruPanels(builder: dashboard.DashboardBuilder): dashboard.Da
     )
     .withPanel(
       timeSeries('lru-cache risk score', 'none')
+        .id(P.riskScore)
         .min(0)
         .max(100)
         .thresholds(riskThresholds())

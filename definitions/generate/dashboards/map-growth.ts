@@ -27,6 +27,25 @@ import {
 import { PROMETHEUS, anyOf, factorDescription, growthAnnotation, labelVariable, newDashboard, query, riskThresholds, thresholds, timeSeries } from './common.js';
 import { lruCacheVariable, withLruPanels } from './lru-panels.js';
 
+export const MAP_GROWTH_DASHBOARD_UID = 'presize-map-growth';
+/** Panel ids: stable, so that links and alert rules can name a panel. A retired id is not reused. */
+export const MAP_GROWTH_PANELS = {
+  growthsRow: 1,
+  growths: 2,
+  riskScore: 3,
+  evacuationProgress: 4,
+  growthDuration: 5,
+  sizeRow: 6,
+  entries: 7,
+  loadFactor: 8,
+  buckets: 9,
+  timeToGrowth: 10,
+  stallsRow: 11,
+  stallHeatmap: 12,
+  evacuationTime: 13,
+} as const;
+const P = MAP_GROWTH_PANELS;
+
 const MATCH = `job=~"$job", ${LABEL_MAP_NAME}=~"$map", instance=~"$node"`;
 const sel = (metric: string) => `${metric}{${MATCH}}`;
 const mapKey = `job, ${LABEL_MAP_NAME}`;
@@ -39,7 +58,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
   // Services and nodes with maps, lru-caches or both.
   const reporting = [PROM_MAP_ENTRIES, PROM_LRU_ENTRIES];
   const growth = newDashboard(
-    'presize-map-growth',
+    MAP_GROWTH_DASHBOARD_UID,
     'Presize / Map growth',
     'Growths, evacuation, entries against hint, load factor and stalls of every presized and observed native map; hits, evictions and fill of every lru-cache.',
   )
@@ -48,15 +67,17 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     .withVariable(labelVariable('node', 'instance', anyOf(reporting, 'job=~"$job"'), 'Node'))
     .withVariable(lruCacheVariable())
     .annotation(growthAnnotation(MATCH))
-    .withRow(new dashboard.RowBuilder('Growths'))
+    .withRow(new dashboard.RowBuilder('Growths').id(P.growthsRow))
     .withPanel(
       ts('Growths per 5 minutes', 'short')
+        .id(P.growths)
         .description(factorDescription(storm))
         .withTarget(query(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (${increaseSinceBirth(sel(PROM_MAP_GROWTHS_TOTAL), '5m')})`, `{{${LABEL_MAP_NAME}}} {{${LABEL_GROWTH_KIND}}}`))
         .drawStyle(common.GraphDrawStyle.Bars),
     )
     .withPanel(
       ts('Risk score', 'none')
+        .id(P.riskScore)
         .min(0)
         .max(100)
         .thresholds(riskThresholds())
@@ -65,41 +86,48 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       ts('Evacuation progress', 'percentunit')
+        .id(P.evacuationProgress)
         .min(0)
         .max(1)
         .withTarget(query(sel(PROM_MAP_EVACUATION_PROGRESS), `{{${LABEL_MAP_NAME}}} {{instance}}`))
         .withTarget(query(sel(PROM_MAP_GROWING), `{{${LABEL_MAP_NAME}}} growing`, 'B')),
     )
     .withPanel(
-      ts('Growth duration p95', 's').withTarget(
+      ts('Growth duration p95', 's')
+        .id(P.growthDuration).withTarget(
         query(
           `histogram_quantile(0.95, sum by (${mapKey}, le) (rate(${sel(`${PROM_MAP_GROWTH_DURATION}_bucket`)}[$__rate_interval])))`,
           `{{${LABEL_MAP_NAME}}}`,
         ),
       ),
     )
-    .withRow(new dashboard.RowBuilder('Size'))
+    .withRow(new dashboard.RowBuilder('Size').id(P.sizeRow))
     .withPanel(
       ts('Entries against hint and next growth', 'short')
+        .id(P.entries)
         .withTarget(query(sel(PROM_MAP_ENTRIES), `{{${LABEL_MAP_NAME}}} entries`, 'A'))
         .withTarget(query(`${sel(PROM_MAP_HINT)} > 0`, `{{${LABEL_MAP_NAME}}} hint`, 'B'))
         .withTarget(query(sel(PROM_MAP_NEXT_GROWTH_AT), `{{${LABEL_MAP_NAME}}} next growth at`, 'C')),
     )
     .withPanel(
       ts('Load factor', 'short')
+        .id(P.loadFactor)
         .description('Entries per main bucket; a doubling starts above 6.5.')
         .withTarget(query(sel(PROM_MAP_LOAD_FACTOR), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
     .withPanel(
       ts('Buckets and overflow buckets', 'short')
+        .id(P.buckets)
         .withTarget(query(sel(PROM_MAP_BUCKETS), `{{${LABEL_MAP_NAME}}} buckets`, 'A'))
         .withTarget(query(sel(PROM_MAP_OVERFLOW_BUCKETS), `{{${LABEL_MAP_NAME}}} overflow`, 'B')),
     )
     .withPanel(
       ts('Time to next growth', 's')
+        .id(P.timeToGrowth)
         .description('At the current insert rate, for large maps.')
         .withTarget(query(`presize:map_growth_eta:seconds{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}}`)),
     )
+<<<<<<< HEAD
     .withPanel(
       ts('Native Map and Set: entries over the engine limit', 'percentunit')
         .description(factorDescription(limit))
@@ -123,8 +151,12 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
         .withTarget(query(sel(PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
     .withRow(new dashboard.RowBuilder('Stalls'))
+=======
+    .withRow(new dashboard.RowBuilder('Stalls').id(P.stallsRow))
+>>>>>>> main
     .withPanel(
       new heatmap.PanelBuilder()
+        .id(P.stallHeatmap)
         .title('Evacuation stall per write')
         .description('How long each write that did evacuation work was held up.')
         .datasource(PROMETHEUS)
@@ -139,6 +171,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       ts('Evacuation time per second, and stall p99', 's')
+        .id(P.evacuationTime)
         .description(factorDescription(stall))
         .withTarget(query(`${stall.inputRecord}{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}} s/s`, 'A'))
         .withTarget(

@@ -5,12 +5,27 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import { BURN_RATE_ALERTS, SLO_LABELS, SLO_RECORDS } from '../../src/index.js';
 import { PROMETHEUS, instant, labelVariable, newDashboard, query, thresholds, timeSeries } from './common.js';
 
+export const SLO_DASHBOARD_UID = 'presize-slo-overview';
+/** Panel ids: stable, so that links and alert rules can name a panel. A retired id is not reused. */
+export const SLO_PANELS = {
+  objective: 1,
+  sli: 2,
+  budgetRemaining: 3,
+  currentBurnRate: 4,
+  errorRatio: 5,
+  burnRate: 6,
+  budgetRemainingOverTime: 7,
+  alertsFiring: 8,
+} as const;
+const P = SLO_PANELS;
+
 const MATCH = `${SLO_LABELS.service}=~"$service", ${SLO_LABELS.slo}=~"$slo"`;
 const LEGEND = `{{${SLO_LABELS.service}}} / {{${SLO_LABELS.slo}}}`;
 const sel = (record: string) => `${record}{${MATCH}}`;
 
-function statPanel(title: string, expr: string, unit: string): stat.PanelBuilder {
+function statPanel(id: number, title: string, expr: string, unit: string): stat.PanelBuilder {
   return new stat.PanelBuilder()
+    .id(id)
     .title(title)
     .datasource(PROMETHEUS)
     .unit(unit)
@@ -26,13 +41,13 @@ function statPanel(title: string, expr: string, unit: string): stat.PanelBuilder
 export function sloOverviewDashboard(): dashboard.Dashboard {
   const page = BURN_RATE_ALERTS.page[0].factor;
   const ticket = BURN_RATE_ALERTS.ticket[0].factor;
-  return newDashboard('presize-slo-overview', 'Presize / SLO overview', 'Objective, SLI, error budget and burn rates of every SLO, from Sloth-compatible recording rules.')
+  return newDashboard(SLO_DASHBOARD_UID, 'Presize / SLO overview', 'Objective, SLI, error budget and burn rates of every SLO, from Sloth-compatible recording rules.')
     .withVariable(labelVariable('service', SLO_LABELS.service, SLO_RECORDS.info, 'Service'))
     .withVariable(labelVariable('slo', SLO_LABELS.slo, `${SLO_RECORDS.info}{${SLO_LABELS.service}=~"$service"}`, 'SLO'))
-    .withPanel(statPanel('Objective', sel(SLO_RECORDS.objective), 'percentunit'))
-    .withPanel(statPanel('SLI (5m)', `1 - ${sel(SLO_RECORDS.sliError('5m'))}`, 'percentunit'))
+    .withPanel(statPanel(P.objective, 'Objective', sel(SLO_RECORDS.objective), 'percentunit'))
+    .withPanel(statPanel(P.sli, 'SLI (5m)', `1 - ${sel(SLO_RECORDS.sliError('5m'))}`, 'percentunit'))
     .withPanel(
-      statPanel('Error budget remaining (30d)', sel(SLO_RECORDS.periodErrorBudgetRemaining), 'percentunit').thresholds(
+      statPanel(P.budgetRemaining, 'Error budget remaining (30d)', sel(SLO_RECORDS.periodErrorBudgetRemaining), 'percentunit').thresholds(
         thresholds([
           { value: null, color: 'red' },
           { value: 0, color: 'orange' },
@@ -41,7 +56,7 @@ export function sloOverviewDashboard(): dashboard.Dashboard {
       ).colorMode(common.BigValueColorMode.Background),
     )
     .withPanel(
-      statPanel('Current burn rate', sel(SLO_RECORDS.currentBurnRate), 'x').thresholds(
+      statPanel(P.currentBurnRate, 'Current burn rate', sel(SLO_RECORDS.currentBurnRate), 'x').thresholds(
         thresholds([
           { value: null, color: 'green' },
           { value: ticket, color: 'orange' },
@@ -51,6 +66,7 @@ export function sloOverviewDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       timeSeries('Error ratio by window', 'percentunit')
+        .id(P.errorRatio)
         .withTarget(query(sel(SLO_RECORDS.sliError('5m')), `${LEGEND} 5m`, 'A'))
         .withTarget(query(sel(SLO_RECORDS.sliError('1h')), `${LEGEND} 1h`, 'B'))
         .withTarget(query(sel(SLO_RECORDS.sliError('6h')), `${LEGEND} 6h`, 'C'))
@@ -58,6 +74,7 @@ export function sloOverviewDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       timeSeries('Burn rate', 'x')
+        .id(P.burnRate)
         .description(`Page at ${page}× (1 h with 5 m), ticket at ${ticket}× (1 d with 2 h).`)
         .thresholds(thresholds([
           { value: null, color: 'green' },
@@ -70,10 +87,12 @@ export function sloOverviewDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       timeSeries('Error budget remaining (30d)', 'percentunit')
+        .id(P.budgetRemainingOverTime)
         .withTarget(query(sel(SLO_RECORDS.periodErrorBudgetRemaining), LEGEND)),
     )
     .withPanel(
       new table.PanelBuilder()
+        .id(P.alertsFiring)
         .title('Burn-rate alerts firing')
         .datasource(PROMETHEUS)
         .height(8)

@@ -22,6 +22,12 @@ export interface RiskFactor<Reason extends string> {
   readonly inputExpr: string;
   /** Unit of the input, for people (dashboards, docs). */
   readonly inputUnit: string;
+  /**
+   * Exported fields the input is read from, when a default exporter does not collect them (the
+   * first is the current name). Without any of them the factor has no score series at all rather
+   * than a score of 0, and `presize:<kind>_risk_factor:not_collected` names the missing field.
+   */
+  readonly requiredFields?: readonly string[];
   /** The thresholds in the input's own unit, for people. */
   readonly thresholdText: string;
   /** The levels this factor can reach: a code factor without warn predicates is critical or ok. */

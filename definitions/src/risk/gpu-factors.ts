@@ -118,6 +118,8 @@ export const GPU_RISK_FACTORS: readonly RiskFactor<GpuRiskReason>[] = [
       inputRecord: 'presize:gpu_clock_event_reasons:bitmask',
       inputExpr: perGpu('max', `${DCGM_CLOCK_EVENT_REASONS} or ${DCGM_CLOCK_THROTTLE_REASONS}`),
       inputUnit: '(bitmask)',
+      // Not in dcgm-exporter's default counters: provisioning/dcgm-exporter/ adds it.
+      requiredFields: [DCGM_CLOCK_EVENT_REASONS, DCGM_CLOCK_THROTTLE_REASONS],
     },
     { warn: T.throttleWarnBits.map(bitSet), critical: T.throttleCriticalBits.map(bitSet) },
   ),

@@ -36,7 +36,12 @@ export const GPU_RISK_RECORDS = {
   factorScore: 'presize:gpu_risk_factor:score',
   score: 'presize:gpu_risk:score',
   level: 'presize:gpu_risk:level',
+  /** 1 per GPU and factor whose required field the exporter does not collect (labels `reason`, `field`). */
+  factorNotCollected: 'presize:gpu_risk_factor:not_collected',
 } as const;
+
+/** The label naming the uncollected field on `factorNotCollected` series. */
+export const FIELD_LABEL = 'field';
 
 export const LRU_RISK_RECORDS = {
   factorScore: 'presize:lru_risk_factor:score',

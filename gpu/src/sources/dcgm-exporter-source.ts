@@ -1,37 +1,70 @@
-import { readDcgmExposition } from '../dcgm-exposition-reader.js';
+import { headerProblem } from '../header-list.js';
+import { hasCredentials, redactUrl } from '../redact-url.js';
 import type { GpuSample } from '../sample.js';
-import { GpuSourceError, MAX_CAPTURE_BYTES, requireValues, type GpuSource } from './source.js';
+import { GpuSourceError, MAX_CAPTURE_BYTES, readFetchedCapture, type GpuSource } from './source.js';
 
-/** Scrapes a dcgm-exporter `/metrics` endpoint over HTTP. */
+/** A dcgm-exporter URL that cannot be used; `detail` says why, naming the URL without its secrets. */
+export class DcgmExporterUrlError extends Error {
+  constructor(readonly detail: string) {
+    super(`dcgm-exporter URL ${detail}`);
+    this.name = 'DcgmExporterUrlError';
+  }
+}
+
+export interface DcgmExporterSourceOptions {
+  /** Sent with every request, such as `authorization`; never logged nor exported. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Scrapes a dcgm-exporter `/metrics` endpoint over HTTP. The URL is shown (in log lines and the
+ * `presize.gpu.source.target` attribute) without its query string; a URL with a user or password
+ * is refused, since credentials belong in `headers`.
+ */
 export class DcgmExporterSource implements GpuSource {
   readonly kind = 'dcgm-exporter';
+  readonly description: string;
+  private readonly url: string;
+  private readonly headers: Record<string, string>;
 
-  constructor(readonly url: string) {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new Error(`dcgm-exporter URL must be http or https, got ${url}`);
+  constructor(url: string, options: DcgmExporterSourceOptions = {}) {
+    const shown = redactUrl(url);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // Refused below, as a URL of no scheme.
     }
-  }
-
-  get description(): string {
-    return this.url;
+    if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+      throw new DcgmExporterUrlError(`${JSON.stringify(shown)} is not an http(s) URL`);
+    }
+    if (hasCredentials(parsed)) {
+      throw new DcgmExporterUrlError(`${JSON.stringify(shown)} carries a user or password, which would be shown wherever the URL is; pass credentials as headers instead (PRESIZE_GPU_HEADERS)`);
+    }
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      const problem = headerProblem(name, value);
+      if (problem !== undefined) throw new Error(`dcgm-exporter header refused: ${problem}`);
+    }
+    this.url = url;
+    this.description = shown;
+    this.headers = { ...options.headers, accept: 'text/plain;version=0.0.4' };
   }
 
   async read(signal: AbortSignal): Promise<GpuSample> {
     let response: Response;
     try {
-      response = await fetch(this.url, { signal, headers: { accept: 'text/plain;version=0.0.4' } });
+      response = await fetch(this.url, { signal, headers: this.headers });
     } catch (error) {
       if (signal.aborted) throw error;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new GpuSourceError('unreachable', `${this.url} unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      throw new GpuSourceError('unreachable', `${this.description} unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      throw new GpuSourceError('http_status', `${this.url} answered HTTP ${response.status} ${response.statusText}`);
+      throw new GpuSourceError('http_status', `${this.description} answered HTTP ${response.status} ${response.statusText}`);
     }
-    const body = await readBounded(response, this.url);
-    return requireValues(readDcgmExposition(body), this.url);
+    const body = await readBounded(response, this.description);
+    return readFetchedCapture(body, this.description, 'dcgm-exporter');
   }
 }
 

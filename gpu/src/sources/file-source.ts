@@ -1,6 +1,6 @@
-import { open } from 'node:fs/promises';
 import type { GpuSample } from '../sample.js';
-import { GpuSourceError, MAX_CAPTURE_BYTES, readFetchedCapture, type GpuSource } from './source.js';
+import { readRegularFile } from './read-regular-file.js';
+import { GpuSourceError, readFetchedCapture, type GpuSource } from './source.js';
 
 /**
  * Replays a capture file: a dcgm-exporter scrape, nvidia-smi CSV or nvidia-smi XML, told apart by
@@ -18,14 +18,7 @@ export class FileSource implements GpuSource {
   async read(signal: AbortSignal): Promise<GpuSample> {
     let text: string;
     try {
-      const handle = await open(this.path, 'r');
-      try {
-        const { size } = await handle.stat();
-        if (size > MAX_CAPTURE_BYTES) throw new GpuSourceError('body_too_large', `${this.path} is larger than ${MAX_CAPTURE_BYTES} bytes`);
-        text = await handle.readFile({ encoding: 'utf8', signal });
-      } finally {
-        await handle.close();
-      }
+      text = await readRegularFile(this.path, signal);
     } catch (error) {
       if (signal.aborted || error instanceof GpuSourceError) throw error;
       throw new GpuSourceError('read_failed', `${this.path} could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);

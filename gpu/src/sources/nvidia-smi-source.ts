@@ -37,17 +37,44 @@ export class NvidiaSmiSource implements GpuSource {
   }
 }
 
+/**
+ * Runs `binary` in a process group of its own (detached) and kills the whole group, not only the
+ * first process, when the read is cancelled or the binary exits: a wrapper script whose child
+ * hangs would otherwise leave that child behind on every read, holding the output pipe open, and
+ * the host could never exit. Being detached, the group no longer gets the terminal's Ctrl-C, so
+ * it is also killed when the host exits while a read is running.
+ */
 function run(binary: string, args: readonly string[], signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
+    if (signal.aborted) return reject(signal.reason);
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const killGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // ESRCH: every process of the group has already ended.
+      }
+    };
+    let settled = false;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      process.removeListener('exit', killGroup);
+      killGroup();
+      outcome();
+    };
+    const onAbort = (): void => finish(() => reject(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    process.on('exit', killGroup);
     const stdout: Buffer[] = [];
     let size = 0;
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.byteLength;
       if (size > MAX_CAPTURE_BYTES) {
-        child.kill('SIGKILL');
-        reject(new GpuSourceError('body_too_large', `${binary} printed more than ${MAX_CAPTURE_BYTES} bytes`));
+        finish(() => reject(new GpuSourceError('body_too_large', `${binary} printed more than ${MAX_CAPTURE_BYTES} bytes`)));
         return;
       }
       stdout.push(chunk);
@@ -56,14 +83,15 @@ function run(binary: string, args: readonly string[], signal: AbortSignal): Prom
       stderr = (stderr + chunk.toString('utf8')).slice(-2000);
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (signal.aborted) reject(signal.reason ?? error);
-      else reject(new GpuSourceError('spawn_failed', `${binary} could not be run: ${error.code ?? error.message}`));
+      finish(() => reject(new GpuSourceError('spawn_failed', `${binary} could not be run: ${error.code ?? error.message}`)));
     });
+    // What the binary left running is killed as soon as it exits; its output is complete once
+    // every holder of the pipes is gone ('close').
+    child.once('exit', killGroup);
     child.once('close', (code, killedBy) => {
-      if (signal.aborted) return reject(signal.reason);
-      if (code === 0) return resolve(Buffer.concat(stdout).toString('utf8'));
+      if (code === 0) return finish(() => resolve(Buffer.concat(stdout).toString('utf8')));
       const detail = stderr.trim() || Buffer.concat(stdout).toString('utf8').trim().slice(0, 500);
-      reject(new GpuSourceError('exit_status', `${binary} exited with ${code ?? killedBy}${detail ? `: ${detail}` : ''}`));
+      finish(() => reject(new GpuSourceError('exit_status', `${binary} exited with ${code ?? killedBy}${detail ? `: ${detail}` : ''}`)));
     });
   });
 }

@@ -1,4 +1,5 @@
-import { readCapture, UnrecognizedCaptureError } from '../read-capture.js';
+import { TooManyMalformedLinesError } from '../exposition-parser.js';
+import { readCaptureInSlices, UnrecognizedCaptureError } from '../read-capture.js';
 import type { GpuCaptureFormat, GpuSample } from '../sample.js';
 import type { SmiReadOptions } from '../smi-csv-reader.js';
 import { SmiXmlError } from '../smi-xml-reader.js';
@@ -65,13 +66,17 @@ export function requireValues(sample: GpuSample, origin: string): GpuSample {
   throw new GpuSourceError('empty', `${origin} gave no value`);
 }
 
-/** Reads a capture a source fetched, turning every way it can be unreadable into a GpuSourceError. */
-export function readFetchedCapture(text: string, origin: string, format?: GpuCaptureFormat, options?: SmiReadOptions): GpuSample {
+/**
+ * Reads a capture a source fetched, a slice at a time (see readCaptureInSlices), turning every way
+ * it can be unreadable into a GpuSourceError.
+ */
+export async function readFetchedCapture(text: string, origin: string, format?: GpuCaptureFormat, options?: SmiReadOptions): Promise<GpuSample> {
   try {
-    return requireValues(readCapture(text, format, options), origin);
+    return requireValues(await readCaptureInSlices(text, format, options), origin);
   } catch (error) {
     if (error instanceof UnrecognizedCaptureError) throw new GpuSourceError('unrecognized_format', `${origin}: ${error.message}`);
     if (error instanceof SmiXmlError) throw new GpuSourceError('unparseable', `${origin}: ${error.message}`);
+    if (error instanceof TooManyMalformedLinesError) throw new GpuSourceError('garbage', `${origin}: ${error.message}; the capture is not read`);
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { isSingleVariable, parseVariableQuery, variableLookup } from './variables';
+import { isSingleVariable, parseVariableQuery, variableLookups } from './variables';
 
 describe('template variable queries', () => {
   it('parses each kind, with or without an argument', () => {
@@ -15,16 +15,25 @@ describe('template variable queries', () => {
   });
 
   it('looks maps up on the chosen services, escaped', () => {
-    expect(variableLookup({ kind: 'maps' }, ['a"b', 'c'])).toEqual({
-      label: 'presize_map_name',
-      match: 'presize_map_entries{job=~"a\\"b|c"}',
-    });
-    expect(variableLookup({ kind: 'services' }, [])).toEqual({ label: 'job', match: 'presize_map_entries' });
-    expect(variableLookup({ kind: 'slo_services' }, [])).toEqual({ label: 'sloth_service', match: 'slo:objective:ratio' });
-    expect(variableLookup({ kind: 'slos' }, ['device-logs'])).toEqual({
-      label: 'sloth_slo',
-      match: 'slo:objective:ratio{sloth_service="device-logs"}',
-    });
+    expect(variableLookups({ kind: 'maps' }, ['a"b', 'c'])).toEqual([
+      { label: 'presize_map_name', match: 'presize_map_entries{job=~"a\\"b|c"}' },
+    ]);
+    expect(variableLookups({ kind: 'services' }, [])).toEqual([{ label: 'job', match: 'presize_map_entries' }]);
+    expect(variableLookups({ kind: 'slo_services' }, [])).toEqual([{ label: 'sloth_service', match: 'slo:objective:ratio' }]);
+    expect(variableLookups({ kind: 'slos' }, ['device-logs'])).toEqual([
+      { label: 'sloth_slo', match: 'slo:objective:ratio{sloth_service="device-logs"}' },
+    ]);
+  });
+
+  it('lists nodes and their GPUs under Hostname and under hostname (dcgm-exporter renamed it)', () => {
+    expect(variableLookups({ kind: 'nodes' }, [])).toEqual([
+      { label: 'Hostname', match: 'DCGM_FI_DEV_GPU_UTIL' },
+      { label: 'hostname', match: 'DCGM_FI_DEV_GPU_UTIL' },
+    ]);
+    expect(variableLookups({ kind: 'gpus' }, ['node-1'])).toEqual([
+      { label: 'gpu', match: 'DCGM_FI_DEV_GPU_UTIL{Hostname="node-1"}' },
+      { label: 'gpu', match: 'DCGM_FI_DEV_GPU_UTIL{hostname="node-1"}' },
+    ]);
   });
 
   it('tells a lone variable reference from text that merely contains one', () => {

@@ -26,24 +26,24 @@ export function parseVariableQuery(text: string): VariableQuery {
   return argument ? { kind, argument } : { kind };
 }
 
-/** The label whose values the variable lists and the series to look at. */
-export function variableLookup(query: VariableQuery, argumentValues: readonly string[]): { label: string; match: string } {
+/** dcgm-exporter names the node `Hostname` before its rename and `hostname` since: a node is either. */
+const GPU_NODE_LABELS = [LABEL_GPU_NODE, LABEL_GPU_NODE.toLowerCase()];
+
+/** The labels whose values the variable lists and the series to look at; the values of all are listed. */
+export function variableLookups(query: VariableQuery, argumentValues: readonly string[]): Array<{ label: string; match: string }> {
   switch (query.kind) {
     case 'services':
-      return { label: LABEL_SERVICE, match: MAP_METRICS.entries };
+      return [{ label: LABEL_SERVICE, match: MAP_METRICS.entries }];
     case 'maps':
-      return { label: LABEL_MAP, match: selector(MAP_METRICS.entries, [{ label: LABEL_SERVICE, values: argumentValues }]) };
+      return [{ label: LABEL_MAP, match: selector(MAP_METRICS.entries, [{ label: LABEL_SERVICE, values: argumentValues }]) }];
     case 'nodes':
-      return { label: LABEL_GPU_NODE, match: 'DCGM_FI_DEV_GPU_UTIL' };
+      return GPU_NODE_LABELS.map((label) => ({ label, match: 'DCGM_FI_DEV_GPU_UTIL' }));
     case 'gpus':
-      return { label: LABEL_GPU, match: selector('DCGM_FI_DEV_GPU_UTIL', [{ label: LABEL_GPU_NODE, values: argumentValues }]) };
+      return GPU_NODE_LABELS.map((node) => ({ label: LABEL_GPU, match: selector('DCGM_FI_DEV_GPU_UTIL', [{ label: node, values: argumentValues }]) }));
     case 'slo_services':
-      return { label: SLOTH_LABELS.service, match: SLOTH_OBJECTIVE };
+      return [{ label: SLOTH_LABELS.service, match: SLOTH_OBJECTIVE }];
     case 'slos':
-      return {
-        label: SLOTH_LABELS.slo,
-        match: selector(SLOTH_OBJECTIVE, [{ label: SLOTH_LABELS.service, values: argumentValues }]),
-      };
+      return [{ label: SLOTH_LABELS.slo, match: selector(SLOTH_OBJECTIVE, [{ label: SLOTH_LABELS.service, values: argumentValues }]) }];
   }
 }
 

@@ -1,6 +1,10 @@
 import { hashHigh, hashKey, hashNumber, hashString, topHash } from '../../src/hash.js';
 import { deviceKey } from './support.js';
 
+/** A fixed 64-bit map key (two int32 halves) for the distribution tests. */
+const K0 = 0x1234567;
+const K1 = -0x5eed5eed;
+
 /** Chi-square statistic per degree of freedom of `values` over `cells` cells: about 1 when uniform. */
 function chiSquarePerCell(values: number[], cells: number): number {
   const counts = new Uint32Array(cells);
@@ -29,7 +33,7 @@ describe('hash', () => {
     const tops: number[] = [];
     const shards: number[] = [];
     for (let i = 0; i < n; i++) {
-      const lo = hashKey(keyOf(i), 0x1234567);
+      const lo = hashKey(keyOf(i), K0, K1);
       lows.push(lo & 4095);
       tops.push(hashHigh() >>> 24);
       shards.push(hashHigh() & 63);
@@ -43,7 +47,7 @@ describe('hash', () => {
     // Keys of one bucket (same low bits) must still spread over the shards, and the reverse.
     const perBucket = new Map<number, number[]>();
     for (let i = 0; i < 200000; i++) {
-      const lo = (i % 2 === 0 ? hashString(deviceKey(i), 99) : hashNumber(i, 99)) & 15;
+      const lo = (i % 2 === 0 ? hashString(deviceKey(i), 99, 7) : hashNumber(i, 99, 7)) & 15;
       const shard = hashHigh() & 15;
       const list = perBucket.get(lo) ?? [];
       list.push(shard);
@@ -52,38 +56,44 @@ describe('hash', () => {
     for (const shards of perBucket.values()) expect(chiSquarePerCell(shards, 16)).toBeLessThan(2);
   });
 
-  test('is deterministic for a seed and changes with the seed', () => {
-    expect(hashString('dev_8a3f9c2e', 1)).toBe(hashString('dev_8a3f9c2e', 1));
-    const high = (hashString('dev_8a3f9c2e', 1), hashHigh());
+  test('is deterministic for a key and changes with either half of the key', () => {
+    expect(hashString('dev_8a3f9c2e', 1, 2)).toBe(hashString('dev_8a3f9c2e', 1, 2));
+    const high = (hashString('dev_8a3f9c2e', 1, 2), hashHigh());
     expect(hashHigh()).toBe(high);
-    expect(hashString('dev_8a3f9c2e', 2)).not.toBe(hashString('dev_8a3f9c2e', 1));
-    expect(hashNumber(42, 1)).not.toBe(hashNumber(42, 2));
+    const both = (hash: () => number): string => `${hash()}:${hashHigh()}`;
+    for (const key of ['', 'a', 'ab', 'abc', 'abcd', 'abcde', 'dev_8a3f9c2e', 'x'.repeat(33), 0, -1, 42, 0.5, 2 ** 60, NaN]) {
+      const base = both(() => hashKey(key, K0, K1));
+      for (let bit = 0; bit < 32; bit++) {
+        expect(both(() => hashKey(key, K0 ^ (1 << bit), K1))).not.toBe(base);
+        expect(both(() => hashKey(key, K0, K1 ^ (1 << bit)))).not.toBe(base);
+      }
+    }
   });
 
   test('every character counts, in every position and string length', () => {
     const base = 'abcdefghijklmnopq';
     for (let length = 0; length <= base.length; length++) {
       const s = base.slice(0, length);
-      const h = hashString(s, 7);
+      const h = hashString(s, 7, 8);
       for (let i = 0; i < length; i++) {
         const changed = s.slice(0, i) + 'Z' + s.slice(i + 1);
-        expect(hashString(changed, 7)).not.toBe(h);
+        expect(hashString(changed, 7, 8)).not.toBe(h);
       }
-      expect(hashString(s + '\0', 7)).not.toBe(h);
+      expect(hashString(s + '\0', 7, 8)).not.toBe(h);
     }
-    expect(hashString('\u{1F600}', 7)).not.toBe(hashString('\u{1F601}', 7));
+    expect(hashString('\u{1F600}', 7, 8)).not.toBe(hashString('\u{1F601}', 7, 8));
   });
 
   test('0 and -0 hash alike, as do all NaNs; halves are int32 values', () => {
-    expect(hashNumber(-0, 5)).toBe(hashNumber(0, 5));
+    expect(hashNumber(-0, 5, 6)).toBe(hashNumber(0, 5, 6));
     const otherNaN = new Float64Array(new Uint32Array([7, 0xfff80000]).buffer)[0]!;
-    const nan = hashNumber(NaN, 5);
+    const nan = hashNumber(NaN, 5, 6);
     const nanHigh = hashHigh();
-    expect(hashNumber(otherNaN, 5)).toBe(nan);
+    expect(hashNumber(otherNaN, 5, 6)).toBe(nan);
     expect(hashHigh()).toBe(nanHigh);
-    expect(hashNumber(1, 5)).not.toBe(hashNumber(1.0000000000000002, 5));
+    expect(hashNumber(1, 5, 6)).not.toBe(hashNumber(1.0000000000000002, 5, 6));
     for (const key of ['x', 'longer key', 1, 0.5, -3, 2 ** 60]) {
-      const lo = hashKey(key, 0xffffffff);
+      const lo = hashKey(key, -1, 0x7fffffff);
       expect(lo | 0).toBe(lo);
       expect(hashHigh() | 0).toBe(hashHigh());
     }

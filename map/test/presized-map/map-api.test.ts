@@ -167,17 +167,18 @@ describe('the Map interface', () => {
 describe('reseeding', () => {
   test('a delete that empties the map, and clear, draw a new hash seed', () => {
     const map = new PresizedMap<string, number>({ seed: 10 });
-    const seeds = [map['hashSeed']];
+    const hashKeyOf = (): string => `${map['hashSeed']}:${map['hashSeedHigh']}`;
+    const seeds = [hashKeyOf()];
     map.set('a', 1).set('b', 2);
     map.delete('a');
-    expect(map['hashSeed']).toBe(seeds[0]);
+    expect(hashKeyOf()).toBe(seeds[0]);
     map.delete('b');
-    seeds.push(map['hashSeed']);
+    seeds.push(hashKeyOf());
     map.set('c', 3);
     map.clear();
-    seeds.push(map['hashSeed']);
+    seeds.push(hashKeyOf());
     map.delete('absent');
-    expect(map['hashSeed']).toBe(seeds[2]);
+    expect(hashKeyOf()).toBe(seeds[2]);
     expect(new Set(seeds).size).toBe(3);
     map.set('d', 4);
     expect(map.get('d')).toBe(4);
@@ -189,8 +190,9 @@ describe('reseeding', () => {
     for (let i = 0; i < 105; i++) map.set(deviceKey(i), i);
     expect(map.stats().growing).toBe(true);
     const seed = map['hashSeed'];
+    const seedHigh = map['hashSeedHigh'];
     for (let i = 0; i < 105; i++) expect(map.delete(deviceKey(i))).toBe(true);
-    expect(map['hashSeed']).not.toBe(seed);
+    expect([map['hashSeed'], map['hashSeedHigh']]).not.toEqual([seed, seedHigh]);
     for (let i = 0; i < 300; i++) map.set(deviceKey(i), -i);
     for (let i = 0; i < 300; i++) expect(map.get(deviceKey(i))).toBe(-i);
     checkInvariants(map);

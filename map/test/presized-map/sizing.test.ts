@@ -66,7 +66,7 @@ describe('bad hints throw an error naming the value', () => {
     ['1000', '"1000" (string)'],
     [null, 'null'],
     [10n, '10n (bigint)'],
-    [{}, 'object'],
+    [{}, 'an object'],
   ])('hint %p of another type throws a TypeError', (hint, got) => {
     expect(() => new PresizedMap({ hint: hint as unknown as number })).toThrow(new TypeError(message(got)));
   });
@@ -240,10 +240,11 @@ describe('doublings while 120,000 keys go in (spec section 10)', () => {
     expect(map.stats()).toMatchObject({ B: 12, growing: false });
     // A new key for every old bucket (hash & 4095 under the map's seed).
     const seed = map['hashSeed'];
+    const seedHigh = map['hashSeedHigh'];
     const keyFor = new Map<number, string>();
     for (let i = 0; keyFor.size < 4096; i++) {
       const key = `new-${i}`;
-      const oldBucket = hashString(key, seed) & 4095;
+      const oldBucket = hashString(key, seed, seedHigh) & 4095;
       if (!keyFor.has(oldBucket)) keyFor.set(oldBucket, key);
     }
     map.set(keyFor.get(0)!, 0);

@@ -39,3 +39,22 @@ export function recordEvents(accept: (mapId: number) => boolean = () => true): {
 export function deviceKey(i: number): string {
   return `dev_${(Math.imul(i, 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
 }
+
+const FAMILY_BASE = Array.from('device/0123456789abcdef/0123456789abcdef/0123456789abcdef/01234567', (c) => c.charCodeAt(0));
+
+/**
+ * Key `i` (0 .. 65535) of a family that shared one 64-bit hash under every seed of the previous
+ * string hash: bit k of `i` flips the top bit of one code unit of a round (the unit that fed bit
+ * 31 of a lane's word) and bits 15 and 0 of the unit four places on, which cancelled, in the next
+ * round, the fixed difference the first flip had left in that lane.
+ */
+export function oldHashCollisionKey(i: number): string {
+  const units = FAMILY_BASE.slice();
+  for (let bit = 0; bit < 16; bit++) {
+    if ((i & (1 << bit)) === 0) continue;
+    const at = (bit >> 1) * 8 + ((bit & 1) === 0 ? 1 : 3);
+    units[at]! ^= 0x8000;
+    units[at + 4]! ^= 0x8001;
+  }
+  return String.fromCharCode(...units);
+}
