@@ -43,6 +43,8 @@ export const MAP_GROWTH_PANELS = {
   stallsRow: 11,
   stallHeatmap: 12,
   evacuationTime: 13,
+  engineLimitUsage: 14,
+  engineLimitDoublingsLeft: 15,
 } as const;
 const P = MAP_GROWTH_PANELS;
 
@@ -127,9 +129,9 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
         .description('At the current insert rate, for large maps.')
         .withTarget(query(`presize:map_growth_eta:seconds{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}}`)),
     )
-<<<<<<< HEAD
     .withPanel(
       ts('Native Map and Set: entries over the engine limit', 'percentunit')
+        .id(P.engineLimitUsage)
         .description(factorDescription(limit))
         .min(0)
         .max(1)
@@ -145,15 +147,13 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       ts('Native Map and Set: table doublings left before the engine limit', 'short')
+        .id(P.engineLimitDoublingsLeft)
         .description('At 0 the table cannot double again: the insert that fills it throws RangeError (maximum size exceeded).')
         .min(0)
         .decimals(0)
         .withTarget(query(sel(PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
-    .withRow(new dashboard.RowBuilder('Stalls'))
-=======
     .withRow(new dashboard.RowBuilder('Stalls').id(P.stallsRow))
->>>>>>> main
     .withPanel(
       new heatmap.PanelBuilder()
         .id(P.stallHeatmap)
