@@ -1,4 +1,4 @@
-// What the zero-code native Map mode (PRESIZE_NATIVE_MAPS=observe) costs a Map-heavy workload,
+// What the zero-code native Map and Set mode (PRESIZE_NATIVE_MAPS=observe) costs a Map-heavy workload,
 // in three setups, each a fresh process:
 //   plain        no Presize code loaded: the engine's Map.prototype.set
 //   observe      installNativeMapObserver() (default threshold 65,536 entries), nothing subscribed
@@ -7,9 +7,9 @@
 //   observe+otel the same, with an OpenTelemetry SDK (pull metric reader, batch span processor) and
 //                PresizedMapInstrumentation enabled, so every rebuild of a found map is timed and
 //                reported
-// Two workloads, timed apart: many short-lived small maps (request-scoped lookups: set, get, has,
-// delete), and one large map that grows past the threshold to 300,000 keys, is read, half deleted
-// and refilled. Each process warms up, then keeps its best CPU time (user + system) of three runs;
+// Three workloads, timed apart: many short-lived small maps (request-scoped lookups: set, get, has,
+// delete); one large map that grows past the threshold to 300,000 keys, is read, half deleted
+// and refilled; the same on one large Set. Each process warms up, then keeps its best CPU time (user + system) of three runs;
 // setups alternate and the ratios compare medians over processes.
 //
 //   node --expose-gc bench/native-map-observe.bench.mjs      the comparison, as npm run bench
@@ -49,6 +49,17 @@ function largeMap(keys) {
 }
 const largeOps = (n) => n + n + n / 2 + n / 2;
 
+/** The large-map workload on a native Set: the same V8 table, observed the same way. */
+function largeSet(keys) {
+  const s = new Set();
+  let sink = 0;
+  for (let i = 0; i < keys.length; i++) s.add(keys[i]);
+  for (let i = 0; i < keys.length; i++) if (s.has(keys[i])) sink++;
+  for (let i = 0; i < keys.length; i += 2) s.delete(keys[i]);
+  for (let i = 0; i < keys.length; i += 2) s.add(keys[i]);
+  return sink + s.size;
+}
+
 async function prepare(setup) {
   if (setup === 'plain') return () => ({});
   const presize = await import('@presize/instrumentation');
@@ -87,13 +98,16 @@ async function worker(setup) {
   const keys = deviceKeys(LARGE_KEYS, 0x5eed);
   smallMaps(SMALL_ROUNDS / 4);
   largeMap(deviceKeys(LARGE_KEYS / 2, 0xbeef));
+  largeSet(deviceKeys(LARGE_KEYS / 2, 0xbeef));
   let small = Infinity;
   let large = Infinity;
+  let set = Infinity;
   for (let i = 0; i < MEASURED_PER_RUN; i++) {
     small = Math.min(small, timed(() => smallMaps(SMALL_ROUNDS)));
     large = Math.min(large, timed(() => largeMap(keys)));
+    set = Math.min(set, timed(() => largeSet(keys)));
   }
-  process.stdout.write(`${JSON.stringify({ setup, small, large, ...(await report()) })}\n`);
+  process.stdout.write(`${JSON.stringify({ setup, small, large, set, ...(await report()) })}\n`);
 }
 
 function runOnce(setup) {
@@ -112,7 +126,7 @@ function compare() {
       const setup = SETUPS[(i + k) % SETUPS.length];
       const result = runOnce(setup);
       runs[setup].push(result);
-      progress(`${setup} run ${i + 1}/${RUNS}: small ${fmtMs(result.small)}, large ${fmtMs(result.large)} CPU`);
+      progress(`${setup} run ${i + 1}/${RUNS}: small ${fmtMs(result.small)}, large map ${fmtMs(result.large)}, large set ${fmtMs(result.set)} CPU`);
     }
   }
   const smallOps = SMALL_ROUNDS * SMALL_OPS_PER_ROUND;
@@ -127,21 +141,25 @@ function compare() {
     fmtMs(med(setup, 'large')),
     `${fmtInt(bigOps / (med(setup, 'large') / 1000))}`,
     ratio(setup, 'large').toFixed(3),
+    fmtMs(med(setup, 'set')),
+    `${fmtInt(bigOps / (med(setup, 'set') / 1000))}`,
+    ratio(setup, 'set').toFixed(3),
   ]);
   const otel = runs['observe+otel'][0];
   writeReport(
     [
-      '## Native Map observation (zero-code mode)',
+      '## Native Map and Set observation (zero-code mode)',
       '',
       `*Small maps*: ${fmtInt(SMALL_ROUNDS)} short-lived maps of 16 entries, ${SMALL_OPS_PER_ROUND} operations each`,
       `(16 set, 32 get, 8 has, 6 delete), ${fmtInt(smallOps)} operations. *Large map*: one map filled to`,
       `${fmtInt(LARGE_KEYS)} string keys (found at 65,536 entries, then rebuilt twice), read once, half`,
       `deleted and refilled: ${fmtInt(bigOps)} operations. Median over ${RUNS} processes per setup of each`,
-      `process's best CPU time of ${MEASURED_PER_RUN} runs. *observe+otel* reported ${otel.rehashSpans} \`v8_rehash\``,
+      `process's best CPU time of ${MEASURED_PER_RUN} runs. *Large set*: the same on a native \`Set\` (add, has, delete).`,
+      `*observe+otel* reported ${otel.rehashSpans} \`v8_rehash\``,
       'spans per process. Ratio: throughput relative to *plain* (1.000 = no cost, 0.950 = 5 % slower).',
       '',
       table(
-        ['Setup', 'Small maps CPU', 'ops per CPU-s', 'vs plain', 'Large map CPU', 'ops per CPU-s', 'vs plain'],
+        ['Setup', 'Small maps CPU', 'ops per CPU-s', 'vs plain', 'Large map CPU', 'ops per CPU-s', 'vs plain', 'Large set CPU', 'ops per CPU-s', 'vs plain'],
         rows,
       ),
       '',

@@ -1,4 +1,4 @@
-import { DEFAULT_NATIVE_MAPS_MIN, installNativeMapObserver, type NativeMapObserver } from '@presize/instrumentation';
+import { DEFAULT_NATIVE_MAPS_MIN, installNativeMapObserver, resolveEngineLimit, type NativeMapObserver } from '@presize/instrumentation';
 
 export interface NativeMapsFromEnv {
   /** The installed observer, when PRESIZE_NATIVE_MAPS=observe. */
@@ -8,9 +8,10 @@ export interface NativeMapsFromEnv {
 }
 
 /**
- * `PRESIZE_NATIVE_MAPS=observe` turns the zero-code mode on (off by default, and with `off` or
- * an empty value); `PRESIZE_NATIVE_MAPS_MIN` sets the entries at which a map is found (default
- * 65,536). A value that is not understood is reported and the safe default used: an unknown mode
+ * `PRESIZE_NATIVE_MAPS=observe` turns the zero-code mode on for native Maps and Sets (off by
+ * default, and with `off` or an empty value); `PRESIZE_NATIVE_MAPS_MIN` sets the entries at which
+ * a collection is found (default 65,536); `PRESIZE_NATIVE_MAPS_ENGINE_LIMIT` replaces the engine's
+ * limit (`engineLimit`). A value that is not understood is reported and the safe default used: an unknown mode
  * leaves maps alone, a bad threshold keeps the default.
  */
 export function nativeMapsFromEnv(env: NodeJS.ProcessEnv = process.env): NativeMapsFromEnv {
@@ -35,5 +36,8 @@ export function nativeMapsFromEnv(env: NodeJS.ProcessEnv = process.env): NativeM
       );
     }
   }
-  return { observer: installNativeMapObserver({ minEntries }), problems };
+  const observer = installNativeMapObserver({ minEntries });
+  const { problem } = resolveEngineLimit(env);
+  if (problem !== undefined) problems.push(problem);
+  return { observer, problems };
 }

@@ -26,4 +26,14 @@ describe('PRESIZE_NATIVE_MAPS from the environment', () => {
     bad.observer?.uninstall();
     expect(Map.prototype.set).toBe(engineSet);
   });
+
+  it('names a PRESIZE_NATIVE_MAPS_ENGINE_LIMIT it does not understand, and still observes', () => {
+    const odd = nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'observe', PRESIZE_NATIVE_MAPS_ENGINE_LIMIT: '16M' });
+    expect(odd.problems).toEqual([
+      `PRESIZE_NATIVE_MAPS_ENGINE_LIMIT="16M": expected a whole number of entries >= 4; using the engine's ${2 ** 24}`,
+    ]);
+    expect(odd.observer).toBeDefined();
+    odd.observer?.uninstall();
+    expect(Map.prototype.set).toBe(engineSet);
+  });
 });

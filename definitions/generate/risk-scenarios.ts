@@ -20,6 +20,7 @@ import {
   PROM_LRU_EVICTIONS_TOTAL,
   PROM_LRU_MAX,
   PROM_LRU_OPERATIONS_TOTAL,
+  PROM_MAP_ENGINE_LIMIT_USAGE,
   PROM_MAP_ENTRIES,
   PROM_MAP_EVACUATION_STALL,
   PROM_MAP_GROWING,
@@ -135,6 +136,9 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
   { reason: 'same_size_growth', level: 'ok', input: 2, exact: true, series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => Math.floor(i / 30))]) },
   { reason: 'same_size_growth', level: 'warn', input: 6, exact: true, series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => Math.floor(i / 10))]) },
   { reason: 'same_size_growth', level: 'critical', input: 60, exact: true, series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => i)]) },
+  { reason: 'engine_limit', level: 'ok', input: 0.25, exact: true, series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.25)]) },
+  { reason: 'engine_limit', level: 'warn', input: 0.5, exact: true, series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.5)]) },
+  { reason: 'engine_limit', level: 'critical', input: 0.875, exact: true, series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.875)]) },
 ];
 
 const EXPORTER = { job: GPU_LABELS.job, instance: GPU_LABELS.instance };

@@ -18,6 +18,12 @@ export const PROM_MAP_HINT = 'presize_map_hint';
 export const PROM_MAP_GROWING = 'presize_map_growing';
 export const PROM_MAP_EVACUATION_PROGRESS = 'presize_map_evacuation_progress';
 export const PROM_MAP_NEXT_GROWTH_AT = 'presize_map_next_growth_at';
+/** Native `Map` and `Set` only: entries the running engine lets one of them hold. */
+export const PROM_MAP_ENGINE_LIMIT = 'presize_map_engine_limit';
+/** Native `Map` and `Set` only: entries over the engine limit, of the fullest one of the series (0 to 1). */
+export const PROM_MAP_ENGINE_LIMIT_USAGE = 'presize_map_engine_limit_usage';
+/** Native `Map` and `Set` only: table doublings left before the engine limit; at 0 the next full table throws. */
+export const PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT = 'presize_map_engine_limit_doublings_left';
 
 /** Label names derived from the semconv attributes the same way (`.` becomes `_`). */
 export const LABEL_MAP_NAME = 'presize_map_name';

@@ -19,7 +19,9 @@ export {
   GROWTH_ALLOCATION_BUCKETS,
   GROWTH_DURATION_BUCKETS,
 } from './instrumentation/buckets.js';
-export { observeMap, observedMap } from './native/observe-map.js';
+export { observeMap, observedMap, observeSet, observedSet } from './native/observe-map.js';
+export { ENGINE_LIMIT_ENV, engineLimit, engineLimitOfVersions, resolveEngineLimit } from './native/engine-limit.js';
+export type { EngineLimit } from './native/engine-limit.js';
 export type { NativeMapStats, ObserveMapOptions, ObservedNativeMap } from './native/observe-map.js';
 export { DEFAULT_NATIVE_MAPS_MIN, installNativeMapObserver } from './native/zero-code.js';
 export type { NativeMapObserver } from './native/zero-code.js';

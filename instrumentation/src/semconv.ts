@@ -22,6 +22,12 @@ export const METRIC_MAP_HINT = 'presize.map.hint';
 export const METRIC_MAP_GROWING = 'presize.map.growing';
 export const METRIC_MAP_EVACUATION_PROGRESS = 'presize.map.evacuation.progress';
 export const METRIC_MAP_NEXT_GROWTH_AT = 'presize.map.next_growth_at';
+/** Native `Map` and `Set` only: entries the engine lets one of them hold. */
+export const METRIC_MAP_ENGINE_LIMIT = 'presize.map.engine_limit';
+/** Native `Map` and `Set` only: entries over the engine limit, of the fullest one of the series. */
+export const METRIC_MAP_ENGINE_LIMIT_USAGE = 'presize.map.engine_limit.usage';
+/** Native `Map` and `Set` only: table doublings left before the engine limit, of the fullest one. */
+export const METRIC_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT = 'presize.map.engine_limit.doublings_left';
 
 export const SPAN_MAP_GROW = 'presize.map.grow';
 

@@ -7,8 +7,11 @@ import {
   LABEL_MAP_NAME,
   MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
+  MAP_RISK_THRESHOLDS,
   PROM_LRU_ENTRIES,
   PROM_MAP_BUCKETS,
+  PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT,
+  PROM_MAP_ENGINE_LIMIT_USAGE,
   PROM_MAP_ENTRIES,
   PROM_MAP_EVACUATION_PROGRESS,
   PROM_MAP_EVACUATION_STALL,
@@ -21,7 +24,7 @@ import {
   PROM_MAP_OVERFLOW_BUCKETS,
   increaseSinceBirth,
 } from '../../src/index.js';
-import { PROMETHEUS, anyOf, factorDescription, growthAnnotation, labelVariable, newDashboard, query, riskThresholds, timeSeries } from './common.js';
+import { PROMETHEUS, anyOf, factorDescription, growthAnnotation, labelVariable, newDashboard, query, riskThresholds, thresholds, timeSeries } from './common.js';
 import { lruCacheVariable, withLruPanels } from './lru-panels.js';
 
 export const MAP_GROWTH_DASHBOARD_UID = 'presize-map-growth';
@@ -40,6 +43,8 @@ export const MAP_GROWTH_PANELS = {
   stallsRow: 11,
   stallHeatmap: 12,
   evacuationTime: 13,
+  engineLimitUsage: 14,
+  engineLimitDoublingsLeft: 15,
 } as const;
 const P = MAP_GROWTH_PANELS;
 
@@ -51,6 +56,7 @@ const ts = timeSeries;
 export function mapGrowthDashboard(): dashboard.Dashboard {
   const storm = MAP_RISK_FACTORS.find((f) => f.reason === 'resize_storm')!;
   const stall = MAP_RISK_FACTORS.find((f) => f.reason === 'evacuation_stall')!;
+  const limit = MAP_RISK_FACTORS.find((f) => f.reason === 'engine_limit')!;
   // Services and nodes with maps, lru-caches or both.
   const reporting = [PROM_MAP_ENTRIES, PROM_LRU_ENTRIES];
   const growth = newDashboard(
@@ -122,6 +128,30 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
         .id(P.timeToGrowth)
         .description('At the current insert rate, for large maps.')
         .withTarget(query(`presize:map_growth_eta:seconds{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}}`)),
+    )
+    .withPanel(
+      ts('Native Map and Set: entries over the engine limit', 'percentunit')
+        .id(P.engineLimitUsage)
+        .description(factorDescription(limit))
+        .min(0)
+        .max(1)
+        .thresholds(
+          thresholds([
+            { value: null, color: 'green' },
+            { value: MAP_RISK_THRESHOLDS.engineLimit.warn, color: 'orange' },
+            { value: MAP_RISK_THRESHOLDS.engineLimit.critical, color: 'red' },
+          ]),
+        )
+        .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
+        .withTarget(query(sel(PROM_MAP_ENGINE_LIMIT_USAGE), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
+    )
+    .withPanel(
+      ts('Native Map and Set: table doublings left before the engine limit', 'short')
+        .id(P.engineLimitDoublingsLeft)
+        .description('At 0 the table cannot double again: the insert that fills it throws RangeError (maximum size exceeded).')
+        .min(0)
+        .decimals(0)
+        .withTarget(query(sel(PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
     .withRow(new dashboard.RowBuilder('Stalls').id(P.stallsRow))
     .withPanel(

@@ -6,6 +6,7 @@ import {
   LABEL_GROWTH_KIND,
   LABEL_GROWTH_TRIGGER,
   MAP_KEY_LABELS,
+  PROM_MAP_ENGINE_LIMIT_USAGE,
   PROM_MAP_ENTRIES,
   PROM_MAP_EVACUATION_STALL,
   PROM_MAP_GROWING,
@@ -30,6 +31,12 @@ export const MAP_RISK_THRESHOLDS = {
   evacuationStall: { warn: 0.01, critical: 0.05 },
   /** Same-size growths (overflow clean-ups after delete churn) within an hour. */
   sameSizeGrowth: { warn: 3, critical: 12 },
+  /**
+   * Entries of a native Map or Set over the engine's limit (16,777,216 in V8). From half of it
+   * the table has made its last doubling: one more doubling of the data throws. At three
+   * quarters, half of that last table is used up.
+   */
+  engineLimit: { warn: 0.5, critical: 0.75 },
 } as const;
 
 export type MapRiskReason =
@@ -38,7 +45,8 @@ export type MapRiskReason =
   | 'hint_exceeded'
   | 'growth_imminent'
   | 'evacuation_stall'
-  | 'same_size_growth';
+  | 'same_size_growth'
+  | 'engine_limit';
 
 const perMap = (aggregation: 'max' | 'min', expr: string) =>
   `${aggregation} ${by(MAP_KEY_LABELS)} (${expr})`;
@@ -146,5 +154,20 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       inputUnit: 'same-size growths in 1h',
     },
     T.sameSizeGrowth,
+  ),
+  rampFactor(
+    {
+      reason: 'engine_limit',
+      title: 'Near the engine limit',
+      description:
+        'Entries of a native Map or Set over the most the engine lets it hold: past the limit the next insert throws RangeError (Map maximum size exceeded) and the service fails.',
+      alert: 'PresizeMapNearEngineLimit',
+      // Entries rarely fall back by themselves, and the cost of waiting is a crash.
+      for: '0m',
+      inputRecord: 'presize:map_engine_limit_usage:ratio',
+      inputExpr: perMap('max', PROM_MAP_ENGINE_LIMIT_USAGE),
+      inputUnit: 'of the engine limit',
+    },
+    T.engineLimit,
   ),
 ];

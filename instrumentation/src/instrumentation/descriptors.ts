@@ -69,9 +69,24 @@ export const MAP_METRICS = {
     '1',
   ),
   nextGrowthAt: int(semconv.METRIC_MAP_NEXT_GROWTH_AT, 'Entries at which the next doubling starts.', '{entry}'),
+  engineLimit: int(
+    semconv.METRIC_MAP_ENGINE_LIMIT,
+    'Native Map and Set: entries the engine lets one of them hold; the insert past it throws.',
+    '{entry}',
+  ),
+  engineLimitUsage: double(
+    semconv.METRIC_MAP_ENGINE_LIMIT_USAGE,
+    'Native Map and Set: entries over the engine limit, of the fullest one.',
+    '1',
+  ),
+  engineLimitDoublingsLeft: int(
+    semconv.METRIC_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT,
+    'Native Map and Set: table doublings left before the engine limit, of the fullest one; at 0 the next full table throws.',
+    '{doubling}',
+  ),
 } as const;
 
-/** The gauges, in the order of `MapGauges`' fields. */
+/** The gauges, in the order of `MapGauges`' fields; the engine-limit ones only for native Maps and Sets. */
 export const MAP_GAUGES = [
   ['entries', MAP_METRICS.entries],
   ['buckets', MAP_METRICS.buckets],
@@ -81,4 +96,7 @@ export const MAP_GAUGES = [
   ['growing', MAP_METRICS.growing],
   ['evacuationProgress', MAP_METRICS.evacuationProgress],
   ['nextGrowthAt', MAP_METRICS.nextGrowthAt],
+  ['engineLimit', MAP_METRICS.engineLimit],
+  ['engineLimitUsage', MAP_METRICS.engineLimitUsage],
+  ['engineLimitDoublingsLeft', MAP_METRICS.engineLimitDoublingsLeft],
 ] as const;

@@ -21,6 +21,9 @@ import {
   type MapCreateEvent,
   type OverflowEvent,
 } from '@presize/map';
+import { doublingsLeft, engineLimit } from '../native/engine-limit.js';
+import type { NativeMapStats } from '../native/observe-map.js';
+import { V8_MIN_CAPACITY } from '../native/v8-table-model.js';
 import * as semconv from '../semconv.js';
 import {
   EVACUATION_STALL_BUCKETS,
@@ -82,6 +85,10 @@ export interface MapGauges {
   readonly growing: number;
   readonly evacuationProgress: number;
   readonly nextGrowthAt: number;
+  /** Native Maps and Sets only: the engine limit, and the fullest one's usage and doublings left. */
+  readonly engineLimit?: number;
+  readonly engineLimitUsage?: number;
+  readonly engineLimitDoublingsLeft?: number;
 }
 
 /**
@@ -109,6 +116,8 @@ interface SeriesTotals {
   growing: number;
   oldBuckets: number;
   evacuated: number;
+  /** Of the native Maps and Sets in the series: the engine limit, and the fullest one's usage and doublings left. */
+  engine: { limit: number; usage: number; doublingsLeft: number } | undefined;
 }
 
 type Subscription = [channel: string, handler: (message: unknown) => void];
@@ -126,6 +135,8 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
   private declare subscriptions: Subscription[] | undefined;
   private declare maps: LiveMaps | undefined;
   private declare series: SeriesTable;
+  /** Series that have reported the engine-limit gauges: they report an empty table once their collections are gone. */
+  private declare engineLimitSeries: WeakSet<Series>;
   private declare consumers: Set<{ collected: number }> | undefined;
   private declare collections: number | undefined;
 
@@ -151,6 +162,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
       maxNativeMapSeries: this._config.maxNativeMapSeries ?? DEFAULT_MAX_NATIVE_MAP_SERIES,
       warn: (message) => capLogger.warn(message),
     });
+    this.engineLimitSeries ??= new WeakSet();
     this.maps = new LiveMaps(this.series, (record) => this.endGrowthSpan(record, 'collected'));
     this.subscriptions = [
       [MAP_CHANNELS.create, (m) => this.onCreate(m as MapCreateEvent)],
@@ -239,11 +251,26 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     // told to forget it. A series whose maps have all been collected therefore reports an empty
     // map, not its last live state; only a MetricProducer can remove it.
     for (const series of this.series.values()) {
-      const gauges = bySeries.get(series) ?? (series.reported ? EMPTY_GAUGES : undefined);
+      const gauges = bySeries.get(series) ?? (series.reported ? this.emptyGauges(series) : undefined);
       if (gauges === undefined) continue;
       series.reported = true;
-      for (const [field, gauge] of observables.gauges) result.observe(gauge, gauges[field], series.attributes);
+      for (const [field, gauge] of observables.gauges) {
+        const value = gauges[field];
+        if (value !== undefined) result.observe(gauge, value, series.attributes);
+      }
     }
+  }
+
+  /** A series whose maps are all gone: an empty map, and for native collections every doubling left. */
+  private emptyGauges(series: Series): MapGauges {
+    const limit = this.engineLimitSeries.has(series) ? engineLimit().entries : undefined;
+    if (limit === undefined) return EMPTY_GAUGES;
+    return {
+      ...EMPTY_GAUGES,
+      engineLimit: limit,
+      engineLimitUsage: 0,
+      engineLimitDoublingsLeft: doublingsLeft(V8_MIN_CAPACITY, limit),
+    };
   }
 
   /** The gauges of every series with live maps; promotes unnamed maps that have grown large. */
@@ -264,6 +291,13 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
       totals.overflowBuckets += stats.overflowBuckets;
       totals.hint += stats.hint;
       totals.nextGrowthAt += stats.nextGrowthAt;
+      const { engineLimit, doublingsLeft } = stats as Partial<NativeMapStats>;
+      if (engineLimit !== undefined && doublingsLeft !== undefined) {
+        const usage = stats.size / engineLimit;
+        const engine = totals.engine;
+        if (engine === undefined) totals.engine = { limit: engineLimit, usage, doublingsLeft };
+        else if (usage > engine.usage) Object.assign(engine, { limit: engineLimit, usage, doublingsLeft });
+      }
       if (stats.growing) {
         totals.growing = 1;
         totals.oldBuckets += stats.oldBuckets;
@@ -281,7 +315,11 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
         growing: t.growing,
         evacuationProgress: t.oldBuckets === 0 ? 1 : t.evacuated / t.oldBuckets,
         nextGrowthAt: t.nextGrowthAt,
+        ...(t.engine === undefined
+          ? {}
+          : { engineLimit: t.engine.limit, engineLimitUsage: t.engine.usage, engineLimitDoublingsLeft: t.engine.doublingsLeft }),
       });
+      if (t.engine !== undefined) this.engineLimitSeries.add(series);
     }
     return gauges;
   }
@@ -309,7 +347,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
       points.push({
         attributes: series.attributes,
         since: series.since,
-        gauges: gauges.get(series) ?? EMPTY_GAUGES,
+        gauges: gauges.get(series) ?? this.emptyGauges(series),
         evacuatedBuckets: series.evacuatedBuckets,
         overflowFromPool: series.overflowFromPool,
         overflowFresh: series.overflowFresh,
@@ -480,6 +518,7 @@ function emptyTotals(): SeriesTotals {
     growing: 0,
     oldBuckets: 0,
     evacuated: 0,
+    engine: undefined,
   };
 }
 

@@ -63,7 +63,10 @@ export function mapMetricsProducer(instrumentation: PresizedMapInstrumentation):
         if (s.allocationDuration.count > 0) {
           histograms.allocationDuration.push(histogram(s.attributes, s.allocationDuration));
         }
-        MAP_GAUGES.forEach(([field], i) => gauges[i]!.push(point(s.attributes, s.gauges[field])));
+        MAP_GAUGES.forEach(([field], i) => {
+          const value = s.gauges[field];
+          if (value !== undefined) gauges[i]!.push(point(s.attributes, value));
+        });
       }
       const metrics: MetricData[] = [
         sum(MAP_METRICS.growths, sums.growths),

@@ -7,7 +7,8 @@ import {
   type PresizedMapStats,
 } from '@presize/map/publisher';
 import { callSiteName } from './call-site.js';
-import { nativeMapMethods } from './native-methods.js';
+import { doublingsLeft, engineLimit } from './engine-limit.js';
+import { nativeMapMethods, nativeSetMethods } from './native-methods.js';
 import {
   applyClear,
   applyDelete,
@@ -21,7 +22,7 @@ import {
 } from './v8-table-model.js';
 
 export interface ObserveMapOptions {
-  /** The map's `presize.map.name` in metrics and spans. */
+  /** The collection's `presize.map.name` in metrics and spans. */
   name: string;
 }
 
@@ -33,6 +34,10 @@ export interface NativeMapStats extends PresizedMapStats {
   deletedEntries: number;
   /** Rebuilds at half the capacity since the map was observed. */
   shrinks: number;
+  /** Entries the engine lets one Map or Set hold (see engine-limit.ts); undefined when unknown. */
+  engineLimit: number | undefined;
+  /** Table doublings left before the capacity would pass the engine limit; 0: the next full table throws. */
+  doublingsLeft: number | undefined;
 }
 
 /** What `observeMap` returns: the map's identity on the map channels, and a way to let it go. */
@@ -44,15 +49,17 @@ export interface ObservedNativeMap extends ObservedMap {
   unobserve(): void;
 }
 
+/** A native `Map` or `Set`: the same V8 ordered hash table behind both. */
+export type NativeCollection = Map<unknown, unknown> | Set<unknown>;
 type AnyMap = Map<unknown, unknown>;
-type PatchedMethod = 'set' | 'delete' | 'clear';
-const PATCHED: readonly PatchedMethod[] = ['set', 'delete', 'clear'];
+type AnySet = Set<unknown>;
+type PatchedMethod = 'set' | 'add' | 'delete' | 'clear';
 
-// Shared by every copy of the package, so that a map is patched once whichever copy observes it.
+// Shared by every copy of the package, so that a collection is patched once whichever copy observes it.
 const OBSERVATIONS = Symbol.for('@presize/instrumentation/native-map-observations');
-type ObservationRegistry = { [OBSERVATIONS]?: WeakMap<AnyMap, unknown> };
+type ObservationRegistry = { [OBSERVATIONS]?: WeakMap<NativeCollection, unknown> };
 
-function sharedObservations(): WeakMap<AnyMap, unknown> {
+function sharedObservations(): WeakMap<NativeCollection, unknown> {
   const registry = globalThis as ObservationRegistry;
   let known = registry[OBSERVATIONS];
   if (known === undefined) {
@@ -62,9 +69,13 @@ function sharedObservations(): WeakMap<AnyMap, unknown> {
   return known;
 }
 
-const observations = sharedObservations() as WeakMap<AnyMap, NativeMapObservation>;
-/** Maps whose observation was ended: the zero-code mode does not find them again. */
-const dismissed = new WeakSet<AnyMap>();
+const observations = sharedObservations() as WeakMap<NativeCollection, NativeMapObservation>;
+/** Collections whose observation was ended: the zero-code mode does not find them again. */
+const dismissed = new WeakSet<NativeCollection>();
+
+/** The engine's `Map.prototype.set` or `Set.prototype.add` (called with a value it ignores). */
+export type EngineInsert<R> = (this: NativeCollection, key: unknown, value: unknown) => R;
+export type EngineDelete = (this: NativeCollection, key: unknown) => boolean;
 
 const TRIGGERS: Record<V8Rehash['kind'], [GrowthKind, GrowthTrigger]> = {
   grow: ['v8_rehash', 'capacity'],
@@ -72,16 +83,16 @@ const TRIGGERS: Record<V8Rehash['kind'], [GrowthKind, GrowthTrigger]> = {
   shrink: ['v8_shrink', 'low_occupancy'],
 };
 
-type EngineSet = (this: AnyMap, key: unknown, value: unknown) => AnyMap;
-type EngineDelete = (this: AnyMap, key: unknown) => boolean;
-type EngineClear = (this: AnyMap) => void;
-
 /**
- * One observed native map: its modelled V8 table, and the per-operation logic both ways of
- * observing share (instance methods from `observeMap`, the prototype wrappers of the zero-code
- * mode). The map holds it strongly, through its instance methods or the shared registry, and it
- * holds the map, so the pair lives exactly as long as the application keeps the map; subscribers
- * hold it weakly, as the channel contract asks.
+ * One observed native `Map` or `Set`: its modelled V8 table, and the per-operation logic both
+ * ways of observing share (instance methods from `observeMap`/`observeSet`, the prototype
+ * wrappers of the zero-code mode). The collection holds it strongly, through its instance methods
+ * or the shared registry, and it holds the collection, so the pair lives exactly as long as the
+ * application keeps the collection; subscribers hold it weakly, as the channel contract asks.
+ *
+ * Callers split every operation in two: `quietInsert`/`quietDelete` (a few comparisons, inlined
+ * by the compiler) say whether the engine can be called straight away, and only the operations
+ * that rebuild the table, or find the model stale, go through `insert`/`remove`, which time them.
  */
 export class NativeMapObservation implements ObservedNativeMap {
   name: string;
@@ -92,15 +103,15 @@ export class NativeMapObservation implements ObservedNativeMap {
   compactions = 0;
   shrinks = 0;
   /**
-   * Set when operations may go unseen (a zero-code map below the threshold): the next operation
-   * seen restarts the model from the map's size.
+   * Set when operations may go unseen (a zero-code collection below the threshold): the next
+   * operation seen restarts the model from the collection's size.
    */
   stale = false;
   private patched = false;
   private readonly previous: Map<PatchedMethod, PropertyDescriptor | undefined> = new Map();
 
   constructor(
-    readonly map: AnyMap,
+    readonly map: NativeCollection,
     name: string,
   ) {
     this.name = name;
@@ -112,6 +123,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     const size = this.map.size;
     const { capacity, deleted } = this.table;
     const buckets = bucketsOf(capacity);
+    const limit = engineLimit().entries;
     return {
       size,
       B: Math.log2(buckets),
@@ -129,11 +141,13 @@ export class NativeMapObservation implements ObservedNativeMap {
       capacity,
       deletedEntries: deleted,
       shrinks: this.shrinks,
+      engineLimit: limit,
+      doublingsLeft: limit === undefined ? undefined : doublingsLeft(capacity, limit),
     };
   }
 
   rename(name: string): void {
-    this.name = checkName(name);
+    this.name = checkName(name, 'rename');
   }
 
   private resync(size: number): void {
@@ -143,89 +157,139 @@ export class NativeMapObservation implements ObservedNativeMap {
     this.stale = false;
   }
 
-  /** `set` on the map, which holds `size` entries before it. */
-  set(engineSet: EngineSet, key: unknown, value: unknown, size: number): AnyMap {
-    const map = this.map;
-    if (this.stale) this.resync(size);
-    // Only an insert into a full table rebuilds it; anything else costs these comparisons.
-    if (!insertRehashes(this.table, size) || map.has(key)) return engineSet.call(map, key, value);
-    const rehash = rehashForInsert(this.table);
-    this.count(rehash);
-    if (!this.events.timesGrowth && !this.events.timesEvacuation) {
-      engineSet.call(map, key, value);
-    } else {
-      this.publishStart(rehash, size);
-      const start = process.hrtime.bigint();
-      engineSet.call(map, key, value);
-      this.publishEnd(rehash, size, Number(process.hrtime.bigint() - start), map.size);
-    }
-    return map;
+  /** True when inserting into the collection, which holds `size` entries, cannot rebuild its table. */
+  quietInsert(size: number): boolean {
+    return !this.stale && size + this.table.deleted < this.table.capacity;
   }
 
-  /** `delete` on the map, which holds `size` entries before it. */
-  delete(engineDelete: EngineDelete, key: unknown, size: number): boolean {
-    const map = this.map;
+  /** True when deleting from the collection, which holds `size` entries, cannot rebuild its table. */
+  quietDelete(size: number): boolean {
+    // A delete that leaves fewer than capacity / 4 live entries shrinks the table.
+    return !this.stale && (size - 1) * 4 >= this.table.capacity;
+  }
+
+  /** Records a delete the engine reported after `quietDelete`: its slot stays taken until the next rebuild. */
+  deleted(): void {
+    this.table.deleted += 1;
+  }
+
+  /**
+   * An insert `quietInsert` did not clear, into the collection holding `size` entries:
+   * `engineInsert` is the engine's `set` (or `add`, which ignores `value`). Takes the engine's
+   * method rather than a closure, so that callers allocate nothing on their fast path.
+   */
+  insert<R>(size: number, key: unknown, value: unknown, engineInsert: EngineInsert<R>): R {
+    const collection = this.map;
+    if (this.stale) this.resync(size);
+    if (!insertRehashes(this.table, size) || collection.has(key)) return engineInsert.call(collection, key, value);
+    const before = { ...this.table };
+    const rehash = rehashForInsert(this.table);
+    if (!this.publishing()) return this.rebuilding(rehash, before, engineInsert, key, value);
+    this.publishStart(rehash, size);
+    const start = process.hrtime.bigint();
+    const result = this.rebuilding(rehash, before, engineInsert, key, value);
+    this.publishEnd(rehash, size, Number(process.hrtime.bigint() - start), collection.size);
+    return result;
+  }
+
+  /** A delete `quietDelete` did not clear, from the collection holding `size` entries. */
+  remove(size: number, key: unknown, engineDelete: EngineDelete): boolean {
+    const collection = this.map;
     if (this.stale) this.resync(size);
     const liveAfter = size - 1;
-    if (!deleteRehashes(this.table, liveAfter) || !map.has(key)) {
-      const deleted = engineDelete.call(map, key);
+    if (!deleteRehashes(this.table, liveAfter) || !collection.has(key)) {
+      const deleted = engineDelete.call(collection, key);
       if (deleted) this.table.deleted += 1;
       return deleted;
     }
     const rehash = applyDelete(this.table, liveAfter) as V8Rehash;
     this.count(rehash);
-    let deleted: boolean;
-    if (!this.events.timesGrowth && !this.events.timesEvacuation) {
-      deleted = engineDelete.call(map, key);
-    } else {
-      this.publishStart(rehash, size);
-      const start = process.hrtime.bigint();
-      deleted = engineDelete.call(map, key);
-      this.publishEnd(rehash, liveAfter, Number(process.hrtime.bigint() - start), liveAfter);
-    }
+    if (!this.publishing()) return engineDelete.call(collection, key);
+    this.publishStart(rehash, size);
+    const start = process.hrtime.bigint();
+    const deleted = engineDelete.call(collection, key);
+    this.publishEnd(rehash, liveAfter, Number(process.hrtime.bigint() - start), liveAfter);
     return deleted;
   }
 
-  clear(engineClear: EngineClear): void {
-    const map = this.map;
-    const size = map.size;
+  /** Runs the engine's insert that rebuilds the table; the model stays as it was if the engine refuses (at its limit). */
+  private rebuilding<R>(rehash: V8Rehash, before: V8TableState, engineInsert: EngineInsert<R>, key: unknown, value: unknown): R {
+    try {
+      const result = engineInsert.call(this.map, key, value);
+      this.count(rehash);
+      return result;
+    } catch (error) {
+      this.table.capacity = before.capacity;
+      this.table.deleted = before.deleted;
+      throw error;
+    }
+  }
+
+  clear(engineClear: (this: NativeCollection) => void): void {
+    const collection = this.map;
+    const size = collection.size;
     const B = Math.log2(bucketsOf(this.table.capacity));
-    engineClear.call(map);
+    engineClear.call(collection);
     applyClear(this.table);
     this.stale = false;
     this.events.clear(size, B);
   }
 
-  /** Gives the map its own `set`, `delete` and `clear`, so that every operation is seen. */
+  private publishing(): boolean {
+    return this.events.timesGrowth || this.events.timesEvacuation;
+  }
+
+  /** Gives the collection its own insert, `delete` and `clear`, so that every operation is seen. */
   install(): void {
     if (this.patched) return;
     this.patched = true;
-    const map = this.map;
-    const own = (method: PatchedMethod) => Object.getOwnPropertyDescriptor(map, method);
-    for (const method of PATCHED) this.previous.set(method, own(method));
+    const target = this.map;
+    const insertMethod = target instanceof Set ? 'add' : 'set';
+    const methods: readonly PatchedMethod[] = [insertMethod, 'delete', 'clear'];
+    const own = (method: PatchedMethod) => Object.getOwnPropertyDescriptor(target, method);
+    for (const method of methods) this.previous.set(method, own(method));
+    const engine = target instanceof Set ? nativeSetMethods : nativeMapMethods;
     // An instance method someone installed before us stays in the chain; otherwise the engine's.
-    const set = (own('set')?.value as EngineSet | undefined) ?? nativeMapMethods.set;
-    const del = (own('delete')?.value as EngineDelete | undefined) ?? nativeMapMethods.delete;
-    const clear = (own('clear')?.value as EngineClear | undefined) ?? nativeMapMethods.clear;
-    // The wrappers are functions, not arrows: their own `this` is the map they are called on.
+    const chained = <F>(method: PatchedMethod, fallback: F): F => (own(method)?.value as F | undefined) ?? fallback;
+    const del = chained<EngineDelete>('delete', engine.delete as EngineDelete);
+    const clear = chained<(this: NativeCollection) => void>('clear', engine.clear as never);
+    // The wrappers are functions, not arrows: their own `this` is the collection they are called on.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const observation = this;
-    define(map, 'set', function set_(this: AnyMap, key: unknown, value: unknown): AnyMap {
-      return this === map ? observation.set(set, key, value, map.size) : set.call(this, key, value);
+    if (target instanceof Set) {
+      const add = chained<(this: AnySet, value: unknown) => AnySet>('add', nativeSetMethods.add);
+      define(target, 'add', function add_(this: AnySet, value: unknown): AnySet {
+        if (this !== target) return add.call(this, value);
+        const size = target.size;
+        if (observation.quietInsert(size)) return add.call(target, value);
+        return observation.insert(size, value, undefined, add as EngineInsert<AnySet>);
+      });
+    } else {
+      const set = chained<(this: AnyMap, key: unknown, value: unknown) => AnyMap>('set', nativeMapMethods.set);
+      define(target, 'set', function set_(this: AnyMap, key: unknown, value: unknown): AnyMap {
+        if (this !== target) return set.call(this, key, value);
+        const size = target.size;
+        if (observation.quietInsert(size)) return set.call(target, key, value);
+        return observation.insert(size, key, value, set as EngineInsert<AnyMap>);
+      });
+    }
+    define(target, 'delete', function delete_(this: NativeCollection, key: unknown): boolean {
+      if (this !== target) return del.call(this, key);
+      const size = target.size;
+      if (!observation.quietDelete(size)) return observation.remove(size, key, del);
+      const deleted = del.call(target, key);
+      if (deleted) observation.deleted();
+      return deleted;
     });
-    define(map, 'delete', function delete_(this: AnyMap, key: unknown): boolean {
-      return this === map ? observation.delete(del, key, map.size) : del.call(this, key);
-    });
-    define(map, 'clear', function clear_(this: AnyMap): void {
-      return this === map ? observation.clear(clear) : clear.call(this);
+    define(target, 'clear', function clear_(this: NativeCollection): void {
+      return this === target ? observation.clear(clear) : clear.call(this);
     });
   }
 
   unobserve(): void {
     if (observations.get(this.map) !== this) return;
     if (this.patched) {
-      for (const method of PATCHED) {
-        const descriptor = this.previous.get(method);
+      for (const [method, descriptor] of this.previous) {
         if (descriptor === undefined) Reflect.deleteProperty(this.map, method);
         else Object.defineProperty(this.map, method, descriptor);
       }
@@ -260,30 +324,18 @@ export class NativeMapObservation implements ObservedNativeMap {
   }
 }
 
-function define(map: AnyMap, method: PatchedMethod, fn: (...args: never[]) => unknown): void {
-  Object.defineProperty(map, method, { value: fn, writable: true, configurable: true, enumerable: false });
+function define(target: NativeCollection, method: PatchedMethod, fn: (...args: never[]) => unknown): void {
+  Object.defineProperty(target, method, { value: fn, writable: true, configurable: true, enumerable: false });
 }
 
-function checkName(name: unknown): string {
+function checkName(name: unknown, caller: string): string {
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new TypeError(`observeMap: name must be a non-empty string, got ${JSON.stringify(name) ?? String(name)}`);
+    throw new TypeError(`${caller}: name must be a non-empty string, got ${JSON.stringify(name) ?? String(name)}`);
   }
   return name;
 }
 
-/**
- * Observes one native `Map`: patches this instance's `set`, `delete` and `clear` (not the
- * prototype) so that every rebuild of its V8 table is timed and published on the map channels as
- * a growth of kind `v8_rehash` or `v8_shrink`, and the instrumentation reports it like a presized
- * map's growth. Between rebuilds a `set` costs one comparison more. Observing a map twice returns
- * the same handle, renamed when a name is given.
- */
-export function observeMap<K, V>(map: Map<K, V>, options: ObserveMapOptions): ObservedNativeMap {
-  if (!(map instanceof Map)) {
-    throw new TypeError(`observeMap: expected a Map, got ${Object.prototype.toString.call(map)}`);
-  }
-  const name = checkName(options?.name);
-  const target = map as unknown as AnyMap;
+function observe(target: NativeCollection, name: string): ObservedNativeMap {
   const known = observations.get(target);
   if (known !== undefined) {
     known.rename(name);
@@ -298,22 +350,57 @@ export function observeMap<K, V>(map: Map<K, V>, options: ObserveMapOptions): Ob
   return observation;
 }
 
+/**
+ * Observes one native `Map`: patches this instance's `set`, `delete` and `clear` (not the
+ * prototype) so that every rebuild of its V8 table is timed and published on the map channels as
+ * a growth of kind `v8_rehash` or `v8_shrink`, and the instrumentation reports it like a presized
+ * map's growth. Between rebuilds a `set` costs two comparisons more. Observing a map twice returns
+ * the same handle, renamed when a name is given.
+ */
+export function observeMap<K, V>(map: Map<K, V>, options: ObserveMapOptions): ObservedNativeMap {
+  if (!(map instanceof Map)) {
+    throw new TypeError(`observeMap: expected a Map, got ${Object.prototype.toString.call(map)}`);
+  }
+  return observe(map as unknown as AnyMap, checkName(options?.name, 'observeMap'));
+}
+
+/**
+ * Observes one native `Set` as `observeMap` observes a `Map` (a `Set` has the same V8 table):
+ * patches this instance's `add`, `delete` and `clear`; its rebuilds are reported as growths of
+ * the map named `options.name`.
+ */
+export function observeSet<T>(set: Set<T>, options: ObserveMapOptions): ObservedNativeMap {
+  if (!(set instanceof Set)) {
+    throw new TypeError(`observeSet: expected a Set, got ${Object.prototype.toString.call(set)}`);
+  }
+  return observe(set as unknown as AnySet, checkName(options?.name, 'observeSet'));
+}
+
 /** The handle of a map `observeMap` (or the zero-code mode) is observing, if any. */
 export function observedMap<K, V>(map: Map<K, V>): ObservedNativeMap | undefined {
   return observations.get(map as unknown as AnyMap);
 }
 
+/** The handle of a set `observeSet` (or the zero-code mode) is observing, if any. */
+export function observedSet<T>(set: Set<T>): ObservedNativeMap | undefined {
+  return observations.get(set as unknown as AnySet);
+}
+
 /**
- * The observation of a map the zero-code mode reached past its threshold: found (and named by
- * the source location of the call to `caller`) the first time, without instance methods, since the prototype wrappers see its
- * operations. Undefined for a map whose observation was ended with `unobserve()`.
+ * The observation of a collection the zero-code mode reached past its threshold: found (and
+ * named by the source location of the call to `caller`) the first time, without instance
+ * methods, since the prototype wrappers see its operations. Undefined for a collection whose
+ * observation was ended with `unobserve()`.
  */
-export function observationFor(map: AnyMap, caller: (...args: never[]) => unknown): NativeMapObservation | undefined {
-  const known = observations.get(map);
+export function observationFor(
+  target: NativeCollection,
+  caller: (...args: never[]) => unknown,
+): NativeMapObservation | undefined {
+  const known = observations.get(target);
   if (known !== undefined) return known;
-  if (dismissed.has(map)) return undefined;
-  const observation = new NativeMapObservation(map, callSiteName(caller));
-  observations.set(map, observation);
+  if (dismissed.has(target)) return undefined;
+  const observation = new NativeMapObservation(target, callSiteName(caller));
+  observations.set(target, observation);
   observation.announce();
   return observation;
 }

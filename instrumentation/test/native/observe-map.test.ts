@@ -8,7 +8,7 @@ import {
   type GrowStartEvent,
   type MapCreateEvent,
 } from '@presize/map';
-import { observeMap, observedMap } from '../../src/native/observe-map';
+import { observeMap, observedMap, observeSet, observedSet } from '../../src/native/observe-map';
 import { insertRehashIndices } from '../../src/native/v8-table-model';
 
 type Recorded =
@@ -155,5 +155,96 @@ describe('observeMap', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('observeSet', () => {
+  it('publishes one timed v8_rehash per predicted rebuild of the Set, as for a Map', () => {
+    const count = 2 ** 16 + 1;
+    const set = new Set<number>();
+    const events = recording(() => {
+      const handle = observeSet(set, { name: 'seen' });
+      for (let i = 0; i < count; i++) expect(set.add(i)).toBe(set);
+      expect(set.add(0)).toBe(set);
+      expect(handle.stats()).toMatchObject({ size: count, capacity: 2 ** 17, growths: 15 });
+    });
+    const starts = events.filter((e) => e.channel === 'growStart').map((e) => e.event as GrowStartEvent);
+    const ends = events.filter((e) => e.channel === 'growEnd').map((e) => e.event as GrowEndEvent);
+    expect(starts.map((s) => s.size)).toEqual(insertRehashIndices(count));
+    expect(starts.every((s) => s.kind === 'v8_rehash' && s.trigger === 'capacity' && s.name === 'seen')).toBe(true);
+    expect(ends.every((e) => e.durationNs > 0)).toBe(true);
+  });
+
+  it('reports the shrink of a delete, the reset of clear, and unobserve restores a plain Set', () => {
+    const set = new Set<string>();
+    for (let i = 0; i < 64; i++) set.add(`k${i}`);
+    const events = recording(() => {
+      const handle = observeSet(set, { name: 'shrinking-set' });
+      expect(Object.getOwnPropertyNames(set).sort()).toEqual(['add', 'clear', 'delete']);
+      for (let i = 0; i < 49; i++) expect(set.delete(`k${i}`)).toBe(true);
+      expect(set.delete('absent')).toBe(false);
+      set.clear();
+      expect(handle.stats()).toMatchObject({ size: 0, capacity: 4, shrinks: 1 });
+      handle.unobserve();
+    });
+    const starts = events.filter((e) => e.channel === 'growStart').map((e) => e.event as GrowStartEvent);
+    expect(starts).toEqual([expect.objectContaining({ kind: 'v8_shrink', trigger: 'low_occupancy', oldB: 5, newB: 4, size: 16 })]);
+    expect(events.at(-1)).toMatchObject({ channel: 'clear', event: { size: 15 } });
+    expect(Object.getOwnPropertyNames(set)).toEqual([]);
+    expect(observedSet(set)).toBeUndefined();
+  });
+
+  it('rejects what is not a Set, naming the problem', () => {
+    expect(() => observeSet(new Map() as unknown as Set<unknown>, { name: 'x' })).toThrow(/observeSet: expected a Set, got \[object Map\]/);
+    expect(() => observeSet(new Set(), { name: ' ' })).toThrow(/observeSet: name must be a non-empty string/);
+  });
+
+  it('keeps Set semantics and its model invariants under any sequence of operations', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), key: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ kind: fc.constant('clear' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const plain = new Set<number>();
+        const observed = new Set<number>();
+        let rebuilds = 0;
+        const events = recording(() => {
+          const handle = observeSet(observed, { name: 'set-model' });
+          for (const o of ops) {
+            if (o.kind === 'add') {
+              expect(observed.add(o.key)).toBe(observed);
+              plain.add(o.key);
+            } else if (o.kind === 'delete') {
+              expect(observed.delete(o.key)).toBe(plain.delete(o.key));
+            } else {
+              observed.clear();
+              plain.clear();
+            }
+            const s = handle.stats();
+            expect(s.size).toBe(plain.size);
+            expect(s.size + s.deletedEntries).toBeLessThanOrEqual(s.capacity);
+            rebuilds = s.growths + s.sameSizeGrowths + s.shrinks;
+          }
+        });
+        expect([...observed]).toEqual([...plain]);
+        expect(events.filter((e) => e.channel === 'growEnd')).toHaveLength(rebuilds);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the engine limit in the stats of an observed collection', () => {
+  it('reports the limit and the doublings left before it; a refused insert leaves the model as it was', () => {
+    const map = new Map<number, number>();
+    const handle = observeMap(map, { name: 'limited' });
+    for (let i = 0; i < 3000; i++) map.set(i, i);
+    const { engineLimit, doublingsLeft, capacity } = handle.stats();
+    expect(engineLimit).toBe(2 ** 24);
+    expect(capacity).toBe(4096);
+    expect(doublingsLeft).toBe(24 - 12);
+    handle.unobserve();
   });
 });

@@ -1,5 +1,5 @@
 // The V8 table model against the engine it models: on the running Node version, the slowest of a
-// sequence of timed Map operations must be the one the model says rebuilds the largest table.
+// sequence of timed Map (and Set) operations must be the one the model says rebuilds the largest table.
 // No absolute time is asserted; a rebuild of 2^18+ entries takes milliseconds of CPU, an
 // ordinary operation well under a microsecond, so the rebuild dominates the noise (a garbage
 // collection landing on one operation, which a retry absorbs).
@@ -18,21 +18,26 @@ import {
 const ATTEMPTS = 5;
 
 type Op = { kind: 'set' | 'delete'; key: number };
+/** Map and Set share V8's ordered hash table and its rebuild policy; 'set' stands for `add` on a Set. */
+type Collection = 'Map' | 'Set';
 
 /**
  * Runs the ops on a fresh Map, timing each one; returns the index of the slowest. Time is the
  * process's CPU time, not wall time: on a loaded machine the process is descheduled for
  * milliseconds at random, and that is no cost of the operation it interrupts.
  */
-function slowestOp(prefill: number, ops: readonly Op[]): number {
+function slowestOp(prefill: number, ops: readonly Op[], collection: Collection): number {
   const map = new Map<number, number>();
-  for (let i = 0; i < prefill; i++) map.set(i, i);
+  const set = new Set<number>();
+  const insert = collection === 'Map' ? (key: number) => map.set(key, key) : (key: number) => set.add(key);
+  const remove = collection === 'Map' ? (key: number) => map.delete(key) : (key: number) => set.delete(key);
+  for (let i = 0; i < prefill; i++) insert(i);
   const times = new Float64Array(ops.length);
   let before = process.cpuUsage();
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i] as Op;
-    if (op.kind === 'set') map.set(op.key, op.key);
-    else map.delete(op.key);
+    if (op.kind === 'set') insert(op.key);
+    else remove(op.key);
     const after = process.cpuUsage();
     times[i] = after.user - before.user + (after.system - before.system);
     before = after;
@@ -71,10 +76,10 @@ function largestRebuild(prefill: number, ops: readonly Op[]): { index: number; r
   return rebuilds.reduce((a, b) => (b.rehash.oldCapacity > a.rehash.oldCapacity ? b : a));
 }
 
-function expectSlowestAt(prefill: number, ops: readonly Op[], predicted: number): void {
+function expectSlowestAt(prefill: number, ops: readonly Op[], predicted: number, collection: Collection): void {
   const observed: number[] = [];
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const slowest = slowestOp(prefill, ops);
+    const slowest = slowestOp(prefill, ops, collection);
     observed.push(slowest);
     if (slowest === predicted) break;
   }
@@ -111,13 +116,13 @@ describe('V8 OrderedHashTable model', () => {
   });
 });
 
-describe(`the model against V8 ${process.versions.v8} (Node ${process.version})`, () => {
+describe.each(['Map', 'Set'] as const)(`the model of a %s against V8 ${process.versions.v8} (Node ${process.version})`, (collection) => {
   it('the slowest of 2^19 + 64 timed inserts is the predicted rebuild at 2^19 entries', () => {
     const ops = range(0, 2 ** 19 + 64, 'set');
     const predicted = largestRebuild(0, ops);
     expect(predicted.index).toBe(2 ** 19);
     expect(predicted.rehash).toEqual({ kind: 'grow', oldCapacity: 2 ** 19, newCapacity: 2 ** 20 });
-    expectSlowestAt(0, ops, predicted.index);
+    expectSlowestAt(0, ops, predicted.index, collection);
   });
 
   it('the slowest of a run of deletes from 2^20 entries is the predicted shrink below 2^18 live', () => {
@@ -125,7 +130,7 @@ describe(`the model against V8 ${process.versions.v8} (Node ${process.version})`
     const predicted = largestRebuild(2 ** 20, ops);
     expect(predicted.rehash).toEqual({ kind: 'shrink', oldCapacity: 2 ** 20, newCapacity: 2 ** 19 });
     expect(2 ** 20 - 1 - predicted.index).toBe(2 ** 18 - 1);
-    expectSlowestAt(2 ** 20, ops, predicted.index);
+    expectSlowestAt(2 ** 20, ops, predicted.index, collection);
   });
 
   it('after deleting half of a full 2^19 table, the first new key compacts it at the same capacity', () => {
@@ -135,6 +140,6 @@ describe(`the model against V8 ${process.versions.v8} (Node ${process.version})`
       index: 2 ** 18,
       rehash: { kind: 'compact', oldCapacity: 2 ** 19, newCapacity: 2 ** 19 },
     });
-    expectSlowestAt(2 ** 19, ops, predicted.index);
+    expectSlowestAt(2 ** 19, ops, predicted.index, collection);
   });
 });

@@ -1,5 +1,5 @@
-import { nativeMapMethods } from '../../src/native/native-methods';
-import { observedMap } from '../../src/native/observe-map';
+import { nativeMapMethods, nativeSetMethods } from '../../src/native/native-methods';
+import { observedMap, observedSet } from '../../src/native/observe-map';
 import { installNativeMapObserver, type NativeMapObserver } from '../../src/native/zero-code';
 
 describe('zero-code native map observer', () => {
@@ -59,12 +59,31 @@ describe('zero-code native map observer', () => {
     expect(observedMap(sub)).toBeDefined();
   });
 
+  it('finds a Set at its first add past the threshold and follows its rebuilds', () => {
+    const set = new Set<number>();
+    for (let i = 0; i < 1000; i++) set.add(i);
+    expect(observedSet(set)).toBeUndefined();
+    set.add(1000);
+    const handle = observedSet(set);
+    expect(handle?.name).toMatch(/^instrumentation\/test\/native\/zero-code\.test\.ts:\d+:\d+$/);
+    expect(Object.getOwnPropertyNames(set)).toEqual([]);
+    for (let i = 1001; i < 5000; i++) set.add(i);
+    expect(handle?.stats()).toMatchObject({ size: 5000, capacity: 8192, growths: 3 });
+    for (let i = 0; i < 3000; i++) expect(set.delete(i)).toBe(true);
+    expect(handle?.stats()).toMatchObject({ size: 2000, capacity: 4096, deletedEntries: 47, shrinks: 1 });
+    set.clear();
+    expect(handle?.stats()).toMatchObject({ size: 0, capacity: 4, deletedEntries: 0 });
+  });
+
   it('is installed once per process, and uninstall restores the engine method', () => {
     expect(installNativeMapObserver({ minEntries: 5 })).toBe(observer);
     expect(Map.prototype.set).not.toBe(nativeMapMethods.set);
     expect(Map.prototype.delete).not.toBe(nativeMapMethods.delete);
     expect(Map.prototype.clear).not.toBe(nativeMapMethods.clear);
     expect([Map.prototype.set.length, Map.prototype.delete.length, Map.prototype.clear.length]).toEqual([2, 1, 0]);
+    expect(Set.prototype.add).not.toBe(nativeSetMethods.add);
+    expect(Set.prototype.delete).not.toBe(nativeSetMethods.delete);
+    expect(Set.prototype.clear).not.toBe(nativeSetMethods.clear);
     expect(observer.minEntries).toBe(1000);
   });
 
@@ -75,6 +94,11 @@ describe('zero-code native map observer', () => {
       expect(Map.prototype.set).toBe(nativeMapMethods.set);
       expect(Map.prototype.delete).toBe(nativeMapMethods.delete);
       expect(Map.prototype.clear).toBe(nativeMapMethods.clear);
+      expect([Set.prototype.add, Set.prototype.delete, Set.prototype.clear]).toEqual([
+        nativeSetMethods.add,
+        nativeSetMethods.delete,
+        nativeSetMethods.clear,
+      ]);
     } finally {
       observer = installNativeMapObserver({ minEntries: 1000 });
     }
