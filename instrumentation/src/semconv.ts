@@ -4,7 +4,6 @@
  * instrumentation/docs/telemetry.md derives from these.
  */
 export const ATTR_MAP_NAME = 'presize.map.name';
-export const ATTR_MAP_SHARD = 'presize.map.shard';
 export const ATTR_GROWTH_KIND = 'presize.map.growth.kind';
 export const ATTR_GROWTH_TRIGGER = 'presize.map.growth.trigger';
 export const ATTR_OVERFLOW_SOURCE = 'presize.map.overflow.source';

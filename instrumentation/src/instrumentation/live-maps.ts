@@ -12,21 +12,19 @@ export interface OpenGrowth {
 export interface MapRecord {
   readonly ref: WeakRef<ObservedMap>;
   /**
-   * Maps with the same name and shard are one series; gauges sum them. A small unnamed map is
+   * Maps with the same name are one series; gauges sum them. A small unnamed map is
    * counted in the unnamed series until it is promoted to a series of its own.
    */
   series: Series;
   /** Created without a name (`presized-map-<id>`, `sharded-map-<n>`) and not promoted yet. */
   unnamed: boolean;
-  readonly shard: number | undefined;
   growth: OpenGrowth | undefined;
 }
 
-/** The fields every channel payload has, plus the shard index a sharded map may add. */
+/** The fields every channel payload has. */
 export interface MapEventIdentity {
   map: ObservedMap;
   name: string;
-  shard?: number;
 }
 
 /**
@@ -52,11 +50,10 @@ export class LiveMaps {
   learn(event: MapEventIdentity): MapRecord {
     const known = this.records.get(event.map);
     if (known !== undefined) return known;
-    const shard = shardOf(event);
     const unnamed = isUnnamed(event);
-    const series = unnamed ? this.series.unnamed() : this.series.get(event.name, shard, isNative(event.map));
+    const series = unnamed ? this.series.unnamed() : this.series.get(event.name, isNative(event.map));
     series.maps++;
-    const record: MapRecord = { ref: new WeakRef(event.map), series, unnamed, shard, growth: undefined };
+    const record: MapRecord = { ref: new WeakRef(event.map), series, unnamed, growth: undefined };
     this.records.set(event.map, record);
     this.all.add(record);
     this.finalizer.register(event.map, record, record);
@@ -68,7 +65,7 @@ export class LiveMaps {
     if (!record.unnamed) return;
     record.unnamed = false;
     record.series.maps--;
-    record.series = this.series.get(map.name, record.shard, false);
+    record.series = this.series.get(map.name, false);
     record.series.maps++;
   }
 
@@ -105,12 +102,6 @@ export class LiveMaps {
   get count(): number {
     return this.all.size;
   }
-}
-
-function shardOf(event: MapEventIdentity): number | undefined {
-  if (typeof event.shard === 'number') return event.shard;
-  const fromMap = (event.map as { shard?: unknown }).shard;
-  return typeof fromMap === 'number' ? fromMap : undefined;
 }
 
 /**

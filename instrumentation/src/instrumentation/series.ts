@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { CardinalityCap, overflowAttributes } from '../cardinality-cap.js';
-import { ATTR_GROWTH_KIND, ATTR_GROWTH_TRIGGER, ATTR_MAP_NAME, ATTR_MAP_SHARD } from '../semconv.js';
+import { ATTR_GROWTH_KIND, ATTR_GROWTH_TRIGGER, ATTR_MAP_NAME } from '../semconv.js';
 import { EVACUATION_STALL_BUCKETS, GROWTH_ALLOCATION_BUCKETS, GROWTH_DURATION_BUCKETS } from './buckets.js';
 import { HistogramAggregate } from './histogram-aggregate.js';
 
@@ -15,7 +15,7 @@ export interface GrowthTally {
 }
 
 /**
- * One metric series: the maps that share a name (and shard). The per-operation counters are
+ * One metric series: the maps that share a name. The per-operation counters are
  * plain fields here, read at collection time: an evacuation step then costs an addition instead
  * of an SDK call that hashes its attributes.
  */
@@ -70,7 +70,7 @@ export interface SeriesLimits {
 }
 
 /**
- * The series of the process's maps, bounded: a series of its own for each name (and shard) up to
+ * The series of the process's maps, bounded: a series of its own for each name up to
  * a cap, one for every other name beyond it (`_overflow`), one for all the small unnamed maps
  * (`_unnamed`). A series without maps is removed by `removeExported` once every consumer has
  * exported it since it lost its last map; until then it keeps its cap slot.
@@ -90,15 +90,18 @@ export class SeriesTable {
     );
   }
 
-  /** The series a map of this name and shard is counted in; the caller attaches the map to it. */
-  get(name: string, shard: number | undefined, native: boolean): Series {
-    const key = shard === undefined ? name : `${name}\u0000${shard}`;
+  /**
+   * The series a map of this name is counted in; the caller attaches the map to it. The shards of a
+   * ShardedMap carry its name and are one series: a shard is an implementation detail, and a series
+   * per shard would multiply a sharded map's cardinality by its shard count.
+   */
+  get(name: string, native: boolean): Series {
+    const key = name;
     const known = this.byKey.get(key);
     if (known !== undefined) return known;
     const cap = native ? this.nativeCap : this.mapCap;
     if (!cap.admit()) return this.fixed(OVERFLOW_KEY, overflowAttributes(ATTR_MAP_NAME));
-    const attributes: Attributes =
-      shard === undefined ? { [ATTR_MAP_NAME]: name } : { [ATTR_MAP_NAME]: name, [ATTR_MAP_SHARD]: shard };
+    const attributes: Attributes = { [ATTR_MAP_NAME]: name };
     const series = newSeries(attributes, cap);
     this.byKey.set(key, series);
     return series;
@@ -149,7 +152,8 @@ export class SeriesTable {
   }
 }
 
-// Not valid map keys of named series: a name and a shard are joined by U+0000, these start with it.
+// Keys of the shared series, apart from the names of maps: they start with U+0000, which no map
+// name in a scrape can usefully hold (a map so named joins the overflow series, nothing worse).
 const OVERFLOW_KEY = '\u0000overflow';
 const UNNAMED_KEY = '\u0000unnamed';
 

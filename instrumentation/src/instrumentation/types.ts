@@ -17,7 +17,7 @@ export interface PresizedMapInstrumentationConfig extends InstrumentationConfig 
   /** See {@link MetricsExport}. */
   metricsExport?: MetricsExport;
   /**
-   * Series of presized maps (distinct name and shard) held at once, the overflow series
+   * Series of presized maps (distinct names) held at once, the overflow series
    * (`presize.map.name="_overflow"`) included, as OpenTelemetry's cardinality limit counts it.
    * Default 200. Read when the instrumentation is created.
    */
