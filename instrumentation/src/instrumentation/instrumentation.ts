@@ -1,4 +1,3 @@
-import diagnostics_channel from 'node:diagnostics_channel';
 import {
   diag,
   SpanKind,
@@ -11,9 +10,8 @@ import {
   type ObservableCounter,
   type ObservableGauge,
 } from '@opentelemetry/api';
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import {
-  MAP_CHANNELS,
+  subscribeMapEvents,
   type ClearEvent,
   type EvacuateEvent,
   type GrowEndEvent,
@@ -31,6 +29,7 @@ import {
   GROWTH_DURATION_BUCKETS,
 } from './buckets.js';
 import { checkLimit } from '../cardinality-cap.js';
+import { ChannelInstrumentation } from '../channel-instrumentation.js';
 import { MAP_GAUGES, MAP_METRICS } from './descriptors.js';
 import { LiveMaps, type MapEventIdentity, type MapRecord } from './live-maps.js';
 import type { HistogramSnapshot } from './histogram-aggregate.js';
@@ -120,19 +119,17 @@ interface SeriesTotals {
   engine: { limit: number; usage: number; doublingsLeft: number } | undefined;
 }
 
-type Subscription = [channel: string, handler: (message: unknown) => void];
 
 /**
  * Turns the growth and evacuation events every presized map publishes on `node:diagnostics_channel`
  * into metrics and spans. It patches no module: the channels are process-global, so maps created by
  * any copy of the package (ESM, CommonJS, another installed version) are observed alike.
  */
-export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapInstrumentationConfig> {
+export class PresizedMapInstrumentation extends ChannelInstrumentation<PresizedMapInstrumentationConfig> {
   // The base constructor calls enable() and _updateMetricInstruments() before subclass field
   // initialisers would run, so these fields have none and are filled in by those methods.
   /** Undefined when a MetricProducer exports the series (metricsExport `metric-producer`). */
   private declare instruments: Instruments | undefined;
-  private declare subscriptions: Subscription[] | undefined;
   private declare maps: LiveMaps | undefined;
   private declare series: SeriesTable;
   /** Series that have reported the engine-limit gauges: they report an empty table once their collections are gone. */
@@ -154,9 +151,7 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     return undefined;
   }
 
-  override enable(): void {
-    super.enable();
-    if (this.subscriptions !== undefined) return;
+  protected listen(): () => void {
     this.series ??= new SeriesTable({
       maxMapSeries: this._config.maxMapSeries ?? DEFAULT_MAX_MAP_SERIES,
       maxNativeMapSeries: this._config.maxNativeMapSeries ?? DEFAULT_MAX_NATIVE_MAP_SERIES,
@@ -164,24 +159,17 @@ export class PresizedMapInstrumentation extends InstrumentationBase<PresizedMapI
     });
     this.engineLimitSeries ??= new WeakSet();
     this.maps = new LiveMaps(this.series, (record) => this.endGrowthSpan(record, 'collected'));
-    this.subscriptions = [
-      [MAP_CHANNELS.create, (m) => this.onCreate(m as MapCreateEvent)],
-      [MAP_CHANNELS.growStart, (m) => this.onGrowStart(m as GrowStartEvent)],
-      [MAP_CHANNELS.evacuate, (m) => this.onEvacuate(m as EvacuateEvent)],
-      [MAP_CHANNELS.growEnd, (m) => this.onGrowEnd(m as GrowEndEvent)],
-      [MAP_CHANNELS.overflow, (m) => this.onOverflow(m as OverflowEvent)],
-      [MAP_CHANNELS.clear, (m) => this.onClear(m as ClearEvent)],
-    ];
-    for (const [channel, handler] of this.subscriptions) diagnostics_channel.subscribe(channel, handler);
+    return subscribeMapEvents({
+      create: (event) => this.onCreate(event),
+      growStart: (event) => this.onGrowStart(event),
+      evacuate: (event) => this.onEvacuate(event),
+      growEnd: (event) => this.onGrowEnd(event),
+      overflow: (event) => this.onOverflow(event),
+      clear: (event) => this.onClear(event),
+    });
   }
 
-  override disable(): void {
-    super.disable();
-    if (this.subscriptions === undefined) return;
-    for (const [channel, handler] of this.subscriptions) {
-      diagnostics_channel.unsubscribe(channel, handler);
-    }
-    this.subscriptions = undefined;
+  protected override stoppedListening(): void {
     // A growth span left open would never be exported: the events that end it are not heard any more.
     this.maps?.detachAll((record) => this.endGrowthSpan(record, 'disabled'));
     this.maps = undefined;

@@ -7,7 +7,8 @@ import {
   type Histogram,
   type ObservableGauge,
 } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { ChannelInstrumentation } from '../channel-instrumentation.js';
 import { CardinalityCap, overflowAttributes } from '../cardinality-cap.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../instrumentation/version.js';
 import { observeMap } from '../native/observe-map.js';
@@ -66,8 +67,6 @@ interface CacheTotals {
   sized: boolean;
 }
 
-type Handler = (message: unknown) => void;
-
 /**
  * OpenTelemetry metrics for lru-cache instances, from the diagnostics channels lru-cache itself
  * publishes on (`lru-cache:metrics` for synchronous operations, the `lru-cache` tracing channel
@@ -76,7 +75,7 @@ type Handler = (message: unknown) => void;
  * module hook only reads the version of each lru-cache that is `require`d, to report once the
  * versions that publish nothing.
  */
-export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrumentationConfig> {
+export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInstrumentationConfig> {
   // The base constructor calls enable() before subclass field initialisers would run.
   private declare instruments: Instruments;
   private declare records: WeakMap<object, CacheRecord>;
@@ -87,8 +86,6 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
   private declare unattributed: CacheRecord | undefined;
   private declare unobservableVersions: Map<string, number>;
   private declare unattributedVersions: Set<string>;
-  private declare metricsHandler: Handler | undefined;
-  private declare tracingHandlers: diagnostics_channel.TracingChannelSubscribers<object> | undefined;
   private declare fetchStarts: WeakMap<object, number>;
   private declare probed: WeakSet<object>;
   private declare probeAnswer: LruStatus | undefined;
@@ -109,9 +106,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
     ];
   }
 
-  override enable(): void {
-    super.enable();
-    if (this.metricsHandler !== undefined) return;
+  protected listen(): () => void {
     // Caches already seen keep their records (and names) across disable and enable.
     this.unobservableVersions ??= new Map();
     this.records ??= new WeakMap();
@@ -127,8 +122,8 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
       'cache names (presize.lru.name)',
       'maxCacheSeries',
     );
-    this.metricsHandler = (message) => this.onOperation(message as LruStatus);
-    this.tracingHandlers = {
+    const metricsHandler = (message: unknown) => this.onOperation(message as LruStatus);
+    const tracingHandlers: diagnostics_channel.TracingChannelSubscribers<object> = {
       start: (message) => this.onFetchStart(message as LruStatus),
       asyncEnd: (message) => this.onFetchEnd(message as LruStatus),
       // A fetch's duration runs from start to asyncEnd, which follows a rejection as well.
@@ -136,19 +131,12 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
       asyncStart: ignore,
       error: ignore,
     };
-    diagnostics_channel.subscribe(LRU_METRICS_CHANNEL, this.metricsHandler);
-    diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).subscribe(this.tracingHandlers);
-  }
-
-  override disable(): void {
-    super.disable();
-    if (this.metricsHandler === undefined) return;
-    diagnostics_channel.unsubscribe(LRU_METRICS_CHANNEL, this.metricsHandler);
-    if (this.tracingHandlers !== undefined) {
-      diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).unsubscribe(this.tracingHandlers);
-    }
-    this.metricsHandler = undefined;
-    this.tracingHandlers = undefined;
+    diagnostics_channel.subscribe(LRU_METRICS_CHANNEL, metricsHandler);
+    diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).subscribe(tracingHandlers);
+    return () => {
+      diagnostics_channel.unsubscribe(LRU_METRICS_CHANNEL, metricsHandler);
+      diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).unsubscribe(tracingHandlers);
+    };
   }
 
   protected override _updateMetricInstruments(): void {
@@ -266,7 +254,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
   }
 
   private recordOf(status: LruStatus): CacheRecord | undefined {
-    if (this.metricsHandler === undefined) return undefined;
+    if (!this.listening) return undefined;
     const cache = status.cache;
     if (cache === undefined || typeof cache !== 'object') return this.unattributedRecord();
     const known = this.records.get(cache);
@@ -302,7 +290,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
       const evictions = watchEvictions(keyIndex);
       evictions.announced.length = 0;
       evictions.onEviction = () => {
-        if (this.metricsHandler !== undefined) this.instruments.evictions.add(1, record.attributes);
+        if (this.listening) this.instruments.evictions.add(1, record.attributes);
       };
       record.evictions = evictions;
       if (this._config.observeKeyIndex !== false) observeMap(keyIndex, { name: `${name}.key_index` });
@@ -326,7 +314,7 @@ export class LruCacheInstrumentation extends InstrumentationBase<LruCacheInstrum
   }
 
   private observeCaches(result: BatchObservableResult, gauges: Gauges): void {
-    if (this.metricsHandler === undefined) return;
+    if (!this.listening) return;
     for (const cache of namedCaches()) {
       if (!this.records.has(cache) && !this.probed.has(cache)) this.probe(cache);
     }
