@@ -22,6 +22,9 @@ import {
   PROM_LRU_MAX_SIZE,
   PROM_LRU_OPERATIONS_TOTAL,
   PROM_MAP_BUCKETS,
+  PROM_MAP_ENGINE_LIMIT,
+  PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT,
+  PROM_MAP_ENGINE_LIMIT_USAGE,
   PROM_MAP_ENTRIES,
   PROM_MAP_EVACUATED_BUCKETS_TOTAL,
   PROM_MAP_EVACUATION_PROGRESS,
@@ -143,6 +146,12 @@ export function fleetOpenMetrics(endSeconds: number): string {
   map(f, { job: 'checkout', instance: '10.0.0.7:9464', presize_map_name: 'sessions' }, (t) => 1000 * 2 ** Math.max(0, (t - (end - 600)) / 45), 1000, 2);
   // device logs: a large map heading for its next growth point at 20 inserts a second.
   map(f, { job: `${JOBS.demo}-presized`, instance: '127.0.0.1:9464', presize_map_name: 'device-logs' }, (t) => 60_000 + 20 * t, 131_072, 0);
+  // The engine-limit gauges an observed native Map reports beside its table gauges: checkout's
+  // sessions, far below the engine's limit of 2^24 entries.
+  const nativeSessions = { job: 'checkout', instance: '10.0.0.7:9464', presize_map_name: 'sessions' };
+  f.add(PROM_MAP_ENGINE_LIMIT, nativeSessions, () => 2 ** 24);
+  f.add(PROM_MAP_ENGINE_LIMIT_USAGE, nativeSessions, (t) => (1000 * 2 ** Math.max(0, (t - (end - 600)) / 45)) / 2 ** 24);
+  f.add(PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT, nativeSessions, () => 8);
   // checkout's cart cache, full at 10,000, evicts three times its contents every 5 minutes and
   // misses 60 % of its gets; device logs' size-bounded cache evicts a little and mostly hits.
   lru(f, { job: 'checkout', instance: '10.0.0.7:9464', presize_lru_name: 'carts' }, {
