@@ -20,13 +20,23 @@ const scoped = (configs, dir) =>
           },
         }
       : {}),
-    ...(config.files ? { files: config.files.map((f) => `${dir}/${f.replace(/^\.\//, '')}`) } : { files: [`${dir}/**/*.{ts,tsx,js,mjs,cjs}`] }),
+    ...(config.files
+      ? { files: config.files.map((f) => `${dir}/${f.replace(/^\.\//, '')}`) }
+      : { files: [`${dir}/**/*.{ts,tsx,js,mjs,cjs}`] }),
     ...(config.ignores && !config.files ? { ignores: config.ignores.map((f) => `${dir}/${f}`) } : {}),
   }));
 
 export default defineConfig([
   {
-    ignores: ['**/node_modules/', '**/dist/', '**/coverage/', 'test-output/', '.demo/', 'grafana-plugin/.config/', '**/*.d.ts'],
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      '**/coverage/',
+      'test-output/',
+      '.demo/',
+      'grafana-plugin/.config/',
+      '**/*.d.ts',
+    ],
   },
   {
     files: ['**/*.{ts,mts,cts}'],

@@ -21,7 +21,10 @@ const integrationProject = () => {
   const project = typescriptProject('integration', ['<rootDir>/test']);
   return {
     ...project,
-    transform: { ...project.transform, '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+    transform: {
+      ...project.transform,
+      '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    },
     transformIgnorePatterns: [nodeModulesToTransform(grafanaESModules)],
   };
 };

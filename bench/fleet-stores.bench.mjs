@@ -24,7 +24,9 @@ import { fmtBytes, fmtInt, fmtMs, fmtRatio, median, progress, quick, table, verd
 const { dateTime } = createRequire(import.meta.url)('@grafana/data');
 
 const RULES_DIR = 'provisioning/prometheus/rules';
-const RULE_FILES = readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml')).map((f) => join(process.cwd(), RULES_DIR, f));
+const RULE_FILES = readdirSync(RULES_DIR)
+  .filter((f) => f.endsWith('.yml'))
+  .map((f) => join(process.cwd(), RULES_DIR, f));
 const DASHBOARDS_DIR = 'dashboards';
 const STEP_SECONDS = 120;
 const HOURS = 3;
@@ -71,7 +73,8 @@ async function timeDatasource(url, target, atMs) {
     const started = performance.now();
     const response = await ds.query(request);
     times.push(performance.now() - started);
-    if (response.errors?.length) throw new Error(`${target.queryType}: ${response.errors.map((e) => e.message).join('; ')}`);
+    if (response.errors?.length)
+      throw new Error(`${target.queryType}: ${response.errors.map((e) => e.message).join('; ')}`);
     rows = response.data.reduce((sum, frame) => sum + frame.length, 0);
     bytes = counter.bytes;
   }
@@ -81,7 +84,9 @@ async function timeDatasource(url, target, atMs) {
 /** Every panel target of every dashboard, with its variables at All and Grafana's interval macros filled in. */
 function dashboardQueries() {
   const queries = [];
-  for (const file of readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(DASHBOARDS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const dashboard = JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8'));
     const walk = (panels) => {
       for (const panel of panels ?? []) {
@@ -92,7 +97,11 @@ function dashboardQueries() {
             .replaceAll('$__rate_interval', `${4 * STEP_SECONDS}s`)
             .replaceAll('$__interval', `${STEP_SECONDS}s`)
             .replace(/\$\{?(\w+)(?::\w+)?\}?/g, '.*');
-          queries.push({ dashboard: file.replace(/\.json$/, ''), expr, instant: target.instant === true && target.range !== true });
+          queries.push({
+            dashboard: file.replace(/\.json$/, ''),
+            expr,
+            instant: target.instant === true && target.range !== true,
+          });
         }
       }
     };
@@ -218,10 +227,14 @@ async function measureSize(shape) {
     let started = performance.now();
     const fleet = await writeFleet(file, { ...shape, hours: HOURS, stepSeconds: STEP_SECONDS }, end);
     const generateMs = performance.now() - started;
-    progress(`${new Date().toISOString()} ${fmtInt(fleet.maps)} maps: ${fmtInt(fleet.series)} series, ${fmtInt(fleet.samples)} samples, ${fmtBytes(fleet.bytes)} in ${seconds(generateMs)}`);
+    progress(
+      `${new Date().toISOString()} ${fmtInt(fleet.maps)} maps: ${fmtInt(fleet.series)} series, ${fmtInt(fleet.samples)} samples, ${fmtBytes(fleet.bytes)} in ${seconds(generateMs)}`,
+    );
 
     started = performance.now();
-    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(work, 'prometheus')], { stdio: 'ignore' });
+    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(work, 'prometheus')], {
+      stdio: 'ignore',
+    });
     const backfillMs = performance.now() - started;
     progress(`promtool tsdb create-blocks-from openmetrics: ${seconds(backfillMs)}`);
     const prometheus = await startPrometheus({
@@ -251,7 +264,9 @@ async function measureSize(shape) {
       await importFleet(victoriaMetrics.url, file);
       importMs = performance.now() - started;
       progress(`VictoriaMetrics import: ${seconds(importMs)}`);
-      vmResult = await measureStore('VictoriaMetrics', victoriaMetrics.url, () => vmalertGroupTimes(victoriaMetrics.vmalertUrl));
+      vmResult = await measureStore('VictoriaMetrics', victoriaMetrics.url, () =>
+        vmalertGroupTimes(victoriaMetrics.vmalertUrl),
+      );
     } finally {
       await victoriaMetrics.stop();
     }
@@ -284,7 +299,15 @@ const lines = [
   `### One evaluation of each rule group (${fmtInt(large.fleet.maps)} maps, target under 1 s)`,
   '',
   table(
-    ['Group', 'Prometheus', 'vmalert', 'VM / Prom', `Prometheus growth from ${fmtInt(small.fleet.maps)} maps`, 'vmalert growth', 'Target'],
+    [
+      'Group',
+      'Prometheus',
+      'vmalert',
+      'VM / Prom',
+      `Prometheus growth from ${fmtInt(small.fleet.maps)} maps`,
+      'vmalert growth',
+      'Target',
+    ],
     groupNames.map((name) => {
       const p = large.prometheus.groups.get(name);
       const v = large.victoriaMetrics.groups.get(name);
@@ -303,7 +326,16 @@ const lines = [
   `### Datasource queries end to end (${fmtInt(large.fleet.maps)} maps)`,
   '',
   table(
-    ['Query', 'Rows', 'Prometheus', 'VictoriaMetrics', 'VM / Prom', 'Bytes (Prom / VM)', `Growth from ${fmtInt(small.fleet.maps)} maps (Prom / VM)`, 'Target'],
+    [
+      'Query',
+      'Rows',
+      'Prometheus',
+      'VictoriaMetrics',
+      'VM / Prom',
+      'Bytes (Prom / VM)',
+      `Growth from ${fmtInt(small.fleet.maps)} maps (Prom / VM)`,
+      'Target',
+    ],
     ['risk', 'slo', 'capacity'].map((q) => [
       { risk: 'Risk map, all subjects', slo: 'SLO, all services', capacity: 'Capacity, all services' }[q],
       fmtInt(large.prometheus[q].rows),

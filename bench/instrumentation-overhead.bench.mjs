@@ -63,9 +63,8 @@ async function prepare(setup) {
   if (setup === 'plain') return nothing;
   const { trace } = await import('@opentelemetry/api');
   const { MeterProvider, MetricReader, AggregationTemporality } = await import('@opentelemetry/sdk-metrics');
-  const { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } = await import(
-    '@opentelemetry/sdk-trace-base'
-  );
+  const { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } =
+    await import('@opentelemetry/sdk-trace-base');
   const { registerInstrumentations } = await import('@opentelemetry/instrumentation');
   const { PresizedMapInstrumentation, mapMetricsProducer } = await import('@presize/instrumentation');
 
@@ -78,9 +77,7 @@ async function prepare(setup) {
     async onShutdown() {}
   }
   const asRegister = setup === 'enabled' || setup === 'collector-down';
-  const instrumentation = new PresizedMapInstrumentation(
-    asRegister ? { metricsExport: 'metric-producer' } : {},
-  );
+  const instrumentation = new PresizedMapInstrumentation(asRegister ? { metricsExport: 'metric-producer' } : {});
   const producers = asRegister ? [mapMetricsProducer(instrumentation)] : [];
   const reader = new PullReader(producers);
   const readers = [reader];
@@ -101,7 +98,9 @@ async function prepare(setup) {
       }),
     );
     spanProcessors.push(
-      new BatchSpanProcessor(new OTLPTraceExporter({ ...exporter, url: `${down}/v1/traces` }), { scheduledDelayMillis: 200 }),
+      new BatchSpanProcessor(new OTLPTraceExporter({ ...exporter, url: `${down}/v1/traces` }), {
+        scheduledDelayMillis: 200,
+      }),
     );
   }
   const meterProvider = new MeterProvider({ readers });
@@ -124,8 +123,7 @@ async function prepare(setup) {
       .find((m) => m.descriptor.name === 'presize.map.growths');
     const ofMap = (attributes) => attributes['presize.map.name'] === name;
     return {
-      growSpans: spans.getFinishedSpans().filter((s) => s.name === 'presize.map.grow' && ofMap(s.attributes))
-        .length,
+      growSpans: spans.getFinishedSpans().filter((s) => s.name === 'presize.map.grow' && ofMap(s.attributes)).length,
       growthsCounter: growths?.dataPoints.filter((p) => ofMap(p.attributes)).reduce((n, p) => n + p.value, 0) ?? 0,
     };
   };
@@ -206,7 +204,9 @@ async function compare() {
       `${fmtInt(t)} writes per CPU-s`,
       setup === 'plain' ? '1.00' : (t / base).toFixed(3),
       setup === 'plain' ? '' : `${(loss * 100).toFixed(1)} %`,
-      setup === 'plain' ? fmtMs(best(setup)) : `${fmtMs(best(setup))} (${((best(setup) / best('plain') - 1) * 100).toFixed(1)} %)`,
+      setup === 'plain'
+        ? fmtMs(best(setup))
+        : `${fmtMs(best(setup))} (${((best(setup) / best('plain') - 1) * 100).toFixed(1)} %)`,
       target === undefined ? '' : `≤ ${target * 100} %: ${verdict(loss <= target)}`,
     ];
   });
@@ -222,7 +222,7 @@ async function compare() {
       'disabled. *enabled*: SDK with a pull metric reader and a batch span processor, instrumentation',
       `enabled as \`register\` sets it up (it produced ${enabled.growSpans} \`presize.map.grow\` spans and \`presize.map.growths\` = ${enabled.growthsCounter}),`,
       'the map series, the evacuation stall histogram among them, exported by `mapMetricsProducer` given to the reader.',
-      '*enabled-instrument*: the instrumentation\'s defaults, the stalls recorded into the SDK\'s',
+      "*enabled-instrument*: the instrumentation's defaults, the stalls recorded into the SDK's",
       'histogram instrument at collection (one SDK call per evacuating write). *collector-down*: as',
       '*enabled*, plus metrics and spans pushed over OTLP/HTTP every 200 ms to a loopback port where',
       'nothing listens, so every export fails while the writes go on. Each enabled run includes one',

@@ -8,7 +8,8 @@ const WIDTH = 960;
 const HEIGHT = 440;
 const MARGIN = { left: 78, right: 24, top: 56, bottom: 56 };
 
-const escapeXml = (s) => String(s).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
+const escapeXml = (s) =>
+  String(s).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
 
 function latencyLabel(ms) {
   if (ms >= 1000) return `${ms / 1000} s`;
@@ -49,7 +50,9 @@ export function windowMaxima(durations, count, windowSize) {
 export function latencySvg({ title, subtitle, totalOps, windowSize, series, markers = [], pauses = [] }) {
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const all = [...series.flatMap((s) => s.maxima), ...pauses.flatMap((p) => p.marks.map((m) => m.ms))].filter((v) => v > 0);
+  const all = [...series.flatMap((s) => s.maxima), ...pauses.flatMap((p) => p.marks.map((m) => m.ms))].filter(
+    (v) => v > 0,
+  );
   const lo = Math.floor(Math.log10(Math.min(...all)));
   const hi = Math.ceil(Math.log10(Math.max(...all)));
   const x = (op) => MARGIN.left + (op / totalOps) * plotW;
@@ -96,14 +99,24 @@ export function latencySvg({ title, subtitle, totalOps, windowSize, series, mark
     const points = s.maxima
       .map((v, i) => `${x(Math.min(totalOps, (i + 0.5) * windowSize)).toFixed(1)},${y(v).toFixed(1)}`)
       .join(' ');
-    parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.4" stroke-linejoin="round" points="${points}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${s.color}" stroke-width="1.4" stroke-linejoin="round" points="${points}"/>`,
+    );
   }
 
   // A pause mark: an open diamond, so that the line under it stays visible.
   const diamond = (cx, cy, color, label) =>
     `<path d="M${cx.toFixed(1)} ${(cy - 5).toFixed(1)} l5 5 l-5 5 l-5 -5 z" fill="none" stroke="${color}" stroke-width="1.6"><title>${escapeXml(label)}</title></path>`;
   for (const p of pauses) {
-    for (const m of p.marks) parts.push(diamond(x(m.at), y(m.ms), p.color, `${p.label}: ${latencyLabel(Number(m.ms.toPrecision(3)))} at insert ${m.at}`));
+    for (const m of p.marks)
+      parts.push(
+        diamond(
+          x(m.at),
+          y(m.ms),
+          p.color,
+          `${p.label}: ${latencyLabel(Number(m.ms.toPrecision(3)))} at insert ${m.at}`,
+        ),
+      );
   }
 
   series.forEach((s, i) => {
@@ -125,7 +138,10 @@ export function latencySvg({ title, subtitle, totalOps, windowSize, series, mark
   pauses.forEach((p, i) => {
     const ly = MARGIN.top + 14 + (series.length + (markers.length ? 1 : 0) + i) * 18;
     const lx = WIDTH - MARGIN.right - 300;
-    parts.push(diamond(lx + 12, ly, p.color, p.label), `<text x="${lx + 32}" y="${ly}" dominant-baseline="middle">${escapeXml(p.label)}</text>`);
+    parts.push(
+      diamond(lx + 12, ly, p.color, p.label),
+      `<text x="${lx + 32}" y="${ly}" dominant-baseline="middle">${escapeXml(p.label)}</text>`,
+    );
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

@@ -9,7 +9,9 @@ import { deviceKeys, fmtBytes, fmtInt, now, progress, quick, settle, table, used
 
 const COUNT = Number(process.env.PRESIZE_BENCH_BEYOND_KEYS ?? (quick() ? 2_000_000 : 20_000_000));
 if (!Number.isSafeInteger(COUNT) || COUNT < 1) {
-  throw new RangeError(`PRESIZE_BENCH_BEYOND_KEYS must be a whole number above 0, got ${process.env.PRESIZE_BENCH_BEYOND_KEYS}`);
+  throw new RangeError(
+    `PRESIZE_BENCH_BEYOND_KEYS must be a whole number above 0, got ${process.env.PRESIZE_BENCH_BEYOND_KEYS}`,
+  );
 }
 /** The native Map's entry limit in V8 (2^24); the native run reports where it actually stopped. */
 const NATIVE_LIMIT = 2 ** 24;
@@ -20,7 +22,10 @@ const STRIDE = 1_000_003;
 
 const kinds = {
   presized: { label: `PresizedMap (hint ${fmtInt(COUNT)})`, create: () => new PresizedMap({ hint: COUNT }) },
-  sharded: { label: `ShardedMap (16 shards, hint ${fmtInt(COUNT)})`, create: () => new ShardedMap({ hint: COUNT, shards: 16 }) },
+  sharded: {
+    label: `ShardedMap (16 shards, hint ${fmtInt(COUNT)})`,
+    create: () => new ShardedMap({ hint: COUNT, shards: 16 }),
+  },
   native: { label: 'native Map', create: () => new Map() },
 };
 
@@ -57,14 +62,20 @@ if (process.env.PRESIZE_BEYOND_KIND) {
 const results = {};
 for (const kind of Object.keys(kinds)) {
   progress(`${kinds[kind].label}: ${fmtInt(COUNT)} keys, heap limit ${fmtInt(HEAP_MB)} MB`);
-  const out = execFileSync(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, fileURLToPath(import.meta.url)], {
-    env: { ...process.env, PRESIZE_BEYOND_KIND: kind },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, fileURLToPath(import.meta.url)],
+    {
+      env: { ...process.env, PRESIZE_BEYOND_KIND: kind },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    },
+  );
   results[kind] = JSON.parse(out);
   const r = results[kind];
-  progress(`  held ${fmtInt(r.held)}, set ${(r.setMs / 1000).toFixed(1)} s, get ${(r.getMs / 1000).toFixed(1)} s${r.failure ? `, then ${r.failure}` : ''}`);
+  progress(
+    `  held ${fmtInt(r.held)}, set ${(r.setMs / 1000).toFixed(1)} s, get ${(r.getMs / 1000).toFixed(1)} s${r.failure ? `, then ${r.failure}` : ''}`,
+  );
 }
 
 const rate = (n, ms) => `${fmtInt(n / ms)}k/s`;
@@ -76,7 +87,7 @@ writeReport(
     `back in an order unrelated to insertion. One run per map, each in a process of its own (heap limit ${fmtInt(HEAP_MB)} MB).`,
     `A native \`Map\` holds at most ${fmtInt(NATIVE_LIMIT)} entries; its row shows where it stopped and why. Heap bytes`,
     'per entry: used heap plus ArrayBuffer stores after a full GC, minus the same before the map was created,',
-    'over the entries held (the keys existed before: the table\'s own cost). Run with more keys:',
+    "over the entries held (the keys existed before: the table's own cost). Run with more keys:",
     '`PRESIZE_BENCH_BEYOND_KEYS=50000000 node bench/run.mjs beyond-limit` (about 200 bytes of heap a key).',
     '',
     table(

@@ -25,7 +25,10 @@ const unchecked = (key, k0, k1) => (typeof key === 'string' ? hashString(key, k0
 const devices = deviceKeys(N);
 const families = [
   { label: '`dev_<8 hex>` (12 code units)', keys: devices },
-  { label: '`tenant/eu-west-1/cache/dev_<8 hex>` (35 code units)', keys: devices.map((k) => `tenant/eu-west-1/cache/${k}`) },
+  {
+    label: '`tenant/eu-west-1/cache/dev_<8 hex>` (35 code units)',
+    keys: devices.map((k) => `tenant/eu-west-1/cache/${k}`),
+  },
   { label: 'int32 numbers', keys: Array.from({ length: N }, (_, i) => Math.imul(i, 0x9e3779b1)) },
   { label: 'floats', keys: Array.from({ length: N }, (_, i) => i / 7 + 0.5) },
 ];

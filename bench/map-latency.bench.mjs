@@ -44,7 +44,11 @@ function timedInserts(map, keys, n, starts, durations) {
 // Seeded, so that every run of a kind makes the same growth and overflow decisions at the same
 // inserts, and a per-insert minimum over runs removes what the machine (not the map) did.
 const kinds = [
-  { id: 'presized', label: 'PresizedMap (no hint)', create: () => new PresizedMap({ name: 'bench-unsized', seed: SEED }) },
+  {
+    id: 'presized',
+    label: 'PresizedMap (no hint)',
+    create: () => new PresizedMap({ name: 'bench-unsized', seed: SEED }),
+  },
   { id: 'native', label: 'native Map', create: () => new Map() },
 ];
 for (const kind of kinds) kind.insert = specialize(timedInserts);
@@ -139,11 +143,13 @@ function causesOf(kind, keys, ops) {
   const mapRef = { current: null };
   const onGrowStart = (e) => {
     const i = mapRef.current.size;
-    if (wanted.has(i)) causes.get(i).push(`starts a ${e.kind} growth, B ${e.oldB}→${e.newB}: allocates the new bucket array`);
+    if (wanted.has(i))
+      causes.get(i).push(`starts a ${e.kind} growth, B ${e.oldB}→${e.newB}: allocates the new bucket array`);
   };
   const onOverflow = (e) => {
     const i = mapRef.current.size;
-    if (wanted.has(i) && !e.fromPool) causes.get(i).push(`takes an overflow bucket beyond the preallocated pool (B ${e.B})`);
+    if (wanted.has(i) && !e.fromPool)
+      causes.get(i).push(`takes an overflow bucket beyond the preallocated pool (B ${e.B})`);
   };
   diagnostics_channel.subscribe(MAP_CHANNELS.growStart, onGrowStart);
   diagnostics_channel.subscribe(MAP_CHANNELS.overflow, onOverflow);
@@ -211,8 +217,15 @@ const TOP = 6;
 const slowestInserts = {};
 for (const kind of kinds.filter((k) => k.id !== 'native')) {
   const top = topInserts(minima[kind.id], TOP);
-  const causes = causesOf(kind, keys, top.map((t) => t.at));
-  slowestInserts[kind.id] = top.map((t) => ({ ...t, cause: causes.get(t.at).join('; ') || 'none of its own (evacuation step, or the machine)' }));
+  const causes = causesOf(
+    kind,
+    keys,
+    top.map((t) => t.at),
+  );
+  slowestInserts[kind.id] = top.map((t) => ({
+    ...t,
+    cause: causes.get(t.at).join('; ') || 'none of its own (evacuation step, or the machine)',
+  }));
 }
 
 const med = (id, field) => median(runs[id].map((r) => r[field]));
@@ -237,7 +250,9 @@ const svg = latencySvg({
     { label: 'native Map', color: '#d93025', maxima: medianRun('native').maxima },
     { label: 'PresizedMap (no hint)', color: '#1a73e8', maxima: medianRun('presized').maxima },
   ],
-  markers: runs.presized[0].allocationOps.filter((at) => at >= WINDOW).map((at) => ({ at, label: `PresizedMap growth starts at insert ${at}` })),
+  markers: runs.presized[0].allocationOps
+    .filter((at) => at >= WINDOW)
+    .map((at) => ({ at, label: `PresizedMap growth starts at insert ${at}` })),
   pauses: [
     { label: 'GC pause in the native Map run', color: '#d93025', marks: medianRun('native').gcMarks },
     { label: 'GC pause in the PresizedMap run', color: '#1a73e8', marks: medianRun('presized').gcMarks },
@@ -289,7 +304,7 @@ writeReport(
     ]),
     '',
     `**The maps' own cost**: each insert's time is its minimum over the ${REPEATS} runs, so only what recurs at the same`,
-    'insert in every run (the map\'s work, and GC pauses its allocations cause every time) remains:',
+    "insert in every run (the map's work, and GC pauses its allocations cause every time) remains:",
     '',
     table(header, [
       row('largest insert', (id) => filtered[id].overall, `≤ 1/100, aim 1/300: ${verdict(filteredTarget)}`),
@@ -298,7 +313,9 @@ writeReport(
     ]),
     '',
     'GC pauses per run (total, count): ' +
-      kinds.map((k) => `${k.label} ${runs[k.id].map((r) => `${fmtMs(r.gcPauseMs)} (${r.gcCount})`).join(', ')}`).join('; ') +
+      kinds
+        .map((k) => `${k.label} ${runs[k.id].map((r) => `${fmtMs(r.gcPauseMs)} (${r.gcCount})`).join(', ')}`)
+        .join('; ') +
       '.',
     '',
     'Allocating inserts: ' +

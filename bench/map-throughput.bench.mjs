@@ -60,7 +60,11 @@ const kinds = [
   { id: 'presized', label: `PresizedMap (hint ${fmtInt(N)})`, create: () => new PresizedMap({ hint: N }) },
   { id: 'native', label: 'native Map', create: () => new Map() },
   { id: 'lru', label: `lru-cache ${lruVersion} (max ${fmtInt(N)})`, create: () => new LRUCache({ max: N }) },
-  { id: 'sharded', label: `ShardedMap (16 shards, hint ${fmtInt(N)})`, create: () => new ShardedMap({ hint: N, shards: 16 }) },
+  {
+    id: 'sharded',
+    label: `ShardedMap (16 shards, hint ${fmtInt(N)})`,
+    create: () => new ShardedMap({ hint: N, shards: 16 }),
+  },
 ];
 for (const kind of kinds) {
   kind.setAll = specialize(setAll);
@@ -134,7 +138,9 @@ for (let r = 0; r < ROUNDS; r++) {
   const h0 = now();
   if (hashAll(lookups, r) === 0.5) throw new Error('unreachable: keeps the hash loop alive');
   hashNsPerKey.push(((now() - h0) * 1e6) / N);
-  progress(`round ${r + 1}/${ROUNDS}: set ${kinds.map((k) => `${k.id} ${fmtInt(rates[k.id].set.at(-1))}/s`).join(', ')}`);
+  progress(
+    `round ${r + 1}/${ROUNDS}: set ${kinds.map((k) => `${k.id} ${fmtInt(rates[k.id].set.at(-1))}/s`).join(', ')}`,
+  );
 }
 
 // Memory in fresh processes: an ArrayBuffer of a collected map is released by a background sweep,
@@ -177,9 +183,24 @@ writeReport(
       [
         ['set', ...kinds.map((k) => ops(rate(k.id, 'set'))), fmtRatio(setRatio), `≥ 1.5×: ${verdict(setRatio >= 1.5)}`],
         ['get', ...kinds.map((k) => ops(rate(k.id, 'get'))), fmtRatio(getRatio), `≥ 1.0×: ${verdict(getRatio >= 1)}`],
-        ['set, integer keys', ...kinds.map((k) => (intKinds.includes(k) ? ops(rate(k.id, 'setInt')) : '')), fmtRatio(setIntRatio), ''],
-        ['get, integer keys', ...kinds.map((k) => (intKinds.includes(k) ? ops(rate(k.id, 'getInt')) : '')), fmtRatio(getIntRatio), `≥ 1.2×: ${verdict(getIntRatio >= 1.2)}`],
-        ['heap bytes per entry', ...kinds.map((k) => perEntry(k.id).toFixed(1)), fmtRatio(memoryRatio), `≤ 1.0×: ${verdict(memoryRatio <= 1)}`],
+        [
+          'set, integer keys',
+          ...kinds.map((k) => (intKinds.includes(k) ? ops(rate(k.id, 'setInt')) : '')),
+          fmtRatio(setIntRatio),
+          '',
+        ],
+        [
+          'get, integer keys',
+          ...kinds.map((k) => (intKinds.includes(k) ? ops(rate(k.id, 'getInt')) : '')),
+          fmtRatio(getIntRatio),
+          `≥ 1.2×: ${verdict(getIntRatio >= 1.2)}`,
+        ],
+        [
+          'heap bytes per entry',
+          ...kinds.map((k) => perEntry(k.id).toFixed(1)),
+          fmtRatio(memoryRatio),
+          `≤ 1.0×: ${verdict(memoryRatio <= 1)}`,
+        ],
       ],
     ),
     '',

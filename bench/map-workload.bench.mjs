@@ -85,7 +85,8 @@ async function runVariant(id) {
   const pauses = await gcPauses.between(from - 1, to);
   gcPauses.stop();
   const kept = map.get(devices[0]).length;
-  if (map.size !== DEVICES || kept !== KEPT) throw new Error(`${variant.label}: ${map.size} devices, ${kept} lines kept`);
+  if (map.size !== DEVICES || kept !== KEPT)
+    throw new Error(`${variant.label}: ${map.size} devices, ${kept} lines kept`);
   settle();
   const held = usedBytes() - heapBefore;
   const sorted = durations.sort();
@@ -116,7 +117,9 @@ if (process.env.PRESIZE_WORKLOAD_VARIANT) {
       });
       const result = JSON.parse(out);
       results[id].push(result);
-      progress(`run ${r + 1}/${REPEATS} ${variants[id].label}: p99 ${fmtMs(result.p99)}, max ${fmtMs(result.max)}, GC ${fmtMs(result.gcPauseMs)}`);
+      progress(
+        `run ${r + 1}/${REPEATS} ${variants[id].label}: p99 ${fmtMs(result.p99)}, max ${fmtMs(result.max)}, GC ${fmtMs(result.gcPauseMs)}`,
+      );
     }
   }
   const m = (id, field) => median(results[id].map((x) => x[field]));
@@ -135,7 +138,8 @@ if (process.env.PRESIZE_WORKLOAD_VARIANT) {
   const ratio = (id, field) => fmtRatio(m(base, field) / m(id, field));
   // The target: PresizedMap + BoundedList at or below native Map + BoundedList on each figure.
   const peer = 'native-bounded';
-  const againstPeer = (id, field) => `${fmtRatio(m(id, field) / m(peer, field))}: ${verdict(m(id, field) <= m(peer, field))}`;
+  const againstPeer = (id, field) =>
+    `${fmtRatio(m(id, field) / m(peer, field))}: ${verdict(m(id, field) <= m(peer, field))}`;
   writeReport(
     [
       `## The incident workload: ${fmtInt(DEVICES)} devices, last ${KEPT} log lines each`,
@@ -146,7 +150,17 @@ if (process.env.PRESIZE_WORKLOAD_VARIANT) {
       'allocated = heap growth plus what the collections reclaimed (v8.GCProfiler); held = heap after a full GC.',
       '',
       table(
-        ['variant', 'write p50', 'write p99', 'write max', 'GC pauses (count)', 'allocated', 'held', 'wall time', 'growths'],
+        [
+          'variant',
+          'write p50',
+          'write p99',
+          'write max',
+          'GC pauses (count)',
+          'allocated',
+          'held',
+          'wall time',
+          'growths',
+        ],
         Object.keys(variants).map(row),
       ),
       '',
@@ -156,7 +170,13 @@ if (process.env.PRESIZE_WORKLOAD_VARIANT) {
         ['variant', 'write p99', 'write max', 'GC pause total', 'bytes allocated'],
         Object.keys(variants)
           .filter((id) => id !== base)
-          .map((id) => [variants[id].label, ratio(id, 'p99'), ratio(id, 'max'), ratio(id, 'gcPauseMs'), ratio(id, 'allocatedBytes')]),
+          .map((id) => [
+            variants[id].label,
+            ratio(id, 'p99'),
+            ratio(id, 'max'),
+            ratio(id, 'gcPauseMs'),
+            ratio(id, 'allocatedBytes'),
+          ]),
       ),
       '',
       'Target: PresizedMap + BoundedList at or below native Map + BoundedList (ratio PresizedMap / native, ≤ 1.00×):',

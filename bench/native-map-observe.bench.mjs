@@ -66,9 +66,8 @@ async function prepare(setup) {
   presize.installNativeMapObserver();
   if (setup === 'observe') return () => ({});
   const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
-  const { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } = await import(
-    '@opentelemetry/sdk-trace-base'
-  );
+  const { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } =
+    await import('@opentelemetry/sdk-trace-base');
   class PullReader extends MetricReader {
     async onForceFlush() {}
     async onShutdown() {}
@@ -81,7 +80,10 @@ async function prepare(setup) {
   instrumentation.setTracerProvider(tracerProvider);
   return async () => {
     await tracerProvider.forceFlush();
-    return { rehashSpans: spans.getFinishedSpans().filter((s) => s.attributes['presize.map.growth.kind'] === 'v8_rehash').length };
+    return {
+      rehashSpans: spans.getFinishedSpans().filter((s) => s.attributes['presize.map.growth.kind'] === 'v8_rehash')
+        .length,
+    };
   };
 }
 
@@ -103,9 +105,18 @@ async function worker(setup) {
   let large = Infinity;
   let set = Infinity;
   for (let i = 0; i < MEASURED_PER_RUN; i++) {
-    small = Math.min(small, timed(() => smallMaps(SMALL_ROUNDS)));
-    large = Math.min(large, timed(() => largeMap(keys)));
-    set = Math.min(set, timed(() => largeSet(keys)));
+    small = Math.min(
+      small,
+      timed(() => smallMaps(SMALL_ROUNDS)),
+    );
+    large = Math.min(
+      large,
+      timed(() => largeMap(keys)),
+    );
+    set = Math.min(
+      set,
+      timed(() => largeSet(keys)),
+    );
   }
   process.stdout.write(`${JSON.stringify({ setup, small, large, set, ...(await report()) })}\n`);
 }
@@ -126,7 +137,9 @@ function compare() {
       const setup = SETUPS[(i + k) % SETUPS.length];
       const result = runOnce(setup);
       runs[setup].push(result);
-      progress(`${setup} run ${i + 1}/${RUNS}: small ${fmtMs(result.small)}, large map ${fmtMs(result.large)}, large set ${fmtMs(result.set)} CPU`);
+      progress(
+        `${setup} run ${i + 1}/${RUNS}: small ${fmtMs(result.small)}, large map ${fmtMs(result.large)}, large set ${fmtMs(result.set)} CPU`,
+      );
     }
   }
   const smallOps = SMALL_ROUNDS * SMALL_OPS_PER_ROUND;
@@ -159,7 +172,18 @@ function compare() {
       'spans per process. Ratio: throughput relative to *plain* (1.000 = no cost, 0.950 = 5 % slower).',
       '',
       table(
-        ['Setup', 'Small maps CPU', 'ops per CPU-s', 'vs plain', 'Large map CPU', 'ops per CPU-s', 'vs plain', 'Large set CPU', 'ops per CPU-s', 'vs plain'],
+        [
+          'Setup',
+          'Small maps CPU',
+          'ops per CPU-s',
+          'vs plain',
+          'Large map CPU',
+          'ops per CPU-s',
+          'vs plain',
+          'Large set CPU',
+          'ops per CPU-s',
+          'vs plain',
+        ],
         rows,
       ),
       '',

@@ -79,7 +79,9 @@ try {
     } else if (outcome.code === 0) {
       sections.push([`## ${script}`, '', '```', outcome.stdout.trimEnd(), '```'].join('\n'));
     } else {
-      const why = outcome.signal ? `killed by ${outcome.signal} after ${outcome.seconds.toFixed(0)} s` : `exit code ${outcome.code}`;
+      const why = outcome.signal
+        ? `killed by ${outcome.signal} after ${outcome.seconds.toFixed(0)} s`
+        : `exit code ${outcome.code}`;
       failures.push(`${script}: ${why}`);
     }
   }

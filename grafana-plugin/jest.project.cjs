@@ -4,7 +4,16 @@
 const path = require('path');
 const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
 
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'classic' } } } }];
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      target: 'es2022',
+      transform: { react: { runtime: 'classic' } },
+    },
+  },
+];
 
 module.exports = {
   displayName: 'grafana-plugin',

@@ -52,16 +52,23 @@ function parseOptions(argv: string[]): DemoOptions | undefined {
   if (values.help) return undefined;
   const durationSeconds = Number(values.duration);
   if (!Number.isFinite(durationSeconds) || durationSeconds < 5 || durationSeconds > 3_600) {
-    throw new UsageError(`--duration must be a number of seconds from 5 to 3600, got ${JSON.stringify(values.duration)}`);
+    throw new UsageError(
+      `--duration must be a number of seconds from 5 to 3600, got ${JSON.stringify(values.duration)}`,
+    );
   }
   const devices = Number(values.devices);
   if (!Number.isInteger(devices) || devices < 1 || devices > 10_000_000) {
     throw new UsageError(`--devices must be a whole number from 1 to 10000000, got ${JSON.stringify(values.devices)}`);
   }
-  const caches = values.caches.split(',').map((name) => name.trim()).filter(Boolean);
+  const caches = values.caches
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = caches.filter((name) => !CACHES.includes(name));
   if (caches.length === 0 || unknown.length > 0) {
-    throw new UsageError(`--caches takes names from ${CACHES.join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`);
+    throw new UsageError(
+      `--caches takes names from ${CACHES.join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`,
+    );
   }
   const tsdb = TSDBS.find((name) => name === values.tsdb);
   if (!tsdb) throw new UsageError(`--tsdb takes ${TSDBS.join(' or ')}, got ${JSON.stringify(values.tsdb)}`);
@@ -69,7 +76,12 @@ function parseOptions(argv: string[]): DemoOptions | undefined {
 }
 
 function ensureBuilt(): void {
-  for (const file of ['map/dist/esm/index.js', 'instrumentation/dist/esm/index.js', 'gpu/dist/esm/index.js', 'auto-instrumentation/dist/esm/register.js']) {
+  for (const file of [
+    'map/dist/esm/index.js',
+    'instrumentation/dist/esm/index.js',
+    'gpu/dist/esm/index.js',
+    'auto-instrumentation/dist/esm/register.js',
+  ]) {
     if (!existsSync(join(REPOSITORY_ROOT, file))) {
       throw new Error(`${file} is missing: build the package first with \`npm run build\` (npm run demo does it).`);
     }
@@ -107,7 +119,11 @@ const number = (value: number): string => Math.round(value).toLocaleString('en-U
  * One progress line a second (every five when not on a terminal): the load's figures, and the
  * map's growths and B as the service's stats() had them at the previous tick.
  */
-function progressPrinter(cache: string, devices: number, service: RunningService): { update(progress: LoadProgress): void; done(): void } {
+function progressPrinter(
+  cache: string,
+  devices: number,
+  service: RunningService,
+): { update(progress: LoadProgress): void; done(): void } {
   const tty = process.stdout.isTTY === true;
   let lastPrinted = 0;
   let map = '';
@@ -125,7 +141,10 @@ function progressPrinter(cache: string, devices: number, service: RunningService
       }
       service.stats().then(
         (stats) => {
-          map = stats.map === null ? '' : `  B=${stats.map.B}, ${stats.map.growths} growths${stats.map.growing ? ', growing' : ''}`;
+          map =
+            stats.map === null
+              ? ''
+              : `  B=${stats.map.B}, ${stats.map.growths} growths${stats.map.growing ? ', growing' : ''}`;
         },
         () => undefined,
       );
@@ -162,7 +181,8 @@ const NATIVE_MAPS_MIN = 1_000;
 
 function serviceEnv(cache: string, devices: number): Record<string, string> {
   const env: Record<string, string> = { DEVICE_LOGS_FLEET: String(devices) };
-  if (cache === 'native') Object.assign(env, { PRESIZE_NATIVE_MAPS: 'observe', PRESIZE_NATIVE_MAPS_MIN: String(NATIVE_MAPS_MIN) });
+  if (cache === 'native')
+    Object.assign(env, { PRESIZE_NATIVE_MAPS: 'observe', PRESIZE_NATIVE_MAPS_MIN: String(NATIVE_MAPS_MIN) });
   return env;
 }
 
@@ -192,15 +212,23 @@ async function runCache(
   signal: AbortSignal,
 ): Promise<CacheFigures> {
   const job = `device-logs-${cache}`;
-  console.log(`\n▶ ${cache}: ${service.description} (pid ${service.pid}, ${service.url}, metrics ${service.metricsTarget})`);
-  await tsdb.waitFor(`up{job="${job}"}`, (result) => result[0]?.value === 1, 30_000).catch((error: Error) => {
-    throw new Error(`${tsdb.name} could not scrape ${service.metricsTarget}/metrics: ${error.message}\n${service.stderr()}`);
-  });
+  console.log(
+    `\n▶ ${cache}: ${service.description} (pid ${service.pid}, ${service.url}, metrics ${service.metricsTarget})`,
+  );
+  await tsdb
+    .waitFor(`up{job="${job}"}`, (result) => result[0]?.value === 1, 30_000)
+    .catch((error: Error) => {
+      throw new Error(
+        `${tsdb.name} could not scrape ${service.metricsTarget}/metrics: ${error.message}\n${service.stderr()}`,
+      );
+    });
   const before = await service.stats();
   const loadStarted = new Date();
   const printer = progressPrinter(cache, options.devices, service);
   const died = service.exited.then(({ code, signal }) => {
-    throw new Error(`the ${cache} service ${signal ? `was killed by ${signal}` : `exited with code ${code}`} during the load:\n${service.stderr()}`);
+    throw new Error(
+      `the ${cache} service ${signal ? `was killed by ${signal}` : `exited with code ${code}`} during the load:\n${service.stderr()}`,
+    );
   });
   const load = await Promise.race([
     runLoad({
@@ -231,14 +259,22 @@ async function runCache(
 function printQueries(tsdb: DemoTsdb, jobs: string[], keepRunning: boolean): void {
   const matcher = `job=~"${jobs.join('|')}"`;
   const queries = [
-    ['every growth of every map, per service and kind', `sum by (job, presize_map_growth_kind) (presize_map_growths_total{${matcher}})`],
+    [
+      'every growth of every map, per service and kind',
+      `sum by (job, presize_map_growth_kind) (presize_map_growths_total{${matcher}})`,
+    ],
     [
       'the time one write spent evacuating buckets (p99 per service)',
       `histogram_quantile(0.99, sum by (job, le) (rate(presize_map_evacuation_stall_bucket{${matcher}}[1m])))`,
     ],
-    ['the risk score the project\'s rules give each map (0-100; 50 warns, 80 pages)', `presize:map_risk:score{${matcher}}`],
+    [
+      "the risk score the project's rules give each map (0-100; 50 warns, 80 pages)",
+      `presize:map_risk:score{${matcher}}`,
+    ],
   ];
-  console.log(`\n${tsdb.name}: ${tsdb.url} (${keepRunning ? 'up until Ctrl-C' : 'up while the demo runs: it stops when the demo ends'})`);
+  console.log(
+    `\n${tsdb.name}: ${tsdb.url} (${keepRunning ? 'up until Ctrl-C' : 'up while the demo runs: it stops when the demo ends'})`,
+  );
   for (const [what, expr] of queries) {
     console.log(`  ${what}:\n    ${tsdb.graphUrl(expr as string)}\n    ${expr}`);
   }
@@ -281,7 +317,10 @@ async function main(): Promise<number> {
     const [loadAtStart = 0] = loadavg();
     const ports = new Map<string, { port: number; metricsPort: number }>();
     for (const cache of demo.caches) ports.set(cache, { port: await freePort(), metricsPort: await freePort() });
-    const jobs = demo.caches.map((cache) => ({ job: `device-logs-${cache}`, target: `127.0.0.1:${ports.get(cache)?.metricsPort}` }));
+    const jobs = demo.caches.map((cache) => ({
+      job: `device-logs-${cache}`,
+      target: `127.0.0.1:${ports.get(cache)?.metricsPort}`,
+    }));
     const tsdb = await startDemoTsdb(demo.tsdb, jobs, (stop) => cleanup.add(demo.tsdb, stop));
     console.log(`${tsdb.name} is at ${tsdb.url}`);
     console.log(
@@ -321,7 +360,7 @@ async function main(): Promise<number> {
         `  ${DEFAULT_BATCH_SIZE} events, measured by the client. largest stall: the longest the service's event loop`,
         '  was blocked (nodejs_eventloop_delay_max, through Prometheus). map stall: the longest one write spent',
         '  growing the map, allocating its new table or evacuating (bucket bound of presize_map_* histograms).',
-        '  GC pause p99, GC time (share of the run spent in GC pauses) and allocation: V8\'s GC profiler',
+        "  GC pause p99, GC time (share of the run spent in GC pauses) and allocation: V8's GC profiler",
         '  inside the service (GET /stats). growths: map doublings (presize_map_growths_total).',
         `¹ V8 table rebuilds of the native Map, each done all at once, as the zero-code observer saw them`,
         `  (PRESIZE_NATIVE_MAPS=observe) from ${NATIVE_MAPS_MIN.toLocaleString('en-US')} entries on; growths before that are not counted.`,
@@ -329,10 +368,17 @@ async function main(): Promise<number> {
     );
     for (const line of comparisons(rows)) console.log(`  ${line}`);
     mkdirSync(join(REPOSITORY_ROOT, '.demo'), { recursive: true });
-    writeFileSync(RESULTS_FILE, `${JSON.stringify({ when: new Date().toISOString(), options: demo, rows }, null, 2)}\n`);
+    writeFileSync(
+      RESULTS_FILE,
+      `${JSON.stringify({ when: new Date().toISOString(), options: demo, rows }, null, 2)}\n`,
+    );
     console.log(`(figures saved in .demo/results.json)`);
 
-    printQueries(tsdb, demo.caches.map((cache) => `device-logs-${cache}`), demo.keepRunning);
+    printQueries(
+      tsdb,
+      demo.caches.map((cache) => `device-logs-${cache}`),
+      demo.keepRunning,
+    );
     if (demo.keepRunning) {
       waitingForCtrlC = true;
       console.log(`\n${tsdb.name} and the services keep running; Ctrl-C stops them.`);

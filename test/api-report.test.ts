@@ -8,7 +8,11 @@ const ROOT = resolve(__dirname, '..');
 test('every published package has an up-to-date API report', () => {
   let failure = '';
   try {
-    execFileSync(process.execPath, ['scripts/api-report.mjs', '--check'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(process.execPath, ['scripts/api-report.mjs', '--check'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
   } catch (error) {
     failure = String((error as { stderr?: string }).stderr);
   }

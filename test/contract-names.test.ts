@@ -27,20 +27,26 @@ describe('the telemetry contract, from semconv to the queries', () => {
     expect(promLruNames.length).toBeGreaterThanOrEqual(6);
     for (const [constant, name] of [...promMapNames, ...promLruNames]) {
       const scraped = [name, `${name}_bucket`];
-      expect({ constant, documented: scraped.some((n) => exporterNames.has(n)) }).toEqual({ constant, documented: true });
+      expect({ constant, documented: scraped.some((n) => exporterNames.has(n)) }).toEqual({
+        constant,
+        documented: true,
+      });
     }
   });
 
   it.each([
     ['map', promMapNames, 'METRIC_MAP_'],
     ['lru-cache', promLruNames, 'METRIC_LRU_'],
-  ] as const)('derives every %s metric the definitions query from a semconv instrument name', (_kind, names, prefix) => {
-    const instruments = semconvInstruments(prefix);
-    for (const [constant, name] of names) {
-      const instrument = name.replace(/_total$/, '');
-      expect({ constant, fromSemconv: instruments.includes(instrument) }).toEqual({ constant, fromSemconv: true });
-    }
-  });
+  ] as const)(
+    'derives every %s metric the definitions query from a semconv instrument name',
+    (_kind, names, prefix) => {
+      const instruments = semconvInstruments(prefix);
+      for (const [constant, name] of names) {
+        const instrument = name.replace(/_total$/, '');
+        expect({ constant, fromSemconv: instruments.includes(instrument) }).toEqual({ constant, fromSemconv: true });
+      }
+    },
+  );
 
   it('names the map labels after the semconv attributes', () => {
     expect(definitions.LABEL_MAP_NAME).toBe(semconv.ATTR_MAP_NAME.replaceAll('.', '_'));

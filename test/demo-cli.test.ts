@@ -56,7 +56,9 @@ function launch(args: string[], env: NodeJS.ProcessEnv = process.env): Launched 
           check();
         }),
         finished.then((run) => {
-          throw new Error(`the demo ended (code ${run.code}) before printing ${pattern}:\n${run.stdout}\n${run.stderr}`);
+          throw new Error(
+            `the demo ended (code ${run.code}) before printing ${pattern}:\n${run.stdout}\n${run.stderr}`,
+          );
         }),
       ]),
   };
@@ -65,7 +67,12 @@ function launch(args: string[], env: NodeJS.ProcessEnv = process.env): Launched 
 const demo = (args: string[]): Promise<Finished> => launch(args).finished;
 
 /** A TMPDIR of the demo's own: whatever it leaves behind there is the demo's. */
-function privateTmp(): { env: NodeJS.ProcessEnv; prometheusDirsLeft(): string[]; victoriaMetricsDirsLeft(): string[]; remove(): void } {
+function privateTmp(): {
+  env: NodeJS.ProcessEnv;
+  prometheusDirsLeft(): string[];
+  victoriaMetricsDirsLeft(): string[];
+  remove(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'presize-demo-tmp-'));
   return {
     env: { ...process.env, TMPDIR: dir },
@@ -116,7 +123,11 @@ describe('npm run demo', () => {
     // A PATH without prometheus (nor apt-get): the demo must neither hang nor half-start.
     const emptyPath = mkdtempSync(join(tmpdir(), 'presize-no-prometheus-'));
     try {
-      const run = spawnSync(process.execPath, [...DEMO, '--duration', '5'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH: emptyPath } });
+      const run = spawnSync(process.execPath, [...DEMO, '--duration', '5'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: emptyPath },
+      });
       expect(run.status).toBe(1);
       if (process.getuid?.() === 0) {
         expect(run.stdout).toContain("Prometheus is missing; installing Debian's prometheus package");
@@ -141,7 +152,12 @@ describe('npm run demo', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     const rows = run.stdout.split('\n').filter((line) => /^\| (native|presized-5000) /.test(line));
     expect(rows).toHaveLength(2);
-    const cells = rows.map((row) => row.split('|').slice(1, -1).map((cell) => cell.trim()));
+    const cells = rows.map((row) =>
+      row
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
     for (const row of cells) {
       expect(row[1]).toMatch(/^[\d,]+\/s$/);
       expect(Number((row[1] as string).replace(/[,/s]/g, ''))).toBeGreaterThan(0);
@@ -167,17 +183,25 @@ describe('npm run demo', () => {
   it('with --tsdb victoria-metrics sends the telemetry through vmagent into VictoriaMetrics, and stops all of it', async () => {
     const tmp = privateTmp();
     try {
-      const run = await launch(['--duration', '10', '--devices', '8000', '--caches', 'presized-5000', '--tsdb', 'victoria-metrics'], tmp.env).finished;
+      const run = await launch(
+        ['--duration', '10', '--devices', '8000', '--caches', 'presized-5000', '--tsdb', 'victoria-metrics'],
+        tmp.env,
+      ).finished;
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
       expect(run.stdout).toContain('Starting VictoriaMetrics, vmagent and vmalert on 127.0.0.1');
       const row = run.stdout.split('\n').find((line) => /^\| presized-5000 /.test(line));
-      const cells = row?.split('|').slice(1, -1).map((cell) => cell.trim());
+      const cells = row
+        ?.split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       // 8,000 devices cross 6,657 once; the doublings read back from VictoriaMetrics are the
       // service's own (the demo notes any disagreement with its stats()).
       expect(Number(cells?.[11])).toBeGreaterThanOrEqual(1);
       expect(run.stdout).not.toContain('note: VictoriaMetrics has');
       expect(cells?.[7]).toMatch(/^\d+(\.\d+)? ms$/);
-      expect(run.stdout).toMatch(/VictoriaMetrics: http:\/\/127\.0\.0\.1:\d+ \(up while the demo runs[^]*\/vmui\/#\/\?g0\.expr=/);
+      expect(run.stdout).toMatch(
+        /VictoriaMetrics: http:\/\/127\.0\.0\.1:\d+ \(up while the demo runs[^]*\/vmui\/#\/\?g0\.expr=/,
+      );
       expect(run.stdout).toContain('VictoriaMetrics and the services are stopped');
       const urls = urlsIn(run.stdout);
       expect(urls.length).toBeGreaterThanOrEqual(2);
@@ -197,7 +221,8 @@ describe('npm run demo', () => {
       const run = await started.finished;
       expect(run.code).toBe(130);
       expect(run.stdout).toContain('SIGINT: stopping everything the demo started');
-      for (const url of urlsIn(run.stdout)) expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });
+      for (const url of urlsIn(run.stdout))
+        expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });
       const pids = [...run.stdout.matchAll(/pid (\d+)/g)].map((match) => Number(match[1]));
       expect(pids).toHaveLength(1);
       for (const pid of pids) expect({ pid, alive: pidAlive(pid) }).toEqual({ pid, alive: false });
@@ -210,7 +235,10 @@ describe('npm run demo', () => {
   it('with --keep-running keeps the provisioned Prometheus and the service up after the table, until Ctrl-C', async () => {
     const tmp = privateTmp();
     try {
-      const started = launch(['--duration', '5', '--devices', '2000', '--caches', 'presized-5000', '--keep-running'], tmp.env);
+      const started = launch(
+        ['--duration', '5', '--devices', '2000', '--caches', 'presized-5000', '--keep-running'],
+        tmp.env,
+      );
       await started.until(/Prometheus and the services keep running; Ctrl-C stops them\.\n/);
       const [, prometheusUrl] = await started.until(/Prometheus: (http:\/\/127\.0\.0\.1:\d+) \(up until Ctrl-C\)/);
       const [, serviceUrl] = await started.until(/▶ presized-5000: .*\(pid \d+, (http:\/\/127\.0\.0\.1:\d+),/);
@@ -218,11 +246,22 @@ describe('npm run demo', () => {
       expect(await (await fetch(`${serviceUrl}/stats`)).json()).toMatchObject({ cache: 'presized-5000', size: 2_000 });
 
       // What runs is the provisioned configuration: its global settings and rule files.
-      const provisioned = parse(readFileSync(PROVISIONED_CONFIG, 'utf8')) as { global: Record<string, string>; rule_files: string[] };
-      const status = (await (await fetch(`${prometheusUrl}/api/v1/status/config`)).json()) as { data: { yaml: string } };
-      const running = parse(status.data.yaml) as { global: Record<string, string>; rule_files: string[]; scrape_configs: Array<{ job_name: string }> };
+      const provisioned = parse(readFileSync(PROVISIONED_CONFIG, 'utf8')) as {
+        global: Record<string, string>;
+        rule_files: string[];
+      };
+      const status = (await (await fetch(`${prometheusUrl}/api/v1/status/config`)).json()) as {
+        data: { yaml: string };
+      };
+      const running = parse(status.data.yaml) as {
+        global: Record<string, string>;
+        rule_files: string[];
+        scrape_configs: Array<{ job_name: string }>;
+      };
       expect(running.global).toEqual(expect.objectContaining(provisioned.global));
-      expect(running.rule_files).toEqual(provisioned.rule_files.map((file) => resolve(dirname(PROVISIONED_CONFIG), file)));
+      expect(running.rule_files).toEqual(
+        provisioned.rule_files.map((file) => resolve(dirname(PROVISIONED_CONFIG), file)),
+      );
       expect(running.scrape_configs.map((job) => job.job_name)).toEqual(['device-logs-presized-5000']);
 
       started.child.kill('SIGINT');
@@ -230,7 +269,8 @@ describe('npm run demo', () => {
       expect(run.code).toBe(0);
       expect(run.stderr).not.toContain('could not stop');
       expect(run.stdout).toContain('SIGINT: stopping everything the demo started');
-      for (const url of [prometheusUrl, serviceUrl]) expect({ url, answers: await answers(url as string) }).toEqual({ url, answers: false });
+      for (const url of [prometheusUrl, serviceUrl])
+        expect({ url, answers: await answers(url as string) }).toEqual({ url, answers: false });
       expect(tmp.prometheusDirsLeft()).toEqual([]);
     } finally {
       tmp.remove();
@@ -263,12 +303,19 @@ describe('npm run demo', () => {
     const shimDir = mkdtempSync(join(tmpdir(), 'presize-prometheus-shim-'));
     const pidFile = join(shimDir, 'pid');
     let pid = 0;
-    writeFileSync(join(shimDir, 'prometheus'), `#!/bin/sh\n[ "$1" = --version ] && exit 0\necho $$ > '${pidFile}'\nexec sleep 300\n`);
+    writeFileSync(
+      join(shimDir, 'prometheus'),
+      `#!/bin/sh\n[ "$1" = --version ] && exit 0\necho $$ > '${pidFile}'\nexec sleep 300\n`,
+    );
     chmodSync(join(shimDir, 'prometheus'), 0o755);
     try {
-      const started = launch(['--duration', '5', '--caches', 'native'], { ...tmp.env, PATH: `${shimDir}:${process.env.PATH ?? ''}` });
+      const started = launch(['--duration', '5', '--caches', 'native'], {
+        ...tmp.env,
+        PATH: `${shimDir}:${process.env.PATH ?? ''}`,
+      });
       await started.until(/Starting Prometheus on 127\.0\.0\.1 from provisioning\/prometheus\/prometheus\.yml/);
-      while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') await new Promise((done) => setTimeout(done, 50));
+      while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '')
+        await new Promise((done) => setTimeout(done, 50));
       pid = Number(readFileSync(pidFile, 'utf8'));
       expect(tmp.prometheusDirsLeft()).toHaveLength(1);
       started.child.kill('SIGINT');

@@ -1,4 +1,11 @@
-import { bucketBound, histogramQuantile, maxBound, quantile, table, type CacheFigures } from '../scripts/demo/measure.js';
+import {
+  bucketBound,
+  histogramQuantile,
+  maxBound,
+  quantile,
+  table,
+  type CacheFigures,
+} from '../scripts/demo/measure.js';
 import type { DeviceLogsStats } from '../scripts/demo/service.js';
 
 function snapshot(counts: number[], boundsMs: number[]): DeviceLogsStats {
@@ -8,7 +15,12 @@ function snapshot(counts: number[], boundsMs: number[]): DeviceLogsStats {
     size: 0,
     map: null,
     process: {
-      gc: { count: counts.reduce((a, b) => a + b, 0), pauseTotalMs: 0, pauseMaxMs: 0, pauseHistogram: { boundsMs, counts } },
+      gc: {
+        count: counts.reduce((a, b) => a + b, 0),
+        pauseTotalMs: 0,
+        pauseMaxMs: 0,
+        pauseHistogram: { boundsMs, counts },
+      },
       allocatedBytes: 0,
       heapUsedBytes: 0,
       rssBytes: 0,
@@ -38,9 +50,27 @@ describe('demo figures', () => {
   });
 
   it('bounds the largest observation of a cumulative histogram by the first bucket that holds them all', () => {
-    expect(maxBound([[0.001, 3], [0.0025, 9], [0.005, 10], [0.01, 10], [Infinity, 10]])).toBe(0.005);
-    expect(maxBound([[0.1, 2], [Infinity, 3]])).toBe(Infinity);
-    expect(maxBound([[0.1, 0], [Infinity, 0]])).toBeNull();
+    expect(
+      maxBound([
+        [0.001, 3],
+        [0.0025, 9],
+        [0.005, 10],
+        [0.01, 10],
+        [Infinity, 10],
+      ]),
+    ).toBe(0.005);
+    expect(
+      maxBound([
+        [0.1, 2],
+        [Infinity, 3],
+      ]),
+    ).toBe(Infinity);
+    expect(
+      maxBound([
+        [0.1, 0],
+        [Infinity, 0],
+      ]),
+    ).toBeNull();
     expect(maxBound([])).toBeNull();
   });
 
@@ -73,10 +103,28 @@ describe('demo figures', () => {
       devices: 120_000,
       errors: 0,
     };
-    const lines = table([row, { ...row, cache: 'planned', mapStallBoundMs: null, growths: 0, growthsFromStats: 0 }]).split('\n');
-    expect(lines[0]).toMatch(/^\| cache +\| throughput \| avg write \| p99 write \| slowest write \| largest stall \| map stall \| GC pause p99 \| GC time \| allocation \| per event \| growths \|$/);
+    const lines = table([
+      row,
+      { ...row, cache: 'planned', mapStallBoundMs: null, growths: 0, growthsFromStats: 0 },
+    ]).split('\n');
+    expect(lines[0]).toMatch(
+      /^\| cache +\| throughput \| avg write \| p99 write \| slowest write \| largest stall \| map stall \| GC pause p99 \| GC time \| allocation \| per event \| growths \|$/,
+    );
     expect(lines[2]?.split('|').map((cell) => cell.trim())).toEqual([
-      '', 'native', '123,456/s', '0.83 ms', '12.3 ms', '64.0 ms', '61.5 ms', '≤ 5 ms', '16.0 ms', '8.1 %', '200.0 MB/s', '912 B', '7 ¹', '',
+      '',
+      'native',
+      '123,456/s',
+      '0.83 ms',
+      '12.3 ms',
+      '64.0 ms',
+      '61.5 ms',
+      '≤ 5 ms',
+      '16.0 ms',
+      '8.1 %',
+      '200.0 MB/s',
+      '912 B',
+      '7 ¹',
+      '',
     ]);
     expect(lines[3]).toMatch(/\| +none \|/);
     expect(lines[3]?.trim().endsWith('|       0 |')).toBe(true);

@@ -89,7 +89,9 @@ describe('a real Prometheus started from the provisioned prometheus.yml', () => 
 
   it('runs with the provisioned global settings and rule files', async () => {
     const running = parse((await apiData<{ yaml: string }>(prometheus, 'status/config')).yaml) as PrometheusConfig;
-    expect(provisioned.global).toEqual(expect.objectContaining({ scrape_interval: expect.any(String), evaluation_interval: expect.any(String) }));
+    expect(provisioned.global).toEqual(
+      expect.objectContaining({ scrape_interval: expect.any(String), evaluation_interval: expect.any(String) }),
+    );
     expect(running.global).toEqual(expect.objectContaining(provisioned.global));
     expect(running.rule_files).toEqual(provisionedRuleFiles);
   });
@@ -100,9 +102,18 @@ describe('a real Prometheus started from the provisioned prometheus.yml', () => 
   });
 
   it('scrapes the demo job, and only that, every second', async () => {
-    const [up] = await prometheus.waitFor('up', (result) => result.length > 0 && result.every((sample) => sample.value === 1), 20_000);
-    expect(up?.metric).toMatchObject({ job: 'device-logs-probe', instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+    const [up] = await prometheus.waitFor(
+      'up',
+      (result) => result.length > 0 && result.every((sample) => sample.value === 1),
+      20_000,
+    );
+    expect(up?.metric).toMatchObject({
+      job: 'device-logs-probe',
+      instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    });
     const running = parse((await apiData<{ yaml: string }>(prometheus, 'status/config')).yaml) as PrometheusConfig;
-    expect(running.scrape_configs.map((job) => [job.job_name, job.scrape_interval])).toEqual([['device-logs-probe', DEMO_SCRAPE_INTERVAL]]);
+    expect(running.scrape_configs.map((job) => [job.job_name, job.scrape_interval])).toEqual([
+      ['device-logs-probe', DEMO_SCRAPE_INTERVAL],
+    ]);
   }, 30_000);
 });

@@ -7,19 +7,37 @@ import { SERVICE_ENTRY, startService, type RunningService } from '../scripts/dem
 const CACHES = ['native', 'presized-5000', 'planned', 'sharded'];
 const LOGS_PER_DEVICE = 10;
 
-async function post(service: RunningService, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+async function post(
+  service: RunningService,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
   const response = await fetch(`${service.url}/events`, { method: 'POST', body, headers });
   return { status: response.status, body: (await response.json()) as { accepted?: number; error?: string } };
 }
 
 /** One request on a connection of its own: the round trip is what is tested, not keep-alive reuse. */
-function exchange(service: RunningService, method: string, path: string, body?: string): Promise<{ status: number; body: unknown }> {
+function exchange(
+  service: RunningService,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(`${service.url}${path}`, { method, agent: false, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
-    });
+    const request = httpRequest(
+      `${service.url}${path}`,
+      { method, agent: false, headers: body === undefined ? {} : { 'content-type': 'application/json' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown,
+          }),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -58,7 +76,8 @@ describe.each(CACHES)('device-logs service with the %s cache', (cache) => {
             const reply = await post(service, JSON.stringify(batch.length === 1 ? batch[0] : batch));
             expect(reply).toEqual({ status: 200, body: { accepted: batch.length } });
           }
-          for (const { deviceId: id, log } of wire) model.set(id, [...(model.get(id) ?? []), log].slice(-LOGS_PER_DEVICE));
+          for (const { deviceId: id, log } of wire)
+            model.set(id, [...(model.get(id) ?? []), log].slice(-LOGS_PER_DEVICE));
           for (const [id, expected] of model) {
             if (!id.startsWith(prefix)) continue;
             expect(await logsOf(service, id)).toEqual({ status: 200, body: { deviceId: id, logs: expected } });
@@ -99,7 +118,10 @@ describe('device-logs service: bad input', () => {
 
   it.each([
     ['{"deviceId": "a", "log": ', /^body is not valid JSON: /],
-    ['"just a string"', /^body must be an object \{"deviceId": string, "log": string\}, got a string of 13 characters$/],
+    [
+      '"just a string"',
+      /^body must be an object \{"deviceId": string, "log": string\}, got a string of 13 characters$/,
+    ],
     ['{"log": "x"}', /^deviceId must be a non-empty string of at most 128 characters, got undefined/],
     ['{"deviceId": "", "log": "x"}', /^deviceId must be a non-empty string .* got a string of 0 characters$/],
     ['{"deviceId": 42, "log": "x"}', /^deviceId must be .* got number 42$/],
@@ -109,8 +131,14 @@ describe('device-logs service: bad input', () => {
     [JSON.stringify({ deviceId: 'a', log: 'x'.repeat(8193) }), /^log must be .* got a string of 8193 characters$/],
     ['[]', /^a batch must hold from 1 to 1000 events, got 0$/],
     [JSON.stringify(Array.from({ length: 1001 }, () => ({ deviceId: 'a', log: 'x' }))), /got 1001$/],
-    ['[{"deviceId": "ok", "log": "x"}, {"deviceId": "ok", "log": 7}]', /^events\[1\]\.log must be a string .* got number 7$/],
-    ['[{"deviceId": "ok", "log": "x"}, [1]]', /^events\[1\] must be an object \{"deviceId": string, "log": string\}, got an array$/],
+    [
+      '[{"deviceId": "ok", "log": "x"}, {"deviceId": "ok", "log": 7}]',
+      /^events\[1\]\.log must be a string .* got number 7$/,
+    ],
+    [
+      '[{"deviceId": "ok", "log": "x"}, [1]]',
+      /^events\[1\] must be an object \{"deviceId": string, "log": string\}, got an array$/,
+    ],
   ])('refuses %s with a 400 that names what was wrong', async (body, message) => {
     const reply = await post(service, body);
     expect(reply.status).toBe(400);
@@ -132,7 +160,10 @@ describe('device-logs service: bad input', () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }), fc.constantFrom('.', '..', '...', '%2e%2e', '\\', '?a#b', '\ud83d', 'a\ude00')),
+        fc.oneof(
+          fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }),
+          fc.constantFrom('.', '..', '...', '%2e%2e', '\\', '?a#b', '\ud83d', 'a\ude00'),
+        ),
         async (id) => {
           const log = `line ${run++}`;
           const reply = await exchange(service, 'POST', '/events', JSON.stringify({ deviceId: id, log }));
@@ -150,9 +181,15 @@ describe('device-logs service: bad input', () => {
   }, 30_000);
 
   it('applies nothing of a batch that holds one bad event', async () => {
-    const reply = await post(service, JSON.stringify([{ deviceId: 'whole-or-nothing', log: 'kept?' }, { deviceId: 'x' }]));
+    const reply = await post(
+      service,
+      JSON.stringify([{ deviceId: 'whole-or-nothing', log: 'kept?' }, { deviceId: 'x' }]),
+    );
     expect(reply.status).toBe(400);
-    expect(await logsOf(service, 'whole-or-nothing')).toEqual({ status: 404, body: { error: 'no logs for device "whole-or-nothing"' } });
+    expect(await logsOf(service, 'whole-or-nothing')).toEqual({
+      status: 404,
+      body: { error: 'no logs for device "whole-or-nothing"' },
+    });
   });
 
   it('answers wrong content types, methods, sizes, paths and encodings with the right status', async () => {
@@ -179,10 +216,14 @@ describe('device-logs service: bad input', () => {
     const badPort = spawnSync(process.execPath, [SERVICE_ENTRY, '--port', '70000'], { encoding: 'utf8' });
     expect(badPort.status).toBe(2);
     expect(badPort.stderr).toContain('--port must be an integer from 0 to 65535, got "70000"');
-    const badShards = spawnSync(process.execPath, [SERVICE_ENTRY, '--cache', 'sharded', '--shards', '3'], { encoding: 'utf8' });
+    const badShards = spawnSync(process.execPath, [SERVICE_ENTRY, '--cache', 'sharded', '--shards', '3'], {
+      encoding: 'utf8',
+    });
     expect(badShards.status).toBe(2);
     expect(badShards.stderr).toContain('shards must be a power of two from 1 to 65536, got 3');
-    const badFleet = spawnSync(process.execPath, [SERVICE_ENTRY, '--cache', 'planned', '--fleet', 'many'], { encoding: 'utf8' });
+    const badFleet = spawnSync(process.execPath, [SERVICE_ENTRY, '--cache', 'planned', '--fleet', 'many'], {
+      encoding: 'utf8',
+    });
     expect(badFleet.status).toBe(2);
     expect(badFleet.stderr).toContain('--fleet must be a whole number above 0, got "many"');
   });

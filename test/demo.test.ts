@@ -35,7 +35,9 @@ describe('demo: the instrumented device-log service through a real Prometheus', 
 
   beforeAll(async () => {
     const metricsPort = await freePort();
-    prometheus = await startPrometheus({ scrape: [{ job: JOB, target: `127.0.0.1:${metricsPort}`, intervalSeconds: 1 }] });
+    prometheus = await startPrometheus({
+      scrape: [{ job: JOB, target: `127.0.0.1:${metricsPort}`, intervalSeconds: 1 }],
+    });
     service = await startService({ cache: CACHE, port: await freePort(), metricsPort });
     await prometheus.waitFor(`up{${selector}}`, (result) => result[0]?.value === 1, 30_000);
 
@@ -47,7 +49,10 @@ describe('demo: the instrumented device-log service through a real Prometheus', 
       await postBatch(service, events);
     }
     // A second round of writes to devices already known: their lists fill, the map keeps its keys.
-    await postBatch(service, Array.from({ length: BATCH }, (_, i) => ({ deviceId: deviceId(i), log: `again ${i}` })));
+    await postBatch(
+      service,
+      Array.from({ length: BATCH }, (_, i) => ({ deviceId: deviceId(i), log: `again ${i}` })),
+    );
     stats = await service.stats();
     // Prometheus has caught up once a scrape taken after the last write has the final entry count.
     await prometheus.waitFor(`presize_map_entries{${selector}}`, (result) => result[0]?.value === stats.size, 20_000);
@@ -60,7 +65,14 @@ describe('demo: the instrumented device-log service through a real Prometheus', 
 
   it('is in the state the scenario leads to: two doublings, both finished', () => {
     expect(stats.size).toBe(DEVICES);
-    expect(stats.map).toMatchObject({ hint: 5_000, B: 12, buckets: 4_096, growths: 2, sameSizeGrowths: 0, growing: false });
+    expect(stats.map).toMatchObject({
+      hint: 5_000,
+      B: 12,
+      buckets: 4_096,
+      growths: 2,
+      sameSizeGrowths: 0,
+      growing: false,
+    });
   });
 
   it('has the growth counter under its documented name and labels, equal to stats().growths', async () => {
@@ -113,9 +125,17 @@ describe('demo: the instrumented device-log service through a real Prometheus', 
   });
 
   it('has the simulated GPU metrics under their DCGM names and labels', async () => {
-    const utilisation = await prometheus.waitFor(`DCGM_FI_DEV_GPU_UTIL{${selector}}`, (result) => result.length > 0, 20_000);
+    const utilisation = await prometheus.waitFor(
+      `DCGM_FI_DEV_GPU_UTIL{${selector}}`,
+      (result) => result.length > 0,
+      20_000,
+    );
     for (const sample of utilisation) {
-      expect(sample.metric).toMatchObject({ gpu: expect.stringMatching(/^\d+$/), UUID: expect.stringMatching(/^GPU-/), modelName: expect.any(String) });
+      expect(sample.metric).toMatchObject({
+        gpu: expect.stringMatching(/^\d+$/),
+        UUID: expect.stringMatching(/^GPU-/),
+        modelName: expect.any(String),
+      });
       expect(sample.metric.Hostname ?? sample.metric.hostname).toEqual(expect.any(String));
       expect(sample.value).toBeGreaterThanOrEqual(0);
       expect(sample.value).toBeLessThanOrEqual(100);

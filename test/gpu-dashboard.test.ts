@@ -32,10 +32,13 @@ interface Panel {
 }
 
 function dashboardExpressions(): { title: string; expr: string }[] {
-  const dashboard = JSON.parse(readFileSync(join(FIXTURES, 'dcgm-exporter-upstream/dcgm-exporter-dashboard.json'), 'utf8')) as { panels: Panel[] };
+  const dashboard = JSON.parse(
+    readFileSync(join(FIXTURES, 'dcgm-exporter-upstream/dcgm-exporter-dashboard.json'), 'utf8'),
+  ) as { panels: Panel[] };
   const found: { title: string; expr: string }[] = [];
   const walk = (panel: Panel): void => {
-    for (const target of panel.targets ?? []) if (target.expr) found.push({ title: panel.title ?? '', expr: target.expr });
+    for (const target of panel.targets ?? [])
+      if (target.expr) found.push({ title: panel.title ?? '', expr: target.expr });
     for (const child of panel.panels ?? []) walk(child);
   };
   dashboard.panels.forEach(walk);
@@ -55,7 +58,8 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
   let instance: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(FIXTURES, 'PROVENANCE.md'))) throw new Error(`GPU fixtures not found at ${FIXTURES} (../shared/fixtures/gpu beside the repository)`);
+    if (!existsSync(join(FIXTURES, 'PROVENANCE.md')))
+      throw new Error(`GPU fixtures not found at ${FIXTURES} (../shared/fixtures/gpu beside the repository)`);
     dir = mkdtempSync(join(tmpdir(), 'presize-gpu-dashboard-'));
     t4Capture = join(dir, 't4.prom');
     copyFileSync(join(FIXTURES, T4), t4Capture);
@@ -74,7 +78,11 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
     await exporter.startServer();
     for (const gpu of gpus) expect((await gpu.scrape()).ok).toBe(true);
     instance = `127.0.0.1:${port}`;
-    prometheus = await startPrometheus({ scrape: [{ job: 'presize', target: instance }], ruleFiles: [GPU_RULES], evaluationIntervalSeconds: 1 });
+    prometheus = await startPrometheus({
+      scrape: [{ job: 'presize', target: instance }],
+      ruleFiles: [GPU_RULES],
+      evaluationIntervalSeconds: 1,
+    });
     await prometheus.waitFor('DCGM_FI_DEV_GPU_TEMP', (result) => result.length === 9, 30_000);
   }, 60_000);
 
@@ -108,7 +116,9 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
     const results: Record<string, PromSample[]> = {};
     for (const { title, expr } of expressions) {
       // What Grafana sends with "All" selected in both multi-value variables.
-      const query = expr.replaceAll('$instance', `(${instance.replaceAll('.', '\\\\.')})`).replaceAll('$gpu', '(0|1|2|3|4|5|6|7)');
+      const query = expr
+        .replaceAll('$instance', `(${instance.replaceAll('.', '\\\\.')})`)
+        .replaceAll('$gpu', '(0|1|2|3|4|5|6|7)');
       results[title] = await prometheus.query(query);
       expect(results[title]?.length).toBeGreaterThan(0);
     }
@@ -141,13 +151,22 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
     // Neither capture has DCGM_FI_DEV_CLOCKS_EVENT_REASONS: dcgm-exporter's default counters lack it.
     const notCollected = await prometheus.waitFor(GPU_RISK_RECORDS.factorNotCollected, (r) => r.length === 9, 30_000);
     for (const sample of notCollected) {
-      expect([sample.metric[REASON_LABEL], sample.metric[FIELD_LABEL], sample.value]).toEqual(['throttling', DCGM_CLOCK_EVENT_REASONS, 1]);
+      expect([sample.metric[REASON_LABEL], sample.metric[FIELD_LABEL], sample.value]).toEqual([
+        'throttling',
+        DCGM_CLOCK_EVENT_REASONS,
+        1,
+      ]);
     }
     const scores = await prometheus.waitFor(GPU_RISK_RECORDS.score, (r) => r.length === 9, 30_000);
     expect(scores).toHaveLength(9);
     expect(await prometheus.query(`${GPU_RISK_RECORDS.factorScore}{${REASON_LABEL}="throttling"}`)).toEqual([]);
     const factors = await prometheus.query(`count by (${REASON_LABEL}) (${GPU_RISK_RECORDS.factorScore})`);
-    expect(factors.map((f) => f.metric[REASON_LABEL]).sort()).toEqual(['down', 'framebuffer', 'utilisation_band', 'xid']);
+    expect(factors.map((f) => f.metric[REASON_LABEL]).sort()).toEqual([
+      'down',
+      'framebuffer',
+      'utilisation_band',
+      'xid',
+    ]);
     const panel = presizePanel('Clock event reasons (bitmask)');
     const query = panel.targets[0]!.expr.replaceAll('$job', '.*').replaceAll('$node', '.*').replaceAll('$gpu', '.*');
     expect(await prometheus.query(query)).toEqual([]);
@@ -157,15 +176,19 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
     const energy = await prometheus.query('DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION');
     expect(energy.map((sample) => sample.value)).toEqual([15152422938]);
     expect(await prometheus.query('DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION_total')).toEqual([]);
-    const rate = await prometheus.waitFor('rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1m])', (samples) => samples.length === 1, 20_000);
+    const rate = await prometheus.waitFor(
+      'rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1m])',
+      (samples) => samples.length === 1,
+      20_000,
+    );
     expect(rate[0]?.value).toBe(0);
     const pod = await prometheus.query('DCGM_FI_DEV_POWER_USAGE{pod!=""}');
-    expect(pod.map((sample) => [sample.metric['pod'], sample.metric['namespace'], sample.metric['container'], sample.value])).toEqual([
-      ['vllm-agg-0-vllmdecodeworker-s65j5', 'dynamo-workload', 'main', 113.611],
-    ]);
+    expect(
+      pod.map((sample) => [sample.metric['pod'], sample.metric['namespace'], sample.metric['container'], sample.value]),
+    ).toEqual([['vllm-agg-0-vllmdecodeworker-s65j5', 'dynamo-workload', 'main', 113.611]]);
   }, 30_000);
 
-  it('makes a failed source\'s series go stale in Prometheus rather than freeze, while presize_gpu_up says why', async () => {
+  it("makes a failed source's series go stale in Prometheus rather than freeze, while presize_gpu_up says why", async () => {
     unlinkSync(t4Capture);
     const result = await gpus[0]?.scrape();
     expect(result).toMatchObject({ ok: false, reason: 'read_failed' });

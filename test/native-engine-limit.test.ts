@@ -80,10 +80,17 @@ describe('a native Map and Set past the engine-limit thresholds, in a real Prome
 
   it('reports the limit, the usage and the doublings left of each, under its call site', async () => {
     // Two series: the small map was never found, so it has none.
-    const usage = await prometheus.waitFor(`presize_map_engine_limit_usage{job="${JOB}"}`, (r) => r.length === 2, 30_000);
+    const usage = await prometheus.waitFor(
+      `presize_map_engine_limit_usage{job="${JOB}"}`,
+      (r) => r.length === 2,
+      30_000,
+    );
     const byUsage = usage.map((s) => s.value).sort((a, b) => a - b);
     expect(byUsage).toEqual([MAP_ENTRIES / LIMIT, SET_ENTRIES / LIMIT]);
-    for (const sample of usage) expect(sample.metric.presize_map_name).toMatch(new RegExp(`^${appPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+$`));
+    for (const sample of usage)
+      expect(sample.metric.presize_map_name).toMatch(
+        new RegExp(`^${appPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+$`),
+      );
     const limits = await prometheus.query(`presize_map_engine_limit{job="${JOB}"}`);
     expect(limits.map((s) => s.value)).toEqual([LIMIT, LIMIT]);
     // Both tables hold 2^18 slots: the limit itself, so neither can double again.

@@ -47,7 +47,10 @@ function installAsLruCache(dir: string, alias: string): void {
 
 function runScript(dir: string, body: string, args: string[] = []): { out: unknown; stderr: string } {
   const file = join(dir, `script-${Math.random().toString(36).slice(2)}.cjs`);
-  writeFileSync(file, `${PRELUDE}\n(async () => {\n${body}\n})().catch((e) => { console.error(e); process.exit(1); });\n`);
+  writeFileSync(
+    file,
+    `${PRELUDE}\n(async () => {\n${body}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+  );
   const run = spawnSync(process.execPath, [...args, file], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
   if (run.status !== 0) throw new Error(`script failed (${run.status}): ${run.stderr}`);
   const last = run.stdout.trim().split('\n').at(-1) ?? 'null';
@@ -164,7 +167,9 @@ console.log(JSON.stringify({ warnings, operations: operations.dataPoints.map((p)
     );
     const result = out as { warnings: string[]; operations: Array<[string, string, number]> };
     expect(result.warnings.filter((w) => w.includes(' lru-cache '))).toEqual([
-      expect.stringMatching(/^@presize\/instrumentation\/lru-cache lru-cache 11\.3\.6 publishes operations without the cache instance/),
+      expect.stringMatching(
+        /^@presize\/instrumentation\/lru-cache lru-cache 11\.3\.6 publishes operations without the cache instance/,
+      ),
     ]);
     expect(result.operations.sort()).toEqual([
       ['unattributed', 'add', 1],

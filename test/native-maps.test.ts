@@ -33,7 +33,6 @@ setInterval(() => {}, 1000);
 const SET_LINE = 4;
 const SET_COLUMN = APP.split('\n')[SET_LINE - 1]!.indexOf('sessions.set(') + 'sessions.'.length + 1;
 
-
 function only(scraped: Sample[], name: string, labels: Record<string, string>): number {
   const found = select(scraped, name, labels);
   if (found.length !== 1) throw new Error(`${found.length} samples of ${name} ${JSON.stringify(labels)}`);
@@ -85,7 +84,11 @@ describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus export
   it('shows each rebuild after the map was found, with its measured duration, under its call site', async () => {
     const scraped = await scrape();
     const name = `${appPath}:${SET_LINE}:${SET_COLUMN}`;
-    const rehash = { presize_map_name: name, presize_map_growth_kind: 'v8_rehash', presize_map_growth_trigger: 'capacity' };
+    const rehash = {
+      presize_map_name: name,
+      presize_map_growth_kind: 'v8_rehash',
+      presize_map_growth_trigger: 'capacity',
+    };
     // Found at 65,536 entries; then the table rebuilds at 65,536, 131,072, 262,144 and 524,288.
     expect(only(scraped, 'presize_map_growths_total', rehash)).toBe(4);
     expect(only(scraped, 'presize_map_growth_duration_count', rehash)).toBe(4);
@@ -94,7 +97,9 @@ describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus export
     expect(only(scraped, 'presize_map_evacuation_stall_count', stalls)).toBe(4);
     expect(only(scraped, 'presize_map_evacuation_stall_sum', stalls)).toBeGreaterThan(0);
     // The largest rebuild copies 524,288 entries: slower than the smallest bucket boundary.
-    const fastest = select(scraped, 'presize_map_evacuation_stall_bucket', stalls).sort((a, b) => Number(a.labels.le) - Number(b.labels.le))[0];
+    const fastest = select(scraped, 'presize_map_evacuation_stall_bucket', stalls).sort(
+      (a, b) => Number(a.labels.le) - Number(b.labels.le),
+    )[0];
     expect(fastest?.value).toBeLessThan(4);
     expect(only(scraped, 'presize_map_entries', stalls)).toBe(ENTRIES);
     expect(only(scraped, 'presize_map_buckets', stalls)).toBe(2 ** 19);
@@ -111,7 +116,11 @@ describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus export
     const [cache] = [...cacheNames] as string[];
     expect(cache).toBe('_unnamed');
     const op = (operation: string, result: string) =>
-      only(scraped, 'presize_lru_operations_total', { presize_lru_name: cache!, presize_lru_operation: operation, presize_lru_result: result });
+      only(scraped, 'presize_lru_operations_total', {
+        presize_lru_name: cache!,
+        presize_lru_operation: operation,
+        presize_lru_result: result,
+      });
     expect([op('set', 'add'), op('get', 'hit'), op('get', 'miss')]).toEqual([3, 1, 1]);
     expect(only(scraped, 'presize_lru_evictions_total', { presize_lru_name: cache! })).toBe(1);
     expect(only(scraped, 'presize_lru_entries', { presize_lru_name: cache! })).toBe(2);

@@ -70,7 +70,10 @@ describe('the built packages', () => {
   });
 
   it('the map loads no package at all; the instrumentation no OpenTelemetry SDK', () => {
-    const mapFiles = runNode(['-e', `require('@presize/map'); console.log(JSON.stringify(Object.keys(require.cache)))`]);
+    const mapFiles = runNode([
+      '-e',
+      `require('@presize/map'); console.log(JSON.stringify(Object.keys(require.cache)))`,
+    ]);
     const mapDir = join(ROOT, 'map', 'dist', 'cjs');
     expect((JSON.parse(mapFiles) as string[]).filter((file) => !file.startsWith(mapDir))).toEqual([]);
     const instrumentation = loadedPackages(`require('@presize/instrumentation')`);
@@ -130,10 +133,25 @@ type CapacityPlan = planner.CapacityPlan;
 ${body}`,
       );
       const tsc = require.resolve('typescript/bin/tsc');
-      const args = [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--types', 'node'];
+      const args = [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'node16',
+        '--moduleResolution',
+        'node16',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+      ];
       expect(compileErrors(args, [join(dir, 'consumer.mts'), join(dir, 'consumer.cts')])).toBe('');
       // The check can fail: a wrong type is refused.
-      writeFileSync(join(dir, 'wrong.mts'), `import { PresizedMap } from '@presize/map';\nexport const m: Map<string, number> = new PresizedMap<string, string>();\n`);
+      writeFileSync(
+        join(dir, 'wrong.mts'),
+        `import { PresizedMap } from '@presize/map';\nexport const m: Map<string, number> = new PresizedMap<string, string>();\n`,
+      );
       expect(compileErrors(args, [join(dir, 'wrong.mts')])).toMatch(/wrong\.mts\(2,14\): error TS2322/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,10 @@ let work: string;
 const tarballs: Record<string, string> = {};
 
 function npmInstall(dir: string, specs: string[]): void {
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true })}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true })}\n`,
+  );
   execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
     cwd: dir,
     encoding: 'utf8',
@@ -41,7 +44,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 test('each tarball holds its built entries, README and package.json, and no sources or tests', () => {
   for (const name of PACKAGES) {
     const listed = execFileSync('tar', ['-tzf', tarballs[name]!], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    expect(listed).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/dist/cjs/index.js', 'package/dist/esm/index.d.ts']));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'package/package.json',
+        'package/README.md',
+        'package/dist/cjs/index.js',
+        'package/dist/esm/index.d.ts',
+      ]),
+    );
     expect(listed.filter((file) => /^package\/(src|test)\//.test(file))).toEqual([]);
   }
 });
@@ -53,16 +63,28 @@ test('@presize/map installs with zero dependencies and works from require and im
   expect(readdirSync(join(dir, 'node_modules')).filter((entry) => !entry.startsWith('.'))).toEqual(['@presize']);
   expect(readdirSync(join(dir, 'node_modules', '@presize'))).toEqual(['map']);
   const script = `const map = new PresizedMap({ hint: 100 }); map.set('a', 1); console.log(map.get('a') + map.stats().B);`;
-  expect(execFileSync(process.execPath, ['-e', `const { PresizedMap } = require('@presize/map'); ${script}`], { cwd: dir, encoding: 'utf8' }).trim()).toBe('5');
   expect(
-    execFileSync(process.execPath, ['--input-type=module', '-e', `import { PresizedMap } from '@presize/map'; ${script}`], { cwd: dir, encoding: 'utf8' }).trim(),
+    execFileSync(process.execPath, ['-e', `const { PresizedMap } = require('@presize/map'); ${script}`], {
+      cwd: dir,
+      encoding: 'utf8',
+    }).trim(),
+  ).toBe('5');
+  expect(
+    execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `import { PresizedMap } from '@presize/map'; ${script}`],
+      { cwd: dir, encoding: 'utf8' },
+    ).trim(),
   ).toBe('5');
 }, 120_000);
 
 test('the zero-code entry instruments an unaware application', async () => {
   const dir = join(work, 'zero-code');
   execFileSync('mkdir', ['-p', dir]);
-  npmInstall(dir, PACKAGES.map((name) => tarballs[name]!));
+  npmInstall(
+    dir,
+    PACKAGES.map((name) => tarballs[name]!),
+  );
   writeFileSync(
     join(dir, 'app.mjs'),
     `import { PresizedMap } from '@presize/map';
@@ -94,7 +116,10 @@ setInterval(() => cache.set('dev_' + Math.random(), 0), 100);
     });
     let body = '';
     for (let attempt = 0; attempt < 50 && !body.includes('presize_map_growths_total'); attempt++) {
-      body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      body = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
       if (!body.includes('presize_map_growths_total')) await new Promise((r) => setTimeout(r, 200));
     }
     expect(body).toMatch(/presize_map_growths_total\{[^}]*presize_map_name="packed-cache"[^}]*\} [1-9]/);

@@ -17,11 +17,21 @@ describe('tools/prometheus: a real Prometheus on 127.0.0.1', () => {
 
   it('scrapes its targets and answers instant queries with their values', async () => {
     const [sample] = await prometheus.waitFor('launcher_probe', (result) => result.length === 1, 20_000);
-    expect(sample).toEqual({ metric: { __name__: 'launcher_probe', job: 'probe', instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/), side: 'left' }, value: 7 });
+    expect(sample).toEqual({
+      metric: {
+        __name__: 'launcher_probe',
+        job: 'probe',
+        instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+        side: 'left',
+      },
+      value: 7,
+    });
     expect(await prometheus.query('scalar(vector(42))')).toEqual([{ metric: {}, value: 42 }]);
   }, 30_000);
 
   it('turns a rejected query into an error that quotes Prometheus and the query', async () => {
-    await expect(prometheus.query('sum(')).rejects.toThrow(/Prometheus rejected the query \(bad_data\).*\n  query: sum\(/s);
+    await expect(prometheus.query('sum(')).rejects.toThrow(
+      /Prometheus rejected the query \(bad_data\).*\n  query: sum\(/s,
+    );
   });
 });

@@ -26,15 +26,32 @@ const selfEnding = (env: Record<string, string>): Service =>
   startService({
     preload: '--import',
     entry: 'register-service.mjs',
-    env: { OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', FIXTURE_MODE: 'exit', FIXTURE_EXIT_CODE: '5', FIXTURE_ENTRIES: '1000', ...env },
+    env: {
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_TRACES_EXPORTER: 'none',
+      FIXTURE_MODE: 'exit',
+      FIXTURE_EXIT_CODE: '5',
+      FIXTURE_ENTRIES: '1000',
+      ...env,
+    },
   });
 
-const stderrLines = (service: Service): string[] => service.stderr().trim().split('\n').filter((line) => line !== '');
+const stderrLines = (service: Service): string[] =>
+  service
+    .stderr()
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '');
 
 describe('register with a GPU source that would wedge the host', () => {
   test('PRESIZE_GPU_FILE naming a named pipe: refused by name, and the service still ends by itself', async () => {
     const fifo = namedPipe(dir, 'capture.fifo');
-    const service = selfEnding({ PRESIZE_GPU_SOURCE: 'file', PRESIZE_GPU_FILE: fifo, PRESIZE_GPU_INTERVAL_MS: '100', PRESIZE_GPU_TIMEOUT_MS: '10000' });
+    const service = selfEnding({
+      PRESIZE_GPU_SOURCE: 'file',
+      PRESIZE_GPU_FILE: fifo,
+      PRESIZE_GPU_INTERVAL_MS: '100',
+      PRESIZE_GPU_TIMEOUT_MS: '10000',
+    });
     expect(await service.exited).toEqual({ code: 5, signal: null });
     expect(stderrLines(service)).toEqual([
       `@presize/instrumentation: @presize/instrumentation/gpu GPU values withdrawn (read_failed): ${fifo} is a named pipe; only a regular file can be replayed (shown once; repeats are not logged)`,
@@ -53,7 +70,9 @@ describe('register with a GPU source that would wedge the host', () => {
     expect(pidsIn(pids).length).toBeGreaterThanOrEqual(2);
     expect(await survivors(pidsIn(pids))).toEqual([]);
     expect(stderrLines(service)).toEqual([
-      expect.stringMatching(/^@presize\/instrumentation: @presize\/instrumentation\/gpu GPU values withdrawn \(timeout\): .*nvidia-smi-hung gave no answer within 500 ms/),
+      expect.stringMatching(
+        /^@presize\/instrumentation: @presize\/instrumentation\/gpu GPU values withdrawn \(timeout\): .*nvidia-smi-hung gave no answer within 500 ms/,
+      ),
     ]);
   });
 });
@@ -110,7 +129,10 @@ describe('register with credentials for dcgm-exporter', () => {
   });
 
   test('a user and password in the URL are refused at start-up, and not shown', async () => {
-    const service = selfEnding({ PRESIZE_GPU_SOURCE: 'dcgm-exporter', PRESIZE_GPU_URL: base.replace('http://', `http://admin:${SECRET}@`) });
+    const service = selfEnding({
+      PRESIZE_GPU_SOURCE: 'dcgm-exporter',
+      PRESIZE_GPU_URL: base.replace('http://', `http://admin:${SECRET}@`),
+    });
     expect(await service.exited).toEqual({ code: 5, signal: null });
     expect(stderrLines(service)).toEqual([
       `@presize/instrumentation: PRESIZE_GPU_URL="${base}" carries a user or password, which would be shown wherever the URL is; pass credentials as headers instead (PRESIZE_GPU_HEADERS); GPU metrics are off (shown once; repeats are not logged)`,
@@ -151,8 +173,10 @@ describe('register and a collector that goes down twice', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
-    const failures = (): number => stderrLines(service).filter((line) => line.endsWith('(shown once; repeats are not logged)')).length;
-    const recoveries = (): number => stderrLines(service).filter((line) => line.includes('metrics export (otlp) succeeds again')).length;
+    const failures = (): number =>
+      stderrLines(service).filter((line) => line.endsWith('(shown once; repeats are not logged)')).length;
+    const recoveries = (): number =>
+      stderrLines(service).filter((line) => line.includes('metrics export (otlp) succeeds again')).length;
     try {
       await service.line('ready');
       await waitFor(() => failures() > 0, 'a first failure report');
@@ -168,7 +192,9 @@ describe('register and a collector that goes down twice', () => {
     }
     const lines = stderrLines(service);
     const recovery = lines.findIndex((line) => line.includes('succeeds again'));
-    expect(lines[recovery]).toBe('@presize/instrumentation: metrics export (otlp) succeeds again (its failures will be shown again if they recur)');
+    expect(lines[recovery]).toBe(
+      '@presize/instrumentation: metrics export (otlp) succeeds again (its failures will be shown again if they recur)',
+    );
     // The same kind of failure, shown before and again after the recovery.
     const before = new Set(lines.slice(0, recovery));
     expect(lines.slice(recovery + 1).some((line) => before.has(line))).toBe(true);

@@ -29,7 +29,9 @@ const hasGrowths = (samples: Sample[]) =>
 
 /** A histogram's documented `_bucket` name stands for its `_sum` and `_count` too. */
 function seriesNames(name: string): string[] {
-  return name.endsWith('_bucket') ? [name, name.replace(/_bucket$/, '_sum'), name.replace(/_bucket$/, '_count')] : [name];
+  return name.endsWith('_bucket')
+    ? [name, name.replace(/_bucket$/, '_sum'), name.replace(/_bucket$/, '_count')]
+    : [name];
 }
 
 describe('register with OTEL_METRICS_EXPORTER=prometheus, ESM service (--import)', () => {
@@ -121,7 +123,9 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, ESM service (--import)
     // And every documented map instrument is there; names that differ through OTLP are not. The
     // engine-limit gauges come only with native Maps and Sets (test/native-engine-limit.test.ts).
     expect(mapNames.length).toBeGreaterThanOrEqual(14);
-    for (const { prometheusExporter, otlp } of mapNames.filter((d) => !d.instrument.startsWith('presize.map.engine_limit'))) {
+    for (const { prometheusExporter, otlp } of mapNames.filter(
+      (d) => !d.instrument.startsWith('presize.map.engine_limit'),
+    )) {
       for (const name of seriesNames(prometheusExporter)) expect(scraped).toContain(name);
       if (otlp !== prometheusExporter) expect(scraped).not.toContain(otlp);
     }
@@ -224,11 +228,27 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
       expect(select(samples, 'presize_gpu_up')[0]!.value).toBe(1);
       const targets = select(samples, 'target_info');
       expect(targets).toHaveLength(1);
-      expect(targets[0]!.labels).toMatchObject({ service_name: 'presize-register-gpu', presize_gpu_source: 'simulated', presize_gpu_simulated: 'true' });
+      expect(targets[0]!.labels).toMatchObject({
+        service_name: 'presize-register-gpu',
+        presize_gpu_source: 'simulated',
+        presize_gpu_simulated: 'true',
+      });
       // The mark is the resource's: the DCGM series keep dcgm-exporter's labels only.
-      const dcgmLabels = new Set(samples.filter((s) => s.name.startsWith('DCGM_')).flatMap((s) => Object.keys(s.labels)));
+      const dcgmLabels = new Set(
+        samples.filter((s) => s.name.startsWith('DCGM_')).flatMap((s) => Object.keys(s.labels)),
+      );
       expect([...dcgmLabels].sort()).toEqual(
-        ['DCGM_FI_DRIVER_VERSION', 'Hostname', 'UUID', 'device', 'gpu', 'modelName', 'otel_scope_name', 'otel_scope_version', 'pci_bus_id'].sort(),
+        [
+          'DCGM_FI_DRIVER_VERSION',
+          'Hostname',
+          'UUID',
+          'device',
+          'gpu',
+          'modelName',
+          'otel_scope_name',
+          'otel_scope_version',
+          'pci_bus_id',
+        ].sort(),
       );
 
       // The joins docs/telemetry.md gives, on a real Prometheus.
@@ -239,7 +259,11 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
         30_000,
       );
       expect(simulated.map((s) => s.metric.gpu).sort()).toEqual(['0', '1']);
-      expect(await prometheus.query('DCGM_FI_DEV_GPU_UTIL unless on (job, instance) target_info{presize_gpu_simulated="true"}')).toEqual([]);
+      expect(
+        await prometheus.query(
+          'DCGM_FI_DEV_GPU_UTIL unless on (job, instance) target_info{presize_gpu_simulated="true"}',
+        ),
+      ).toEqual([]);
     } finally {
       await prometheus?.stop();
       service.child.kill('SIGTERM');
@@ -261,7 +285,11 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
       'up 1',
       '',
     ].join('\n');
-    writeFileSync(capture, readFileSync(join(GPU_FIXTURES, 'dcgm-scrapes/cncf-kops__nvidia-l4__1gpu__default-counters.prom'), 'utf8') + foreign);
+    writeFileSync(
+      capture,
+      readFileSync(join(GPU_FIXTURES, 'dcgm-scrapes/cncf-kops__nvidia-l4__1gpu__default-counters.prom'), 'utf8') +
+        foreign,
+    );
     const port = await freePort();
     const service = startService({
       preload: '--import',
@@ -283,21 +311,43 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
     try {
       await service.line('ready');
       // parseExposition fails on a family whose # TYPE comes twice.
-      const samples = await scrapeUntil(port, (s) => hasGrowths(s) && select(s, 'presize_gpu_dropped_values_total').length > 0);
+      const samples = await scrapeUntil(
+        port,
+        (s) => hasGrowths(s) && select(s, 'presize_gpu_dropped_values_total').length > 0,
+      );
       expect(select(samples, 'target_info')).toHaveLength(1);
-      expect(select(samples, 'target_info')[0]!.labels).toMatchObject({ service_name: 'presize-register-gpu-file', presize_gpu_source: 'file' });
+      expect(select(samples, 'target_info')[0]!.labels).toMatchObject({
+        service_name: 'presize-register-gpu-file',
+        presize_gpu_source: 'file',
+      });
       expect(select(samples, 'target_info')[0]!.labels.presize_gpu_simulated).toBeUndefined();
-      expect(select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' }).map((s) => s.value)).toEqual([15]);
+      expect(select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' }).map((s) => s.value)).toEqual(
+        [15],
+      );
       expect(select(samples, 'up')).toEqual([]);
       expect(select(samples, 'DCGM_FI_DEV_POWER_USAGE').map((s) => s.value)).toEqual([16.365]);
-      const dropped = select(samples, 'presize_gpu_dropped_values_total', { presize_gpu_drop_reason: 'not_dcgm_field' });
-      expect(dropped.map((s) => s.labels.presize_gpu_field).sort()).toEqual(['presize_map_growths_total', 'target_info', 'up']);
+      const dropped = select(samples, 'presize_gpu_dropped_values_total', {
+        presize_gpu_drop_reason: 'not_dcgm_field',
+      });
+      expect(dropped.map((s) => s.labels.presize_gpu_field).sort()).toEqual([
+        'presize_map_growths_total',
+        'target_info',
+        'up',
+      ]);
 
       prometheus = await startPrometheus({ scrape: [{ job: 'gpu-host', target: `127.0.0.1:${port}` }] });
-      const [power] = await prometheus.waitFor('DCGM_FI_DEV_POWER_USAGE{job="gpu-host"}', (result) => result.length === 1, 30_000);
+      const [power] = await prometheus.waitFor(
+        'DCGM_FI_DEV_POWER_USAGE{job="gpu-host"}',
+        (result) => result.length === 1,
+        30_000,
+      );
       expect(power!.value).toBe(16.365);
       expect((await prometheus.query('up{job="gpu-host"}')).map((s) => s.value)).toEqual([1]);
-      expect((await prometheus.query('presize_map_growths_total{job="gpu-host",presize_map_name="devices"}')).map((s) => s.value)).toEqual([15]);
+      expect(
+        (await prometheus.query('presize_map_growths_total{job="gpu-host",presize_map_name="devices"}')).map(
+          (s) => s.value,
+        ),
+      ).toEqual([15]);
     } finally {
       await prometheus?.stop();
       service.child.kill('SIGTERM');
@@ -330,7 +380,9 @@ describe('register without OTEL_LOG_LEVEL', () => {
     });
     try {
       await service.line('ready');
-      const samples = await scrapeUntil(port, (s) => select(s, 'presize_gpu_scrape_errors_total').some((e) => e.value >= 3));
+      const samples = await scrapeUntil(port, (s) =>
+        select(s, 'presize_gpu_scrape_errors_total').some((e) => e.value >= 3),
+      );
       expect(select(samples, 'presize_gpu_up').map((s) => s.value)).toEqual([0]);
     } finally {
       service.child.kill('SIGTERM');
@@ -338,7 +390,9 @@ describe('register without OTEL_LOG_LEVEL', () => {
     expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
     expect(service.stderr().trim().split('\n')).toEqual([
       expect.stringMatching(
-        new RegExp(`^@presize/instrumentation: @presize/instrumentation/gpu GPU values withdrawn \\(unreachable\\): .*127\\.0\\.0\\.1:${nobody}.* \\(shown once; repeats are not logged\\)$`),
+        new RegExp(
+          `^@presize/instrumentation: @presize/instrumentation/gpu GPU values withdrawn \\(unreachable\\): .*127\\.0\\.0\\.1:${nobody}.* \\(shown once; repeats are not logged\\)$`,
+        ),
       ),
     ]);
   });

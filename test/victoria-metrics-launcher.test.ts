@@ -2,7 +2,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { openMetricsToPrometheusText, startVictoriaMetrics, type VictoriaMetricsHandle } from '../tools/victoria-metrics.js';
+import {
+  openMetricsToPrometheusText,
+  startVictoriaMetrics,
+  type VictoriaMetricsHandle,
+} from '../tools/victoria-metrics.js';
 import { startExpositionTarget, type ExpositionTarget } from './support/exposition-target.js';
 
 async function answers(url: string): Promise<boolean> {
@@ -26,12 +30,20 @@ describe('openMetricsToPrometheusText', () => {
       '',
     ].join('\n');
     expect(openMetricsToPrometheusText(text)).toBe(
-      ['probe{a="x y",b="} 1 2"} 7 1700000000000', 'probe{a="z"} 8 1700000000250', 'bare 3 1700000001000', 'untimed{a="1 2"} 4', ''].join('\n'),
+      [
+        'probe{a="x y",b="} 1 2"} 7 1700000000000',
+        'probe{a="z"} 8 1700000000250',
+        'bare 3 1700000001000',
+        'untimed{a="1 2"} 4',
+        '',
+      ].join('\n'),
     );
   });
 
   it('names a line whose timestamp is not a number', () => {
-    expect(() => openMetricsToPrometheusText('probe{a="1"} 7 soon\n')).toThrow('not an OpenMetrics sample timestamp: probe{a="1"} 7 soon');
+    expect(() => openMetricsToPrometheusText('probe{a="1"} 7 soon\n')).toThrow(
+      'not an OpenMetrics sample timestamp: probe{a="1"} 7 soon',
+    );
   });
 });
 
@@ -58,7 +70,10 @@ describe('tools/victoria-metrics: victoria-metrics, vmagent and vmalert on 127.0
         '',
       ].join('\n'),
     );
-    vm = await startVictoriaMetrics({ scrape: [{ job: 'probe', target: target.target }], ruleFiles: [join(rulesDir, 'probe.yml')] });
+    vm = await startVictoriaMetrics({
+      scrape: [{ job: 'probe', target: target.target }],
+      ruleFiles: [join(rulesDir, 'probe.yml')],
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -69,7 +84,10 @@ describe('tools/victoria-metrics: victoria-metrics, vmagent and vmalert on 127.0
 
   it('stores what vmagent scrapes, with the job and instance labels Prometheus would give it', async () => {
     const [sample] = await vm.waitFor('launcher_probe', (result) => result.length === 1, 20_000);
-    expect(sample).toEqual({ metric: { __name__: 'launcher_probe', job: 'probe', instance: target.target, side: 'left' }, value: 7 });
+    expect(sample).toEqual({
+      metric: { __name__: 'launcher_probe', job: 'probe', instance: target.target, side: 'left' },
+      value: 7,
+    });
   }, 30_000);
 
   it('evaluates recording rules in vmalert and sends its alerts to the notifier', async () => {
@@ -89,8 +107,12 @@ describe('tools/victoria-metrics: victoria-metrics, vmagent and vmalert on 127.0
   it('imports samples with their own timestamps', async () => {
     const at = Math.floor(Date.now() / 1000) - 3_600;
     await vm.importOpenMetrics(`# TYPE imported gauge\nimported{k="v"} 5 ${at - 60}\nimported{k="v"} 6 ${at}\n# EOF\n`);
-    expect(await vm.query('imported', new Date(at * 1000))).toEqual([{ metric: { __name__: 'imported', k: 'v' }, value: 6 }]);
-    expect(await vm.query('imported', new Date((at - 30) * 1000))).toEqual([{ metric: { __name__: 'imported', k: 'v' }, value: 5 }]);
+    expect(await vm.query('imported', new Date(at * 1000))).toEqual([
+      { metric: { __name__: 'imported', k: 'v' }, value: 6 },
+    ]);
+    expect(await vm.query('imported', new Date((at - 30) * 1000))).toEqual([
+      { metric: { __name__: 'imported', k: 'v' }, value: 5 },
+    ]);
   });
 
   it('turns a rejected query into an error that quotes VictoriaMetrics and the query', async () => {

@@ -36,7 +36,7 @@ export function startServerProcess(name: string, binary: string, args: string[])
   });
   return {
     name,
-    exitCode: () => (spawnError ? -1 : child.exitCode ?? (child.signalCode === null ? null : -1)),
+    exitCode: () => (spawnError ? -1 : (child.exitCode ?? (child.signalCode === null ? null : -1))),
     stderr: () => (spawnError ? spawnError.message : stderrTail),
     stop: async () => {
       if (spawnError || child.exitCode !== null || child.signalCode !== null) return;
@@ -53,7 +53,8 @@ export async function waitUntilReady(process: ServerProcess, url: string, timeou
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const code = process.exitCode();
-    if (code !== null) throw new Error(`${process.name} exited with code ${code} before it was ready:\n${process.stderr()}`);
+    if (code !== null)
+      throw new Error(`${process.name} exited with code ${code} before it was ready:\n${process.stderr()}`);
     try {
       const response = await fetch(url);
       if (response.ok) return;

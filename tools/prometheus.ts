@@ -48,7 +48,11 @@ export interface PrometheusHandle extends QueryApi {
 const READY_TIMEOUT_MS = 30_000;
 
 export function prometheusBinary(): string {
-  return requireBinary('prometheus', '--version', 'apt-get install -y prometheus (Debian), or put a Prometheus 2.x binary on PATH.');
+  return requireBinary(
+    'prometheus',
+    '--version',
+    'apt-get install -y prometheus (Debian), or put a Prometheus 2.x binary on PATH.',
+  );
 }
 
 /** `scrape_configs:` of a Prometheus configuration; vmagent reads the same. */

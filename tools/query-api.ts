@@ -15,7 +15,10 @@ interface QueryResponse {
   status: 'success' | 'error';
   errorType?: string;
   error?: string;
-  data?: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> | [number, string] };
+  data?: {
+    resultType: string;
+    result: Array<{ metric: Record<string, string>; value: [number, string] }> | [number, string];
+  };
 }
 
 /**
@@ -29,7 +32,9 @@ export function queryApi(url: string, server: string, beforePoll?: () => Promise
     const response = await fetch(`${url}/api/v1/query?${params}`);
     const body = (await response.json()) as QueryResponse;
     if (body.status !== 'success' || !body.data) {
-      throw new Error(`${server} rejected the query (${body.errorType ?? response.status}): ${body.error ?? ''}\n  query: ${expr}`);
+      throw new Error(
+        `${server} rejected the query (${body.errorType ?? response.status}): ${body.error ?? ''}\n  query: ${expr}`,
+      );
     }
     const { resultType, result } = body.data;
     if (resultType === 'scalar') {
@@ -42,7 +47,11 @@ export function queryApi(url: string, server: string, beforePoll?: () => Promise
     }));
   };
 
-  const waitFor = async (expr: string, accept: (result: PromSample[]) => boolean, timeoutMs = 30_000): Promise<PromSample[]> => {
+  const waitFor = async (
+    expr: string,
+    accept: (result: PromSample[]) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<PromSample[]> => {
     const deadline = Date.now() + timeoutMs;
     let last: PromSample[] = [];
     while (Date.now() < deadline) {

@@ -82,7 +82,10 @@ export function openMetricsToPrometheusText(text: string): string {
 
 async function postOk(url: string, body?: string): Promise<void> {
   const response = await fetch(url, { method: 'POST', body });
-  if (!response.ok) throw new Error(`POST ${url.replace(/\?.*/, '')} answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+  if (!response.ok)
+    throw new Error(
+      `POST ${url.replace(/\?.*/, '')} answered ${response.status}: ${(await response.text()).slice(0, 500)}`,
+    );
 }
 
 /**
@@ -123,7 +126,10 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
     await waitUntilReady(processes[0]!, `${url}/-/ready`, READY_TIMEOUT_MS);
     if (agentPort) {
       const config = join(workDir, 'vmagent.yml');
-      writeFileSync(config, `${['global:', '  scrape_interval: 1s', ...scrapeConfigLines(options.scrape ?? [])].join('\n')}\n`);
+      writeFileSync(
+        config,
+        `${['global:', '  scrape_interval: 1s', ...scrapeConfigLines(options.scrape ?? [])].join('\n')}\n`,
+      );
       const agent = startServerProcess('vmagent', binaries.agent, [
         `-promscrape.config=${config}`,
         `-remoteWrite.url=${url}/api/v1/write`,
@@ -154,9 +160,10 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
     throw error;
   }
 
-  const flush = () => fetch(`${url}/internal/force_flush`).then((response) => {
-    if (!response.ok) throw new Error(`victoria-metrics refused to flush: ${response.status}`);
-  });
+  const flush = () =>
+    fetch(`${url}/internal/force_flush`).then((response) => {
+      if (!response.ok) throw new Error(`victoria-metrics refused to flush: ${response.status}`);
+    });
   const iterations = async (): Promise<Map<string, number>> => {
     const counts = new Map<string, number>();
     if (!alertPort) return counts;
@@ -174,7 +181,8 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
       await flush();
       const now = await iterations();
       if (now.size > 0 && [...now].every(([group, n]) => n - (start.get(group) ?? 0) >= count)) return;
-      if (Date.now() > deadline) throw new Error(`vmalert did not evaluate every group ${count} more times within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`vmalert did not evaluate every group ${count} more times within ${timeoutMs} ms`);
       await new Promise((done) => setTimeout(done, 200));
     }
   };

@@ -21,7 +21,9 @@ export function envProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   for (const variable of Object.keys(KNOWN_EXPORTERS) as ExporterVariable[]) {
     const known = KNOWN_EXPORTERS[variable] as readonly string[];
-    const unknown = exporterNames(env, variable).filter((name) => !known.includes(name) && !(variable === 'OTEL_TRACES_EXPORTER' && name === 'null'));
+    const unknown = exporterNames(env, variable).filter(
+      (name) => !known.includes(name) && !(variable === 'OTEL_TRACES_EXPORTER' && name === 'null'),
+    );
     if (unknown.length > 0) {
       const { signal, choose } = EXPORTER_CHOICE[variable];
       problems.push(

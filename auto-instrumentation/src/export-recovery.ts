@@ -25,7 +25,8 @@ export function withRecoveryReport(exporter: PushMetricExporter, name: string): 
     forceFlush: () => exporter.forceFlush(),
     shutdown: () => exporter.shutdown(),
   };
-  if (exporter.selectAggregationTemporality) reporting.selectAggregationTemporality = exporter.selectAggregationTemporality.bind(exporter);
+  if (exporter.selectAggregationTemporality)
+    reporting.selectAggregationTemporality = exporter.selectAggregationTemporality.bind(exporter);
   if (exporter.selectAggregation) reporting.selectAggregation = exporter.selectAggregation.bind(exporter);
   return reporting;
 }

@@ -49,7 +49,10 @@ export function logExporters(env: NodeJS.ProcessEnv): string[] {
   return known('OTEL_LOGS_EXPORTER', names);
 }
 
-export const EXPORTER_CHOICE: Record<ExporterVariable, { signal: string; choose: (env: NodeJS.ProcessEnv) => string[] }> = {
+export const EXPORTER_CHOICE: Record<
+  ExporterVariable,
+  { signal: string; choose: (env: NodeJS.ProcessEnv) => string[] }
+> = {
   OTEL_METRICS_EXPORTER: { signal: 'metrics', choose: metricExporters },
   OTEL_TRACES_EXPORTER: { signal: 'traces', choose: traceExporters },
   OTEL_LOGS_EXPORTER: { signal: 'logs', choose: logExporters },

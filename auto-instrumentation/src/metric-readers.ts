@@ -25,18 +25,27 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * its server once the resource is complete (see startPrometheusServers), on the port
  * prometheusPort decides. Unknown values are skipped here and reported by envProblems.
  */
-export function metricReadersFromEnv(
-  env: NodeJS.ProcessEnv,
-  metricProducers: () => MetricProducer[],
-): MetricReader[] {
+export function metricReadersFromEnv(env: NodeJS.ProcessEnv, metricProducers: () => MetricProducer[]): MetricReader[] {
   const names = metricExporters(env);
   const readers: MetricReader[] = [];
   for (const name of names) {
     if (name === 'prometheus') {
-      readers.push(new PrometheusExporter({ metricProducers: metricProducers(), preventServerStart: true, port: prometheusPort(env).port }));
-    } else if (name === 'otlp') readers.push(periodic(withRecoveryReport(otlpExporter(env), 'otlp'), env, metricProducers()));
+      readers.push(
+        new PrometheusExporter({
+          metricProducers: metricProducers(),
+          preventServerStart: true,
+          port: prometheusPort(env).port,
+        }),
+      );
+    } else if (name === 'otlp')
+      readers.push(periodic(withRecoveryReport(otlpExporter(env), 'otlp'), env, metricProducers()));
     else if (name === 'console') {
-      readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), metricProducers: metricProducers() }));
+      readers.push(
+        new PeriodicExportingMetricReader({
+          exporter: new ConsoleMetricExporter(),
+          metricProducers: metricProducers(),
+        }),
+      );
     }
   }
   return readers;
@@ -44,8 +53,7 @@ export function metricReadersFromEnv(
 
 function otlpExporter(env: NodeJS.ProcessEnv): PushMetricExporter {
   const protocol =
-    (env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim() ||
-    'http/protobuf';
+    (env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim() || 'http/protobuf';
   if (protocol === 'grpc') return new OtlpGrpcMetricExporter();
   if (protocol === 'http/json') return new OtlpJsonMetricExporter();
   return new OtlpProtoMetricExporter();

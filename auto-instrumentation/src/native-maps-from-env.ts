@@ -1,4 +1,9 @@
-import { DEFAULT_NATIVE_MAPS_MIN, installNativeMapObserver, resolveEngineLimit, type NativeMapObserver } from '@presize/instrumentation';
+import {
+  DEFAULT_NATIVE_MAPS_MIN,
+  installNativeMapObserver,
+  resolveEngineLimit,
+  type NativeMapObserver,
+} from '@presize/instrumentation';
 
 export interface NativeMapsFromEnv {
   /** The installed observer, when PRESIZE_NATIVE_MAPS=observe. */

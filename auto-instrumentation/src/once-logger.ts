@@ -3,7 +3,12 @@ import { DIAGNOSTICS_RECOVERY } from '@presize/gpu';
 
 type Level = 'error' | 'warn' | 'info' | 'debug';
 
-const LEVELS: Record<Level, DiagLogLevel> = { error: DiagLogLevel.ERROR, warn: DiagLogLevel.WARN, info: DiagLogLevel.INFO, debug: DiagLogLevel.DEBUG };
+const LEVELS: Record<Level, DiagLogLevel> = {
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+};
 
 /** Distinct messages remembered; past this, new messages are dropped rather than memory grown. */
 const MAX_DISTINCT_MESSAGES = 200;
@@ -69,7 +74,8 @@ export class OnceLogger implements DiagLogger {
       return;
     }
     if (LEVELS[level] > this.threshold) return;
-    if (level !== 'error' && this.lessThanErrorsFrom !== undefined && !message.startsWith(this.lessThanErrorsFrom)) return;
+    if (level !== 'error' && this.lessThanErrorsFrom !== undefined && !message.startsWith(this.lessThanErrorsFrom))
+      return;
     const shown = readable(message);
     const key = `${level} ${shown} ${args.map(describe).join(' ')}`.replace(/\d+/g, '#');
     if (this.seen.has(key)) return;
@@ -83,11 +89,7 @@ export class OnceLogger implements DiagLogger {
       return;
     }
     this.seen.set(key, channelOf(message));
-    this.sink[level](
-      `@presize/instrumentation: ${shown}`,
-      ...args,
-      '(shown once; repeats are not logged)',
-    );
+    this.sink[level](`@presize/instrumentation: ${shown}`, ...args, '(shown once; repeats are not logged)');
   }
 
   private recover(level: Level, message: string, args: unknown[]): void {
@@ -100,7 +102,11 @@ export class OnceLogger implements DiagLogger {
     }
     if (closed === 0) return;
     this.full = false;
-    this.sink[LEVELS[level] > this.threshold ? 'error' : level](`@presize/instrumentation: ${readable(message)}`, ...args, '(its failures will be shown again if they recur)');
+    this.sink[LEVELS[level] > this.threshold ? 'error' : level](
+      `@presize/instrumentation: ${readable(message)}`,
+      ...args,
+      '(its failures will be shown again if they recur)',
+    );
   }
 }
 

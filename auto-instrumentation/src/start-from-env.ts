@@ -6,11 +6,7 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { gpuMetricsFromEnv, gpuResourceAttributes } from '@presize/gpu';
-import {
-  LruCacheInstrumentation,
-  mapMetricsProducer,
-  PresizedMapInstrumentation,
-} from '@presize/instrumentation';
+import { LruCacheInstrumentation, mapMetricsProducer, PresizedMapInstrumentation } from '@presize/instrumentation';
 import { envProblems } from './env-problems.js';
 import { nativeMapsFromEnv } from './native-maps-from-env.js';
 import { OnceLogger } from './once-logger.js';
@@ -67,13 +63,16 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   // readers NodeSDK would build from the same variables.
   const gpu = gpuMetricsFromEnv(env);
   const maps = new PresizedMapInstrumentation({ metricsExport: 'metric-producer' });
-  const producers = (): MetricProducer[] => (gpu === undefined ? [mapMetricsProducer(maps)] : [mapMetricsProducer(maps), gpu]);
+  const producers = (): MetricProducer[] =>
+    gpu === undefined ? [mapMetricsProducer(maps)] : [mapMetricsProducer(maps), gpu];
   const metricReaders = metricReadersFromEnv(env, producers);
   // A producer's resource is never exported (the reader keeps its provider's), so the GPU source,
   // and above all a simulated one, is marked on the SDK's resource. NodeSDK merges the detected
   // attributes (OTEL_RESOURCE_ATTRIBUTES, host, process) over the resource it is given.
   const sdk = new NodeSDK({
-    ...(gpu === undefined ? {} : { resource: defaultResource().merge(resourceFromAttributes(gpuResourceAttributes(gpu.source))) }),
+    ...(gpu === undefined
+      ? {}
+      : { resource: defaultResource().merge(resourceFromAttributes(gpuResourceAttributes(gpu.source))) }),
     instrumentations: [maps, new RuntimeNodeInstrumentation(), new LruCacheInstrumentation()],
     metricReaders,
   });
@@ -114,9 +113,7 @@ async function startPrometheusServers(
 ): Promise<void> {
   const exporters = readers.filter((r): r is PrometheusExporter => r instanceof PrometheusExporter);
   if (exporters.length === 0) return;
-  const resource = Reflect.get(sdk, '_resource') as
-    | { waitForAsyncAttributes?: () => Promise<void> }
-    | undefined;
+  const resource = Reflect.get(sdk, '_resource') as { waitForAsyncAttributes?: () => Promise<void> } | undefined;
   await resource?.waitForAsyncAttributes?.().catch(() => undefined);
   // Shut down while the resource was settling: a server started now would outlive the SDK.
   if (stopped()) return;

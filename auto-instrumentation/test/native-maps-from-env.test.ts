@@ -9,7 +9,9 @@ describe('PRESIZE_NATIVE_MAPS from the environment', () => {
     expect(nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'off' })).toEqual({ observer: undefined, problems: [] });
     const wrong = nativeMapsFromEnv({ PRESIZE_NATIVE_MAPS: 'yes' });
     expect(wrong.observer).toBeUndefined();
-    expect(wrong.problems).toEqual(['PRESIZE_NATIVE_MAPS="yes": expected observe or off; native maps are not observed']);
+    expect(wrong.problems).toEqual([
+      'PRESIZE_NATIVE_MAPS="yes": expected observe or off; native maps are not observed',
+    ]);
     expect(Map.prototype.set).toBe(engineSet);
   });
 

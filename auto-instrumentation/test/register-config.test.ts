@@ -39,8 +39,21 @@ describe('OnceLogger', () => {
     logger.warn('@presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer');
     logger.error('PeriodicExportingMetricReader: metrics export failed');
     expect(written).toEqual([
-      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
-      ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
+      [
+        'warn',
+        [
+          '@presize/instrumentation: @presize/instrumentation/gpu',
+          'GPU values withdrawn (unreachable): no answer',
+          '(shown once; repeats are not logged)',
+        ],
+      ],
+      [
+        'error',
+        [
+          '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed',
+          '(shown once; repeats are not logged)',
+        ],
+      ],
     ]);
   });
 
@@ -56,12 +69,51 @@ describe('OnceLogger', () => {
     logger.warn('metrics export (otlp) succeeds again', DIAGNOSTICS_RECOVERY);
     logger.error('PeriodicExportingMetricReader: metrics export failed');
     expect(written).toEqual([
-      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
-      ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
-      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'http://x/metrics: GPU values are back after unreachable', '(its failures will be shown again if they recur)']],
-      ['warn', ['@presize/instrumentation: @presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer', '(shown once; repeats are not logged)']],
-      ['warn', ['@presize/instrumentation: metrics export (otlp) succeeds again', '(its failures will be shown again if they recur)']],
-      ['error', ['@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed', '(shown once; repeats are not logged)']],
+      [
+        'warn',
+        [
+          '@presize/instrumentation: @presize/instrumentation/gpu',
+          'GPU values withdrawn (unreachable): no answer',
+          '(shown once; repeats are not logged)',
+        ],
+      ],
+      [
+        'error',
+        [
+          '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed',
+          '(shown once; repeats are not logged)',
+        ],
+      ],
+      [
+        'warn',
+        [
+          '@presize/instrumentation: @presize/instrumentation/gpu',
+          'http://x/metrics: GPU values are back after unreachable',
+          '(its failures will be shown again if they recur)',
+        ],
+      ],
+      [
+        'warn',
+        [
+          '@presize/instrumentation: @presize/instrumentation/gpu',
+          'GPU values withdrawn (unreachable): no answer',
+          '(shown once; repeats are not logged)',
+        ],
+      ],
+      [
+        'warn',
+        [
+          '@presize/instrumentation: metrics export (otlp) succeeds again',
+          '(its failures will be shown again if they recur)',
+        ],
+      ],
+      [
+        'error',
+        [
+          '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed',
+          '(shown once; repeats are not logged)',
+        ],
+      ],
     ]);
   });
 
@@ -85,7 +137,8 @@ describe('OnceLogger', () => {
     logger.warn('same words');
     logger.error('same words');
     expect(written.map(([level]) => level)).toEqual(['warn', 'error']);
-    for (let i = 0; i < 500; i++) logger.info(`distinct ${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    for (let i = 0; i < 500; i++)
+      logger.info(`distinct ${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
     expect(written.length).toBe(200 + 1);
     expect(String(written.at(-1)![1][0])).toMatch(/more than 200 distinct/);
   });
@@ -117,13 +170,19 @@ describe('envProblems', () => {
     expect(metricReadersFromEnv(env, () => [])).toEqual([]);
   });
 
-  test.each(['0', '99999', '-1', '9464x', '1e3'])('OTEL_EXPORTER_PROMETHEUS_PORT=%s: one problem, and the endpoint is built for 9464, as it says', (port) => {
-    expect(envProblems({ OTEL_EXPORTER_PROMETHEUS_PORT: port })).toEqual([
-      `OTEL_EXPORTER_PROMETHEUS_PORT=${JSON.stringify(port)}: expected a port number from 1 to 65535; the Prometheus endpoint listens on 9464, the default`,
-    ]);
-    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: port }, () => []);
-    expect(Reflect.get(reader!, '_port')).toBe(9464);
-  });
+  test.each(['0', '99999', '-1', '9464x', '1e3'])(
+    'OTEL_EXPORTER_PROMETHEUS_PORT=%s: one problem, and the endpoint is built for 9464, as it says',
+    (port) => {
+      expect(envProblems({ OTEL_EXPORTER_PROMETHEUS_PORT: port })).toEqual([
+        `OTEL_EXPORTER_PROMETHEUS_PORT=${JSON.stringify(port)}: expected a port number from 1 to 65535; the Prometheus endpoint listens on 9464, the default`,
+      ]);
+      const [reader] = metricReadersFromEnv(
+        { OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: port },
+        () => [],
+      );
+      expect(Reflect.get(reader!, '_port')).toBe(9464);
+    },
+  );
 
   test('accepts the documented values and unset variables', () => {
     expect(
@@ -154,10 +213,16 @@ describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)
     const port = (probe.address() as AddressInfo).port;
     probe.close();
     await once(probe, 'close');
-    const previous = { host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST, port: process.env.OTEL_EXPORTER_PROMETHEUS_PORT };
+    const previous = {
+      host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST,
+      port: process.env.OTEL_EXPORTER_PROMETHEUS_PORT,
+    };
     process.env.OTEL_EXPORTER_PROMETHEUS_HOST = '127.0.0.1';
     process.env.OTEL_EXPORTER_PROMETHEUS_PORT = String(port);
-    const [reader] = metricReadersFromEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }, () => []);
+    const [reader] = metricReadersFromEnv(
+      { OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) },
+      () => [],
+    );
     try {
       const server = Reflect.get(reader!, '_server') as Server;
       // register starts it once the resource has settled.
@@ -167,7 +232,10 @@ describe('metricReadersFromEnv (the readers register builds in place of NodeSDK)
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
     } finally {
       await reader!.shutdown();
-      for (const [key, value] of [['OTEL_EXPORTER_PROMETHEUS_HOST', previous.host], ['OTEL_EXPORTER_PROMETHEUS_PORT', previous.port]] as const) {
+      for (const [key, value] of [
+        ['OTEL_EXPORTER_PROMETHEUS_HOST', previous.host],
+        ['OTEL_EXPORTER_PROMETHEUS_PORT', previous.port],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

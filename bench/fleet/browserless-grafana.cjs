@@ -6,11 +6,19 @@ const { JSDOM } = require('jsdom');
 const { window } = new JSDOM('', { url: 'http://127.0.0.1/' });
 // What the window has and Node lacks, as jest's jsdom environment provides it.
 for (const key of Object.getOwnPropertyNames(window)) {
-  if (!(key in globalThis) || ['Event', 'CustomEvent', 'EventTarget'].includes(key)) Object.defineProperty(globalThis, key, { value: window[key], configurable: true, writable: true });
+  if (!(key in globalThis) || ['Event', 'CustomEvent', 'EventTarget'].includes(key))
+    Object.defineProperty(globalThis, key, { value: window[key], configurable: true, writable: true });
 }
 if (!('window' in globalThis)) globalThis.window = window;
 // jsdom has no media queries; nothing here renders.
-const noMedia = () => ({ matches: false, media: '', addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {} });
+const noMedia = () => ({
+  matches: false,
+  media: '',
+  addListener() {},
+  removeListener() {},
+  addEventListener() {},
+  removeEventListener() {},
+});
 globalThis.matchMedia = window.matchMedia = noMedia;
 require.extensions['.css'] = (module) => {
   module.exports = {};

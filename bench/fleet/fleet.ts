@@ -100,11 +100,23 @@ function serviceSeries(service: number, shape: FleetShape, hint: (map: number) =
     add(PROM_MAP_BUCKETS, 'gauge', PROM_MAP_BUCKETS, labels, (t) => bucketsFor(entries(t)));
     add(PROM_MAP_LOAD_FACTOR, 'gauge', PROM_MAP_LOAD_FACTOR, labels, (t) => entries(t) / bucketsFor(entries(t)));
     add(PROM_MAP_NEXT_GROWTH_AT, 'gauge', PROM_MAP_NEXT_GROWTH_AT, labels, (t) => 6.5 * bucketsFor(entries(t)));
-    add(PROM_MAP_GROWING, 'gauge', PROM_MAP_GROWING, labels, (t) => (growths(t) !== growths(Math.max(0, t - shape.stepSeconds)) ? 1 : 0));
+    add(PROM_MAP_GROWING, 'gauge', PROM_MAP_GROWING, labels, (t) =>
+      growths(t) !== growths(Math.max(0, t - shape.stepSeconds)) ? 1 : 0,
+    );
     const growthsFamily = PROM_MAP_GROWTHS_TOTAL.replace(/_total$/, '');
-    add(growthsFamily, 'counter', PROM_MAP_GROWTHS_TOTAL, `${labels},presize_map_growth_kind="double",presize_map_growth_trigger="load_factor"`, growths);
-    add(growthsFamily, 'counter', PROM_MAP_GROWTHS_TOTAL, `${labels},presize_map_growth_kind="same_size",presize_map_growth_trigger="overflow"`, (t) =>
-      kind === 'quiet' ? 0 : Math.floor(t / 1800),
+    add(
+      growthsFamily,
+      'counter',
+      PROM_MAP_GROWTHS_TOTAL,
+      `${labels},presize_map_growth_kind="double",presize_map_growth_trigger="load_factor"`,
+      growths,
+    );
+    add(
+      growthsFamily,
+      'counter',
+      PROM_MAP_GROWTHS_TOTAL,
+      `${labels},presize_map_growth_kind="same_size",presize_map_growth_trigger="overflow"`,
+      (t) => (kind === 'quiet' ? 0 : Math.floor(t / 1800)),
     );
     // Writes that paid evacuation work: 20 a second, 1 % of them over 1 ms.
     const stall = PROM_MAP_EVACUATION_STALL;
@@ -120,8 +132,20 @@ function serviceSeries(service: number, shape: FleetShape, hint: (map: number) =
   const evictions = PROM_LRU_EVICTIONS_TOTAL.replace(/_total$/, '');
   add(evictions, 'counter', PROM_LRU_EVICTIONS_TOTAL, cache, (t) => (full ? 100 * t : 0));
   const operations = PROM_LRU_OPERATIONS_TOTAL.replace(/_total$/, '');
-  add(operations, 'counter', PROM_LRU_OPERATIONS_TOTAL, `${cache},presize_lru_operation="get",presize_lru_result="hit"`, (t) => 300 * t);
-  add(operations, 'counter', PROM_LRU_OPERATIONS_TOTAL, `${cache},presize_lru_operation="get",presize_lru_result="miss"`, (t) => (full ? 200 : 5) * t);
+  add(
+    operations,
+    'counter',
+    PROM_LRU_OPERATIONS_TOTAL,
+    `${cache},presize_lru_operation="get",presize_lru_result="hit"`,
+    (t) => 300 * t,
+  );
+  add(
+    operations,
+    'counter',
+    PROM_LRU_OPERATIONS_TOTAL,
+    `${cache},presize_lru_operation="get",presize_lru_result="miss"`,
+    (t) => (full ? 200 : 5) * t,
+  );
   return families;
 }
 
@@ -150,7 +174,8 @@ function gpuSeries(gpus: number): Families {
     add(DCGM_XID_ERRORS, labels, () => 0);
     add(DCGM_CLOCK_EVENT_REASONS, labels, () => (hot ? 0x40 : 0));
   }
-  for (let node = 0; node * GPUS_PER_NODE < gpus; node++) add('up', `job="dcgm-exporter",instance="gpu-node-${node}:9400"`, () => 1);
+  for (let node = 0; node * GPUS_PER_NODE < gpus; node++)
+    add('up', `job="dcgm-exporter",instance="gpu-node-${node}:9400"`, () => 1);
   return families;
 }
 
@@ -200,5 +225,13 @@ export async function writeFleet(path: string, shape: FleetShape, endSeconds: nu
   await write('# EOF\n');
   out.end();
   await once(out, 'finish');
-  return { series, samples, bytes, maps: shape.services * shape.mapsPerService, caches: shape.services, gpus: shape.gpus, services: shape.services };
+  return {
+    series,
+    samples,
+    bytes,
+    maps: shape.services * shape.mapsPerService,
+    caches: shape.services,
+    gpus: shape.gpus,
+    services: shape.services,
+  };
 }

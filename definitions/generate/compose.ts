@@ -76,7 +76,7 @@ function compose() {
           [
             "require('node:http').createServer((req, res) => {",
             "let body = ''; req.setEncoding('utf8');",
-            'req.on(\'data\', (chunk) => { if (body.length < 65536) body += chunk; });',
+            "req.on('data', (chunk) => { if (body.length < 65536) body += chunk; });",
             "req.on('end', () => { console.log(body.slice(0, 65536)); res.end(); });",
             '}).listen(8090);',
           ].join(' '),

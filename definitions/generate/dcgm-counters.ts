@@ -49,7 +49,7 @@ export function dcgmCountersFiles(): GeneratedFile[] {
     '# reads one file: to keep fields of your own, add the lines below the "added" comment to your file.',
     '# Format: DCGM field, Prometheus metric type, help message.',
     '',
-    '# In dcgm-exporter\'s default counters',
+    "# In dcgm-exporter's default counters",
     ...DCGM_COUNTERS.filter((c) => !c.added).map(line),
     '',
     '# Added: not in the default counters. Without them the throttling risk factor has no score',

@@ -45,7 +45,16 @@ export function gpuFieldTests(file: RuleFile) {
       input_series: [...base, constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 0)],
       alert_rule_test: alertTests(file, () => null),
       promql_expr_test: [
-        { expr: throttling, eval_time: EVAL_TIME, exp_samples: [{ labels: seriesName(GPU_RISK_RECORDS.factorScore, { ...GPU_LABELS, [REASON_LABEL]: 'throttling' }), value: 0 }] },
+        {
+          expr: throttling,
+          eval_time: EVAL_TIME,
+          exp_samples: [
+            {
+              labels: seriesName(GPU_RISK_RECORDS.factorScore, { ...GPU_LABELS, [REASON_LABEL]: 'throttling' }),
+              value: 0,
+            },
+          ],
+        },
         { expr: GPU_RISK_RECORDS.factorNotCollected, eval_time: EVAL_TIME, exp_samples: [] },
         { expr: GPU_RISK_RECORDS.level, eval_time: EVAL_TIME, exp_samples: [level] },
       ],
@@ -62,7 +71,11 @@ function hostnameTest(file: RuleFile) {
   return {
     name: 'gpu labelled hostname (dcgm-exporter after its rename) with a critical XID',
     interval: '1m',
-    input_series: [constant('up', exporter, 1), constant(DCGM_GPU_UTIL, labels, 65), constant(DCGM_XID_ERRORS, labels, 79)],
+    input_series: [
+      constant('up', exporter, 1),
+      constant(DCGM_GPU_UTIL, labels, 65),
+      constant(DCGM_XID_ERRORS, labels, 79),
+    ],
     alert_rule_test: alertTests(file, (rule) =>
       rule.labels?.[REASON_LABEL] === 'xid' && rule.labels.severity === RISK_LEVEL_SEVERITY.critical ? labels : null,
     ),

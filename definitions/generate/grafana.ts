@@ -78,7 +78,10 @@ function dashboardProvider() {
 function ruleUid(readable: string, key: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
-  const slug = readable.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 32);
+  const slug = readable
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 32);
   return `${slug}-${h.toString(36)}`.slice(0, 40);
 }
 
@@ -110,7 +113,14 @@ function grafanaRule(group: string, rule: AlertingRule) {
         relativeTimeRange: { from: 600, to: 0 },
         datasourceUid: PROMETHEUS_DATASOURCE_UID,
         // The Prometheus rule's expression returns exactly the firing series, so C fires on any.
-        model: { refId: 'A', expr: rule.expr.trim(), instant: true, range: false, intervalMs: 60000, maxDataPoints: 43200 },
+        model: {
+          refId: 'A',
+          expr: rule.expr.trim(),
+          instant: true,
+          range: false,
+          intervalMs: 60000,
+          maxDataPoints: 43200,
+        },
       },
       {
         refId: 'C',

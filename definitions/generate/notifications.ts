@@ -1,4 +1,10 @@
-import { LABEL_LRU_NAME, LABEL_MAP_NAME, REASON_LABEL, RISK_LEVEL_SEVERITY, TELEMETRY_CAUSE_LABEL } from '../src/index.js';
+import {
+  LABEL_LRU_NAME,
+  LABEL_MAP_NAME,
+  REASON_LABEL,
+  RISK_LEVEL_SEVERITY,
+  TELEMETRY_CAUSE_LABEL,
+} from '../src/index.js';
 import { yamlFile, type GeneratedFile } from './output.js';
 
 /** The environment variable holding the webhook URL; Grafana expands `$VAR` in provisioning files. */

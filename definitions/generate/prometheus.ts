@@ -31,7 +31,15 @@ import { withRunbooks } from './runbooks.js';
 import { gpuFieldTests } from './gpu-field-scenarios.js';
 import { telemetryTests } from './telemetry-scenarios.js';
 import { yamlFile, type GeneratedFile } from './output.js';
-import { GPU_LABELS, GPU_SCENARIOS, LRU_LABELS, LRU_SCENARIOS, MAP_LABELS, MAP_SCENARIOS, type RiskScenario } from './risk-scenarios.js';
+import {
+  GPU_LABELS,
+  GPU_SCENARIOS,
+  LRU_LABELS,
+  LRU_SCENARIOS,
+  MAP_LABELS,
+  MAP_SCENARIOS,
+  type RiskScenario,
+} from './risk-scenarios.js';
 import { EVAL_TIME, seriesName } from './series.js';
 import { SLO_SCENARIOS, recordedSliSeries } from './slo-scenarios.js';
 
@@ -74,7 +82,9 @@ function riskTests<Reason extends string>(
     const factor = factors.find((f) => f.reason === scenario.reason)!;
     const expected = score({ [scenario.reason]: scenario.input } as Partial<Record<Reason, number>>);
     if (expected.level !== scenario.level) {
-      throw new Error(`${kind} scenario ${scenario.reason}/${scenario.level} scores ${expected.level}: fix the scenario`);
+      throw new Error(
+        `${kind} scenario ${scenario.reason}/${scenario.level} scores ${expected.level}: fix the scenario`,
+      );
     }
     const sample = (metric: string, value: number, extra: Record<string, string> = {}) => ({
       labels: seriesName(metric, { ...subjectLabels, ...extra }),
@@ -120,25 +130,35 @@ function sloTests(spec: SlothSpec, file: RuleFile) {
     const labels = { ...spec.labels, ...slo.labels, sloth_id: id, sloth_service: spec.service, sloth_slo: slo.name };
     const series = SLO_SCENARIOS[id] ?? recordedSliSeries(labels);
     const budget = alertErrorBudget(slo.objective);
-    return BUDGET_MULTIPLES.filter((m) => m * budget <= 1 && !(m === 20 && slo.alerting.page_alert?.disable)).map((multiple) => {
-      const fires = (severity: 'page' | 'ticket') =>
-        BURN_RATE_ALERTS[severity].some(({ factor }) => multiple > factor);
-      return {
-        name: `slo ${id} at ${multiple}x its error budget`,
-        interval: '1m',
-        input_series: series(multiple * budget),
-        alert_rule_test: alertTests(file, (rule) =>
-          rule.expr.includes(`sloth_id="${id}"`) && fires(rule.labels!.sloth_severity as 'page' | 'ticket') ? labels : null,
-        ),
-      };
-    });
+    return BUDGET_MULTIPLES.filter((m) => m * budget <= 1 && !(m === 20 && slo.alerting.page_alert?.disable)).map(
+      (multiple) => {
+        const fires = (severity: 'page' | 'ticket') =>
+          BURN_RATE_ALERTS[severity].some(({ factor }) => multiple > factor);
+        return {
+          name: `slo ${id} at ${multiple}x its error budget`,
+          interval: '1m',
+          input_series: series(multiple * budget),
+          alert_rule_test: alertTests(file, (rule) =>
+            rule.expr.includes(`sloth_id="${id}"`) && fires(rule.labels!.sloth_severity as 'page' | 'ticket')
+              ? labels
+              : null,
+          ),
+        };
+      },
+    );
   });
 }
 
 export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec }[]): GeneratedFile[] {
   const sets = ruleFileSets(specs);
   const files: GeneratedFile[] = sets.map((set) => yamlFile(`${RULES_DIR}/${set.name}`, set.rules));
-  const [map, gpu, lru, telemetry, ...slo] = sets as [RuleFileSet, RuleFileSet, RuleFileSet, RuleFileSet, ...RuleFileSet[]];
+  const [map, gpu, lru, telemetry, ...slo] = sets as [
+    RuleFileSet,
+    RuleFileSet,
+    RuleFileSet,
+    RuleFileSet,
+    ...RuleFileSet[],
+  ];
   const testFile = (set: RuleFileSet, tests: unknown[]) =>
     yamlFile(`${TESTS_DIR}/${set.name.replace(/\.yml$/, '.test.yml')}`, {
       rule_files: [`../rules/${set.name}`],
@@ -146,10 +166,35 @@ export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec 
       tests,
     });
   files.push(
-    testFile(map, riskTests('map', map.rules, MAP_SCENARIOS, MAP_RISK_FACTORS, MAP_RISK_RECORDS, { job: MAP_LABELS.job, presize_map_name: MAP_LABELS.presize_map_name }, scoreMap)),
+    testFile(
+      map,
+      riskTests(
+        'map',
+        map.rules,
+        MAP_SCENARIOS,
+        MAP_RISK_FACTORS,
+        MAP_RISK_RECORDS,
+        { job: MAP_LABELS.job, presize_map_name: MAP_LABELS.presize_map_name },
+        scoreMap,
+      ),
+    ),
     testFile(telemetry, telemetryTests(telemetry.rules)),
-    testFile(gpu, [...riskTests('gpu', gpu.rules, GPU_SCENARIOS, GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_LABELS, scoreGpu), ...gpuFieldTests(gpu.rules)]),
-    testFile(lru, riskTests('lru', lru.rules, LRU_SCENARIOS, LRU_RISK_FACTORS, LRU_RISK_RECORDS, { job: LRU_LABELS.job, presize_lru_name: LRU_LABELS.presize_lru_name }, scoreLru)),
+    testFile(gpu, [
+      ...riskTests('gpu', gpu.rules, GPU_SCENARIOS, GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_LABELS, scoreGpu),
+      ...gpuFieldTests(gpu.rules),
+    ]),
+    testFile(
+      lru,
+      riskTests(
+        'lru',
+        lru.rules,
+        LRU_SCENARIOS,
+        LRU_RISK_FACTORS,
+        LRU_RISK_RECORDS,
+        { job: LRU_LABELS.job, presize_lru_name: LRU_LABELS.presize_lru_name },
+        scoreLru,
+      ),
+    ),
   );
   slo.forEach((set, i) => {
     files.push(testFile(set, sloTests(specs[i]!.spec, set.rules)));

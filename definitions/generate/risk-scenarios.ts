@@ -74,9 +74,17 @@ const mapWith: MapSeries = (overrides) => {
   return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
 };
 
-const TRIGGER: Record<string, string> = { [GROWTH_KIND_DOUBLE]: 'load_factor', [GROWTH_KIND_SAME_SIZE]: 'overflow', [GROWTH_KIND_V8_REHASH]: GROWTH_TRIGGER_V8_CAPACITY };
+const TRIGGER: Record<string, string> = {
+  [GROWTH_KIND_DOUBLE]: 'load_factor',
+  [GROWTH_KIND_SAME_SIZE]: 'overflow',
+  [GROWTH_KIND_V8_REHASH]: GROWTH_TRIGGER_V8_CAPACITY,
+};
 const growths = (kind: string, value: (minute: number) => number, trigger = TRIGGER[kind]!) =>
-  perMinute(PROM_MAP_GROWTHS_TOTAL, { ...MAP_LABELS, [LABEL_GROWTH_KIND]: kind, [LABEL_GROWTH_TRIGGER]: trigger }, value);
+  perMinute(
+    PROM_MAP_GROWTHS_TOTAL,
+    { ...MAP_LABELS, [LABEL_GROWTH_KIND]: kind, [LABEL_GROWTH_TRIGGER]: trigger },
+    value,
+  );
 
 /** Entries rising by 10 a second towards a next growth point `left` seconds away at the evaluation time. */
 const approaching = (nextGrowthAt: number, secondsLeft: number) => {
@@ -91,16 +99,37 @@ const stall = (secondsPerMinute: number) =>
   perMinute(`${PROM_MAP_EVACUATION_STALL}_sum`, MAP_LABELS, (i) => Math.round(i * secondsPerMinute * 1e6) / 1e6);
 
 export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
-  { reason: 'resize_storm', level: 'ok', input: 1, exact: true, series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => Math.floor(i / 3))]) },
-  { reason: 'resize_storm', level: 'warn', input: 5, exact: true, series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => i)]) },
-  { reason: 'resize_storm', level: 'critical', input: 10, exact: true, series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => 2 * i)]) },
+  {
+    reason: 'resize_storm',
+    level: 'ok',
+    input: 1,
+    exact: true,
+    series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => Math.floor(i / 3))]),
+  },
+  {
+    reason: 'resize_storm',
+    level: 'warn',
+    input: 5,
+    exact: true,
+    series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => i)]),
+  },
+  {
+    reason: 'resize_storm',
+    level: 'critical',
+    input: 10,
+    exact: true,
+    series: mapWith([growths(GROWTH_KIND_DOUBLE, (i) => 2 * i)]),
+  },
   {
     reason: 'resize_storm',
     level: 'warn',
     variant: 'native Map rebuilds and doublings',
     input: 5,
     exact: true,
-    series: mapWith([growths(GROWTH_KIND_V8_REHASH, (i) => Math.floor((3 * i) / 5)), growths(GROWTH_KIND_DOUBLE, (i) => Math.floor((2 * i) / 5))]),
+    series: mapWith([
+      growths(GROWTH_KIND_V8_REHASH, (i) => Math.floor((3 * i) / 5)),
+      growths(GROWTH_KIND_DOUBLE, (i) => Math.floor((2 * i) / 5)),
+    ]),
   },
   {
     reason: 'resize_storm',
@@ -113,10 +142,34 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
       growths(GROWTH_KIND_V8_REHASH, (i) => 2 * i, GROWTH_TRIGGER_V8_DELETED_ENTRIES),
     ]),
   },
-  { reason: 'back_to_back_growth', level: 'ok', input: 2 / 6, exact: false, series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 1 : 0))]) },
-  { reason: 'back_to_back_growth', level: 'warn', input: 4 / 6, exact: false, series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 0 : 1))]) },
-  { reason: 'back_to_back_growth', level: 'critical', input: 1, exact: true, series: mapWith([constant(PROM_MAP_GROWING, MAP_LABELS, 1)]) },
-  { reason: 'hint_exceeded', level: 'ok', input: 1.5, exact: true, series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 1500), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]) },
+  {
+    reason: 'back_to_back_growth',
+    level: 'ok',
+    input: 2 / 6,
+    exact: false,
+    series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 1 : 0))]),
+  },
+  {
+    reason: 'back_to_back_growth',
+    level: 'warn',
+    input: 4 / 6,
+    exact: false,
+    series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 0 : 1))]),
+  },
+  {
+    reason: 'back_to_back_growth',
+    level: 'critical',
+    input: 1,
+    exact: true,
+    series: mapWith([constant(PROM_MAP_GROWING, MAP_LABELS, 1)]),
+  },
+  {
+    reason: 'hint_exceeded',
+    level: 'ok',
+    input: 1.5,
+    exact: true,
+    series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 1500), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]),
+  },
   {
     reason: 'hint_exceeded',
     level: 'ok',
@@ -125,20 +178,68 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
     exact: true,
     series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 2000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]),
   },
-  { reason: 'hint_exceeded', level: 'warn', input: 3, exact: true, series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 3000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]) },
-  { reason: 'hint_exceeded', level: 'critical', input: 9, exact: true, series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 9000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]) },
+  {
+    reason: 'hint_exceeded',
+    level: 'warn',
+    input: 3,
+    exact: true,
+    series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 3000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]),
+  },
+  {
+    reason: 'hint_exceeded',
+    level: 'critical',
+    input: 9,
+    exact: true,
+    series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 9000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]),
+  },
   { reason: 'growth_imminent', level: 'ok', input: 10000, exact: false, series: mapWith(approaching(200_000, 10000)) },
   { reason: 'growth_imminent', level: 'warn', input: 400, exact: false, series: mapWith(approaching(100_000, 400)) },
   { reason: 'growth_imminent', level: 'critical', input: 60, exact: false, series: mapWith(approaching(100_000, 60)) },
   { reason: 'evacuation_stall', level: 'ok', input: 0.005, exact: false, series: mapWith([stall(0.3)]) },
   { reason: 'evacuation_stall', level: 'warn', input: 0.02, exact: false, series: mapWith([stall(1.2)]) },
   { reason: 'evacuation_stall', level: 'critical', input: 0.08, exact: false, series: mapWith([stall(4.8)]) },
-  { reason: 'same_size_growth', level: 'ok', input: 2, exact: true, series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => Math.floor(i / 30))]) },
-  { reason: 'same_size_growth', level: 'warn', input: 6, exact: true, series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => Math.floor(i / 10))]) },
-  { reason: 'same_size_growth', level: 'critical', input: 60, exact: true, series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => i)]) },
-  { reason: 'engine_limit', level: 'ok', input: 0.25, exact: true, series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.25)]) },
-  { reason: 'engine_limit', level: 'warn', input: 0.5, exact: true, series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.5)]) },
-  { reason: 'engine_limit', level: 'critical', input: 0.875, exact: true, series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.875)]) },
+  {
+    reason: 'same_size_growth',
+    level: 'ok',
+    input: 2,
+    exact: true,
+    series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => Math.floor(i / 30))]),
+  },
+  {
+    reason: 'same_size_growth',
+    level: 'warn',
+    input: 6,
+    exact: true,
+    series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => Math.floor(i / 10))]),
+  },
+  {
+    reason: 'same_size_growth',
+    level: 'critical',
+    input: 60,
+    exact: true,
+    series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => i)]),
+  },
+  {
+    reason: 'engine_limit',
+    level: 'ok',
+    input: 0.25,
+    exact: true,
+    series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.25)]),
+  },
+  {
+    reason: 'engine_limit',
+    level: 'warn',
+    input: 0.5,
+    exact: true,
+    series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.5)]),
+  },
+  {
+    reason: 'engine_limit',
+    level: 'critical',
+    input: 0.875,
+    exact: true,
+    series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.875)]),
+  },
 ];
 
 const EXPORTER = { job: GPU_LABELS.job, instance: GPU_LABELS.instance };
@@ -148,7 +249,10 @@ const gpuWith = (overrides: InputSeries[]): InputSeries[] => {
   const names = new Set(overrides.map((s) => s.series.slice(0, s.series.indexOf('{'))));
   return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
 };
-const fb = (used: number, free: number) => [constant(DCGM_FB_USED, GPU_LABELS, used), constant(DCGM_FB_FREE, GPU_LABELS, free)];
+const fb = (used: number, free: number) => [
+  constant(DCGM_FB_USED, GPU_LABELS, used),
+  constant(DCGM_FB_FREE, GPU_LABELS, free),
+];
 
 export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
   { reason: 'down', level: 'ok', input: 1, exact: true, series: gpuWith([]) },
@@ -162,17 +266,59 @@ export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
     series: gpuWith([constant(PROM_GPU_UP, { ...EXPORTER, presize_gpu_source: 'nvidia-smi' }, 0)]),
   },
   { reason: 'xid', level: 'ok', input: 0, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 0)]) },
-  { reason: 'xid', level: 'warn', input: 13, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 13)]) },
-  { reason: 'xid', level: 'critical', input: 79, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 79)]) },
-  { reason: 'throttling', level: 'ok', input: 1, exact: true, series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 1)]) },
-  { reason: 'throttling', level: 'warn', input: 5, exact: true, series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 5)]) },
-  { reason: 'throttling', level: 'critical', input: 68, exact: true, series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 68)]) },
+  {
+    reason: 'xid',
+    level: 'warn',
+    input: 13,
+    exact: true,
+    series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 13)]),
+  },
+  {
+    reason: 'xid',
+    level: 'critical',
+    input: 79,
+    exact: true,
+    series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 79)]),
+  },
+  {
+    reason: 'throttling',
+    level: 'ok',
+    input: 1,
+    exact: true,
+    series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 1)]),
+  },
+  {
+    reason: 'throttling',
+    level: 'warn',
+    input: 5,
+    exact: true,
+    series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 5)]),
+  },
+  {
+    reason: 'throttling',
+    level: 'critical',
+    input: 68,
+    exact: true,
+    series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 68)]),
+  },
   { reason: 'framebuffer', level: 'ok', input: 0.5, exact: true, series: gpuWith(fb(40000, 40000)) },
   { reason: 'framebuffer', level: 'warn', input: 92 / 100, exact: true, series: gpuWith(fb(92, 8)) },
   { reason: 'framebuffer', level: 'critical', input: 99 / 100, exact: true, series: gpuWith(fb(99, 1)) },
   { reason: 'utilisation_band', level: 'ok', input: 0, exact: true, series: gpuWith([]) },
-  { reason: 'utilisation_band', level: 'warn', input: 5, exact: true, series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 50)]) },
-  { reason: 'utilisation_band', level: 'critical', input: 35, exact: true, series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 20)]) },
+  {
+    reason: 'utilisation_band',
+    level: 'warn',
+    input: 5,
+    exact: true,
+    series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 50)]),
+  },
+  {
+    reason: 'utilisation_band',
+    level: 'critical',
+    input: 35,
+    exact: true,
+    series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 20)]),
+  },
 ];
 
 export const LRU_LABELS = { job: 'checkout', instance: '10.0.0.7:9464', presize_lru_name: 'carts' };
@@ -182,8 +328,16 @@ const lruWith = (evictionsPerMinute: number, missesPerMinute: number, entries = 
   constant(PROM_LRU_ENTRIES, LRU_LABELS, entries),
   constant(PROM_LRU_MAX, LRU_LABELS, 1000),
   perMinute(PROM_LRU_EVICTIONS_TOTAL, LRU_LABELS, (i) => evictionsPerMinute * i),
-  perMinute(PROM_LRU_OPERATIONS_TOTAL, { ...LRU_LABELS, [LABEL_LRU_OPERATION]: LRU_OPERATION_GET, [LABEL_LRU_RESULT]: LRU_RESULT_HIT }, (i) => (600 - missesPerMinute) * i),
-  perMinute(PROM_LRU_OPERATIONS_TOTAL, { ...LRU_LABELS, [LABEL_LRU_OPERATION]: LRU_OPERATION_GET, [LABEL_LRU_RESULT]: LRU_RESULT_MISS }, (i) => missesPerMinute * i),
+  perMinute(
+    PROM_LRU_OPERATIONS_TOTAL,
+    { ...LRU_LABELS, [LABEL_LRU_OPERATION]: LRU_OPERATION_GET, [LABEL_LRU_RESULT]: LRU_RESULT_HIT },
+    (i) => (600 - missesPerMinute) * i,
+  ),
+  perMinute(
+    PROM_LRU_OPERATIONS_TOTAL,
+    { ...LRU_LABELS, [LABEL_LRU_OPERATION]: LRU_OPERATION_GET, [LABEL_LRU_RESULT]: LRU_RESULT_MISS },
+    (i) => missesPerMinute * i,
+  ),
 ];
 
 export const LRU_SCENARIOS: RiskScenario<LruRiskReason>[] = [
@@ -196,5 +350,12 @@ export const LRU_SCENARIOS: RiskScenario<LruRiskReason>[] = [
   { reason: 'misses_while_evicting', level: 'warn', input: 0.6, exact: true, series: lruWith(10, 360) },
   { reason: 'misses_while_evicting', level: 'critical', input: 0.9, exact: true, series: lruWith(10, 540) },
   // A cache still filling misses most gets without being too small.
-  { reason: 'misses_while_evicting', level: 'ok', variant: 'not evicting', input: 0, exact: false, series: lruWith(0, 540) },
+  {
+    reason: 'misses_while_evicting',
+    level: 'ok',
+    variant: 'not evicting',
+    input: 0,
+    exact: false,
+    series: lruWith(0, 540),
+  },
 ];

@@ -37,18 +37,18 @@ interface Subject {
 }
 
 const MAP_STEPS = [
-  "**Presize it with the planner's hint.** Take the peak from `max_over_time(presize_map_entries{job=\"<job>\", presize_map_name=\"<map>\"}[7d])` " +
+  '**Presize it with the planner\'s hint.** Take the peak from `max_over_time(presize_map_entries{job="<job>", presize_map_name="<map>"}[7d])` ' +
     'or from the workload: `planCapacity({ peakQps, retentionSeconds, keysPerRequest, keyPopulation })` returns `hint` ' +
     '(25 % headroom by default); create the map with `new PresizedMap({ hint, name })`. A native `Map` cannot be presized: ' +
     'replace it by a `PresizedMap` of that hint.',
   '**Shard it** when one table is too large to double in one go (evacuation stalls, growth imminent at peak): ' +
     '`new ShardedMap({ hint, shards: 16, name })` splits the hint over shards, so a growth moves one shard, not the whole map.',
   '**Bound what each entry holds**: values that are lists appended per key (`logs = [...logs, line]`) grow without end; ' +
-    "`appendBounded(map, key, value, capacity)` keeps the last `capacity` values in a `BoundedList` that never reallocates.",
+    '`appendBounded(map, key, value, capacity)` keeps the last `capacity` values in a `BoundedList` that never reallocates.',
 ];
 
 const LRU_STEPS = [
-  "**Size the cache for its working set**: `planCapacity({ peakQps, retentionSeconds, keysPerRequest, keyPopulation })` " +
+  '**Size the cache for its working set**: `planCapacity({ peakQps, retentionSeconds, keysPerRequest, keyPopulation })` ' +
     'gives the number of keys the traffic brings; set `max` (or `maxSize`) to at least that, or accept the misses.',
   '**Check what is evicted**: `presize_lru_evictions_total` by `presize_lru_name`; a cache evicting its whole contents ' +
     'every few minutes caches nothing.',
@@ -63,19 +63,25 @@ const GPU_STEPS = [
 
 const GPU_NOTES: Record<string, string> = {
   down: 'Check the exporter on the node (`up{job="<job>", instance="<instance>"}`) and `presize_gpu_up` of the Presize GPU source.',
-  xid: 'Look the XID code up in NVIDIA\'s XID catalogue; hardware and driver XIDs (48, 61–64, 74, 79, 92, 94, 95, 119, 120) need the node drained and the GPU reset or replaced.',
-  throttling: 'Power capping: check the power limit and the load. Thermal or hardware slowdown: check cooling and the node\'s power supply.',
-  framebuffer: 'The next model load or larger batch fails: unload models, lower the batch size or move work to another GPU.',
-  utilisation_band: 'Below the band: the GPU waits (batching, input pipeline); above: requests queue. Rebalance replicas.',
+  xid: "Look the XID code up in NVIDIA's XID catalogue; hardware and driver XIDs (48, 61–64, 74, 79, 92, 94, 95, 119, 120) need the node drained and the GPU reset or replaced.",
+  throttling:
+    "Power capping: check the power limit and the load. Thermal or hardware slowdown: check cooling and the node's power supply.",
+  framebuffer:
+    'The next model load or larger batch fails: unload models, lower the batch size or move work to another GPU.',
+  utilisation_band:
+    'Below the band: the GPU waits (batching, input pipeline); above: requests queue. Rebalance replicas.',
 };
 
 const MAP_NOTES: Record<string, string> = {
   resize_storm: 'The map was created far too small, or without a hint.',
-  back_to_back_growth: 'The map finishes one growth and starts the next: it keeps outgrowing its table while traffic rises.',
+  back_to_back_growth:
+    'The map finishes one growth and starts the next: it keeps outgrowing its table while traffic rises.',
   hint_exceeded: 'The map was presized, but holds many times its hint: the hint was planned for another workload.',
-  growth_imminent: 'A large map will double within minutes at the current insert rate: that doubling moves every entry.',
+  growth_imminent:
+    'A large map will double within minutes at the current insert rate: that doubling moves every entry.',
   evacuation_stall: 'Writes pay for moving old buckets: each doubling is spread over the writes that follow it.',
-  same_size_growth: 'Deletes leave overflow buckets behind and the map rebuilds at the same size: churn, not growth. Bounding or sharding helps; a larger hint does not.',
+  same_size_growth:
+    'Deletes leave overflow buckets behind and the map rebuilds at the same size: churn, not growth. Bounding or sharding helps; a larger hint does not.',
 };
 
 const LRU_NOTES: Record<string, string> = {
@@ -84,9 +90,27 @@ const LRU_NOTES: Record<string, string> = {
 };
 
 const SUBJECTS: readonly Subject[] = [
-  { noun: 'map', factors: MAP_RISK_FACTORS, records: MAP_RISK_RECORDS, match: 'job="<job>", presize_map_name="<map>"', steps: MAP_STEPS },
-  { noun: 'lru-cache', factors: LRU_RISK_FACTORS, records: LRU_RISK_RECORDS, match: 'job="<job>", presize_lru_name="<cache>"', steps: LRU_STEPS },
-  { noun: 'GPU', factors: GPU_RISK_FACTORS, records: GPU_RISK_RECORDS, match: 'instance="<instance>", gpu="<gpu>"', steps: GPU_STEPS },
+  {
+    noun: 'map',
+    factors: MAP_RISK_FACTORS,
+    records: MAP_RISK_RECORDS,
+    match: 'job="<job>", presize_map_name="<map>"',
+    steps: MAP_STEPS,
+  },
+  {
+    noun: 'lru-cache',
+    factors: LRU_RISK_FACTORS,
+    records: LRU_RISK_RECORDS,
+    match: 'job="<job>", presize_lru_name="<cache>"',
+    steps: LRU_STEPS,
+  },
+  {
+    noun: 'GPU',
+    factors: GPU_RISK_FACTORS,
+    records: GPU_RISK_RECORDS,
+    match: 'instance="<instance>", gpu="<gpu>"',
+    steps: GPU_STEPS,
+  },
 ];
 
 const NOTES: Record<string, string> = { ...MAP_NOTES, ...LRU_NOTES, ...GPU_NOTES };
@@ -191,7 +215,12 @@ function sloRunbook(): string {
 }
 
 export function runbookFiles(): GeneratedFile[] {
-  const file = (name: string, content: string) => ({ path: `${RUNBOOKS_DIR}/${name}.md`, content: `<!-- ${GENERATED_NOTICE} -->\n${content}` });
-  const factorFiles = SUBJECTS.flatMap((subject) => subject.factors.map((f) => file(f.alert, factorRunbook(subject, f))));
+  const file = (name: string, content: string) => ({
+    path: `${RUNBOOKS_DIR}/${name}.md`,
+    content: `<!-- ${GENERATED_NOTICE} -->\n${content}`,
+  });
+  const factorFiles = SUBJECTS.flatMap((subject) =>
+    subject.factors.map((f) => file(f.alert, factorRunbook(subject, f))),
+  );
   return [...factorFiles, file(TELEMETRY_ALERT, telemetryRunbook()), file(SLO_RUNBOOK, sloRunbook())];
 }

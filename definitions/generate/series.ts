@@ -17,7 +17,11 @@ export function seriesName(metric: string, labels: Record<string, string>): stri
 }
 
 /** A value per minute from a function of the minute index. */
-export function perMinute(metric: string, labels: Record<string, string>, value: (minute: number) => number): InputSeries {
+export function perMinute(
+  metric: string,
+  labels: Record<string, string>,
+  value: (minute: number) => number,
+): InputSeries {
   const values = Array.from({ length: SAMPLES }, (_, i) => String(value(i)));
   return { series: seriesName(metric, labels), values: values.join(' ') };
 }

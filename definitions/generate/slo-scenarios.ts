@@ -24,10 +24,12 @@ const counter = (metric: string, labels: Record<string, string>, perMinute_: num
   perMinute(metric, labels, (i) => i * perMinute_);
 const bad = (ratio: number) => Math.round(ratio * PER_MINUTE);
 
-const histogramUnder = (metric: string, job: string, le: number): SloSeries => (ratio) => [
-  counter(`${metric}_count`, { job }, PER_MINUTE),
-  counter(`${metric}_bucket`, { job, le: String(le) }, PER_MINUTE - bad(ratio)),
-];
+const histogramUnder =
+  (metric: string, job: string, le: number): SloSeries =>
+  (ratio) => [
+    counter(`${metric}_count`, { job }, PER_MINUTE),
+    counter(`${metric}_bucket`, { job, le: String(le) }, PER_MINUTE - bad(ratio)),
+  ];
 
 const band = GPU_RISK_THRESHOLDS.utilisationBand;
 
@@ -36,11 +38,27 @@ export const SLO_SCENARIOS: Readonly<Record<string, SloSeries>> = {
     counter(`${M.requestDuration}_count`, { job: JOBS.inference, [M.statusCodeLabel]: '200' }, PER_MINUTE - bad(ratio)),
     counter(`${M.requestDuration}_count`, { job: JOBS.inference, [M.statusCodeLabel]: '503' }, bad(ratio)),
   ],
-  [sloId('inference', 'requests-latency-p95')]: histogramUnder(M.requestDuration, JOBS.inference, SLO_TARGETS.latency.thresholdSeconds),
-  [sloId('inference', 'model-hot-update')]: histogramUnder(M.modelHotUpdateDuration, JOBS.inference, SLO_TARGETS.modelHotUpdate.thresholdSeconds),
+  [sloId('inference', 'requests-latency-p95')]: histogramUnder(
+    M.requestDuration,
+    JOBS.inference,
+    SLO_TARGETS.latency.thresholdSeconds,
+  ),
+  [sloId('inference', 'model-hot-update')]: histogramUnder(
+    M.modelHotUpdateDuration,
+    JOBS.inference,
+    SLO_TARGETS.modelHotUpdate.thresholdSeconds,
+  ),
   [sloId('inference', 'circuit-breaker-trips')]: (ratio) => [
-    counter(M.circuitBreakerAbnormalRequests, { job: JOBS.inference, [M.circuitBreakerOutcomeLabel]: 'tripped' }, PER_MINUTE - bad(ratio)),
-    counter(M.circuitBreakerAbnormalRequests, { job: JOBS.inference, [M.circuitBreakerOutcomeLabel]: 'passed' }, bad(ratio)),
+    counter(
+      M.circuitBreakerAbnormalRequests,
+      { job: JOBS.inference, [M.circuitBreakerOutcomeLabel]: 'tripped' },
+      PER_MINUTE - bad(ratio),
+    ),
+    counter(
+      M.circuitBreakerAbnormalRequests,
+      { job: JOBS.inference, [M.circuitBreakerOutcomeLabel]: 'passed' },
+      bad(ratio),
+    ),
   ],
   // One GPU, out of the band for a share of the minutes equal to the ratio (in runs of 20 minutes).
   [sloId('gpu-fleet', 'utilisation-in-band')]: (ratio) => [
@@ -63,4 +81,6 @@ export const SLO_SCENARIOS: Readonly<Record<string, SloSeries>> = {
 export const recordedSliSeries =
   (labels: Record<string, string>): SloSeries =>
   (ratio) =>
-    SLI_WINDOWS.map((window) => constant(SLO_RECORDS.sliError(window), { ...labels, [SLO_LABELS.window]: window }, ratio));
+    SLI_WINDOWS.map((window) =>
+      constant(SLO_RECORDS.sliError(window), { ...labels, [SLO_LABELS.window]: window }, ratio),
+    );

@@ -27,7 +27,9 @@ export function telemetryTests(file: RuleFile) {
     name: `telemetry: ${name}`,
     interval: '1m',
     input_series: series,
-    alert_rule_test: [{ eval_time: EVAL_TIME, alertname: rule.alert, exp_alerts: firing.map((labels) => expAlert(rule, labels)) }],
+    alert_rule_test: [
+      { eval_time: EVAL_TIME, alertname: rule.alert, exp_alerts: firing.map((labels) => expAlert(rule, labels)) },
+    ],
   });
   const mapReporting = [constant(PROM_MAP_ENTRIES, MAP_LABELS, 5000), constant(MAP_RISK_RECORDS.score, MAP_SCORE, 0)];
   const lruReporting = [constant(PROM_LRU_ENTRIES, LRU, 300), constant(LRU_RISK_RECORDS.score, LRU_SCORE, 0)];

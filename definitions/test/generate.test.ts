@@ -40,7 +40,9 @@ describe('generateAll', () => {
       'sloth-slo-meta-recordings-checkout-requests-availability',
       'sloth-slo-alerts-checkout-requests-availability',
     ]);
-    const config = parse(files.find((f) => f.path === 'provisioning/prometheus/prometheus.yml')!.content) as { rule_files: string[] };
+    const config = parse(files.find((f) => f.path === 'provisioning/prometheus/prometheus.yml')!.content) as {
+      rule_files: string[];
+    };
     expect(config.rule_files).toContain('rules/slo-checkout.yml');
   });
 
@@ -84,13 +86,18 @@ describe('Sloth-compatible output', () => {
       ],
     };
     const [sli, meta, alerts] = sloRules(spec, { version: 'test' }).groups;
-    const id = 'sloth_id="myservice-requests-availability", sloth_service="myservice", sloth_slo="requests-availability"';
-    const over = (w: string, f: string) => `max(slo:sli_error:ratio_rate${w}{${id}} > (${f} * 0.0009999999999999432)) without (sloth_window)`;
+    const id =
+      'sloth_id="myservice-requests-availability", sloth_service="myservice", sloth_slo="requests-availability"';
+    const over = (w: string, f: string) =>
+      `max(slo:sli_error:ratio_rate${w}{${id}} > (${f} * 0.0009999999999999432)) without (sloth_window)`;
     expect(alerts!.rules[0]!.expr).toBe(
       `(\n    ${over('5m', '14.4')}\n    and\n    ${over('1h', '14.4')}\n)\nor\n(\n    ${over('30m', '6')}\n    and\n    ${over('6h', '6')}\n)\n`,
     );
     expect(sli!.rules[0]!.expr).toBe('(sum(rate(e[5m])))\n/\n(sum(rate(t[5m])))\n');
-    expect(meta!.rules.slice(0, 2).map((r) => r.expr)).toEqual(['vector(0.9990000000000001)', 'vector(1-0.9990000000000001)']);
+    expect(meta!.rules.slice(0, 2).map((r) => r.expr)).toEqual([
+      'vector(0.9990000000000001)',
+      'vector(1-0.9990000000000001)',
+    ]);
   });
 
   it('renders alert label templates the way Prometheus does, missing labels as empty', () => {

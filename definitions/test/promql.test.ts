@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { by, duration, escapeLabelValue, escapeRegex, filterSelector, matcher, num, quoteString, selector } from '../src/index.js';
+import {
+  by,
+  duration,
+  escapeLabelValue,
+  escapeRegex,
+  filterSelector,
+  matcher,
+  num,
+  quoteString,
+  selector,
+} from '../src/index.js';
 
 describe('PromQL building blocks', () => {
   it('escapes label values so none can end the string', () => {
@@ -10,7 +20,10 @@ describe('PromQL building blocks', () => {
 
   it('writes numbers that parse back to the same double, -0 included', () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (v) => Object.is(Number(num(v)), v) || (Object.is(v, -0) && num(v) === '-0')),
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        (v) => Object.is(Number(num(v)), v) || (Object.is(v, -0) && num(v) === '-0'),
+      ),
     );
     expect(() => num(Number.POSITIVE_INFINITY)).toThrow(RangeError);
     expect(() => num(Number.NaN)).toThrow('PromQL literal must be finite');
@@ -57,7 +70,9 @@ describe('PromQL from label values a user or a dashboard variable supplies', () 
   });
 
   it('rejects label and metric names that are not Prometheus names', () => {
-    expect(() => filterSelector('up', [{ label: 'job"} or up{a', values: ['x'] }])).toThrow(/not a Prometheus label name/);
+    expect(() => filterSelector('up', [{ label: 'job"} or up{a', values: ['x'] }])).toThrow(
+      /not a Prometheus label name/,
+    );
     expect(() => selector('up or vector(1)')).toThrow(/not a Prometheus metric name/);
     expect(() => by(['a b'])).toThrow(/not a Prometheus label name/);
   });

@@ -60,7 +60,8 @@ function measure(name, fn, text, { warmup = 300, runs = 2000 } = {}) {
 const text = scrapeOf(GPUS);
 const lines = text.split('\n').filter((line) => line && !line.startsWith('#')).length;
 const ours = readDcgmExposition(text);
-if (ours.series.length !== lines || ours.malformed.length > 0) throw new Error(`reader disagrees with the scrape: ${ours.series.length} of ${lines}`);
+if (ours.series.length !== lines || ours.malformed.length > 0)
+  throw new Error(`reader disagrees with the scrape: ${ours.series.length} of ${lines}`);
 const peerSamples = peerParse(text).reduce((sum, family) => sum + family.metrics.length, 0);
 if (peerSamples !== lines) throw new Error(`peer disagrees with the scrape: ${peerSamples} of ${lines}`);
 
@@ -70,7 +71,9 @@ const results = [
   measure('parse-prometheus-text-format 1.1.1', peerParse, text),
 ];
 const peer = results[2];
-console.log(`GPU scrape parse: ${GPUS} GPUs, ${lines} samples, ${(text.length / 1024).toFixed(0)} KiB, Node ${process.version}`);
+console.log(
+  `GPU scrape parse: ${GPUS} GPUs, ${lines} samples, ${(text.length / 1024).toFixed(0)} KiB, Node ${process.version}`,
+);
 for (const result of results) {
   console.log(
     `  ${result.name.padEnd(56)} median ${result.median.toFixed(3)} ms  p95 ${result.p95.toFixed(3)} ms  ` +
@@ -107,11 +110,18 @@ for (let round = 0; round < 5; round++) {
 }
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const figures = Object.fromEntries(
-  Object.entries(stalls).map(([name, runs]) => [name, { longest: median(runs.map((r) => r.longest)), total: median(runs.map((r) => r.total)) }]),
+  Object.entries(stalls).map(([name, runs]) => [
+    name,
+    { longest: median(runs.map((r) => r.longest)), total: median(runs.map((r) => r.total)) },
+  ]),
 );
 console.log(`Event loop while a ${(large.length / 2 ** 20).toFixed(1)} MiB capture is read (median of 5):`);
-console.log(`  read at once (readCapture)           longest stall ${figures.atOnce.longest.toFixed(1)} ms  total ${figures.atOnce.total.toFixed(0)} ms`);
-console.log(`  read in slices (readCaptureInSlices) longest stall ${figures.sliced.longest.toFixed(1)} ms  total ${figures.sliced.total.toFixed(0)} ms`);
+console.log(
+  `  read at once (readCapture)           longest stall ${figures.atOnce.longest.toFixed(1)} ms  total ${figures.atOnce.total.toFixed(0)} ms`,
+);
+console.log(
+  `  read in slices (readCaptureInSlices) longest stall ${figures.sliced.longest.toFixed(1)} ms  total ${figures.sliced.total.toFixed(0)} ms`,
+);
 console.log(
   `  longest stall at once/sliced ${(figures.atOnce.longest / figures.sliced.longest).toFixed(0)}x; total time sliced/at once ${(figures.sliced.total / figures.atOnce.total).toFixed(2)}x`,
 );

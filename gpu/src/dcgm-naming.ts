@@ -51,7 +51,10 @@ export function dcgmExportPoints(sample: GpuSample, options: DcgmNamingOptions =
 }
 
 /** dcgmExportPoints, giving the event loop a turn between slices of series. */
-export async function dcgmExportPointsInSlices(sample: GpuSample, options: DcgmNamingOptions = {}): Promise<ExportPoint[]> {
+export async function dcgmExportPointsInSlices(
+  sample: GpuSample,
+  options: DcgmNamingOptions = {},
+): Promise<ExportPoint[]> {
   const make = pointMaker(sample, options);
   const points: ExportPoint[] = [];
   await forEachInSlices(sample.series, (series) => points.push(make(series)));

@@ -37,7 +37,9 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, problems: string[
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
-    problems.push(`${name}=${JSON.stringify(env[name])} is not a positive whole number of milliseconds; GPU metrics are off`);
+    problems.push(
+      `${name}=${JSON.stringify(env[name])} is not a positive whole number of milliseconds; GPU metrics are off`,
+    );
     return undefined;
   }
   return Number(raw);
@@ -49,14 +51,18 @@ export function gpuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GpuEnvRe
   const kind = env['PRESIZE_GPU_SOURCE']?.trim();
   if (kind === undefined || kind === '') return { config: undefined, problems };
   if (!(SOURCES as readonly string[]).includes(kind)) {
-    problems.push(`PRESIZE_GPU_SOURCE=${JSON.stringify(env['PRESIZE_GPU_SOURCE'])} is not one of ${SOURCES.join(', ')}; GPU metrics are off`);
+    problems.push(
+      `PRESIZE_GPU_SOURCE=${JSON.stringify(env['PRESIZE_GPU_SOURCE'])} is not one of ${SOURCES.join(', ')}; GPU metrics are off`,
+    );
     return { config: undefined, problems };
   }
   const intervalMs = positiveInteger(env, 'PRESIZE_GPU_INTERVAL_MS', problems);
   const timeoutMs = positiveInteger(env, 'PRESIZE_GPU_TIMEOUT_MS', problems);
   const namingRaw = env['PRESIZE_GPU_NAMING']?.trim() || 'dcgm';
   if (namingRaw !== 'dcgm' && namingRaw !== 'hw') {
-    problems.push(`PRESIZE_GPU_NAMING=${JSON.stringify(env['PRESIZE_GPU_NAMING'])} is not dcgm or hw; GPU metrics are off`);
+    problems.push(
+      `PRESIZE_GPU_NAMING=${JSON.stringify(env['PRESIZE_GPU_NAMING'])} is not dcgm or hw; GPU metrics are off`,
+    );
   }
   let source: GpuSource | undefined;
   switch (kind as (typeof SOURCES)[number]) {
@@ -64,7 +70,9 @@ export function gpuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GpuEnvRe
       const url = env['PRESIZE_GPU_URL']?.trim() || DEFAULT_DCGM_EXPORTER_URL;
       const headerList = parseHeaderList(env['PRESIZE_GPU_HEADERS'] ?? '');
       if ('problem' in headerList) {
-        problems.push(`PRESIZE_GPU_HEADERS: ${headerList.problem}; expected name=value pairs separated by commas, values percent-encoded; GPU metrics are off`);
+        problems.push(
+          `PRESIZE_GPU_HEADERS: ${headerList.problem}; expected name=value pairs separated by commas, values percent-encoded; GPU metrics are off`,
+        );
         break;
       }
       try {
@@ -76,7 +84,10 @@ export function gpuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GpuEnvRe
       break;
     }
     case 'nvidia-smi':
-      source = new NvidiaSmiSource({ binary: env['PRESIZE_GPU_NVIDIA_SMI']?.trim() || 'nvidia-smi', hostname: hostname() });
+      source = new NvidiaSmiSource({
+        binary: env['PRESIZE_GPU_NVIDIA_SMI']?.trim() || 'nvidia-smi',
+        hostname: hostname(),
+      });
       break;
     case 'file': {
       const path = env['PRESIZE_GPU_FILE']?.trim();
@@ -107,7 +118,10 @@ export function gpuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GpuEnvRe
  * `metricProducers` of the MetricReader(s) that export the service's metrics, start the SDK, then
  * call `start()` so its health instruments land on the SDK's MeterProvider.
  */
-export function gpuMetricsFromEnv(env: NodeJS.ProcessEnv = process.env, meterProvider?: MeterProvider): GpuMetrics | undefined {
+export function gpuMetricsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  meterProvider?: MeterProvider,
+): GpuMetrics | undefined {
   const { config, problems } = gpuConfigFromEnv(env);
   for (const problem of problems) diag.error(problem);
   if (!config) return undefined;

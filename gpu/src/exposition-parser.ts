@@ -139,7 +139,10 @@ function parseComment(text: string, start: number, end: number, out: Exposition)
     if (out.types.has(name)) throw new LineError(`# TYPE ${name} appears twice`);
     out.types.set(name, argument);
   } else {
-    out.help.set(name, argument.replace(/\\([\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : '\\')));
+    out.help.set(
+      name,
+      argument.replace(/\\([\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : '\\')),
+    );
   }
 }
 
@@ -212,7 +215,8 @@ function parseSampleLine(
     // A cached block is a complete, valid label set, so when the text from here starts with it,
     // parsing would consume exactly that block.
     const candidateClose = text.indexOf('}', at);
-    const cached = candidateClose >= 0 && candidateClose < end ? labelCache.get(text.slice(at, candidateClose + 1)) : undefined;
+    const cached =
+      candidateClose >= 0 && candidateClose < end ? labelCache.get(text.slice(at, candidateClose + 1)) : undefined;
     if (cached) {
       labels = cached;
       at = candidateClose + 1;
@@ -233,7 +237,8 @@ function parseSampleLine(
   const timestampStart = skipBlanks(text, valueEnd, end);
   if (timestampStart >= end) return { name, labels, value };
   let timestampEnd = timestampStart;
-  while (timestampEnd < end && text.charCodeAt(timestampEnd) !== SPACE && text.charCodeAt(timestampEnd) !== TAB) timestampEnd++;
+  while (timestampEnd < end && text.charCodeAt(timestampEnd) !== SPACE && text.charCodeAt(timestampEnd) !== TAB)
+    timestampEnd++;
   const token = text.slice(timestampStart, timestampEnd);
   if (!/^-?\d+$/.test(token)) throw new LineError(`timestamp "${token}" is not an integer`);
   if (skipBlanks(text, timestampEnd, end) < end) throw new LineError('unexpected text after the timestamp');

@@ -50,7 +50,12 @@ export interface GpuMetricsOptions {
 
 export type GpuScrapeResult =
   | { readonly ok: true; readonly sample: GpuSample; readonly durationSeconds: number }
-  | { readonly ok: false; readonly reason: GpuScrapeErrorReason; readonly message: string; readonly durationSeconds: number };
+  | {
+      readonly ok: false;
+      readonly reason: GpuScrapeErrorReason;
+      readonly message: string;
+      readonly durationSeconds: number;
+    };
 
 interface HealthInstruments {
   readonly errors: Counter;
@@ -109,8 +114,10 @@ export class GpuMetrics implements MetricProducer {
     this.source = options.source;
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.timeoutMs = options.timeoutMs ?? Math.min(this.intervalMs, MAX_DEFAULT_TIMEOUT_MS);
-    if (!(Number.isInteger(this.intervalMs) && this.intervalMs > 0)) throw new RangeError(`intervalMs must be a positive integer, got ${options.intervalMs}`);
-    if (!(Number.isInteger(this.timeoutMs) && this.timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive integer, got ${options.timeoutMs}`);
+    if (!(Number.isInteger(this.intervalMs) && this.intervalMs > 0))
+      throw new RangeError(`intervalMs must be a positive integer, got ${options.intervalMs}`);
+    if (!(Number.isInteger(this.timeoutMs) && this.timeoutMs > 0))
+      throw new RangeError(`timeoutMs must be a positive integer, got ${options.timeoutMs}`);
     this.naming = options.naming ?? 'dcgm';
     this.monotonicCounters = options.monotonicCounters ?? false;
     this.sourceAttributes = { [ATTR_GPU_SOURCE]: this.source.kind, [ATTR_GPU_SOURCE_TARGET]: this.source.description };
@@ -143,24 +150,41 @@ export class GpuMetrics implements MetricProducer {
 
   private createInstruments(): HealthInstruments {
     const meter = (this.meterProvider ?? metrics.getMeterProvider()).getMeter(GPU_SCOPE_NAME, PACKAGE_VERSION);
-    const errors = meter.createCounter(METRIC_GPU_SCRAPE_ERRORS, { description: 'Reads of the GPU source that gave no values, by error.type.', unit: '{error}' });
+    const errors = meter.createCounter(METRIC_GPU_SCRAPE_ERRORS, {
+      description: 'Reads of the GPU source that gave no values, by error.type.',
+      unit: '{error}',
+    });
     const dropped = meter.createCounter(METRIC_GPU_DROPPED_VALUES, {
-      description: 'GPU values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN or infinite, samples of metrics that are not DCGM fields.',
+      description:
+        'GPU values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN or infinite, samples of metrics that are not DCGM fields.',
       unit: '{value}',
     });
-    const malformedLines = meter.createCounter(METRIC_GPU_MALFORMED_LINES, { description: 'Capture lines skipped because they break their format.', unit: '{line}' });
+    const malformedLines = meter.createCounter(METRIC_GPU_MALFORMED_LINES, {
+      description: 'Capture lines skipped because they break their format.',
+      unit: '{line}',
+    });
     meter
-      .createObservableGauge(METRIC_GPU_UP, { description: '1 when the last read of the GPU source gave values, 0 when it failed.', unit: '1' })
+      .createObservableGauge(METRIC_GPU_UP, {
+        description: '1 when the last read of the GPU source gave values, 0 when it failed.',
+        unit: '1',
+      })
       .addCallback((result) => {
         if (this.up !== undefined) result.observe(this.up, this.sourceAttributes);
       });
     meter
-      .createObservableGauge(METRIC_GPU_SCRAPE_DURATION, { description: 'Duration of the last read of the GPU source.', unit: 's' })
+      .createObservableGauge(METRIC_GPU_SCRAPE_DURATION, {
+        description: 'Duration of the last read of the GPU source.',
+        unit: 's',
+      })
       .addCallback((result) => {
-        if (this.up !== undefined && this.lastDurationSeconds !== undefined) result.observe(this.lastDurationSeconds, this.sourceAttributes);
+        if (this.up !== undefined && this.lastDurationSeconds !== undefined)
+          result.observe(this.lastDurationSeconds, this.sourceAttributes);
       });
     meter
-      .createObservableGauge(METRIC_GPU_SERIES, { description: 'GPU series exported from the last successful read.', unit: '{series}' })
+      .createObservableGauge(METRIC_GPU_SERIES, {
+        description: 'GPU series exported from the last successful read.',
+        unit: '{series}',
+      })
       .addCallback((result) => {
         if (this.up !== undefined) result.observe(this.latest?.points.length ?? 0, this.sourceAttributes);
       });
@@ -208,7 +232,9 @@ export class GpuMetrics implements MetricProducer {
   /** The series the latest successful read exports, as OpenTelemetry metric data. */
   collect(): Promise<CollectionResult> {
     const latest = this.latest;
-    const scopeMetrics = latest ? [{ scope: { name: GPU_SCOPE_NAME, version: PACKAGE_VERSION }, metrics: latest.metrics }] : [];
+    const scopeMetrics = latest
+      ? [{ scope: { name: GPU_SCOPE_NAME, version: PACKAGE_VERSION }, metrics: latest.metrics }]
+      : [];
     return Promise.resolve({ resourceMetrics: { resource: PRODUCER_RESOURCE, scopeMetrics }, errors: [] });
   }
 
@@ -239,7 +265,10 @@ export class GpuMetrics implements MetricProducer {
   private readSource(signal: AbortSignal): Promise<GpuSample> {
     if (this.abandoned) {
       return Promise.reject(
-        new GpuSourceError('timeout', `${this.source.description}: the read given up on earlier has still not ended; no new read is started until it does`),
+        new GpuSourceError(
+          'timeout',
+          `${this.source.description}: the read given up on earlier has still not ended; no new read is started until it does`,
+        ),
       );
     }
     const read = this.source.read(signal);
@@ -260,11 +289,22 @@ export class GpuMetrics implements MetricProducer {
 
   private classify(error: unknown, timedOut: boolean, durationSeconds: number): GpuScrapeResult & { ok: false } {
     if (timedOut) {
-      return { ok: false, reason: 'timeout', message: `${this.source.description} gave no answer within ${this.timeoutMs} ms`, durationSeconds };
+      return {
+        ok: false,
+        reason: 'timeout',
+        message: `${this.source.description} gave no answer within ${this.timeoutMs} ms`,
+        durationSeconds,
+      };
     }
-    if (error instanceof GpuSourceError) return { ok: false, reason: error.reason, message: error.message, durationSeconds };
+    if (error instanceof GpuSourceError)
+      return { ok: false, reason: error.reason, message: error.message, durationSeconds };
     // A source failing in a way it does not classify must not take the host down either.
-    return { ok: false, reason: 'source_failed', message: `${this.source.description}: ${(error as Error)?.message ?? String(error)}`, durationSeconds };
+    return {
+      ok: false,
+      reason: 'source_failed',
+      message: `${this.source.description}: ${(error as Error)?.message ?? String(error)}`,
+      durationSeconds,
+    };
   }
 
   /**
@@ -274,7 +314,9 @@ export class GpuMetrics implements MetricProducer {
    */
   private async accept(sample: GpuSample, stopped: AbortSignal): Promise<void> {
     const points =
-      this.naming === 'hw' ? hwExportPoints(sample) : await dcgmExportPointsInSlices(sample, { monotonicCounters: this.monotonicCounters });
+      this.naming === 'hw'
+        ? hwExportPoints(sample)
+        : await dcgmExportPointsInSlices(sample, { monotonicCounters: this.monotonicCounters });
     stopped.throwIfAborted();
     const time = hrTimeFromMillis(Date.now());
     const metrics = await toMetricDataInSlices(points, time, this.counterStarts.next(points, time));
@@ -286,16 +328,25 @@ export class GpuMetrics implements MetricProducer {
       if (!this.reportedMalformed) {
         this.reportedMalformed = true;
         const first = sample.malformed[0];
-        this.logger.warn(`${this.source.description}: skipped ${sample.malformed.length} malformed line(s), e.g. line ${first?.line}: ${first?.reason}`);
+        this.logger.warn(
+          `${this.source.description}: skipped ${sample.malformed.length} malformed line(s), e.g. line ${first?.line}: ${first?.reason}`,
+        );
       }
     } else {
       this.reportedMalformed = false;
     }
     for (const { field, reason } of sample.dropped) {
-      this.instruments().dropped.add(1, { ...this.sourceAttributes, [ATTR_GPU_DROP_REASON]: reason, ...this.droppedFieldAttributes(field) });
+      this.instruments().dropped.add(1, {
+        ...this.sourceAttributes,
+        [ATTR_GPU_DROP_REASON]: reason,
+        ...this.droppedFieldAttributes(field),
+      });
     }
     if (this.reportedReasons.size > 0) {
-      this.logger.warn(`${this.source.description}: GPU values are back after ${[...this.reportedReasons].join(', ')}`, DIAGNOSTICS_RECOVERY);
+      this.logger.warn(
+        `${this.source.description}: GPU values are back after ${[...this.reportedReasons].join(', ')}`,
+        DIAGNOSTICS_RECOVERY,
+      );
       this.reportedReasons.clear();
     }
   }

@@ -35,32 +35,38 @@ export function hwAttributes(labels: Readonly<Record<string, string>>): Attribut
 
 type Mapped = (series: GpuSeries, attributes: Attributes) => ExportPoint;
 
-const utilization = (task: string): Mapped => (series, attributes) => ({
-  name: 'hw.gpu.utilization',
-  description: 'Fraction of time spent in a specific task.',
-  unit: '1',
-  kind: 'gauge',
-  attributes: { ...attributes, 'hw.gpu.task': task },
-  value: series.value / 100,
-});
+const utilization =
+  (task: string): Mapped =>
+  (series, attributes) => ({
+    name: 'hw.gpu.utilization',
+    description: 'Fraction of time spent in a specific task.',
+    unit: '1',
+    kind: 'gauge',
+    attributes: { ...attributes, 'hw.gpu.task': task },
+    value: series.value / 100,
+  });
 
-const temperature = (location: string): Mapped => (series, attributes) => ({
-  name: 'hw.temperature',
-  description: 'Temperature in degrees Celsius.',
-  unit: 'Cel',
-  kind: 'gauge',
-  attributes: { ...attributes, 'hw.sensor_location': location },
-  value: series.value,
-});
+const temperature =
+  (location: string): Mapped =>
+  (series, attributes) => ({
+    name: 'hw.temperature',
+    description: 'Temperature in degrees Celsius.',
+    unit: 'Cel',
+    kind: 'gauge',
+    attributes: { ...attributes, 'hw.sensor_location': location },
+    value: series.value,
+  });
 
-const errors = (type: string): Mapped => (series, attributes) => ({
-  name: 'hw.errors',
-  description: 'Number of errors encountered by the component.',
-  unit: '{error}',
-  kind: 'counter',
-  attributes: { ...attributes, 'error.type': type },
-  value: series.value,
-});
+const errors =
+  (type: string): Mapped =>
+  (series, attributes) => ({
+    name: 'hw.errors',
+    description: 'Number of errors encountered by the component.',
+    unit: '{error}',
+    kind: 'counter',
+    attributes: { ...attributes, 'error.type': type },
+    value: series.value,
+  });
 
 const HW_FIELDS: Readonly<Record<string, Mapped>> = {
   DCGM_FI_DEV_GPU_UTIL: utilization('general'),
@@ -136,12 +142,28 @@ export function hwExportPoints(sample: GpuSample): ExportPoint[] {
   for (const [labels, fb] of framebuffer) {
     const used = fb['DCGM_FI_DEV_FB_USED'];
     const parts = [used, fb['DCGM_FI_DEV_FB_FREE'], fb['DCGM_FI_DEV_FB_RESERVED']];
-    const limitMib = fb['DCGM_FI_DEV_FB_TOTAL'] ?? (parts.every((part) => part !== undefined) ? parts.reduce((a = 0, b = 0) => a + b, 0) : undefined);
+    const limitMib =
+      fb['DCGM_FI_DEV_FB_TOTAL'] ??
+      (parts.every((part) => part !== undefined) ? parts.reduce((a = 0, b = 0) => a + b, 0) : undefined);
     if (limitMib === undefined || limitMib <= 0) continue;
     const attributes = attributesOf.get(labels) as Attributes;
-    points.push({ name: 'hw.gpu.memory.limit', description: 'Size of the GPU memory.', unit: 'By', kind: 'updown', attributes, value: limitMib * MIB });
+    points.push({
+      name: 'hw.gpu.memory.limit',
+      description: 'Size of the GPU memory.',
+      unit: 'By',
+      kind: 'updown',
+      attributes,
+      value: limitMib * MIB,
+    });
     if (used !== undefined) {
-      points.push({ name: 'hw.gpu.memory.utilization', description: 'Fraction of GPU memory used.', unit: '1', kind: 'gauge', attributes, value: used / limitMib });
+      points.push({
+        name: 'hw.gpu.memory.utilization',
+        description: 'Fraction of GPU memory used.',
+        unit: '1',
+        kind: 'gauge',
+        attributes,
+        value: used / limitMib,
+      });
     }
   }
   return points;

@@ -10,7 +10,11 @@ const attributeKeys = new WeakMap<object, string>();
 export function attributesKey(attributes: Attributes): string {
   let key = attributeKeys.get(attributes);
   if (key === undefined) {
-    key = JSON.stringify(Object.keys(attributes).sort().map((name) => [name, attributes[name]]));
+    key = JSON.stringify(
+      Object.keys(attributes)
+        .sort()
+        .map((name) => [name, attributes[name]]),
+    );
     attributeKeys.set(attributes, key);
   }
   return key;
@@ -78,7 +82,12 @@ class MetricDataBuilder {
   build(): MetricData[] {
     const metrics: MetricData[] = [];
     for (const { first, points } of this.byName.values()) {
-      const descriptor = { name: first.name, description: first.description, unit: first.unit, valueType: ValueType.DOUBLE };
+      const descriptor = {
+        name: first.name,
+        description: first.description,
+        unit: first.unit,
+        valueType: ValueType.DOUBLE,
+      };
       const dataPoints = [...points.values()];
       if (first.kind === 'gauge') {
         metrics.push({ descriptor, aggregationTemporality: CUMULATIVE, dataPointType: GAUGE_POINTS, dataPoints });
@@ -96,7 +105,11 @@ class MetricDataBuilder {
   }
 }
 
-export function toMetricData(points: readonly ExportPoint[], time: HrTime, starts: ReadonlyMap<ExportPoint, HrTime>): MetricData[] {
+export function toMetricData(
+  points: readonly ExportPoint[],
+  time: HrTime,
+  starts: ReadonlyMap<ExportPoint, HrTime>,
+): MetricData[] {
   const builder = new MetricDataBuilder(time, starts);
   for (const point of points) builder.add(point);
   return builder.build();

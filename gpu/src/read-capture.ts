@@ -29,7 +29,11 @@ export function readCapture(text: string, format?: GpuCaptureFormat, options: Sm
  * MAX_CAPTURE_BYTES) is read a slice at a time. nvidia-smi's CSV and XML are read at once: they
  * hold a few kilobytes per GPU.
  */
-export async function readCaptureInSlices(text: string, format?: GpuCaptureFormat, options: SmiReadOptions = {}): Promise<GpuSample> {
+export async function readCaptureInSlices(
+  text: string,
+  format?: GpuCaptureFormat,
+  options: SmiReadOptions = {},
+): Promise<GpuSample> {
   const detected = format ?? detectCaptureFormat(text);
   if (detected === 'dcgm-exporter') return readDcgmExpositionInSlices(text);
   return readCapture(text, detected, options);

@@ -28,7 +28,9 @@ function parseHeader(line: string): HeaderColumn[] | undefined {
 /** True when `line` reads as the header of `nvidia-smi --query-gpu=... --format=csv`. */
 export function isSmiCsvHeader(line: string): boolean {
   const columns = parseHeader(line);
-  return columns !== undefined && columns.some((column) => column.name in SMI_CSV_LABEL_COLUMNS || column.unit !== undefined);
+  return (
+    columns !== undefined && columns.some((column) => column.name in SMI_CSV_LABEL_COLUMNS || column.unit !== undefined)
+  );
 }
 
 /**
@@ -57,7 +59,10 @@ export function readSmiCsv(text: string, options: SmiReadOptions = {}): GpuSampl
     const mapping = SMI_CSV_COLUMNS.find((candidate) => candidate.columns.includes(column.name));
     if (!mapping) return;
     if (column.unit !== mapping.unit) {
-      builder.malformed(headerIndex + 1, `column ${column.name} is in [${column.unit ?? 'no unit'}], expected [${mapping.unit ?? 'no unit'}]`);
+      builder.malformed(
+        headerIndex + 1,
+        `column ${column.name} is in [${column.unit ?? 'no unit'}], expected [${mapping.unit ?? 'no unit'}]`,
+      );
       return;
     }
     valueColumns.push({ index, mapping });

@@ -19,7 +19,13 @@ export interface SmiCsvColumn extends SmiFieldMapping {
   readonly columns: readonly string[];
 }
 
-const csv = (columns: string | readonly string[], field: string, conversion: SmiConversion, unit?: string, scale?: number): SmiCsvColumn => ({
+const csv = (
+  columns: string | readonly string[],
+  field: string,
+  conversion: SmiConversion,
+  unit?: string,
+  scale?: number,
+): SmiCsvColumn => ({
   columns: typeof columns === 'string' ? [columns] : columns,
   field,
   conversion,
@@ -105,7 +111,12 @@ export interface SmiXmlValue extends SmiFieldMapping {
   readonly paths: readonly (readonly string[])[];
 }
 
-const xml = (paths: string | readonly string[], field: string, conversion: SmiConversion, unit?: string): SmiXmlValue => ({
+const xml = (
+  paths: string | readonly string[],
+  field: string,
+  conversion: SmiConversion,
+  unit?: string,
+): SmiXmlValue => ({
   paths: (typeof paths === 'string' ? [paths] : paths).map((path) => path.split('/')),
   field,
   conversion,
@@ -125,8 +136,18 @@ export const SMI_XML_VALUES: readonly SmiXmlValue[] = [
   xml('temperature/gpu_temp', 'DCGM_FI_DEV_GPU_TEMP', 'number', 'C'),
   xml('temperature/memory_temp', 'DCGM_FI_DEV_MEMORY_TEMP', 'number', 'C'),
   xml(['power_readings/power_draw', 'gpu_power_readings/power_draw'], 'DCGM_FI_DEV_POWER_USAGE', 'number', 'W'),
-  xml(['power_readings/power_limit', 'gpu_power_readings/current_power_limit'], 'DCGM_FI_DEV_POWER_MGMT_LIMIT', 'number', 'W'),
-  xml(['power_readings/enforced_power_limit', 'gpu_power_readings/current_power_limit'], 'DCGM_FI_DEV_ENFORCED_POWER_LIMIT', 'number', 'W'),
+  xml(
+    ['power_readings/power_limit', 'gpu_power_readings/current_power_limit'],
+    'DCGM_FI_DEV_POWER_MGMT_LIMIT',
+    'number',
+    'W',
+  ),
+  xml(
+    ['power_readings/enforced_power_limit', 'gpu_power_readings/current_power_limit'],
+    'DCGM_FI_DEV_ENFORCED_POWER_LIMIT',
+    'number',
+    'W',
+  ),
   xml('clocks/sm_clock', 'DCGM_FI_DEV_SM_CLOCK', 'number', 'MHz'),
   xml('clocks/mem_clock', 'DCGM_FI_DEV_MEM_CLOCK', 'number', 'MHz'),
   xml('clocks/video_clock', 'DCGM_FI_DEV_VIDEO_CLOCK', 'number', 'MHz'),
@@ -147,18 +168,19 @@ export const SMI_XML_VALUES: readonly SmiXmlValue[] = [
 ];
 
 /** ECC counts in XML are split by memory (SRAM, DRAM): the DCGM totals are their sums. */
-export const SMI_XML_ECC_TOTALS: readonly { readonly field: string; readonly paths: readonly (readonly string[])[] }[] = [
-  ['DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', 'volatile', 'correctable'],
-  ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', 'volatile', 'uncorrectable'],
-  ['DCGM_FI_DEV_ECC_SBE_AGG_TOTAL', 'aggregate', 'correctable'],
-  ['DCGM_FI_DEV_ECC_DBE_AGG_TOTAL', 'aggregate', 'uncorrectable'],
-].map(([field, scope, kind]) => ({
-  field: field as string,
-  paths: [
-    ['ecc_errors', scope as string, `sram_${kind}`],
-    ['ecc_errors', scope as string, `dram_${kind}`],
-  ],
-}));
+export const SMI_XML_ECC_TOTALS: readonly { readonly field: string; readonly paths: readonly (readonly string[])[] }[] =
+  [
+    ['DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', 'volatile', 'correctable'],
+    ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', 'volatile', 'uncorrectable'],
+    ['DCGM_FI_DEV_ECC_SBE_AGG_TOTAL', 'aggregate', 'correctable'],
+    ['DCGM_FI_DEV_ECC_DBE_AGG_TOTAL', 'aggregate', 'uncorrectable'],
+  ].map(([field, scope, kind]) => ({
+    field: field as string,
+    paths: [
+      ['ecc_errors', scope as string, `sram_${kind}`],
+      ['ecc_errors', scope as string, `dram_${kind}`],
+    ],
+  }));
 
 /**
  * NVML's clock event (throttle) reason bits, as DCGM_FI_DEV_CLOCKS_EVENT_REASONS carries them.

@@ -91,9 +91,16 @@ export function readSmiXml(xmlText: string, options: SmiReadOptions = {}): GpuSa
       if (path) add(mapping.field, at(gpu, path), mapping.conversion, mapping.unit);
     }
     for (const { field, paths } of SMI_XML_ECC_TOTALS) {
-      const parts = paths.map((path) => text(at(gpu, path))).filter((value): value is string => value !== undefined && !isSmiMissing(value));
+      const parts = paths
+        .map((path) => text(at(gpu, path)))
+        .filter((value): value is string => value !== undefined && !isSmiMissing(value));
       if (parts.length === 0) continue;
-      if (parts.every((part) => /^\d+$/.test(part))) builder.add(field, gpuLabels, parts.reduce((sum, part) => sum + Number(part), 0));
+      if (parts.every((part) => /^\d+$/.test(part)))
+        builder.add(
+          field,
+          gpuLabels,
+          parts.reduce((sum, part) => sum + Number(part), 0),
+        );
       else builder.malformed(0, `${where} ${field}: ECC counts ${parts.join(', ')} are not all integers`);
     }
     const reasons = child(gpu, 'clocks_event_reasons') ?? child(gpu, 'clocks_throttle_reasons');

@@ -88,11 +88,18 @@ describe('dcgm-exporter scrapes: exact values', () => {
     expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE', { gpu: '0' })).toBe(113.611);
     expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL', { gpu: '0' })).toBe(0);
     expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP', { gpu: '7' })).toBe(26);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE', { gpu: '7', UUID: 'GPU-04d228d3-3b5a-3534-f5cf-969706647d56' })).toBe(66.997);
+    expect(
+      valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE', { gpu: '7', UUID: 'GPU-04d228d3-3b5a-3534-f5cf-969706647d56' }),
+    ).toBe(66.997);
     expect(valueOf(sample, 'DCGM_FI_DEV_MEM_COPY_UTIL', { gpu: '5' })).toBe(0);
     expect(valueOf(sample, 'DCGM_FI_DEV_MEM_COPY_UTIL', { gpu: '6' })).toBeUndefined();
     const gpu0 = sample.series.find((series) => series.labels['gpu'] === '0');
-    expect(gpu0?.labels).toMatchObject({ pod: 'vllm-agg-0-vllmdecodeworker-s65j5', namespace: 'dynamo-workload', container: 'main', pod_uid: '' });
+    expect(gpu0?.labels).toMatchObject({
+      pod: 'vllm-agg-0-vllmdecodeworker-s65j5',
+      namespace: 'dynamo-workload',
+      container: 'main',
+      pod_uid: '',
+    });
     expect(sample.series.find((series) => series.labels['gpu'] === '1')?.labels['pod']).toBeUndefined();
     expect(sample.series).toHaveLength(30);
   });

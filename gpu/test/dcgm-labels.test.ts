@@ -65,9 +65,15 @@ describe('dcgm-exporter labels passed through as found: lowercase hostname, MIG 
     expect(sample.malformed).toEqual([]);
     expect(sample.dropped).toEqual([]);
     expect(sample.series).toHaveLength(30 + 4);
-    expect(sample.series.every((series) => series.labels['hostname'] === 'gpu-node-1' && !('Hostname' in series.labels))).toBe(true);
-    const gpu1Temps = sample.series.filter((series) => series.field === 'DCGM_FI_DEV_GPU_TEMP' && series.labels['gpu'] === '1');
-    expect(gpu1Temps.map((series) => [series.labels['GPU_I_PROFILE'], series.labels['GPU_I_ID'], series.value])).toEqual([
+    expect(
+      sample.series.every((series) => series.labels['hostname'] === 'gpu-node-1' && !('Hostname' in series.labels)),
+    ).toBe(true);
+    const gpu1Temps = sample.series.filter(
+      (series) => series.field === 'DCGM_FI_DEV_GPU_TEMP' && series.labels['gpu'] === '1',
+    );
+    expect(
+      gpu1Temps.map((series) => [series.labels['GPU_I_PROFILE'], series.labels['GPU_I_ID'], series.value]),
+    ).toEqual([
       ['3g.40gb', '2', 29],
       ['1g.10gb', '9', 29],
     ]);

@@ -13,17 +13,30 @@ describe('PRESIZE_GPU_* environment', () => {
   });
 
   it('builds each source', () => {
-    const dcgm = gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'dcgm-exporter', PRESIZE_GPU_URL: 'http://10.0.0.5:9400/metrics', PRESIZE_GPU_INTERVAL_MS: '15000' });
+    const dcgm = gpuConfigFromEnv({
+      PRESIZE_GPU_SOURCE: 'dcgm-exporter',
+      PRESIZE_GPU_URL: 'http://10.0.0.5:9400/metrics',
+      PRESIZE_GPU_INTERVAL_MS: '15000',
+    });
     expect(dcgm.config?.source).toBeInstanceOf(DcgmExporterSource);
     expect(dcgm.config?.source.description).toBe('http://10.0.0.5:9400/metrics');
     expect(dcgm.config?.intervalMs).toBe(15000);
-    expect(gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'dcgm-exporter' }).config?.source.description).toBe('http://127.0.0.1:9400/metrics');
-    expect(gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'nvidia-smi', PRESIZE_GPU_NVIDIA_SMI: '/opt/bin/nvidia-smi' }).config?.source).toEqual(
-      expect.objectContaining({ binary: '/opt/bin/nvidia-smi' }),
+    expect(gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'dcgm-exporter' }).config?.source.description).toBe(
+      'http://127.0.0.1:9400/metrics',
     );
+    expect(
+      gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'nvidia-smi', PRESIZE_GPU_NVIDIA_SMI: '/opt/bin/nvidia-smi' }).config
+        ?.source,
+    ).toEqual(expect.objectContaining({ binary: '/opt/bin/nvidia-smi' }));
     expect(gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'nvidia-smi' }).config?.source).toBeInstanceOf(NvidiaSmiSource);
-    expect(gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'file', PRESIZE_GPU_FILE: '/tmp/x.prom' }).config?.source).toBeInstanceOf(FileSource);
-    const simulated = gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_NAMING: 'hw', PRESIZE_GPU_TIMEOUT_MS: '800' });
+    expect(
+      gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'file', PRESIZE_GPU_FILE: '/tmp/x.prom' }).config?.source,
+    ).toBeInstanceOf(FileSource);
+    const simulated = gpuConfigFromEnv({
+      PRESIZE_GPU_SOURCE: 'simulated',
+      PRESIZE_GPU_NAMING: 'hw',
+      PRESIZE_GPU_TIMEOUT_MS: '800',
+    });
     expect(simulated.config?.source).toBeInstanceOf(SimulatedSource);
     expect(simulated.config).toMatchObject({ naming: 'hw', timeoutMs: 800 });
   });
@@ -39,13 +52,34 @@ describe('PRESIZE_GPU_* environment', () => {
   });
 
   it.each([
-    [{ PRESIZE_GPU_SOURCE: 'dcgm' }, 'PRESIZE_GPU_SOURCE="dcgm" is not one of dcgm-exporter, nvidia-smi, file, simulated; GPU metrics are off'],
-    [{ PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_INTERVAL_MS: '10s' }, 'PRESIZE_GPU_INTERVAL_MS="10s" is not a positive whole number of milliseconds; GPU metrics are off'],
-    [{ PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_INTERVAL_MS: '0' }, 'PRESIZE_GPU_INTERVAL_MS="0" is not a positive whole number of milliseconds; GPU metrics are off'],
-    [{ PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_TIMEOUT_MS: '-5' }, 'PRESIZE_GPU_TIMEOUT_MS="-5" is not a positive whole number of milliseconds; GPU metrics are off'],
-    [{ PRESIZE_GPU_SOURCE: 'file' }, 'PRESIZE_GPU_SOURCE=file needs PRESIZE_GPU_FILE, the capture to replay; GPU metrics are off'],
-    [{ PRESIZE_GPU_SOURCE: 'dcgm-exporter', PRESIZE_GPU_URL: 'localhost:9400' }, 'PRESIZE_GPU_URL="localhost:9400" is not an http(s) URL; GPU metrics are off'],
-    [{ PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_NAMING: 'otel' }, 'PRESIZE_GPU_NAMING="otel" is not dcgm or hw; GPU metrics are off'],
+    [
+      { PRESIZE_GPU_SOURCE: 'dcgm' },
+      'PRESIZE_GPU_SOURCE="dcgm" is not one of dcgm-exporter, nvidia-smi, file, simulated; GPU metrics are off',
+    ],
+    [
+      { PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_INTERVAL_MS: '10s' },
+      'PRESIZE_GPU_INTERVAL_MS="10s" is not a positive whole number of milliseconds; GPU metrics are off',
+    ],
+    [
+      { PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_INTERVAL_MS: '0' },
+      'PRESIZE_GPU_INTERVAL_MS="0" is not a positive whole number of milliseconds; GPU metrics are off',
+    ],
+    [
+      { PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_TIMEOUT_MS: '-5' },
+      'PRESIZE_GPU_TIMEOUT_MS="-5" is not a positive whole number of milliseconds; GPU metrics are off',
+    ],
+    [
+      { PRESIZE_GPU_SOURCE: 'file' },
+      'PRESIZE_GPU_SOURCE=file needs PRESIZE_GPU_FILE, the capture to replay; GPU metrics are off',
+    ],
+    [
+      { PRESIZE_GPU_SOURCE: 'dcgm-exporter', PRESIZE_GPU_URL: 'localhost:9400' },
+      'PRESIZE_GPU_URL="localhost:9400" is not an http(s) URL; GPU metrics are off',
+    ],
+    [
+      { PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_NAMING: 'otel' },
+      'PRESIZE_GPU_NAMING="otel" is not dcgm or hw; GPU metrics are off',
+    ],
   ])('%j is refused with a problem naming the variable and its value', (env, problem) => {
     expect(gpuConfigFromEnv(env)).toEqual({ config: undefined, problems: [problem] });
   });
@@ -53,7 +87,13 @@ describe('PRESIZE_GPU_* environment', () => {
   it('gpuMetricsFromEnv reports problems through diag and returns undefined instead of throwing', () => {
     const errors: string[] = [];
     diag.setLogger(
-      { error: (message: string) => errors.push(message), warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined },
+      {
+        error: (message: string) => errors.push(message),
+        warn: () => undefined,
+        info: () => undefined,
+        debug: () => undefined,
+        verbose: () => undefined,
+      },
       { logLevel: DiagLogLevel.ERROR, suppressOverrideMessage: true },
     );
     try {
@@ -61,7 +101,9 @@ describe('PRESIZE_GPU_* environment', () => {
     } finally {
       diag.disable();
     }
-    expect(errors).toEqual(['PRESIZE_GPU_INTERVAL_MS="soon" is not a positive whole number of milliseconds; GPU metrics are off']);
+    expect(errors).toEqual([
+      'PRESIZE_GPU_INTERVAL_MS="soon" is not a positive whole number of milliseconds; GPU metrics are off',
+    ]);
   });
 
   it('gpuMetricsFromEnv gives unstarted GPU metrics with the configured interval', async () => {

@@ -20,7 +20,12 @@ describe('parseExposition: the Prometheus text format, strictly', () => {
     expect(exposition.malformed).toEqual([]);
     expect(exposition.types.get('up_total')).toBe('counter');
     expect(exposition.help.get('up_total')).toBe('Whether it is up.\nSecond line with a \\ backslash');
-    const values = exposition.samples.map((sample) => [sample.name, { ...sample.labels }, sample.value, sample.timestampMs]);
+    const values = exposition.samples.map((sample) => [
+      sample.name,
+      { ...sample.labels },
+      sample.value,
+      sample.timestampMs,
+    ]);
     expect(values).toEqual([
       ['up_total', { job: 'a', instance: 'b:9' }, 1, 1700000000000],
       ['plain', {}, 2500, undefined],
@@ -33,7 +38,9 @@ describe('parseExposition: the Prometheus text format, strictly', () => {
   });
 
   it('unescapes label values, including a quote and a brace inside one', () => {
-    const exposition = parseExposition('m{path="C:\\\\dir",say="a \\"quoted\\" }word",nl="x\\ny"} 1\nm{path="C:\\\\dir",say="a \\"quoted\\" }word",nl="x\\ny"} 2\n');
+    const exposition = parseExposition(
+      'm{path="C:\\\\dir",say="a \\"quoted\\" }word",nl="x\\ny"} 1\nm{path="C:\\\\dir",say="a \\"quoted\\" }word",nl="x\\ny"} 2\n',
+    );
     expect(exposition.malformed).toEqual([]);
     expect(exposition.samples.map((sample) => ({ ...sample.labels }))).toEqual([
       { path: 'C:\\dir', say: 'a "quoted" }word', nl: 'x\ny' },

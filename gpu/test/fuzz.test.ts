@@ -8,7 +8,11 @@ import { GpuSourceError, readFetchedCapture } from '../src/sources/source.js';
 import { isDcgmBlank } from '../src/validity.js';
 import { fixturesIn } from './fixtures.js';
 
-const captures = [...fixturesIn('dcgm-scrapes'), ...fixturesIn('nvidia-smi/query-gpu-csv'), ...fixturesIn('nvidia-smi/xml')];
+const captures = [
+  ...fixturesIn('dcgm-scrapes'),
+  ...fixturesIn('nvidia-smi/query-gpu-csv'),
+  ...fixturesIn('nvidia-smi/xml'),
+];
 
 type Mutation =
   | { kind: 'delete'; at: number; length: number }
@@ -16,13 +20,51 @@ type Mutation =
   | { kind: 'truncate'; at: number }
   | { kind: 'replace'; at: number; with: string };
 
-const STRUCTURAL = ['{', '}', '"', '\\', '\n', '\r', ',', ' ', '=', '#', '<', '>', '/', '[', ']', '%', 'x', '0', '9', '.', '-', 'e', '\u0000', 'é', 'N/A'];
+const STRUCTURAL = [
+  '{',
+  '}',
+  '"',
+  '\\',
+  '\n',
+  '\r',
+  ',',
+  ' ',
+  '=',
+  '#',
+  '<',
+  '>',
+  '/',
+  '[',
+  ']',
+  '%',
+  'x',
+  '0',
+  '9',
+  '.',
+  '-',
+  'e',
+  '\u0000',
+  'é',
+  'N/A',
+];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 200 }) }),
-  fc.record({ kind: fc.constant('duplicate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 400 }) }),
+  fc.record({
+    kind: fc.constant('delete' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    length: fc.integer({ min: 1, max: 200 }),
+  }),
+  fc.record({
+    kind: fc.constant('duplicate' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    length: fc.integer({ min: 1, max: 400 }),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), with: fc.constantFrom(...STRUCTURAL) }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    with: fc.constantFrom(...STRUCTURAL),
+  }),
 );
 
 function mutate(text: string, mutations: Mutation[]): string {
@@ -50,40 +92,53 @@ function mutate(text: string, mutations: Mutation[]): string {
 describe('mutated real captures (fuzz)', () => {
   it('never throw anything but a GpuSourceError, and never export a value that is not a value', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...captures), fc.array(mutation, { minLength: 1, maxLength: 6 }), async ([, text], mutations) => {
-        const mutated = mutate(text, mutations);
-        let sample;
-        try {
-          sample = await readFetchedCapture(mutated, 'fuzz');
-        } catch (error) {
-          if (error instanceof GpuSourceError) return;
-          throw error;
-        }
-        for (const series of sample.series) {
-          expect(Number.isFinite(series.value)).toBe(true);
-          expect(isDcgmBlank(series.value, dcgmField(series.field)?.wide === true)).toBe(false);
-          if (dcgmField(series.field)?.range === 'percent') expect(series.value >= 0 && series.value <= 100).toBe(true);
-        }
-        const time: [number, number] = [1, 0];
-        for (const points of [dcgmExportPoints(sample), hwExportPoints(sample)]) {
-          const data = toMetricData(points, time, new CounterStarts().next(points, time));
-          expect(data.every((metric) => metric.dataPoints.length > 0)).toBe(true);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...captures),
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        async ([, text], mutations) => {
+          const mutated = mutate(text, mutations);
+          let sample;
+          try {
+            sample = await readFetchedCapture(mutated, 'fuzz');
+          } catch (error) {
+            if (error instanceof GpuSourceError) return;
+            throw error;
+          }
+          for (const series of sample.series) {
+            expect(Number.isFinite(series.value)).toBe(true);
+            expect(isDcgmBlank(series.value, dcgmField(series.field)?.wide === true)).toBe(false);
+            if (dcgmField(series.field)?.range === 'percent')
+              expect(series.value >= 0 && series.value <= 100).toBe(true);
+          }
+          const time: [number, number] = [1, 0];
+          for (const points of [dcgmExportPoints(sample), hwExportPoints(sample)]) {
+            const data = toMetricData(points, time, new CounterStarts().next(points, time));
+            expect(data.every((metric) => metric.dataPoints.length > 0)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 600 },
     );
   });
 
   it('the exposition parser accounts for every non-blank line of arbitrary text, as a sample, a comment or a malformed line', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...STRUCTURAL, 'a', 'b', '_', ':', '1', '\t', 'NaN', '+Inf') }), (text) => {
-        const exposition = parseExposition(text);
-        // Only spaces and tabs are blanks in the format; a carriage return counts only at a line's end.
-        const lines = text.split('\n').map((line) => line.replace(/\r$/, '').replace(/^[ \t]+/, '')).filter((line) => line.replace(/[ \t]+$/, '') !== '');
-        const comments = lines.filter((line) => line.startsWith('#')).length;
-        expect(exposition.samples.length + exposition.malformed.length).toBeGreaterThanOrEqual(lines.length - comments);
-        expect(exposition.samples.length + exposition.malformed.length).toBeLessThanOrEqual(lines.length);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...STRUCTURAL, 'a', 'b', '_', ':', '1', '\t', 'NaN', '+Inf') }),
+        (text) => {
+          const exposition = parseExposition(text);
+          // Only spaces and tabs are blanks in the format; a carriage return counts only at a line's end.
+          const lines = text
+            .split('\n')
+            .map((line) => line.replace(/\r$/, '').replace(/^[ \t]+/, ''))
+            .filter((line) => line.replace(/[ \t]+$/, '') !== '');
+          const comments = lines.filter((line) => line.startsWith('#')).length;
+          expect(exposition.samples.length + exposition.malformed.length).toBeGreaterThanOrEqual(
+            lines.length - comments,
+          );
+          expect(exposition.samples.length + exposition.malformed.length).toBeLessThanOrEqual(lines.length);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -36,7 +36,10 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const fileSource = (): Record<string, string> => ({ 'presize.gpu.source': 'file', 'presize.gpu.source.target': capture });
+  const fileSource = (): Record<string, string> => ({
+    'presize.gpu.source': 'file',
+    'presize.gpu.source.target': capture,
+  });
 
   const replaying = (text: string, options: Partial<Parameters<typeof harness>[0]> = {}): Harness => {
     writeFileSync(capture, text);
@@ -56,7 +59,11 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     expect(util?.dataPointType).toBe(DataPointType.GAUGE);
     expect(util?.descriptor).toMatchObject({ unit: '', description: 'GPU utilization (in %).' });
     const energy = metric(collected, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION');
-    expect(energy).toMatchObject({ dataPointType: DataPointType.SUM, isMonotonic: false, aggregationTemporality: AggregationTemporality.CUMULATIVE });
+    expect(energy).toMatchObject({
+      dataPointType: DataPointType.SUM,
+      isMonotonic: false,
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    });
     expect(points(collected, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')).toEqual([[T4_LABELS, 15152422938]]);
     expect(points(collected, 'presize.gpu.up')).toEqual([[fileSource(), 1]]);
     expect(points(collected, 'presize.gpu.series')).toEqual([[fileSource(), 20]]);
@@ -68,7 +75,9 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     await gpu.scrape();
     const text = await prometheusText();
     expect(text).toContain('# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION gauge\n');
-    expect(text).toMatch(/^DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION\{gpu="0",UUID="GPU-c2f76b33-7953-256e-8f33-1343419b1a1c",pci_bus_id="00000000:31:00.0",device="nvidia0",modelName="NVIDIA L4",Hostname="i-030791dc5a37cd257",DCGM_FI_DRIVER_VERSION="580.105.08"\} 4742776$/m);
+    expect(text).toMatch(
+      /^DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION\{gpu="0",UUID="GPU-c2f76b33-7953-256e-8f33-1343419b1a1c",pci_bus_id="00000000:31:00.0",device="nvidia0",modelName="NVIDIA L4",Hostname="i-030791dc5a37cd257",DCGM_FI_DRIVER_VERSION="580.105.08"\} 4742776$/m,
+    );
     expect(text).toMatch(/^DCGM_FI_DEV_PCIE_REPLAY_COUNTER\{.*\} 0$/m);
     expect(text).toMatch(/^DCGM_FI_DEV_POWER_USAGE\{.*\} 16\.365$/m);
     expect(text).toContain('# TYPE DCGM_FI_DEV_GPU_TEMP gauge\n');
@@ -97,7 +106,9 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     const during = await collect();
     expect(metricNames(during).filter((name) => name.startsWith('DCGM_'))).toEqual([]);
     expect(points(during, 'presize.gpu.up')).toEqual([[fileSource(), 0]]);
-    expect(points(during, 'presize.gpu.scrape.errors')).toEqual([[{ ...fileSource(), 'error.type': 'read_failed' }, 1]]);
+    expect(points(during, 'presize.gpu.scrape.errors')).toEqual([
+      [{ ...fileSource(), 'error.type': 'read_failed' }, 1],
+    ]);
     expect(points(during, 'presize.gpu.series')).toEqual([[fileSource(), 0]]);
 
     writeFileSync(capture, fixture(SCRAPES.t4).replace('} 74\n', '} 75\n'));
@@ -108,7 +119,7 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     expect(points(after, 'presize.gpu.scrape.errors')).toEqual([[{ ...fileSource(), 'error.type': 'read_failed' }, 1]]);
   });
 
-  it('keeps only the latest read\'s series when pods come and go', async () => {
+  it("keeps only the latest read's series when pods come and go", async () => {
     const base = fixture(SCRAPES.h100x8);
     const { gpu, collect } = replaying(base);
     for (let round = 0; round < 50; round++) {
@@ -117,7 +128,9 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
       const collected = await collect();
       const temps = points(collected, 'DCGM_FI_DEV_GPU_TEMP');
       expect(temps).toHaveLength(8);
-      expect(temps.filter(([attributes]) => attributes['pod'] !== undefined)).toEqual([[expect.objectContaining({ pod: `decode-worker-${round}` }), 30]]);
+      expect(temps.filter(([attributes]) => attributes['pod'] !== undefined)).toEqual([
+        [expect.objectContaining({ pod: `decode-worker-${round}` }), 30],
+      ]);
     }
   });
 
@@ -152,8 +165,22 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     expect(metric(collected, 'DCGM_FI_DEV_GPU_UTIL')).toBeUndefined();
     expect(points(collected, 'presize.gpu.dropped_values').sort()).toEqual(
       [
-        [{ ...fileSource(), 'presize.gpu.drop.reason': 'blank_sentinel', 'presize.gpu.field': 'DCGM_FI_DEV_POWER_USAGE' }, 1],
-        [{ ...fileSource(), 'presize.gpu.drop.reason': 'utilization_out_of_range', 'presize.gpu.field': 'DCGM_FI_DEV_GPU_UTIL' }, 1],
+        [
+          {
+            ...fileSource(),
+            'presize.gpu.drop.reason': 'blank_sentinel',
+            'presize.gpu.field': 'DCGM_FI_DEV_POWER_USAGE',
+          },
+          1,
+        ],
+        [
+          {
+            ...fileSource(),
+            'presize.gpu.drop.reason': 'utilization_out_of_range',
+            'presize.gpu.field': 'DCGM_FI_DEV_GPU_UTIL',
+          },
+          1,
+        ],
       ].sort(),
     );
     expect(points(collected, 'presize.gpu.malformed_lines')).toEqual([[fileSource(), 2]]);
@@ -182,7 +209,9 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
       ['process_cpu_seconds_total', 'not_dcgm_field'],
     ]);
     const collected = await collect();
-    expect(metricNames(collected).filter((name) => !name.startsWith('DCGM_') && !name.startsWith('presize.gpu.'))).toEqual([]);
+    expect(
+      metricNames(collected).filter((name) => !name.startsWith('DCGM_') && !name.startsWith('presize.gpu.')),
+    ).toEqual([]);
     expect(points(collected, 'DCGM_FI_DEV_POWER_USAGE')).toHaveLength(1);
     const dropped = (field: string): [Record<string, string>, number] => [
       { ...fileSource(), 'presize.gpu.drop.reason': 'not_dcgm_field', 'presize.gpu.field': field },
@@ -197,7 +226,9 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
   });
 
   it('exports a series that a capture repeats once, with its last value', async () => {
-    const line = fixture(SCRAPES.t4).split('\n').find((candidate) => candidate.startsWith('DCGM_FI_DEV_GPU_TEMP')) as string;
+    const line = fixture(SCRAPES.t4)
+      .split('\n')
+      .find((candidate) => candidate.startsWith('DCGM_FI_DEV_GPU_TEMP')) as string;
     const { gpu, collect } = replaying(`${fixture(SCRAPES.t4)}${line.replace(/ 74$/, ' 80')}\n`);
     await gpu.scrape();
     expect(points(await collect(), 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_LABELS, 80]]);
@@ -213,14 +244,25 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
   });
 });
 
-describe('a GpuSource of the user\'s own', () => {
+describe("a GpuSource of the user's own", () => {
   it('that throws something unexpected gives a failed read (source_failed), not an exception in the host', async () => {
-    const broken = { kind: 'file' as const, description: 'broken source', read: (): Promise<never> => Promise.reject(new TypeError('undefined is not a function')) };
+    const broken = {
+      kind: 'file' as const,
+      description: 'broken source',
+      read: (): Promise<never> => Promise.reject(new TypeError('undefined is not a function')),
+    };
     const h = harness({ source: broken });
     try {
-      await expect(h.gpu.scrape()).resolves.toMatchObject({ ok: false, reason: 'source_failed', message: 'broken source: undefined is not a function' });
+      await expect(h.gpu.scrape()).resolves.toMatchObject({
+        ok: false,
+        reason: 'source_failed',
+        message: 'broken source: undefined is not a function',
+      });
       expect(points(await h.collect(), 'presize.gpu.scrape.errors')).toEqual([
-        [{ 'presize.gpu.source': 'file', 'presize.gpu.source.target': 'broken source', 'error.type': 'source_failed' }, 1],
+        [
+          { 'presize.gpu.source': 'file', 'presize.gpu.source.target': 'broken source', 'error.type': 'source_failed' },
+          1,
+        ],
       ]);
     } finally {
       await h.shutdown();
@@ -229,7 +271,11 @@ describe('a GpuSource of the user\'s own', () => {
 
   it('that ignores the abort signal and never answers still gives a timeout, and its values disappear rather than freeze', async () => {
     let answer: (signal: AbortSignal) => Promise<GpuSample> = () => Promise.resolve(readCapture(fixture(SCRAPES.t4)));
-    const deaf = { kind: 'file' as const, description: 'deaf source', read: (signal: AbortSignal): Promise<GpuSample> => answer(signal) };
+    const deaf = {
+      kind: 'file' as const,
+      description: 'deaf source',
+      read: (signal: AbortSignal): Promise<GpuSample> => answer(signal),
+    };
     const h = harness({ source: deaf, intervalMs: 1000, timeoutMs: 50 });
     try {
       expect((await h.gpu.scrape()).ok).toBe(true);
@@ -237,11 +283,17 @@ describe('a GpuSource of the user\'s own', () => {
 
       answer = () => new Promise<never>(() => undefined);
       const started = Date.now();
-      await expect(h.gpu.scrape()).resolves.toMatchObject({ ok: false, reason: 'timeout', message: 'deaf source gave no answer within 50 ms' });
+      await expect(h.gpu.scrape()).resolves.toMatchObject({
+        ok: false,
+        reason: 'timeout',
+        message: 'deaf source gave no answer within 50 ms',
+      });
       expect(Date.now() - started).toBeLessThan(1000);
       const collected = await h.collect();
       expect(metricNames(collected).filter((name) => name.startsWith('DCGM_'))).toEqual([]);
-      expect(points(collected, 'presize.gpu.up')).toEqual([[{ 'presize.gpu.source': 'file', 'presize.gpu.source.target': 'deaf source' }, 0]]);
+      expect(points(collected, 'presize.gpu.up')).toEqual([
+        [{ 'presize.gpu.source': 'file', 'presize.gpu.source.target': 'deaf source' }, 0],
+      ]);
       expect(points(collected, 'presize.gpu.scrape.errors')).toEqual([
         [{ 'presize.gpu.source': 'file', 'presize.gpu.source.target': 'deaf source', 'error.type': 'timeout' }, 1],
       ]);
@@ -257,12 +309,24 @@ describe('a GpuSource of the user\'s own', () => {
       description: 'random names',
       read: (): Promise<GpuSample> => {
         read++;
-        const foreign = Array.from({ length: 100 }, (_, i) => `app_metric_${read}_${i}_${Math.random().toString(36).slice(2)} 1`);
+        const foreign = Array.from(
+          { length: 100 },
+          (_, i) => `app_metric_${read}_${i}_${Math.random().toString(36).slice(2)} 1`,
+        );
         return Promise.resolve(readCapture(`${fixture(SCRAPES.l4)}${foreign.join('\n')}\n`));
       },
     };
     const warnings: string[] = [];
-    diag.setLogger({ error() {}, warn: (...parts: unknown[]) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+    diag.setLogger(
+      {
+        error() {},
+        warn: (...parts: unknown[]) => warnings.push(parts.join(' ')),
+        info() {},
+        debug() {},
+        verbose() {},
+      },
+      DiagLogLevel.WARN,
+    );
     const h = harness({ source: randomNames, maxDroppedFieldSeries: 10 });
     try {
       for (let i = 0; i < 50; i++) expect((await h.gpu.scrape()).ok).toBe(true);
@@ -283,7 +347,11 @@ describe('a GpuSource of the user\'s own', () => {
   });
 
   it('that ignores the abort signal does not hold stop() open', async () => {
-    const deaf = { kind: 'file' as const, description: 'deaf source', read: (): Promise<never> => new Promise<never>(() => undefined) };
+    const deaf = {
+      kind: 'file' as const,
+      description: 'deaf source',
+      read: (): Promise<never> => new Promise<never>(() => undefined),
+    };
     const h = harness({ source: deaf, intervalMs: 60_000, timeoutMs: 60_000 });
     h.gpu.start();
     const started = Date.now();
@@ -325,17 +393,22 @@ describe('GpuMetrics with hw.* semantic-convention names', () => {
     expect(points(collected, 'hw.power')).toEqual([[gpu, 68.244]]);
     expect(points(collected, 'hw.energy')).toEqual([[gpu, 15152422.938]]);
     expect(metric(collected, 'hw.energy')).toMatchObject({ isMonotonic: true, descriptor: { unit: 'J' } });
-    expect(points(collected, 'hw.temperature')).toEqual([[{ ...gpu, 'hw.sensor_location': 'memory' }, 0], [{ ...gpu, 'hw.sensor_location': 'gpu' }, 74]]);
+    expect(points(collected, 'hw.temperature')).toEqual([
+      [{ ...gpu, 'hw.sensor_location': 'memory' }, 0],
+      [{ ...gpu, 'hw.sensor_location': 'gpu' }, 74],
+    ]);
     expect(points(collected, 'hw.errors')).toEqual([[{ ...gpu, 'error.type': 'pcie_replay' }, 0]]);
     expect(points(collected, 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE')).toEqual([[gpu, 0.005822]]);
     const text = await current.prometheusText();
-    expect(text).toMatch(/^hw_gpu_utilization\{hw_id="GPU-6d5c0ac5-74d7-3130-46f1-e93ed57f469a",.*hw_gpu_task="general"\} 0\.91$/m);
+    expect(text).toMatch(
+      /^hw_gpu_utilization\{hw_id="GPU-6d5c0ac5-74d7-3130-46f1-e93ed57f469a",.*hw_gpu_task="general"\} 0\.91$/m,
+    );
     expect(text).toMatch(/^hw_energy_total\{/m);
   });
 });
 
 describe('the simulated source', () => {
-  it('is a deterministic inference node with dcgm-exporter\'s labels only (the simulated mark is on the resource)', async () => {
+  it("is a deterministic inference node with dcgm-exporter's labels only (the simulated mark is on the resource)", async () => {
     let now = Date.UTC(2026, 0, 15, 14, 0, 0);
     const source = new SimulatedSource({ now: () => now });
     const first = await source.read();
@@ -357,10 +430,14 @@ describe('the simulated source', () => {
     expect(simulatedUtilization(1, Date.UTC(2026, 0, 15, 14, 0, 0))).toBe(97);
     expect(simulatedUtilization(1, Date.UTC(2026, 0, 15, 14, 10, 0))).toBe(0);
     const reasons = (sample: typeof first, gpu: string): number | undefined =>
-      sample.series.find((series) => series.field === 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS' && series.labels['gpu'] === gpu)?.value;
+      sample.series.find(
+        (series) => series.field === 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS' && series.labels['gpu'] === gpu,
+      )?.value;
     expect(reasons(first, '1')).toBe(0x4);
     const energy = (sample: typeof first): number | undefined =>
-      sample.series.find((series) => series.field === 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION' && series.labels['gpu'] === '1')?.value;
+      sample.series.find(
+        (series) => series.field === 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION' && series.labels['gpu'] === '1',
+      )?.value;
     now += 10_000;
     const second = await source.read();
     expect(energy(second)).toBe((energy(first) as number) + 340_550 * 10);
@@ -371,8 +448,17 @@ describe('the simulated source', () => {
 describe('diagnostics', () => {
   it('logs each distinct failure reason once, and a recovery once', async () => {
     const messages: string[] = [];
-    const record = (level: string) => (...args: unknown[]) => messages.push(`${level}: ${args.join(' ')}`);
-    const logger: DiagLogger = { error: record('error'), warn: record('warn'), info: record('info'), debug: () => undefined, verbose: () => undefined };
+    const record =
+      (level: string) =>
+      (...args: unknown[]) =>
+        messages.push(`${level}: ${args.join(' ')}`);
+    const logger: DiagLogger = {
+      error: record('error'),
+      warn: record('warn'),
+      info: record('info'),
+      debug: () => undefined,
+      verbose: () => undefined,
+    };
     diag.setLogger(logger, { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true });
     const dir = mkdtempSync(join(tmpdir(), 'presize-gpu-'));
     const capture = join(dir, 'capture.prom');
@@ -391,11 +477,8 @@ describe('diagnostics', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     const gpuMessages = messages.filter((message) => message.includes('@presize/instrumentation/gpu'));
-    expect(gpuMessages.map((message) => message.replace(/:.*$/s, '') + ' ' + (/\((\w+)\)/.exec(message)?.[1] ?? 'back'))).toEqual([
-      'warn read_failed',
-      'warn unrecognized_format',
-      'warn recovered',
-      'warn read_failed',
-    ]);
+    expect(
+      gpuMessages.map((message) => message.replace(/:.*$/s, '') + ' ' + (/\((\w+)\)/.exec(message)?.[1] ?? 'back')),
+    ).toEqual(['warn read_failed', 'warn unrecognized_format', 'warn recovered', 'warn read_failed']);
   });
 });

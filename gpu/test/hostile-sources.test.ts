@@ -30,7 +30,10 @@ describe('file source: only regular files', () => {
     // More reads than libuv has threadpool threads (4): each blocked open would hold one.
     const reads = Array.from({ length: 8 }, () => read(new FileSource(fifo)));
     for (const outcome of await Promise.allSettled(reads)) {
-      expect(outcome).toMatchObject({ status: 'rejected', reason: { reason: 'read_failed', message: `${fifo} is a named pipe; only a regular file can be replayed` } });
+      expect(outcome).toMatchObject({
+        status: 'rejected',
+        reason: { reason: 'read_failed', message: `${fifo} is a named pipe; only a regular file can be replayed` },
+      });
     }
     // The application's own fs calls still complete.
     expect(await readFile(fixturePath(SMI_CSV.l40sLoad), 'utf8')).toContain('name');
@@ -41,14 +44,20 @@ describe('file source: only regular files', () => {
     ['/dev/urandom', 'a character device'],
     ['/tmp', 'a directory'],
   ])('refuses %s, which is %s, before reading a byte', async (path, kind) => {
-    await expect(read(new FileSource(path))).rejects.toMatchObject({ reason: 'read_failed', message: `${path} is ${kind}; only a regular file can be replayed` });
+    await expect(read(new FileSource(path))).rejects.toMatchObject({
+      reason: 'read_failed',
+      message: `${path} is ${kind}; only a regular file can be replayed`,
+    });
   });
 
   it('caps a regular file at MAX_CAPTURE_BYTES by the bytes read', async () => {
     const sparse = join(dir, 'huge.prom');
     writeFileSync(sparse, '');
     truncateSync(sparse, MAX_CAPTURE_BYTES + 1);
-    await expect(read(new FileSource(sparse))).rejects.toMatchObject({ reason: 'body_too_large', message: `${sparse} is larger than ${MAX_CAPTURE_BYTES} bytes` });
+    await expect(read(new FileSource(sparse))).rejects.toMatchObject({
+      reason: 'body_too_large',
+      message: `${sparse} is larger than ${MAX_CAPTURE_BYTES} bytes`,
+    });
   });
 
   it('gives up on a capture of millions of malformed lines after 10,000 of them', async () => {
@@ -86,7 +95,10 @@ describe('nvidia-smi source: the whole process group goes', () => {
 
   it('a wrapper that prints its capture and exits, leaving a child on its output: the read ends with the capture, and the child is killed', async () => {
     const pids = join(dir, 'leftover.pids');
-    const binary = script('smi-leftover', `cat ${fixturePath(SMI_CSV.l40sLoad)}\nsleep 300 &\necho $! >> ${pids}\nexit 0`);
+    const binary = script(
+      'smi-leftover',
+      `cat ${fixturePath(SMI_CSV.l40sLoad)}\nsleep 300 &\necho $! >> ${pids}\nexit 0`,
+    );
     const sample = await read(new NvidiaSmiSource({ binary }), 60_000);
     expect(sample.series.length).toBeGreaterThan(0);
     expect(await survivors(pidsIn(pids))).toEqual([]);
@@ -121,7 +133,8 @@ describe('a source that never answers', () => {
       expect(await h.gpu.scrape()).toMatchObject({
         ok: false,
         reason: 'timeout',
-        message: 'a source that ignores its signal: the read given up on earlier has still not ended; no new read is started until it does',
+        message:
+          'a source that ignores its signal: the read given up on earlier has still not ended; no new read is started until it does',
       });
       expect(reads).toBe(1);
     } finally {

@@ -20,7 +20,10 @@ import { harness } from './otel-harness.js';
  * more on the GPU that runs a pod, 35 in all, past Mimir's 30 once `__name__`, `job` and
  * `instance` are counted. Everything else is the capture as it was.
  */
-const POD_LABELS = Array.from({ length: 24 }, (_, i) => `label_app_kubernetes_io_part_${String(i).padStart(2, '0')}="vllm-${i}"`).join(',');
+const POD_LABELS = Array.from(
+  { length: 24 },
+  (_, i) => `label_app_kubernetes_io_part_${String(i).padStart(2, '0')}="vllm-${i}"`,
+).join(',');
 
 function withPodLabels(): string {
   return fixture(SCRAPES.h100x8)
@@ -34,7 +37,10 @@ function labelCounts(text: string): number[] {
   return text
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => [...line.slice(line.indexOf('{') + 1, line.lastIndexOf('}')).matchAll(/(\w+)="(?:[^"\\]|\\.)*"/g)].length);
+    .map(
+      (line) =>
+        [...line.slice(line.indexOf('{') + 1, line.lastIndexOf('}')).matchAll(/(\w+)="(?:[^"\\]|\\.)*"/g)].length,
+    );
 }
 
 describe('GPU series within the stores label limits', () => {
@@ -42,7 +48,12 @@ describe('GPU series within the stores label limits', () => {
     const sample = readDcgmExposition(fixture(SCRAPES.h100x8));
     const pod = sample.series.find((series) => series.labels['pod'] !== undefined)!;
     expect(Object.keys(pod.labels)).toHaveLength(11);
-    expect(pod.labels).toMatchObject({ gpu: '0', namespace: 'dynamo-workload', pod: 'vllm-agg-0-vllmdecodeworker-s65j5', container: 'main' });
+    expect(pod.labels).toMatchObject({
+      gpu: '0',
+      namespace: 'dynamo-workload',
+      pod: 'vllm-agg-0-vllmdecodeworker-s65j5',
+      container: 'main',
+    });
   });
 
   it('cuts a GPU that brought its pod labels to 27, keeping what identifies and places it, the same way on every series', () => {
@@ -73,7 +84,12 @@ describe('GPU series within the stores label limits', () => {
     try {
       expect((await run.gpu.scrape()).ok).toBe(true);
       const text = await run.prometheusText();
-      const counts = labelCounts(text.split('\n').filter((line) => line.startsWith('DCGM_FI_')).join('\n'));
+      const counts = labelCounts(
+        text
+          .split('\n')
+          .filter((line) => line.startsWith('DCGM_FI_'))
+          .join('\n'),
+      );
       expect(counts.length).toBeGreaterThan(0);
       expect(Math.max(...counts)).toBe(MAX_GPU_LABELS);
       expect(MAX_GPU_LABELS + 3).toBe(30);
@@ -98,7 +114,10 @@ describe('GPU series within the stores label limits', () => {
   });
 
   it('keeps any label set within the limits, identity labels first, and returns a set within them unchanged', () => {
-    const name = fc.oneof(fc.constantFrom('gpu', 'UUID', 'Hostname', 'pod', 'namespace', 'container'), fc.string({ minLength: 1, maxLength: 140 }));
+    const name = fc.oneof(
+      fc.constantFrom('gpu', 'UUID', 'Hostname', 'pod', 'namespace', 'container'),
+      fc.string({ minLength: 1, maxLength: 140 }),
+    );
     fc.assert(
       fc.property(fc.dictionary(name, fc.string({ maxLength: 600 }), { maxKeys: 60 }), (labels) => {
         const bounded = boundedGpuLabels(labels);
@@ -115,7 +134,9 @@ describe('GPU series within the stores label limits', () => {
         expect(boundedGpuLabels(bounded)).toBe(bounded);
         const within =
           Object.keys(labels).length <= MAX_GPU_LABELS &&
-          Object.entries(labels).every(([k, v]) => k.length <= MAX_LABEL_NAME_LENGTH && v.length <= MAX_LABEL_VALUE_LENGTH);
+          Object.entries(labels).every(
+            ([k, v]) => k.length <= MAX_LABEL_NAME_LENGTH && v.length <= MAX_LABEL_VALUE_LENGTH,
+          );
         if (within) expect(bounded).toBe(labels);
       }),
       { numRuns: 300 },

@@ -44,7 +44,8 @@ export function harness(options: Omit<GpuMetricsOptions, 'meterProvider'>): Harn
   return {
     gpu,
     collect,
-    prometheusText: async () => new PrometheusSerializer(undefined, false, undefined, true, true).serialize(await collect()),
+    prometheusText: async () =>
+      new PrometheusSerializer(undefined, false, undefined, true, true).serialize(await collect()),
     shutdown: async () => {
       await gpu?.stop();
       await meterProvider.shutdown();

@@ -26,7 +26,10 @@ describe('redactUrl', () => {
 
 describe('PRESIZE_GPU_URL and PRESIZE_GPU_HEADERS', () => {
   it('refuses a URL with a user or password at start-up, without showing them', () => {
-    const { config, problems } = gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'dcgm-exporter', PRESIZE_GPU_URL: `http://admin:${SECRET}@10.0.0.5:9400/metrics` });
+    const { config, problems } = gpuConfigFromEnv({
+      PRESIZE_GPU_SOURCE: 'dcgm-exporter',
+      PRESIZE_GPU_URL: `http://admin:${SECRET}@10.0.0.5:9400/metrics`,
+    });
     expect(config).toBeUndefined();
     expect(problems).toEqual([
       'PRESIZE_GPU_URL="http://10.0.0.5:9400/metrics" carries a user or password, which would be shown wherever the URL is; pass credentials as headers instead (PRESIZE_GPU_HEADERS); GPU metrics are off',
@@ -34,12 +37,18 @@ describe('PRESIZE_GPU_URL and PRESIZE_GPU_HEADERS', () => {
   });
 
   it('never shows an unusable URL whole either', () => {
-    const { problems } = gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'dcgm-exporter', PRESIZE_GPU_URL: `ftp://admin:${SECRET}@host/m?token=${SECRET}` });
+    const { problems } = gpuConfigFromEnv({
+      PRESIZE_GPU_SOURCE: 'dcgm-exporter',
+      PRESIZE_GPU_URL: `ftp://admin:${SECRET}@host/m?token=${SECRET}`,
+    });
     expect(problems).toEqual(['PRESIZE_GPU_URL="ftp://host/m?redacted" is not an http(s) URL; GPU metrics are off']);
   });
 
   it('shows a URL with a token in its query string without it', () => {
-    const { config } = gpuConfigFromEnv({ PRESIZE_GPU_SOURCE: 'dcgm-exporter', PRESIZE_GPU_URL: `http://10.0.0.5:9400/metrics?token=${SECRET}` });
+    const { config } = gpuConfigFromEnv({
+      PRESIZE_GPU_SOURCE: 'dcgm-exporter',
+      PRESIZE_GPU_URL: `http://10.0.0.5:9400/metrics?token=${SECRET}`,
+    });
     expect(config?.source.description).toBe('http://10.0.0.5:9400/metrics?redacted');
   });
 
@@ -69,7 +78,8 @@ describe('a dcgm-exporter that wants a token, over HTTP on 127.0.0.1', () => {
   beforeAll(async () => {
     server = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://x');
-      const authorised = url.searchParams.get('token') === SECRET || request.headers.authorization === `Bearer ${SECRET}`;
+      const authorised =
+        url.searchParams.get('token') === SECRET || request.headers.authorization === `Bearer ${SECRET}`;
       if (!authorised) {
         response.statusCode = 401;
         response.end('unauthorised');

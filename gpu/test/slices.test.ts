@@ -12,7 +12,9 @@ import { harness } from './otel-harness.js';
 
 /** A valid dcgm-exporter scrape of about `bytes`: the H100 capture repeated for more and more GPUs. */
 function largeScrape(bytes: number): string {
-  const lines = readFileSync(fixturePath(SCRAPES.h100x8), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+  const lines = readFileSync(fixturePath(SCRAPES.h100x8), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
   const out: string[] = [];
   let size = 0;
   for (let gpu = 0; size < bytes; gpu++) {
@@ -61,7 +63,9 @@ describe('a large capture', () => {
       expect(result.ok).toBe(true);
       const series = result.ok ? result.sample.series.length : 0;
       // Parsing, then naming, then metric data: each gives the loop a turn every slice.
-      expect(turns).toBeGreaterThanOrEqual(Math.floor(text.length / SLICE_CHARS) + Math.floor((2 * series) / SLICE_ITEMS));
+      expect(turns).toBeGreaterThanOrEqual(
+        Math.floor(text.length / SLICE_CHARS) + Math.floor((2 * series) / SLICE_ITEMS),
+      );
       const first = await h.gpu.collect();
       const second = await h.gpu.collect();
       expect(second.resourceMetrics.scopeMetrics[0]?.metrics).toBe(first.resourceMetrics.scopeMetrics[0]?.metrics);

@@ -7,14 +7,22 @@ import { fixture, fixturesIn, SMI_CSV, SMI_XML } from './fixtures.js';
 import { valueOf } from './series.js';
 
 function csvColumns(text: string): { header: string[]; rows: string[][] } {
-  const [header, ...rows] = text.trim().split('\n').map((line) => line.split(', '));
+  const [header, ...rows] = text
+    .trim()
+    .split('\n')
+    .map((line) => line.split(', '));
   return { header: header as string[], rows };
 }
 
 describe('nvidia-smi -> DCGM mapping', () => {
   it('maps every column to a DCGM field Presize knows, with its unit', () => {
     for (const mapping of SMI_CSV_COLUMNS) expect(DCGM_FIELDS[mapping.field]).toBeDefined();
-    const units = Object.fromEntries(SMI_CSV_COLUMNS.map((mapping) => [mapping.columns[0], `${mapping.unit ?? ''}->${DCGM_FIELDS[mapping.field]?.unit}`]));
+    const units = Object.fromEntries(
+      SMI_CSV_COLUMNS.map((mapping) => [
+        mapping.columns[0],
+        `${mapping.unit ?? ''}->${DCGM_FIELDS[mapping.field]?.unit}`,
+      ]),
+    );
     expect(units).toMatchObject({
       'memory.used': 'MiB->MiBy',
       'power.draw': 'W->W',
@@ -28,7 +36,10 @@ describe('nvidia-smi -> DCGM mapping', () => {
   it.each(fixturesIn('nvidia-smi/captures').map(([path, text]) => [path, text]))(
     'asks only for fields that the --help-query-gpu of %s lists',
     (_path, text) => {
-      const help = text.slice(text.indexOf('# $ nvidia-smi --help-query-gpu'), text.indexOf('# $ nvidia-smi --help-query-compute-apps'));
+      const help = text.slice(
+        text.indexOf('# $ nvidia-smi --help-query-gpu'),
+        text.indexOf('# $ nvidia-smi --help-query-compute-apps'),
+      );
       expect(help.length).toBeGreaterThan(1000);
       for (const column of SMI_QUERY_COLUMNS) expect([column, help.includes(`"${column}"`)]).toEqual([column, true]);
     },
@@ -37,10 +48,14 @@ describe('nvidia-smi -> DCGM mapping', () => {
   it('finds columns by header name, whatever their order', () => {
     const { header, rows } = csvColumns(fixture(SMI_CSV.h100Load));
     const order = header.map((_, index) => index).reverse();
-    const shuffled = [order.map((index) => header[index]).join(', '), ...rows.map((row) => order.map((index) => row[index]).join(', '))].join('\n');
+    const shuffled = [
+      order.map((index) => header[index]).join(', '),
+      ...rows.map((row) => order.map((index) => row[index]).join(', ')),
+    ].join('\n');
     const original = readSmiCsv(fixture(SMI_CSV.h100Load));
     const reversed = readSmiCsv(shuffled);
-    const byField = (sample: typeof original): Record<string, number> => Object.fromEntries(sample.series.map((series) => [series.field, series.value]));
+    const byField = (sample: typeof original): Record<string, number> =>
+      Object.fromEntries(sample.series.map((series) => [series.field, series.value]));
     expect(byField(reversed)).toEqual(byField(original));
     expect(reversed.series).toHaveLength(original.series.length);
   });
@@ -50,7 +65,30 @@ describe('nvidia-smi -> DCGM mapping', () => {
       const mapping = SMI_CSV_COLUMNS.find((candidate) => candidate.columns.includes(column));
       return mapping?.unit ? `${column} [${mapping.unit}]` : column;
     });
-    const row = ['3', 'GPU-abc', 'NVIDIA L4', '00000000:31:00.0', '580.105.08', '57 %', '12 %', '0 %', '0 %', '23034 MiB', '4000 MiB', '18563 MiB', '61', '55.10 W', '1830 MHz', '6250 MHz', '4', '16', 'P0', '0x0000000000000004', '0', '0'];
+    const row = [
+      '3',
+      'GPU-abc',
+      'NVIDIA L4',
+      '00000000:31:00.0',
+      '580.105.08',
+      '57 %',
+      '12 %',
+      '0 %',
+      '0 %',
+      '23034 MiB',
+      '4000 MiB',
+      '18563 MiB',
+      '61',
+      '55.10 W',
+      '1830 MHz',
+      '6250 MHz',
+      '4',
+      '16',
+      'P0',
+      '0x0000000000000004',
+      '0',
+      '0',
+    ];
     const sample = readSmiCsv(`${header.join(', ')}\n${row.join(', ')}\n`, { hostname: 'node-a' });
     expect(sample.malformed).toEqual([]);
     expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBe(57);
@@ -67,7 +105,8 @@ describe('nvidia-smi -> DCGM mapping', () => {
   });
 
   it('treats [N/A], N/A and [Requested functionality has been deprecated] as missing, not as zero or malformed', () => {
-    const text = 'index, utilization.gpu [%], memory.used [MiB], power.draw [W], temperature.memory\n0, [N/A], [Requested functionality has been deprecated], [Not Supported], N/A\n';
+    const text =
+      'index, utilization.gpu [%], memory.used [MiB], power.draw [W], temperature.memory\n0, [N/A], [Requested functionality has been deprecated], [Not Supported], N/A\n';
     const sample = readSmiCsv(text);
     expect(sample.series).toEqual([]);
     expect(sample.malformed).toEqual([]);
@@ -117,7 +156,9 @@ describe('nvidia-smi -> DCGM mapping', () => {
   it('counts an XML value that is not in its unit as malformed, with the GPU and field named', () => {
     const xml = fixture(SMI_XML.t4).replace('<power_draw>26.78 W</power_draw>', '<power_draw>26.78 kW</power_draw>');
     const sample = readSmiXml(xml);
-    expect(sample.malformed).toEqual([{ line: 0, reason: 'gpu 0 DCGM_FI_DEV_POWER_USAGE: "26.78 kW" is in kW, expected W' }]);
+    expect(sample.malformed).toEqual([
+      { line: 0, reason: 'gpu 0 DCGM_FI_DEV_POWER_USAGE: "26.78 kW" is in kW, expected W' },
+    ]);
     expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(40);
   });
 });

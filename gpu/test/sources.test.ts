@@ -33,12 +33,17 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
     current = undefined;
   });
 
-  const exporterSource = (): Record<string, string> => ({ 'presize.gpu.source': 'dcgm-exporter', 'presize.gpu.source.target': url });
+  const exporterSource = (): Record<string, string> => ({
+    'presize.gpu.source': 'dcgm-exporter',
+    'presize.gpu.source.target': url,
+  });
 
-  const scrapeOf = (text: string): Behaviour => (response) => {
-    response.setHeader('content-type', 'text/plain; version=0.0.4');
-    response.end(text);
-  };
+  const scrapeOf =
+    (text: string): Behaviour =>
+    (response) => {
+      response.setHeader('content-type', 'text/plain; version=0.0.4');
+      response.end(text);
+    };
 
   const gpuMetrics = (target = url, timeoutMs = 300): Harness => {
     current = harness({ source: new DcgmExporterSource(target), intervalMs: 1000, timeoutMs });
@@ -54,12 +59,36 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
   });
 
   it.each<[string, Behaviour, string]>([
-    ['500', (response) => { response.statusCode = 500; response.end('exporter broke'); }, 'http_status'],
-    ['a slow answer', (response) => { setTimeout(() => scrapeOf(fixture(SCRAPES.l4))(response), 1500).unref(); }, 'timeout'],
-    ['a body sent too slowly', (response) => { response.write('DCGM_FI_DEV_GPU_TEMP{gpu="0"} 1\n'); setTimeout(() => response.end(), 1500).unref(); }, 'timeout'],
+    [
+      '500',
+      (response) => {
+        response.statusCode = 500;
+        response.end('exporter broke');
+      },
+      'http_status',
+    ],
+    [
+      'a slow answer',
+      (response) => {
+        setTimeout(() => scrapeOf(fixture(SCRAPES.l4))(response), 1500).unref();
+      },
+      'timeout',
+    ],
+    [
+      'a body sent too slowly',
+      (response) => {
+        response.write('DCGM_FI_DEV_GPU_TEMP{gpu="0"} 1\n');
+        setTimeout(() => response.end(), 1500).unref();
+      },
+      'timeout',
+    ],
     ['garbage', scrapeOf('<html><body>502 Bad Gateway</body></html>\n{"error": true}\n'), 'garbage'],
     ['an empty body', scrapeOf(''), 'empty'],
-    ['some other exporter\'s metrics, not one DCGM field', scrapeOf('# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 3.2\nup 1\n'), 'empty'],
+    [
+      "some other exporter's metrics, not one DCGM field",
+      scrapeOf('# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 3.2\nup 1\n'),
+      'empty',
+    ],
   ])('after %s: values disappear, the error is counted with its reason, up is 0', async (_name, failure, reason) => {
     behaviour = scrapeOf(fixture(SCRAPES.l4));
     const { gpu, collect } = gpuMetrics();
@@ -72,7 +101,9 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
     const collected = await collect();
     expect(metricNames(collected).filter((name) => name.startsWith('DCGM_'))).toEqual([]);
     expect(points(collected, 'presize.gpu.up')).toEqual([[exporterSource(), 0]]);
-    expect(points(collected, 'presize.gpu.scrape.errors')).toEqual([[{ ...exporterSource(), 'error.type': reason }, 1]]);
+    expect(points(collected, 'presize.gpu.scrape.errors')).toEqual([
+      [{ ...exporterSource(), 'error.type': reason }, 1],
+    ]);
   });
 
   it('an unreachable port is unreachable, quickly, and nothing is thrown', async () => {
@@ -113,7 +144,9 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
   });
 
   it('refuses a URL that is not http(s) when built', () => {
-    expect(() => new DcgmExporterSource('file:///etc/passwd')).toThrow('dcgm-exporter URL "file:///etc/passwd" is not an http(s) URL');
+    expect(() => new DcgmExporterSource('file:///etc/passwd')).toThrow(
+      'dcgm-exporter URL "file:///etc/passwd" is not an http(s) URL',
+    );
   });
 });
 
@@ -140,19 +173,28 @@ describe('nvidia-smi source: a real spawn of a stand-in binary', () => {
     );
     const source = new NvidiaSmiSource({ binary, hostname: 'gpu-host-1' });
     const sample = await source.read(AbortSignal.timeout(5000));
-    expect(JSON.parse(readFileSync(argsFile, 'utf8'))).toEqual([`--query-gpu=${SMI_QUERY_COLUMNS.join(',')}`, '--format=csv']);
+    expect(JSON.parse(readFileSync(argsFile, 'utf8'))).toEqual([
+      `--query-gpu=${SMI_QUERY_COLUMNS.join(',')}`,
+      '--format=csv',
+    ]);
     expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(32362);
     expect(sample.series[0]?.labels['Hostname']).toBe('gpu-host-1');
   });
 
   it('runs -q -x in xml format', async () => {
-    const binary = script('smi-xml', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(fixturePath(SMI_XML.a10g))}));`);
+    const binary = script(
+      'smi-xml',
+      `process.stdout.write(require('fs').readFileSync(${JSON.stringify(fixturePath(SMI_XML.a10g))}));`,
+    );
     const sample = await new NvidiaSmiSource({ binary, format: 'xml' }).read(AbortSignal.timeout(5000));
     expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(25.58);
   });
 
   it('reports a failing binary with its exit code and message, a missing one, and a hung one', async () => {
-    const failing = script('smi-fail', `process.stderr.write('Field "clocks.sm" is not a valid field to query.\\n'); process.exit(2);`);
+    const failing = script(
+      'smi-fail',
+      `process.stderr.write('Field "clocks.sm" is not a valid field to query.\\n'); process.exit(2);`,
+    );
     const hung = script('smi-hang', 'setTimeout(() => {}, 60000);');
     const read = async (binary: string, timeoutMs: number): Promise<unknown> => {
       const h = harness({ source: new NvidiaSmiSource({ binary }), timeoutMs });
@@ -162,8 +204,16 @@ describe('nvidia-smi source: a real spawn of a stand-in binary', () => {
         await h.shutdown();
       }
     };
-    expect(await read(failing, 5000)).toMatchObject({ ok: false, reason: 'exit_status', message: expect.stringContaining('exited with 2: Field "clocks.sm" is not a valid field to query.') });
-    expect(await read(join(dir, 'does-not-exist'), 5000)).toMatchObject({ ok: false, reason: 'spawn_failed', message: expect.stringContaining('ENOENT') });
+    expect(await read(failing, 5000)).toMatchObject({
+      ok: false,
+      reason: 'exit_status',
+      message: expect.stringContaining('exited with 2: Field "clocks.sm" is not a valid field to query.'),
+    });
+    expect(await read(join(dir, 'does-not-exist'), 5000)).toMatchObject({
+      ok: false,
+      reason: 'spawn_failed',
+      message: expect.stringContaining('ENOENT'),
+    });
     const started = Date.now();
     expect(await read(hung, 300)).toMatchObject({ ok: false, reason: 'timeout' });
     expect(Date.now() - started).toBeLessThan(3000);
@@ -191,8 +241,15 @@ describe('file source', () => {
     writeFileSync(unknown, 'hello: world\nthis is not a capture\n');
     const truncated = join(dir, 'cut.xml');
     writeFileSync(truncated, fixture(SMI_XML.t4).slice(0, 4000));
-    await expect(new FileSource(unknown).read(AbortSignal.timeout(5000))).rejects.toMatchObject({ reason: 'unrecognized_format' });
-    await expect(new FileSource(truncated).read(AbortSignal.timeout(5000))).rejects.toMatchObject({ reason: 'unparseable' });
-    await expect(new FileSource(join(dir, 'missing.prom')).read(AbortSignal.timeout(5000))).rejects.toMatchObject({ reason: 'read_failed', message: expect.stringContaining('ENOENT') });
+    await expect(new FileSource(unknown).read(AbortSignal.timeout(5000))).rejects.toMatchObject({
+      reason: 'unrecognized_format',
+    });
+    await expect(new FileSource(truncated).read(AbortSignal.timeout(5000))).rejects.toMatchObject({
+      reason: 'unparseable',
+    });
+    await expect(new FileSource(join(dir, 'missing.prom')).read(AbortSignal.timeout(5000))).rejects.toMatchObject({
+      reason: 'read_failed',
+      message: expect.stringContaining('ENOENT'),
+    });
   });
 });

@@ -11,7 +11,11 @@ import type { PresizeVariableSupport } from './variables/variable-support';
 
 type Answer = (path: string, params: URLSearchParams) => unknown;
 
-async function datasource(answer: Answer, vars: Record<string, string | string[]> = {}, url = 'http://prometheus:9090') {
+async function datasource(
+  answer: Answer,
+  vars: Record<string, string | string[]> = {},
+  url = 'http://prometheus:9090'
+) {
   const calls: Array<{ path: string; params: URLSearchParams }> = [];
   const ds = new DataSource(instanceSettings({ url, authMethod: 'none' }), {
     transport: async (path, params) => {
@@ -25,11 +29,17 @@ async function datasource(answer: Answer, vars: Record<string, string | string[]
 
 const vector = (result: Array<{ metric: Record<string, string>; value: number }>) => ({
   status: 'success',
-  data: { resultType: 'vector', result: result.map((r) => ({ metric: r.metric, value: [1700000000, String(r.value)] })) },
+  data: {
+    resultType: 'vector',
+    result: result.map((r) => ({ metric: r.metric, value: [1700000000, String(r.value)] })),
+  },
 });
 const matrix = (result: Array<{ metric: Record<string, string>; values: Array<[number, number]> }>) => ({
   status: 'success',
-  data: { resultType: 'matrix', result: result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [t, String(v)]) })) },
+  data: {
+    resultType: 'matrix',
+    result: result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [t, String(v)]) })),
+  },
 });
 
 function request(targets: PresizeQuery[]): DataQueryRequest<PresizeQuery> {
@@ -62,7 +72,15 @@ describe('DataSource', () => {
 
   it('builds time series frames named by service and map', async () => {
     const { ds } = await datasource(() =>
-      matrix([{ metric: { job: 'device-log', presize_map_name: 'devices' }, values: [[1699996400, 3], [1699996415, 6.5]] }])
+      matrix([
+        {
+          metric: { job: 'device-log', presize_map_name: 'devices' },
+          values: [
+            [1699996400, 3],
+            [1699996415, 6.5],
+          ],
+        },
+      ])
     );
     const response = await ds.query(request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor' }]));
     expect(response.errors).toBeUndefined();
@@ -85,12 +103,19 @@ describe('DataSource', () => {
         { refId: 'B', queryType: 'mapGrowth', growthView: 'entries' },
       ])
     );
-    expect(response.errors).toEqual([{ refId: 'A', message: expect.stringMatching(/range query failed \(bad_data\): parse error\n  query: DCGM_FI_DEV_GPU_UTIL/) }]);
+    expect(response.errors).toEqual([
+      {
+        refId: 'A',
+        message: expect.stringMatching(/range query failed \(bad_data\): parse error\n  query: DCGM_FI_DEV_GPU_UTIL/),
+      },
+    ]);
     expect(response.data.map((f) => f.refId)).toEqual(['B', 'B', 'B']);
   });
 
   it('lists template variable values from label values', async () => {
-    const { ds, calls } = await datasource(() => ({ status: 'success', data: ['sessions', 'devices'] }), { service: 'device-log' });
+    const { ds, calls } = await datasource(() => ({ status: 'success', data: ['sessions', 'devices'] }), {
+      service: 'device-log',
+    });
     expect(await ds.metricFindQuery('maps($service)')).toEqual([
       { text: 'devices', value: 'devices' },
       { text: 'sessions', value: 'sessions' },
@@ -105,11 +130,24 @@ describe('DataSource', () => {
       [{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '$service', map: '$map', node: '' }],
       {}
     );
-    expect(resolved).toEqual({ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '=~a|b\\.c', map: 'devices', node: '' });
+    expect(resolved).toEqual({
+      refId: 'A',
+      queryType: 'mapGrowth',
+      growthView: 'loadFactor',
+      service: '=~a|b\\.c',
+      map: 'devices',
+      node: '',
+    });
     await ds.query(request([resolved!]));
-    await ds.query(request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '$service', map: '$map' }]));
-    expect(calls[0]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"(?:a|b\\\\.c)",presize_map_name="devices"})');
-    expect(calls[1]!.params.get('query')).toBe('max by (job, presize_map_name) (presize_map_load_factor{job=~"a|b\\\\.c",presize_map_name="devices"})');
+    await ds.query(
+      request([{ refId: 'A', queryType: 'mapGrowth', growthView: 'loadFactor', service: '$service', map: '$map' }])
+    );
+    expect(calls[0]!.params.get('query')).toBe(
+      'max by (job, presize_map_name) (presize_map_load_factor{job=~"(?:a|b\\\\.c)",presize_map_name="devices"})'
+    );
+    expect(calls[1]!.params.get('query')).toBe(
+      'max by (job, presize_map_name) (presize_map_load_factor{job=~"a|b\\\\.c",presize_map_name="devices"})'
+    );
   });
 
   it('lists variable values through its variable support, as one text/value frame', async () => {
@@ -143,21 +181,33 @@ describe('DataSource', () => {
     });
 
     it('says when Prometheus holds no Presize metrics', async () => {
-      const { ds } = await datasource((path) => (path.endsWith('buildinfo') ? { status: 'success', data: { version: '2.42.0' } } : vector([])));
+      const { ds } = await datasource((path) =>
+        path.endsWith('buildinfo') ? { status: 'success', data: { version: '2.42.0' } } : vector([])
+      );
       const result = await ds.testDatasource();
       expect(result.status).toBe('error');
       expect(result.message).toMatch(/Connected to Prometheus API 2\.42\.0, but it holds no Presize metrics/);
     });
 
     it("explains Grafana's 400 for credentials the Prometheus API refused", async () => {
-      const refused = { status: 400, statusText: 'Bad Request', data: { message: 'Authentication to data source failed' } };
+      const refused = {
+        status: 400,
+        statusText: 'Bad Request',
+        data: { message: 'Authentication to data source failed' },
+      };
       const ds = new DataSource(instanceSettings({ url: 'http://prometheus:9090', authMethod: 'basic' }), {
-        transport: dataProxyTransport('/api/datasources/proxy/uid/presize', 'basic', () => ({ fetch: () => throwError(() => refused) }) as unknown as BackendSrv),
+        transport: dataProxyTransport(
+          '/api/datasources/proxy/uid/presize',
+          'basic',
+          () => ({ fetch: () => throwError(() => refused) }) as unknown as BackendSrv
+        ),
         templateSrv: await dashboardVariables([]),
       });
       expect(await ds.testDatasource()).toEqual({
         status: 'error',
-        message: expect.stringMatching(/^Cannot use http:\/\/prometheus:9090: the Prometheus API refused the credentials: it answered 401, which Grafana reports as 400/),
+        message: expect.stringMatching(
+          /^Cannot use http:\/\/prometheus:9090: the Prometheus API refused the credentials: it answered 401, which Grafana reports as 400/
+        ),
       });
     });
 
@@ -180,8 +230,18 @@ describe('annotations', () => {
     const { ds, calls } = await datasource(() =>
       matrix([
         {
-          metric: { job: 'device-log', presize_map_name: 'devices', presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' },
-          values: [[1699996400, 0], [1699996415, 1], [1699996430, 0], [1699996445, 2]],
+          metric: {
+            job: 'device-log',
+            presize_map_name: 'devices',
+            presize_map_growth_kind: 'double',
+            presize_map_growth_trigger: 'load_factor',
+          },
+          values: [
+            [1699996400, 0],
+            [1699996415, 1],
+            [1699996430, 0],
+            [1699996445, 2],
+          ],
         },
       ])
     );
@@ -192,7 +252,14 @@ describe('annotations', () => {
         '(((presize_map_growths_total - presize_map_growths_total offset 15s) or (presize_map_growths_total unless presize_map_growths_total offset 15s))) > 0'
     );
     const frame = data[0];
-    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual(['time', 'title', 'text', 'tags', 'service', 'map']);
+    expect(frame.fields.map((f: { name: string }) => f.name)).toEqual([
+      'time',
+      'title',
+      'text',
+      'tags',
+      'service',
+      'map',
+    ]);
     expect(frame.fields[0].values).toEqual([1699996415000, 1699996445000]);
     expect(frame.fields[2].values).toEqual([
       'devices in device-log: doubling (load factor above 6.5)',
@@ -202,7 +269,14 @@ describe('annotations', () => {
   });
 
   it('name the growths of every kind and trigger the telemetry defines, native Map rebuilds included', () => {
-    const event = (kind: string, trigger: string, count = 1) => ({ time: 0, count, service: 'api', map: 'sessions', kind, trigger });
+    const event = (kind: string, trigger: string, count = 1) => ({
+      time: 0,
+      count,
+      service: 'api',
+      map: 'sessions',
+      kind,
+      trigger,
+    });
     const frame = growthEventFrame('A', [
       event('same_size', 'overflow'),
       event('v8_rehash', 'capacity', 3),

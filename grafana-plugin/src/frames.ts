@@ -29,7 +29,9 @@ export function timeSeriesFrames(refId: string, query: SeriesQuery, series: read
   return series.map((s) => {
     const name = seriesName(s.labels, query);
     const config: FieldConfig = { displayNameFromDS: name };
-    if (query.unit) {config.unit = query.unit;}
+    if (query.unit) {
+      config.unit = query.unit;
+    }
     return createDataFrame({
       refId,
       name,
@@ -52,7 +54,10 @@ export interface GrowthEvent {
 }
 
 /** Growth events from a range result of growths per step: one event per series and step in which it grew. */
-export function growthEvents(series: readonly RangeSeries[], labels: { service: string; map: string; kind: string; trigger: string }): GrowthEvent[] {
+export function growthEvents(
+  series: readonly RangeSeries[],
+  labels: { service: string; map: string; kind: string; trigger: string }
+): GrowthEvent[] {
   const events: GrowthEvent[] = [];
   for (const s of series) {
     s.times.forEach((time, i) => {
@@ -103,7 +108,11 @@ export function growthEventFrame(refId: string, events: readonly GrowthEvent[]):
       { name: 'time', type: FieldType.time, values: events.map((e) => e.time) },
       { name: 'title', type: FieldType.string, values: events.map((e) => `${e.map} grew`) },
       { name: 'text', type: FieldType.string, values: events.map(describeGrowth) },
-      { name: 'tags', type: FieldType.other, values: events.map((e) => [e.service, e.map, e.kind, e.trigger].filter(Boolean)) },
+      {
+        name: 'tags',
+        type: FieldType.other,
+        values: events.map((e) => [e.service, e.map, e.kind, e.trigger].filter(Boolean)),
+      },
       { name: 'service', type: FieldType.string, values: events.map((e) => e.service) },
       { name: 'map', type: FieldType.string, values: events.map((e) => e.map) },
     ],
@@ -112,7 +121,7 @@ export function growthEventFrame(refId: string, events: readonly GrowthEvent[]):
 
 export function capacityFrame(refId: string, rows: readonly CapacityAdvice[]): DataFrame {
   // Fixed widths for the figures leave the rest of the panel to the advice sentence.
-  const column = <T,>(name: string, type: FieldType, values: T[], config: FieldConfig = {}, width?: number) => ({
+  const column = <T>(name: string, type: FieldType, values: T[], config: FieldConfig = {}, width?: number) => ({
     name,
     type,
     values,
@@ -122,17 +131,82 @@ export function capacityFrame(refId: string, rows: readonly CapacityAdvice[]): D
     refId,
     name: 'Capacity advice',
     fields: [
-      column('Service', FieldType.string, rows.map((r) => r.service), {}, 110),
-      column('Map', FieldType.string, rows.map((r) => r.map), {}, 110),
-      column('Peak entries', FieldType.number, rows.map((r) => r.peakEntries), { decimals: 0 }, 110),
-      column('Hint', FieldType.number, rows.map((r) => r.hint), { decimals: 0 }, 80),
-      column('Advised hint', FieldType.number, rows.map((r) => r.recommendedHint), { decimals: 0 }, 110),
-      column('Doublings seen', FieldType.number, rows.map((r) => r.observedDoublings), { decimals: 0 }, 130),
-      column('Doublings saved', FieldType.number, rows.map((r) => r.doublingsAvoided), { decimals: 0 }, 145),
-      column('B now → advised', FieldType.string, rows.map((r) => `${r.currentB} → ${r.recommendedB}`), {}, 150),
-      column('Table memory', FieldType.number, rows.map((r) => r.recommendedBytes), { unit: 'bytes' }, 120),
-      column('Extra memory', FieldType.number, rows.map((r) => r.extraBytes), { unit: 'bytes' }, 120),
-      column('Advice', FieldType.string, rows.map((r) => r.advice), WRAPPED),
+      column(
+        'Service',
+        FieldType.string,
+        rows.map((r) => r.service),
+        {},
+        110
+      ),
+      column(
+        'Map',
+        FieldType.string,
+        rows.map((r) => r.map),
+        {},
+        110
+      ),
+      column(
+        'Peak entries',
+        FieldType.number,
+        rows.map((r) => r.peakEntries),
+        { decimals: 0 },
+        110
+      ),
+      column(
+        'Hint',
+        FieldType.number,
+        rows.map((r) => r.hint),
+        { decimals: 0 },
+        80
+      ),
+      column(
+        'Advised hint',
+        FieldType.number,
+        rows.map((r) => r.recommendedHint),
+        { decimals: 0 },
+        110
+      ),
+      column(
+        'Doublings seen',
+        FieldType.number,
+        rows.map((r) => r.observedDoublings),
+        { decimals: 0 },
+        130
+      ),
+      column(
+        'Doublings saved',
+        FieldType.number,
+        rows.map((r) => r.doublingsAvoided),
+        { decimals: 0 },
+        145
+      ),
+      column(
+        'B now → advised',
+        FieldType.string,
+        rows.map((r) => `${r.currentB} → ${r.recommendedB}`),
+        {},
+        150
+      ),
+      column(
+        'Table memory',
+        FieldType.number,
+        rows.map((r) => r.recommendedBytes),
+        { unit: 'bytes' },
+        120
+      ),
+      column(
+        'Extra memory',
+        FieldType.number,
+        rows.map((r) => r.extraBytes),
+        { unit: 'bytes' },
+        120
+      ),
+      column(
+        'Advice',
+        FieldType.string,
+        rows.map((r) => r.advice),
+        WRAPPED
+      ),
     ],
   });
 }
@@ -175,14 +249,36 @@ export function riskFrame(refId: string, rows: readonly RiskRow[]): DataFrame {
         name: 'Score',
         type: FieldType.number,
         values: rows.map((r) => r.score),
-        config: { min: 0, max: 100, decimals: 0, thresholds: scoreThresholds(), color: { mode: 'thresholds' }, ...cell(70) },
+        config: {
+          min: 0,
+          max: 100,
+          decimals: 0,
+          thresholds: scoreThresholds(),
+          color: { mode: 'thresholds' },
+          ...cell(70),
+        },
       },
-      { name: 'Level', type: FieldType.string, values: rows.map((r) => r.level), config: { mappings: levelMappings(), ...cell(80) } },
+      {
+        name: 'Level',
+        type: FieldType.string,
+        values: rows.map((r) => r.level),
+        config: { mappings: levelMappings(), ...cell(80) },
+      },
       { name: 'Top reason', type: FieldType.string, values: rows.map((r) => r.topReason), config: width(180) },
       { name: 'Reasons', type: FieldType.string, values: rows.map((r) => r.reasons), config: WRAPPED },
-      { name: 'Entries', type: FieldType.number, values: rows.map((r) => r.entries), config: { decimals: 0, ...width(90) } },
+      {
+        name: 'Entries',
+        type: FieldType.number,
+        values: rows.map((r) => r.entries),
+        config: { decimals: 0, ...width(90) },
+      },
       { name: 'Hint', type: FieldType.number, values: rows.map((r) => r.hint), config: { decimals: 0, ...width(80) } },
-      { name: 'Growths in range', type: FieldType.number, values: rows.map((r) => r.growthsInRange), config: { decimals: 0, ...width(145) } },
+      {
+        name: 'Growths in range',
+        type: FieldType.number,
+        values: rows.map((r) => r.growthsInRange),
+        config: { decimals: 0, ...width(145) },
+      },
     ],
   });
 }
@@ -201,12 +297,17 @@ export interface RiskTimeline {
  */
 export function riskTimelineFrame(refId: string, timeline: RiskTimeline): DataFrame {
   const name = timeline.kind === 'gpu' ? timeline.subject : `${timeline.service} ${timeline.subject}`;
-  const levels = timeline.series.values.map((score) => (Number.isNaN(score) ? null : RISK_LEVEL_VALUES[levelForScore(score)]));
+  const levels = timeline.series.values.map((score) =>
+    Number.isNaN(score) ? null : RISK_LEVEL_VALUES[levelForScore(score)]
+  );
   const mappings: ValueMapping[] = [
     {
       type: MappingType.ValueToText,
       options: Object.fromEntries(
-        (Object.keys(LEVEL_COLOURS) as RiskLevel[]).map((level, index) => [String(RISK_LEVEL_VALUES[level]), { text: level, color: LEVEL_COLOURS[level], index }])
+        (Object.keys(LEVEL_COLOURS) as RiskLevel[]).map((level, index) => [
+          String(RISK_LEVEL_VALUES[level]),
+          { text: level, color: LEVEL_COLOURS[level], index },
+        ])
       ),
     },
   ];
@@ -247,8 +348,18 @@ export function sloFrame(refId: string, rows: readonly SloRow[]): DataFrame {
     fields: [
       { name: 'Service', type: FieldType.string, values: rows.map((r) => r.service) },
       { name: 'SLO', type: FieldType.string, values: rows.map((r) => r.slo) },
-      { name: 'Objective', type: FieldType.number, values: rows.map((r) => r.objective), config: { unit: 'percentunit', decimals: 3 } },
-      { name: 'SLI', type: FieldType.number, values: rows.map((r) => r.sli), config: { unit: 'percentunit', decimals: 3 } },
+      {
+        name: 'Objective',
+        type: FieldType.number,
+        values: rows.map((r) => r.objective),
+        config: { unit: 'percentunit', decimals: 3 },
+      },
+      {
+        name: 'SLI',
+        type: FieldType.number,
+        values: rows.map((r) => r.sli),
+        config: { unit: 'percentunit', decimals: 3 },
+      },
       {
         name: 'Error budget remaining',
         type: FieldType.number,
@@ -264,7 +375,9 @@ export function sloFrame(refId: string, rows: readonly SloRow[]): DataFrame {
           mappings: [
             {
               type: MappingType.ValueToText,
-              options: Object.fromEntries(Object.entries(STATUS_COLOURS).map(([status, color], index) => [status, { color, index }])),
+              options: Object.fromEntries(
+                Object.entries(STATUS_COLOURS).map(([status, color], index) => [status, { color, index }])
+              ),
             },
           ],
           custom: { cellOptions: { type: 'color-background' } },

@@ -8,7 +8,14 @@
 import { dateTime, type DataFrame, type DataQueryRequest } from '@grafana/data';
 import fc from 'fast-check';
 
-import { escapeRegex, GPU_RISK_RECORDS, MAP_RISK_RECORDS, quoteString, RISK_LEVEL_VALUES, levelForScore } from '@presize/definitions';
+import {
+  escapeRegex,
+  GPU_RISK_RECORDS,
+  MAP_RISK_RECORDS,
+  quoteString,
+  RISK_LEVEL_VALUES,
+  levelForScore,
+} from '@presize/definitions';
 
 import { DataSource } from '../src/datasource';
 import { customVariable, dashboardVariables, directTransport, instanceSettings, variable } from '../src/test-support';
@@ -19,7 +26,30 @@ import { SCENARIO_BACKENDS, type ScenarioBackend, type ScenarioStore } from './s
 
 /** Characters that end strings, escape, or mean something to RE2, among any other character. */
 const HOSTILE_CHARACTER = fc.oneof(
-  fc.constantFrom('"', "'", '`', '\\', '\n', '\r', '\t', '|', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '^', '$', '#', '='),
+  fc.constantFrom(
+    '"',
+    "'",
+    '`',
+    '\\',
+    '\n',
+    '\r',
+    '\t',
+    '|',
+    '.',
+    '*',
+    '+',
+    '?',
+    '(',
+    ')',
+    '[',
+    ']',
+    '{',
+    '}',
+    '^',
+    '$',
+    '#',
+    '='
+  ),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })
 );
 
@@ -35,7 +65,9 @@ function column(frame: DataFrame, name: string): unknown[] {
 }
 
 function rows(frame: DataFrame): Array<Record<string, unknown>> {
-  return Array.from({ length: frame.length }, (_, i) => Object.fromEntries(frame.fields.map((f) => [f.name, f.values[i]])));
+  return Array.from({ length: frame.length }, (_, i) =>
+    Object.fromEntries(frame.fields.map((f) => [f.name, f.values[i]]))
+  );
 }
 
 async function run(target: Omit<PresizeQuery, 'refId'>, toMs: number, rangeMs = 3600_000) {
@@ -56,13 +88,18 @@ function expectRecorded(backend: ScenarioBackend, computed: unknown, recorded: n
   if (backend.storedRelativeError === 0) {
     expect(computed).toBe(recorded);
   } else {
-    expect(Math.abs((computed as number) - recorded)).toBeLessThanOrEqual(backend.storedRelativeError * Math.abs(recorded));
+    expect(Math.abs((computed as number) - recorded)).toBeLessThanOrEqual(
+      backend.storedRelativeError * Math.abs(recorded)
+    );
   }
 }
 
 /** The time of the latest evaluation of a recording rule, in ms. */
 async function evaluatedAt(record: string): Promise<number> {
-  const [sample] = await tsdb.waitFor(`max(timestamp(${record}))`, (r) => r.length === 1 && Number.isFinite(r[0]!.value));
+  const [sample] = await tsdb.waitFor(
+    `max(timestamp(${record}))`,
+    (r) => r.length === 1 && Number.isFinite(r[0]!.value)
+  );
   return Math.round(sample!.value * 1000);
 }
 
@@ -93,7 +130,13 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
     const [frame] = await run({ queryType: 'riskMap', subjects: 'all' }, at);
     const table = rows(frame!);
     expect(table.map((r) => r.Subject).sort()).toEqual(
-      ['GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'devices', 'sessions', ...LRU_CACHES].sort()
+      [
+        'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1',
+        'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1',
+        'devices',
+        'sessions',
+        ...LRU_CACHES,
+      ].sort()
     );
 
     const recorded = await tsdb.query('presize:map_risk:score', new Date(at));
@@ -102,7 +145,12 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
       expectRecorded(backend, row.Score, sample.value);
     }
     const devices = table.find((r) => r.Subject === 'devices')!;
-    expect(devices).toMatchObject({ Service: SERVICE, Level: 'critical', 'Top reason': 'Far past its hint', Hint: 5000 });
+    expect(devices).toMatchObject({
+      Service: SERVICE,
+      Level: 'critical',
+      'Top reason': 'Far past its hint',
+      Hint: 5000,
+    });
     expect(devices.Entries).toBe(120_000);
     // Sized right: 0.6 entries per entry of hint scores far below warn.
     const sessions = table.find((r) => r.Subject === 'sessions')!;
@@ -119,7 +167,11 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
       const row = rows(gpuFrame!).find((r) => String(r.Subject).startsWith(`GPU ${sample.metric.gpu} `))!;
       expectRecorded(backend, row.Score, sample.value);
     }
-    expect(rows(gpuFrame!).map((r) => r.Level).sort()).toEqual(['critical', 'ok']);
+    expect(
+      rows(gpuFrame!)
+        .map((r) => r.Level)
+        .sort()
+    ).toEqual(['critical', 'ok']);
   }, 60_000);
 
   it('scores every lru-cache exactly as the recording rules do', async () => {
@@ -146,7 +198,7 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
     expect(scenario.devicesDoublings).toBe(5);
     expect(devices).toMatchObject({
       'Peak entries': 120_000,
-      'Hint': 5_000,
+      Hint: 5_000,
       'Advised hint': 150_000,
       'Doublings saved': 5,
       'B now → advised': '10 → 15',
@@ -156,7 +208,10 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
   });
 
   it('draws entries against hint and the next growth point for the chosen maps', async () => {
-    const frames = await run({ queryType: 'mapGrowth', growthView: 'entries', service: '$service', map: '$maps' }, scenario.end * 1000);
+    const frames = await run(
+      { queryType: 'mapGrowth', growthView: 'entries', service: '$service', map: '$maps' },
+      scenario.end * 1000
+    );
     expect(frames.map((f) => f.name).sort()).toEqual([
       'device-logs devices entries',
       'device-logs devices hint',
@@ -173,7 +228,9 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
 
   it('draws the same maps for All, with or without a custom all value, as for no filter', async () => {
     const names = async (target: Omit<PresizeQuery, 'refId'>) =>
-      (await run({ queryType: 'mapGrowth', growthView: 'loadFactor', ...target }, scenario.end * 1000)).map((f) => f.name).sort();
+      (await run({ queryType: 'mapGrowth', growthView: 'loadFactor', ...target }, scenario.end * 1000))
+        .map((f) => f.name)
+        .sort();
     const unfiltered = await names({});
     expect(unfiltered).toEqual(['device-logs devices load factor', 'device-logs sessions load factor']);
     expect(await names({ service: '$anyService' })).toEqual(unfiltered);
@@ -188,15 +245,20 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
     // The rule groups are evaluated one after the other: read once both have recorded a score.
     const at = Math.max(await evaluatedAt(MAP_RISK_RECORDS.score), await evaluatedAt(GPU_RISK_RECORDS.score));
     const frames = await run({ queryType: 'riskTimeline', subjects: 'all' }, at, 600_000);
-    expect(frames.map((f) => f.name).sort()).toEqual([
-      ...LRU_CACHES.map((c) => `${SERVICE} ${c}`),
-      `${SERVICE} devices`,
-      `${SERVICE} sessions`,
-      'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1',
-      'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1',
-    ].sort());
+    expect(frames.map((f) => f.name).sort()).toEqual(
+      [
+        ...LRU_CACHES.map((c) => `${SERVICE} ${c}`),
+        `${SERVICE} devices`,
+        `${SERVICE} sessions`,
+        'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1',
+        'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1',
+      ].sort()
+    );
     for (const frame of frames) {
-      expect(frame.fields.map((f) => [f.name, f.type])).toEqual([['Time', 'time'], ['Level', 'number']]);
+      expect(frame.fields.map((f) => [f.name, f.type])).toEqual([
+        ['Time', 'time'],
+        ['Level', 'number'],
+      ]);
     }
     // The last level of each map is the level of its recorded score at that time.
     const recorded = await tsdb.query(MAP_RISK_RECORDS.score, new Date(at));
@@ -205,11 +267,16 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
       const levels = Array.from(frame.fields[1]!.values) as number[];
       expect(levels[levels.length - 1]).toBe(RISK_LEVEL_VALUES[levelForScore(sample.value)]);
     }
-    expect(Array.from(frames.find((f) => f.name === `${SERVICE} devices`)!.fields[1]!.values).at(-1)).toBe(RISK_LEVEL_VALUES.critical);
+    expect(Array.from(frames.find((f) => f.name === `${SERVICE} devices`)!.fields[1]!.values).at(-1)).toBe(
+      RISK_LEVEL_VALUES.critical
+    );
     // Only the GPUs, of the chosen node.
     const gpuAt = await evaluatedAt(GPU_RISK_RECORDS.score);
     const gpus = await run({ queryType: 'riskTimeline', subjects: 'gpus', node: '$node' }, gpuAt, 600_000);
-    expect(gpus.map((f) => f.name)).toEqual(['GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1', 'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1']);
+    expect(gpus.map((f) => f.name)).toEqual([
+      'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node-1',
+      'GPU 1 (NVIDIA H100 80GB HBM3) on gpu-node-1',
+    ]);
     expect(await run({ queryType: 'riskTimeline', subjects: 'gpus', node: 'other-node' }, gpuAt, 600_000)).toEqual([]);
   }, 60_000);
 
@@ -217,7 +284,11 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
     for (const intervalMs of [15_000, 60_000, 300_000]) {
       const request = {
         targets: [{ refId: 'A', queryType: 'mapGrowth', growthView: 'growths', map: 'devices' }],
-        range: { from: dateTime(scenario.end * 1000 - 3600_000), to: dateTime(scenario.end * 1000), raw: { from: 'now-1h', to: 'now' } },
+        range: {
+          from: dateTime(scenario.end * 1000 - 3600_000),
+          to: dateTime(scenario.end * 1000),
+          raw: { from: 'now-1h', to: 'now' },
+        },
         intervalMs,
         maxDataPoints: 500,
         scopedVars: {},
@@ -258,10 +329,15 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
       { text: 'devices', value: 'devices' },
       { text: 'sessions', value: 'sessions' },
     ]);
-    expect((await ds.variableValues({ refId: 'V', kind: 'gpus', argument: '$node' })).map((v) => v.text)).toEqual(['0', '1']);
+    expect((await ds.variableValues({ refId: 'V', kind: 'gpus', argument: '$node' })).map((v) => v.text)).toEqual([
+      '0',
+      '1',
+    ]);
     const result = await ds.testDatasource();
     expect(result.status).toBe('success');
-    expect(result.message).toMatch(new RegExp(`^Connected to ${backend.server.source}: 2 presized maps and 2 GPUs reporting\\.$`));
+    expect(result.message).toMatch(
+      new RegExp(`^Connected to ${backend.server.source}: 2 presized maps and 2 GPUs reporting\\.$`)
+    );
   });
 
   it("escapes any label value so that Prometheus' own parser reads back exactly that value", async () => {
@@ -286,6 +362,8 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
   }, 60_000);
 
   it('reports a query the server rejects with its own words', async () => {
-    await expect(ds.api.instant('sum(', Date.now())).rejects.toThrow(`instant query failed (${backend.parseErrorType})`);
+    await expect(ds.api.instant('sum(', Date.now())).rejects.toThrow(
+      `instant query failed (${backend.parseErrorType})`
+    );
   });
 });

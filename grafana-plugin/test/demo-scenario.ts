@@ -12,7 +12,10 @@ import { bucketsForHint } from '@presize/map/planner';
 export const SERVICE = 'device-logs';
 export const STEP_SECONDS = 15;
 export const SAMPLES = 241;
-const FIXTURE = join(__dirname, '../../../shared/fixtures/gpu/dcgm-scrapes/nvidia-aicr__h100-80gb-hbm3__8gpu__k8s-labels__sampled.prom');
+const FIXTURE = join(
+  __dirname,
+  '../../../shared/fixtures/gpu/dcgm-scrapes/nvidia-aicr__h100-80gb-hbm3__8gpu__k8s-labels__sampled.prom'
+);
 
 type Labels = Record<string, string>;
 
@@ -37,7 +40,9 @@ class Families {
 
 /** Labels of the first GPUs in a real dcgm-exporter scrape. */
 export function capturedGpuLabels(count: number): Labels[] {
-  const lines = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l.startsWith('DCGM_FI_DEV_GPU_UTIL{'));
+  const lines = readFileSync(FIXTURE, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('DCGM_FI_DEV_GPU_UTIL{'));
   return lines.slice(0, count).map((line) => {
     const body = line.slice(line.indexOf('{') + 1, line.lastIndexOf('}'));
     return Object.fromEntries([...body.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
@@ -78,19 +83,40 @@ export function demoScenario(endSeconds: number): Scenario {
       out.add('presize_map_load_factor', 'gauge', 'presize_map_load_factor', labels, entries / 2 ** B, t);
       out.add('presize_map_next_growth_at', 'gauge', 'presize_map_next_growth_at', labels, 13 * 2 ** (B - 1), t);
       out.add('presize_map_growing', 'gauge', 'presize_map_growing', labels, grew ? 1 : 0, t);
-      out.add('presize_map_growths', 'counter', 'presize_map_growths_total', {
-        ...labels,
-        presize_map_growth_kind: 'double',
-        presize_map_growth_trigger: 'load_factor',
-      }, doublings, t);
+      out.add(
+        'presize_map_growths',
+        'counter',
+        'presize_map_growths_total',
+        {
+          ...labels,
+          presize_map_growth_kind: 'double',
+          presize_map_growth_trigger: 'load_factor',
+        },
+        doublings,
+        t
+      );
       // Writes that paid evacuation work: 100 per step, 2 of them over 1 ms.
       const writes = 100 * (i + 1);
       const stall = (le: string, v: number) =>
-        out.add('presize_map_evacuation_stall', 'histogram', 'presize_map_evacuation_stall_bucket', { ...labels, le }, v, t);
+        out.add(
+          'presize_map_evacuation_stall',
+          'histogram',
+          'presize_map_evacuation_stall_bucket',
+          { ...labels, le },
+          v,
+          t
+        );
       stall('0.001', 98 * (i + 1));
       stall('0.01', writes);
       stall('+Inf', writes);
-      out.add('presize_map_evacuation_stall', 'histogram', 'presize_map_evacuation_stall_sum', labels, 0.0004 * writes, t);
+      out.add(
+        'presize_map_evacuation_stall',
+        'histogram',
+        'presize_map_evacuation_stall_sum',
+        labels,
+        0.0004 * writes,
+        t
+      );
       out.add('presize_map_evacuation_stall', 'histogram', 'presize_map_evacuation_stall_count', labels, writes, t);
     }
     if (map.name === 'devices') devicesDoublings = doublings;

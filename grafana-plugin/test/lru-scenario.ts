@@ -25,9 +25,17 @@ const PROFILES: readonly Profile[] = [
 export function lruFamilies(endSeconds: number): string {
   const start = endSeconds - (SAMPLES - 1) * STEP_SECONDS;
   const families = new Map<string, { type: string; samples: string[] }>();
-  const add = (family: string, type: string, sample: string, labels: Record<string, string>, value: (elapsed: number) => number) => {
+  const add = (
+    family: string,
+    type: string,
+    sample: string,
+    labels: Record<string, string>,
+    value: (elapsed: number) => number
+  ) => {
     const entry = families.get(family) ?? { type, samples: [] };
-    const rendered = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',');
+    const rendered = Object.entries(labels)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(',');
     for (let i = 0; i < SAMPLES; i++) {
       entry.samples.push(`${sample}{${rendered}} ${value(i * STEP_SECONDS)} ${start + i * STEP_SECONDS}`);
     }
@@ -38,11 +46,21 @@ export function lruFamilies(endSeconds: number): string {
     add('presize_lru_entries', 'gauge', 'presize_lru_entries', labels, () => p.entries);
     add('presize_lru_max', 'gauge', 'presize_lru_max', labels, () => p.max);
     add('presize_lru_evictions', 'counter', 'presize_lru_evictions_total', labels, (s) => p.evictionsPerSecond * s);
-    for (const [result, share] of [['hit', 1 - p.missShare], ['miss', p.missShare]] as const) {
-      add('presize_lru_operations', 'counter', 'presize_lru_operations_total', { ...labels, presize_lru_operation: 'get', presize_lru_result: result }, (s) =>
-        Math.round(p.getsPerSecond * share * s)
+    for (const [result, share] of [
+      ['hit', 1 - p.missShare],
+      ['miss', p.missShare],
+    ] as const) {
+      add(
+        'presize_lru_operations',
+        'counter',
+        'presize_lru_operations_total',
+        { ...labels, presize_lru_operation: 'get', presize_lru_result: result },
+        (s) => Math.round(p.getsPerSecond * share * s)
       );
     }
   }
-  return [...families].map(([family, { type, samples }]) => [`# TYPE ${family} ${type}`, ...samples].join('\n')).join('\n') + '\n';
+  return (
+    [...families].map(([family, { type, samples }]) => [`# TYPE ${family} ${type}`, ...samples].join('\n')).join('\n') +
+    '\n'
+  );
 }

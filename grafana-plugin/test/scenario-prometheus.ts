@@ -26,7 +26,9 @@ export async function startScenarioPrometheus(): Promise<ScenarioPrometheus> {
     const { scenario, openMetrics } = storedScenario();
     const input = join(storage, 'scenario.om');
     writeFileSync(input, openMetrics);
-    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, join(storage, 'data')], { stdio: 'pipe' });
+    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, join(storage, 'data')], {
+      stdio: 'pipe',
+    });
     const prometheus = await startPrometheus({ storageDir: join(storage, 'data'), ruleFiles: RULE_FILES });
     return {
       prometheus,

@@ -7,7 +7,10 @@ import { expect, test } from '@grafana/plugin-e2e';
 const PROMETHEUS_URL = process.env.PRESIZE_PROMETHEUS_URL ?? 'http://prometheus:9090';
 const TYPE = 'presize-riskmap-datasource';
 
-test('the settings page asks for the API and offers three ways to authenticate', async ({ createDataSourceConfigPage, page }) => {
+test('the settings page asks for the API and offers three ways to authenticate', async ({
+  createDataSourceConfigPage,
+  page,
+}) => {
   await createDataSourceConfigPage({ type: TYPE });
   await expect(page.getByLabel(/^URL/)).toBeVisible();
   for (const method of ['No authentication', 'Basic auth', 'Bearer token']) {

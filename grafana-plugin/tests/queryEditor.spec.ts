@@ -4,7 +4,11 @@ const PROMETHEUS_URL = process.env.PRESIZE_PROMETHEUS_URL ?? 'http://prometheus:
 
 test.describe('query editor', () => {
   test.beforeEach(async ({ createDataSource }) => {
-    await createDataSource({ type: 'presize-riskmap-datasource', name: 'Presize e2e', jsonData: { url: PROMETHEUS_URL, authMethod: 'none' } });
+    await createDataSource({
+      type: 'presize-riskmap-datasource',
+      name: 'Presize e2e',
+      jsonData: { url: PROMETHEUS_URL, authMethod: 'none' },
+    });
   });
 
   test('the risk map needs no PromQL and fills a table', async ({ panelEditPage }) => {
@@ -12,7 +16,14 @@ test.describe('query editor', () => {
     await panelEditPage.setVisualization('Table');
     const row = panelEditPage.getQueryEditorRow('A');
     await expect(row.getByLabel('Risk map')).toBeChecked();
-    await expect(panelEditPage.panel.fieldNames).toContainText(['Service', 'Subject', 'Kind', 'Score', 'Level', 'Top reason']);
+    await expect(panelEditPage.panel.fieldNames).toContainText([
+      'Service',
+      'Subject',
+      'Kind',
+      'Score',
+      'Level',
+      'Top reason',
+    ]);
   });
 
   test('capacity advice lists a recommended hint per map', async ({ panelEditPage }) => {

@@ -7,7 +7,7 @@ import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/
  * lives in `declare`d fields that `listen()` creates on first use.
  */
 export abstract class ChannelInstrumentation<Config extends InstrumentationConfig> extends InstrumentationBase<Config> {
-  private declare stopListening: (() => void) | undefined;
+  declare private stopListening: (() => void) | undefined;
 
   /** Whether the channels are subscribed: events that arrive otherwise are stale. */
   protected get listening(): boolean {

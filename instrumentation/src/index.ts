@@ -1,10 +1,5 @@
 export { PresizedMapInstrumentation } from './instrumentation/instrumentation.js';
-export type {
-  GrowthPoint,
-  MapGauges,
-  MapSeriesConsumer,
-  MapSeriesPoint,
-} from './instrumentation/instrumentation.js';
+export type { GrowthPoint, MapGauges, MapSeriesConsumer, MapSeriesPoint } from './instrumentation/instrumentation.js';
 export { ATTR_METRIC_OVERFLOW, OVERFLOW_NAME } from './cardinality-cap.js';
 export { UNNAMED_SERIES_NAME } from './instrumentation/series.js';
 export type { HistogramSnapshot } from './instrumentation/histogram-aggregate.js';

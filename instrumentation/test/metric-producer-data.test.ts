@@ -13,7 +13,11 @@ import {
 describe('metric producer data written without the SDK', () => {
   it('uses the values of the SDK enums', () => {
     expect(CUMULATIVE).toBe(AggregationTemporality.CUMULATIVE);
-    expect([HISTOGRAM_POINTS, GAUGE_POINTS, SUM_POINTS]).toEqual([DataPointType.HISTOGRAM, DataPointType.GAUGE, DataPointType.SUM]);
+    expect([HISTOGRAM_POINTS, GAUGE_POINTS, SUM_POINTS]).toEqual([
+      DataPointType.HISTOGRAM,
+      DataPointType.GAUGE,
+      DataPointType.SUM,
+    ]);
   });
 
   it('converts epoch milliseconds as the SDK does', () => {

@@ -122,12 +122,7 @@ export interface MapOfLists<K, T> {
  * Appends `value` to the bounded list stored under `key`, creating a list of `capacity` when the key
  * has none, and returns that list. An existing list keeps the capacity it was created with.
  */
-export function appendBounded<K, T>(
-  map: MapOfLists<K, T>,
-  key: K,
-  value: T,
-  capacity: number,
-): BoundedList<T> {
+export function appendBounded<K, T>(map: MapOfLists<K, T>, key: K, value: T, capacity: number): BoundedList<T> {
   let list = map.get(key);
   if (list === undefined) {
     list = new BoundedList<T>(capacity);

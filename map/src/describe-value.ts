@@ -5,7 +5,8 @@
  */
 export function describeValue(value: unknown): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value === 'string') return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (string)`;
+  if (typeof value === 'string')
+    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (string)`;
   if (typeof value === 'bigint') return `${String(value)}n (bigint)`;
   if (typeof value === 'boolean') return `${String(value)} (boolean)`;
   if (typeof value === 'symbol') return `${value.toString()} (symbol)`;

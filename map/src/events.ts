@@ -27,12 +27,7 @@ export type GrowthKind = 'double' | 'same_size' | 'v8_rehash' | 'v8_shrink';
  * filled the table), `deleted_entries` (same-size rebuild that drops deleted entries),
  * `low_occupancy` (fewer than a quarter of the slots live after a delete).
  */
-export type GrowthTrigger =
-  | 'load_factor'
-  | 'overflow'
-  | 'capacity'
-  | 'deleted_entries'
-  | 'low_occupancy';
+export type GrowthTrigger = 'load_factor' | 'overflow' | 'capacity' | 'deleted_entries' | 'low_occupancy';
 
 /** What a subscriber may keep of a map: its identity and a way to read its state. */
 export interface ObservedMap {
@@ -215,7 +210,13 @@ export class MapEventPublisher {
     growStartChannel.publish(event);
   }
 
-  evacuate(bucketsEvacuated: number, entriesMoved: number, evacuated: number, oldBuckets: number, durationNs: number): void {
+  evacuate(
+    bucketsEvacuated: number,
+    entriesMoved: number,
+    evacuated: number,
+    oldBuckets: number,
+    durationNs: number,
+  ): void {
     if (!evacuateChannel.hasSubscribers) return;
     const { map } = this;
     const event: EvacuateEvent = {

@@ -79,7 +79,7 @@ function fmix(h: number): number {
  * exact high word takes.
  */
 function mulHigh(x: number, y: number): number {
-  return (x >>> 0) * (y >>> 0) * DOWN32 | 0;
+  return ((x >>> 0) * (y >>> 0) * DOWN32) | 0;
 }
 
 /**

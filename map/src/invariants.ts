@@ -1,11 +1,4 @@
-import {
-  EMPTY_ONE,
-  EMPTY_REST,
-  EVACUATED_EMPTY,
-  MIN_TOP_HASH,
-  NO_BUCKET,
-  type BucketArray,
-} from './bucket-array.js';
+import { EMPTY_ONE, EMPTY_REST, EVACUATED_EMPTY, MIN_TOP_HASH, NO_BUCKET, type BucketArray } from './bucket-array.js';
 import { keyOf } from './entry-store.js';
 import { hashHigh, hashKey, topHash } from './hash.js';
 import type { PresizedMap } from './presized-map.js';
@@ -101,9 +94,11 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
         // The new buckets fed by an old bucket not yet evacuated are still empty.
         const targets = map['sameSize'] ? [ob] : [ob, ob + oldCount];
         for (const target of targets) {
-          if (buckets.links[target] !== NO_BUCKET) fail(`new bucket ${target} has overflow before its source is evacuated`);
+          if (buckets.links[target] !== NO_BUCKET)
+            fail(`new bucket ${target} has overflow before its source is evacuated`);
           for (let j = target << 3; j < (target << 3) + 8; j++) {
-            if (buckets.tophash[j] !== EMPTY_REST) fail(`new bucket ${target} written before its source ${ob} was evacuated`);
+            if (buckets.tophash[j] !== EMPTY_REST)
+              fail(`new bucket ${target} written before its source ${ob} was evacuated`);
           }
         }
       }

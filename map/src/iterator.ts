@@ -46,7 +46,13 @@ export class PresizedMapIterator<S, K, V, T> implements MapIterator<T> {
   readonly #advance: Advance<S, K, V, T>;
   readonly #kind: IterationKind;
 
-  constructor(source: S, advance: Advance<S, K, V, T>, kind: IterationKind, buckets: BucketArray | null, random: number) {
+  constructor(
+    source: S,
+    advance: Advance<S, K, V, T>,
+    kind: IterationKind,
+    buckets: BucketArray | null,
+    random: number,
+  ) {
     this.#source = source;
     this.#advance = advance;
     this.#kind = kind;

@@ -3,14 +3,7 @@
 // plugin) can plan with the same rules.
 import { typedBucketsFor } from './bucket-array.js';
 import { checkOptions, describeValue } from './describe-value.js';
-import {
-  BUCKET_SLOTS,
-  MAX_B,
-  bucketShiftForHint,
-  capacityOf,
-  overflowPoolSize,
-  validateHint,
-} from './sizing.js';
+import { BUCKET_SLOTS, MAX_B, bucketShiftForHint, capacityOf, overflowPoolSize, validateHint } from './sizing.js';
 
 export interface BucketPlan {
   /** log2 of the bucket count. */
@@ -104,7 +97,8 @@ function checkPositive(name: string, value: unknown): asserts value is number {
  * bucket; dividing the expected keys by 0.75 (Java's `HashMap` load factor) is not Go's rule.
  */
 export function planCapacity(input: CapacityInput): CapacityPlan {
-  if (input === undefined) throw new TypeError('planCapacity: needs an object with peakQps, retentionSeconds and keysPerRequest');
+  if (input === undefined)
+    throw new TypeError('planCapacity: needs an object with peakQps, retentionSeconds and keysPerRequest');
   checkOptions('planCapacity', input, INPUT_NAMES);
   const { peakQps, retentionSeconds, keysPerRequest, headroom = DEFAULT_HEADROOM, keyPopulation } = input;
   checkPositive('peakQps', peakQps);
@@ -116,7 +110,9 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     );
   }
   if (keyPopulation !== undefined && (!Number.isInteger(keyPopulation) || keyPopulation < 1)) {
-    throw new RangeError(`planCapacity: keyPopulation must be a whole number above 0, got ${describeValue(keyPopulation)}`);
+    throw new RangeError(
+      `planCapacity: keyPopulation must be a whole number above 0, got ${describeValue(keyPopulation)}`,
+    );
   }
   const arriving = ceilDecimal(peakQps * retentionSeconds * keysPerRequest);
   const expectedKeys = keyPopulation === undefined ? arriving : Math.min(arriving, keyPopulation);

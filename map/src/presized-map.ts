@@ -13,13 +13,7 @@ import { checkOptions, describeValue } from './describe-value.js';
 import { MapEventPublisher, nextMapId, type GrowthKind, type GrowthTrigger, type ObservedMap } from './events.js';
 import { hashHigh, hashKey, keyTypeError, topHash } from './hash.js';
 import { checkHeapRoom } from './heap-room.js';
-import {
-  ITERATE_ENTRIES,
-  ITERATE_KEYS,
-  ITERATE_VALUES,
-  PresizedMapIterator,
-  type IterationKind,
-} from './iterator.js';
+import { ITERATE_ENTRIES, ITERATE_KEYS, ITERATE_VALUES, PresizedMapIterator, type IterationKind } from './iterator.js';
 import { fromUnitRandom, secureRandom32, splitmix32, type Random32 } from './random.js';
 import { capacityOf, MAX_B, overflowLimit, validateHint } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
@@ -624,7 +618,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         const entry = current.entries[slot]!;
         const key = keyOf<K>(chunks, entry);
         if (t !== EVACUATED_X && t !== EVACUATED_Y) {
-          if (checkBucket >= 0 && (hashKey(key, map.hashSeed, map.hashSeedHigh) & (2 ** it.B - 1)) !== checkBucket) continue;
+          if (checkBucket >= 0 && (hashKey(key, map.hashSeed, map.hashSeedHigh) & (2 ** it.B - 1)) !== checkBucket)
+            continue;
           it.value = valueOf<V>(chunks, entry);
         } else {
           // The map has grown since this array was current: the entry now lives elsewhere, or not at all.

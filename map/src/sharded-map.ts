@@ -41,7 +41,9 @@ function checkShards(shards: unknown): number {
     shards > MAX_SHARDS ||
     (shards & (shards - 1)) !== 0
   ) {
-    throw new RangeError(`ShardedMap: shards must be a power of two from 1 to ${MAX_SHARDS}, got ${describeValue(shards)}`);
+    throw new RangeError(
+      `ShardedMap: shards must be a power of two from 1 to ${MAX_SHARDS}, got ${describeValue(shards)}`,
+    );
   }
   return shards;
 }

@@ -142,7 +142,9 @@ describe('appendBounded', () => {
     }
     expect(logs.size).toBe(300);
     for (let device = 0; device < 300; device++) {
-      expect(logs.get(`dev_${device}`)?.toArray()).toEqual(Array.from({ length: 10 }, (_, i) => (i + 5) * 1000 + device));
+      expect(logs.get(`dev_${device}`)?.toArray()).toEqual(
+        Array.from({ length: 10 }, (_, i) => (i + 5) * 1000 + device),
+      );
     }
   });
 

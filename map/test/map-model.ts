@@ -1,8 +1,6 @@
 /** The plain `Map` operations the model tests share: applied to the map under test and to a native `Map`. */
 export type MapOp<K> =
-  | { kind: 'set'; key: K; value: number }
-  | { kind: 'get' | 'has' | 'delete'; key: K }
-  | { kind: 'clear' };
+  { kind: 'set'; key: K; value: number } | { kind: 'get' | 'has' | 'delete'; key: K } | { kind: 'clear' };
 
 /** Applies `op` to both maps and expects the map under test to answer as the native one does. */
 export function applyToBoth<K>(map: Map<K, number>, model: Map<K, number>, op: MapOp<K>): void {

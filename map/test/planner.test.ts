@@ -32,9 +32,7 @@ describe('bucketsForHint follows Go makemap (spec §2 and §10)', () => {
 
   test('the growth inserts of §10: #(threshold + 1) starts the doubling out of each B', () => {
     const starts = Array.from({ length: 15 }, (_, B) => capacityOf(B) + 1);
-    expect(starts).toEqual([
-      9, 14, 27, 53, 105, 209, 417, 833, 1665, 3329, 6657, 13313, 26625, 53249, 106497,
-    ]);
+    expect(starts).toEqual([9, 14, 27, 53, 105, 209, 417, 833, 1665, 3329, 6657, 13313, 26625, 53249, 106497]);
   });
 
   test('B is the smallest that holds the hint: closed form ceil(log2(hint / 6.5)) above 8', () => {
@@ -48,15 +46,18 @@ describe('bucketsForHint follows Go makemap (spec §2 and §10)', () => {
     );
   });
 
-  test.each([9, 100, 1_000, 5_000, 150_000, 1_000_000])('tableBytes(B, %d) is what a map built with that hint allocates', (hint) => {
-    const map = new PresizedMap<string, number>({ hint });
-    const buckets = map['buckets']!;
-    const chunks: unknown[][] = map['chunks'];
-    // 8 bytes an element: Node.js does not compress pointers.
-    const chunkBytes = chunks.reduce((sum, chunk) => sum + chunk.length * 8, 0);
-    const typedBytes = buckets.tophash.byteLength + buckets.entries.byteLength + buckets.links.byteLength;
-    expect(typedBytes + chunkBytes).toBe(tableBytes(buckets.B, hint));
-  });
+  test.each([9, 100, 1_000, 5_000, 150_000, 1_000_000])(
+    'tableBytes(B, %d) is what a map built with that hint allocates',
+    (hint) => {
+      const map = new PresizedMap<string, number>({ hint });
+      const buckets = map['buckets']!;
+      const chunks: unknown[][] = map['chunks'];
+      // 8 bytes an element: Node.js does not compress pointers.
+      const chunkBytes = chunks.reduce((sum, chunk) => sum + chunk.length * 8, 0);
+      const typedBytes = buckets.tophash.byteLength + buckets.entries.byteLength + buckets.links.byteLength;
+      expect(typedBytes + chunkBytes).toBe(tableBytes(buckets.B, hint));
+    },
+  );
 
   test('Go bucket of map[string][]string is 336 bytes', () => {
     expect(GO_STRING_SLICE_BUCKET_BYTES).toBe(336);
@@ -138,7 +139,9 @@ describe('planCapacity', () => {
   });
 
   test('rejects a missing field by name', () => {
-    expect(() => planCapacity({ peakQps: 10, retentionSeconds: 60 } as never)).toThrow(/keysPerRequest .* got undefined/);
+    expect(() => planCapacity({ peakQps: 10, retentionSeconds: 60 } as never)).toThrow(
+      /keysPerRequest .* got undefined/,
+    );
   });
 
   test('imports nothing from Node.js, directly or through the map modules it uses, so a browser bundle can use it', () => {

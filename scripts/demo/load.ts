@@ -76,7 +76,10 @@ function random(seed: number): () => number {
 }
 
 /** How many of `devices` have arrived `elapsedMs` into the run: a steady stream, then all of them. */
-export function devicesDue(elapsedMs: number, options: Pick<LoadOptions, 'durationMs' | 'devices' | 'arrivalShare'>): number {
+export function devicesDue(
+  elapsedMs: number,
+  options: Pick<LoadOptions, 'durationMs' | 'devices' | 'arrivalShare'>,
+): number {
   const arrivalMs = options.durationMs * (options.arrivalShare ?? DEFAULT_ARRIVAL_SHARE);
   if (elapsedMs >= arrivalMs) return options.devices;
   return Math.floor((options.devices * Math.max(0, elapsedMs)) / arrivalMs);
@@ -114,7 +117,8 @@ function send(agent: Agent, url: URL, method: string, path: string, body?: strin
         port: url.port,
         method,
         path,
-        headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers:
+          body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -77,7 +77,8 @@ export interface PrometheusFigures {
 export function bucketBound(le: string | undefined): number {
   if (le === '+Inf') return Infinity;
   const bound = Number(le);
-  if (le === undefined || le.trim() === '' || Number.isNaN(bound)) throw new Error(`not a histogram bucket bound: le=${JSON.stringify(le)}`);
+  if (le === undefined || le.trim() === '' || Number.isNaN(bound))
+    throw new Error(`not a histogram bucket bound: le=${JSON.stringify(le)}`);
   return bound;
 }
 
@@ -128,7 +129,8 @@ export function figures(
   };
 }
 
-const ms = (value: number): string => (Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : 'n/a');
+const ms = (value: number): string =>
+  Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : 'n/a';
 function bound(valueMs: number | null): string {
   if (valueMs === null) return 'none';
   if (!Number.isFinite(valueMs)) return '> 100 ms';
@@ -139,7 +141,20 @@ const megabytesPerSecond = (value: number): string => `${(value / 1_048_576).toF
 
 /** The table of the article: one row per cache, the figures measured in this run. */
 export function table(rows: CacheFigures[]): string {
-  const header = ['cache', 'throughput', 'avg write', 'p99 write', 'slowest write', 'largest stall', 'map stall', 'GC pause p99', 'GC time', 'allocation', 'per event', 'growths'];
+  const header = [
+    'cache',
+    'throughput',
+    'avg write',
+    'p99 write',
+    'slowest write',
+    'largest stall',
+    'map stall',
+    'GC pause p99',
+    'GC time',
+    'allocation',
+    'per event',
+    'growths',
+  ];
   const body = rows.map((row) => [
     row.cache,
     perSecond(row.eventsPerSecond),
@@ -155,10 +170,16 @@ export function table(rows: CacheFigures[]): string {
     // A native Map has no stats(); its rebuilds come from the zero-code observer alone.
     row.growths === null ? 'n/a' : `${row.growths}${row.growthsFromStats === null ? ' ¹' : ''}`,
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => (cells[column] as string).length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...body.map((cells) => (cells[column] as string).length)),
+  );
   const line = (cells: string[]): string =>
     `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number))).join(' | ')} |`;
-  return [line(header), `|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`, ...body.map(line)].join('\n');
+  return [
+    line(header),
+    `|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`,
+    ...body.map(line),
+  ].join('\n');
 }
 
 /** "1.23×" comparisons of each row against the first (the incident's native Map). */

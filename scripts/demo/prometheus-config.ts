@@ -32,9 +32,13 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function demoPrometheusConfig(jobs: readonly DemoScrapeJob[], provisionedFile: string = PROVISIONED_CONFIG): DemoPrometheusConfig {
+export function demoPrometheusConfig(
+  jobs: readonly DemoScrapeJob[],
+  provisionedFile: string = PROVISIONED_CONFIG,
+): DemoPrometheusConfig {
   const provisioned: unknown = parse(readFileSync(provisionedFile, 'utf8'));
-  if (!isMapping(provisioned)) throw new Error(`${provisionedFile} is not a Prometheus configuration: its top level is not a mapping`);
+  if (!isMapping(provisioned))
+    throw new Error(`${provisionedFile} is not a Prometheus configuration: its top level is not a mapping`);
   const listed = provisioned.rule_files ?? [];
   if (!Array.isArray(listed) || !listed.every((file): file is string => typeof file === 'string')) {
     throw new Error(`${provisionedFile}: rule_files is not a list of file names`);

@@ -35,7 +35,12 @@ export interface DeviceLogsStats {
   size: number;
   map: Record<string, number | boolean> | null;
   process: {
-    gc: { count: number; pauseTotalMs: number; pauseMaxMs: number; pauseHistogram: { boundsMs: number[]; counts: number[] } };
+    gc: {
+      count: number;
+      pauseTotalMs: number;
+      pauseMaxMs: number;
+      pauseHistogram: { boundsMs: number[]; counts: number[] };
+    };
     allocatedBytes: number;
     heapUsedBytes: number;
     rssBytes: number;
@@ -112,10 +117,20 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       }
     });
     child.once('exit', (code, signal) =>
-      reject(new Error(`device-logs (${options.cache}) exited with ${signal ?? `code ${code}`} before it listened:\n${stderrTail}`)),
+      reject(
+        new Error(
+          `device-logs (${options.cache}) exited with ${signal ?? `code ${code}`} before it listened:\n${stderrTail}`,
+        ),
+      ),
     );
     child.once('error', reject);
-    setTimeout(() => reject(new Error(`device-logs (${options.cache}) did not listen within ${READY_TIMEOUT_MS} ms:\n${stderrTail}`)), READY_TIMEOUT_MS).unref();
+    setTimeout(
+      () =>
+        reject(
+          new Error(`device-logs (${options.cache}) did not listen within ${READY_TIMEOUT_MS} ms:\n${stderrTail}`),
+        ),
+      READY_TIMEOUT_MS,
+    ).unref();
   });
 
   let announced: { listening: string; description: string };

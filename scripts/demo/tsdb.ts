@@ -21,7 +21,11 @@ export interface DemoTsdb extends QueryApi {
 
 const PACKAGES: Record<TsdbKind, { name: string; debian: string; binaries: string[] }> = {
   prometheus: { name: 'Prometheus', debian: 'prometheus', binaries: ['prometheus'] },
-  'victoria-metrics': { name: 'VictoriaMetrics', debian: 'victoria-metrics', binaries: ['victoria-metrics', 'vmagent', 'vmalert'] },
+  'victoria-metrics': {
+    name: 'VictoriaMetrics',
+    debian: 'victoria-metrics',
+    binaries: ['victoria-metrics', 'vmagent', 'vmalert'],
+  },
 };
 
 /** The store from Debian's package: installed here when running as root, else the command to run. */
@@ -29,22 +33,34 @@ export function ensureTsdb(kind: TsdbKind): void {
   const { name, debian, binaries } = PACKAGES[kind];
   if (binaries.every((binary) => !spawnSync(binary, ['--version'], { stdio: 'ignore' }).error)) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`${name} is not installed. Install it with:\n\n  sudo apt-get update && sudo apt-get install -y ${debian}\n\nthen run \`npm run demo\` again.`);
+    throw new Error(
+      `${name} is not installed. Install it with:\n\n  sudo apt-get update && sudo apt-get install -y ${debian}\n\nthen run \`npm run demo\` again.`,
+    );
   }
   console.log(`${name} is missing; installing Debian's ${debian} package ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', debian]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', debian],
+  ]) {
     const run = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (run.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${run.error?.message ?? `exit ${run.status}`})`);
+    if (run.status !== 0)
+      throw new Error(`apt-get ${args.join(' ')} failed (${run.error?.message ?? `exit ${run.status}`})`);
   }
 }
 
 /** Starts the store on 127.0.0.1 scraping `jobs`; `onSpawned` gets its stop before it is ready. */
-export async function startDemoTsdb(kind: TsdbKind, jobs: readonly DemoScrapeJob[], onSpawned: (stop: () => Promise<void>) => void): Promise<DemoTsdb> {
+export async function startDemoTsdb(
+  kind: TsdbKind,
+  jobs: readonly DemoScrapeJob[],
+  onSpawned: (stop: () => Promise<void>) => void,
+): Promise<DemoTsdb> {
   const config = demoPrometheusConfig(jobs);
   const files = `${config.ruleFiles.length} rule file${config.ruleFiles.length === 1 ? '' : 's'}`;
   if (kind === 'prometheus') {
-    console.log(`Starting Prometheus on 127.0.0.1 from provisioning/prometheus/prometheus.yml (${files}; one scrape job per cache instead of Compose's) ...`);
+    console.log(
+      `Starting Prometheus on 127.0.0.1 from provisioning/prometheus/prometheus.yml (${files}; one scrape job per cache instead of Compose's) ...`,
+    );
     const prometheus = await startPrometheus({ config: config.yaml, onSpawned });
     return {
       ...prometheus,
@@ -66,7 +82,8 @@ export async function startDemoTsdb(kind: TsdbKind, jobs: readonly DemoScrapeJob
   return {
     ...victoriaMetrics,
     name: 'VictoriaMetrics',
-    graphUrl: (expr) => `${victoriaMetrics.url}/vmui/#/?g0.expr=${encodeURIComponent(expr)}&g0.tab=0&g0.range_input=15m`,
+    graphUrl: (expr) =>
+      `${victoriaMetrics.url}/vmui/#/?g0.expr=${encodeURIComponent(expr)}&g0.tab=0&g0.range_input=15m`,
     settle: victoriaMetrics.flush,
   };
 }

@@ -15,7 +15,10 @@ export function documentedNames(markdown: string): DocumentedName[] {
       columns = undefined;
       continue;
     }
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     const exporter = cells.indexOf('Prometheus exporter');
     if (exporter >= 0) {
       columns = { exporter, otlp: cells.indexOf('OTLP into Prometheus') };

@@ -9,7 +9,9 @@ const jsonAttributes = (list: JsonKeyValue[] | undefined): Attributes =>
   Object.fromEntries(
     (list ?? []).map(({ key, value }) => [
       key,
-      value.stringValue ?? value.boolValue ?? (value.intValue !== undefined ? Number(value.intValue) : value.doubleValue ?? ''),
+      value.stringValue ??
+        value.boolValue ??
+        (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? '')),
     ]),
   );
 
@@ -40,13 +42,27 @@ export function pointsFromJson(body: Buffer): ExportedPoint[] {
     const resource = jsonAttributes(rm.resource?.attributes);
     for (const metric of rm.scopeMetrics.flatMap((s) => s.metrics)) {
       const base = { metric: metric.name, unit: metric.unit ?? '', resource };
-      for (const [type, data] of [['sum', metric.sum], ['gauge', metric.gauge]] as const) {
+      for (const [type, data] of [
+        ['sum', metric.sum],
+        ['gauge', metric.gauge],
+      ] as const) {
         for (const p of data?.dataPoints ?? []) {
-          points.push({ ...base, type, attributes: jsonAttributes(p.attributes), value: Number(p.asInt ?? p.asDouble) });
+          points.push({
+            ...base,
+            type,
+            attributes: jsonAttributes(p.attributes),
+            value: Number(p.asInt ?? p.asDouble),
+          });
         }
       }
       for (const p of metric.histogram?.dataPoints ?? []) {
-        points.push({ ...base, type: 'histogram', attributes: jsonAttributes(p.attributes), count: Number(p.count), sum: p.sum ?? 0 });
+        points.push({
+          ...base,
+          type: 'histogram',
+          attributes: jsonAttributes(p.attributes),
+          count: Number(p.count),
+          sum: p.sum ?? 0,
+        });
       }
     }
   }

@@ -64,7 +64,10 @@ export function pointsFromProtobuf(body: Buffer): ExportedPoint[] {
     const resource = protoAttributes(messages(messages(rm, 1)[0] ?? new Map(), 1));
     for (const metric of messages(rm, 2).flatMap((sm) => messages(sm, 2))) {
       const base = { metric: text(metric, 1), unit: text(metric, 3), resource };
-      for (const [type, n] of [['gauge', 5], ['sum', 7]] as const) {
+      for (const [type, n] of [
+        ['gauge', 5],
+        ['sum', 7],
+      ] as const) {
         for (const p of messages(metric, n).flatMap((data) => messages(data, 1))) {
           const double = p.get(4)?.[0]?.bytes;
           const int = p.get(6)?.[0]?.bytes;

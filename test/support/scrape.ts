@@ -21,7 +21,11 @@ export async function scrape(port: number): Promise<string> {
 }
 
 /** Scrapes until `ready(samples)` holds (the exporter starts listening asynchronously). */
-export async function scrapeUntil(port: number, ready: (samples: Sample[]) => boolean, timeoutMs = 15_000): Promise<Sample[]> {
+export async function scrapeUntil(
+  port: number,
+  ready: (samples: Sample[]) => boolean,
+  timeoutMs = 15_000,
+): Promise<Sample[]> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -33,7 +33,12 @@ export function startService(options: {
 }): Service {
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), options.preload, '@presize/auto-instrumentation/register', join(FIXTURES, options.entry)],
+    [
+      ...(options.nodeFlags ?? []),
+      options.preload,
+      '@presize/auto-instrumentation/register',
+      join(FIXTURES, options.entry),
+    ],
     { cwd: ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines: Record<string, unknown>[] = [];

@@ -47,27 +47,42 @@ function checkDeviceId(deviceId, where) {
     );
   }
   if (DEVICE_ID_FORBIDDEN.test(deviceId)) {
-    throw new HttpError(400, `${where}deviceId must not contain "/" or control characters, got ${JSON.stringify(deviceId)}`);
+    throw new HttpError(
+      400,
+      `${where}deviceId must not contain "/" or control characters, got ${JSON.stringify(deviceId)}`,
+    );
   }
   // A URL path normalises "." and ".." (even percent-encoded) away, and a lone surrogate has no
   // UTF-8 form to percent-encode: such an id could be stored but never read back.
   if (deviceId === '.' || deviceId === '..') {
-    throw new HttpError(400, `${where}deviceId must not be "." or "..", which a URL path cannot carry, got ${JSON.stringify(deviceId)}`);
+    throw new HttpError(
+      400,
+      `${where}deviceId must not be "." or "..", which a URL path cannot carry, got ${JSON.stringify(deviceId)}`,
+    );
   }
   if (!deviceId.isWellFormed()) {
-    throw new HttpError(400, `${where}deviceId must be well-formed Unicode (no lone surrogate), got ${JSON.stringify(deviceId)}`);
+    throw new HttpError(
+      400,
+      `${where}deviceId must be well-formed Unicode (no lone surrogate), got ${JSON.stringify(deviceId)}`,
+    );
   }
 }
 
 /** `label` names the event in messages: "" for a single-event body, "events[3]" in a batch. */
 function checkEvent(event, label) {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    throw new HttpError(400, `${label || 'body'} must be an object {"deviceId": string, "log": string}, got ${describe(event)}`);
+    throw new HttpError(
+      400,
+      `${label || 'body'} must be an object {"deviceId": string, "log": string}, got ${describe(event)}`,
+    );
   }
   const where = label ? `${label}.` : '';
   checkDeviceId(event.deviceId, where);
   if (typeof event.log !== 'string' || event.log.length > MAX_LOG_LENGTH) {
-    throw new HttpError(400, `${where}log must be a string of at most ${MAX_LOG_LENGTH} characters, got ${describe(event.log)}`);
+    throw new HttpError(
+      400,
+      `${where}log must be a string of at most ${MAX_LOG_LENGTH} characters, got ${describe(event.log)}`,
+    );
   }
 }
 

@@ -7,8 +7,9 @@ import v8 from 'node:v8';
 const STEPS_PER_DOUBLING = 8;
 const SMALLEST_EXPONENT = -10;
 const BUCKETS = 24 * STEPS_PER_DOUBLING + 1;
-export const PAUSE_BOUNDS_MS = Array.from({ length: BUCKETS }, (_, k) =>
-  2 ** (k / STEPS_PER_DOUBLING + SMALLEST_EXPONENT),
+export const PAUSE_BOUNDS_MS = Array.from(
+  { length: BUCKETS },
+  (_, k) => 2 ** (k / STEPS_PER_DOUBLING + SMALLEST_EXPONENT),
 );
 /** The profiler buffers one record per GC until it is read; reading it this often bounds that buffer. */
 const COLLECT_EVERY_MS = 5_000;

@@ -45,7 +45,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 
 function positiveInteger(name, text) {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) fail(`--${name} must be a whole number above 0, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < 1)
+    fail(`--${name} must be a whole number above 0, got ${JSON.stringify(text)}`);
   return value;
 }
 

@@ -41,10 +41,7 @@ export interface RiskFactor<Reason extends string> {
 type FactorText<Reason extends string> = Omit<RiskFactor<Reason>, 'score' | 'scorePromql' | 'thresholdText' | 'levels'>;
 
 /** A factor whose score rises continuously with its input (see `rampScore`). */
-export function rampFactor<Reason extends string>(
-  text: FactorText<Reason>,
-  ramp: Ramp,
-): RiskFactor<Reason> {
+export function rampFactor<Reason extends string>(text: FactorText<Reason>, ramp: Ramp): RiskFactor<Reason> {
   validateRamp(text.reason, ramp);
   return {
     ...text,

@@ -54,9 +54,7 @@ const T = GPU_RISK_THRESHOLDS;
 
 /** Percentage points by which utilisation stayed outside the band over the whole window (0 inside). */
 export function utilisationBandDeviation(minUtilisation: number, maxUtilisation: number): number {
-  return (
-    Math.max(T.utilisationBand.low - maxUtilisation, 0) + Math.max(minUtilisation - T.utilisationBand.high, 0)
-  );
+  return Math.max(T.utilisationBand.low - maxUtilisation, 0) + Math.max(minUtilisation - T.utilisationBand.high, 0);
 }
 
 const equals = (code: number): CodePredicate => ({

@@ -44,7 +44,12 @@ const full =
   `(${PROM_LRU_ENTRIES} >= ${num(T.fullAt)} * (${PROM_LRU_MAX} > 0))` +
   ` or (${PROM_LRU_CALCULATED_SIZE} >= ${num(T.fullAt)} * (${PROM_LRU_MAX_SIZE} > 0))`;
 const gets = (matchers: readonly (readonly [string, '=', string])[]) =>
-  perInstance(increaseSinceBirth(selector(PROM_LRU_OPERATIONS_TOTAL, [[LABEL_LRU_OPERATION, '=', LRU_OPERATION_GET], ...matchers]), T.window));
+  perInstance(
+    increaseSinceBirth(
+      selector(PROM_LRU_OPERATIONS_TOTAL, [[LABEL_LRU_OPERATION, '=', LRU_OPERATION_GET], ...matchers]),
+      T.window,
+    ),
+  );
 
 /** The per-cache risk factors of lru-cache instances, in tie-breaking order. */
 export const LRU_RISK_FACTORS: readonly RiskFactor<LruRiskReason>[] = [

@@ -48,8 +48,7 @@ export type MapRiskReason =
   | 'same_size_growth'
   | 'engine_limit';
 
-const perMap = (aggregation: 'max' | 'min', expr: string) =>
-  `${aggregation} ${by(MAP_KEY_LABELS)} (${expr})`;
+const perMap = (aggregation: 'max' | 'min', expr: string) => `${aggregation} ${by(MAP_KEY_LABELS)} (${expr})`;
 type Matcher = readonly [string, '=', string];
 /** Growths of one map over a window, of the growth series any of `kinds` selects. */
 const growthsOf = (kinds: readonly (readonly Matcher[])[], window: string) =>
@@ -75,7 +74,8 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
     {
       reason: 'resize_storm',
       title: 'Resize storm',
-      description: 'Doublings in the last 5 minutes (of native Maps too: table rebuilds at twice the capacity): each one allocates a new table and moves every entry.',
+      description:
+        'Doublings in the last 5 minutes (of native Maps too: table rebuilds at twice the capacity): each one allocates a new table and moves every entry.',
       alert: 'PresizeMapResizeStorm',
       for: '1m',
       inputRecord: 'presize:map_doublings:increase5m',
@@ -133,7 +133,8 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
     {
       reason: 'evacuation_stall',
       title: 'Evacuation stalls',
-      description: 'Seconds of evacuation work per second of wall time: time writes spent moving buckets instead of serving.',
+      description:
+        'Seconds of evacuation work per second of wall time: time writes spent moving buckets instead of serving.',
       alert: 'PresizeMapEvacuationStall',
       for: '5m',
       inputRecord: 'presize:map_evacuation_stall:rate5m',
@@ -146,7 +147,8 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
     {
       reason: 'same_size_growth',
       title: 'Same-size growths',
-      description: 'Same-size growths in the last hour: overflow buckets piling up from delete churn, cleaned by a full rehash.',
+      description:
+        'Same-size growths in the last hour: overflow buckets piling up from delete churn, cleaned by a full rehash.',
       alert: 'PresizeMapSameSizeGrowth',
       for: '0m',
       inputRecord: 'presize:map_same_size_growths:increase1h',

@@ -1,4 +1,11 @@
-import { DCGM_GPU_UTIL, GPU_KEY_LABELS, LRU_KEY_LABELS, MAP_KEY_LABELS, PROM_LRU_ENTRIES, PROM_MAP_ENTRIES } from '../metrics.js';
+import {
+  DCGM_GPU_UTIL,
+  GPU_KEY_LABELS,
+  LRU_KEY_LABELS,
+  MAP_KEY_LABELS,
+  PROM_LRU_ENTRIES,
+  PROM_MAP_ENTRIES,
+} from '../metrics.js';
 import { by, num, selector } from '../promql.js';
 import type { RiskFactor } from '../risk/factor.js';
 import { GPU_RISK_FACTORS } from '../risk/gpu-factors.js';
@@ -69,7 +76,10 @@ export function levelPromql(score: string): string {
 function notCollectedRules<Reason extends string>(subject: Subject<Reason>): RecordingRule[] {
   return subject.factors.flatMap((f) => {
     if (!f.requiredFields) return [];
-    if (!subject.records.factorNotCollected) throw new Error(`${subject.kind} factor ${f.reason} names required fields, but ${subject.kind} has no not-collected record`);
+    if (!subject.records.factorNotCollected)
+      throw new Error(
+        `${subject.kind} factor ${f.reason} names required fields, but ${subject.kind} has no not-collected record`,
+      );
     return [
       {
         record: subject.records.factorNotCollected,
@@ -84,7 +94,9 @@ function recordingRules<Reason extends string>(subject: Subject<Reason>): Record
   const inputs = subject.factors.map((f) => ({ record: f.inputRecord, expr: f.inputExpr }));
   const factorScores = subject.factors.map((f) => ({
     record: subject.records.factorScore,
-    expr: f.requiredFields ? f.scorePromql(f.inputRecord) : `(${f.scorePromql(f.inputRecord)}) or (${subject.baseline} * 0)`,
+    expr: f.requiredFields
+      ? f.scorePromql(f.inputRecord)
+      : `(${f.scorePromql(f.inputRecord)}) or (${subject.baseline} * 0)`,
     labels: { [REASON_LABEL]: f.reason },
   }));
   return [

@@ -12,7 +12,8 @@ export const TELEMETRY_FOR = '10m';
 export const TELEMETRY_CAUSE_LABEL = 'cause';
 export const TELEMETRY_CAUSES = {
   stopped_reporting: `the service reported maps or lru-caches in the last ${TELEMETRY_LOOKBACK} and reports none now (stopped, no longer scraped, or no longer instrumented)`,
-  risk_not_recorded: 'the service reports maps or lru-caches, but no risk is recorded for them (the recording rules are not loaded or fail)',
+  risk_not_recorded:
+    'the service reports maps or lru-caches, but no risk is recorded for them (the recording rules are not loaded or fail)',
 } as const;
 
 const jobs = (expr: string) => `group by (job) (${expr})`;

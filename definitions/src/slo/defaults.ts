@@ -117,7 +117,10 @@ const inference: SlothSpec = {
       labels: { category: 'resilience' },
       sli: {
         events: {
-          error_query: rate(M.circuitBreakerAbnormalRequests, `${job(JOBS.inference)},${M.circuitBreakerOutcomeLabel}="passed"`),
+          error_query: rate(
+            M.circuitBreakerAbnormalRequests,
+            `${job(JOBS.inference)},${M.circuitBreakerOutcomeLabel}="passed"`,
+          ),
           total_query: rate(M.circuitBreakerAbnormalRequests, job(JOBS.inference)),
         },
       },

@@ -57,10 +57,7 @@ function alertRule(
     `max(${idSelector(SLO_RECORDS.sliError(window), id)} > (${num(factor)} * ${budget})) without (${SLO_LABELS.window})`;
   const expr =
     BURN_RATE_ALERTS[severity]
-      .map(
-        ({ factor, long, short }) =>
-          `(\n    ${over(short, factor)}\n    and\n    ${over(long, factor)}\n)`,
-      )
+      .map(({ factor, long, short }) => `(\n    ${over(short, factor)}\n    and\n    ${over(long, factor)}\n)`)
       .join('\nor\n') + '\n';
   return {
     alert: slo.alerting.name,

@@ -88,7 +88,9 @@ function slo(v: unknown, where: string): SlothSlo {
   if (!NAME.test(name)) throw new SloSpecError(`${where}.name: "${name}" must match ${NAME}`);
   const objective = v.objective;
   if (typeof objective !== 'number' || !(objective > 0 && objective < 100)) {
-    throw new SloSpecError(`${where}.objective: expected a percentage above 0 and below 100, got ${JSON.stringify(objective)}`);
+    throw new SloSpecError(
+      `${where}.objective: expected a percentage above 0 and below 100, got ${JSON.stringify(objective)}`,
+    );
   }
   if (!isRecord(v.sli)) throw new SloSpecError(`${where}.sli: expected a map`);
   const { events, raw } = v.sli;
@@ -132,7 +134,8 @@ export function parseSlothSpec(doc: unknown, source = 'spec'): SlothSpec {
   }
   const service = text(doc.service, `${source}.service`);
   if (!NAME.test(service)) throw new SloSpecError(`${source}.service: "${service}" must match ${NAME}`);
-  if (!Array.isArray(doc.slos) || doc.slos.length === 0) throw new SloSpecError(`${source}.slos: expected a non-empty list`);
+  if (!Array.isArray(doc.slos) || doc.slos.length === 0)
+    throw new SloSpecError(`${source}.slos: expected a non-empty list`);
   const slos = doc.slos.map((s, i) => slo(s, `${source}.slos[${i}]`));
   const names = new Set<string>();
   for (const s of slos) {

@@ -39,7 +39,9 @@ export class DcgmExporterSource implements GpuSource {
       throw new DcgmExporterUrlError(`${JSON.stringify(shown)} is not an http(s) URL`);
     }
     if (hasCredentials(parsed)) {
-      throw new DcgmExporterUrlError(`${JSON.stringify(shown)} carries a user or password, which would be shown wherever the URL is; pass credentials as headers instead (PRESIZE_GPU_HEADERS)`);
+      throw new DcgmExporterUrlError(
+        `${JSON.stringify(shown)} carries a user or password, which would be shown wherever the URL is; pass credentials as headers instead (PRESIZE_GPU_HEADERS)`,
+      );
     }
     for (const [name, value] of Object.entries(options.headers ?? {})) {
       const problem = headerProblem(name, value);
@@ -57,11 +59,17 @@ export class DcgmExporterSource implements GpuSource {
     } catch (error) {
       if (signal.aborted) throw error;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new GpuSourceError('unreachable', `${this.description} unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      throw new GpuSourceError(
+        'unreachable',
+        `${this.description} unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      );
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      throw new GpuSourceError('http_status', `${this.description} answered HTTP ${response.status} ${response.statusText}`);
+      throw new GpuSourceError(
+        'http_status',
+        `${this.description} answered HTTP ${response.status} ${response.statusText}`,
+      );
     }
     const body = await readBounded(response, this.description);
     return readFetchedCapture(body, this.description, 'dcgm-exporter');

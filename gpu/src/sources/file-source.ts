@@ -21,7 +21,10 @@ export class FileSource implements GpuSource {
       text = await readRegularFile(this.path, signal);
     } catch (error) {
       if (signal.aborted || error instanceof GpuSourceError) throw error;
-      throw new GpuSourceError('read_failed', `${this.path} could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new GpuSourceError(
+        'read_failed',
+        `${this.path} could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     return readFetchedCapture(text, this.path);
   }

@@ -74,7 +74,9 @@ function run(binary: string, args: readonly string[], signal: AbortSignal): Prom
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.byteLength;
       if (size > MAX_CAPTURE_BYTES) {
-        finish(() => reject(new GpuSourceError('body_too_large', `${binary} printed more than ${MAX_CAPTURE_BYTES} bytes`)));
+        finish(() =>
+          reject(new GpuSourceError('body_too_large', `${binary} printed more than ${MAX_CAPTURE_BYTES} bytes`)),
+        );
         return;
       }
       stdout.push(chunk);
@@ -83,7 +85,9 @@ function run(binary: string, args: readonly string[], signal: AbortSignal): Prom
       stderr = (stderr + chunk.toString('utf8')).slice(-2000);
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
-      finish(() => reject(new GpuSourceError('spawn_failed', `${binary} could not be run: ${error.code ?? error.message}`)));
+      finish(() =>
+        reject(new GpuSourceError('spawn_failed', `${binary} could not be run: ${error.code ?? error.message}`)),
+      );
     });
     // What the binary left running is killed as soon as it exits; its output is complete once
     // every holder of the pipes is gone ('close').
@@ -91,7 +95,11 @@ function run(binary: string, args: readonly string[], signal: AbortSignal): Prom
     child.once('close', (code, killedBy) => {
       if (code === 0) return finish(() => resolve(Buffer.concat(stdout).toString('utf8')));
       const detail = stderr.trim() || Buffer.concat(stdout).toString('utf8').trim().slice(0, 500);
-      finish(() => reject(new GpuSourceError('exit_status', `${binary} exited with ${code ?? killedBy}${detail ? `: ${detail}` : ''}`)));
+      finish(() =>
+        reject(
+          new GpuSourceError('exit_status', `${binary} exited with ${code ?? killedBy}${detail ? `: ${detail}` : ''}`),
+        ),
+      );
     });
   });
 }

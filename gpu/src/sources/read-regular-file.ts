@@ -22,7 +22,8 @@ function tooLarge(path: string): GpuSourceError {
 
 function refuse(path: string, stats: Stats): void {
   const kind = kindOf(stats);
-  if (kind !== undefined) throw new GpuSourceError('read_failed', `${path} is ${kind}; only a regular file can be replayed`);
+  if (kind !== undefined)
+    throw new GpuSourceError('read_failed', `${path} is ${kind}; only a regular file can be replayed`);
 }
 
 /**

@@ -31,7 +31,7 @@ export function simulatedUtilization(gpu: number, timeMs: number): number {
     const phase = (timeMs + gpu * 60_000) % BATCH_PERIOD_MS;
     return phase < BATCH_LENGTH_MS ? 97 : 0;
   }
-  const hours = ((timeMs % DAY_MS) + DAY_MS) % DAY_MS / 3_600_000;
+  const hours = (((timeMs % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
   const daily = 35 + 30 * Math.sin((2 * Math.PI * (hours - 8)) / 24);
   const ripple = 4 * Math.sin((2 * Math.PI * timeMs) / 180_000);
   return Math.round(Math.min(100, Math.max(0, daily + ripple)));

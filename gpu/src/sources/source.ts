@@ -54,7 +54,10 @@ export const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
 export function requireValues(sample: GpuSample, origin: string): GpuSample {
   if (sample.series.length > 0 || sample.dropped.some((dropped) => dropped.reason !== 'not_dcgm_field')) return sample;
   if (sample.dropped.length > 0) {
-    throw new GpuSourceError('empty', `${origin} gave no DCGM field, only ${sample.dropped.length} sample(s) of other metrics, e.g. ${sample.dropped[0]?.field}`);
+    throw new GpuSourceError(
+      'empty',
+      `${origin} gave no DCGM field, only ${sample.dropped.length} sample(s) of other metrics, e.g. ${sample.dropped[0]?.field}`,
+    );
   }
   if (sample.malformed.length > 0) {
     const first = sample.malformed[0];
@@ -70,13 +73,20 @@ export function requireValues(sample: GpuSample, origin: string): GpuSample {
  * Reads a capture a source fetched, a slice at a time (see readCaptureInSlices), turning every way
  * it can be unreadable into a GpuSourceError.
  */
-export async function readFetchedCapture(text: string, origin: string, format?: GpuCaptureFormat, options?: SmiReadOptions): Promise<GpuSample> {
+export async function readFetchedCapture(
+  text: string,
+  origin: string,
+  format?: GpuCaptureFormat,
+  options?: SmiReadOptions,
+): Promise<GpuSample> {
   try {
     return requireValues(await readCaptureInSlices(text, format, options), origin);
   } catch (error) {
-    if (error instanceof UnrecognizedCaptureError) throw new GpuSourceError('unrecognized_format', `${origin}: ${error.message}`);
+    if (error instanceof UnrecognizedCaptureError)
+      throw new GpuSourceError('unrecognized_format', `${origin}: ${error.message}`);
     if (error instanceof SmiXmlError) throw new GpuSourceError('unparseable', `${origin}: ${error.message}`);
-    if (error instanceof TooManyMalformedLinesError) throw new GpuSourceError('garbage', `${origin}: ${error.message}; the capture is not read`);
+    if (error instanceof TooManyMalformedLinesError)
+      throw new GpuSourceError('garbage', `${origin}: ${error.message}; the capture is not read`);
     throw error;
   }
 }

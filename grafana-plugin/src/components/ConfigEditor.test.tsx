@@ -9,7 +9,14 @@ import type { PresizeDataSourceOptions, PresizeSecureJsonData } from '../types';
 type Settings = DataSourceSettings<PresizeDataSourceOptions, PresizeSecureJsonData>;
 
 function settings(jsonData: PresizeDataSourceOptions, secureJsonFields: Record<string, boolean> = {}): Settings {
-  return { id: 1, uid: 'presize', name: 'Presize', type: 'presize-riskmap-datasource', jsonData, secureJsonFields } as Settings;
+  return {
+    id: 1,
+    uid: 'presize',
+    name: 'Presize',
+    type: 'presize-riskmap-datasource',
+    jsonData,
+    secureJsonFields,
+  } as Settings;
 }
 
 /** The editor inside a parent that keeps the settings, as Grafana's settings page does. */
@@ -57,7 +64,9 @@ describe('ConfigEditor', () => {
   });
 
   it('stores basic auth as the encoded header value, and a new user name needs the password again', async () => {
-    const { last } = renderEditor(settings({ url: 'http://p:9090', authMethod: 'basic', basicAuthUser: 'grafana' }, { basicAuthCredentials: true }));
+    const { last } = renderEditor(
+      settings({ url: 'http://p:9090', authMethod: 'basic', basicAuthUser: 'grafana' }, { basicAuthCredentials: true })
+    );
     expect(screen.getByDisplayValue('configured')).toBeInTheDocument();
     await userEvent.type(screen.getByLabelText(/^User/), '2');
     expect(last().jsonData.basicAuthUser).toBe('grafana2');

@@ -26,7 +26,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   const setJson = (patch: Partial<PresizeDataSourceOptions>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
 
-  const setSecret = (patch: Partial<PresizeSecureJsonData>, configured: Partial<Record<keyof PresizeSecureJsonData, boolean>> = {}) =>
+  const setSecret = (
+    patch: Partial<PresizeSecureJsonData>,
+    configured: Partial<Record<keyof PresizeSecureJsonData, boolean>> = {}
+  ) =>
     onOptionsChange({
       ...options,
       jsonData,
@@ -71,7 +74,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         </Field>
       </FieldSet>
       <FieldSet label="Authentication">
-        <Field label="Method" description="Grafana's server adds the credentials to each request; they never reach the browser.">
+        <Field
+          label="Method"
+          description="Grafana's server adds the credentials to each request; they never reach the browser."
+        >
           <RadioButtonGroup<AuthMethod>
             options={AUTH_OPTIONS}
             value={auth}

@@ -12,8 +12,16 @@ import type { PresizeDataSourceOptions, PresizeQuery, QueryType } from '../types
 type Props = QueryEditorProps<DataSource, PresizeQuery, PresizeDataSourceOptions>;
 
 export const QUERY_TYPES: Array<{ label: string; value: QueryType; description: string }> = [
-  { label: 'Risk map', value: 'riskMap', description: 'Every map, lru-cache and GPU with its risk score, level and top reason' },
-  { label: 'Risk timeline', value: 'riskTimeline', description: 'Risk level of every map, lru-cache and GPU over time, for a state timeline' },
+  {
+    label: 'Risk map',
+    value: 'riskMap',
+    description: 'Every map, lru-cache and GPU with its risk score, level and top reason',
+  },
+  {
+    label: 'Risk timeline',
+    value: 'riskTimeline',
+    description: 'Risk level of every map, lru-cache and GPU over time, for a state timeline',
+  },
   { label: 'SLO', value: 'slo', description: 'Objective, SLI, error budget left and burn rates' },
   { label: 'Map growth', value: 'mapGrowth', description: 'Growths, entries against hint, load factor, stalls' },
   { label: 'GPU', value: 'gpu', description: 'DCGM fields per GPU over time' },
@@ -67,7 +75,14 @@ function LabelSelect({ label, tooltip, kind, argument, value, refId, datasource,
 
   const id = `presize-${kind}-${refId}`;
   return (
-    <InlineField label={label} labelWidth={LABEL_WIDTH} tooltip={tooltip} invalid={error !== undefined} error={error} htmlFor={id}>
+    <InlineField
+      label={label}
+      labelWidth={LABEL_WIDTH}
+      tooltip={tooltip}
+      invalid={error !== undefined}
+      error={error}
+      htmlFor={id}
+    >
       <Select
         inputId={id}
         width={28}
@@ -90,8 +105,15 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
     onChange({ ...query, ...patch });
     onRunQuery();
   };
-  const select = (props: Omit<LabelSelectProps, 'datasource' | 'onChange' | 'refId'> & { field: keyof PresizeQuery }) => (
-    <LabelSelect {...props} refId={query.refId} datasource={datasource} onChange={(v) => update({ [props.field]: v })} />
+  const select = (
+    props: Omit<LabelSelectProps, 'datasource' | 'onChange' | 'refId'> & { field: keyof PresizeQuery }
+  ) => (
+    <LabelSelect
+      {...props}
+      refId={query.refId}
+      datasource={datasource}
+      onChange={(v) => update({ [props.field]: v })}
+    />
   );
 
   const service = select({
@@ -109,14 +131,31 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
     argument: query.service,
     value: query.map,
   });
-  const node = select({ field: 'node', label: 'Node', tooltip: 'The GPU node (Hostname or hostname)', kind: 'nodes', value: query.node });
-  const gpu = select({ field: 'gpu', label: 'GPU', tooltip: 'The GPU index on the node', kind: 'gpus', argument: query.node, value: query.gpu });
+  const node = select({
+    field: 'node',
+    label: 'Node',
+    tooltip: 'The GPU node (Hostname or hostname)',
+    kind: 'nodes',
+    value: query.node,
+  });
+  const gpu = select({
+    field: 'gpu',
+    label: 'GPU',
+    tooltip: 'The GPU index on the node',
+    kind: 'gpus',
+    argument: query.node,
+    value: query.gpu,
+  });
 
   return (
     <Stack direction="column" gap={1}>
       <InlineFieldRow>
         <InlineField label="Query" labelWidth={LABEL_WIDTH} tooltip="What to show; no PromQL needed">
-          <RadioButtonGroup<QueryType> options={QUERY_TYPES} value={queryType} onChange={(value) => update({ queryType: value })} />
+          <RadioButtonGroup<QueryType>
+            options={QUERY_TYPES}
+            value={queryType}
+            onChange={(value) => update({ queryType: value })}
+          />
         </InlineField>
       </InlineFieldRow>
 
@@ -136,8 +175,21 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
 
       {queryType === 'slo' && (
         <InlineFieldRow>
-          {select({ field: 'service', label: 'Service', tooltip: 'The service of the SLO specification', kind: 'slo_services', value: query.service })}
-          {select({ field: 'slo', label: 'SLO', tooltip: 'The SLO by name; empty for all', kind: 'slos', argument: query.service, value: query.slo })}
+          {select({
+            field: 'service',
+            label: 'Service',
+            tooltip: 'The service of the SLO specification',
+            kind: 'slo_services',
+            value: query.service,
+          })}
+          {select({
+            field: 'slo',
+            label: 'SLO',
+            tooltip: 'The SLO by name; empty for all',
+            kind: 'slos',
+            argument: query.service,
+            value: query.slo,
+          })}
         </InlineFieldRow>
       )}
 
@@ -159,13 +211,20 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
 
       {queryType === 'gpu' && (
         <InlineFieldRow>
-          <InlineField label="Fields" labelWidth={LABEL_WIDTH} tooltip="DCGM fields from dcgm-exporter" htmlFor={`presize-gpu-fields-${query.refId}`}>
+          <InlineField
+            label="Fields"
+            labelWidth={LABEL_WIDTH}
+            tooltip="DCGM fields from dcgm-exporter"
+            htmlFor={`presize-gpu-fields-${query.refId}`}
+          >
             <MultiSelect<GpuField>
               inputId={`presize-gpu-fields-${query.refId}`}
               width={48}
               options={GPU_FIELDS.map((f) => ({ label: f.label, value: f.value, description: f.value }))}
               value={query.gpuFields ?? [...DEFAULT_GPU_FIELDS]}
-              onChange={(selected) => update({ gpuFields: selected.map((s) => s.value).filter((v): v is GpuField => Boolean(v)) })}
+              onChange={(selected) =>
+                update({ gpuFields: selected.map((s) => s.value).filter((v): v is GpuField => Boolean(v)) })
+              }
             />
           </InlineField>
           {node}
@@ -177,7 +236,11 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         <InlineFieldRow>
           {service}
           {map}
-          <HeadroomInput id={`presize-headroom-${query.refId}`} value={query.headroomPercent} onCommit={(headroomPercent) => update({ headroomPercent })} />
+          <HeadroomInput
+            id={`presize-headroom-${query.refId}`}
+            value={query.headroomPercent}
+            onCommit={(headroomPercent) => update({ headroomPercent })}
+          />
         </InlineFieldRow>
       )}
 
@@ -191,7 +254,15 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
   );
 }
 
-function HeadroomInput({ id, value, onCommit }: { id: string; value: number | undefined; onCommit: (v: number) => void }) {
+function HeadroomInput({
+  id,
+  value,
+  onCommit,
+}: {
+  id: string;
+  value: number | undefined;
+  onCommit: (v: number) => void;
+}) {
   const [text, setText] = useState(String(value ?? DEFAULT_HEADROOM_PERCENT));
   const parsed = Number(text);
   const invalid = text.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1000;

@@ -3,7 +3,9 @@ import { authRoute, basicAuthCredentials, urlProblem } from './auth';
 describe('credentials and URL', () => {
   it('encodes user:password as UTF-8 base64 (RFC 7617)', () => {
     expect(basicAuthCredentials('Aladdin', 'open sesame')).toBe('QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
-    expect(Buffer.from(basicAuthCredentials('grafana', 'pässwörd'), 'base64').toString('utf8')).toBe('grafana:pässwörd');
+    expect(Buffer.from(basicAuthCredentials('grafana', 'pässwörd'), 'base64').toString('utf8')).toBe(
+      'grafana:pässwörd'
+    );
     expect(() => basicAuthCredentials('a:b', 'x')).toThrow(/cannot contain ":"/);
   });
 
@@ -24,7 +26,13 @@ describe('credentials and URL', () => {
 
 describe('authRoute', () => {
   it('takes an empty or missing method as none, as a provisioned variable that is not set gives it', () => {
-    expect([authRoute(undefined), authRoute(''), authRoute('  '), authRoute('bearer'), authRoute('basic')]).toEqual(['none', 'none', 'none', 'bearer', 'basic']);
+    expect([authRoute(undefined), authRoute(''), authRoute('  '), authRoute('bearer'), authRoute('basic')]).toEqual([
+      'none',
+      'none',
+      'none',
+      'bearer',
+      'basic',
+    ]);
   });
 
   it('refuses a method it does not know, naming it', () => {

@@ -13,7 +13,9 @@ export function basicAuthCredentials(user: string, password: string): string {
 
 /** A problem with the configured URL, in words, or undefined when it is usable. */
 export function urlProblem(url: string | undefined): string | undefined {
-  if (!url || !url.trim()) {return 'Enter the URL of the Prometheus-compatible API.';}
+  if (!url || !url.trim()) {
+    return 'Enter the URL of the Prometheus-compatible API.';
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -39,7 +41,9 @@ const AUTH_METHODS = ['none', 'basic', 'bearer'] as const;
  * variable that is not set has an empty one, which means none; anything else unknown is refused by name.
  */
 export function authRoute(method: string | undefined): (typeof AUTH_METHODS)[number] {
-  if (method === undefined || method.trim() === '') {return 'none';}
+  if (method === undefined || method.trim() === '') {
+    return 'none';
+  }
   const known = AUTH_METHODS.find((m) => m === method.trim());
   if (known === undefined) {
     throw new Error(`authMethod must be one of ${AUTH_METHODS.join(', ')}, got "${method}"`);

@@ -29,13 +29,19 @@ describe('capacity advice with the map planner (Go makemap rules)', () => {
   });
 
   it('keeps a hint that already covers the peak with headroom', () => {
-    const advice = adviseCapacity({ ...observed, peakEntries: 100_000, entries: 90_000, hint: 150_000, observedDoublings: 0 }, 25);
+    const advice = adviseCapacity(
+      { ...observed, peakEntries: 100_000, entries: 90_000, hint: 150_000, observedDoublings: 0 },
+      25
+    );
     expect(advice.doublingsAvoided).toBe(0);
     expect(advice.advice).toMatch(/keep it/);
   });
 
   it('asks for more headroom when the hint covers the peak only just', () => {
-    const advice = adviseCapacity({ ...observed, peakEntries: 100_000, entries: 90_000, hint: 101_000, observedDoublings: 0 }, 25);
+    const advice = adviseCapacity(
+      { ...observed, peakEntries: 100_000, entries: 90_000, hint: 101_000, observedDoublings: 0 },
+      25
+    );
     expect(advice.advice).toMatch(/raise it to 125000/);
   });
 

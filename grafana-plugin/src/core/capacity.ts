@@ -59,7 +59,10 @@ function formatBytes(bytes: number): string {
   return `${bytes < 0 ? '-' : ''}${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-export function adviseCapacity(observation: CapacityObservation, headroomPercent = DEFAULT_HEADROOM_PERCENT): CapacityAdvice {
+export function adviseCapacity(
+  observation: CapacityObservation,
+  headroomPercent = DEFAULT_HEADROOM_PERCENT
+): CapacityAdvice {
   checkHeadroom(headroomPercent);
   const peak = clampHint(Math.max(observation.peakEntries, observation.entries));
   const hint = clampHint(observation.hint);

@@ -41,7 +41,10 @@ export class PrometheusApiError extends Error {
 function unwrap(body: unknown, what: string, expr?: string): unknown {
   const envelope = (body ?? {}) as Envelope;
   if (typeof body !== 'object' || body === null || !('status' in envelope)) {
-    throw new PrometheusApiError(`${what}: the server did not answer like a Prometheus API (no "status" in the reply)`, expr);
+    throw new PrometheusApiError(
+      `${what}: the server did not answer like a Prometheus API (no "status" in the reply)`,
+      expr
+    );
   }
   if (envelope.status !== 'success') {
     const kind = typeof envelope.errorType === 'string' ? envelope.errorType : 'error';
@@ -75,7 +78,10 @@ export class PrometheusApi {
       return [{ labels: {}, value: parseValue(value) }];
     }
     if (data?.resultType !== 'vector' || !Array.isArray(data.result)) {
-      throw new PrometheusApiError(`instant query returned ${String(data?.resultType)}, expected a vector\n  query: ${expr}`, expr);
+      throw new PrometheusApiError(
+        `instant query returned ${String(data?.resultType)}, expected a vector\n  query: ${expr}`,
+        expr
+      );
     }
     return (data.result as Array<{ metric?: Labels; value?: [number, string] }>).map((sample) => ({
       labels: sample.metric ?? {},
@@ -96,7 +102,10 @@ export class PrometheusApi {
       result?: unknown;
     };
     if (data?.resultType !== 'matrix' || !Array.isArray(data.result)) {
-      throw new PrometheusApiError(`range query returned ${String(data?.resultType)}, expected a matrix\n  query: ${expr}`, expr);
+      throw new PrometheusApiError(
+        `range query returned ${String(data?.resultType)}, expected a matrix\n  query: ${expr}`,
+        expr
+      );
     }
     return (data.result as Array<{ metric?: Labels; values?: Array<[number, string]> }>).map((series) => ({
       labels: series.metric ?? {},
@@ -108,7 +117,9 @@ export class PrometheusApi {
   /** Values of `label` on series matching `match` (all series when omitted), sorted. */
   async labelValues(label: string, match: string | undefined, startMs: number, endMs: number): Promise<string[]> {
     const params = new URLSearchParams({ start: toSeconds(startMs), end: toSeconds(endMs) });
-    if (match) {params.append('match[]', match);}
+    if (match) {
+      params.append('match[]', match);
+    }
     const data = unwrap(await this.send(labelValuesPath(label), params), `values of label ${label}`);
     if (!Array.isArray(data)) {
       throw new PrometheusApiError(`values of label ${label}: expected a list`);

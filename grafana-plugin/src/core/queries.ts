@@ -49,7 +49,11 @@ const MAP_KEY = [LABEL_SERVICE, LABEL_MAP];
 
 export const MAP_GROWTH_VIEWS: ReadonlyArray<{ value: MapGrowthView; label: string; description: string }> = [
   { value: 'growths', label: 'Growths', description: 'Growths per interval, by kind (doubling or same-size)' },
-  { value: 'entries', label: 'Entries against hint', description: 'Entries, the capacity hint and the next growth point' },
+  {
+    value: 'entries',
+    label: 'Entries against hint',
+    description: 'Entries, the capacity hint and the next growth point',
+  },
   { value: 'loadFactor', label: 'Load factor', description: 'Entries per bucket; a doubling starts above 6.5' },
   { value: 'evacuation', label: 'Evacuation progress', description: 'Share of old buckets moved while a growth runs' },
   { value: 'stall', label: 'Evacuation stall p99', description: 'Time an insert or delete spent moving buckets' },
@@ -90,7 +94,13 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
         title,
       }));
     case 'loadFactor':
-      return [{ expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.loadFactor, filters)})`, nameLabels: MAP_KEY, title: 'load factor' }];
+      return [
+        {
+          expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.loadFactor, filters)})`,
+          nameLabels: MAP_KEY,
+          title: 'load factor',
+        },
+      ];
     case 'evacuation':
       return [
         {
@@ -111,7 +121,11 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
       ];
     case 'overflow':
       return [
-        { expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.overflowBuckets, filters)})`, nameLabels: MAP_KEY, title: 'overflow buckets' },
+        {
+          expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.overflowBuckets, filters)})`,
+          nameLabels: MAP_KEY,
+          title: 'overflow buckets',
+        },
         {
           expr: `sum ${by(MAP_KEY)} (rate(${selector(MAP_METRICS.overflowAllocations, filters)}[${window}]))`,
           nameLabels: MAP_KEY,
@@ -132,7 +146,10 @@ export function growthEventQuery(scope: Scope, stepSeconds: number): SeriesQuery
 }
 
 /** Instant queries the capacity advice reads, evaluated at the end of the range. */
-export function capacityQueries(scope: Scope, rangeSeconds: number): Record<'peak' | 'hint' | 'entries' | 'doublings', string> {
+export function capacityQueries(
+  scope: Scope,
+  rangeSeconds: number
+): Record<'peak' | 'hint' | 'entries' | 'doublings', string> {
   const filters = mapFilters(scope);
   const range = duration(rangeSeconds);
   return {
@@ -171,7 +188,9 @@ export const DEFAULT_GPU_FIELDS: readonly GpuField[] = [DCGM_GPU_UTIL];
  */
 export function gpuSelector(metric: string, scope: Scope): string {
   const gpu = labelFilter(LABEL_GPU, scope.gpus);
-  if (isAny(scope.nodes)) {return selector(metric, [gpu]);}
+  if (isAny(scope.nodes)) {
+    return selector(metric, [gpu]);
+  }
   return `(${selector(metric, [labelFilter(LABEL_GPU_NODE, scope.nodes), gpu])} or ${selector(metric, [labelFilter(LABEL_GPU_NODE_LOWER, scope.nodes), gpu])})`;
 }
 
@@ -179,7 +198,9 @@ export function gpuQueries(fields: readonly GpuField[], scope: Scope): SeriesQue
   const chosen = fields.length ? fields : DEFAULT_GPU_FIELDS;
   return chosen.map((field) => {
     const spec = GPU_FIELDS.find((f) => f.value === field);
-    if (!spec) {throw new Error(`"${field}" is not a DCGM field this datasource knows`);}
+    if (!spec) {
+      throw new Error(`"${field}" is not a DCGM field this datasource knows`);
+    }
     return {
       expr: gpuSelector(field, scope),
       nameLabels: [LABEL_GPU_NODE, LABEL_GPU_NODE_LOWER, LABEL_GPU],

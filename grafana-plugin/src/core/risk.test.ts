@@ -1,19 +1,41 @@
 import { LRU_RISK_FACTORS, MAP_RISK_FACTORS, RISK_LEVEL_SCORES, scoreLru, scoreMap } from '@presize/definitions';
 
 import type { InstantSample } from './prometheus-api';
-import { type RiskKind, RISK_SUBJECTS, riskRows, type SubjectResults, sortRiskRows, subjectQueries, wantedSubjects } from './risk';
+import {
+  type RiskKind,
+  RISK_SUBJECTS,
+  riskRows,
+  type SubjectResults,
+  sortRiskRows,
+  subjectQueries,
+  wantedSubjects,
+} from './risk';
 import { EMPTY_SCOPE, type Scope } from './scope';
 
 const subject = (kind: RiskKind) => RISK_SUBJECTS.find((s) => s.kind === kind)!;
 const values = (...v: string[]) => ({ values: v });
-const mapRiskRows = (r: { mapInputs: SubjectResults['inputs']; entries: InstantSample[]; hint: InstantSample[]; growths: InstantSample[] }) =>
-  riskRows(subject('map'), { inputs: r.mapInputs, extras: { entries: r.entries, hint: r.hint, growthsInRange: r.growths } }, EMPTY_SCOPE);
+const mapRiskRows = (r: {
+  mapInputs: SubjectResults['inputs'];
+  entries: InstantSample[];
+  hint: InstantSample[];
+  growths: InstantSample[];
+}) =>
+  riskRows(
+    subject('map'),
+    { inputs: r.mapInputs, extras: { entries: r.entries, hint: r.hint, growthsInRange: r.growths } },
+    EMPTY_SCOPE
+  );
 const lruRiskRows = (r: { lruInputs: SubjectResults['inputs']; lruEntries: InstantSample[] }) =>
   riskRows(subject('lru'), { inputs: r.lruInputs, extras: { entries: r.lruEntries } }, EMPTY_SCOPE);
-const gpuRiskRows = (r: { gpuInputs: SubjectResults['inputs'] }, scope: Scope) => riskRows(subject('gpu'), { inputs: r.gpuInputs, extras: {} }, scope);
-const kinds = (show: Parameters<typeof wantedSubjects>[0], scope: Scope = EMPTY_SCOPE) => wantedSubjects(show, scope).map((s) => s.kind);
+const gpuRiskRows = (r: { gpuInputs: SubjectResults['inputs'] }, scope: Scope) =>
+  riskRows(subject('gpu'), { inputs: r.gpuInputs, extras: {} }, scope);
+const kinds = (show: Parameters<typeof wantedSubjects>[0], scope: Scope = EMPTY_SCOPE) =>
+  wantedSubjects(show, scope).map((s) => s.kind);
 
-const map = (job: string, name: string, value: number): InstantSample => ({ labels: { job, presize_map_name: name }, value });
+const map = (job: string, name: string, value: number): InstantSample => ({
+  labels: { job, presize_map_name: name },
+  value,
+});
 const none = Object.fromEntries(MAP_RISK_FACTORS.map((f) => [f.reason, [] as InstantSample[]]));
 
 describe('risk map rows', () => {
@@ -53,7 +75,14 @@ describe('risk map rows', () => {
 
   it('lists a GPU per device, narrowed to the chosen node, and scores the level the alerts use', () => {
     const gpu = (host: string, index: string, value: number): InstantSample => ({
-      labels: { job: 'dcgm', instance: 'n:9400', gpu: index, UUID: `GPU-${host}-${index}`, modelName: 'NVIDIA L4', Hostname: host },
+      labels: {
+        job: 'dcgm',
+        instance: 'n:9400',
+        gpu: index,
+        UUID: `GPU-${host}-${index}`,
+        modelName: 'NVIDIA L4',
+        Hostname: host,
+      },
       value,
     });
     const inputs = { down: [gpu('node-a', '0', 1), gpu('node-b', '0', 0)], framebuffer: [gpu('node-a', '0', 0.95)] };
@@ -67,9 +96,15 @@ describe('risk map rows', () => {
   });
 
   it('scores each lru-cache with the shared definitions, beside the maps', () => {
-    const cache = (name: string, value: number): InstantSample => ({ labels: { job: 'checkout', presize_lru_name: name }, value });
+    const cache = (name: string, value: number): InstantSample => ({
+      labels: { job: 'checkout', presize_lru_name: name },
+      value,
+    });
     const rows = lruRiskRows({
-      lruInputs: { eviction_churn: [cache('carts', 3)], misses_while_evicting: [cache('carts', 0.9), cache('prices', 0.1)] },
+      lruInputs: {
+        eviction_churn: [cache('carts', 3)],
+        misses_while_evicting: [cache('carts', 0.9), cache('prices', 0.1)],
+      },
       lruEntries: [cache('carts', 10_000), cache('prices', 400), cache('idle', 0)],
     });
     const expected = scoreLru({ eviction_churn: 3, misses_while_evicting: 0.9 });
@@ -85,13 +120,19 @@ describe('risk map rows', () => {
       hint: null,
       growthsInRange: null,
     });
-    expect(rows.find((r) => r.subject === 'prices')).toMatchObject({ level: 'ok', score: scoreLru({ misses_while_evicting: 0.1 }).score });
+    expect(rows.find((r) => r.subject === 'prices')).toMatchObject({
+      level: 'ok',
+      score: scoreLru({ misses_while_evicting: 0.1 }).score,
+    });
     // A cache with no input yet is listed, at 0, as the recording rules' baseline lists it.
     expect(rows.find((r) => r.subject === 'idle')).toMatchObject({ level: 'ok', score: 0, topReason: '' });
   });
 
   it('puts the worst first', () => {
-    const row = (subject: string, score: number) => ({ ...mapRiskRows({ mapInputs: none, entries: [map('s', subject, 1)], hint: [], growths: [] })[0]!, score });
+    const row = (subject: string, score: number) => ({
+      ...mapRiskRows({ mapInputs: none, entries: [map('s', subject, 1)], hint: [], growths: [] })[0]!,
+      score,
+    });
     expect(sortRiskRows([row('a', 10), row('b', 90), row('c', 50)]).map((r) => r.subject)).toEqual(['b', 'c', 'a']);
   });
 
@@ -107,17 +148,26 @@ describe('risk map rows', () => {
     expect(kinds('all', { ...EMPTY_SCOPE, services: values('x') })).toEqual(['map', 'lru']);
     expect(kinds('gpus', { ...EMPTY_SCOPE, services: values('x') })).toEqual(['gpu']);
     // A GPU node pattern narrows GPUs after scoring, where PromQL cannot match both node labels.
-    const pattern = gpuRiskRows({ gpuInputs: { down: [] } }, { ...EMPTY_SCOPE, nodes: { values: [], pattern: 'node-.*' } });
+    const pattern = gpuRiskRows(
+      { gpuInputs: { down: [] } },
+      { ...EMPTY_SCOPE, nodes: { values: [], pattern: 'node-.*' } }
+    );
     expect(pattern).toEqual([]);
   });
 
   it('narrows lru-caches by service only, and lists them unless a map or another kind is chosen', () => {
-    const queries = subjectQueries(subject('lru'), { ...EMPTY_SCOPE, services: values('checkout'), maps: values('sessions') }, 3600);
+    const queries = subjectQueries(
+      subject('lru'),
+      { ...EMPTY_SCOPE, services: values('checkout'), maps: values('sessions') },
+      3600
+    );
     expect(queries.inputs.map((q) => q.reason)).toEqual(LRU_RISK_FACTORS.map((f) => f.reason));
     expect(queries.inputs[0]!.expr).toBe(
       `(${LRU_RISK_FACTORS[0]!.inputExpr}) and on (job, presize_lru_name) max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})`
     );
-    expect(queries.extras).toEqual([{ extra: 'entries', expr: 'max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})' }]);
+    expect(queries.extras).toEqual([
+      { extra: 'entries', expr: 'max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})' },
+    ]);
     expect(subjectQueries(subject('lru'), EMPTY_SCOPE, 3600).inputs[1]!.expr).toBe(LRU_RISK_FACTORS[1]!.inputExpr);
 
     expect(kinds(undefined)).toEqual(['map', 'lru', 'gpu']);

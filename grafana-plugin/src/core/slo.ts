@@ -59,17 +59,26 @@ export function objectivePercent(ratio: number): number {
 
 export function sloStatus(errorRatios: Partial<Record<SliWindow, number>>, objective: number): SloStatus {
   const known = Object.values(errorRatios).filter((v) => v !== undefined && !Number.isNaN(v));
-  if (known.length === 0) {return 'no data';}
+  if (known.length === 0) {
+    return 'no data';
+  }
   const alert = burnRateStatus(errorRatios, objective);
-  if (alert !== 'ok') {return alert;}
+  if (alert !== 'ok') {
+    return alert;
+  }
   const period = errorRatios[SLO_PERIOD_WINDOW];
-  if (period !== undefined && errorBudgetRemaining(period, objective) <= 0) {return 'exhausted';}
+  if (period !== undefined && errorBudgetRemaining(period, objective) <= 0) {
+    return 'exhausted';
+  }
   return 'ok';
 }
 
 const sloKey = (labels: Labels) => `${labels[SLOTH_LABELS.service] ?? ''}\u0000${labels[SLOTH_LABELS.slo] ?? ''}`;
 
-export function sloRows(objectives: readonly InstantSample[], errors: Partial<Record<SliWindow, readonly InstantSample[]>>): SloRow[] {
+export function sloRows(
+  objectives: readonly InstantSample[],
+  errors: Partial<Record<SliWindow, readonly InstantSample[]>>
+): SloRow[] {
   const byWindow = new Map<SliWindow, Map<string, number>>(
     SLO_WINDOWS.map((w) => [w, new Map((errors[w] ?? []).map((s) => [sloKey(s.labels), s.value]))])
   );

@@ -36,7 +36,10 @@ export async function buildHarness(outfile: string): Promise<void> {
     jsx: 'transform',
     logLevel: 'error',
     plugins: [commonJsDefaults],
-    define: { 'process.env.NODE_ENV': JSON.stringify(process.env.HARNESS_NODE_ENV ?? 'production'), global: 'globalThis' },
+    define: {
+      'process.env.NODE_ENV': JSON.stringify(process.env.HARNESS_NODE_ENV ?? 'production'),
+      global: 'globalThis',
+    },
     alias: {
       '@presize/definitions': join(ROOT, 'definitions/src/index.ts'),
       '@presize/map/planner': join(ROOT, 'map/src/planner.ts'),

@@ -31,7 +31,8 @@ const pageErrors: string[] = [];
 function serve(dir: string): Promise<Server> {
   const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css' };
   const files: Record<string, string> = {
-    '/': '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="harness.css"></head>' +
+    '/':
+      '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="harness.css"></head>' +
       '<body><div id="root"></div><script src="harness.js"></script></body></html>',
   };
   const server = createServer((request, response) => {
@@ -108,7 +109,9 @@ describe('editors in Chromium with the real @grafana/ui', () => {
   it('renders the TLS, custom header and timeout settings with the stored secrets shown only as configured', async () => {
     const connection = page.locator('#config-connection');
     await expect(connection.locator('#presize-tls-ca').isChecked()).resolves.toBe(true);
-    const values = await connection.locator('input, textarea').evaluateAll((fields) => fields.map((f) => (f as HTMLInputElement).value));
+    const values = await connection
+      .locator('input, textarea')
+      .evaluateAll((fields) => fields.map((f) => (f as HTMLInputElement).value));
     expect(values).toContain('X-Scope-OrgID');
     // The CA certificate and the header value: stored, never sent back to the browser.
     expect(values.filter((v) => v === 'configured')).toHaveLength(2);
@@ -139,9 +142,14 @@ describe('editors in Chromium with the real @grafana/ui', () => {
     const option = menu.getByText('device-logs', { exact: true });
     await option.waitFor({ timeout: 10_000 });
     await expect(menu.getByText('$service', { exact: true }).isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: join(OUTPUT, 'query-editor-service-choices.png'), clip: { x: 0, y: 0, width: 1600, height: 900 } });
+    await page.screenshot({
+      path: join(OUTPUT, 'query-editor-service-choices.png'),
+      clip: { x: 0, y: 0, width: 1600, height: 900 },
+    });
     await option.click();
-    await expect(page.locator('#query-growth').getByText('device-logs', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('#query-growth').getByText('device-logs', { exact: true }).isVisible()).resolves.toBe(
+      true
+    );
     await shoot('#query-growth', 'query-editor-growth-service-chosen');
   }, 30_000);
 

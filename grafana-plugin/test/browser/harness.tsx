@@ -21,7 +21,12 @@ import { QueryEditor } from '../../src/components/QueryEditor';
 import { VariableQueryEditor } from '../../src/components/VariableQueryEditor';
 import { DataSource } from '../../src/datasource';
 import { httpRequest } from '../../src/transport/http-request';
-import type { PresizeDataSourceOptions, PresizeQuery, PresizeSecureJsonData, PresizeVariableQuery } from '../../src/types';
+import type {
+  PresizeDataSourceOptions,
+  PresizeQuery,
+  PresizeSecureJsonData,
+  PresizeVariableQuery,
+} from '../../src/types';
 
 const theme = createTheme({ colors: { mode: 'dark' } });
 const prometheus = new URLSearchParams(location.search).get('prometheus') ?? '';
@@ -41,7 +46,13 @@ const datasource = new DataSource(
     // The method and encoding Grafana's proxy forwards: queries as form-encoded POST.
     transport: async (path, params) => {
       const request = httpRequest(path, params);
-      return (await fetch(`${prometheus}/${request.url}`, { method: request.method, body: request.body, headers: request.headers })).json();
+      return (
+        await fetch(`${prometheus}/${request.url}`, {
+          method: request.method,
+          body: request.body,
+          headers: request.headers,
+        })
+      ).json();
     },
     templateSrv: { replace: (text?: string) => text ?? '', getVariables: () => [{ name: 'service' }] as never },
   }
@@ -93,34 +104,51 @@ function Result({ query, id }: { query: PresizeQuery; id: string }) {
         maxDataPoints: 500,
         scopedVars: {},
       } as unknown as DataQueryRequest<PresizeQuery>)
-      .then((response) => {
-        if (response.errors?.length) {
-          setError(response.errors.map((e) => e.message).join('; '));
-          return;
-        }
-        const [processed] = applyFieldOverrides({
-          data: response.data as DataFrame[],
-          fieldConfig: { defaults: {}, overrides: [] },
-          replaceVariables: (text) => text,
-          theme,
-          timeZone: 'utc',
-        });
-        setFrame(processed);
-      }, (e: Error) => setError(e.message));
+      .then(
+        (response) => {
+          if (response.errors?.length) {
+            setError(response.errors.map((e) => e.message).join('; '));
+            return;
+          }
+          const [processed] = applyFieldOverrides({
+            data: response.data as DataFrame[],
+            fieldConfig: { defaults: {}, overrides: [] },
+            replaceVariables: (text) => text,
+            theme,
+            timeZone: 'utc',
+          });
+          setFrame(processed);
+        },
+        (e: Error) => setError(e.message)
+      );
   }, [query]);
   if (error) return <div id={`${id}-error`}>{error}</div>;
-  return frame ? <div id={`${id}-table`}><Table data={frame} width={1500} height={36 * (frame.length + 1) + 8} /></div> : null;
+  return frame ? (
+    <div id={`${id}-table`}>
+      <Table data={frame} width={1500} height={36 * (frame.length + 1) + 8} />
+    </div>
+  ) : null;
 }
 
 const RISK_QUERY: PresizeQuery = { refId: 'T', queryType: 'riskMap', subjects: 'all' };
 const CAPACITY_QUERY: PresizeQuery = { refId: 'U', queryType: 'capacity', headroomPercent: 25 };
 
 const settings = (jsonData: PresizeDataSourceOptions, secureJsonFields: Record<string, boolean> = {}) =>
-  ({ id: 1, uid: 'presize', name: 'Presize', type: 'presize-riskmap-datasource', jsonData, secureJsonFields }) as Settings;
+  ({
+    id: 1,
+    uid: 'presize',
+    name: 'Presize',
+    type: 'presize-riskmap-datasource',
+    jsonData,
+    secureJsonFields,
+  }) as Settings;
 
 function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
   return (
-    <section id={id} style={{ padding: 16, marginBottom: 8, background: theme.colors.background.primary, borderRadius: 4 }}>
+    <section
+      id={id}
+      style={{ padding: 16, marginBottom: 8, background: theme.colors.background.primary, borderRadius: 4 }}
+    >
       <h4 style={{ marginBottom: 16 }}>{title}</h4>
       {children}
     </section>
@@ -133,7 +161,12 @@ function Page() {
       <GlobalStyles />
       <main style={{ padding: 16, width: 1560, background: theme.colors.background.canvas }}>
         <Section id="config-basic" title="Settings: basic auth, password stored">
-          <Config initial={settings({ url: prometheus, authMethod: 'basic', basicAuthUser: 'grafana' }, { basicAuthCredentials: true })} />
+          <Config
+            initial={settings(
+              { url: prometheus, authMethod: 'basic', basicAuthUser: 'grafana' },
+              { basicAuthCredentials: true }
+            )}
+          />
         </Section>
         <Section id="config-bearer" title="Settings: bearer token, a URL that needs fixing">
           <Config initial={settings({ url: 'prometheus:9090', authMethod: 'bearer' })} />
@@ -141,7 +174,12 @@ function Page() {
         <Section id="config-connection" title="Settings: CA certificate and a tenant header, stored">
           <Config
             initial={settings(
-              { url: prometheus, tlsAuthWithCACert: true, timeout: 60, httpHeaderName1: 'X-Scope-OrgID' } as PresizeDataSourceOptions,
+              {
+                url: prometheus,
+                tlsAuthWithCACert: true,
+                timeout: 60,
+                httpHeaderName1: 'X-Scope-OrgID',
+              } as PresizeDataSourceOptions,
               { tlsCACert: true, httpHeaderValue1: true }
             )}
           />
@@ -156,7 +194,9 @@ function Page() {
           <Query initial={{ refId: 'G', queryType: 'mapGrowth', growthView: 'entries', map: 'devices' }} />
         </Section>
         <Section id="query-gpu" title="Query: GPU">
-          <Query initial={{ refId: 'P', queryType: 'gpu', gpuFields: ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED'] }} />
+          <Query
+            initial={{ refId: 'P', queryType: 'gpu', gpuFields: ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED'] }}
+          />
         </Section>
         <Section id="query-capacity" title="Query: capacity advice">
           <Query initial={{ refId: 'C', queryType: 'capacity', headroomPercent: 25 }} />

@@ -23,11 +23,7 @@ import { doublingsLeft, engineLimit } from '../native/engine-limit.js';
 import type { NativeMapStats } from '../native/observe-map.js';
 import { V8_MIN_CAPACITY } from '../native/v8-table-model.js';
 import * as semconv from '../semconv.js';
-import {
-  EVACUATION_STALL_BUCKETS,
-  GROWTH_ALLOCATION_BUCKETS,
-  GROWTH_DURATION_BUCKETS,
-} from './buckets.js';
+import { EVACUATION_STALL_BUCKETS, GROWTH_ALLOCATION_BUCKETS, GROWTH_DURATION_BUCKETS } from './buckets.js';
 import { checkLimit } from '../cardinality-cap.js';
 import { ChannelInstrumentation } from '../channel-instrumentation.js';
 import { MAP_GAUGES, MAP_METRICS } from './descriptors.js';
@@ -119,7 +115,6 @@ interface SeriesTotals {
   engine: { limit: number; usage: number; doublingsLeft: number } | undefined;
 }
 
-
 /**
  * Turns the growth and evacuation events every presized map publishes on `node:diagnostics_channel`
  * into metrics and spans. It patches no module: the channels are process-global, so maps created by
@@ -129,13 +124,13 @@ export class PresizedMapInstrumentation extends ChannelInstrumentation<PresizedM
   // The base constructor calls enable() and _updateMetricInstruments() before subclass field
   // initialisers would run, so these fields have none and are filled in by those methods.
   /** Undefined when a MetricProducer exports the series (metricsExport `metric-producer`). */
-  private declare instruments: Instruments | undefined;
-  private declare maps: LiveMaps | undefined;
-  private declare series: SeriesTable;
+  declare private instruments: Instruments | undefined;
+  declare private maps: LiveMaps | undefined;
+  declare private series: SeriesTable;
   /** Series that have reported the engine-limit gauges: they report an empty table once their collections are gone. */
-  private declare engineLimitSeries: WeakSet<Series>;
-  private declare consumers: Set<{ collected: number }> | undefined;
-  private declare collections: number | undefined;
+  declare private engineLimitSeries: WeakSet<Series>;
+  declare private consumers: Set<{ collected: number }> | undefined;
+  declare private collections: number | undefined;
 
   constructor(config: PresizedMapInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -203,7 +198,10 @@ export class PresizedMapInstrumentation extends ChannelInstrumentation<PresizedM
         MAP_METRICS.overflowAllocations.name,
         MAP_METRICS.overflowAllocations,
       ),
-      gauges: MAP_GAUGES.map(([field, descriptor]) => [field, meter.createObservableGauge(descriptor.name, descriptor)]),
+      gauges: MAP_GAUGES.map(([field, descriptor]) => [
+        field,
+        meter.createObservableGauge(descriptor.name, descriptor),
+      ]),
     };
     meter.addBatchObservableCallback(
       (result) => this.observe(result, observables),
@@ -305,7 +303,11 @@ export class PresizedMapInstrumentation extends ChannelInstrumentation<PresizedM
         nextGrowthAt: t.nextGrowthAt,
         ...(t.engine === undefined
           ? {}
-          : { engineLimit: t.engine.limit, engineLimitUsage: t.engine.usage, engineLimitDoublingsLeft: t.engine.doublingsLeft }),
+          : {
+              engineLimit: t.engine.limit,
+              engineLimitUsage: t.engine.usage,
+              engineLimitDoublingsLeft: t.engine.doublingsLeft,
+            }),
       });
       if (t.engine !== undefined) this.engineLimitSeries.add(series);
     }
@@ -531,7 +533,9 @@ function validateConfig(config: PresizedMapInstrumentationConfig): void {
   }
   const metricsExport: unknown = config.metricsExport;
   if (metricsExport !== undefined && metricsExport !== 'instrument' && metricsExport !== 'metric-producer') {
-    throw new RangeError(`metricsExport must be 'instrument' or 'metric-producer', got ${JSON.stringify(metricsExport)}`);
+    throw new RangeError(
+      `metricsExport must be 'instrument' or 'metric-producer', got ${JSON.stringify(metricsExport)}`,
+    );
   }
   if (config.maxMapSeries !== undefined) checkLimit(config.maxMapSeries, 'maxMapSeries');
   if (config.maxNativeMapSeries !== undefined) checkLimit(config.maxNativeMapSeries, 'maxNativeMapSeries');
@@ -542,9 +546,7 @@ function validateConfig(config: PresizedMapInstrumentationConfig): void {
   if (evacuationEvents !== undefined && evacuationEvents !== false) {
     const rate = (evacuationEvents as { sampleRate?: unknown }).sampleRate;
     if (!(typeof rate === 'number' && rate >= 0 && rate <= 1)) {
-      throw new RangeError(
-        `evacuationEvents.sampleRate must be a number between 0 and 1, got ${String(rate)}`,
-      );
+      throw new RangeError(`evacuationEvents.sampleRate must be a number between 0 and 1, got ${String(rate)}`);
     }
   }
 }

@@ -28,7 +28,10 @@ export function mapMetricsProducer(instrumentation: PresizedMapInstrumentation):
     collect(): Promise<CollectionResult> {
       const now = hrTimeFromMillis(Date.now());
       const series = consumer.collect();
-      const sums = { growths: [], evacuated: [], overflow: [] } as Record<'growths' | 'evacuated' | 'overflow', DataPoint<number>[]>;
+      const sums = { growths: [], evacuated: [], overflow: [] } as Record<
+        'growths' | 'evacuated' | 'overflow',
+        DataPoint<number>[]
+      >;
       const histograms = { growthDuration: [], evacuationStall: [], allocationDuration: [] } as Record<
         'growthDuration' | 'evacuationStall' | 'allocationDuration',
         DataPoint<Histogram>[]
@@ -46,7 +49,13 @@ export function mapMetricsProducer(instrumentation: PresizedMapInstrumentation):
           attributes,
           startTime,
           endTime: now,
-          value: { buckets: { boundaries: [...h.boundaries], counts: h.counts }, sum: h.sum, count: h.count, min: h.min, max: h.max },
+          value: {
+            buckets: { boundaries: [...h.boundaries], counts: h.counts },
+            sum: h.sum,
+            count: h.count,
+            min: h.min,
+            max: h.max,
+          },
         });
         for (const g of s.growths) {
           sums.growths.push(point(g.attributes, g.count));
@@ -77,7 +86,8 @@ export function mapMetricsProducer(instrumentation: PresizedMapInstrumentation):
         histogramMetric(MAP_METRICS.allocationDuration, histograms.allocationDuration),
         ...MAP_GAUGES.map(([, descriptor], i) => gauge(descriptor, gauges[i]!)),
       ].filter((m) => m.dataPoints.length > 0);
-      const scopeMetrics = metrics.length === 0 ? [] : [{ scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, metrics }];
+      const scopeMetrics =
+        metrics.length === 0 ? [] : [{ scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, metrics }];
       return Promise.resolve({ resourceMetrics: { resource: PRODUCER_RESOURCE, scopeMetrics }, errors: [] });
     },
   };
@@ -88,7 +98,13 @@ function descriptorOf(d: MapMetricDescriptor): MetricData['descriptor'] {
 }
 
 function sum(d: MapMetricDescriptor, dataPoints: DataPoint<number>[]): MetricData {
-  return { descriptor: descriptorOf(d), aggregationTemporality: CUMULATIVE, dataPointType: SUM_POINTS, isMonotonic: true, dataPoints };
+  return {
+    descriptor: descriptorOf(d),
+    aggregationTemporality: CUMULATIVE,
+    dataPointType: SUM_POINTS,
+    isMonotonic: true,
+    dataPoints,
+  };
 }
 
 function gauge(d: MapMetricDescriptor, dataPoints: DataPoint<number>[]): MetricData {
@@ -96,5 +112,10 @@ function gauge(d: MapMetricDescriptor, dataPoints: DataPoint<number>[]): MetricD
 }
 
 function histogramMetric(d: MapMetricDescriptor, dataPoints: DataPoint<Histogram>[]): MetricData {
-  return { descriptor: descriptorOf(d), aggregationTemporality: CUMULATIVE, dataPointType: HISTOGRAM_POINTS, dataPoints };
+  return {
+    descriptor: descriptorOf(d),
+    aggregationTemporality: CUMULATIVE,
+    dataPointType: HISTOGRAM_POINTS,
+    dataPoints,
+  };
 }

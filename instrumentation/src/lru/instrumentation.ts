@@ -77,21 +77,21 @@ interface CacheTotals {
  */
 export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInstrumentationConfig> {
   // The base constructor calls enable() before subclass field initialisers would run.
-  private declare instruments: Instruments;
-  private declare records: WeakMap<object, CacheRecord>;
-  private declare live: Set<CacheRecord>;
-  private declare collected: FinalizationRegistry<CacheRecord>;
+  declare private instruments: Instruments;
+  declare private records: WeakMap<object, CacheRecord>;
+  declare private live: Set<CacheRecord>;
+  declare private collected: FinalizationRegistry<CacheRecord>;
   /** Names whose gauges were reported, with their last totals: they report empty once gone. */
-  private declare reported: Map<string, CacheTotals>;
-  private declare unattributed: CacheRecord | undefined;
-  private declare unobservableVersions: Map<string, number>;
-  private declare unattributedVersions: Set<string>;
-  private declare fetchStarts: WeakMap<object, number>;
-  private declare probed: WeakSet<object>;
-  private declare probeAnswer: LruStatus | undefined;
+  declare private reported: Map<string, CacheTotals>;
+  declare private unattributed: CacheRecord | undefined;
+  declare private unobservableVersions: Map<string, number>;
+  declare private unattributedVersions: Set<string>;
+  declare private fetchStarts: WeakMap<object, number>;
+  declare private probed: WeakSet<object>;
+  declare private probeAnswer: LruStatus | undefined;
   /** Cache names given series of their own, for the process's lifetime (the SDK keeps them). */
-  private declare names: Set<string>;
-  private declare cap: CardinalityCap;
+  declare private names: Set<string>;
+  declare private cap: CardinalityCap;
 
   constructor(config: LruCacheInstrumentationConfig = {}) {
     super(`${PACKAGE_NAME}/lru-cache`, PACKAGE_VERSION, config);
@@ -162,13 +162,13 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       meter.createObservableGauge(name, { description, unit, valueType: ValueType.INT });
     const gauges: Gauges = {
       entries: gauge(semconv.METRIC_LRU_ENTRIES, 'Entries in the cache.', '{entry}'),
-      max: gauge(semconv.METRIC_LRU_MAX, 'The cache\'s max option (0: unbounded by count).', '{entry}'),
+      max: gauge(semconv.METRIC_LRU_MAX, "The cache's max option (0: unbounded by count).", '{entry}'),
       calculatedSize: gauge(
         semconv.METRIC_LRU_CALCULATED_SIZE,
         'Sum of the entry sizes, on caches with maxSize or maxEntrySize.',
         '{size}',
       ),
-      maxSize: gauge(semconv.METRIC_LRU_MAX_SIZE, 'The cache\'s maxSize option, when set.', '{size}'),
+      maxSize: gauge(semconv.METRIC_LRU_MAX_SIZE, "The cache's maxSize option, when set.", '{size}'),
       unobservable: gauge(
         semconv.METRIC_LRU_UNOBSERVABLE,
         'lru-cache modules loaded that publish nothing (before 11.3), by version; named caches found so by probing count under version "before 11.3".',
@@ -308,7 +308,8 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
         keyIndex: undefined,
       };
       // The module hook has usually named the exact 11.3 release already: one report is enough.
-      if (this.unattributedVersions === undefined || this.unattributedVersions.size === 0) this.noteUnattributed('11.3');
+      if (this.unattributedVersions === undefined || this.unattributedVersions.size === 0)
+        this.noteUnattributed('11.3');
     }
     return this.unattributed;
   }

@@ -39,8 +39,7 @@ export function watchEvictions(keyMap: AnyMap): EvictionWatch {
   if (known !== undefined) return known;
   const watch: EvictionWatch = { announced: [], onEviction: undefined };
   const own = Object.getOwnPropertyDescriptor(keyMap, 'delete')?.value as
-    | ((this: AnyMap, key: unknown) => boolean)
-    | undefined;
+    ((this: AnyMap, key: unknown) => boolean) | undefined;
   const remove = own ?? nativeMapMethods.delete;
   Object.defineProperty(keyMap, 'delete', {
     value: function delete_(this: AnyMap, key: unknown): boolean {

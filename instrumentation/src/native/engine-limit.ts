@@ -44,12 +44,17 @@ export function resolveEngineLimit(
   versions: Partial<Record<string, string>> = process.versions,
 ): EngineLimit {
   const fromEngine = engineLimitOfVersions(versions);
-  const engine: EngineLimit = { entries: fromEngine, source: fromEngine === undefined ? 'unknown' : 'engine', problem: undefined };
+  const engine: EngineLimit = {
+    entries: fromEngine,
+    source: fromEngine === undefined ? 'unknown' : 'engine',
+    problem: undefined,
+  };
   const raw = env[ENGINE_LIMIT_ENV];
   const text = raw?.trim().replace(/_/g, '');
   if (text === undefined || text === '') return engine;
   const parsed = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (Number.isSafeInteger(parsed) && parsed >= V8_MIN_CAPACITY) return { entries: parsed, source: 'env', problem: undefined };
+  if (Number.isSafeInteger(parsed) && parsed >= V8_MIN_CAPACITY)
+    return { entries: parsed, source: 'env', problem: undefined };
   const used = fromEngine === undefined ? 'no limit is reported' : `using the engine's ${fromEngine}`;
   return {
     ...engine,

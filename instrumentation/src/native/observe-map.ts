@@ -213,7 +213,13 @@ export class NativeMapObservation implements ObservedNativeMap {
   }
 
   /** Runs the engine's insert that rebuilds the table; the model stays as it was if the engine refuses (at its limit). */
-  private rebuilding<R>(rehash: V8Rehash, before: V8TableState, engineInsert: EngineInsert<R>, key: unknown, value: unknown): R {
+  private rebuilding<R>(
+    rehash: V8Rehash,
+    before: V8TableState,
+    engineInsert: EngineInsert<R>,
+    key: unknown,
+    value: unknown,
+  ): R {
     try {
       const result = engineInsert.call(this.map, key, value);
       this.count(rehash);

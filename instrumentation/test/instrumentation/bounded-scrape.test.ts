@@ -23,7 +23,10 @@ const MAX_SAMPLES = 25_000;
 const MAX_BYTES = 5 * 2 ** 20;
 
 test('100,000 short-lived maps and caches: every scrape stays under 25,000 presize samples and 5 MiB', () => {
-  const { scrapes, seriesHeld } = runGcScript<{ scrapes: { live: Scrape; afterCollection: Scrape }[]; seriesHeld: number }>(
+  const { scrapes, seriesHeld } = runGcScript<{
+    scrapes: { live: Scrape; afterCollection: Scrape }[];
+    seriesHeld: number;
+  }>(
     join(__dirname, 'scripts', 'bounded-scrape.cjs'),
     [],
     // About 25 s of CPU; a loaded machine stretches it.

@@ -17,9 +17,15 @@ describe('PresizedMapInstrumentation configuration', () => {
   });
 
   test('the scope is the package, at the version in package.json', () => {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { name: string; version: string };
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
     const instrumentation = new PresizedMapInstrumentation({ enabled: false });
-    expect([instrumentation.instrumentationName, instrumentation.instrumentationVersion]).toEqual([pkg.name, pkg.version]);
+    expect([instrumentation.instrumentationName, instrumentation.instrumentationVersion]).toEqual([
+      pkg.name,
+      pkg.version,
+    ]);
     expect([PACKAGE_NAME, PACKAGE_VERSION]).toEqual([pkg.name, pkg.version]);
   });
 });

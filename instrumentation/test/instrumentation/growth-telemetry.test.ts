@@ -74,23 +74,15 @@ describe('120,000 inserts into a map with no hint', () => {
 
   test('every old bucket is evacuated exactly once: 1 + 2 + ... + 2^14 buckets', async () => {
     const metrics = await harness.metrics();
-    expect(valueOf(metrics.get(semconv.METRIC_MAP_EVACUATED_BUCKETS), { [NAME]: 'devices' })).toBe(
-      2 ** 15 - 1,
-    );
+    expect(valueOf(metrics.get(semconv.METRIC_MAP_EVACUATED_BUCKETS), { [NAME]: 'devices' })).toBe(2 ** 15 - 1);
   });
 
   test('one stall observation per write that evacuated, summing to the spans’ evacuation time', async () => {
     const metrics = await harness.metrics();
     const stall = histogramOf(metrics.get(semconv.METRIC_MAP_EVACUATION_STALL), { [NAME]: 'devices' });
     const spans = harness.finishedSpans(semconv.SPAN_MAP_GROW);
-    const steps = spans.reduce(
-      (n, s) => n + (s.attributes[semconv.ATTR_GROWTH_EVACUATION_STEPS] as number),
-      0,
-    );
-    const seconds = spans.reduce(
-      (n, s) => n + (s.attributes[semconv.ATTR_GROWTH_EVACUATION_DURATION] as number),
-      0,
-    );
+    const steps = spans.reduce((n, s) => n + (s.attributes[semconv.ATTR_GROWTH_EVACUATION_STEPS] as number), 0);
+    const seconds = spans.reduce((n, s) => n + (s.attributes[semconv.ATTR_GROWTH_EVACUATION_DURATION] as number), 0);
     expect(stall.count).toBe(steps);
     expect(stall.sum).toBeCloseTo(seconds, 9);
   });
@@ -252,7 +244,9 @@ describe('disable() during a growth', () => {
       fill(map, 0, 105); // the 105th insert starts the doubling from B = 4 to B = 5
       expect(map.stats().growing).toBe(true);
       harness.instrumentation.disable();
-      const ended = harness.finishedSpans(semconv.SPAN_MAP_GROW).filter((s) => s.attributes[semconv.ATTR_GROWTH_OLD_BUCKETS] === 16);
+      const ended = harness
+        .finishedSpans(semconv.SPAN_MAP_GROW)
+        .filter((s) => s.attributes[semconv.ATTR_GROWTH_OLD_BUCKETS] === 16);
       expect(ended.map((s) => s.attributes[semconv.ATTR_GROWTH_OUTCOME])).toEqual(['disabled']);
       // Growths after disable() are not heard: no span starts or ends for them.
       const before = harness.finishedSpans(semconv.SPAN_MAP_GROW).length;
@@ -272,7 +266,11 @@ describe('clear() during a growth', () => {
       const map = new PresizedMap<string, number>({ name: 'cleared', seed: 9 });
       fill(map, 0, 105); // the 105th insert starts the doubling from B = 4 to B = 5
       expect(map.stats().growing).toBe(true);
-      expect(harness.finishedSpans(semconv.SPAN_MAP_GROW).filter((s) => s.attributes[semconv.ATTR_GROWTH_OLD_BUCKETS] === 16)).toHaveLength(0);
+      expect(
+        harness
+          .finishedSpans(semconv.SPAN_MAP_GROW)
+          .filter((s) => s.attributes[semconv.ATTR_GROWTH_OLD_BUCKETS] === 16),
+      ).toHaveLength(0);
       map.clear();
       const cleared = harness
         .finishedSpans(semconv.SPAN_MAP_GROW)
@@ -376,7 +374,10 @@ describe('evacuation stalls between two collections', () => {
       expect(stall.count).toBe(steps);
       expect(stall.min).toBe(Math.min(...raw));
       expect(stall.max).toBe(Math.max(...raw));
-      expect(stall.sum).toBeCloseTo(raw.reduce((s, v) => s + v, 0), 9);
+      expect(stall.sum).toBeCloseTo(
+        raw.reduce((s, v) => s + v, 0),
+        9,
+      );
       const counts = new Array<number>(EVACUATION_STALL_BUCKETS.length + 1).fill(0);
       for (const v of raw) {
         const i = EVACUATION_STALL_BUCKETS.findIndex((b) => v <= b);

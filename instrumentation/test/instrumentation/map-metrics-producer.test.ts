@@ -1,7 +1,13 @@
 // metricsExport 'metric-producer' (what register uses): the map series leave through a
 // MetricProducer instead of the SDK's instruments. Two instrumentations in one process hear the
 // same channel events, so the two ways must export the very same metrics.
-import { DataPointType, MeterProvider, type Histogram, type MetricData, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  DataPointType,
+  MeterProvider,
+  type Histogram,
+  type MetricData,
+  type ScopeMetrics,
+} from '@opentelemetry/sdk-metrics';
 import { PresizedMapInstrumentation } from '../../src/instrumentation/instrumentation.js';
 import { PresizedMap } from '@presize/map';
 import { mapMetricsProducer } from '../../src/instrumentation/map-metrics-producer.js';
@@ -15,11 +21,15 @@ function fill(map: PresizedMap<string, number>, from: number, to: number): void 
 }
 
 function allMetrics(scopes: ScopeMetrics[]): Map<string, { scope: ScopeMetrics['scope']; metric: MetricData }> {
-  return new Map(scopes.flatMap((s) => s.metrics.map((metric) => [metric.descriptor.name, { scope: s.scope, metric }] as const)));
+  return new Map(
+    scopes.flatMap((s) => s.metrics.map((metric) => [metric.descriptor.name, { scope: s.scope, metric }] as const)),
+  );
 }
 
 function stallMetrics(scopes: ScopeMetrics[]): { scope: ScopeMetrics['scope']; metric: MetricData }[] {
-  return scopes.flatMap((s) => s.metrics.filter((m) => m.descriptor.name === STALL).map((metric) => ({ scope: s.scope, metric })));
+  return scopes.flatMap((s) =>
+    s.metrics.filter((m) => m.descriptor.name === STALL).map((metric) => ({ scope: s.scope, metric })),
+  );
 }
 
 describe("metricsExport: 'metric-producer'", () => {
@@ -61,7 +71,11 @@ describe("metricsExport: 'metric-producer'", () => {
     expect(producer[0]!.scope).toEqual(instrument[0]!.scope);
     const p = producer[0]!.metric;
     const i = instrument[0]!.metric;
-    expect(p.descriptor).toMatchObject({ name: i.descriptor.name, unit: i.descriptor.unit, description: i.descriptor.description });
+    expect(p.descriptor).toMatchObject({
+      name: i.descriptor.name,
+      unit: i.descriptor.unit,
+      description: i.descriptor.description,
+    });
     expect(p.dataPointType).toBe(DataPointType.HISTOGRAM);
     expect(p.aggregationTemporality).toBe(i.aggregationTemporality);
     const byName = (metric: MetricData) =>
@@ -89,7 +103,9 @@ describe("metricsExport: 'metric-producer'", () => {
     const second = await collectBoth();
     const point = (side: { metric: MetricData }[]) => side[0]!.metric.dataPoints[0]!;
     expect((point(second.producer).value as Histogram).count).toBe((point(second.instrument).value as Histogram).count);
-    expect((point(second.producer).value as Histogram).count).toBeGreaterThan((point(first.producer).value as Histogram).count);
+    expect((point(second.producer).value as Histogram).count).toBeGreaterThan(
+      (point(first.producer).value as Histogram).count,
+    );
     expect(point(second.producer).startTime).toEqual(point(first.producer).startTime);
     const startMs = point(first.producer).startTime[0] * 1e3 + point(first.producer).startTime[1] / 1e6;
     expect(startMs).toBeGreaterThanOrEqual(before - 1);

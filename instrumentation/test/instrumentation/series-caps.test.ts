@@ -20,7 +20,13 @@ describe('bounded map series', () => {
   beforeEach(() => {
     warnings = [];
     diag.setLogger(
-      { error() {}, warn: (...parts: unknown[]) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} },
+      {
+        error() {},
+        warn: (...parts: unknown[]) => warnings.push(parts.join(' ')),
+        info() {},
+        debug() {},
+        verbose() {},
+      },
       DiagLogLevel.WARN,
     );
   });
@@ -97,7 +103,10 @@ describe('bounded map series', () => {
 
   test.each([
     [{ maxMapSeries: 1 }, 'maxMapSeries must be an integer >= 2 (it counts the overflow series), got 1'],
-    [{ maxNativeMapSeries: 2.5 }, 'maxNativeMapSeries must be an integer >= 2 (it counts the overflow series), got 2.5'],
+    [
+      { maxNativeMapSeries: 2.5 },
+      'maxNativeMapSeries must be an integer >= 2 (it counts the overflow series), got 2.5',
+    ],
     [{ unnamedMapThreshold: -1 }, 'unnamedMapThreshold must be an integer number of entries >= 0, got -1'],
   ])('a bad limit %j is refused by name', (config, message) => {
     harness = new TelemetryHarness();

@@ -47,6 +47,12 @@ describe('the instrumentation holds maps weakly', () => {
 
   test('thousands of short-lived maps: their final counts are exported once, then nothing is held', () => {
     const r = runGcScript<Record<string, number | null>>(SCRIPT, ['shortLived']);
-    expect(r).toEqual({ finalGrowths: 5_000 * 2, finalEntries: 0, afterGrowths: null, afterEntries: null, seriesHeld: 0 });
+    expect(r).toEqual({
+      finalGrowths: 5_000 * 2,
+      finalEntries: 0,
+      afterGrowths: null,
+      afterEntries: null,
+      seriesHeld: 0,
+    });
   }, 120_000);
 });

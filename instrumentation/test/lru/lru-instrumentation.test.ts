@@ -73,7 +73,10 @@ describe('LruCacheInstrumentation with lru-cache 11', () => {
 
   it('counts stale reads and their expiry as deletes, not evictions', async () => {
     let now = 1000;
-    const cache = nameCache(new LRUCache<string, string>({ max: 10, ttl: 50, ttlResolution: 0, perf: { now: () => now } }), 'tokens');
+    const cache = nameCache(
+      new LRUCache<string, string>({ max: 10, ttl: 50, ttlResolution: 0, perf: { now: () => now } }),
+      'tokens',
+    );
     cache.set('x', 'v');
     cache.set('y', 'v');
     now += 100;
@@ -86,10 +89,7 @@ describe('LruCacheInstrumentation with lru-cache 11', () => {
   });
 
   it('reports calculatedSize against maxSize and evictions made for size', async () => {
-    const cache = nameCache(
-      new LRUCache<string, string>({ maxSize: 10, sizeCalculation: (v) => v.length }),
-      'blobs',
-    );
+    const cache = nameCache(new LRUCache<string, string>({ maxSize: 10, sizeCalculation: (v) => v.length }), 'blobs');
     cache.set('k1', 'aaaa');
     cache.set('k2', 'bbbb');
     cache.set('k3', 'cccc'); // 12 > 10: evicts k1
@@ -121,10 +121,17 @@ describe('LruCacheInstrumentation with lru-cache 11', () => {
     expect(pointValue(ops, operation('origin', 'fetch', 'miss'))).toBe(2);
     expect(pointValue(ops, operation('origin', 'fetch', 'hit'))).toBe(1);
     const durations = metrics.get('presize.lru.fetch.duration');
-    const miss = pointValue(durations, { 'presize.lru.name': 'origin', 'presize.lru.result': 'miss', 'presize.lru.fetch.outcome': 'resolved' }) as { count: number; sum: number };
+    const miss = pointValue(durations, {
+      'presize.lru.name': 'origin',
+      'presize.lru.result': 'miss',
+      'presize.lru.fetch.outcome': 'resolved',
+    }) as { count: number; sum: number };
     expect(miss.count).toBe(1);
     expect(miss.sum).toBeGreaterThanOrEqual(0.015);
-    const rejected = pointValue(durations, { 'presize.lru.name': 'origin', 'presize.lru.fetch.outcome': 'rejected' }) as { count: number };
+    const rejected = pointValue(durations, {
+      'presize.lru.name': 'origin',
+      'presize.lru.fetch.outcome': 'rejected',
+    }) as { count: number };
     expect(rejected.count).toBe(1);
     const hit = pointValue(durations, { 'presize.lru.result': 'hit' }) as { count: number; sum: number };
     expect(hit.count).toBe(1);
@@ -148,18 +155,30 @@ describe('LruCacheInstrumentation with lru-cache 11', () => {
   it('gives at most maxCacheSeries - 1 names a series, the rest one overflow series, with one warning', async () => {
     instrumentation.disable();
     const warnings: string[] = [];
-    diag.setLogger({ error() {}, warn: (...parts: unknown[]) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+    diag.setLogger(
+      {
+        error() {},
+        warn: (...parts: unknown[]) => warnings.push(parts.join(' ')),
+        info() {},
+        debug() {},
+        verbose() {},
+      },
+      DiagLogLevel.WARN,
+    );
     const capped = new LruCacheInstrumentation({ maxCacheSeries: 3 });
     capped.setMeterProvider(telemetry.provider);
     try {
-      for (const name of ['a', 'b', 'c', 'd', 'e', 'a']) nameCache(new LRUCache<number, number>({ max: 4 }), name).get(1);
+      for (const name of ['a', 'b', 'c', 'd', 'e', 'a'])
+        nameCache(new LRUCache<number, number>({ max: 4 }), name).get(1);
       const metrics = await telemetry.collect();
       const points = metrics.get('presize.lru.operations') ?? [];
       expect(points.map((p) => p.attributes['presize.lru.name']).sort()).toEqual(['_overflow', 'a', 'b']);
       expect(pointValue(points, operation('a', 'get', 'miss'))).toBe(2);
       expect(pointValue(points, { ...operation('_overflow', 'get', 'miss'), 'otel.metric.overflow': true })).toBe(3);
       expect(warnings.filter((w) => w.includes('maxCacheSeries'))).toHaveLength(1);
-      expect(() => new LruCacheInstrumentation({ maxCacheSeries: 1 })).toThrow('maxCacheSeries must be an integer >= 2');
+      expect(() => new LruCacheInstrumentation({ maxCacheSeries: 1 })).toThrow(
+        'maxCacheSeries must be an integer >= 2',
+      );
     } finally {
       capped.disable();
       diag.disable();

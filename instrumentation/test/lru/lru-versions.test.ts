@@ -15,7 +15,13 @@ describe('LruCacheInstrumentation with older lru-cache releases', () => {
   beforeEach(() => {
     warnings.length = 0;
     diag.setLogger(
-      { error() {}, warn: (...parts: unknown[]) => warnings.push(parts.join(' ')), info() {}, debug() {}, verbose() {} },
+      {
+        error() {},
+        warn: (...parts: unknown[]) => warnings.push(parts.join(' ')),
+        info() {},
+        debug() {},
+        verbose() {},
+      },
       DiagLogLevel.WARN,
     );
     telemetry = testMeterProvider();

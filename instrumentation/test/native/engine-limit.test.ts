@@ -9,13 +9,20 @@ describe('the engine limit of native Maps and Sets', () => {
   });
 
   it('takes PRESIZE_NATIVE_MAPS_ENGINE_LIMIT when it is a whole number of entries >= 4', () => {
-    expect(resolveEngineLimit({}, { v8: '11.3.244.8' })).toEqual({ entries: 2 ** 24, source: 'engine', problem: undefined });
+    expect(resolveEngineLimit({}, { v8: '11.3.244.8' })).toEqual({
+      entries: 2 ** 24,
+      source: 'engine',
+      problem: undefined,
+    });
     expect(resolveEngineLimit({ PRESIZE_NATIVE_MAPS_ENGINE_LIMIT: '262_144' }, { v8: '11.3.244.8' })).toEqual({
       entries: 262_144,
       source: 'env',
       problem: undefined,
     });
-    expect(resolveEngineLimit({ PRESIZE_NATIVE_MAPS_ENGINE_LIMIT: '1000' }, {})).toMatchObject({ entries: 1000, source: 'env' });
+    expect(resolveEngineLimit({ PRESIZE_NATIVE_MAPS_ENGINE_LIMIT: '1000' }, {})).toMatchObject({
+      entries: 1000,
+      source: 'env',
+    });
   });
 
   it('names a value it does not understand and keeps what the engine says', () => {

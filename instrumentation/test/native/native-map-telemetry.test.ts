@@ -45,7 +45,9 @@ describe('native map rebuilds through PresizedMapInstrumentation', () => {
       });
       // The span runs from before the rebuilding set() to after it.
       const spanNs = (last?.duration[0] ?? 0) * 1e9 + (last?.duration[1] ?? 0);
-      expect(spanNs).toBeGreaterThanOrEqual(((last?.attributes['presize.map.growth.evacuation.duration'] as number) ?? 0) * 1e9 * 0.99);
+      expect(spanNs).toBeGreaterThanOrEqual(
+        ((last?.attributes['presize.map.growth.evacuation.duration'] as number) ?? 0) * 1e9 * 0.99,
+      );
       expect(last?.links).toHaveLength(1);
       const requestSpan = spans.getFinishedSpans().find((s) => s.name === 'request');
       expect(requestSpan?.events.filter((e) => e.name === 'presize.map.growth.started')).toHaveLength(rebuilds);
@@ -53,10 +55,15 @@ describe('native map rebuilds through PresizedMapInstrumentation', () => {
       const metrics = await telemetry.collect();
       const sessionsRehash = { 'presize.map.name': 'sessions', 'presize.map.growth.kind': 'v8_rehash' };
       expect(pointValue(metrics.get('presize.map.growths'), sessionsRehash)).toBe(rebuilds);
-      const duration = pointValue(metrics.get('presize.map.growth.duration'), sessionsRehash) as { count: number; sum: number };
+      const duration = pointValue(metrics.get('presize.map.growth.duration'), sessionsRehash) as {
+        count: number;
+        sum: number;
+      };
       expect(duration.count).toBe(rebuilds);
       expect(duration.sum).toBeGreaterThan(0);
-      const stall = pointValue(metrics.get('presize.map.evacuation.stall'), { 'presize.map.name': 'sessions' }) as { count: number };
+      const stall = pointValue(metrics.get('presize.map.evacuation.stall'), { 'presize.map.name': 'sessions' }) as {
+        count: number;
+      };
       expect(stall.count).toBe(rebuilds);
       // No allocation is measured apart from the rebuild.
       expect(metrics.get('presize.map.growth.allocation.duration') ?? []).toHaveLength(0);

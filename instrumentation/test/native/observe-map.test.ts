@@ -116,7 +116,9 @@ describe('observeMap', () => {
   });
 
   it('rejects what is not a Map and a missing name, naming the problem', () => {
-    expect(() => observeMap({} as Map<unknown, unknown>, { name: 'x' })).toThrow(/expected a Map, got \[object Object\]/);
+    expect(() => observeMap({} as Map<unknown, unknown>, { name: 'x' })).toThrow(
+      /expected a Map, got \[object Object\]/,
+    );
     expect(() => observeMap(new Map(), { name: '' })).toThrow(/name must be a non-empty string, got ""/);
   });
 
@@ -188,14 +190,18 @@ describe('observeSet', () => {
       handle.unobserve();
     });
     const starts = events.filter((e) => e.channel === 'growStart').map((e) => e.event as GrowStartEvent);
-    expect(starts).toEqual([expect.objectContaining({ kind: 'v8_shrink', trigger: 'low_occupancy', oldB: 5, newB: 4, size: 16 })]);
+    expect(starts).toEqual([
+      expect.objectContaining({ kind: 'v8_shrink', trigger: 'low_occupancy', oldB: 5, newB: 4, size: 16 }),
+    ]);
     expect(events.at(-1)).toMatchObject({ channel: 'clear', event: { size: 15 } });
     expect(Object.getOwnPropertyNames(set)).toEqual([]);
     expect(observedSet(set)).toBeUndefined();
   });
 
   it('rejects what is not a Set, naming the problem', () => {
-    expect(() => observeSet(new Map() as unknown as Set<unknown>, { name: 'x' })).toThrow(/observeSet: expected a Set, got \[object Map\]/);
+    expect(() => observeSet(new Map() as unknown as Set<unknown>, { name: 'x' })).toThrow(
+      /observeSet: expected a Set, got \[object Map\]/,
+    );
     expect(() => observeSet(new Set(), { name: ' ' })).toThrow(/observeSet: name must be a non-empty string/);
   });
 

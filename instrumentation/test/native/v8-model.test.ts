@@ -116,30 +116,33 @@ describe('V8 OrderedHashTable model', () => {
   });
 });
 
-describe.each(['Map', 'Set'] as const)(`the model of a %s against V8 ${process.versions.v8} (Node ${process.version})`, (collection) => {
-  it('the slowest of 2^19 + 64 timed inserts is the predicted rebuild at 2^19 entries', () => {
-    const ops = range(0, 2 ** 19 + 64, 'set');
-    const predicted = largestRebuild(0, ops);
-    expect(predicted.index).toBe(2 ** 19);
-    expect(predicted.rehash).toEqual({ kind: 'grow', oldCapacity: 2 ** 19, newCapacity: 2 ** 20 });
-    expectSlowestAt(0, ops, predicted.index, collection);
-  });
-
-  it('the slowest of a run of deletes from 2^20 entries is the predicted shrink below 2^18 live', () => {
-    const ops = range(0, 2 ** 20 - 2 ** 17, 'delete');
-    const predicted = largestRebuild(2 ** 20, ops);
-    expect(predicted.rehash).toEqual({ kind: 'shrink', oldCapacity: 2 ** 20, newCapacity: 2 ** 19 });
-    expect(2 ** 20 - 1 - predicted.index).toBe(2 ** 18 - 1);
-    expectSlowestAt(2 ** 20, ops, predicted.index, collection);
-  });
-
-  it('after deleting half of a full 2^19 table, the first new key compacts it at the same capacity', () => {
-    const ops = [...range(0, 2 ** 18, 'delete'), ...range(2 ** 19, 2 ** 19 + 1024, 'set')];
-    const predicted = largestRebuild(2 ** 19, ops);
-    expect(predicted).toEqual({
-      index: 2 ** 18,
-      rehash: { kind: 'compact', oldCapacity: 2 ** 19, newCapacity: 2 ** 19 },
+describe.each(['Map', 'Set'] as const)(
+  `the model of a %s against V8 ${process.versions.v8} (Node ${process.version})`,
+  (collection) => {
+    it('the slowest of 2^19 + 64 timed inserts is the predicted rebuild at 2^19 entries', () => {
+      const ops = range(0, 2 ** 19 + 64, 'set');
+      const predicted = largestRebuild(0, ops);
+      expect(predicted.index).toBe(2 ** 19);
+      expect(predicted.rehash).toEqual({ kind: 'grow', oldCapacity: 2 ** 19, newCapacity: 2 ** 20 });
+      expectSlowestAt(0, ops, predicted.index, collection);
     });
-    expectSlowestAt(2 ** 19, ops, predicted.index, collection);
-  });
-});
+
+    it('the slowest of a run of deletes from 2^20 entries is the predicted shrink below 2^18 live', () => {
+      const ops = range(0, 2 ** 20 - 2 ** 17, 'delete');
+      const predicted = largestRebuild(2 ** 20, ops);
+      expect(predicted.rehash).toEqual({ kind: 'shrink', oldCapacity: 2 ** 20, newCapacity: 2 ** 19 });
+      expect(2 ** 20 - 1 - predicted.index).toBe(2 ** 18 - 1);
+      expectSlowestAt(2 ** 20, ops, predicted.index, collection);
+    });
+
+    it('after deleting half of a full 2^19 table, the first new key compacts it at the same capacity', () => {
+      const ops = [...range(0, 2 ** 18, 'delete'), ...range(2 ** 19, 2 ** 19 + 1024, 'set')];
+      const predicted = largestRebuild(2 ** 19, ops);
+      expect(predicted).toEqual({
+        index: 2 ** 18,
+        rehash: { kind: 'compact', oldCapacity: 2 ** 19, newCapacity: 2 ** 19 },
+      });
+      expectSlowestAt(2 ** 19, ops, predicted.index, collection);
+    });
+  },
+);

@@ -90,7 +90,9 @@ describe('zero-code native map observer', () => {
   it('rejects a threshold that is not a whole number', () => {
     observer.uninstall();
     try {
-      expect(() => installNativeMapObserver({ minEntries: 0.5 })).toThrow(/minEntries must be a whole number of entries >= 1, got 0.5/);
+      expect(() => installNativeMapObserver({ minEntries: 0.5 })).toThrow(
+        /minEntries must be a whole number of entries >= 1, got 0.5/,
+      );
       expect(Map.prototype.set).toBe(nativeMapMethods.set);
       expect(Map.prototype.delete).toBe(nativeMapMethods.delete);
       expect(Map.prototype.clear).toBe(nativeMapMethods.clear);

@@ -28,28 +28,31 @@ describe.each([
   ['PresizedMap', (): AnyMap => new PresizedMap<string | number, number>({ seed: 1 })],
   ['ShardedMap', (): AnyMap => new ShardedMap<string | number, number>({ shards: 4, seed: 1 })],
 ])('%s keys', (owner, create) => {
-  test.each(badKeys)(`%s key is a TypeError naming ${owner} and the key, in an empty and a full map`, (_what, key, named) => {
-    for (const [operation, run] of operations) {
-      for (const filled of [false, true]) {
-        const map = create();
-        if (filled) for (let i = 0; i < 100; i++) map.set(`dev_${i}`, i).set(i, i);
-        const sizeBefore = map.size;
-        let thrown: unknown;
-        try {
-          run(map, key);
-        } catch (error) {
-          thrown = error;
+  test.each(badKeys)(
+    `%s key is a TypeError naming ${owner} and the key, in an empty and a full map`,
+    (_what, key, named) => {
+      for (const [operation, run] of operations) {
+        for (const filled of [false, true]) {
+          const map = create();
+          if (filled) for (let i = 0; i < 100; i++) map.set(`dev_${i}`, i).set(i, i);
+          const sizeBefore = map.size;
+          let thrown: unknown;
+          try {
+            run(map, key);
+          } catch (error) {
+            thrown = error;
+          }
+          expect({ operation, filled, error: thrown }).toEqual({ operation, filled, error: expect.any(TypeError) });
+          expect((thrown as Error).message).toMatch(new RegExp(`^${owner}: keys must be strings or numbers, `));
+          expect((thrown as Error).message).toMatch(named);
+          // Nothing stored, and the map works on.
+          expect(map.size).toBe(sizeBefore);
+          map.set('after', 7);
+          expect(map.get('after')).toBe(7);
         }
-        expect({ operation, filled, error: thrown }).toEqual({ operation, filled, error: expect.any(TypeError) });
-        expect((thrown as Error).message).toMatch(new RegExp(`^${owner}: keys must be strings or numbers, `));
-        expect((thrown as Error).message).toMatch(named);
-        // Nothing stored, and the map works on.
-        expect(map.size).toBe(sizeBefore);
-        map.set('after', 7);
-        expect(map.get('after')).toBe(7);
       }
-    }
-  });
+    },
+  );
 
   test('a refused set on a new map allocates no table', () => {
     const map = new PresizedMap<string, number>();
@@ -59,7 +62,19 @@ describe.each([
 
   test('every number and every string is a key, as in Map', () => {
     const map = create();
-    const keys: (string | number)[] = ['', '\uD800', 'x'.repeat(1000), 0, NaN, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53, -1.5];
+    const keys: (string | number)[] = [
+      '',
+      '\uD800',
+      'x'.repeat(1000),
+      0,
+      NaN,
+      Infinity,
+      -Infinity,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      2 ** 53,
+      -1.5,
+    ];
     keys.forEach((key, i) => map.set(key, i));
     keys.forEach((key, i) => expect(map.get(key)).toBe(i));
     map.set(-0, 99);
@@ -107,7 +122,9 @@ describe('constructor options', () => {
     expect(() => new PresizedMap({ hint: 800_000_000 })).toThrow(
       /^PresizedMap: hint 800000000 needs [\d,]+ MiB for its table, more than the [\d,]+ MiB left in the heap \(limit [\d,]+ MiB\); give node a larger --max-old-space-size or a smaller hint$/,
     );
-    expect(() => new ShardedMap({ hint: 2_000_000_000, shards: 16 })).toThrow(/^ShardedMap: hint 2000000000 needs [\d,]+ MiB for its table/);
+    expect(() => new ShardedMap({ hint: 2_000_000_000, shards: 16 })).toThrow(
+      /^ShardedMap: hint 2000000000 needs [\d,]+ MiB for its table/,
+    );
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 2 ** 20);
     expect(new PresizedMap({ hint: 100_000 }).stats().B).toBe(14);
   });
@@ -148,11 +165,19 @@ describe('planner inputs', () => {
     [undefined, TypeError, /^planCapacity: needs an object with peakQps, retentionSeconds and keysPerRequest$/],
     [null, TypeError, /^planCapacity: options must be an object, got null$/],
     [{ peakQps: 10, retentionSeconds: 60, keysPerRequest: 1, keys: 5 }, TypeError, /unknown option "keys"/],
-    [{ peakQps: '10', retentionSeconds: 60, keysPerRequest: 1 }, RangeError, /peakQps must be a finite number above 0, got "10" \(string\)/],
+    [
+      { peakQps: '10', retentionSeconds: 60, keysPerRequest: 1 },
+      RangeError,
+      /peakQps must be a finite number above 0, got "10" \(string\)/,
+    ],
     [{ peakQps: 10, retentionSeconds: -1, keysPerRequest: 1 }, RangeError, /retentionSeconds .* got -1/],
     [{ peakQps: 10, retentionSeconds: 60, keysPerRequest: Infinity }, RangeError, /keysPerRequest .* got Infinity/],
     [{ peakQps: 10, retentionSeconds: 60, keysPerRequest: 1, headroom: 0.5 }, RangeError, /headroom .* got 0.5/],
-    [{ peakQps: 10, retentionSeconds: 60, keysPerRequest: 1, keyPopulation: 1.5 }, RangeError, /keyPopulation .* got 1.5/],
+    [
+      { peakQps: 10, retentionSeconds: 60, keysPerRequest: 1, keyPopulation: 1.5 },
+      RangeError,
+      /keyPopulation .* got 1.5/,
+    ],
   ])('planCapacity(%p) is refused by name', (input, type, message) => {
     expect(() => planCapacity(input as unknown as CapacityInput)).toThrow(type);
     expect(() => planCapacity(input as unknown as CapacityInput)).toThrow(message);

@@ -63,7 +63,10 @@ describe('diagnostics channel events', () => {
 
     // The evacuate events of the last growth: everything after its growStart.
     const lastStart = recorder.events.findIndex((e) => e.message === last);
-    const steps = recorder.events.slice(lastStart).filter((e) => e.channel === 'evacuate').map((e) => e.message);
+    const steps = recorder.events
+      .slice(lastStart)
+      .filter((e) => e.channel === 'evacuate')
+      .map((e) => e.message);
     expect(steps.length).toBeGreaterThan(100);
     for (const step of steps) {
       expect(Object.keys(step).sort()).toEqual(
@@ -213,7 +216,13 @@ describe('same-size growth under delete churn (spec section 3)', () => {
     const starts = recorder.of('growStart');
     expect(starts.length).toBeGreaterThan(0);
     for (const start of starts) {
-      expect(start).toMatchObject({ kind: 'same_size', trigger: 'overflow', oldB: 10, newB: 10, overflowBuckets: 1024 });
+      expect(start).toMatchObject({
+        kind: 'same_size',
+        trigger: 'overflow',
+        oldB: 10,
+        newB: 10,
+        overflowBuckets: 1024,
+      });
     }
     expect(recorder.of('growEnd').length).toBeGreaterThanOrEqual(starts.length - 1);
     expect(map.stats()).toMatchObject({ B: 10, size: 6000, growths: 0, sameSizeGrowths: starts.length });

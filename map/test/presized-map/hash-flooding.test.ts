@@ -47,7 +47,10 @@ const fromUnits = (units: readonly number[]): string => String.fromCharCode(...u
 const codeUnit = fc.integer({ min: 0, max: 0xffff });
 const highUnit = fc.integer({ min: 0x8000, max: 0xffff });
 /** XOR masks of a code unit, weighted towards the ones that move the top bit of a lane's word. */
-const flipMask = fc.oneof(fc.constantFrom(0x8000, 0x8001, 0x0001, 0xffff, 0x7fff, 0xc000), fc.integer({ min: 1, max: 0xffff }));
+const flipMask = fc.oneof(
+  fc.constantFrom(0x8000, 0x8001, 0x0001, 0xffff, 0x7fff, 0xc000),
+  fc.integer({ min: 1, max: 0xffff }),
+);
 const units = fc.array(codeUnit, { minLength: 1, maxLength: 48 });
 
 describe('no collisions that hold without the key', () => {

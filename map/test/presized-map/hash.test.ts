@@ -61,7 +61,22 @@ describe('hash', () => {
     const high = (hashString('dev_8a3f9c2e', 1, 2), hashHigh());
     expect(hashHigh()).toBe(high);
     const both = (hash: () => number): string => `${hash()}:${hashHigh()}`;
-    for (const key of ['', 'a', 'ab', 'abc', 'abcd', 'abcde', 'dev_8a3f9c2e', 'x'.repeat(33), 0, -1, 42, 0.5, 2 ** 60, NaN]) {
+    for (const key of [
+      '',
+      'a',
+      'ab',
+      'abc',
+      'abcd',
+      'abcde',
+      'dev_8a3f9c2e',
+      'x'.repeat(33),
+      0,
+      -1,
+      42,
+      0.5,
+      2 ** 60,
+      NaN,
+    ]) {
       const base = both(() => hashKey(key, K0, K1));
       for (let bit = 0; bit < 32; bit++) {
         expect(both(() => hashKey(key, K0 ^ (1 << bit), K1))).not.toBe(base);

@@ -5,7 +5,10 @@ import { ShardedMap } from '../../src/sharded-map.js';
 import { deviceKey } from './support.js';
 
 /** %IteratorPrototype%, where Node.js 22 and later put the iterator helpers. */
-const iteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as Record<string, unknown>;
+const iteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as Record<
+  string,
+  unknown
+>;
 const HELPERS = ['map', 'filter', 'take', 'drop', 'flatMap', 'reduce', 'toArray', 'forEach', 'some', 'every', 'find'];
 const helpersAvailable = HELPERS.every((name) => typeof iteratorPrototype[name] === 'function');
 
@@ -57,31 +60,65 @@ describe.each(kinds)('iterators of %s', (_name, create) => {
     const native = new Map(map);
 
     test('map (the helper that a property named map used to hide)', () => {
-      expect(sorted(helpersOf(map.keys()).map((k) => `${k}!`).toArray())).toEqual(
-        sorted(helpersOf(native.keys()).map((k) => `${k}!`).toArray()),
+      expect(
+        sorted(
+          helpersOf(map.keys())
+            .map((k) => `${k}!`)
+            .toArray(),
+        ),
+      ).toEqual(
+        sorted(
+          helpersOf(native.keys())
+            .map((k) => `${k}!`)
+            .toArray(),
+        ),
       );
-      expect(sorted(helpersOf(map.values()).map((v) => v * 2).toArray())).toEqual(sorted([...native.values()].map((v) => v * 2)));
+      expect(
+        sorted(
+          helpersOf(map.values())
+            .map((v) => v * 2)
+            .toArray(),
+        ),
+      ).toEqual(sorted([...native.values()].map((v) => v * 2)));
     });
 
     test('filter, take and drop', () => {
-      expect(sorted(helpersOf(map.values()).filter((v) => v % 7 === 0).toArray())).toEqual(
-        sorted([...native.values()].filter((v) => v % 7 === 0)),
-      );
+      expect(
+        sorted(
+          helpersOf(map.values())
+            .filter((v) => v % 7 === 0)
+            .toArray(),
+        ),
+      ).toEqual(sorted([...native.values()].filter((v) => v % 7 === 0)));
       const taken = helpersOf(map.keys()).take(10).toArray();
       expect(taken).toHaveLength(10);
       expect(new Set(taken).size).toBe(10);
       for (const key of taken) expect(native.has(key)).toBe(true);
       const all = [...map.keys()];
-      expect(helpersOf(map.keys()).drop(N - 5).toArray()).toHaveLength(5);
+      expect(
+        helpersOf(map.keys())
+          .drop(N - 5)
+          .toArray(),
+      ).toHaveLength(5);
       expect(all).toHaveLength(N);
     });
 
     test('flatMap, reduce and toArray', () => {
-      expect(sorted(helpersOf(map.entries()).flatMap(([k, v]) => [k, String(v)]).toArray())).toEqual(
-        sorted([...native.entries()].flatMap(([k, v]) => [k, String(v)])),
-      );
+      expect(
+        sorted(
+          helpersOf(map.entries())
+            .flatMap(([k, v]) => [k, String(v)])
+            .toArray(),
+        ),
+      ).toEqual(sorted([...native.entries()].flatMap(([k, v]) => [k, String(v)])));
       expect(helpersOf(map.values()).reduce((sum, v) => sum + v, 0)).toBe((N * (N - 1)) / 2);
-      expect(sorted(helpersOf(map[Symbol.iterator]()).toArray().map(([k]) => k))).toEqual(sorted([...native.keys()]));
+      expect(
+        sorted(
+          helpersOf(map[Symbol.iterator]())
+            .toArray()
+            .map(([k]) => k),
+        ),
+      ).toEqual(sorted([...native.keys()]));
     });
 
     test('forEach, some, every and find', () => {

@@ -32,8 +32,29 @@ describe('number keys compare like Map keys (SameValueZero)', () => {
   test('floats, large integers, infinities and the string forms of numbers are distinct keys', () => {
     const map = new PresizedMap<string | number, number>({ seed: 3 });
     const keys: (string | number)[] = [
-      0.1, 0.2, 0.1 + 0.2, 0.3, 2 ** 31, 2 ** 31 - 1, -(2 ** 31), 2 ** 53, 2 ** 53 - 1, -(2 ** 53), 1e300, 5e-324,
-      Infinity, -Infinity, Number.MAX_VALUE, 1, '1', '0', 0, 'NaN', NaN, '', 'Infinity',
+      0.1,
+      0.2,
+      0.1 + 0.2,
+      0.3,
+      2 ** 31,
+      2 ** 31 - 1,
+      -(2 ** 31),
+      2 ** 53,
+      2 ** 53 - 1,
+      -(2 ** 53),
+      1e300,
+      5e-324,
+      Infinity,
+      -Infinity,
+      Number.MAX_VALUE,
+      1,
+      '1',
+      '0',
+      0,
+      'NaN',
+      NaN,
+      '',
+      'Infinity',
     ];
     keys.forEach((key, i) => map.set(key, i));
     expect(map.size).toBe(keys.length);
@@ -91,7 +112,12 @@ describe('the Map interface', () => {
       ['a', 1],
       ['b', 2],
     ]);
-    expect(new Map(map)).toEqual(new Map([['a', 1], ['b', 2]]));
+    expect(new Map(map)).toEqual(
+      new Map([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    );
     expect(Array.from(map).length).toBe(2);
   });
 
@@ -103,7 +129,12 @@ describe('the Map interface', () => {
     const map = new PresizedMap<string, number>({ seed: 15 });
     for (let i = 0; i < 50; i++) map.set(`k${i}`, i);
     const helpers = map.values() as unknown as { filter(f: (v: number) => boolean): { toArray(): number[] } };
-    expect(helpers.filter((v) => v % 10 === 0).toArray().sort((a, b) => a - b)).toEqual([0, 10, 20, 30, 40]);
+    expect(
+      helpers
+        .filter((v) => v % 10 === 0)
+        .toArray()
+        .sort((a, b) => a - b),
+    ).toEqual([0, 10, 20, 30, 40]);
   });
 
   test('forEach passes value, key and the map, with thisArg', () => {
@@ -149,7 +180,14 @@ describe('the Map interface', () => {
     for (let i = 0; i < 10; i++) expect(iterator.next().done).toBe(false);
     map.clear();
     expect(iterator.next()).toEqual({ value: undefined, done: true });
-    expect(map.stats()).toMatchObject({ size: 0, B: 10, growing: false, oldBuckets: 0, noverflow: 0, overflowBuckets: 0 });
+    expect(map.stats()).toMatchObject({
+      size: 0,
+      B: 10,
+      growing: false,
+      oldBuckets: 0,
+      noverflow: 0,
+      overflowBuckets: 0,
+    });
     for (let i = 0; i < 100; i++) map.set(`again-${i}`, i);
     expect(map.stats()).toMatchObject({ size: 100, B: 10, growths: 10 });
     checkInvariants(map);

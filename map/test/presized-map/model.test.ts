@@ -33,7 +33,10 @@ const keyArb: fc.Arbitrary<Key> = fc.oneof(
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: 'next' as const }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'insertNew' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('updateSome' as const), pick: fc.nat(), value: fc.integer() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('updateSome' as const), pick: fc.nat(), value: fc.integer() }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('deleteSome' as const), pick: fc.nat() }) },
 );
 
@@ -44,8 +47,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: keyArb }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'iterate' as const }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('insertMany' as const), count: fc.integer({ min: 1, max: 400 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('deleteMany' as const), every: fc.integer({ min: 1, max: 4 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('insertMany' as const), count: fc.integer({ min: 1, max: 400 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('deleteMany' as const), every: fc.integer({ min: 1, max: 4 }) }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({

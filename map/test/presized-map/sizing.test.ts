@@ -81,7 +81,9 @@ describe('bad hints throw an error naming the value', () => {
 
   test('bad seeds, names and random sources are refused', () => {
     expect(() => new PresizedMap({ seed: -1 })).toThrow(RangeError);
-    expect(() => new PresizedMap({ seed: 2 ** 32 })).toThrow(/seed must be an integer from 0 to 4294967295, got 4294967296/);
+    expect(() => new PresizedMap({ seed: 2 ** 32 })).toThrow(
+      /seed must be an integer from 0 to 4294967295, got 4294967296/,
+    );
     expect(() => new PresizedMap({ name: 5 as unknown as string })).toThrow(TypeError);
     expect(() => new PresizedMap({ random: 1 as unknown as () => number })).toThrow(/random must be a function/);
   });

@@ -40,7 +40,9 @@ export function deviceKey(i: number): string {
   return `dev_${(Math.imul(i, 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-const FAMILY_BASE = Array.from('device/0123456789abcdef/0123456789abcdef/0123456789abcdef/01234567', (c) => c.charCodeAt(0));
+const FAMILY_BASE = Array.from('device/0123456789abcdef/0123456789abcdef/0123456789abcdef/01234567', (c) =>
+  c.charCodeAt(0),
+);
 
 /**
  * Key `i` (0 .. 65535) of a family that shared one 64-bit hash under every seed of the previous

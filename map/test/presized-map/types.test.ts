@@ -6,12 +6,16 @@ import ts from 'typescript';
 describe('PresizedMap types', () => {
   test('a PresizedMap is a Map<K, V> under the package compiler options', () => {
     const configPath = path.resolve(__dirname, '../../tsconfig.json');
-    const parsed = ts.getParsedCommandLineOfConfigFile(configPath, { noEmit: true }, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      configPath,
+      { noEmit: true },
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+          throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+        },
       },
-    });
+    );
     expect(parsed).toBeDefined();
     const options = { ...parsed!.options, rootDir: undefined, noEmit: true };
     const fixture = path.resolve(__dirname, 'types/map-assignable.ts');

@@ -16,7 +16,10 @@ const IN_FLIGHT = 2_000;
 async function main() {
   const maps = new presize.PresizedMapInstrumentation({ metricsExport: 'metric-producer' });
   const caches = new presize.LruCacheInstrumentation();
-  const exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [presize.mapMetricsProducer(maps)] });
+  const exporter = new PrometheusExporter({
+    preventServerStart: true,
+    metricProducers: [presize.mapMetricsProducer(maps)],
+  });
   const provider = new MeterProvider({ readers: [exporter] });
   maps.setMeterProvider(provider);
   caches.setMeterProvider(provider);
@@ -39,7 +42,9 @@ async function main() {
     });
     const samples = text.split('\n').filter((line) => line.startsWith('presize_'));
     const names = new Set(samples.map((l) => /presize_map_name="([^"]*)"/.exec(l)?.[1]).filter((n) => n !== undefined));
-    const cacheNames = new Set(samples.map((l) => /presize_lru_name="([^"]*)"/.exec(l)?.[1]).filter((n) => n !== undefined));
+    const cacheNames = new Set(
+      samples.map((l) => /presize_lru_name="([^"]*)"/.exec(l)?.[1]).filter((n) => n !== undefined),
+    );
     const requests = [...names].filter((n) => n.startsWith('request-')).map((n) => Number(n.slice('request-'.length)));
     return {
       requestIndices: requests.length === 0 ? null : [Math.min(...requests), Math.max(...requests)],

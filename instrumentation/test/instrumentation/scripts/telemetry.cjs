@@ -36,7 +36,8 @@ function pullMetrics(metricProducers = []) {
     const byName = {};
     for (const scope of resourceMetrics.scopeMetrics)
       for (const m of scope.metrics)
-        for (const p of m.dataPoints) (byName[m.descriptor.name] ??= []).push({ attributes: p.attributes, value: p.value });
+        for (const p of m.dataPoints)
+          (byName[m.descriptor.name] ??= []).push({ attributes: p.attributes, value: p.value });
     return byName;
   }
   return { provider, collect };

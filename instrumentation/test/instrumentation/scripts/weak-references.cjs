@@ -81,7 +81,9 @@ const cases = {
 
   /** A map collected mid-growth ends its growth span with outcome collected. */
   async collectedMidGrowth() {
-    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = fromPackage('@opentelemetry/sdk-trace-base');
+    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = fromPackage(
+      '@opentelemetry/sdk-trace-base',
+    );
     const spans = new InMemorySpanExporter();
     const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
     const { instrumentation, collect } = viaProducer();
