@@ -16,15 +16,23 @@ import * as semconv from '../semconv.js';
 import { LRU_FETCH_DURATION_BUCKETS } from './buckets.js';
 import { cacheName, namedCaches, UNNAMED_CACHE } from './cache-names.js';
 import { keyIndexOf, watchEvictions, type EvictionWatch } from './key-index.js';
+import {
+  LEGACY_METRICS_CHANNEL,
+  LEGACY_TRACING_CHANNEL,
+  legacyRemoval,
+  lruCacheClasses,
+  patchClass,
+  unpatchClass,
+} from './legacy-patch.js';
 import type { LruCacheInstrumentationConfig, LruCacheLike, LruStatus } from './types.js';
-import { lruCacheSupport } from './versions.js';
+import { lruCacheSupport, PATCHED_VERSIONS } from './versions.js';
 
 export const LRU_METRICS_CHANNEL = 'lru-cache:metrics';
 export const LRU_TRACING_CHANNEL = 'lru-cache';
 /** Operations of lru-cache 11.3, which does not say which cache published them. */
 export const UNATTRIBUTED_CACHE = 'unattributed';
 
-/** Version label of a named cache found unobservable by probing it, its module not seen. */
+/** Version label of a named cache found unobservable by probing it, its module not seen (or loaded before the instrumentation). */
 export const UNOBSERVABLE_INSTANCE_VERSION = 'before 11.3';
 
 /** A key no application uses: `peek(PROBE)` tells whether a named cache publishes anything. */
@@ -69,11 +77,12 @@ interface CacheTotals {
 
 /**
  * OpenTelemetry metrics for lru-cache instances, from the diagnostics channels lru-cache itself
- * publishes on (`lru-cache:metrics` for synchronous operations, the `lru-cache` tracing channel
- * for `fetch`). No method of lru-cache is patched. Each cache's key index, a native `Map`, is
- * observed so that its table rebuilds reach the map instrumentation as `v8_rehash` growths. The
- * module hook only reads the version of each lru-cache that is `require`d, to report once the
- * versions that publish nothing.
+ * publishes on from 11.3 (`lru-cache:metrics` for synchronous operations, the `lru-cache` tracing
+ * channel for `fetch`). lru-cache 7.18 to 11.2 publish nothing: the module hook patches their
+ * `LRUCache` class (on `require` and on `import`) to publish the same messages on Presize's own
+ * channels, which the same handlers read. Each cache's key index, a native `Map`, is observed so
+ * that its table rebuilds reach the map instrumentation as `v8_rehash` growths. Versions that
+ * cannot be observed are reported once.
  */
 export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInstrumentationConfig> {
   // The base constructor calls enable() before subclass field initialisers would run.
@@ -92,6 +101,9 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
   /** Cache names given series of their own, for the process's lifetime (the SDK keeps them). */
   declare private names: Set<string>;
   declare private cap: CardinalityCap;
+  /** lru-cache classes of the patched releases seen loaded, and those this instance patched. */
+  declare private legacyClasses: Set<Function>;
+  declare private patchedClasses: Set<Function>;
 
   constructor(config: LruCacheInstrumentationConfig = {}) {
     super(`${PACKAGE_NAME}/lru-cache`, PACKAGE_VERSION, config);
@@ -99,11 +111,40 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
 
   protected init(): InstrumentationNodeModuleDefinition[] {
     return [
+      new InstrumentationNodeModuleDefinition(
+        'lru-cache',
+        [PATCHED_VERSIONS],
+        (exports: unknown) => {
+          this.legacyClasses ??= new Set();
+          for (const ctor of lruCacheClasses(exports)) this.legacyClasses.add(ctor);
+          this.patchLegacyClasses();
+          return exports;
+        },
+        // Called with the last module loaded only: every class this instance patched is restored.
+        (exports: unknown) => {
+          this.unpatchLegacyClasses();
+          return exports;
+        },
+      ),
       new InstrumentationNodeModuleDefinition('lru-cache', ['*'], (exports: unknown, version?: string) => {
         if (version !== undefined) this.noteVersion(version);
         return exports;
       }),
     ];
+  }
+
+  private patchLegacyClasses(): void {
+    this.patchedClasses ??= new Set();
+    for (const ctor of this.legacyClasses ?? []) {
+      if (this.patchedClasses.has(ctor)) continue;
+      patchClass(ctor);
+      this.patchedClasses.add(ctor);
+    }
+  }
+
+  private unpatchLegacyClasses(): void {
+    for (const ctor of this.patchedClasses ?? []) unpatchClass(ctor);
+    this.patchedClasses?.clear();
   }
 
   protected listen(): () => void {
@@ -131,11 +172,18 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       asyncStart: ignore,
       error: ignore,
     };
-    diagnostics_channel.subscribe(LRU_METRICS_CHANNEL, metricsHandler);
-    diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).subscribe(tracingHandlers);
+    // lru-cache's own channels (11.3+), and those its patched classes publish on (7.18 to 11.2).
+    for (const channel of [LRU_METRICS_CHANNEL, LEGACY_METRICS_CHANNEL]) diagnostics_channel.subscribe(channel, metricsHandler);
+    for (const channel of [LRU_TRACING_CHANNEL, LEGACY_TRACING_CHANNEL])
+      diagnostics_channel.tracingChannel(channel).subscribe(tracingHandlers);
+    // Classes restored by disable() are patched again.
+    this.patchLegacyClasses();
     return () => {
-      diagnostics_channel.unsubscribe(LRU_METRICS_CHANNEL, metricsHandler);
-      diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).unsubscribe(tracingHandlers);
+      this.unpatchLegacyClasses();
+      for (const channel of [LRU_METRICS_CHANNEL, LEGACY_METRICS_CHANNEL])
+        diagnostics_channel.unsubscribe(channel, metricsHandler);
+      for (const channel of [LRU_TRACING_CHANNEL, LEGACY_TRACING_CHANNEL])
+        diagnostics_channel.tracingChannel(channel).unsubscribe(tracingHandlers);
     };
   }
 
@@ -189,7 +237,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     if (support === 'unobservable') {
       this.noteUnobservable(
         version,
-        `lru-cache ${version} publishes no diagnostics (lru-cache:metrics appeared in 11.3): its caches are not observed; upgrade to lru-cache 11.4 or later`,
+        `lru-cache ${version} publishes no diagnostics and has no status option (added in 7.18): its caches are not observed; upgrade to lru-cache 7.18 or later (11.4 or later publishes on its own channels)`,
       );
     } else if (support === 'unattributed') {
       this.noteUnattributed(version);
@@ -222,7 +270,11 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     const record = this.recordOf(status);
     if (record === undefined) return;
     if (op === 'delete' && record.evictions !== undefined) this.announceDelete(record, status);
-    this.instruments.operations.add(1, attributesFor(record, op, status[op]));
+    this.count(record, op, status[op]);
+  }
+
+  private count(record: CacheRecord, op: NonNullable<LruStatus['op']>, result: string | undefined): void {
+    this.instruments.operations.add(1, attributesFor(record, op, result));
   }
 
   private onFetchStart(status: LruStatus): void {
@@ -259,7 +311,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     if (cache === undefined || typeof cache !== 'object') return this.unattributedRecord();
     const known = this.records.get(cache);
     if (known !== undefined) return known;
-    const record = this.learn(cache);
+    const record = this.learn(cache, status.legacy === true);
     this.records.set(cache, record);
     this.live.add(record);
     this.collected.register(cache, record);
@@ -274,7 +326,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     return { [semconv.ATTR_LRU_NAME]: name };
   }
 
-  private learn(cache: LruCacheLike): CacheRecord {
+  private learn(cache: LruCacheLike, patched: boolean): CacheRecord {
     const attributes = this.nameAttributes(cacheName(cache));
     const name = attributes[semconv.ATTR_LRU_NAME] as string;
     const record: CacheRecord = {
@@ -289,8 +341,14 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       record.keyIndex = new WeakRef(keyIndex);
       const evictions = watchEvictions(keyIndex);
       evictions.announced.length = 0;
-      evictions.onEviction = () => {
-        if (this.listening) this.instruments.evictions.add(1, record.attributes);
+      evictions.onEviction = (key) => {
+        if (!this.listening) return;
+        // A patched class publishes no delete of its own: the patch tells what the removal was.
+        // The cache through its weak reference: the record must not keep it alive.
+        const live = patched ? record.ref?.deref() : undefined;
+        const removal = live === undefined ? 'eviction' : legacyRemoval(live, key);
+        if (removal === 'eviction') this.instruments.evictions.add(1, record.attributes);
+        else if (removal !== 'own') this.count(record, 'delete', removal);
       };
       record.evictions = evictions;
       if (this._config.observeKeyIndex !== false) observeMap(keyIndex, { name: `${name}.key_index` });
