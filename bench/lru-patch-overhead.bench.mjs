@@ -28,7 +28,8 @@ const SETUPS = ['patched plain', 'patched observed', 'channels plain', 'channels
 
 /** The installed version of a release (lru-cache 8 and later do not export their package.json). */
 const versionOf = (release) =>
-  JSON.parse(readFileSync(new URL(`../node_modules/${RELEASES[release]}/package.json`, import.meta.url), 'utf8')).version;
+  JSON.parse(readFileSync(new URL(`../node_modules/${RELEASES[release]}/package.json`, import.meta.url), 'utf8'))
+    .version;
 
 /** Key indexes of the requests: a quarter of them to 100 hot keys, the rest spread over all keys. */
 function requestKeys() {
@@ -119,7 +120,9 @@ function compare() {
       const setup = SETUPS[(i + k) % SETUPS.length];
       const result = runOnce(setup);
       runs[setup].push(result);
-      progress(`${setup} run ${i + 1}/${RUNS}: ${fmtMs(result.cpuMs)} CPU, ${fmtInt(result.counted)} operations counted`);
+      progress(
+        `${setup} run ${i + 1}/${RUNS}: ${fmtMs(result.cpuMs)} CPU, ${fmtInt(result.counted)} operations counted`,
+      );
     }
   }
   const med = (setup) => median(runs[setup].map((r) => r.cpuMs));

@@ -15,7 +15,15 @@ import { scrapeUntil, select, type Sample } from './support/scrape.js';
 
 const ROOT = resolve(__dirname, '..');
 const FIXTURE = join(__dirname, 'fixtures', 'lru-two-majors');
-const PATCHED = ['lru-cache-7', 'lru-cache-8', 'lru-cache-9', 'lru-cache-10', 'lru-cache-11-0', 'lru-cache-11-1', 'lru-cache-11-2'];
+const PATCHED = [
+  'lru-cache-7',
+  'lru-cache-8',
+  'lru-cache-9',
+  'lru-cache-10',
+  'lru-cache-11-0',
+  'lru-cache-11-1',
+  'lru-cache-11-2',
+];
 const CHANNEL = 'lru-cache-11-5';
 /** [imported as ESM, required as CommonJS]: each major once on each side. */
 const PAIRS = PATCHED.map((esm, i) => [esm, PATCHED[PATCHED.length - 1 - i]!] as const);
@@ -30,7 +38,10 @@ function service(esm: string, cjs: string): string {
     mkdirSync(home, { recursive: true });
     writeFileSync(join(home, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }));
     // lru-cache 7 exports the class itself, 8 the class with LRUCache on it, 9 and later { LRUCache }.
-    writeFileSync(join(home, 'index.js'), "const m = require('lru-cache');\nmodule.exports = { LRUCache: m.LRUCache ?? m };\n");
+    writeFileSync(
+      join(home, 'index.js'),
+      "const m = require('lru-cache');\nmodule.exports = { LRUCache: m.LRUCache ?? m };\n",
+    );
     install(alias, join('node_modules', name));
   };
   install(esm, '.');
@@ -73,11 +84,11 @@ function expectEveryCacheObserved(samples: Sample[]): void {
     expect([loaded, only(samples, 'presize_lru_entries', cache)]).toEqual([loaded, 3]);
     expect([loaded, only(samples, 'presize_lru_max', cache)]).toEqual([loaded, 3]);
     const rebuilds = select(samples, 'presize_map_growths_total', { presize_map_name: `big-${loaded}.key_index` });
-    expect([loaded, rebuilds.map((s) => s.labels.presize_map_growth_kind), rebuilds.reduce((n, s) => n + s.value, 0)]).toEqual([
+    expect([
       loaded,
-      ['v8_rehash'],
-      6,
-    ]);
+      rebuilds.map((s) => s.labels.presize_map_growth_kind),
+      rebuilds.reduce((n, s) => n + s.value, 0),
+    ]).toEqual([loaded, ['v8_rehash'], 6]);
   }
   // Nothing else: no cache counted twice, none unattributed.
   const names = new Set(select(samples, 'presize_lru_operations_total').map((s) => s.labels.presize_lru_name));
@@ -85,7 +96,9 @@ function expectEveryCacheObserved(samples: Sample[]): void {
 }
 
 function run(args: string[], env: Record<string, string>): { lines: Promise<Record<string, unknown>>; stop(): void } {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_') && !k.startsWith('PRESIZE_')));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_') && !k.startsWith('PRESIZE_')),
+  );
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...base, PRESIZE_ROOT: ROOT, ...env },

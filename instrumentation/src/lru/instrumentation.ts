@@ -22,6 +22,7 @@ import {
   legacyRemoval,
   lruCacheClasses,
   patchClass,
+  type LruCacheClass,
   unpatchClass,
 } from './legacy-patch.js';
 import type { LruCacheInstrumentationConfig, LruCacheLike, LruStatus } from './types.js';
@@ -102,8 +103,8 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
   declare private names: Set<string>;
   declare private cap: CardinalityCap;
   /** lru-cache classes of the patched releases seen loaded, and those this instance patched. */
-  declare private legacyClasses: Set<Function>;
-  declare private patchedClasses: Set<Function>;
+  declare private legacyClasses: Set<LruCacheClass>;
+  declare private patchedClasses: Set<LruCacheClass>;
 
   constructor(config: LruCacheInstrumentationConfig = {}) {
     super(`${PACKAGE_NAME}/lru-cache`, PACKAGE_VERSION, config);
@@ -173,7 +174,8 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       error: ignore,
     };
     // lru-cache's own channels (11.3+), and those its patched classes publish on (7.18 to 11.2).
-    for (const channel of [LRU_METRICS_CHANNEL, LEGACY_METRICS_CHANNEL]) diagnostics_channel.subscribe(channel, metricsHandler);
+    for (const channel of [LRU_METRICS_CHANNEL, LEGACY_METRICS_CHANNEL])
+      diagnostics_channel.subscribe(channel, metricsHandler);
     for (const channel of [LRU_TRACING_CHANNEL, LEGACY_TRACING_CHANNEL])
       diagnostics_channel.tracingChannel(channel).subscribe(tracingHandlers);
     // Classes restored by disable() are patched again.
@@ -219,7 +221,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       maxSize: gauge(semconv.METRIC_LRU_MAX_SIZE, "The cache's maxSize option, when set.", '{size}'),
       unobservable: gauge(
         semconv.METRIC_LRU_UNOBSERVABLE,
-        'lru-cache modules loaded that publish nothing (before 11.3), by version; named caches found so by probing count under version "before 11.3".',
+        'lru-cache modules loaded that cannot be observed (before 7.18), by version; named caches found publishing nothing by probing count under version "before 11.3".',
         '{module}',
       ),
     };

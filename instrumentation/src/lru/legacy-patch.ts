@@ -32,6 +32,11 @@ interface LegacyStatus {
   fetchAborted?: true;
 }
 
+/** An `LRUCache` class: what is patched is its prototype. */
+export interface LruCacheClass {
+  readonly prototype: object;
+}
+
 interface LegacyCache extends LruCacheLike {
   delete(key: unknown): boolean;
 }
@@ -99,7 +104,11 @@ function runAs(
   }
 }
 
-/** Whether the call is lru-cache's own (from inside an operation on the same cache) or unobserved. */
+/**
+ * Whether the call is lru-cache's own (from inside an operation on the same cache) or unobserved:
+ * then it goes straight to lru-cache's method (arguments not given arrive as undefined, which its
+ * parameter defaults treat alike).
+ */
 function passThrough(cache: object): boolean {
   return running.cache === cache || !(metrics.hasSubscribers || tracing.hasSubscribers);
 }
@@ -122,7 +131,7 @@ function withStatus(options: unknown, status: LegacyStatus): Options {
 const wrappers: Record<string, (original: Method) => Method> = {
   get: (original) =>
     function get(this: LegacyCache, k: unknown, options?: unknown): unknown {
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this, k, options);
       const given = statusOf(options);
       const status = given ?? {};
       const value = runAs(this, k, 'get', original, k, given ? options : withStatus(options, status));
@@ -133,7 +142,7 @@ const wrappers: Record<string, (original: Method) => Method> = {
     },
   has: (original) =>
     function has(this: LegacyCache, k: unknown, options?: unknown): unknown {
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this, k, options);
       const given = statusOf(options);
       const status = given ?? {};
       const found = runAs(this, k, 'has', original, k, given ? options : withStatus(options, status));
@@ -142,7 +151,7 @@ const wrappers: Record<string, (original: Method) => Method> = {
     },
   peek: (original) =>
     function peek(this: LegacyCache, k: unknown, options?: unknown): unknown {
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this, k, options);
       const value = runAs(this, k, 'peek', original, k, options);
       // peek has no status before 11.3: an entry that is there and gives nothing is stale.
       const result = value !== undefined ? 'hit' : keyIndexOfCache(this)?.has(k) ? 'stale' : 'miss';
@@ -152,7 +161,7 @@ const wrappers: Record<string, (original: Method) => Method> = {
   set: (original) =>
     function set(this: LegacyCache, k: unknown, v: unknown, options?: unknown): unknown {
       if (running.cache === this) running.wrote = true;
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this, k, v, options);
       const given = statusOf(options);
       if (given !== undefined && state.fetches.get(this)?.get(k) === given) {
         // A fetch storing what its method resolved: part of the fetch, as in lru-cache 11.4.
@@ -172,14 +181,14 @@ const wrappers: Record<string, (original: Method) => Method> = {
     },
   delete: (original) =>
     function delete_(this: LegacyCache, k: unknown): unknown {
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this, k);
       // Published before the removal, as lru-cache 11.4 does: the removal is then no eviction.
       publish(this, 'delete', k, settledFetch(this, k) ? 'fetch' : 'delete');
       return runAs(this, k, 'delete', original, k);
     },
   fetch: (original) =>
     function fetch(this: LegacyCache, k: unknown, options?: unknown): unknown {
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this, k, options);
       const given = statusOf(options);
       const status = given ?? {};
       let inFlight = state.fetches.get(this);
@@ -204,7 +213,7 @@ const wrappers: Record<string, (original: Method) => Method> = {
     },
   memo: (original) =>
     function memo(this: LegacyCache, k: unknown, options?: unknown): unknown {
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this, k, options);
       const value = runAs(this, k, 'memo', original, k, options);
       // memo stores what its method computed exactly when it was a miss (or a forced refresh).
       publish(this, 'memo', k, lastRunWrote ? 'miss' : 'hit');
@@ -212,12 +221,12 @@ const wrappers: Record<string, (original: Method) => Method> = {
     },
   pop: (original) =>
     function pop(this: LegacyCache): unknown {
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this);
       return runAs(this, EVERY_KEY, 'pop', original, undefined);
     },
   purgeStale: (original) =>
     function purgeStale(this: LegacyCache): unknown {
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this);
       const before = this.size;
       const purged = runAs(this, EVERY_KEY, 'purgeStale', original, undefined);
       // Counted from the size: the last entry leaves by clearing the key index, not deleting from it.
@@ -226,7 +235,7 @@ const wrappers: Record<string, (original: Method) => Method> = {
     },
   load: (original) =>
     function load(this: LegacyCache, entries: unknown): unknown {
-      if (passThrough(this)) return original.apply(this, arguments as unknown as Parameters<Method>);
+      if (passThrough(this)) return original.call(this, entries);
       return runAs(this, EVERY_KEY, 'load', original, entries);
     },
 };
@@ -261,12 +270,12 @@ export function legacyRemoval(cache: object, key: unknown): LegacyRemoval {
 }
 
 /** The `LRUCache` classes of an lru-cache module: v7 exports the class, v8 both, v9 on `{ LRUCache }`. */
-export function lruCacheClasses(exports: unknown): Function[] {
-  const found = new Set<Function>();
+export function lruCacheClasses(exports: unknown): LruCacheClass[] {
+  const found = new Set<LruCacheClass>();
   const consider = (candidate: unknown) => {
     if (typeof candidate !== 'function') return;
     const proto = (candidate as { prototype?: { get?: unknown; set?: unknown } }).prototype;
-    if (typeof proto?.get === 'function' && typeof proto.set === 'function') found.add(candidate);
+    if (typeof proto?.get === 'function' && typeof proto.set === 'function') found.add(candidate as LruCacheClass);
   };
   const module = exports as { LRUCache?: unknown; default?: { LRUCache?: unknown } } | undefined;
   consider(module);
@@ -277,8 +286,8 @@ export function lruCacheClasses(exports: unknown): Function[] {
 }
 
 /** Wraps the class's methods, unless another holder already has; counts the holders. */
-export function patchClass(ctor: Function): void {
-  const proto = ctor.prototype as Record<string, unknown>;
+export function patchClass(ctor: LruCacheClass): void {
+  const proto = ctor.prototype;
   const known = state.patched.get(proto);
   if (known !== undefined) {
     known.holders++;
@@ -295,8 +304,8 @@ export function patchClass(ctor: Function): void {
 }
 
 /** Gives up one hold on the class's patch; the last puts lru-cache's own methods back. */
-export function unpatchClass(ctor: Function): void {
-  const proto = ctor.prototype as object;
+export function unpatchClass(ctor: LruCacheClass): void {
+  const proto = ctor.prototype;
   const known = state.patched.get(proto);
   if (known === undefined || --known.holders > 0) return;
   for (const [name, descriptor] of known.originals) Object.defineProperty(proto, name, descriptor);

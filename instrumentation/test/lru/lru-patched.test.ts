@@ -25,7 +25,10 @@ type Command =
 const key = fc.integer({ min: 0, max: 6 });
 const command: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('set' as const), key, value: fc.integer({ min: 0, max: 2 }) }), weight: 6 },
-  { arbitrary: fc.record({ op: fc.constant('setStale' as const), key, value: fc.integer({ min: 0, max: 2 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({ op: fc.constant('setStale' as const), key, value: fc.integer({ min: 0, max: 2 }) }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ op: fc.constant('setTooBig' as const), key }), weight: 1 },
   { arbitrary: fc.record({ op: fc.constantFrom('get' as const, 'has' as const, 'peek' as const), key }), weight: 6 },
   { arbitrary: fc.record({ op: fc.constant('delete' as const), key }), weight: 2 },
