@@ -151,10 +151,10 @@ function compare() {
       '',
       table(['Release', 'Plain CPU', 'Observed CPU', 'Cost per operation', 'Observed vs plain'], rows),
       '',
-      'Each observed operation is one status object, one message on a diagnostics channel and one SDK',
-      "counter add; the patch adds a wrapper call and, without a caller's status, the options object",
-      'that carries one. The machine is shared: differences of a few percent are within the spread',
-      'between processes of one setup.',
+      'Each observed operation is one status object, one message on a diagnostics channel and one',
+      'tally incremented (the SDK reads the tallies at collection); the patch adds a wrapper call and,',
+      "without a caller's status, the options object that carries one. The machine is shared:",
+      'differences of a few percent are within the spread between processes of one setup.',
     ].join('\n'),
   );
 }

@@ -3,7 +3,7 @@ import {
   ValueType,
   type Attributes,
   type BatchObservableResult,
-  type Counter,
+  type ObservableCounter,
   type Histogram,
   type ObservableGauge,
 } from '@opentelemetry/api';
@@ -41,12 +41,17 @@ const DEFAULT_MAX_CACHE_SERIES = 100;
 const PROBE = Symbol('presize lru-cache probe');
 
 interface Instruments {
-  operations: Counter;
-  evictions: Counter;
   fetchDuration: Histogram;
 }
 
+/**
+ * The instruments read at collection. The counters are too: an operation adds one to a tally,
+ * where an SDK `add()` would hash its attributes on every cache operation (most of what observing
+ * a cache cost).
+ */
 interface Gauges {
+  operations: ObservableCounter;
+  evictions: ObservableCounter;
   entries: ObservableGauge;
   max: ObservableGauge;
   calculatedSize: ObservableGauge;
@@ -54,12 +59,20 @@ interface Gauges {
   unobservable: ObservableGauge;
 }
 
+/** A cumulative count of one series, since the instrumentation started. */
+interface Tally {
+  readonly attributes: Attributes;
+  value: number;
+}
+
 /** What the instrumentation keeps per cache; the cache itself only weakly. */
 interface CacheRecord {
   readonly ref: WeakRef<LruCacheLike> | undefined;
   readonly attributes: Attributes;
-  /** Attributes per operation and result, built once. */
-  readonly byResult: Map<string, Attributes>;
+  /** The tallies of its name by operation and result, looked up once. */
+  readonly byResult: Map<string, Map<string | undefined, Tally>>;
+  /** The eviction tally of its name. */
+  readonly evicted: Tally;
   evictions: EvictionWatch | undefined;
   /** The cache's key index, found once; weakly, as the cache itself. */
   keyIndex: WeakRef<Map<unknown, unknown>> | undefined;
@@ -102,6 +115,9 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
   /** Cache names given series of their own, for the process's lifetime (the SDK keeps them). */
   declare private names: Set<string>;
   declare private cap: CardinalityCap;
+  /** Operation tallies by name, operation and result; eviction tallies by name. Bounded by the cap. */
+  declare private operationTallies: Map<string, Tally>;
+  declare private evictionTallies: Map<string, Tally>;
   /** lru-cache classes of the patched releases seen loaded, and those this instance patched. */
   declare private legacyClasses: Set<LruCacheClass>;
   declare private patchedClasses: Set<LruCacheClass>;
@@ -158,6 +174,8 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     this.probed ??= new WeakSet();
     this.reported ??= new Map();
     this.names ??= new Set();
+    this.operationTallies ??= new Map();
+    this.evictionTallies ??= new Map();
     this.cap ??= new CardinalityCap(
       this._config.maxCacheSeries ?? DEFAULT_MAX_CACHE_SERIES,
       (message) => this._diag.warn(message),
@@ -192,16 +210,6 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
   protected override _updateMetricInstruments(): void {
     const meter = this.meter;
     this.instruments = {
-      operations: meter.createCounter(semconv.METRIC_LRU_OPERATIONS, {
-        description: 'lru-cache operations, by operation and the result lru-cache reported.',
-        unit: '{operation}',
-        valueType: ValueType.INT,
-      }),
-      evictions: meter.createCounter(semconv.METRIC_LRU_EVICTIONS, {
-        description: 'Least recently used entries evicted to make room (max or maxSize reached).',
-        unit: '{entry}',
-        valueType: ValueType.INT,
-      }),
       fetchDuration: meter.createHistogram(semconv.METRIC_LRU_FETCH_DURATION, {
         description: 'Time from fetch() to its promise settling, by result and outcome.',
         unit: 's',
@@ -211,6 +219,16 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     const gauge = (name: string, description: string, unit: string) =>
       meter.createObservableGauge(name, { description, unit, valueType: ValueType.INT });
     const gauges: Gauges = {
+      operations: meter.createObservableCounter(semconv.METRIC_LRU_OPERATIONS, {
+        description: 'lru-cache operations, by operation and the result lru-cache reported.',
+        unit: '{operation}',
+        valueType: ValueType.INT,
+      }),
+      evictions: meter.createObservableCounter(semconv.METRIC_LRU_EVICTIONS, {
+        description: 'Least recently used entries evicted to make room (max or maxSize reached).',
+        unit: '{entry}',
+        valueType: ValueType.INT,
+      }),
       entries: gauge(semconv.METRIC_LRU_ENTRIES, 'Entries in the cache.', '{entry}'),
       max: gauge(semconv.METRIC_LRU_MAX, "The cache's max option (0: unbounded by count).", '{entry}'),
       calculatedSize: gauge(
@@ -276,14 +294,32 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
   }
 
   private count(record: CacheRecord, op: NonNullable<LruStatus['op']>, result: string | undefined): void {
-    this.instruments.operations.add(1, attributesFor(record, op, result));
+    this.tallyOf(record, op, result).value++;
+  }
+
+  private tallyOf(record: CacheRecord, op: string, result: string | undefined): Tally {
+    let byOperation = record.byResult.get(op);
+    if (byOperation === undefined) record.byResult.set(op, (byOperation = new Map()));
+    let tally = byOperation.get(result);
+    if (tally === undefined) {
+      // Caches of one name share its tallies, which outlive them: the counters are cumulative.
+      const name = record.attributes[semconv.ATTR_LRU_NAME] as string;
+      const resultValue = result ?? 'unknown';
+      tally = sharedTally(this.operationTallies, `${name}\u0000${op}\u0000${resultValue}`, () => ({
+        ...record.attributes,
+        [semconv.ATTR_LRU_OPERATION]: op,
+        [semconv.ATTR_LRU_RESULT]: resultValue,
+      }));
+      byOperation.set(result, tally);
+    }
+    return tally;
   }
 
   private onFetchStart(status: LruStatus): void {
     const record = this.recordOf(status);
     if (record === undefined) return;
     this.fetchStarts.set(status, performance.now());
-    this.instruments.operations.add(1, attributesFor(record, 'fetch', status.fetch));
+    this.count(record, 'fetch', status.fetch);
   }
 
   private onFetchEnd(status: LruStatus): void {
@@ -335,6 +371,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       ref: new WeakRef(cache),
       attributes,
       byResult: new Map(),
+      evicted: sharedTally(this.evictionTallies, name, () => attributes),
       evictions: undefined,
       keyIndex: undefined,
     };
@@ -349,7 +386,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
         // The cache through its weak reference: the record must not keep it alive.
         const live = patched ? record.ref?.deref() : undefined;
         const removal = live === undefined ? 'eviction' : legacyRemoval(live, key);
-        if (removal === 'eviction') this.instruments.evictions.add(1, record.attributes);
+        if (removal === 'eviction') record.evicted.value++;
         else if (removal !== 'own') this.count(record, 'delete', removal);
       };
       record.evictions = evictions;
@@ -360,10 +397,12 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
 
   private unattributedRecord(): CacheRecord {
     if (this.unattributed === undefined) {
+      const attributes = { [semconv.ATTR_LRU_NAME]: UNATTRIBUTED_CACHE };
       this.unattributed = {
         ref: undefined,
-        attributes: { [semconv.ATTR_LRU_NAME]: UNATTRIBUTED_CACHE },
+        attributes,
         byResult: new Map(),
+        evicted: sharedTally(this.evictionTallies, UNATTRIBUTED_CACHE, () => attributes),
         evictions: undefined,
         keyIndex: undefined,
       };
@@ -415,6 +454,11 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     for (const [version, copies] of this.unobservableVersions) {
       result.observe(gauges.unobservable, copies, { [semconv.ATTR_LRU_VERSION]: version });
     }
+    for (const tally of this.operationTallies.values())
+      result.observe(gauges.operations, tally.value, tally.attributes);
+    for (const tally of this.evictionTallies.values()) {
+      if (tally.value > 0) result.observe(gauges.evictions, tally.value, tally.attributes);
+    }
   }
 
   /**
@@ -445,16 +489,11 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
 
 function ignore(): void {}
 
-function attributesFor(record: CacheRecord, op: string, result: string | undefined): Attributes {
-  const key = `${op}\u0000${result ?? ''}`;
-  let attributes = record.byResult.get(key);
-  if (attributes === undefined) {
-    attributes = {
-      ...record.attributes,
-      [semconv.ATTR_LRU_OPERATION]: op,
-      [semconv.ATTR_LRU_RESULT]: result ?? 'unknown',
-    };
-    record.byResult.set(key, attributes);
+function sharedTally(tallies: Map<string, Tally>, key: string, attributes: () => Attributes): Tally {
+  let tally = tallies.get(key);
+  if (tally === undefined) {
+    tally = { attributes: attributes(), value: 0 };
+    tallies.set(key, tally);
   }
-  return attributes;
+  return tally;
 }

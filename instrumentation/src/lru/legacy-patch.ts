@@ -123,6 +123,27 @@ function statusOf(options: unknown): LegacyStatus | undefined {
   return (options as Options | null | undefined)?.status ?? undefined;
 }
 
+/**
+ * Publishes the result of `op` from its status: the status object itself when it is the patch's
+ * own, as lru-cache 11.4 does (one object per operation); a message of its own when the caller
+ * gave the status, which stays as lru-cache left it.
+ */
+function publishStatus(
+  cache: LegacyCache,
+  op: 'get' | 'has' | 'set',
+  key: unknown,
+  status: LegacyStatus,
+  own: boolean,
+): void {
+  if (!own) return publish(cache, op, key, status[op]);
+  const message = status as LruStatus;
+  message.op = op;
+  message.key = key;
+  message.cache = cache;
+  message.legacy = true;
+  metrics.publish(message);
+}
+
 /** The options lru-cache is given: the caller's when they carry a status, else with one of ours. */
 function withStatus(options: unknown, status: LegacyStatus): Options {
   return options === undefined || options === null ? { status } : { ...(options as Options), status };
@@ -137,7 +158,7 @@ const wrappers: Record<string, (original: Method) => Method> = {
       const value = runAs(this, k, 'get', original, k, given ? options : withStatus(options, status));
       // lru-cache 11.4 publishes the removal of the stale entry as a delete of reason expire.
       if (status.get === 'stale' && keyIndexOfCache(this)?.has(k) === false) publish(this, 'delete', k, 'expire');
-      publish(this, 'get', k, status.get);
+      publishStatus(this, 'get', k, status, given === undefined);
       return value;
     },
   has: (original) =>
@@ -146,7 +167,7 @@ const wrappers: Record<string, (original: Method) => Method> = {
       const given = statusOf(options);
       const status = given ?? {};
       const found = runAs(this, k, 'has', original, k, given ? options : withStatus(options, status));
-      publish(this, 'has', k, status.has);
+      publishStatus(this, 'has', k, status, given === undefined);
       return found;
     },
   peek: (original) =>
@@ -175,7 +196,7 @@ const wrappers: Record<string, (original: Method) => Method> = {
         publish(this, 'set', k, 'deleted');
       } else {
         if (status.maxEntrySizeExceeded) publish(this, 'delete', k, 'set');
-        publish(this, 'set', k, status.set);
+        publishStatus(this, 'set', k, status, given === undefined);
       }
       return result;
     },
