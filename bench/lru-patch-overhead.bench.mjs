@@ -11,11 +11,9 @@
 // (user + system) of three runs; setups alternate and the ratios compare medians over processes.
 //
 //   node --expose-gc bench/lru-patch-overhead.bench.mjs      the comparison, as npm run bench
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { fmtInt, fmtMs, median, progress, quick, settle, table, writeReport } from './lib.mjs';
+import { alternateSetups, fmtInt, fmtMs, median, quick, runSetupProcess, settle, table, writeReport } from './lib.mjs';
 
 const REQUESTS = quick() ? 40_000 : 400_000;
 const KEYS = 40_000;
@@ -104,27 +102,13 @@ async function worker(setup) {
   process.stdout.write(`${JSON.stringify({ setup, cpuMs: best, operations, counted: await collect() })}\n`);
 }
 
-function runOnce(setup) {
-  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, PRESIZE_LRU_BENCH_SETUP: setup },
-    encoding: 'utf8',
-  });
-  if (child.status !== 0) throw new Error(`${setup} run failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop());
-}
-
 function compare() {
-  const runs = Object.fromEntries(SETUPS.map((s) => [s, []]));
-  for (let i = 0; i < RUNS; i++) {
-    for (let k = 0; k < SETUPS.length; k++) {
-      const setup = SETUPS[(i + k) % SETUPS.length];
-      const result = runOnce(setup);
-      runs[setup].push(result);
-      progress(
-        `${setup} run ${i + 1}/${RUNS}: ${fmtMs(result.cpuMs)} CPU, ${fmtInt(result.counted)} operations counted`,
-      );
-    }
-  }
+  const runs = alternateSetups(
+    SETUPS,
+    RUNS,
+    (setup) => runSetupProcess(import.meta.url, 'PRESIZE_LRU_BENCH_SETUP', setup),
+    (result) => `${fmtMs(result.cpuMs)} CPU, ${fmtInt(result.counted)} operations counted`,
+  );
   const med = (setup) => median(runs[setup].map((r) => r.cpuMs));
   // Every process serves the same requests into an empty cache: the same operations.
   const ops = runs[SETUPS[0]][0].operations;

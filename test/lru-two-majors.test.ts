@@ -11,22 +11,18 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../tools/ports';
+import {
+  EXPECTED_ENTRIES,
+  EXPECTED_EVICTIONS,
+  EXPECTED_OPERATIONS,
+} from '../instrumentation/test/lru/cache-workload.cjs';
+import { CHANNEL_ALIAS, PATCHED_ALIASES } from '../instrumentation/test/lru/legacy-releases';
 import { scrapeUntil, select, type Sample } from './support/scrape.js';
 
 const ROOT = resolve(__dirname, '..');
 const FIXTURE = join(__dirname, 'fixtures', 'lru-two-majors');
-const PATCHED = [
-  'lru-cache-7',
-  'lru-cache-8',
-  'lru-cache-9',
-  'lru-cache-10',
-  'lru-cache-11-0',
-  'lru-cache-11-1',
-  'lru-cache-11-2',
-];
-const CHANNEL = 'lru-cache-11-5';
 /** [imported as ESM, required as CommonJS]: each major once on each side. */
-const PAIRS = PATCHED.map((esm, i) => [esm, PATCHED[PATCHED.length - 1 - i]!] as const);
+const PAIRS = PATCHED_ALIASES.map((esm, i) => [esm, PATCHED_ALIASES[PATCHED_ALIASES.length - 1 - i]!] as const);
 
 /** A service directory: app.mjs, its own lru-cache, and two dependencies with theirs. */
 function service(esm: string, cjs: string): string {
@@ -46,7 +42,7 @@ function service(esm: string, cjs: string): string {
   };
   install(esm, '.');
   dependency('legacy-dep', cjs);
-  dependency('channel-dep', CHANNEL);
+  dependency('channel-dep', CHANNEL_ALIAS);
   cpSync(join(FIXTURE, 'app.mjs'), join(dir, 'app.mjs'));
   return dir;
 }
@@ -65,23 +61,10 @@ function expectEveryCacheObserved(samples: Sample[]): void {
     const counts = Object.fromEntries(
       operations.map((s) => [`${s.labels.presize_lru_operation} ${s.labels.presize_lru_result}`, s.value]),
     );
-    expect([loaded, counts]).toEqual([
-      loaded,
-      {
-        'set add': 7,
-        'set update': 1,
-        'set replace': 1,
-        'get hit': 1,
-        'get miss': 2,
-        'has hit': 1,
-        'has miss': 1,
-        'peek hit': 1,
-        'delete delete': 2,
-      },
-    ]);
+    expect([loaded, counts]).toEqual([loaded, EXPECTED_OPERATIONS]);
     const cache = { presize_lru_name: name };
-    expect([loaded, only(samples, 'presize_lru_evictions_total', cache)]).toEqual([loaded, 3]);
-    expect([loaded, only(samples, 'presize_lru_entries', cache)]).toEqual([loaded, 3]);
+    expect([loaded, only(samples, 'presize_lru_evictions_total', cache)]).toEqual([loaded, EXPECTED_EVICTIONS]);
+    expect([loaded, only(samples, 'presize_lru_entries', cache)]).toEqual([loaded, EXPECTED_ENTRIES]);
     expect([loaded, only(samples, 'presize_lru_max', cache)]).toEqual([loaded, 3]);
     const rebuilds = select(samples, 'presize_map_growths_total', { presize_map_name: `big-${loaded}.key_index` });
     expect([

@@ -49,8 +49,8 @@ function versionOf(file: string): string {
   throw new Error(`no package.json with a version above ${file}`);
 }
 
-/** Every patched major (and 11.0, 11.1, 11.2), latest patch release of each. */
-export const PATCHED_RELEASES: readonly Release[] = [
+/** Every patched major (and 11.0, 11.1, 11.2), latest patch release of each, by alias. */
+export const PATCHED_ALIASES: readonly string[] = [
   'lru-cache-7',
   'lru-cache-8',
   'lru-cache-9',
@@ -58,10 +58,12 @@ export const PATCHED_RELEASES: readonly Release[] = [
   'lru-cache-11-0',
   'lru-cache-11-1',
   'lru-cache-11-2',
-].map(release);
-
+];
 /** A release that publishes on its own channels, the reference the patched ones must match. */
-export const CHANNEL_RELEASE: Release = release('lru-cache-11-5');
+export const CHANNEL_ALIAS = 'lru-cache-11-5';
+
+export const PATCHED_RELEASES: readonly Release[] = PATCHED_ALIASES.map(release);
+export const CHANNEL_RELEASE: Release = release(CHANNEL_ALIAS);
 
 /** Patches the release's class as the module hook would on `require`. */
 export function patchRelease(instrumentation: LruCacheInstrumentation, target: Release): void {

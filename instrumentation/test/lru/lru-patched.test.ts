@@ -12,7 +12,14 @@ import {
   type AnyLruCache,
   type AnyLruCacheClass,
 } from './legacy-releases';
-import { pointValue, testMeterProvider, type CollectedPoint } from './metrics-reader';
+import { exercise } from './cache-workload.cjs';
+import {
+  expectStaleReadCounted,
+  expectWorkloadCounted,
+  pointValue,
+  testMeterProvider,
+  type CollectedPoint,
+} from './metrics-reader';
 
 /** One step of an application's use of a cache; keys from a small set, so that they collide. */
 type Command =
@@ -122,45 +129,9 @@ describe.each(PATCHED_RELEASES.map((r) => [r.version, r] as const))('lru-cache %
   });
 
   it('counts every operation by result, and evictions apart from deletes, exactly', async () => {
-    const cache = nameCache(new release.LRUCache({ max: 3 }), 'sessions');
-    cache.set('a', 1);
-    cache.set('b', 1);
-    cache.set('c', 1);
-    cache.get('a'); // hit; b is now the least recently used
-    cache.get('z'); // miss
-    cache.set('d', 1); // add, evicts b
-    cache.set('a', 1); // update
-    cache.set('a', 2); // replace
-    cache.has('b'); // miss
-    cache.has('c'); // hit
-    cache.peek('d'); // hit
-    cache.delete('c'); // delete, not an eviction
-    cache.delete('zz'); // announced, removes nothing
-    cache.set('e', 1); // add
-    cache.set('f', 1); // add, evicts d
-    cache.set('g', 1); // add, evicts a
-    cache.get('d'); // miss
-
+    exercise(nameCache(new release.LRUCache({ max: 3 }), 'sessions'));
     const metrics = await telemetry.collect();
-    const ops = metrics.get('presize.lru.operations');
-    const expected: Array<[string, string, number]> = [
-      ['set', 'add', 7],
-      ['set', 'update', 1],
-      ['set', 'replace', 1],
-      ['get', 'hit', 1],
-      ['get', 'miss', 2],
-      ['has', 'hit', 1],
-      ['has', 'miss', 1],
-      ['peek', 'hit', 1],
-      ['delete', 'delete', 2],
-    ];
-    for (const [op, result, count] of expected) {
-      expect([op, result, pointValue(ops, operation('sessions', op, result))]).toEqual([op, result, count]);
-    }
-    expect(ops).toHaveLength(expected.length);
-    expect(pointValue(metrics.get('presize.lru.evictions'), { 'presize.lru.name': 'sessions' })).toBe(3);
-    expect(pointValue(metrics.get('presize.lru.entries'), { 'presize.lru.name': 'sessions' })).toBe(3);
-    expect(pointValue(metrics.get('presize.lru.max'), { 'presize.lru.name': 'sessions' })).toBe(3);
+    expectWorkloadCounted(metrics, 'sessions');
   });
 
   it('counts a stale read and its removal as a delete of reason expire, not an eviction', async () => {
@@ -168,11 +139,7 @@ describe.each(PATCHED_RELEASES.map((r) => [r.version, r] as const))('lru-cache %
     cache.set('x', 'v', { ttl: 10, start: performance.now() - 1000 });
     cache.set('y', 'v');
     expect(cache.get('x')).toBeUndefined();
-    const metrics = await telemetry.collect();
-    const ops = metrics.get('presize.lru.operations');
-    expect(pointValue(ops, operation('tokens', 'get', 'stale'))).toBe(1);
-    expect(pointValue(ops, operation('tokens', 'delete', 'expire'))).toBe(1);
-    expect(pointValue(metrics.get('presize.lru.evictions'), { 'presize.lru.name': 'tokens' })).toBe(0);
+    expectStaleReadCounted(await telemetry.collect(), 'tokens');
   });
 
   it('times fetches by result and outcome, without counting the get and set inside them', async () => {
