@@ -479,7 +479,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     if (answer === undefined) {
       this.noteUnobservable(
         UNOBSERVABLE_INSTANCE_VERSION,
-        `lru-cache instance "${cacheName(cache)}" publishes no diagnostics: its lru-cache predates 11.3; its operations are not observed`,
+        `lru-cache instance "${cacheName(cache)}" publishes no diagnostics: its lru-cache predates 7.18, or was loaded before the instrumentation was enabled; its operations are not observed`,
       );
     } else if (answer.cache === cache) {
       this.recordOf(answer);
