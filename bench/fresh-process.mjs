@@ -31,3 +31,13 @@ export function inFreshProcess(script, variant, extraFlags = []) {
 export function reportToDriver(figures) {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
+
+/**
+ * A bench script's entry point when it compares variants: in a process `inFreshProcess` started,
+ * measures its variant and hands the figures back; in the driving process, runs `compare`.
+ */
+export async function measureOrCompare(measure, compare) {
+  const variant = freshProcessVariant();
+  if (variant === undefined) await compare();
+  else reportToDriver(await measure(variant));
+}

@@ -18,7 +18,7 @@
 // neighbours, and what the instrumentation costs is CPU.
 //
 //   node --expose-gc bench/instrumentation-overhead.bench.mjs      the comparison, as npm run bench
-import { freshProcessVariant, inFreshProcess, reportToDriver } from './fresh-process.mjs';
+import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
 import { INCIDENT, logLines } from './incident.mjs';
 import { interleaved, medianOf } from './interleave.mjs';
 import { cpuTimed, deviceKeys, fmtInt, fmtMs, progress, quick, shuffled, table, verdict, writeReport } from './lib.mjs';
@@ -144,12 +144,12 @@ async function worker(setup) {
     if (run.cpuMs < best.cpuMs) best = { cpuMs: run.cpuMs, wallMs: run.wallMs };
     growths = run.result.stats().growths;
   }
-  reportToDriver({
+  return {
     setup,
     ...best,
     growths,
     ...(await report('device-logs-0')),
-  });
+  };
 }
 
 async function compare() {
@@ -206,6 +206,4 @@ async function compare() {
   );
 }
 
-const setup = freshProcessVariant();
-if (setup) await worker(setup);
-else await compare();
+await measureOrCompare(worker, compare);

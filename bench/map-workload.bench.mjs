@@ -2,7 +2,7 @@
 // Each variant runs in a fresh process of its own (same heap state at the start, no type feedback
 // shared between map kinds), and each write is timed.
 import { PresizedMap, appendBounded } from '@presize/map';
-import { freshProcessVariant, inFreshProcess, reportToDriver } from './fresh-process.mjs';
+import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
 import { INCIDENT, logLines } from './incident.mjs';
 import { interleaved, medianOf } from './interleave.mjs';
 import {
@@ -102,10 +102,7 @@ async function runVariant(id) {
   };
 }
 
-const variantOfThisProcess = freshProcessVariant();
-if (variantOfThisProcess) {
-  reportToDriver(await runVariant(variantOfThisProcess));
-} else {
+async function compare() {
   const results = await interleaved(Object.keys(variants), REPEATS, (id, r) => {
     const result = inFreshProcess(import.meta.url, id);
     progress(
@@ -184,3 +181,5 @@ if (variantOfThisProcess) {
     ].join('\n'),
   );
 }
+
+await measureOrCompare(runVariant, compare);

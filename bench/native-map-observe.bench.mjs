@@ -13,7 +13,7 @@
 // setups alternate and the ratios compare medians over processes.
 //
 //   node --expose-gc bench/native-map-observe.bench.mjs      the comparison, as npm run bench
-import { freshProcessVariant, inFreshProcess, reportToDriver } from './fresh-process.mjs';
+import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
 import { interleaved, medianOf } from './interleave.mjs';
 import { cpuTimed, deviceKeys, fmtInt, fmtMs, progress, quick, table, writeReport } from './lib.mjs';
 
@@ -103,7 +103,7 @@ async function worker(setup) {
   const small = await bestCpuMs(() => smallMaps(SMALL_ROUNDS));
   const large = await bestCpuMs(() => largeMap(keys));
   const set = await bestCpuMs(() => largeSet(keys));
-  reportToDriver({ setup, small, large, set, ...(await report()) });
+  return { setup, small, large, set, ...(await report()) };
 }
 
 async function compare() {
@@ -165,6 +165,4 @@ async function compare() {
   );
 }
 
-const setup = freshProcessVariant();
-if (setup) await worker(setup);
-else await compare();
+await measureOrCompare(worker, compare);
