@@ -19,19 +19,24 @@ export interface SmiCsvColumn extends SmiFieldMapping {
   readonly columns: readonly string[];
 }
 
+const oneOrMany = (names: string | readonly string[]): readonly string[] =>
+  typeof names === 'string' ? [names] : names;
+
+/** The part every source's mapping shares; `unit` and `scale` are left out when not given. */
+const mapping = (field: string, conversion: SmiConversion, unit?: string, scale?: number): SmiFieldMapping => ({
+  field,
+  conversion,
+  ...(unit === undefined ? {} : { unit }),
+  ...(scale === undefined ? {} : { scale }),
+});
+
 const csv = (
   columns: string | readonly string[],
   field: string,
   conversion: SmiConversion,
   unit?: string,
   scale?: number,
-): SmiCsvColumn => ({
-  columns: typeof columns === 'string' ? [columns] : columns,
-  field,
-  conversion,
-  ...(unit === undefined ? {} : { unit }),
-  ...(scale === undefined ? {} : { scale }),
-});
+): SmiCsvColumn => ({ columns: oneOrMany(columns), ...mapping(field, conversion, unit, scale) });
 
 /** `nvidia-smi --query-gpu=... --format=csv` columns, matched by header name. */
 export const SMI_CSV_COLUMNS: readonly SmiCsvColumn[] = [
@@ -117,10 +122,8 @@ const xml = (
   conversion: SmiConversion,
   unit?: string,
 ): SmiXmlValue => ({
-  paths: (typeof paths === 'string' ? [paths] : paths).map((path) => path.split('/')),
-  field,
-  conversion,
-  ...(unit === undefined ? {} : { unit }),
+  paths: oneOrMany(paths).map((path) => path.split('/')),
+  ...mapping(field, conversion, unit),
 });
 
 /** `nvidia-smi -q -x` elements under each `<gpu>`. */
