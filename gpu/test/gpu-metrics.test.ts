@@ -10,6 +10,7 @@ import { FileSource } from '../src/sources/file-source.js';
 import { SimulatedSource, simulatedUtilization } from '../src/sources/simulated-source.js';
 import { fixture, SCRAPES } from './fixtures.js';
 import { harness, metric, metricNames, points, type Harness } from './otel-harness.js';
+import { captureDiagWarnings } from '../../test/support/diag-warnings.js';
 
 const T4_LABELS = {
   gpu: '0',
@@ -316,17 +317,7 @@ describe("a GpuSource of the user's own", () => {
         return Promise.resolve(readCapture(`${fixture(SCRAPES.l4)}${foreign.join('\n')}\n`));
       },
     };
-    const warnings: string[] = [];
-    diag.setLogger(
-      {
-        error() {},
-        warn: (...parts: unknown[]) => warnings.push(parts.join(' ')),
-        info() {},
-        debug() {},
-        verbose() {},
-      },
-      DiagLogLevel.WARN,
-    );
+    const warnings = captureDiagWarnings();
     const h = harness({ source: randomNames, maxDroppedFieldSeries: 10 });
     try {
       for (let i = 0; i < 50; i++) expect((await h.gpu.scrape()).ok).toBe(true);
