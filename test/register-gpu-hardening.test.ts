@@ -10,7 +10,7 @@ import { pidsIn, survivors } from '../gpu/test/processes.js';
 import { freePort } from '../tools/ports.js';
 import { hungSmiWrapper, namedPipe } from './support/gpu-stand-ins.js';
 import { scrape, scrapeUntil, select } from './support/scrape.js';
-import { startService, type Service } from './support/service-process.js';
+import { prometheusExporterEnv, startService, type Service } from './support/service-process.js';
 import { SwitchableCollector } from './support/switchable-collector.js';
 
 jest.setTimeout(90_000);
@@ -100,10 +100,7 @@ describe('register with credentials for dcgm-exporter', () => {
       preload: '--import',
       entry: 'register-service.mjs',
       env: {
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        ...prometheusExporterEnv(port),
         FIXTURE_ENTRIES: '1000',
         PRESIZE_GPU_SOURCE: 'dcgm-exporter',
         PRESIZE_GPU_URL: `${base}?token=${SECRET}`,

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './service-process.js';
+import { prometheusExporterEnv, ROOT } from './service-process.js';
 
 export interface InstrumentedApp {
   readonly child: ChildProcess;
@@ -31,11 +31,8 @@ export async function startInstrumentedApp(options: {
     env: {
       ...process.env,
       OTEL_SERVICE_NAME: options.service,
-      OTEL_METRICS_EXPORTER: 'prometheus',
-      OTEL_TRACES_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
-      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(options.port),
+      ...prometheusExporterEnv(options.port),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

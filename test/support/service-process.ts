@@ -15,6 +15,16 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, OTEL_LOGS_EXPORTER: 'none', ...env };
 }
 
+/** Metrics served by the OpenTelemetry Prometheus exporter on `port` (loopback), no traces exported. */
+export function prometheusExporterEnv(port: number): Record<string, string> {
+  return {
+    OTEL_METRICS_EXPORTER: 'prometheus',
+    OTEL_TRACES_EXPORTER: 'none',
+    OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+    OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+  };
+}
+
 export interface Service {
   readonly child: ChildProcess;
   /** Parsed JSON lines the fixture printed on stdout. */
