@@ -85,6 +85,10 @@ const approaching = (nextGrowthAt: number, secondsLeft: number) => {
 const stall = (secondsPerMinute: number) =>
   perMinute(`${MAP_METRIC_NAMES.evacuationStall}_sum`, MAP_LABELS, (i) => Math.round(i * secondsPerMinute * 1e6) / 1e6);
 
+/** A map of `entries` entries created with a hint of 1,000. */
+const entriesOverHint = (entries: number) =>
+  mapWith([constant(MAP_METRIC_NAMES.entries, MAP_LABELS, entries), constant(MAP_METRIC_NAMES.hint, MAP_LABELS, 1000)]);
+
 export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
   {
     reason: 'resize_storm',
@@ -155,10 +159,7 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
     level: 'ok',
     input: 1.5,
     exact: true,
-    series: mapWith([
-      constant(MAP_METRIC_NAMES.entries, MAP_LABELS, 1500),
-      constant(MAP_METRIC_NAMES.hint, MAP_LABELS, 1000),
-    ]),
+    series: entriesOverHint(1500),
   },
   {
     reason: 'hint_exceeded',
@@ -166,30 +167,21 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
     variant: 'exactly twice the hint',
     input: 2,
     exact: true,
-    series: mapWith([
-      constant(MAP_METRIC_NAMES.entries, MAP_LABELS, 2000),
-      constant(MAP_METRIC_NAMES.hint, MAP_LABELS, 1000),
-    ]),
+    series: entriesOverHint(2000),
   },
   {
     reason: 'hint_exceeded',
     level: 'warn',
     input: 3,
     exact: true,
-    series: mapWith([
-      constant(MAP_METRIC_NAMES.entries, MAP_LABELS, 3000),
-      constant(MAP_METRIC_NAMES.hint, MAP_LABELS, 1000),
-    ]),
+    series: entriesOverHint(3000),
   },
   {
     reason: 'hint_exceeded',
     level: 'critical',
     input: 9,
     exact: true,
-    series: mapWith([
-      constant(MAP_METRIC_NAMES.entries, MAP_LABELS, 9000),
-      constant(MAP_METRIC_NAMES.hint, MAP_LABELS, 1000),
-    ]),
+    series: entriesOverHint(9000),
   },
   { reason: 'growth_imminent', level: 'ok', input: 10000, exact: false, series: mapWith(approaching(200_000, 10000)) },
   { reason: 'growth_imminent', level: 'warn', input: 400, exact: false, series: mapWith(approaching(100_000, 400)) },
