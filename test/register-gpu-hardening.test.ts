@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pidsIn, survivors } from '../gpu/test/processes.js';
-import { freePort } from '../tools/ports.js';
 import { hungSmiWrapper, namedPipe } from './support/gpu-stand-ins.js';
 import { scrape, scrapeUntil, select } from './support/scrape.js';
-import { prometheusExporterEnv, startService, type Service } from './support/service-process.js';
+import { startService, startServiceOnPrometheus, type Service } from './support/service-process.js';
 import { SwitchableCollector } from './support/switchable-collector.js';
 
 jest.setTimeout(90_000);
@@ -95,12 +94,10 @@ describe('register with credentials for dcgm-exporter', () => {
   });
 
   test('a token in the query string is in no log line and no label', async () => {
-    const port = await freePort();
-    const service = startService({
+    const { port, service } = await startServiceOnPrometheus({
       preload: '--import',
       entry: 'register-service.mjs',
       env: {
-        ...prometheusExporterEnv(port),
         FIXTURE_ENTRIES: '1000',
         PRESIZE_GPU_SOURCE: 'dcgm-exporter',
         PRESIZE_GPU_URL: `${base}?token=${SECRET}`,

@@ -11,7 +11,13 @@ import { EVACUATION_STALL_BUCKETS } from '@presize/instrumentation';
 import { freePort } from '../tools/ports.js';
 import { documentedNames } from './support/documented-names.js';
 import { parseExposition, scrape, scrapeUntil, select, type Sample } from './support/scrape.js';
-import { prometheusExporterEnv, ROOT, startService, type Service } from './support/service-process.js';
+import {
+  prometheusExporterEnv,
+  ROOT,
+  startService,
+  startServiceOnPrometheus,
+  type Service,
+} from './support/service-process.js';
 
 jest.setTimeout(90_000);
 
@@ -174,13 +180,11 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, ESM service (--import)
 
 describe('register with OTEL_METRICS_EXPORTER=prometheus, CommonJS service (--require)', () => {
   test('serves the same counters, and SIGINT ends the process by SIGINT', async () => {
-    const port = await freePort();
-    const service = startService({
+    const { port, service } = await startServiceOnPrometheus({
       preload: '--require',
       entry: 'register-service.cjs',
       env: {
         OTEL_SERVICE_NAME: 'presize-register-cjs',
-        ...prometheusExporterEnv(port),
       },
     });
     try {
@@ -197,13 +201,11 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, CommonJS service (--re
 
 describe('register with PRESIZE_GPU_SOURCE set', () => {
   test('the Prometheus endpoint serves the GPU series beside the map metrics, and target_info marks them simulated', async () => {
-    const port = await freePort();
-    const service = startService({
+    const { port, service } = await startServiceOnPrometheus({
       preload: '--import',
       entry: 'register-service.mjs',
       env: {
         OTEL_SERVICE_NAME: 'presize-register-gpu',
-        ...prometheusExporterEnv(port),
         PRESIZE_GPU_SOURCE: 'simulated',
         ...GPU_READS_EVERY_200_MS,
       },
@@ -282,13 +284,11 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
       readFileSync(join(GPU_FIXTURES, 'dcgm-scrapes/cncf-kops__nvidia-l4__1gpu__default-counters.prom'), 'utf8') +
         foreign,
     );
-    const port = await freePort();
-    const service = startService({
+    const { port, service } = await startServiceOnPrometheus({
       preload: '--import',
       entry: 'register-service.mjs',
       env: {
         OTEL_SERVICE_NAME: 'presize-register-gpu-file',
-        ...prometheusExporterEnv(port),
         PRESIZE_GPU_SOURCE: 'file',
         PRESIZE_GPU_FILE: capture,
         ...GPU_READS_EVERY_200_MS,
@@ -443,13 +443,9 @@ describe('register: when the Prometheus endpoint starts listening', () => {
 
 describe('register: shut down before the endpoint opened', () => {
   test('the endpoint never opens afterwards', async () => {
-    const port = await freePort();
-    const service = startService({
+    const { service } = await startServiceOnPrometheus({
       preload: '--import',
       entry: 'register-shutdown-early.mjs',
-      env: {
-        ...prometheusExporterEnv(port),
-      },
     });
     expect(await service.line('listening')).toEqual({ listening: false });
     expect(await service.exited).toEqual({ code: 0, signal: null });

@@ -3,6 +3,7 @@
 // run after `npm run build`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { freePort } from '../../tools/ports.js';
 
 export const ROOT = join(__dirname, '..', '..');
 export const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -91,4 +92,12 @@ export function startService(options: {
         );
       }),
   };
+}
+
+/** `startService` with its metrics on the Prometheus exporter, at a free port of the loopback. */
+export async function startServiceOnPrometheus(
+  options: Omit<Parameters<typeof startService>[0], 'env'> & { env?: Record<string, string> },
+): Promise<{ port: number; service: Service }> {
+  const port = await freePort();
+  return { port, service: startService({ ...options, env: { ...prometheusExporterEnv(port), ...options.env } }) };
 }
