@@ -48,6 +48,13 @@ export const GPU_LABELS = {
   Hostname: 'gpu-node-1',
 };
 
+const nameOf = (input: InputSeries) => input.series.slice(0, input.series.indexOf('{'));
+/** `base` with each series that `overrides` has a series of the same name for replaced by it. */
+const overriding = (base: InputSeries[], overrides: InputSeries[]): InputSeries[] => {
+  const names = new Set(overrides.map(nameOf));
+  return [...base.filter((s) => !names.has(nameOf(s))), ...overrides];
+};
+
 type MapSeries = (overrides: InputSeries[]) => InputSeries[];
 /** Every map scenario has the map's gauges; a scenario replaces the ones it is about. */
 const mapWith: MapSeries = (overrides) => {
@@ -57,9 +64,21 @@ const mapWith: MapSeries = (overrides) => {
     constant(MAP_METRIC_NAMES.nextGrowthAt, MAP_LABELS, 1664),
     constant(MAP_METRIC_NAMES.growing, MAP_LABELS, 0),
   ];
-  const names = new Set(overrides.map((s) => s.series.slice(0, s.series.indexOf('{'))));
-  return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
+  return overriding(base, overrides);
 };
+/** A scenario whose input is the value of one map series, held there. */
+const mapSeriesAt = (
+  reason: MapRiskReason,
+  level: RiskLevel,
+  series: string,
+  value: number,
+): RiskScenario<MapRiskReason> => ({
+  reason,
+  level,
+  input: value,
+  exact: true,
+  series: mapWith([constant(series, MAP_LABELS, value)]),
+});
 
 const TRIGGER: Record<string, string> = {
   [GROWTH_KIND_DOUBLE]: 'load_factor',
@@ -147,13 +166,7 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
     exact: false,
     series: mapWith([perMinute(MAP_METRIC_NAMES.growing, MAP_LABELS, (i) => (i % 3 === 0 ? 0 : 1))]),
   },
-  {
-    reason: 'back_to_back_growth',
-    level: 'critical',
-    input: 1,
-    exact: true,
-    series: mapWith([constant(MAP_METRIC_NAMES.growing, MAP_LABELS, 1)]),
-  },
+  mapSeriesAt('back_to_back_growth', 'critical', MAP_METRIC_NAMES.growing, 1),
   {
     reason: 'hint_exceeded',
     level: 'ok',
@@ -210,36 +223,30 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
     exact: true,
     series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => i)]),
   },
-  {
-    reason: 'engine_limit',
-    level: 'ok',
-    input: 0.25,
-    exact: true,
-    series: mapWith([constant(MAP_METRIC_NAMES.engineLimitUsage, MAP_LABELS, 0.25)]),
-  },
-  {
-    reason: 'engine_limit',
-    level: 'warn',
-    input: 0.5,
-    exact: true,
-    series: mapWith([constant(MAP_METRIC_NAMES.engineLimitUsage, MAP_LABELS, 0.5)]),
-  },
-  {
-    reason: 'engine_limit',
-    level: 'critical',
-    input: 0.875,
-    exact: true,
-    series: mapWith([constant(MAP_METRIC_NAMES.engineLimitUsage, MAP_LABELS, 0.875)]),
-  },
+  mapSeriesAt('engine_limit', 'ok', MAP_METRIC_NAMES.engineLimitUsage, 0.25),
+  mapSeriesAt('engine_limit', 'warn', MAP_METRIC_NAMES.engineLimitUsage, 0.5),
+  mapSeriesAt('engine_limit', 'critical', MAP_METRIC_NAMES.engineLimitUsage, 0.875),
 ];
 
 const EXPORTER = { job: GPU_LABELS.job, instance: GPU_LABELS.instance };
 /** Every GPU scenario has a scraped exporter and a GPU inside the utilisation band. */
 const gpuWith = (overrides: InputSeries[]): InputSeries[] => {
   const base = [constant('up', EXPORTER, 1), constant(DCGM_FIELD_NAMES.gpuUtil, GPU_LABELS, 65)];
-  const names = new Set(overrides.map((s) => s.series.slice(0, s.series.indexOf('{'))));
-  return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
+  return overriding(base, overrides);
 };
+/** A scenario whose input is the value of one DCGM field, held there. */
+const gpuFieldAt = (
+  reason: GpuRiskReason,
+  level: RiskLevel,
+  field: string,
+  value: number,
+): RiskScenario<GpuRiskReason> => ({
+  reason,
+  level,
+  input: value,
+  exact: true,
+  series: gpuWith([constant(field, GPU_LABELS, value)]),
+});
 const fb = (used: number, free: number) => [
   constant(DCGM_FIELD_NAMES.fbUsed, GPU_LABELS, used),
   constant(DCGM_FIELD_NAMES.fbFree, GPU_LABELS, free),
@@ -256,48 +263,12 @@ export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
     exact: true,
     series: gpuWith([constant(PROM_GPU_UP, { ...EXPORTER, presize_gpu_source: 'nvidia-smi' }, 0)]),
   },
-  {
-    reason: 'xid',
-    level: 'ok',
-    input: 0,
-    exact: true,
-    series: gpuWith([constant(DCGM_FIELD_NAMES.xidErrors, GPU_LABELS, 0)]),
-  },
-  {
-    reason: 'xid',
-    level: 'warn',
-    input: 13,
-    exact: true,
-    series: gpuWith([constant(DCGM_FIELD_NAMES.xidErrors, GPU_LABELS, 13)]),
-  },
-  {
-    reason: 'xid',
-    level: 'critical',
-    input: 79,
-    exact: true,
-    series: gpuWith([constant(DCGM_FIELD_NAMES.xidErrors, GPU_LABELS, 79)]),
-  },
-  {
-    reason: 'throttling',
-    level: 'ok',
-    input: 1,
-    exact: true,
-    series: gpuWith([constant(DCGM_FIELD_NAMES.clockEventReasons, GPU_LABELS, 1)]),
-  },
-  {
-    reason: 'throttling',
-    level: 'warn',
-    input: 5,
-    exact: true,
-    series: gpuWith([constant(DCGM_FIELD_NAMES.clockEventReasons, GPU_LABELS, 5)]),
-  },
-  {
-    reason: 'throttling',
-    level: 'critical',
-    input: 68,
-    exact: true,
-    series: gpuWith([constant(DCGM_FIELD_NAMES.clockEventReasons, GPU_LABELS, 68)]),
-  },
+  gpuFieldAt('xid', 'ok', DCGM_FIELD_NAMES.xidErrors, 0),
+  gpuFieldAt('xid', 'warn', DCGM_FIELD_NAMES.xidErrors, 13),
+  gpuFieldAt('xid', 'critical', DCGM_FIELD_NAMES.xidErrors, 79),
+  gpuFieldAt('throttling', 'ok', DCGM_FIELD_NAMES.clockEventReasons, 1),
+  gpuFieldAt('throttling', 'warn', DCGM_FIELD_NAMES.clockEventReasons, 5),
+  gpuFieldAt('throttling', 'critical', DCGM_FIELD_NAMES.clockEventReasons, 68),
   { reason: 'framebuffer', level: 'ok', input: 0.5, exact: true, series: gpuWith(fb(40000, 40000)) },
   { reason: 'framebuffer', level: 'warn', input: 92 / 100, exact: true, series: gpuWith(fb(92, 8)) },
   { reason: 'framebuffer', level: 'critical', input: 99 / 100, exact: true, series: gpuWith(fb(99, 1)) },
