@@ -22,21 +22,20 @@ export interface SmiCsvColumn extends SmiFieldMapping {
 const oneOrMany = (names: string | readonly string[]): readonly string[] =>
   typeof names === 'string' ? [names] : names;
 
-/** The part every source's mapping shares; `unit` and `scale` are left out when not given. */
-const mapping = (field: string, conversion: SmiConversion, unit?: string, scale?: number): SmiFieldMapping => ({
+/** What every mapping says after where its value is: the DCGM field, the conversion, nvidia-smi's unit and the scale. */
+type MappingArgs = [field: string, conversion: SmiConversion, unit?: string, scale?: number];
+
+const mapping = (...[field, conversion, unit, scale]: MappingArgs): SmiFieldMapping => ({
   field,
   conversion,
   ...(unit === undefined ? {} : { unit }),
   ...(scale === undefined ? {} : { scale }),
 });
 
-const csv = (
-  columns: string | readonly string[],
-  field: string,
-  conversion: SmiConversion,
-  unit?: string,
-  scale?: number,
-): SmiCsvColumn => ({ columns: oneOrMany(columns), ...mapping(field, conversion, unit, scale) });
+const csv = (columns: string | readonly string[], ...args: MappingArgs): SmiCsvColumn => ({
+  columns: oneOrMany(columns),
+  ...mapping(...args),
+});
 
 /** `nvidia-smi --query-gpu=... --format=csv` columns, matched by header name. */
 export const SMI_CSV_COLUMNS: readonly SmiCsvColumn[] = [
@@ -116,14 +115,9 @@ export interface SmiXmlValue extends SmiFieldMapping {
   readonly paths: readonly (readonly string[])[];
 }
 
-const xml = (
-  paths: string | readonly string[],
-  field: string,
-  conversion: SmiConversion,
-  unit?: string,
-): SmiXmlValue => ({
+const xml = (paths: string | readonly string[], ...args: MappingArgs): SmiXmlValue => ({
   paths: oneOrMany(paths).map((path) => path.split('/')),
-  ...mapping(field, conversion, unit),
+  ...mapping(...args),
 });
 
 /** `nvidia-smi -q -x` elements under each `<gpu>`. */
