@@ -55,6 +55,20 @@ const overriding = (base: InputSeries[], overrides: InputSeries[]): InputSeries[
   return [...base.filter((s) => !names.has(nameOf(s))), ...overrides];
 };
 
+/**
+ * Scenarios whose input is the value of one series, held there beside the base series `withBase`
+ * gives: `(reason, level, series name, value)`.
+ */
+const oneSeriesAt =
+  <Reason extends string>(withBase: (overrides: InputSeries[]) => InputSeries[], labels: Record<string, string>) =>
+  (reason: Reason, level: RiskLevel, series: string, value: number): RiskScenario<Reason> => ({
+    reason,
+    level,
+    input: value,
+    exact: true,
+    series: withBase([constant(series, labels, value)]),
+  });
+
 type MapSeries = (overrides: InputSeries[]) => InputSeries[];
 /** Every map scenario has the map's gauges; a scenario replaces the ones it is about. */
 const mapWith: MapSeries = (overrides) => {
@@ -66,19 +80,7 @@ const mapWith: MapSeries = (overrides) => {
   ];
   return overriding(base, overrides);
 };
-/** A scenario whose input is the value of one map series, held there. */
-const mapSeriesAt = (
-  reason: MapRiskReason,
-  level: RiskLevel,
-  series: string,
-  value: number,
-): RiskScenario<MapRiskReason> => ({
-  reason,
-  level,
-  input: value,
-  exact: true,
-  series: mapWith([constant(series, MAP_LABELS, value)]),
-});
+const mapSeriesAt = oneSeriesAt<MapRiskReason>(mapWith, MAP_LABELS);
 
 const TRIGGER: Record<string, string> = {
   [GROWTH_KIND_DOUBLE]: 'load_factor',
@@ -234,19 +236,7 @@ const gpuWith = (overrides: InputSeries[]): InputSeries[] => {
   const base = [constant('up', EXPORTER, 1), constant(DCGM_FIELD_NAMES.gpuUtil, GPU_LABELS, 65)];
   return overriding(base, overrides);
 };
-/** A scenario whose input is the value of one DCGM field, held there. */
-const gpuFieldAt = (
-  reason: GpuRiskReason,
-  level: RiskLevel,
-  field: string,
-  value: number,
-): RiskScenario<GpuRiskReason> => ({
-  reason,
-  level,
-  input: value,
-  exact: true,
-  series: gpuWith([constant(field, GPU_LABELS, value)]),
-});
+const gpuFieldAt = oneSeriesAt<GpuRiskReason>(gpuWith, GPU_LABELS);
 const fb = (used: number, free: number) => [
   constant(DCGM_FIELD_NAMES.fbUsed, GPU_LABELS, used),
   constant(DCGM_FIELD_NAMES.fbFree, GPU_LABELS, free),
