@@ -4,12 +4,10 @@
 // repository root), prints progress on stderr, and hands its results to `writeReport(markdown)`:
 // a Markdown section starting with a `## ` heading, which the driver puts into bench/RESULTS.md.
 // `quick()` is true for a smoke run (`node bench/run.mjs --quick`): use small sizes then.
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { fileURLToPath } from 'node:url';
 
 export const quick = () => process.env.PRESIZE_BENCH_QUICK === '1';
 
@@ -205,34 +203,3 @@ export function table(header, rows) {
 
 /** How a measured figure stands against its target, for the RESULTS tables. */
 export const verdict = (ok) => (ok ? 'met' : '**missed**');
-
-/**
- * Runs the bench script at `scriptUrl` again as a fresh process (no JIT feedback or heap shared
- * between setups) for one setup, passed in the environment variable `variable`; returns the JSON
- * line the process printed last.
- */
-export function runSetupProcess(scriptUrl, variable, setup) {
-  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(scriptUrl)], {
-    env: { ...process.env, [variable]: setup },
-    encoding: 'utf8',
-  });
-  if (child.status !== 0) throw new Error(`${setup} run failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop());
-}
-
-/**
- * Runs every setup `runs` times, rotating which goes first so that the machine's drift is shared;
- * `describe(result)` words each run's progress line. Returns the results by setup.
- */
-export function alternateSetups(setups, runs, runOne, describe) {
-  const results = Object.fromEntries(setups.map((s) => [s, []]));
-  for (let i = 0; i < runs; i++) {
-    for (let k = 0; k < setups.length; k++) {
-      const setup = setups[(i + k) % setups.length];
-      const result = runOne(setup);
-      results[setup].push(result);
-      progress(`${setup} run ${i + 1}/${runs}: ${describe(result)}`);
-    }
-  }
-  return results;
-}

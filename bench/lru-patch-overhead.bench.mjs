@@ -13,7 +13,9 @@
 //   node --expose-gc bench/lru-patch-overhead.bench.mjs      the comparison, as npm run bench
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { alternateSetups, fmtInt, fmtMs, median, quick, runSetupProcess, settle, table, writeReport } from './lib.mjs';
+import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
+import { interleaved, medianOf } from './interleave.mjs';
+import { cpuTimed, fmtInt, fmtMs, progress, quick, table, writeReport } from './lib.mjs';
 
 const REQUESTS = quick() ? 40_000 : 400_000;
 const KEYS = 40_000;
@@ -93,23 +95,21 @@ async function worker(setup) {
   let operations = 0;
   for (let i = 0; i < MEASURED_PER_RUN; i++) {
     const cache = new LRUCache({ max: MAX });
-    settle();
-    const cpu = process.cpuUsage();
-    operations = serve(cache, keys);
-    const { user, system } = process.cpuUsage(cpu);
-    best = Math.min(best, (user + system) / 1000);
+    const { result, cpuMs } = await cpuTimed(() => serve(cache, keys));
+    operations = result;
+    best = Math.min(best, cpuMs);
   }
-  process.stdout.write(`${JSON.stringify({ setup, cpuMs: best, operations, counted: await collect() })}\n`);
+  return { setup, cpuMs: best, operations, counted: await collect() };
 }
 
-function compare() {
-  const runs = alternateSetups(
-    SETUPS,
-    RUNS,
-    (setup) => runSetupProcess(import.meta.url, 'PRESIZE_LRU_BENCH_SETUP', setup),
-    (result) => `${fmtMs(result.cpuMs)} CPU, ${fmtInt(result.counted)} operations counted`,
-  );
-  const med = (setup) => median(runs[setup].map((r) => r.cpuMs));
+async function compare() {
+  const runs = await interleaved(SETUPS, RUNS, (setup, i) => {
+    const result = inFreshProcess(import.meta.url, setup);
+    progress(`${setup} run ${i + 1}/${RUNS}: ${fmtMs(result.cpuMs)} CPU, ${fmtInt(result.counted)} operations counted`);
+    return result;
+  });
+  const cpu = medianOf(runs);
+  const med = (setup) => cpu(setup, 'cpuMs');
   // Every process serves the same requests into an empty cache: the same operations.
   const ops = runs[SETUPS[0]][0].operations;
   const rows = Object.keys(RELEASES).map((release) => {
@@ -143,5 +143,4 @@ function compare() {
   );
 }
 
-if (process.env.PRESIZE_LRU_BENCH_SETUP) await worker(process.env.PRESIZE_LRU_BENCH_SETUP);
-else compare();
+await measureOrCompare(worker, compare);
