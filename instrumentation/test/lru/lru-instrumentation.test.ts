@@ -7,7 +7,13 @@ import { nameCache } from '../../src/lru/cache-names';
 import { LruCacheInstrumentation } from '../../src/lru/instrumentation';
 import { keyIndexOf } from '../../src/lru/key-index';
 import { exercise } from './cache-workload.cjs';
-import { expectStaleReadCounted, expectWorkloadCounted, pointValue, testMeterProvider } from './metrics-reader';
+import {
+  expectStaleReadCounted,
+  expectWorkloadCounted,
+  operation,
+  pointValue,
+  testMeterProvider,
+} from './metrics-reader';
 import { captureDiagWarnings } from '../../../test/support/diag-warnings.js';
 
 describe('LruCacheInstrumentation with lru-cache 11', () => {
@@ -22,12 +28,6 @@ describe('LruCacheInstrumentation with lru-cache 11', () => {
   afterEach(async () => {
     instrumentation.disable();
     await telemetry.provider.shutdown();
-  });
-
-  const operation = (name: string, op: string, result: string) => ({
-    'presize.lru.name': name,
-    'presize.lru.operation': op,
-    'presize.lru.result': result,
   });
 
   it('counts every operation by result, and evictions apart from deletes, exactly', async () => {

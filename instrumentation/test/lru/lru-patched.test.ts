@@ -16,6 +16,7 @@ import { exercise } from './cache-workload.cjs';
 import {
   expectStaleReadCounted,
   expectWorkloadCounted,
+  operation,
   pointValue,
   testMeterProvider,
   type CollectedPoint,
@@ -102,12 +103,6 @@ function seriesOf(metrics: Map<string, CollectedPoint[]>, name: string): Record<
   }
   return out;
 }
-
-const operation = (name: string, op: string, result: string) => ({
-  'presize.lru.name': name,
-  'presize.lru.operation': op,
-  'presize.lru.result': result,
-});
 
 describe.each(PATCHED_RELEASES.map((r) => [r.version, r] as const))('lru-cache %s, patched', (_, release) => {
   let instrumentation: LruCacheInstrumentation;

@@ -42,6 +42,13 @@ export function pointValue(points: CollectedPoint[] | undefined, match: Record<s
   return found[0]?.value ?? 0;
 }
 
+/** The attributes of one `presize.lru.operations` series. */
+export const operation = (name: string, op: string, result: string) => ({
+  'presize.lru.name': name,
+  'presize.lru.operation': op,
+  'presize.lru.result': result,
+});
+
 /** The `presize.lru.operations` values of one cache name, by "operation result". */
 export function operationCounts(points: CollectedPoint[] | undefined, name: string): Record<string, unknown> {
   return Object.fromEntries(
