@@ -317,6 +317,32 @@ async function measureSize(shape) {
 const results = [];
 for (const shape of SIZES) results.push(await measureSize(shape));
 
+/** What a group's evaluation costs by construction: the reason its time grows with the fleet. */
+const GROUP_COSTS = {
+  'presize-map-risk':
+    'per map and evaluation it reads each raw family once into 7 recorded inputs (the growth counters three times: ' +
+    '`increase(…[w]) and … offset w or …` counts a series born inside the window), then 7 factor scores over the recorded ' +
+    'inputs (a score reads its input 3 times, the exclusive hint ramp 11), their maximum (7 series a map) and the level: ' +
+    'some 40 series reads a map, linear in maps',
+  'presize-map-risk-alerts':
+    "two alerts per factor, each reading that factor's score for every map: 14 series reads a map",
+  'presize-telemetry-alerts':
+    'reads every map and cache series of the last hour to find services that stopped reporting',
+  'sloth-slo-sli-recordings-gpu-fleet-utilisation-in-band':
+    "a subquery at a 1 m step over every GPU's raw utilisation for each window up to 3 d: 4,320 steps a GPU for the 3 d window",
+  'sloth-slo-sli-recordings-device-logs-map-write-latency-p99':
+    'rates of the evacuation-stall histogram of every map for each window up to 3 d',
+  'presize-gpu-risk': "reads every GPU's DCGM fields, over 15 m for XID errors and the utilisation band",
+};
+const missed = (store) =>
+  [...large[store].groups]
+    .filter(([, ms]) => !(ms < 1000))
+    .map(([name, ms]) => `${name} ${fmtMs(ms)}`)
+    .join(', ') || 'none';
+const slowGroups = groupNames.filter(
+  (name) => !(large.prometheus.groups.get(name) < 1000 && large.victoriaMetrics.groups.get(name) < 1000),
+);
+
 const small = results[0];
 const large = results.at(-1);
 const growth = (pick) => (results.length > 1 ? fmtRatio(pick(large) / pick(small)) : '–');
@@ -401,5 +427,13 @@ const lines = [
       `${growth((r) => r.prometheus.dashboards.get(d))} / ${growth((r) => r.victoriaMetrics.dashboards.get(d))}`,
     ]),
   ),
+  '',
+  `### Where a target is not met at ${fmtInt(large.fleet.maps)} maps, and why`,
+  '',
+  `- Groups over 1 s on Prometheus: ${missed('prometheus')}. On vmalert: ${missed('victoriaMetrics')}.`,
+  ...slowGroups.map((name) => `- ${name}: ${GROUP_COSTS[name] ?? 'no cost model noted for this group'}.`),
+  `- Risk map: ${large.prometheus.risk.ms < 1000 && large.victoriaMetrics.risk.ms < 1000 ? 'met on both stores' : `${fmtMs(large.prometheus.risk.ms)} on Prometheus, ${fmtMs(large.victoriaMetrics.risk.ms)} on VictoriaMetrics`}: ` +
+    'it reads one recorded score a subject, the factor scores above 0, and the entries, hint and growths in range beside them ' +
+    "(the growths are an `increase` over the dashboard range of every map's growth counters, the one query of the four that reads raw samples).",
 ];
 writeReport(lines.join('\n'));
