@@ -323,7 +323,7 @@ const GROUP_COSTS = {
     'per map and evaluation it reads each raw family once into 7 recorded inputs (the growth counters three times: ' +
     '`increase(…[w]) and … offset w or …` counts a series born inside the window), then 7 factor scores over the recorded ' +
     'inputs (a score reads its input 3 times, the exclusive hint ramp 11), their maximum (7 series a map) and the level: ' +
-    'some 40 series reads a map, linear in maps',
+    'some 60 series reads a map, linear in maps',
   'presize-map-risk-alerts':
     "two alerts per factor, each reading that factor's score for every map: 14 series reads a map",
   'presize-telemetry-alerts':

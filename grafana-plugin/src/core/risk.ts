@@ -2,9 +2,8 @@
  * The risk map: one row per map, per lru-cache and per GPU, read from what the recording rules
  * record (`presize:*_risk:score` lists the subjects, the factor scores above 0 by `reason` rank
  * them), so a cell's level is the level the alerts fire on and 10,000 quiet maps cost one series
- * each, not one per factor. The
- * three kinds differ only in the entries of RISK_SUBJECTS, the same table shape as the recording
- * rules' subjects in definitions/src/rules/risk-rules.ts.
+ * each, not one per factor. The three kinds differ only in the entries of RISK_SUBJECTS, the same
+ * table shape as the recording rules' subjects in definitions/src/rules/risk-rules.ts.
  */
 import {
   assessScores,
