@@ -342,14 +342,14 @@ const missed = (store) =>
     .filter(([, ms]) => !(ms < 1000))
     .map(([name, ms]) => `${name} ${fmtMs(ms)}`)
     .join(', ') || 'none';
-const slowGroups = groupNames.filter(
-  (name) => !(large.prometheus.groups.get(name) < 1000 && large.victoriaMetrics.groups.get(name) < 1000),
-);
 
 const small = results[0];
 const large = results.at(-1);
 const growth = (pick) => (results.length > 1 ? fmtRatio(pick(large) / pick(small)) : '–');
 const groupNames = [...large.prometheus.groups.keys()].sort();
+const slowGroups = groupNames.filter(
+  (name) => !(large.prometheus.groups.get(name) < 1000 && large.victoriaMetrics.groups.get(name) < 1000),
+);
 const lines = [
   '## Fleet scale: Prometheus and VictoriaMetrics',
   '',
