@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { median, timedCalls } from '../../bench/lib.mjs';
 import { parseExposition } from '../dist/esm/exposition-parser.js';
 import { readDcgmExposition } from '../dist/esm/dcgm-exposition-reader.js';
 import { readCapture, readCaptureInSlices } from '../dist/esm/read-capture.js';
@@ -45,17 +46,7 @@ function scrapeOf(gpus) {
   return `${out.join('\n')}\n`;
 }
 
-function measure(name, fn, text, { warmup = 300, runs = 2000 } = {}) {
-  for (let i = 0; i < warmup; i++) fn(text);
-  const times = new Float64Array(runs);
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn(text);
-    times[i] = performance.now() - start;
-  }
-  times.sort();
-  return { name, median: times[Math.floor(runs / 2)], p95: times[Math.floor(runs * 0.95)] };
-}
+const measure = (name, fn, input) => ({ name, ...timedCalls(fn, input, { warmup: 300, runs: 2000 }) });
 
 const text = scrapeOf(GPUS);
 const lines = text.split('\n').filter((line) => line && !line.startsWith('#')).length;
@@ -108,7 +99,6 @@ for (let round = 0; round < 5; round++) {
   stalls.atOnce.push(await stallDuring(async () => readCapture(large)));
   stalls.sliced.push(await stallDuring(() => readCaptureInSlices(large)));
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const figures = Object.fromEntries(
   Object.entries(stalls).map(([name, runs]) => [
     name,
