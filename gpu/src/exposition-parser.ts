@@ -1,3 +1,4 @@
+import { LineSlicer, MAX_LINE_CHARS, type LineHandler } from './line-slicer.js';
 import type { MalformedLine } from './sample.js';
 
 /**
@@ -147,53 +148,61 @@ function parseComment(text: string, start: number, end: number, out: Exposition)
 }
 
 /**
- * Parses an exposition a part at a time: each `step` reads whole lines until it has covered
- * `chars` characters or `lines` lines, so a caller can give the event loop a turn between steps.
+ * Parses an exposition written a piece at a time (see LineSlicer): each `step` reads at most
+ * SLICE_ITEMS lines, so a caller can give the event loop a turn between steps. Samples go to
+ * `onSample` as they are read, or into `exposition.samples` without one.
  */
 export class ExpositionParser {
   readonly exposition: Exposition = { samples: [], types: new Map(), help: new Map(), malformed: [] };
   // Label sets repeat on every field of a GPU: parse each distinct one once per scrape.
   private readonly labelCache = new Map<string, Readonly<Record<string, string>>>();
-  private lineNumber = 0;
-  private start = 0;
+  private readonly lines = new LineSlicer();
+  private readonly handler: LineHandler;
 
-  constructor(private readonly text: string) {}
-
-  get done(): boolean {
-    return this.start >= this.text.length;
+  constructor(onSample?: (sample: ExpositionSample) => void) {
+    const { exposition: out, labelCache } = this;
+    const add = onSample ?? ((sample: ExpositionSample) => out.samples.push(sample));
+    const malformed = (line: number, reason: string): void => {
+      if (out.malformed.length >= MAX_MALFORMED_LINES) throw new TooManyMalformedLinesError();
+      out.malformed.push({ line, reason });
+    };
+    this.handler = {
+      line(text, start, end, number) {
+        const first = skipBlanks(text, start, end);
+        if (first === end) return;
+        try {
+          if (text.charCodeAt(first) === 35) parseComment(text, first, end, out);
+          else add(parseSampleLine(text, first, end, labelCache));
+        } catch (error) {
+          if (!(error instanceof LineError)) throw error;
+          malformed(number, error.message);
+        }
+      },
+      tooLong(number) {
+        malformed(number, `line is longer than ${MAX_LINE_CHARS} characters`);
+      },
+    };
   }
 
-  /** Reads on from where the last step ended; throws TooManyMalformedLinesError past MAX_MALFORMED_LINES. */
-  step(chars: number, lines: number): void {
-    const { text, exposition: out } = this;
-    const length = text.length;
-    const stopAt = Math.min(length, this.start + chars);
-    const lastLine = this.lineNumber + lines;
-    while (this.start < length && this.start < stopAt && this.lineNumber < lastLine) {
-      const start = this.start;
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = length;
-      this.start = end + 1;
-      this.lineNumber++;
-      if (end > start && text.charCodeAt(end - 1) === 13) end--;
-      const first = skipBlanks(text, start, end);
-      try {
-        if (first < end) {
-          if (text.charCodeAt(first) === 35) parseComment(text, first, end, out);
-          else out.samples.push(parseSampleLine(text, first, end, this.labelCache));
-        }
-      } catch (error) {
-        if (!(error instanceof LineError)) throw error;
-        if (out.malformed.length >= MAX_MALFORMED_LINES) throw new TooManyMalformedLinesError();
-        out.malformed.push({ line: this.lineNumber, reason: error.message });
-      }
-    }
+  write(piece: string): void {
+    this.lines.write(piece);
+  }
+
+  end(): void {
+    this.lines.end();
+  }
+
+  /** Reads on; false when nothing is left until more is written. Throws TooManyMalformedLinesError past MAX_MALFORMED_LINES. */
+  step(): boolean {
+    return this.lines.step(this.handler);
   }
 }
 
 export function parseExposition(text: string): Exposition {
-  const parser = new ExpositionParser(text);
-  parser.step(Infinity, Infinity);
+  const parser = new ExpositionParser();
+  parser.write(text);
+  parser.end();
+  while (parser.step());
   return parser.exposition;
 }
 

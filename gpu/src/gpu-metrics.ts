@@ -7,7 +7,8 @@ import { DIAGNOSTICS_RECOVERY } from './diagnostics-recovery.js';
 import type { ExportPoint } from './export-point.js';
 import { hwExportPoints } from './hw-naming.js';
 import { CounterStarts, toMetricDataInSlices } from './metric-data.js';
-import type { GpuSample } from './sample.js';
+import type { DropReason, GpuSample } from './sample.js';
+import { forEachInSlices } from './event-loop-turn.js';
 import { settleOnAbort } from './settle-on-abort.js';
 import {
   ATTR_GPU_SCRAPE_ERROR_TYPE,
@@ -309,17 +310,39 @@ export class GpuMetrics implements MetricProducer {
 
   /**
    * Makes a sample the exported one. A large capture is turned into metric data a slice at a
-   * time; a stop() meanwhile wins (its abort goes to the caller as a failure). `hw` naming sums
-   * framebuffer fields across a GPU's series, so it takes the sample whole.
+   * time; a stop() meanwhile ends it at the next slice (its abort goes to the caller as a failure).
    */
   private async accept(sample: GpuSample, stopped: AbortSignal): Promise<void> {
     const points =
       this.naming === 'hw'
-        ? hwExportPoints(sample)
-        : await dcgmExportPointsInSlices(sample, { monotonicCounters: this.monotonicCounters });
-    stopped.throwIfAborted();
+        ? await hwExportPoints(sample, stopped)
+        : await dcgmExportPointsInSlices(sample, { monotonicCounters: this.monotonicCounters }, stopped);
     const time = hrTimeFromMillis(Date.now());
-    const metrics = await toMetricDataInSlices(points, time, this.counterStarts.next(points, time));
+    const starts = await this.counterStarts.next(points, time, stopped);
+    const metrics = await toMetricDataInSlices(points, time, starts, stopped);
+    // Counted per field and reason, so the counter is added to once per distinct pair, not per value.
+    const dropped = new Map<string, { field: string; reason: DropReason; count: number }>();
+    await forEachInSlices(
+      sample.dropped,
+      ({ field, reason }) => {
+        const key = `${reason}\u0000${field}`;
+        const entry = dropped.get(key);
+        if (entry) entry.count++;
+        else dropped.set(key, { field, reason, count: 1 });
+      },
+      stopped,
+    );
+    const droppedCounter = this.instruments().dropped;
+    await forEachInSlices(
+      dropped.values(),
+      ({ field, reason, count }) =>
+        droppedCounter.add(count, {
+          ...this.sourceAttributes,
+          [ATTR_GPU_DROP_REASON]: reason,
+          ...this.droppedFieldAttributes(field),
+        }),
+      stopped,
+    );
     stopped.throwIfAborted();
     this.latest = { points, metrics };
     this.up = 1;
@@ -334,13 +357,6 @@ export class GpuMetrics implements MetricProducer {
       }
     } else {
       this.reportedMalformed = false;
-    }
-    for (const { field, reason } of sample.dropped) {
-      this.instruments().dropped.add(1, {
-        ...this.sourceAttributes,
-        [ATTR_GPU_DROP_REASON]: reason,
-        ...this.droppedFieldAttributes(field),
-      });
     }
     if (this.reportedReasons.size > 0) {
       this.logger.warn(
