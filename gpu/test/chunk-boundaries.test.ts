@@ -48,7 +48,25 @@ async function sameAsWhole(
 }
 
 // Characters of one, two, three and four UTF-8 bytes, and the ones the format escapes.
-const textUnit = fc.constantFrom('a', 'Z', '0', ' ', '_', ',', '{', '}', '=', '"', '\\', '\n', 'é', 'ü', '€', '✓', '😀');
+const textUnit = fc.constantFrom(
+  'a',
+  'Z',
+  '0',
+  ' ',
+  '_',
+  ',',
+  '{',
+  '}',
+  '=',
+  '"',
+  '\\',
+  '\n',
+  'é',
+  'ü',
+  '€',
+  '✓',
+  '😀',
+);
 const labelValue = fc
   .string({ unit: textUnit, maxLength: 12 })
   .map((value) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n'));
@@ -65,7 +83,11 @@ const sampleLine = fc
     fc.array(fc.tuple(fc.constantFrom('gpu', 'UUID', 'pod', 'modelName', 'Hostname', 'err_msg'), labelValue), {
       maxLength: 4,
     }),
-    fc.oneof(fc.integer({ min: -5, max: 100_000 }).map(String), fc.double({ noNaN: true }).map(String), fc.constant('NaN')),
+    fc.oneof(
+      fc.integer({ min: -5, max: 100_000 }).map(String),
+      fc.double({ noNaN: true }).map(String),
+      fc.constant('NaN'),
+    ),
     fc.option(fc.integer({ min: 0, max: 2 ** 40 }).map(String)),
   )
   .map(([name, labels, value, timestamp]) => {
@@ -119,10 +141,10 @@ describe('a capture read as chunks cut anywhere reads as the whole capture', () 
     const elements = smiXmlGpuElements();
     const document = fc
       .tuple(
-        fc.array(
-          fc.tuple(fc.nat(elements.length - 1), fc.string({ unit: textUnit, maxLength: 4 })),
-          { minLength: 1, maxLength: 5 },
-        ),
+        fc.array(fc.tuple(fc.nat(elements.length - 1), fc.string({ unit: textUnit, maxLength: 4 })), {
+          minLength: 1,
+          maxLength: 5,
+        }),
         fc.boolean(),
       )
       .map(([picks, crlf]) => {

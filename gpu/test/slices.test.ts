@@ -93,7 +93,8 @@ describe('a step of reading', () => {
     const lines = new LineSlicer();
     const seen: string[] = [];
     const handler = {
-      line: (text: string, start: number, end: number, number: number) => seen.push(`${number}:${text.slice(start, end)}`),
+      line: (text: string, start: number, end: number, number: number) =>
+        seen.push(`${number}:${text.slice(start, end)}`),
       tooLong: (number: number) => seen.push(`${number}:too long`),
     };
     lines.write('a 1\nb');
@@ -155,4 +156,3 @@ describe('a large capture file, through GpuMetrics', () => {
     await h.shutdown();
   });
 });
-
