@@ -1,4 +1,4 @@
-import { LineSlicer, MAX_LINE_CHARS, type LineHandler } from './line-slicer.js';
+import { LineSlicer, MAX_LINE_CHARS } from './line-slicer.js';
 import type { MalformedLine } from './sample.js';
 
 /**
@@ -152,49 +152,40 @@ function parseComment(text: string, start: number, end: number, out: Exposition)
  * SLICE_ITEMS lines, so a caller can give the event loop a turn between steps. Samples go to
  * `onSample` as they are read, or into `exposition.samples` without one.
  */
-export class ExpositionParser {
+export class ExpositionParser extends LineSlicer {
   readonly exposition: Exposition = { samples: [], types: new Map(), help: new Map(), malformed: [] };
   // Label sets repeat on every field of a GPU: parse each distinct one once per scrape.
   private readonly labelCache = new Map<string, Readonly<Record<string, string>>>();
-  private readonly lines = new LineSlicer();
-  private readonly handler: LineHandler;
 
-  constructor(onSample?: (sample: ExpositionSample) => void) {
-    const { exposition: out, labelCache } = this;
-    const add = onSample ?? ((sample: ExpositionSample) => out.samples.push(sample));
-    const malformed = (line: number, reason: string): void => {
-      if (out.malformed.length >= MAX_MALFORMED_LINES) throw new TooManyMalformedLinesError();
-      out.malformed.push({ line, reason });
-    };
-    this.handler = {
-      line(text, start, end, number) {
-        const first = skipBlanks(text, start, end);
-        if (first === end) return;
-        try {
-          if (text.charCodeAt(first) === 35) parseComment(text, first, end, out);
-          else add(parseSampleLine(text, first, end, labelCache));
-        } catch (error) {
-          if (!(error instanceof LineError)) throw error;
-          malformed(number, error.message);
-        }
-      },
-      tooLong(number) {
-        malformed(number, `line is longer than ${MAX_LINE_CHARS} characters`);
-      },
-    };
+  constructor(private readonly onSample?: (sample: ExpositionSample) => void) {
+    super();
   }
 
-  write(piece: string): void {
-    this.lines.write(piece);
+  /** Throws TooManyMalformedLinesError past MAX_MALFORMED_LINES. */
+  protected line(text: string, start: number, end: number, number: number): void {
+    const first = skipBlanks(text, start, end);
+    if (first === end) return;
+    try {
+      if (text.charCodeAt(first) === 35) parseComment(text, first, end, this.exposition);
+      else {
+        const sample = parseSampleLine(text, first, end, this.labelCache);
+        if (this.onSample) this.onSample(sample);
+        else this.exposition.samples.push(sample);
+      }
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      this.malformed(number, error.message);
+    }
   }
 
-  end(): void {
-    this.lines.end();
+  protected tooLong(number: number): void {
+    this.malformed(number, `line is longer than ${MAX_LINE_CHARS} characters`);
   }
 
-  /** Reads on; false when nothing is left until more is written. Throws TooManyMalformedLinesError past MAX_MALFORMED_LINES. */
-  step(): boolean {
-    return this.lines.step(this.handler);
+  private malformed(line: number, reason: string): void {
+    const { malformed } = this.exposition;
+    if (malformed.length >= MAX_MALFORMED_LINES) throw new TooManyMalformedLinesError();
+    malformed.push({ line, reason });
   }
 }
 

@@ -7,19 +7,12 @@ import { SLICE_ITEMS } from './event-loop-turn.js';
  */
 export const MAX_LINE_CHARS = 64 * 1024;
 
-export interface LineHandler {
-  /** A line: `text` from `start` to `end` (line end and a CR before it excluded), 1-based `number`. */
-  line(text: string, start: number, end: number, number: number): void;
-  /** A line longer than MAX_LINE_CHARS, skipped. */
-  tooLong(number: number): void;
-}
-
 /**
  * Cuts text written a piece at a time into lines, whatever the pieces' boundaries (inside a line,
- * between a CR and its LF). `step` hands over at most SLICE_ITEMS lines, so a caller can give the
- * event loop a turn between steps.
+ * between a CR and its LF), for a reader of lines to extend. `step` hands over at most
+ * SLICE_ITEMS lines, so a caller can give the event loop a turn between steps.
  */
-export class LineSlicer {
+export abstract class LineSlicer {
   private text = '';
   private at = 0;
   private lineNumber = 0;
@@ -38,14 +31,20 @@ export class LineSlicer {
     this.ended = true;
   }
 
-  /** Hands at most `lines` lines to `handler`; false when none is left until more text is written. */
-  step(handler: LineHandler, lines = SLICE_ITEMS): boolean {
+  /** A line: `text` from `start` to `end` (line end and a CR before it excluded), 1-based `number`. */
+  protected abstract line(text: string, start: number, end: number, number: number): void;
+
+  /** A line longer than MAX_LINE_CHARS, skipped. */
+  protected abstract tooLong(number: number): void;
+
+  /** Hands at most SLICE_ITEMS lines on; false when none is left until more text is written. */
+  step(): boolean {
     const { text } = this;
-    for (let handled = 0; handled < lines; handled++) {
+    for (let handled = 0; handled < SLICE_ITEMS; handled++) {
       const start = this.at;
       const feed = text.indexOf('\n', start);
       if (feed < 0) {
-        this.partial(handler);
+        this.partial();
         return false;
       }
       this.at = feed + 1;
@@ -53,29 +52,29 @@ export class LineSlicer {
         this.skipping = false;
         continue;
       }
-      this.emit(handler, start, feed);
+      this.emit(start, feed);
     }
     return this.at < text.length;
   }
 
   /** The text after the last line feed: the last line at the end, else kept unless too long. */
-  private partial(handler: LineHandler): void {
+  private partial(): void {
     const { text, at } = this;
     if (this.ended) {
-      if (at < text.length && !this.skipping) this.emit(handler, at, text.length);
+      if (at < text.length && !this.skipping) this.emit(at, text.length);
       this.at = text.length;
     } else if (text.length - at > MAX_LINE_CHARS + 1) {
       // (+1: a CR kept for the line feed still to come is not part of the line.)
-      if (!this.skipping) handler.tooLong(++this.lineNumber);
+      if (!this.skipping) this.tooLong(++this.lineNumber);
       this.skipping = true;
       this.at = text.length;
     }
   }
 
-  private emit(handler: LineHandler, start: number, feed: number): void {
+  private emit(start: number, feed: number): void {
     const number = ++this.lineNumber;
     const end = feed > start && this.text.charCodeAt(feed - 1) === 13 ? feed - 1 : feed;
-    if (end - start > MAX_LINE_CHARS) handler.tooLong(number);
-    else handler.line(this.text, start, end, number);
+    if (end - start > MAX_LINE_CHARS) this.tooLong(number);
+    else this.line(this.text, start, end, number);
   }
 }

@@ -1,5 +1,5 @@
 import { readWhole, type CaptureReader } from './capture-reader.js';
-import { LineSlicer, MAX_LINE_CHARS, type LineHandler } from './line-slicer.js';
+import { LineSlicer, MAX_LINE_CHARS } from './line-slicer.js';
 import type { GpuSample } from './sample.js';
 import { SampleBuilder } from './sample-builder.js';
 import { SMI_CSV_COLUMNS, SMI_CSV_LABEL_COLUMNS, type SmiCsvColumn } from './smi-field-map.js';
@@ -47,40 +47,27 @@ interface CsvLayout {
  * expected is refused rather than misread. A row with the wrong number of fields is skipped and
  * counted.
  */
-export class SmiCsvReader implements CaptureReader {
+export class SmiCsvReader extends LineSlicer implements CaptureReader {
   private readonly builder = new SampleBuilder();
-  private readonly lines = new LineSlicer();
-  private readonly handler: LineHandler;
   /** Undefined before the header; null when the first line was no header, and nothing more is read. */
   private layout: CsvLayout | null | undefined;
   private row = 0;
 
   constructor(private readonly options: SmiReadOptions = {}) {
-    this.handler = {
-      line: (text, start, end, number) => {
-        const line = text.slice(start, end);
-        if (this.layout === null || line.trim() === '') return;
-        if (this.layout === undefined) this.layout = this.readHeader(line, number);
-        else this.readRow(this.layout, line, number);
-      },
-      tooLong: (number) => {
-        if (this.layout === null) return;
-        if (this.layout === undefined) this.layout = this.readHeader('', number);
-        else this.builder.malformed(number, `row is longer than ${MAX_LINE_CHARS} characters`);
-      },
-    };
+    super();
   }
 
-  write(piece: string): void {
-    this.lines.write(piece);
+  protected line(text: string, start: number, end: number, number: number): void {
+    const line = text.slice(start, end);
+    if (this.layout === null || line.trim() === '') return;
+    if (this.layout === undefined) this.layout = this.readHeader(line, number);
+    else this.readRow(this.layout, line, number);
   }
 
-  end(): void {
-    this.lines.end();
-  }
-
-  step(): boolean {
-    return this.lines.step(this.handler);
+  protected tooLong(number: number): void {
+    if (this.layout === null) return;
+    if (this.layout === undefined) this.layout = this.readHeader('', number);
+    else this.builder.malformed(number, `row is longer than ${MAX_LINE_CHARS} characters`);
   }
 
   result(): GpuSample {

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, type X2jOptions } from 'fast-xml-parser';
 import { readWhole, type CaptureReader } from './capture-reader.js';
 import type { GpuSample } from './sample.js';
 import { SampleBuilder } from './sample-builder.js';
@@ -11,14 +11,17 @@ export class SmiXmlError extends Error {}
 
 type XmlNode = { readonly [key: string]: unknown };
 
-const parser = new XMLParser({
+/** Values as written (no number parsing), attributes as `@_name`, `<gpu>` and `<mig_device>` always lists. */
+export const SMI_XML_PARSER_OPTIONS: X2jOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   parseTagValue: false,
   parseAttributeValue: false,
   processEntities: false,
   isArray: (name) => name === 'gpu' || name === 'mig_device',
-});
+};
+
+const parser = new XMLParser(SMI_XML_PARSER_OPTIONS);
 
 function child(node: unknown, key: string): unknown {
   return typeof node === 'object' && node !== null && Object.prototype.hasOwnProperty.call(node, key)

@@ -5,7 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { readCapture, readCaptureChunks } from '../src/read-capture.js';
 import type { GpuCaptureFormat, GpuSample } from '../src/sample.js';
 import { SampleBuilder } from '../src/sample-builder.js';
-import { readGpuElement, readSmiXml } from '../src/smi-xml-reader.js';
+import { readGpuElement, readSmiXml, SMI_XML_PARSER_OPTIONS } from '../src/smi-xml-reader.js';
 import { fixture, SMI_CSV } from './fixtures.js';
 import { smiXmlGpuElements, smiXmlOf } from './large-captures.js';
 
@@ -170,14 +170,9 @@ describe('a capture read as chunks cut anywhere reads as the whole capture', () 
 
 /** The document parsed by fast-xml-parser in one call, each GPU read as the reader reads it. */
 function readWholeDocument(text: string): GpuSample {
-  const parsed = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    processEntities: false,
-    isArray: (name) => name === 'gpu' || name === 'mig_device',
-  }).parse(text) as { nvidia_smi_log: { driver_version?: string; gpu?: unknown[] } };
+  const parsed = new XMLParser(SMI_XML_PARSER_OPTIONS).parse(text) as {
+    nvidia_smi_log: { driver_version?: string; gpu?: unknown[] };
+  };
   const log = parsed.nvidia_smi_log;
   const builder = new SampleBuilder();
   (log.gpu ?? []).forEach((gpu, position) => readGpuElement(builder, gpu, position, log.driver_version?.trim(), {}));

@@ -73,39 +73,44 @@ describe.each<[string, string, number]>([
   });
 });
 
+/** The lines a LineSlicer hands over, as `number:text`, or `number:too long`. */
+class LinesSeen extends LineSlicer {
+  readonly seen: string[] = [];
+  protected line(text: string, start: number, end: number, number: number): void {
+    this.seen.push(`${number}:${text.slice(start, end)}`);
+  }
+  protected tooLong(number: number): void {
+    this.seen.push(`${number}:too long`);
+  }
+}
+
 describe('a step of reading', () => {
   it('hands over at most SLICE_ITEMS lines, however many the text has', () => {
-    const lines = new LineSlicer();
+    const lines = new LinesSeen();
     lines.write('a 1\n'.repeat(5 * SLICE_ITEMS + 7));
     lines.end();
     const perStep: number[] = [];
     let more = true;
     while (more) {
-      let count = 0;
-      more = lines.step({ line: () => count++, tooLong: () => count++ });
-      perStep.push(count);
+      const before = lines.seen.length;
+      more = lines.step();
+      perStep.push(lines.seen.length - before);
     }
     expect(Math.max(...perStep)).toBe(SLICE_ITEMS);
     expect(perStep.reduce((a, b) => a + b, 0)).toBe(5 * SLICE_ITEMS + 7);
   });
 
   it('skips a line longer than MAX_LINE_CHARS without keeping it, reporting it once by its number', () => {
-    const lines = new LineSlicer();
-    const seen: string[] = [];
-    const handler = {
-      line: (text: string, start: number, end: number, number: number) =>
-        seen.push(`${number}:${text.slice(start, end)}`),
-      tooLong: (number: number) => seen.push(`${number}:too long`),
-    };
+    const lines = new LinesSeen();
     lines.write('a 1\nb');
     for (let piece = 0; piece < (3 * MAX_LINE_CHARS) / SLICE_CHARS; piece++) {
-      while (lines.step(handler));
+      while (lines.step());
       lines.write('x'.repeat(SLICE_CHARS));
     }
     lines.write('\r\nc 2\r');
     lines.end();
-    while (lines.step(handler));
-    expect(seen).toEqual(['1:a 1', '2:too long', '3:c 2']);
+    while (lines.step());
+    expect(lines.seen).toEqual(['1:a 1', '2:too long', '3:c 2']);
   });
 });
 
