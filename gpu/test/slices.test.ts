@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { SLICE_CHARS, SLICE_ITEMS } from '../src/event-loop-turn.js';
 import { LineSlicer, MAX_LINE_CHARS } from '../src/line-slicer.js';
 import { readCapture, readCaptureChunks } from '../src/read-capture.js';
+import { MAX_GPU_ELEMENT_CHARS, SmiXmlError } from '../src/smi-xml-reader.js';
 import { FileSource } from '../src/sources/file-source.js';
 import { largeScrape, largeSmiCsv, largeSmiXml } from './large-captures.js';
 import { harness } from './otel-harness.js';
@@ -111,6 +112,29 @@ describe('a step of reading', () => {
     lines.end();
     while (lines.step());
     expect(lines.seen).toEqual(['1:a 1', '2:too long', '3:c 2']);
+  });
+});
+
+describe('what one step could cost is bounded', () => {
+  it('a dcgm-exporter line longer than MAX_LINE_CHARS is skipped as malformed, named by its number, the others read', async () => {
+    const long = `DCGM_FI_DEV_GPU_TEMP{pod="${'p'.repeat(MAX_LINE_CHARS)}"} 30`;
+    const text = `DCGM_FI_DEV_GPU_TEMP{gpu="0"} 31\n${long}\nDCGM_FI_DEV_GPU_TEMP{gpu="1"} 32\n`;
+    const sample = await readCaptureChunks(chunksOf(text, 1000), never);
+    expect(sample.series.map((series) => series.value)).toEqual([31, 32]);
+    expect(sample.malformed).toEqual([{ line: 2, reason: `line is longer than ${MAX_LINE_CHARS} characters` }]);
+    expect(readCapture(text)).toEqual(sample);
+  });
+
+  it('a <gpu> element, or XML outside them, longer than MAX_GPU_ELEMENT_CHARS fails the read, saying so', async () => {
+    const padding = `<padding>${'x'.repeat(MAX_GPU_ELEMENT_CHARS)}</padding>`;
+    const bigGpu = largeSmiXml(2).replace('</gpu>', `${padding}</gpu>`);
+    await expect(readCaptureChunks(chunksOf(bigGpu), never)).rejects.toThrow(
+      new SmiXmlError(`<gpu> element 0 is longer than ${MAX_GPU_ELEMENT_CHARS} characters`),
+    );
+    const bigOutside = largeSmiXml(2).replace('</nvidia_smi_log>', `${padding}</nvidia_smi_log>`);
+    await expect(readCaptureChunks(chunksOf(bigOutside), never)).rejects.toThrow(
+      new SmiXmlError(`more than ${MAX_GPU_ELEMENT_CHARS} characters of XML outside <gpu> elements`),
+    );
   });
 });
 
