@@ -52,7 +52,9 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
 
   it('reads a real scrape served over HTTP', async () => {
     behaviour = scrapeOf(fixture(SCRAPES.h100x8));
-    const { gpu, collect } = gpuMetrics();
+    // The process's first request and read: a loaded machine can take longer than the 300 ms the
+    // failure cases use.
+    const { gpu, collect } = gpuMetrics(url, 5000);
     const result = await gpu.scrape();
     expect(result).toMatchObject({ ok: true });
     expect(points(await collect(), 'DCGM_FI_DEV_POWER_USAGE')).toHaveLength(8);
