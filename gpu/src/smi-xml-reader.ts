@@ -44,11 +44,33 @@ function list(node: unknown): unknown[] {
 }
 
 /**
- * Longest `<gpu>` element, and longest text outside them, read. nvidia-smi writes about 20 KB per
- * GPU, a few times that with MIG instances and processes; a longer element is refused rather than
- * parsed, since fast-xml-parser reads an element in one call that the event loop waits for.
+ * Longest `<gpu>` element read. nvidia-smi writes about 20 KB per GPU, more with MIG instances and
+ * a process list of 400 characters per process.
  */
-export const MAX_GPU_ELEMENT_CHARS = 256 * 1024;
+export const MAX_GPU_ELEMENT_CHARS = 1024 * 1024;
+
+/**
+ * Longest `<gpu>` element parsed, once the parts no value is read from are cut out of it, and
+ * longest text outside the elements: fast-xml-parser reads either in one call that the event loop
+ * waits for. nvidia-smi's elements are about 10 KB so.
+ */
+export const MAX_PARSED_GPU_ELEMENT_CHARS = 64 * 1024;
+
+/** Parts of a `<gpu>` element no value is read from: about half of it, and the process lists, which grow with the processes. */
+const UNREAD_ELEMENTS = ['supported_clocks', 'processes', 'accounted_processes'];
+
+/** `element` without the UNREAD_ELEMENTS. */
+function withoutUnreadParts(element: string): string {
+  let kept = element;
+  for (const name of UNREAD_ELEMENTS) {
+    const open = kept.indexOf(`<${name}>`);
+    if (open < 0) continue;
+    const close = kept.indexOf(`</${name}>`, open);
+    if (close < 0) continue;
+    kept = kept.slice(0, open) + kept.slice(close + name.length + 3);
+  }
+  return kept;
+}
 
 /** Where a `<gpu>` element (not `<gpu_...>`) starts. */
 const GPU_OPEN = /<gpu[\s>/]/g;
@@ -153,9 +175,10 @@ function parseSkeleton(skeleton: string): string | undefined {
 
 /**
  * Reads `nvidia-smi -q -x`, one `<gpu>` element a step: each element is cut out of the text and
- * parsed on its own, so no step parses more than MAX_GPU_ELEMENT_CHARS. The XML has no GPU index,
- * so `gpu` is the position of the `<gpu>` element (nvidia-smi lists GPUs in index order); `device`
- * is `nvidia<minor_number>`, as dcgm-exporter names it. MIG instances get the framebuffer fields
+ * parsed on its own, without the parts no value is read from, so no step parses more than
+ * MAX_PARSED_GPU_ELEMENT_CHARS. The XML has no GPU index, so `gpu` is the position of the `<gpu>`
+ * element (nvidia-smi lists GPUs in index order); `device` is `nvidia<minor_number>`, as
+ * dcgm-exporter names it. MIG instances get the framebuffer fields
  * of their own, with `GPU_I_ID`. The driver version is read from what precedes the first GPU,
  * where nvidia-smi writes it.
  */
@@ -205,9 +228,15 @@ export class SmiXmlReader implements CaptureReader {
     if (end - start > MAX_GPU_ELEMENT_CHARS) throw this.tooLong();
     this.addSkeleton(text.slice(this.at, start));
     if (this.gpus === 0) this.driver = parseSkeleton(`${this.skeleton}</nvidia_smi_log>`);
+    const read = withoutUnreadParts(text.slice(start, end));
+    if (read.length > MAX_PARSED_GPU_ELEMENT_CHARS) {
+      throw new SmiXmlError(
+        `<gpu> element ${this.gpus} is longer than ${MAX_PARSED_GPU_ELEMENT_CHARS} characters without its supported clocks and process lists`,
+      );
+    }
     let element: unknown;
     try {
-      element = list(child(parser.parse(text.slice(start, end)), 'gpu'))[0];
+      element = list(child(parser.parse(read), 'gpu'))[0];
     } catch (error) {
       throw new SmiXmlError(`<gpu> element ${this.gpus} could not be parsed: ${(error as Error).message}`);
     }
@@ -227,8 +256,8 @@ export class SmiXmlReader implements CaptureReader {
 
   private addSkeleton(part: string): void {
     this.skeleton += part;
-    if (this.skeleton.length > MAX_GPU_ELEMENT_CHARS)
-      throw new SmiXmlError(`more than ${MAX_GPU_ELEMENT_CHARS} characters of XML outside <gpu> elements`);
+    if (this.skeleton.length > MAX_PARSED_GPU_ELEMENT_CHARS)
+      throw new SmiXmlError(`more than ${MAX_PARSED_GPU_ELEMENT_CHARS} characters of XML outside <gpu> elements`);
   }
 
   private tooLong(): SmiXmlError {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SLICE_CHARS, SLICE_ITEMS } from '../src/event-loop-turn.js';
 import { LineSlicer, MAX_LINE_CHARS } from '../src/line-slicer.js';
 import { readCapture, readCaptureChunks } from '../src/read-capture.js';
-import { MAX_GPU_ELEMENT_CHARS, SmiXmlError } from '../src/smi-xml-reader.js';
+import { MAX_GPU_ELEMENT_CHARS, MAX_PARSED_GPU_ELEMENT_CHARS, SmiXmlError } from '../src/smi-xml-reader.js';
 import { FileSource } from '../src/sources/file-source.js';
 import { largeScrape, largeSmiCsv, largeSmiXml } from './large-captures.js';
 import { harness } from './otel-harness.js';
@@ -125,16 +125,30 @@ describe('what one step could cost is bounded', () => {
     expect(readCapture(text)).toEqual(sample);
   });
 
-  it('a <gpu> element, or XML outside them, longer than MAX_GPU_ELEMENT_CHARS fails the read, saying so', async () => {
-    const padding = `<padding>${'x'.repeat(MAX_GPU_ELEMENT_CHARS)}</padding>`;
-    const bigGpu = largeSmiXml(2).replace('</gpu>', `${padding}</gpu>`);
-    await expect(readCaptureChunks(chunksOf(bigGpu), never)).rejects.toThrow(
+  it('a <gpu> element that would take long to parse, or long XML outside them, fails the read, saying so; process lists do not count', async () => {
+    const padding = (chars: number): string => `<padding>${'x'.repeat(chars)}</padding>`;
+    const failure = (xml: string): Promise<unknown> => readCaptureChunks(chunksOf(xml), never);
+    await expect(
+      failure(largeSmiXml(2).replace('</gpu>', `${padding(MAX_PARSED_GPU_ELEMENT_CHARS)}</gpu>`)),
+    ).rejects.toThrow(
+      new SmiXmlError(
+        `<gpu> element 0 is longer than ${MAX_PARSED_GPU_ELEMENT_CHARS} characters without its supported clocks and process lists`,
+      ),
+    );
+    await expect(failure(largeSmiXml(2).replace('</gpu>', `${padding(MAX_GPU_ELEMENT_CHARS)}</gpu>`))).rejects.toThrow(
       new SmiXmlError(`<gpu> element 0 is longer than ${MAX_GPU_ELEMENT_CHARS} characters`),
     );
-    const bigOutside = largeSmiXml(2).replace('</nvidia_smi_log>', `${padding}</nvidia_smi_log>`);
-    await expect(readCaptureChunks(chunksOf(bigOutside), never)).rejects.toThrow(
-      new SmiXmlError(`more than ${MAX_GPU_ELEMENT_CHARS} characters of XML outside <gpu> elements`),
+    await expect(
+      failure(largeSmiXml(2).replace('</nvidia_smi_log>', `${padding(MAX_PARSED_GPU_ELEMENT_CHARS)}</nvidia_smi_log>`)),
+    ).rejects.toThrow(
+      new SmiXmlError(`more than ${MAX_PARSED_GPU_ELEMENT_CHARS} characters of XML outside <gpu> elements`),
     );
+    // A GPU running 500 processes: its element is far longer than what is parsed of it.
+    const process =
+      '<process_info><pid>4242</pid><type>C</type><process_name>python3</process_name><used_memory>9000 MiB</used_memory></process_info>';
+    const busy = largeSmiXml(2).replace('<processes />', `<processes>${process.repeat(500)}</processes>`);
+    expect(busy.length).toBeGreaterThan(MAX_PARSED_GPU_ELEMENT_CHARS);
+    expect(await readCaptureChunks(chunksOf(busy), never)).toEqual(readCapture(largeSmiXml(2)));
   });
 });
 
