@@ -1,4 +1,5 @@
 import { LineSlicer, MAX_LINE_CHARS } from './line-slicer.js';
+import { ownString } from './own-string.js';
 import type { MalformedLine } from './sample.js';
 
 /**
@@ -138,11 +139,12 @@ function parseComment(text: string, start: number, end: number, out: Exposition)
   if (keyword === 'TYPE') {
     if (!METRIC_TYPES.has(argument)) throw new LineError(`# TYPE ${name} has unknown type "${argument}"`);
     if (out.types.has(name)) throw new LineError(`# TYPE ${name} appears twice`);
-    out.types.set(name, argument);
+    out.types.set(ownString(name), argument);
   } else {
+    // Copies: a help text becomes the description of the metric data exported until the next read.
     out.help.set(
-      name,
-      argument.replace(/\\([\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : '\\')),
+      ownString(name),
+      ownString(argument.replace(/\\([\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : '\\'))),
     );
   }
 }
@@ -223,7 +225,8 @@ function parseSampleLine(
     } else {
       const [parsed, after] = parseLabels(text, at, end);
       labels = Object.freeze(parsed);
-      labelCache.set(text.slice(at, after), labels);
+      // A copy: the key outlives the piece of text it was read from (see ownString).
+      labelCache.set(ownString(text.slice(at, after)), labels);
       at = after;
     }
     valueStart = skipBlanks(text, at, end);
