@@ -18,26 +18,12 @@
 // neighbours, and what the instrumentation costs is CPU.
 //
 //   node --expose-gc bench/instrumentation-overhead.bench.mjs      the comparison, as npm run bench
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import {
-  deviceKeys,
-  fmtInt,
-  fmtMs,
-  median,
-  now,
-  progress,
-  quick,
-  settle,
-  shuffled,
-  table,
-  verdict,
-  writeReport,
-} from './lib.mjs';
+import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
+import { INCIDENT, logLines } from './incident.mjs';
+import { interleaved, medianOf } from './interleave.mjs';
+import { cpuTimed, deviceKeys, fmtInt, fmtMs, progress, quick, shuffled, table, verdict, writeReport } from './lib.mjs';
 
-const DEVICES = quick() ? 12_000 : 120_000;
-const LINES_PER_DEVICE = 10;
-const HINT = 5_000;
+const { devices: DEVICES, keptLines: LINES_PER_DEVICE, hint: HINT } = INCIDENT;
 const RUNS = quick() ? 2 : 25;
 const MEASURED_PER_RUN = 3;
 const SETUPS = ['plain', 'no-subscriber', 'enabled', 'enabled-instrument', 'collector-down'];
@@ -132,7 +118,7 @@ async function prepare(setup) {
 
 function workload(PresizedMap, appendBounded, devices, name) {
   const order = shuffled(devices, 11);
-  const lines = Array.from({ length: 1024 }, (_, i) => `level=info device-event seq=${i} status=ok`);
+  const lines = logLines(1024);
   const map = new PresizedMap({ hint: HINT, name });
   let op = 0;
   for (let round = 0; round < LINES_PER_DEVICE; round++) {
@@ -150,46 +136,30 @@ async function worker(setup) {
   let growths = 0;
   for (let i = 0; i < MEASURED_PER_RUN; i++) {
     const devices = deviceKeys(DEVICES, 0x5eed + i);
-    // The instrumentation holds maps through WeakRefs, and V8 keeps a WeakRef's target alive
-    // until the current job ends; a service's jobs end all the time, so end this one too, or the
-    // previous runs' maps would still be on the heap for the collector to trace.
-    await new Promise((resolve) => setImmediate(resolve));
-    settle();
-    const cpu = process.cpuUsage();
-    const start = now();
-    const map = workload(PresizedMap, appendBounded, devices, `device-logs-${i}`);
-    await collect();
-    const wallMs = now() - start;
-    const { user, system } = process.cpuUsage(cpu);
-    if ((user + system) / 1000 < best.cpuMs) best = { cpuMs: (user + system) / 1000, wallMs };
-    growths = map.stats().growths;
+    const run = await cpuTimed(async () => {
+      const map = workload(PresizedMap, appendBounded, devices, `device-logs-${i}`);
+      await collect();
+      return map;
+    });
+    if (run.cpuMs < best.cpuMs) best = { cpuMs: run.cpuMs, wallMs: run.wallMs };
+    growths = run.result.stats().growths;
   }
-  process.stdout.write(
-    `${JSON.stringify({ setup, ...best, writes: DEVICES * LINES_PER_DEVICE, growths, ...(await report('device-logs-0')) })}\n`,
-  );
-}
-
-function runOnce(setup) {
-  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, PRESIZE_OVERHEAD_SETUP: setup },
-    encoding: 'utf8',
-  });
-  if (child.status !== 0) throw new Error(`${setup} run failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop());
+  return {
+    setup,
+    ...best,
+    growths,
+    ...(await report('device-logs-0')),
+  };
 }
 
 async function compare() {
-  const runs = Object.fromEntries(SETUPS.map((s) => [s, []]));
-  for (let i = 0; i < RUNS; i++) {
-    // Rotate the order so that no setup always runs first (or always after the same neighbour).
-    for (let k = 0; k < SETUPS.length; k++) {
-      const setup = SETUPS[(i + k) % SETUPS.length];
-      const result = runOnce(setup);
-      runs[setup].push(result);
-      progress(`${setup} run ${i + 1}/${RUNS}: ${fmtMs(result.cpuMs)} CPU, ${fmtMs(result.wallMs)} wall`);
-    }
-  }
-  const throughput = (setup) => median(runs[setup].map((r) => r.writes / (r.cpuMs / 1000)));
+  const runs = await interleaved(SETUPS, RUNS, (setup, i) => {
+    const result = inFreshProcess(import.meta.url, setup);
+    progress(`${setup} run ${i + 1}/${RUNS}: ${fmtMs(result.cpuMs)} CPU, ${fmtMs(result.wallMs)} wall`);
+    return result;
+  });
+  const med = medianOf(runs);
+  const throughput = (setup) => (DEVICES * LINES_PER_DEVICE) / (med(setup, 'cpuMs') / 1000);
   const best = (setup) => Math.min(...runs[setup].map((r) => r.cpuMs));
   const base = throughput('plain');
   const enabled = runs.enabled[0];
@@ -199,8 +169,8 @@ async function compare() {
     const target = TARGET_LOSS[setup];
     return [
       setup,
-      fmtMs(median(runs[setup].map((r) => r.cpuMs))),
-      fmtMs(median(runs[setup].map((r) => r.wallMs))),
+      fmtMs(med(setup, 'cpuMs')),
+      fmtMs(med(setup, 'wallMs')),
       `${fmtInt(t)} writes per CPU-s`,
       setup === 'plain' ? '1.00' : (t / base).toFixed(3),
       setup === 'plain' ? '' : `${(loss * 100).toFixed(1)} %`,
@@ -236,5 +206,4 @@ async function compare() {
   );
 }
 
-if (process.env.PRESIZE_OVERHEAD_SETUP) await worker(process.env.PRESIZE_OVERHEAD_SETUP);
-else await compare();
+await measureOrCompare(worker, compare);

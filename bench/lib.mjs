@@ -119,6 +119,12 @@ export class GcPauses {
     return this.entries.filter((e) => e.start >= from && e.start <= to);
   }
 
+  /** The pauses that began while a run from `from` to `to` went on, with their total and count. */
+  async during(from, to) {
+    const pauses = await this.between(from - 1, to);
+    return { pauses, gcPauseMs: pauses.reduce((sum, e) => sum + e.duration, 0), gcCount: pauses.length };
+  }
+
   stop() {
     this.observer.disconnect();
   }
@@ -143,6 +149,35 @@ export function measureAllocation(run) {
 }
 
 export const now = () => performance.now();
+
+/**
+ * CPU time (user + system, GC threads included) and wall time of `run`, on a settled heap: on a
+ * shared machine wall time mostly measures the neighbours. The current job ends first, because V8
+ * keeps a WeakRef's target alive until then, and a service's jobs end all the time.
+ */
+export async function cpuTimed(run) {
+  await new Promise((resolve) => setImmediate(resolve));
+  settle();
+  const cpu = process.cpuUsage();
+  const start = now();
+  const result = await run();
+  const wallMs = now() - start;
+  const { user, system } = process.cpuUsage(cpu);
+  return { result, cpuMs: (user + system) / 1000, wallMs };
+}
+
+/** Runs `fn(input)` `warmup` times, then `runs` times timed; the median and p95 time of one call. */
+export function timedCalls(fn, input, { warmup, runs }) {
+  for (let i = 0; i < warmup; i++) fn(input);
+  const times = new Float64Array(runs);
+  for (let i = 0; i < runs; i++) {
+    const start = now();
+    fn(input);
+    times[i] = now() - start;
+  }
+  times.sort();
+  return { median: median(times), p95: percentileOfSorted(times, 95) };
+}
 
 // Formatting for the Markdown tables.
 export const fmtInt = (n) => Math.round(n).toLocaleString('en-US');

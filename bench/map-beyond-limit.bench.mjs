@@ -2,9 +2,8 @@
 // more, memory allowing) set and read back in a PresizedMap and a ShardedMap sized for them,
 // beside a native Map, which throws at 16,777,216 entries. Each map runs in a process of its own,
 // with a heap limit sized for the count, so that one map's garbage never lands on another's figures.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { PresizedMap, ShardedMap } from '@presize/map';
+import { freshProcessVariant, inFreshProcess, reportToDriver } from './fresh-process.mjs';
 import { deviceKeys, fmtBytes, fmtInt, now, progress, quick, settle, table, usedBytes, writeReport } from './lib.mjs';
 
 const COUNT = Number(process.env.PRESIZE_BENCH_BEYOND_KEYS ?? (quick() ? 2_000_000 : 20_000_000));
@@ -54,24 +53,16 @@ function measure(kind) {
   return { held, failure, setMs, getMs, bytesPerEntry: bytes / held, size: map.size };
 }
 
-if (process.env.PRESIZE_BEYOND_KIND) {
-  process.stdout.write(`${JSON.stringify(measure(process.env.PRESIZE_BEYOND_KIND))}\n`);
+const kindOfThisProcess = freshProcessVariant();
+if (kindOfThisProcess) {
+  reportToDriver(measure(kindOfThisProcess));
   process.exit(0);
 }
 
 const results = {};
 for (const kind of Object.keys(kinds)) {
   progress(`${kinds[kind].label}: ${fmtInt(COUNT)} keys, heap limit ${fmtInt(HEAP_MB)} MB`);
-  const out = execFileSync(
-    process.execPath,
-    ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, fileURLToPath(import.meta.url)],
-    {
-      env: { ...process.env, PRESIZE_BEYOND_KIND: kind },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-    },
-  );
-  results[kind] = JSON.parse(out);
+  results[kind] = inFreshProcess(import.meta.url, kind, [`--max-old-space-size=${HEAP_MB}`]);
   const r = results[kind];
   progress(
     `  held ${fmtInt(r.held)}, set ${(r.setMs / 1000).toFixed(1)} s, get ${(r.getMs / 1000).toFixed(1)} s${r.failure ? `, then ${r.failure}` : ''}`,

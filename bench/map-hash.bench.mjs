@@ -5,6 +5,7 @@
 // The hash is internal to @presize/map: read from its build.
 import { hashKey, hashNumber, hashString } from '../map/dist/esm/hash.js';
 import { previousHashKey } from './baseline/previous-hash.mjs';
+import { rotation } from './interleave.mjs';
 import { deviceKeys, fmtRatio, median, now, progress, quick, specialize, table, writeReport } from './lib.mjs';
 
 const N = quick() ? 1 << 16 : 1 << 20;
@@ -41,8 +42,7 @@ const hashes = [
 const results = families.map((family) => {
   const runs = hashes.map((h) => ({ ...h, loop: specialize(hashAll), ns: [] }));
   for (let r = 0; r < ROUNDS; r++) {
-    const order = runs.map((_, i) => runs[(i + r) % runs.length]);
-    for (const run of order) {
+    for (const run of rotation(runs, r)) {
       const t0 = now();
       run.loop(run.fn, family.keys, PASSES);
       run.ns.push(((now() - t0) * 1e6) / (family.keys.length * PASSES));

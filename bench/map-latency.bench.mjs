@@ -7,13 +7,13 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAP_CHANNELS, PresizedMap } from '@presize/map';
+import { interleaved, medianOf } from './interleave.mjs';
 import { latencySvg, windowMaxima } from './latency-svg.mjs';
 import {
   GcPauses,
   deviceKeys,
   fmtInt,
   fmtMs,
-  median,
   now,
   percentileOfSorted,
   progress,
@@ -100,7 +100,7 @@ async function measure(kind, keys, starts, durations, minimum, gcPauses) {
   const to = now();
   growth.stop();
   if (map.size !== N) throw new Error(`${kind.label} holds ${map.size} entries, expected ${N}`);
-  const pauses = await gcPauses.between(from - 1, to);
+  const { pauses, gcPauseMs, gcCount } = await gcPauses.during(from, to);
   for (let i = 0; i < N; i++) if (durations[i] < minimum[i]) minimum[i] = durations[i];
 
   const allocationOps = kind.id === 'native' ? nativeRehashOps(N) : growth.ops;
@@ -125,8 +125,8 @@ async function measure(kind, keys, starts, durations, minimum, gcPauses) {
     p99: percentileOfSorted(sorted, 99),
     p9999: percentileOfSorted(sorted, 99.99),
     totalMs: to - from,
-    gcPauseMs: pauses.reduce((s, e) => s + e.duration, 0),
-    gcCount: pauses.length,
+    gcPauseMs,
+    gcCount,
     gcMarks,
     maxima: windowMaxima(durations, N, WINDOW),
   };
@@ -180,18 +180,16 @@ const starts = new Float64Array(N);
 const durations = new Float64Array(N);
 const minima = Object.fromEntries(kinds.map((k) => [k.id, new Float64Array(N).fill(Number.POSITIVE_INFINITY)]));
 const gcPauses = new GcPauses();
-const runs = Object.fromEntries(kinds.map((k) => [k.id, []]));
-for (let r = 0; r < REPEATS; r++) {
-  const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
-  for (const kind of order) {
-    const result = await measure(kind, keys, starts, durations, minima[kind.id], gcPauses);
-    runs[kind.id].push(result);
-    progress(
-      `run ${r + 1}/${REPEATS} ${kind.label}: largest ${fmtMs(result.overall)} at insert ${fmtInt(result.overallAt)}, ` +
-        `allocating inserts excluded ${fmtMs(result.withoutAllocation)}, all ${fmtMs(result.totalMs)}`,
-    );
-  }
-}
+const byId = Object.fromEntries(kinds.map((k) => [k.id, k]));
+const runs = await interleaved(Object.keys(byId), REPEATS, async (id, r) => {
+  const kind = byId[id];
+  const result = await measure(kind, keys, starts, durations, minima[id], gcPauses);
+  progress(
+    `run ${r + 1}/${REPEATS} ${kind.label}: largest ${fmtMs(result.overall)} at insert ${fmtInt(result.overallAt)}, ` +
+      `allocating inserts excluded ${fmtMs(result.withoutAllocation)}, all ${fmtMs(result.totalMs)}`,
+  );
+  return result;
+});
 gcPauses.stop();
 
 // The per-insert minimum over the runs: a stall the map causes happens in every run at the same
@@ -228,7 +226,7 @@ for (const kind of kinds.filter((k) => k.id !== 'native')) {
   }));
 }
 
-const med = (id, field) => median(runs[id].map((r) => r[field]));
+const med = medianOf(runs);
 /** `1/N` when ours is the smaller, `N×` when it is the larger. */
 const oneIn = (ours, theirs) => {
   if (!(ours > 0 && theirs > 0)) return 'n/a';

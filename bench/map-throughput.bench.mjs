@@ -2,14 +2,14 @@
 // Set and get throughput with 1,000,000 device keys in a map sized for them, against a native Map
 // (which cannot be sized) and lru-cache sized with `max`; and the heap each takes per entry.
 // A ShardedMap of 16 presized shards runs beside them, to show what picking a shard costs.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PresizedMap, ShardedMap } from '@presize/map';
 // The hash is internal to the map package: read from its build, to time it alone.
 import { hashKey } from '../map/dist/esm/hash.js';
+import { freshProcessVariant, inFreshProcess, reportToDriver } from './fresh-process.mjs';
+import { rotation } from './interleave.mjs';
 import {
   deviceKeys,
   fmtInt,
@@ -94,9 +94,27 @@ function bytesPerEntry(kind, keys) {
   return (after - before) / keys.length;
 }
 
-if (process.env.PRESIZE_MEMORY_KIND) {
-  const kind = kinds.find((k) => k.id === process.env.PRESIZE_MEMORY_KIND);
-  process.stdout.write(`${JSON.stringify(bytesPerEntry(kind, deviceKeys(N)))}\n`);
+/** Sets `keys` into a new map of `kind`, then gets `lookups`; the rate of each, in operations a second. */
+function setGetRates(kind, setAll, getAll, keys, lookups) {
+  settle();
+  const map = kind.create();
+  const t0 = now();
+  setAll(map, keys);
+  const t1 = now();
+  const found = getAll(map, lookups);
+  const t2 = now();
+  if (found !== N) throw new Error(`${kind.label} found ${found} of ${N} keys`);
+  return { set: N / ((t1 - t0) / 1000), get: N / ((t2 - t1) / 1000) };
+}
+
+const memoryKind = freshProcessVariant();
+if (memoryKind) {
+  reportToDriver(
+    bytesPerEntry(
+      kinds.find((k) => k.id === memoryKind),
+      deviceKeys(N),
+    ),
+  );
   process.exit(0);
 }
 
@@ -109,31 +127,15 @@ const intLookups = shuffled(ints, 7);
 const rates = Object.fromEntries(kinds.map((k) => [k.id, { set: [], get: [], setInt: [], getInt: [] }]));
 const hashNsPerKey = [];
 for (let r = 0; r < ROUNDS; r++) {
-  // Rotate the order so no kind always runs first (warmest caches) or last (fullest heap).
-  const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
-  for (const kind of order) {
-    settle();
-    const map = kind.create();
-    const t0 = now();
-    kind.setAll(map, keys);
-    const t1 = now();
-    const found = kind.getAll(map, lookups);
-    const t2 = now();
-    if (found !== N) throw new Error(`${kind.label} found ${found} of ${N} keys`);
-    rates[kind.id].set.push(N / ((t1 - t0) / 1000));
-    rates[kind.id].get.push(N / ((t2 - t1) / 1000));
+  for (const kind of rotation(kinds, r)) {
+    const { set, get } = setGetRates(kind, kind.setAll, kind.getAll, keys, lookups);
+    rates[kind.id].set.push(set);
+    rates[kind.id].get.push(get);
   }
-  for (const kind of r % 2 ? [...intKinds].reverse() : intKinds) {
-    settle();
-    const map = kind.create();
-    const t0 = now();
-    kind.setInts(map, ints);
-    const t1 = now();
-    const found = kind.getInts(map, intLookups);
-    const t2 = now();
-    if (found !== N) throw new Error(`${kind.label} found ${found} of ${N} integer keys`);
-    rates[kind.id].setInt.push(N / ((t1 - t0) / 1000));
-    rates[kind.id].getInt.push(N / ((t2 - t1) / 1000));
+  for (const kind of rotation(intKinds, r)) {
+    const { set, get } = setGetRates(kind, kind.setInts, kind.getInts, ints, intLookups);
+    rates[kind.id].setInt.push(set);
+    rates[kind.id].getInt.push(get);
   }
   const h0 = now();
   if (hashAll(lookups, r) === 0.5) throw new Error('unreachable: keeps the hash loop alive');
@@ -147,14 +149,7 @@ for (let r = 0; r < ROUNDS; r++) {
 // so measuring kinds one after another in one process would credit the next kind with it.
 const bytes = Object.fromEntries(kinds.map((k) => [k.id, []]));
 for (let r = 0; r < MEMORY_ROUNDS; r++) {
-  for (const kind of kinds) {
-    const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
-      env: { ...process.env, PRESIZE_MEMORY_KIND: kind.id },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-    });
-    bytes[kind.id].push(JSON.parse(out));
-  }
+  for (const kind of kinds) bytes[kind.id].push(inFreshProcess(import.meta.url, kind.id));
 }
 
 const rate = (id, op) => median(rates[id][op]);

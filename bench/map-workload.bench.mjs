@@ -1,9 +1,10 @@
 // The incident's workload: a cache of the last 10 log lines per device meets 120,000 devices.
 // Each variant runs in a fresh process of its own (same heap state at the start, no type feedback
 // shared between map kinds), and each write is timed.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { PresizedMap, appendBounded } from '@presize/map';
+import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
+import { INCIDENT, logLines } from './incident.mjs';
+import { interleaved, medianOf } from './interleave.mjs';
 import {
   GcPauses,
   deviceKeys,
@@ -12,7 +13,6 @@ import {
   fmtMs,
   fmtRatio,
   measureAllocation,
-  median,
   now,
   percentileOfSorted,
   progress,
@@ -25,17 +25,16 @@ import {
   writeReport,
 } from './lib.mjs';
 
-const DEVICES = quick() ? 12_000 : 120_000;
-const KEPT = 10;
+const { devices: DEVICES, keptLines: KEPT } = INCIDENT;
 /** Each device writes half again as many lines as are kept, so a third of the writes overwrite old lines. */
 const WRITES_PER_DEVICE = KEPT + KEPT / 2;
 const REPEATS = quick() ? 1 : 3;
 
 const variants = {
   'presized-5000': {
-    label: 'PresizedMap, hint 5,000 + BoundedList',
+    label: `PresizedMap, hint ${fmtInt(INCIDENT.hint)} + BoundedList`,
     write: (map, key, line) => appendBounded(map, key, line, KEPT),
-    create: () => new PresizedMap({ hint: 5_000, name: 'device-logs' }),
+    create: () => new PresizedMap({ hint: INCIDENT.hint, name: 'device-logs' }),
   },
   'presized-150000': {
     label: 'PresizedMap, hint 150,000 + BoundedList',
@@ -61,7 +60,7 @@ async function runVariant(id) {
   // Devices report in no fixed order: every round visits them in an order of its own. Replaying
   // one order would walk a native Map's insertion-ordered memory sequentially every round.
   const orders = Array.from({ length: WRITES_PER_DEVICE }, (_, round) => shuffled(devices, 11 + round));
-  const lines = Array.from({ length: 4096 }, (_, i) => `level=info device-event seq=${i} status=ok`);
+  const lines = logLines(4096);
   const total = DEVICES * WRITES_PER_DEVICE;
   const durations = new Float64Array(total);
   const { write } = variant;
@@ -82,7 +81,7 @@ async function runVariant(id) {
     }
   });
   const to = now();
-  const pauses = await gcPauses.between(from - 1, to);
+  const { gcPauseMs, gcCount } = await gcPauses.during(from, to);
   gcPauses.stop();
   const kept = map.get(devices[0]).length;
   if (map.size !== DEVICES || kept !== KEPT)
@@ -95,34 +94,23 @@ async function runVariant(id) {
     p99: percentileOfSorted(sorted, 99),
     max: sorted[sorted.length - 1],
     totalMs: to - from,
-    gcPauseMs: pauses.reduce((s, e) => s + e.duration, 0),
-    gcCount: pauses.length,
+    gcPauseMs,
+    gcCount,
     allocatedBytes,
     heldBytes: held,
     growths: map instanceof PresizedMap ? map.stats().growths : undefined,
   };
 }
 
-if (process.env.PRESIZE_WORKLOAD_VARIANT) {
-  process.stdout.write(`${JSON.stringify(await runVariant(process.env.PRESIZE_WORKLOAD_VARIANT))}\n`);
-} else {
-  const results = Object.fromEntries(Object.keys(variants).map((id) => [id, []]));
-  const ids = Object.keys(variants);
-  for (let r = 0; r < REPEATS; r++) {
-    for (const id of r % 2 ? [...ids].reverse() : ids) {
-      const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
-        env: { ...process.env, PRESIZE_WORKLOAD_VARIANT: id },
-        stdio: ['ignore', 'pipe', 'inherit'],
-        encoding: 'utf8',
-      });
-      const result = JSON.parse(out);
-      results[id].push(result);
-      progress(
-        `run ${r + 1}/${REPEATS} ${variants[id].label}: p99 ${fmtMs(result.p99)}, max ${fmtMs(result.max)}, GC ${fmtMs(result.gcPauseMs)}`,
-      );
-    }
-  }
-  const m = (id, field) => median(results[id].map((x) => x[field]));
+async function compare() {
+  const results = await interleaved(Object.keys(variants), REPEATS, (id, r) => {
+    const result = inFreshProcess(import.meta.url, id);
+    progress(
+      `run ${r + 1}/${REPEATS} ${variants[id].label}: p99 ${fmtMs(result.p99)}, max ${fmtMs(result.max)}, GC ${fmtMs(result.gcPauseMs)}`,
+    );
+    return result;
+  });
+  const m = medianOf(results);
   const base = 'native-reslice';
   const row = (id) => [
     variants[id].label,
@@ -193,3 +181,5 @@ if (process.env.PRESIZE_WORKLOAD_VARIANT) {
     ].join('\n'),
   );
 }
+
+await measureOrCompare(runVariant, compare);

@@ -13,9 +13,9 @@
 // setups alternate and the ratios compare medians over processes.
 //
 //   node --expose-gc bench/native-map-observe.bench.mjs      the comparison, as npm run bench
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { deviceKeys, fmtInt, fmtMs, median, progress, quick, settle, table, writeReport } from './lib.mjs';
+import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
+import { interleaved, medianOf } from './interleave.mjs';
+import { cpuTimed, deviceKeys, fmtInt, fmtMs, progress, quick, table, writeReport } from './lib.mjs';
 
 const SMALL_ROUNDS = quick() ? 20_000 : 200_000;
 const LARGE_KEYS = quick() ? 100_000 : 300_000;
@@ -87,12 +87,11 @@ async function prepare(setup) {
   };
 }
 
-function timed(run) {
-  settle();
-  const cpu = process.cpuUsage();
-  run();
-  const { user, system } = process.cpuUsage(cpu);
-  return (user + system) / 1000;
+/** The best CPU time of `run` over the measured runs. */
+async function bestCpuMs(run) {
+  let best = Infinity;
+  for (let i = 0; i < MEASURED_PER_RUN; i++) best = Math.min(best, (await cpuTimed(run)).cpuMs);
+  return best;
 }
 
 async function worker(setup) {
@@ -101,50 +100,23 @@ async function worker(setup) {
   smallMaps(SMALL_ROUNDS / 4);
   largeMap(deviceKeys(LARGE_KEYS / 2, 0xbeef));
   largeSet(deviceKeys(LARGE_KEYS / 2, 0xbeef));
-  let small = Infinity;
-  let large = Infinity;
-  let set = Infinity;
-  for (let i = 0; i < MEASURED_PER_RUN; i++) {
-    small = Math.min(
-      small,
-      timed(() => smallMaps(SMALL_ROUNDS)),
-    );
-    large = Math.min(
-      large,
-      timed(() => largeMap(keys)),
-    );
-    set = Math.min(
-      set,
-      timed(() => largeSet(keys)),
-    );
-  }
-  process.stdout.write(`${JSON.stringify({ setup, small, large, set, ...(await report()) })}\n`);
+  const small = await bestCpuMs(() => smallMaps(SMALL_ROUNDS));
+  const large = await bestCpuMs(() => largeMap(keys));
+  const set = await bestCpuMs(() => largeSet(keys));
+  return { setup, small, large, set, ...(await report()) };
 }
 
-function runOnce(setup) {
-  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, PRESIZE_NATIVE_BENCH_SETUP: setup },
-    encoding: 'utf8',
+async function compare() {
+  const runs = await interleaved(SETUPS, RUNS, (setup, i) => {
+    const result = inFreshProcess(import.meta.url, setup);
+    progress(
+      `${setup} run ${i + 1}/${RUNS}: small ${fmtMs(result.small)}, large map ${fmtMs(result.large)}, large set ${fmtMs(result.set)} CPU`,
+    );
+    return result;
   });
-  if (child.status !== 0) throw new Error(`${setup} run failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop());
-}
-
-function compare() {
-  const runs = Object.fromEntries(SETUPS.map((s) => [s, []]));
-  for (let i = 0; i < RUNS; i++) {
-    for (let k = 0; k < SETUPS.length; k++) {
-      const setup = SETUPS[(i + k) % SETUPS.length];
-      const result = runOnce(setup);
-      runs[setup].push(result);
-      progress(
-        `${setup} run ${i + 1}/${RUNS}: small ${fmtMs(result.small)}, large map ${fmtMs(result.large)}, large set ${fmtMs(result.set)} CPU`,
-      );
-    }
-  }
   const smallOps = SMALL_ROUNDS * SMALL_OPS_PER_ROUND;
   const bigOps = largeOps(LARGE_KEYS);
-  const med = (setup, field) => median(runs[setup].map((r) => r[field]));
+  const med = medianOf(runs);
   const ratio = (setup, field) => med('plain', field) / med(setup, field);
   const rows = SETUPS.map((setup) => [
     setup,
@@ -193,5 +165,4 @@ function compare() {
   );
 }
 
-if (process.env.PRESIZE_NATIVE_BENCH_SETUP) await worker(process.env.PRESIZE_NATIVE_BENCH_SETUP);
-else compare();
+await measureOrCompare(worker, compare);

@@ -4,15 +4,13 @@
 // entries, so that 150,000 entries cross the warning threshold (half the limit) and 200,000 the
 // critical one (three quarters) without filling 16 million. Uses dist: run under
 // `flock /tmp/presize-build.lock` when building at the same time.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { MAP_RISK_THRESHOLDS } from '../definitions/src/index.js';
 import { freePort } from '../tools/ports';
 import { startPrometheus, type PrometheusHandle } from '../tools/prometheus';
+import { startInstrumentedApp, type InstrumentedApp } from './support/instrumented-app.js';
+import { ROOT } from './support/service-process.js';
 
-const ROOT = resolve(__dirname, '..');
 const RULES = join(ROOT, 'provisioning/prometheus/rules/presize-map-risk.yml');
 const LIMIT = 2 ** 18;
 const JOB = 'engine-limit-test';
@@ -32,39 +30,19 @@ setInterval(() => {}, 1000);
 jest.setTimeout(90_000);
 
 describe('a native Map and Set past the engine-limit thresholds, in a real Prometheus', () => {
-  let dir: string;
-  let child: ChildProcess;
-  let prometheus: PrometheusHandle;
+  let app: InstrumentedApp | undefined;
   let appPath: string;
+  let prometheus: PrometheusHandle;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'presize-engine-limit-'));
-    appPath = join(dir, 'app.mjs');
-    writeFileSync(appPath, APP);
     const port = await freePort();
-    child = spawn(process.execPath, ['--import', '@presize/auto-instrumentation/register', appPath], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        OTEL_SERVICE_NAME: JOB,
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_LOGS_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
-        PRESIZE_NATIVE_MAPS: 'observe',
-        PRESIZE_NATIVE_MAPS_ENGINE_LIMIT: String(LIMIT),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    app = await startInstrumentedApp({
+      source: APP,
+      service: JOB,
+      port,
+      env: { PRESIZE_NATIVE_MAPS: 'observe', PRESIZE_NATIVE_MAPS_ENGINE_LIMIT: String(LIMIT) },
     });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((ready, fail) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) ready();
-      });
-      child.once('exit', (code) => fail(new Error(`app exited with ${code}: ${stderr}`)));
-    });
+    appPath = app.appPath;
     prometheus = await startPrometheus({
       scrape: [{ job: JOB, target: `127.0.0.1:${port}`, intervalSeconds: 1 }],
       ruleFiles: [RULES],
@@ -74,8 +52,7 @@ describe('a native Map and Set past the engine-limit thresholds, in a real Prome
 
   afterAll(async () => {
     await prometheus?.stop();
-    child?.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    app?.stop();
   });
 
   it('reports the limit, the usage and the doublings left of each, under its call site', async () => {

@@ -3,14 +3,12 @@
 // the Prometheus scrape shows the Map's table rebuilds with their measured durations, under the
 // source location of the set() that found the map, and the cache's operations. Uses dist: run
 // under `flock /tmp/presize-build.lock` when building at the same time.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '../tools/ports';
+import { startInstrumentedApp, type InstrumentedApp } from './support/instrumented-app.js';
+import { ROOT } from './support/service-process.js';
 import { scrapeUntil, select, type Sample } from './support/scrape.js';
 
-const ROOT = resolve(__dirname, '..');
 const ENTRIES = 524_288 + 1_000;
 
 const APP = `import { createRequire } from 'node:module';
@@ -40,46 +38,24 @@ function only(scraped: Sample[], name: string, labels: Record<string, string>): 
 }
 
 describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus exporter', () => {
-  let dir: string;
-  let child: ChildProcess;
-  let scrape: () => Promise<Sample[]>;
+  let app: InstrumentedApp | undefined;
   let appPath: string;
+  let scrape: () => Promise<Sample[]>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'presize-native-'));
-    appPath = join(dir, 'app.mjs');
-    writeFileSync(appPath, APP);
     const port = await freePort();
-    child = spawn(process.execPath, ['--import', '@presize/auto-instrumentation/register', appPath], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        OTEL_SERVICE_NAME: 'native-maps-test',
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_LOGS_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
-        PRESIZE_NATIVE_MAPS: 'observe',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    app = await startInstrumentedApp({
+      source: APP,
+      service: 'native-maps-test',
+      port,
+      env: { PRESIZE_NATIVE_MAPS: 'observe' },
     });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((ready, fail) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) ready();
-      });
-      child.once('exit', (code) => fail(new Error(`app exited with ${code}: ${stderr}`)));
-    });
+    appPath = app.appPath;
     // The exporter binds its port once the event loop runs, which may be after 'ready' is printed.
     scrape = () => scrapeUntil(port, (all) => all.length > 0);
   }, 60_000);
 
-  afterAll(() => {
-    child?.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => app?.stop());
 
   it('shows each rebuild after the map was found, with its measured duration, under its call site', async () => {
     const scraped = await scrape();

@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCapture } from '@presize/gpu';
 import { pidsIn, survivors } from '../gpu/test/processes.js';
-import { freePort } from '../tools/ports.js';
 import { hungSmiWrapper, namedPipe } from './support/gpu-stand-ins.js';
 import { scrape, scrapeUntil, select } from './support/scrape.js';
-import { startService, type Service } from './support/service-process.js';
+import { startService, startServiceOnPrometheus, type Service } from './support/service-process.js';
 import { SwitchableCollector } from './support/switchable-collector.js';
 
 jest.setTimeout(90_000);
@@ -96,15 +95,10 @@ describe('register with credentials for dcgm-exporter', () => {
   });
 
   test('a token in the query string is in no log line and no label', async () => {
-    const port = await freePort();
-    const service = startService({
+    const { port, service } = await startServiceOnPrometheus({
       preload: '--import',
       entry: 'register-service.mjs',
       env: {
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
         FIXTURE_ENTRIES: '1000',
         PRESIZE_GPU_SOURCE: 'dcgm-exporter',
         PRESIZE_GPU_URL: `${base}?token=${SECRET}`,

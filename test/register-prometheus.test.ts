@@ -11,7 +11,13 @@ import { EVACUATION_STALL_BUCKETS } from '@presize/instrumentation';
 import { freePort } from '../tools/ports.js';
 import { documentedNames } from './support/documented-names.js';
 import { parseExposition, scrape, scrapeUntil, select, type Sample } from './support/scrape.js';
-import { ROOT, startService, type Service } from './support/service-process.js';
+import {
+  prometheusExporterEnv,
+  ROOT,
+  startService,
+  startServiceOnPrometheus,
+  type Service,
+} from './support/service-process.js';
 
 jest.setTimeout(90_000);
 
@@ -22,6 +28,9 @@ const telemetryDoc = readFileSync(join(ROOT, 'instrumentation/docs/telemetry.md'
 const documented = documentedNames(telemetryDoc);
 const mapNames = documented.filter((d) => d.instrument.startsWith('presize.map.'));
 const runtimeNames = documented.filter((d) => /^(v8js|nodejs)\./.test(d.instrument));
+
+/** Reads every 200 ms, but a read may take longer on a loaded machine: a timeout would be logged. */
+const GPU_READS_EVERY_200_MS = { PRESIZE_GPU_INTERVAL_MS: '200', PRESIZE_GPU_TIMEOUT_MS: '10000' };
 
 const hasGrowths = (samples: Sample[]) =>
   select(samples, 'presize_map_growths_total', { presize_map_name: 'devices' }).length > 0 &&
@@ -47,10 +56,7 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, ESM service (--import)
       env: {
         OTEL_SERVICE_NAME: 'presize-register-test',
         OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        ...prometheusExporterEnv(port),
         FIXTURE_CJS_MAP: 'devices-cjs',
       },
     });
@@ -174,16 +180,11 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, ESM service (--import)
 
 describe('register with OTEL_METRICS_EXPORTER=prometheus, CommonJS service (--require)', () => {
   test('serves the same counters, and SIGINT ends the process by SIGINT', async () => {
-    const port = await freePort();
-    const service = startService({
+    const { port, service } = await startServiceOnPrometheus({
       preload: '--require',
       entry: 'register-service.cjs',
       env: {
         OTEL_SERVICE_NAME: 'presize-register-cjs',
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
       },
     });
     try {
@@ -200,20 +201,13 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, CommonJS service (--re
 
 describe('register with PRESIZE_GPU_SOURCE set', () => {
   test('the Prometheus endpoint serves the GPU series beside the map metrics, and target_info marks them simulated', async () => {
-    const port = await freePort();
-    const service = startService({
+    const { port, service } = await startServiceOnPrometheus({
       preload: '--import',
       entry: 'register-service.mjs',
       env: {
         OTEL_SERVICE_NAME: 'presize-register-gpu',
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
         PRESIZE_GPU_SOURCE: 'simulated',
-        PRESIZE_GPU_INTERVAL_MS: '200',
-        // Reads every 200 ms, but a read may take longer on a loaded machine; a timeout would be logged.
-        PRESIZE_GPU_TIMEOUT_MS: '10000',
+        ...GPU_READS_EVERY_200_MS,
       },
     });
     let prometheus: PrometheusHandle | undefined;
@@ -290,21 +284,14 @@ describe('register with PRESIZE_GPU_SOURCE set', () => {
       readFileSync(join(GPU_FIXTURES, 'dcgm-scrapes/cncf-kops__nvidia-l4__1gpu__default-counters.prom'), 'utf8') +
         foreign,
     );
-    const port = await freePort();
-    const service = startService({
+    const { port, service } = await startServiceOnPrometheus({
       preload: '--import',
       entry: 'register-service.mjs',
       env: {
         OTEL_SERVICE_NAME: 'presize-register-gpu-file',
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
         PRESIZE_GPU_SOURCE: 'file',
         PRESIZE_GPU_FILE: capture,
-        PRESIZE_GPU_INTERVAL_MS: '200',
-        // Reads every 200 ms, but a read may take longer on a loaded machine; a timeout would be logged.
-        PRESIZE_GPU_TIMEOUT_MS: '10000',
+        ...GPU_READS_EVERY_200_MS,
       },
     });
     let prometheus: PrometheusHandle | undefined;
@@ -366,11 +353,8 @@ describe('register without OTEL_LOG_LEVEL', () => {
       entry: 'register-service.mjs',
       env: {
         OTEL_SERVICE_NAME: 'presize-register-warnings',
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        // NodeSDK warns that it "will not be initialized" for this, which is not so and not news.
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        // With no traces exported NodeSDK warns that it "will not be initialized", which is not so and not news.
+        ...prometheusExporterEnv(port),
         PRESIZE_GPU_SOURCE: 'dcgm-exporter',
         PRESIZE_GPU_URL: `http://127.0.0.1:${nobody}/metrics`,
         PRESIZE_GPU_INTERVAL_MS: '100',
@@ -401,10 +385,7 @@ describe('register without OTEL_LOG_LEVEL', () => {
 describe('register: when the Prometheus endpoint starts listening', () => {
   const env = (port: number): Record<string, string> => ({
     OTEL_SERVICE_NAME: 'presize-register-early',
-    OTEL_METRICS_EXPORTER: 'prometheus',
-    OTEL_TRACES_EXPORTER: 'none',
-    OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-    OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+    ...prometheusExporterEnv(port),
     PRESIZE_GPU_SOURCE: 'simulated',
   });
 
@@ -462,16 +443,9 @@ describe('register: when the Prometheus endpoint starts listening', () => {
 
 describe('register: shut down before the endpoint opened', () => {
   test('the endpoint never opens afterwards', async () => {
-    const port = await freePort();
-    const service = startService({
+    const { service } = await startServiceOnPrometheus({
       preload: '--import',
       entry: 'register-shutdown-early.mjs',
-      env: {
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
-      },
     });
     expect(await service.line('listening')).toEqual({ listening: false });
     expect(await service.exited).toEqual({ code: 0, signal: null });

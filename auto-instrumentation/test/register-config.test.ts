@@ -9,6 +9,16 @@ import { OnceLogger } from '../src/once-logger.js';
 import { DIAGNOSTICS_RECOVERY } from '@presize/gpu';
 
 describe('OnceLogger', () => {
+  /** What OnceLogger writes for a message the first time it is seen. */
+  const shownOnce = (level: string, message: string, ...rest: string[]): [string, unknown[]] => [
+    level,
+    [`@presize/instrumentation: ${message}`, ...rest, '(shown once; repeats are not logged)'],
+  ];
+  /** What OnceLogger writes when a source whose failure it showed recovers. */
+  const recovered = (level: string, message: string, ...rest: string[]): [string, unknown[]] => [
+    level,
+    [`@presize/instrumentation: ${message}`, ...rest, '(its failures will be shown again if they recur)'],
+  ];
   function recording(lessThanErrorsFrom?: string, threshold?: DiagLogLevel) {
     const written: [string, unknown[]][] = [];
     const sink = {
@@ -39,21 +49,8 @@ describe('OnceLogger', () => {
     logger.warn('@presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer');
     logger.error('PeriodicExportingMetricReader: metrics export failed');
     expect(written).toEqual([
-      [
-        'warn',
-        [
-          '@presize/instrumentation: @presize/instrumentation/gpu',
-          'GPU values withdrawn (unreachable): no answer',
-          '(shown once; repeats are not logged)',
-        ],
-      ],
-      [
-        'error',
-        [
-          '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed',
-          '(shown once; repeats are not logged)',
-        ],
-      ],
+      shownOnce('warn', '@presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer'),
+      shownOnce('error', 'PeriodicExportingMetricReader: metrics export failed'),
     ]);
   });
 
@@ -69,51 +66,12 @@ describe('OnceLogger', () => {
     logger.warn('metrics export (otlp) succeeds again', DIAGNOSTICS_RECOVERY);
     logger.error('PeriodicExportingMetricReader: metrics export failed');
     expect(written).toEqual([
-      [
-        'warn',
-        [
-          '@presize/instrumentation: @presize/instrumentation/gpu',
-          'GPU values withdrawn (unreachable): no answer',
-          '(shown once; repeats are not logged)',
-        ],
-      ],
-      [
-        'error',
-        [
-          '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed',
-          '(shown once; repeats are not logged)',
-        ],
-      ],
-      [
-        'warn',
-        [
-          '@presize/instrumentation: @presize/instrumentation/gpu',
-          'http://x/metrics: GPU values are back after unreachable',
-          '(its failures will be shown again if they recur)',
-        ],
-      ],
-      [
-        'warn',
-        [
-          '@presize/instrumentation: @presize/instrumentation/gpu',
-          'GPU values withdrawn (unreachable): no answer',
-          '(shown once; repeats are not logged)',
-        ],
-      ],
-      [
-        'warn',
-        [
-          '@presize/instrumentation: metrics export (otlp) succeeds again',
-          '(its failures will be shown again if they recur)',
-        ],
-      ],
-      [
-        'error',
-        [
-          '@presize/instrumentation: PeriodicExportingMetricReader: metrics export failed',
-          '(shown once; repeats are not logged)',
-        ],
-      ],
+      shownOnce('warn', '@presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer'),
+      shownOnce('error', 'PeriodicExportingMetricReader: metrics export failed'),
+      recovered('warn', '@presize/instrumentation/gpu', 'http://x/metrics: GPU values are back after unreachable'),
+      shownOnce('warn', '@presize/instrumentation/gpu', 'GPU values withdrawn (unreachable): no answer'),
+      recovered('warn', 'metrics export (otlp) succeeds again'),
+      shownOnce('error', 'PeriodicExportingMetricReader: metrics export failed'),
     ]);
   });
 

@@ -1,14 +1,4 @@
-import {
-  DCGM_CLOCK_EVENT_REASONS,
-  DCGM_FB_FREE,
-  DCGM_FB_USED,
-  DCGM_GPU_TEMP,
-  DCGM_GPU_UTIL,
-  DCGM_MEM_COPY_UTIL,
-  DCGM_POWER_USAGE,
-  DCGM_SM_CLOCK,
-  DCGM_XID_ERRORS,
-} from '../src/index.js';
+import { DCGM_FIELD_NAMES } from '../src/index.js';
 import type { GeneratedFile } from './output.js';
 
 export const DCGM_COUNTERS_FILE = 'provisioning/dcgm-exporter/presize-counters.csv';
@@ -23,16 +13,16 @@ interface Counter {
 
 /** Every dcgm-exporter field the rules and dashboards read. */
 export const DCGM_COUNTERS: readonly Counter[] = [
-  { field: DCGM_GPU_UTIL, type: 'gauge', help: 'GPU utilisation (in %).' },
-  { field: DCGM_MEM_COPY_UTIL, type: 'gauge', help: 'Memory copy utilisation (in %).' },
-  { field: DCGM_FB_USED, type: 'gauge', help: 'Framebuffer memory used (in MiB).' },
-  { field: DCGM_FB_FREE, type: 'gauge', help: 'Framebuffer memory free (in MiB).' },
-  { field: DCGM_GPU_TEMP, type: 'gauge', help: 'GPU temperature (in C).' },
-  { field: DCGM_POWER_USAGE, type: 'gauge', help: 'Power draw (in W).' },
-  { field: DCGM_SM_CLOCK, type: 'gauge', help: 'SM clock frequency (in MHz).' },
-  { field: DCGM_XID_ERRORS, type: 'gauge', help: 'Code of the last XID error.' },
+  { field: DCGM_FIELD_NAMES.gpuUtil, type: 'gauge', help: 'GPU utilisation (in %).' },
+  { field: DCGM_FIELD_NAMES.memCopyUtil, type: 'gauge', help: 'Memory copy utilisation (in %).' },
+  { field: DCGM_FIELD_NAMES.fbUsed, type: 'gauge', help: 'Framebuffer memory used (in MiB).' },
+  { field: DCGM_FIELD_NAMES.fbFree, type: 'gauge', help: 'Framebuffer memory free (in MiB).' },
+  { field: DCGM_FIELD_NAMES.gpuTemp, type: 'gauge', help: 'GPU temperature (in C).' },
+  { field: DCGM_FIELD_NAMES.powerUsage, type: 'gauge', help: 'Power draw (in W).' },
+  { field: DCGM_FIELD_NAMES.smClock, type: 'gauge', help: 'SM clock frequency (in MHz).' },
+  { field: DCGM_FIELD_NAMES.xidErrors, type: 'gauge', help: 'Code of the last XID error.' },
   {
-    field: DCGM_CLOCK_EVENT_REASONS,
+    field: DCGM_FIELD_NAMES.clockEventReasons,
     type: 'gauge',
     help: 'Bitmask of the reasons the clocks are held down (power cap; thermal; hardware slowdown).',
     added: true,

@@ -1,9 +1,6 @@
 import {
-  DCGM_CLOCK_EVENT_REASONS,
-  DCGM_FB_FREE,
-  DCGM_FB_USED,
-  DCGM_GPU_UTIL,
-  DCGM_XID_ERRORS,
+  DCGM_FIELD_NAMES,
+  type GpuRiskReason,
   GROWTH_KIND_DOUBLE,
   GROWTH_KIND_SAME_SIZE,
   GROWTH_KIND_V8_REHASH,
@@ -13,24 +10,14 @@ import {
   LABEL_GROWTH_TRIGGER,
   LABEL_LRU_OPERATION,
   LABEL_LRU_RESULT,
+  LRU_METRIC_NAMES,
   LRU_OPERATION_GET,
   LRU_RESULT_HIT,
   LRU_RESULT_MISS,
-  PROM_LRU_ENTRIES,
-  PROM_LRU_EVICTIONS_TOTAL,
-  PROM_LRU_MAX,
-  PROM_LRU_OPERATIONS_TOTAL,
-  PROM_MAP_ENGINE_LIMIT_USAGE,
-  PROM_MAP_ENTRIES,
-  PROM_MAP_EVACUATION_STALL,
-  PROM_MAP_GROWING,
-  PROM_MAP_GROWTHS_TOTAL,
-  PROM_MAP_HINT,
-  PROM_MAP_NEXT_GROWTH_AT,
-  PROM_GPU_UP,
-  type GpuRiskReason,
   type LruRiskReason,
+  MAP_METRIC_NAMES,
   type MapRiskReason,
+  PROM_GPU_UP,
   type RiskLevel,
 } from '../src/index.js';
 import { EVAL_MINUTE, constant, perMinute, type InputSeries } from './series.js';
@@ -61,18 +48,39 @@ export const GPU_LABELS = {
   Hostname: 'gpu-node-1',
 };
 
+const nameOf = (input: InputSeries) => input.series.slice(0, input.series.indexOf('{'));
+/** `base` with each series that `overrides` has a series of the same name for replaced by it. */
+const overriding = (base: InputSeries[], overrides: InputSeries[]): InputSeries[] => {
+  const names = new Set(overrides.map(nameOf));
+  return [...base.filter((s) => !names.has(nameOf(s))), ...overrides];
+};
+
+/**
+ * Scenarios whose input is the value of one series, held there beside the base series `withBase`
+ * gives: `(reason, level, series name, value)`.
+ */
+const oneSeriesAt =
+  <Reason extends string>(withBase: (overrides: InputSeries[]) => InputSeries[], labels: Record<string, string>) =>
+  (reason: Reason, level: RiskLevel, series: string, value: number): RiskScenario<Reason> => ({
+    reason,
+    level,
+    input: value,
+    exact: true,
+    series: withBase([constant(series, labels, value)]),
+  });
+
 type MapSeries = (overrides: InputSeries[]) => InputSeries[];
 /** Every map scenario has the map's gauges; a scenario replaces the ones it is about. */
 const mapWith: MapSeries = (overrides) => {
   const base = [
-    constant(PROM_MAP_ENTRIES, MAP_LABELS, 1000),
-    constant(PROM_MAP_HINT, MAP_LABELS, 0),
-    constant(PROM_MAP_NEXT_GROWTH_AT, MAP_LABELS, 1664),
-    constant(PROM_MAP_GROWING, MAP_LABELS, 0),
+    constant(MAP_METRIC_NAMES.entries, MAP_LABELS, 1000),
+    constant(MAP_METRIC_NAMES.hint, MAP_LABELS, 0),
+    constant(MAP_METRIC_NAMES.nextGrowthAt, MAP_LABELS, 1664),
+    constant(MAP_METRIC_NAMES.growing, MAP_LABELS, 0),
   ];
-  const names = new Set(overrides.map((s) => s.series.slice(0, s.series.indexOf('{'))));
-  return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
+  return overriding(base, overrides);
 };
+const mapSeriesAt = oneSeriesAt<MapRiskReason>(mapWith, MAP_LABELS);
 
 const TRIGGER: Record<string, string> = {
   [GROWTH_KIND_DOUBLE]: 'load_factor',
@@ -81,7 +89,7 @@ const TRIGGER: Record<string, string> = {
 };
 const growths = (kind: string, value: (minute: number) => number, trigger = TRIGGER[kind]!) =>
   perMinute(
-    PROM_MAP_GROWTHS_TOTAL,
+    MAP_METRIC_NAMES.growths,
     { ...MAP_LABELS, [LABEL_GROWTH_KIND]: kind, [LABEL_GROWTH_TRIGGER]: trigger },
     value,
   );
@@ -90,13 +98,17 @@ const growths = (kind: string, value: (minute: number) => number, trigger = TRIG
 const approaching = (nextGrowthAt: number, secondsLeft: number) => {
   const atEval = nextGrowthAt - 10 * secondsLeft;
   return [
-    perMinute(PROM_MAP_ENTRIES, MAP_LABELS, (i) => atEval - 600 * (EVAL_MINUTE - i)),
-    constant(PROM_MAP_NEXT_GROWTH_AT, MAP_LABELS, nextGrowthAt),
+    perMinute(MAP_METRIC_NAMES.entries, MAP_LABELS, (i) => atEval - 600 * (EVAL_MINUTE - i)),
+    constant(MAP_METRIC_NAMES.nextGrowthAt, MAP_LABELS, nextGrowthAt),
   ];
 };
 
 const stall = (secondsPerMinute: number) =>
-  perMinute(`${PROM_MAP_EVACUATION_STALL}_sum`, MAP_LABELS, (i) => Math.round(i * secondsPerMinute * 1e6) / 1e6);
+  perMinute(`${MAP_METRIC_NAMES.evacuationStall}_sum`, MAP_LABELS, (i) => Math.round(i * secondsPerMinute * 1e6) / 1e6);
+
+/** A map of `entries` entries created with a hint of 1,000. */
+const entriesOverHint = (entries: number) =>
+  mapWith([constant(MAP_METRIC_NAMES.entries, MAP_LABELS, entries), constant(MAP_METRIC_NAMES.hint, MAP_LABELS, 1000)]);
 
 export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
   {
@@ -147,28 +159,22 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
     level: 'ok',
     input: 2 / 6,
     exact: false,
-    series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 1 : 0))]),
+    series: mapWith([perMinute(MAP_METRIC_NAMES.growing, MAP_LABELS, (i) => (i % 3 === 0 ? 1 : 0))]),
   },
   {
     reason: 'back_to_back_growth',
     level: 'warn',
     input: 4 / 6,
     exact: false,
-    series: mapWith([perMinute(PROM_MAP_GROWING, MAP_LABELS, (i) => (i % 3 === 0 ? 0 : 1))]),
+    series: mapWith([perMinute(MAP_METRIC_NAMES.growing, MAP_LABELS, (i) => (i % 3 === 0 ? 0 : 1))]),
   },
-  {
-    reason: 'back_to_back_growth',
-    level: 'critical',
-    input: 1,
-    exact: true,
-    series: mapWith([constant(PROM_MAP_GROWING, MAP_LABELS, 1)]),
-  },
+  mapSeriesAt('back_to_back_growth', 'critical', MAP_METRIC_NAMES.growing, 1),
   {
     reason: 'hint_exceeded',
     level: 'ok',
     input: 1.5,
     exact: true,
-    series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 1500), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]),
+    series: entriesOverHint(1500),
   },
   {
     reason: 'hint_exceeded',
@@ -176,21 +182,21 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
     variant: 'exactly twice the hint',
     input: 2,
     exact: true,
-    series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 2000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]),
+    series: entriesOverHint(2000),
   },
   {
     reason: 'hint_exceeded',
     level: 'warn',
     input: 3,
     exact: true,
-    series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 3000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]),
+    series: entriesOverHint(3000),
   },
   {
     reason: 'hint_exceeded',
     level: 'critical',
     input: 9,
     exact: true,
-    series: mapWith([constant(PROM_MAP_ENTRIES, MAP_LABELS, 9000), constant(PROM_MAP_HINT, MAP_LABELS, 1000)]),
+    series: entriesOverHint(9000),
   },
   { reason: 'growth_imminent', level: 'ok', input: 10000, exact: false, series: mapWith(approaching(200_000, 10000)) },
   { reason: 'growth_imminent', level: 'warn', input: 400, exact: false, series: mapWith(approaching(100_000, 400)) },
@@ -219,39 +225,21 @@ export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
     exact: true,
     series: mapWith([growths(GROWTH_KIND_SAME_SIZE, (i) => i)]),
   },
-  {
-    reason: 'engine_limit',
-    level: 'ok',
-    input: 0.25,
-    exact: true,
-    series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.25)]),
-  },
-  {
-    reason: 'engine_limit',
-    level: 'warn',
-    input: 0.5,
-    exact: true,
-    series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.5)]),
-  },
-  {
-    reason: 'engine_limit',
-    level: 'critical',
-    input: 0.875,
-    exact: true,
-    series: mapWith([constant(PROM_MAP_ENGINE_LIMIT_USAGE, MAP_LABELS, 0.875)]),
-  },
+  mapSeriesAt('engine_limit', 'ok', MAP_METRIC_NAMES.engineLimitUsage, 0.25),
+  mapSeriesAt('engine_limit', 'warn', MAP_METRIC_NAMES.engineLimitUsage, 0.5),
+  mapSeriesAt('engine_limit', 'critical', MAP_METRIC_NAMES.engineLimitUsage, 0.875),
 ];
 
 const EXPORTER = { job: GPU_LABELS.job, instance: GPU_LABELS.instance };
 /** Every GPU scenario has a scraped exporter and a GPU inside the utilisation band. */
 const gpuWith = (overrides: InputSeries[]): InputSeries[] => {
-  const base = [constant('up', EXPORTER, 1), constant(DCGM_GPU_UTIL, GPU_LABELS, 65)];
-  const names = new Set(overrides.map((s) => s.series.slice(0, s.series.indexOf('{'))));
-  return [...base.filter((s) => !names.has(s.series.slice(0, s.series.indexOf('{')))), ...overrides];
+  const base = [constant('up', EXPORTER, 1), constant(DCGM_FIELD_NAMES.gpuUtil, GPU_LABELS, 65)];
+  return overriding(base, overrides);
 };
+const gpuFieldAt = oneSeriesAt<GpuRiskReason>(gpuWith, GPU_LABELS);
 const fb = (used: number, free: number) => [
-  constant(DCGM_FB_USED, GPU_LABELS, used),
-  constant(DCGM_FB_FREE, GPU_LABELS, free),
+  constant(DCGM_FIELD_NAMES.fbUsed, GPU_LABELS, used),
+  constant(DCGM_FIELD_NAMES.fbFree, GPU_LABELS, free),
 ];
 
 export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
@@ -265,42 +253,12 @@ export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
     exact: true,
     series: gpuWith([constant(PROM_GPU_UP, { ...EXPORTER, presize_gpu_source: 'nvidia-smi' }, 0)]),
   },
-  { reason: 'xid', level: 'ok', input: 0, exact: true, series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 0)]) },
-  {
-    reason: 'xid',
-    level: 'warn',
-    input: 13,
-    exact: true,
-    series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 13)]),
-  },
-  {
-    reason: 'xid',
-    level: 'critical',
-    input: 79,
-    exact: true,
-    series: gpuWith([constant(DCGM_XID_ERRORS, GPU_LABELS, 79)]),
-  },
-  {
-    reason: 'throttling',
-    level: 'ok',
-    input: 1,
-    exact: true,
-    series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 1)]),
-  },
-  {
-    reason: 'throttling',
-    level: 'warn',
-    input: 5,
-    exact: true,
-    series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 5)]),
-  },
-  {
-    reason: 'throttling',
-    level: 'critical',
-    input: 68,
-    exact: true,
-    series: gpuWith([constant(DCGM_CLOCK_EVENT_REASONS, GPU_LABELS, 68)]),
-  },
+  gpuFieldAt('xid', 'ok', DCGM_FIELD_NAMES.xidErrors, 0),
+  gpuFieldAt('xid', 'warn', DCGM_FIELD_NAMES.xidErrors, 13),
+  gpuFieldAt('xid', 'critical', DCGM_FIELD_NAMES.xidErrors, 79),
+  gpuFieldAt('throttling', 'ok', DCGM_FIELD_NAMES.clockEventReasons, 1),
+  gpuFieldAt('throttling', 'warn', DCGM_FIELD_NAMES.clockEventReasons, 5),
+  gpuFieldAt('throttling', 'critical', DCGM_FIELD_NAMES.clockEventReasons, 68),
   { reason: 'framebuffer', level: 'ok', input: 0.5, exact: true, series: gpuWith(fb(40000, 40000)) },
   { reason: 'framebuffer', level: 'warn', input: 92 / 100, exact: true, series: gpuWith(fb(92, 8)) },
   { reason: 'framebuffer', level: 'critical', input: 99 / 100, exact: true, series: gpuWith(fb(99, 1)) },
@@ -310,14 +268,14 @@ export const GPU_SCENARIOS: RiskScenario<GpuRiskReason>[] = [
     level: 'warn',
     input: 5,
     exact: true,
-    series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 50)]),
+    series: gpuWith([constant(DCGM_FIELD_NAMES.gpuUtil, GPU_LABELS, 50)]),
   },
   {
     reason: 'utilisation_band',
     level: 'critical',
     input: 35,
     exact: true,
-    series: gpuWith([constant(DCGM_GPU_UTIL, GPU_LABELS, 20)]),
+    series: gpuWith([constant(DCGM_FIELD_NAMES.gpuUtil, GPU_LABELS, 20)]),
   },
 ];
 
@@ -325,16 +283,16 @@ export const LRU_LABELS = { job: 'checkout', instance: '10.0.0.7:9464', presize_
 
 /** A cache of max 1,000, full unless `entries` says less, serving 600 gets a minute; a scenario sets evictions and misses. */
 const lruWith = (evictionsPerMinute: number, missesPerMinute: number, entries = 1000): InputSeries[] => [
-  constant(PROM_LRU_ENTRIES, LRU_LABELS, entries),
-  constant(PROM_LRU_MAX, LRU_LABELS, 1000),
-  perMinute(PROM_LRU_EVICTIONS_TOTAL, LRU_LABELS, (i) => evictionsPerMinute * i),
+  constant(LRU_METRIC_NAMES.entries, LRU_LABELS, entries),
+  constant(LRU_METRIC_NAMES.max, LRU_LABELS, 1000),
+  perMinute(LRU_METRIC_NAMES.evictions, LRU_LABELS, (i) => evictionsPerMinute * i),
   perMinute(
-    PROM_LRU_OPERATIONS_TOTAL,
+    LRU_METRIC_NAMES.operations,
     { ...LRU_LABELS, [LABEL_LRU_OPERATION]: LRU_OPERATION_GET, [LABEL_LRU_RESULT]: LRU_RESULT_HIT },
     (i) => (600 - missesPerMinute) * i,
   ),
   perMinute(
-    PROM_LRU_OPERATIONS_TOTAL,
+    LRU_METRIC_NAMES.operations,
     { ...LRU_LABELS, [LABEL_LRU_OPERATION]: LRU_OPERATION_GET, [LABEL_LRU_RESULT]: LRU_RESULT_MISS },
     (i) => missesPerMinute * i,
   ),

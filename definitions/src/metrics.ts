@@ -77,6 +77,51 @@ export const DCGM_MEM_COPY_UTIL = 'DCGM_FI_DEV_MEM_COPY_UTIL';
 /** 1 while Presize could read its GPU source at the last try, 0 after a failed read; one series per source (labelled `presize_gpu_source`), not per GPU. */
 export const PROM_GPU_UP = 'presize_gpu_up';
 
+/** Every map series name, by what it measures: for code that reads or writes many of them. */
+export const MAP_METRIC_NAMES = {
+  growths: PROM_MAP_GROWTHS_TOTAL,
+  evacuatedBuckets: PROM_MAP_EVACUATED_BUCKETS_TOTAL,
+  overflowAllocations: PROM_MAP_OVERFLOW_ALLOCATIONS_TOTAL,
+  growthDuration: PROM_MAP_GROWTH_DURATION,
+  evacuationStall: PROM_MAP_EVACUATION_STALL,
+  entries: PROM_MAP_ENTRIES,
+  buckets: PROM_MAP_BUCKETS,
+  overflowBuckets: PROM_MAP_OVERFLOW_BUCKETS,
+  loadFactor: PROM_MAP_LOAD_FACTOR,
+  hint: PROM_MAP_HINT,
+  growing: PROM_MAP_GROWING,
+  evacuationProgress: PROM_MAP_EVACUATION_PROGRESS,
+  nextGrowthAt: PROM_MAP_NEXT_GROWTH_AT,
+  engineLimit: PROM_MAP_ENGINE_LIMIT,
+  engineLimitUsage: PROM_MAP_ENGINE_LIMIT_USAGE,
+  engineLimitDoublingsLeft: PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT,
+} as const;
+
+/** Every lru-cache series name, by what it measures. */
+export const LRU_METRIC_NAMES = {
+  operations: PROM_LRU_OPERATIONS_TOTAL,
+  evictions: PROM_LRU_EVICTIONS_TOTAL,
+  entries: PROM_LRU_ENTRIES,
+  max: PROM_LRU_MAX,
+  calculatedSize: PROM_LRU_CALCULATED_SIZE,
+  maxSize: PROM_LRU_MAX_SIZE,
+} as const;
+
+/** The dcgm-exporter fields Presize reads, by what each measures. */
+export const DCGM_FIELD_NAMES = {
+  gpuUtil: DCGM_GPU_UTIL,
+  memCopyUtil: DCGM_MEM_COPY_UTIL,
+  fbUsed: DCGM_FB_USED,
+  fbFree: DCGM_FB_FREE,
+  gpuTemp: DCGM_GPU_TEMP,
+  memoryTemp: DCGM_MEMORY_TEMP,
+  powerUsage: DCGM_POWER_USAGE,
+  smClock: DCGM_SM_CLOCK,
+  xidErrors: DCGM_XID_ERRORS,
+  clockEventReasons: DCGM_CLOCK_EVENT_REASONS,
+  clockThrottleReasons: DCGM_CLOCK_THROTTLE_REASONS,
+} as const;
+
 /**
  * Labels that identify one GPU. dcgm-exporter renamed `Hostname` to `hostname`; both are kept so
  * that either exporter generation works.

@@ -31,6 +31,7 @@ import {
   progress,
   quick,
   table,
+  timedCalls,
   writeReport,
 } from '../../bench/lib.mjs';
 
@@ -116,17 +117,7 @@ function smiXmlOf(bytes) {
   return `${head}${out.join('\n    ')}\n</nvidia_smi_log>\n`;
 }
 
-function measure(name, fn, text, { warmup = 300, runs = 2000 } = {}) {
-  for (let i = 0; i < warmup; i++) fn(text);
-  const times = new Float64Array(runs);
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn(text);
-    times[i] = performance.now() - start;
-  }
-  times.sort();
-  return { name, median: times[Math.floor(runs / 2)], p95: times[Math.floor(runs * 0.95)] };
-}
+const measure = (name, fn, input, sizes) => ({ name, ...timedCalls(fn, input, sizes) });
 
 const sections = [];
 const host = machine();
@@ -141,7 +132,7 @@ if (ours.series.length !== lines || ours.malformed.length > 0)
   throw new Error(`reader disagrees with the scrape: ${ours.series.length} of ${lines}`);
 const peerSamples = peerParse(text).reduce((sum, family) => sum + family.metrics.length, 0);
 if (peerSamples !== lines) throw new Error(`peer disagrees with the scrape: ${peerSamples} of ${lines}`);
-const sizes = QUICK ? { warmup: 30, runs: 200 } : {};
+const sizes = QUICK ? { warmup: 30, runs: 200 } : { warmup: 300, runs: 2000 };
 progress('parse time of a 64-GPU scrape');
 const results = [
   measure('`readDcgmExposition` (parse + blank/range filter)', readDcgmExposition, text, sizes),

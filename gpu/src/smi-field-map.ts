@@ -19,18 +19,22 @@ export interface SmiCsvColumn extends SmiFieldMapping {
   readonly columns: readonly string[];
 }
 
-const csv = (
-  columns: string | readonly string[],
-  field: string,
-  conversion: SmiConversion,
-  unit?: string,
-  scale?: number,
-): SmiCsvColumn => ({
-  columns: typeof columns === 'string' ? [columns] : columns,
+const oneOrMany = (names: string | readonly string[]): readonly string[] =>
+  typeof names === 'string' ? [names] : names;
+
+/** What every mapping says after where its value is: the DCGM field, the conversion, nvidia-smi's unit and the scale. */
+type MappingArgs = [field: string, conversion: SmiConversion, unit?: string, scale?: number];
+
+const mapping = (...[field, conversion, unit, scale]: MappingArgs): SmiFieldMapping => ({
   field,
   conversion,
   ...(unit === undefined ? {} : { unit }),
   ...(scale === undefined ? {} : { scale }),
+});
+
+const csv = (columns: string | readonly string[], ...args: MappingArgs): SmiCsvColumn => ({
+  columns: oneOrMany(columns),
+  ...mapping(...args),
 });
 
 /** `nvidia-smi --query-gpu=... --format=csv` columns, matched by header name. */
@@ -111,16 +115,9 @@ export interface SmiXmlValue extends SmiFieldMapping {
   readonly paths: readonly (readonly string[])[];
 }
 
-const xml = (
-  paths: string | readonly string[],
-  field: string,
-  conversion: SmiConversion,
-  unit?: string,
-): SmiXmlValue => ({
-  paths: (typeof paths === 'string' ? [paths] : paths).map((path) => path.split('/')),
-  field,
-  conversion,
-  ...(unit === undefined ? {} : { unit }),
+const xml = (paths: string | readonly string[], ...args: MappingArgs): SmiXmlValue => ({
+  paths: oneOrMany(paths).map((path) => path.split('/')),
+  ...mapping(...args),
 });
 
 /** `nvidia-smi -q -x` elements under each `<gpu>`. */

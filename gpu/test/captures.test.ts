@@ -1,8 +1,8 @@
 import { detectCaptureFormat } from '../src/format-detection.js';
 import { readCapture } from '../src/read-capture.js';
 import type { GpuCaptureFormat } from '../src/sample.js';
-import { fixture, fixturesIn, SCRAPES, SMI_CSV, SMI_XML } from './fixtures.js';
-import { valueOf } from './series.js';
+import { fixture, fixturesIn, SCRAPES, SMI_CSV, SMI_XML, T4_SCRAPE_LABELS } from './fixtures.js';
+import { expectFields, valueOf } from './series.js';
 
 describe('every real capture in the fixtures', () => {
   const expected: [string, GpuCaptureFormat][] = [
@@ -30,32 +30,28 @@ describe('every real capture in the fixtures', () => {
 describe('dcgm-exporter scrapes: exact values', () => {
   it('Tesla T4 (no HELP/TYPE lines): utilisation, framebuffer, power, temperature, energy', () => {
     const sample = readCapture(fixture(SCRAPES.t4));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBe(91);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(5120);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(68.244);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(74);
-    expect(valueOf(sample, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')).toBe(15152422938);
-    expect(valueOf(sample, 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE')).toBe(0.005822);
-    expect(sample.series[0]?.labels).toEqual({
-      gpu: '0',
-      UUID: 'GPU-6d5c0ac5-74d7-3130-46f1-e93ed57f469a',
-      pci_bus_id: '00000000:37:00.0',
-      device: 'nvidia0',
-      modelName: 'Tesla T4',
-      Hostname: 'cp-bm14r7',
-      DCGM_FI_DRIVER_VERSION: '590.48.01',
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: 91,
+      DCGM_FI_DEV_FB_USED: 5120,
+      DCGM_FI_DEV_POWER_USAGE: 68.244,
+      DCGM_FI_DEV_GPU_TEMP: 74,
+      DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION: 15152422938,
+      DCGM_FI_PROF_PIPE_TENSOR_ACTIVE: 0.005822,
     });
+    expect(sample.series[0]?.labels).toEqual(T4_SCRAPE_LABELS);
     expect(sample.declaredTypes.size).toBe(0);
   });
 
   it('L4 default counters: values, and the TYPE and HELP lines', () => {
     const sample = readCapture(fixture(SCRAPES.l4));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_FREE')).toBe(22563);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(16.365);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(31);
-    expect(valueOf(sample, 'DCGM_FI_PROF_PCIE_TX_BYTES')).toBe(112603);
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: 0,
+      DCGM_FI_DEV_FB_USED: 0,
+      DCGM_FI_DEV_FB_FREE: 22563,
+      DCGM_FI_DEV_POWER_USAGE: 16.365,
+      DCGM_FI_DEV_GPU_TEMP: 31,
+      DCGM_FI_PROF_PCIE_TX_BYTES: 112603,
+    });
     expect(sample.declaredTypes.get('DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')).toBe('counter');
     expect(sample.declaredTypes.get('DCGM_FI_DEV_SM_CLOCK')).toBe('gauge');
     expect(sample.help.get('DCGM_FI_DEV_POWER_USAGE')).toBe('Power draw (in W).');
@@ -63,30 +59,40 @@ describe('dcgm-exporter scrapes: exact values', () => {
 
   it('L40S default counters', () => {
     const sample = readCapture(fixture(SCRAPES.l40s));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_RESERVED')).toBe(608);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(35.686);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(32);
-    expect(valueOf(sample, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')).toBe(5551899580);
-    expect(valueOf(sample, 'DCGM_FI_PROF_DRAM_ACTIVE')).toBe(0.000131);
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: 0,
+      DCGM_FI_DEV_FB_USED: 0,
+      DCGM_FI_DEV_FB_RESERVED: 608,
+      DCGM_FI_DEV_POWER_USAGE: 35.686,
+      DCGM_FI_DEV_GPU_TEMP: 32,
+      DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION: 5551899580,
+      DCGM_FI_PROF_DRAM_ACTIVE: 0.000131,
+    });
   });
 
   it('GRID A100-10C vGPU: framebuffer and utilisation, and no power or temperature at all', () => {
     const sample = readCapture(fixture(SCRAPES.a100vgpu));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_FREE')).toBe(9323);
-    expect(valueOf(sample, 'DCGM_FI_DEV_SM_CLOCK')).toBe(1410);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBeUndefined();
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBeUndefined();
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: 0,
+      DCGM_FI_DEV_FB_USED: 0,
+      DCGM_FI_DEV_FB_FREE: 9323,
+      DCGM_FI_DEV_SM_CLOCK: 1410,
+      DCGM_FI_DEV_POWER_USAGE: undefined,
+      DCGM_FI_DEV_GPU_TEMP: undefined,
+    });
   });
 
   it('8x H100: per-GPU values, and the pod labels on the GPU a vLLM worker holds', () => {
     const sample = readCapture(fixture(SCRAPES.h100x8));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP', { gpu: '0' })).toBe(30);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE', { gpu: '0' })).toBe(113.611);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL', { gpu: '0' })).toBe(0);
+    expectFields(
+      sample,
+      {
+        DCGM_FI_DEV_GPU_TEMP: 30,
+        DCGM_FI_DEV_POWER_USAGE: 113.611,
+        DCGM_FI_DEV_GPU_UTIL: 0,
+      },
+      { gpu: '0' },
+    );
     expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP', { gpu: '7' })).toBe(26);
     expect(
       valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE', { gpu: '7', UUID: 'GPU-04d228d3-3b5a-3534-f5cf-969706647d56' }),
@@ -115,37 +121,43 @@ describe('nvidia-smi --query-gpu CSV: exact values in DCGM fields and units', ()
     [SMI_CSV.l40sLoad, 9, 1235, 110.23, 54],
   ])('%s: GPU_UTIL %d %%, FB_USED %d MiB, POWER_USAGE %d W, GPU_TEMP %d C', (path, util, fbUsed, power, temp) => {
     const sample = readCapture(fixture(path));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBe(util);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(fbUsed);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(power);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(temp);
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: util,
+      DCGM_FI_DEV_FB_USED: fbUsed,
+      DCGM_FI_DEV_POWER_USAGE: power,
+      DCGM_FI_DEV_GPU_TEMP: temp,
+    });
   });
 
   it('H100 in MIG mode: utilisation is [N/A] at the GPU level, so it is absent, not zero', () => {
     const sample = readCapture(fixture(SMI_CSV.h100MigLoad));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBeUndefined();
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(11125);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(433.78);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(53);
-    expect(valueOf(sample, 'DCGM_FI_DEV_MEMORY_TEMP')).toBe(59);
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: undefined,
+      DCGM_FI_DEV_FB_USED: 11125,
+      DCGM_FI_DEV_POWER_USAGE: 433.78,
+      DCGM_FI_DEV_GPU_TEMP: 53,
+      DCGM_FI_DEV_MEMORY_TEMP: 59,
+    });
   });
 
   it('H100 in MIG mode, idle: utilisation absent, framebuffer, power, temperatures, clocks and the idle clock event', () => {
     const sample = readCapture(fixture(SMI_CSV.h100MigIdle));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBeUndefined();
-    expect(valueOf(sample, 'DCGM_FI_DEV_MEM_COPY_UTIL')).toBeUndefined();
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(59);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_FREE')).toBe(81022);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_RESERVED')).toBe(479);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_TOTAL')).toBe(81559);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(71.15);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE_INSTANT')).toBe(70.72);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(42);
-    expect(valueOf(sample, 'DCGM_FI_DEV_MEMORY_TEMP')).toBe(48);
-    expect(valueOf(sample, 'DCGM_FI_DEV_SM_CLOCK')).toBe(345);
-    expect(valueOf(sample, 'DCGM_FI_DEV_MEM_CLOCK')).toBe(2619);
-    expect(valueOf(sample, 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS')).toBe(0x1);
-    expect(valueOf(sample, 'DCGM_FI_DEV_PSTATE')).toBe(0);
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: undefined,
+      DCGM_FI_DEV_MEM_COPY_UTIL: undefined,
+      DCGM_FI_DEV_FB_USED: 59,
+      DCGM_FI_DEV_FB_FREE: 81022,
+      DCGM_FI_DEV_FB_RESERVED: 479,
+      DCGM_FI_DEV_FB_TOTAL: 81559,
+      DCGM_FI_DEV_POWER_USAGE: 71.15,
+      DCGM_FI_DEV_POWER_USAGE_INSTANT: 70.72,
+      DCGM_FI_DEV_GPU_TEMP: 42,
+      DCGM_FI_DEV_MEMORY_TEMP: 48,
+      DCGM_FI_DEV_SM_CLOCK: 345,
+      DCGM_FI_DEV_MEM_CLOCK: 2619,
+      DCGM_FI_DEV_CLOCKS_EVENT_REASONS: 0x1,
+      DCGM_FI_DEV_PSTATE: 0,
+    });
     expect(sample.series[0]?.labels).toEqual({
       gpu: '0',
       UUID: 'GPU-00000000-0000-0000-0000-000000000000',
@@ -164,23 +176,27 @@ describe('nvidia-smi --query-gpu CSV: exact values in DCGM fields and units', ()
       pci_bus_id: '00000000:00:09.0',
       DCGM_FI_DRIVER_VERSION: '590.48.01',
     });
-    expect(valueOf(sample, 'DCGM_FI_DEV_SM_CLOCK')).toBe(1980);
-    expect(valueOf(sample, 'DCGM_FI_DEV_MEM_CLOCK')).toBe(2619);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_FREE')).toBe(61263);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_TOTAL')).toBe(81559);
-    expect(valueOf(sample, 'DCGM_FI_DEV_MEM_COPY_UTIL')).toBe(11);
-    expect(valueOf(sample, 'DCGM_FI_DEV_ENFORCED_POWER_LIMIT')).toBe(700);
-    expect(valueOf(sample, 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_PSTATE')).toBe(0);
+    expectFields(sample, {
+      DCGM_FI_DEV_SM_CLOCK: 1980,
+      DCGM_FI_DEV_MEM_CLOCK: 2619,
+      DCGM_FI_DEV_FB_FREE: 61263,
+      DCGM_FI_DEV_FB_TOTAL: 81559,
+      DCGM_FI_DEV_MEM_COPY_UTIL: 11,
+      DCGM_FI_DEV_ENFORCED_POWER_LIMIT: 700,
+      DCGM_FI_DEV_ECC_DBE_VOL_TOTAL: 0,
+      DCGM_FI_DEV_CLOCKS_EVENT_REASONS: 0,
+      DCGM_FI_DEV_PSTATE: 0,
+    });
     expect(valueOf(readCapture(fixture(SMI_CSV.h100Idle)), 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS')).toBe(1);
   });
 
   it('L40S: power-cap throttle time in µs becomes DCGM nanoseconds; memory temperature N/A is absent', () => {
     const sample = readCapture(fixture(SMI_CSV.l40sIdle));
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_VIOLATION')).toBe(200740215 * 1000);
-    expect(valueOf(sample, 'DCGM_FI_DEV_MEMORY_TEMP')).toBeUndefined();
-    expect(valueOf(sample, 'DCGM_FI_DEV_ENC_UTIL')).toBe(0);
+    expectFields(sample, {
+      DCGM_FI_DEV_POWER_VIOLATION: 200740215 * 1000,
+      DCGM_FI_DEV_MEMORY_TEMP: undefined,
+      DCGM_FI_DEV_ENC_UTIL: 0,
+    });
     expect(valueOf(readCapture(fixture(SMI_CSV.l40sLoad)), 'DCGM_FI_DEV_ENC_UTIL')).toBe(60);
   });
 });
@@ -208,22 +224,26 @@ describe('nvidia-smi -q -x XML: exact values in DCGM fields', () => {
 
   it('A10G (DTD v11): values, remapped rows, and the gpu_idle clock event as mask bit 0x1', () => {
     const sample = readCapture(fixture(SMI_XML.a10g));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(22);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(25.58);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(17);
-    expect(valueOf(sample, 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS')).toBe(0x1);
-    expect(valueOf(sample, 'DCGM_FI_DEV_ROW_REMAP_FAILURE')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_PSTATE')).toBe(8);
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: 0,
+      DCGM_FI_DEV_FB_USED: 22,
+      DCGM_FI_DEV_POWER_USAGE: 25.58,
+      DCGM_FI_DEV_GPU_TEMP: 17,
+      DCGM_FI_DEV_CLOCKS_EVENT_REASONS: 0x1,
+      DCGM_FI_DEV_ROW_REMAP_FAILURE: 0,
+      DCGM_FI_DEV_PSTATE: 8,
+    });
   });
 
   it('Tesla T4 (DTD v11)', () => {
     const sample = readCapture(fixture(SMI_XML.t4));
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBe(0);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBe(1032);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(26.78);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(40);
-    expect(valueOf(sample, 'DCGM_FI_DEV_PCIE_LINK_WIDTH')).toBe(8);
-    expect(valueOf(sample, 'DCGM_FI_DEV_RETIRED_PENDING')).toBe(0);
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: 0,
+      DCGM_FI_DEV_FB_USED: 1032,
+      DCGM_FI_DEV_POWER_USAGE: 26.78,
+      DCGM_FI_DEV_GPU_TEMP: 40,
+      DCGM_FI_DEV_PCIE_LINK_WIDTH: 8,
+      DCGM_FI_DEV_RETIRED_PENDING: 0,
+    });
   });
 });

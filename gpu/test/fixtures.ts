@@ -40,6 +40,17 @@ export const SCRAPES = {
   h100x8: 'dcgm-scrapes/nvidia-aicr__h100-80gb-hbm3__8gpu__k8s-labels__sampled.prom',
 } as const;
 
+/** The labels dcgm-exporter gave the one GPU of the Tesla T4 scrape (`SCRAPES.t4`). */
+export const T4_SCRAPE_LABELS = {
+  gpu: '0',
+  UUID: 'GPU-6d5c0ac5-74d7-3130-46f1-e93ed57f469a',
+  pci_bus_id: '00000000:37:00.0',
+  device: 'nvidia0',
+  modelName: 'Tesla T4',
+  Hostname: 'cp-bm14r7',
+  DCGM_FI_DRIVER_VERSION: '590.48.01',
+} as const;
+
 export const SMI_CSV = {
   h100Idle: 'nvidia-smi/query-gpu-csv/utkuozdemir__nvidia-h100-80gb-hbm3__590.48.01__idle.csv',
   h100Load: 'nvidia-smi/query-gpu-csv/utkuozdemir__nvidia-h100-80gb-hbm3__590.48.01__load.csv',

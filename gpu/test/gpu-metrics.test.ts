@@ -8,18 +8,9 @@ import type { GpuSample } from '../src/sample.js';
 import { gpuResourceAttributes } from '../src/resource-attributes.js';
 import { FileSource } from '../src/sources/file-source.js';
 import { SimulatedSource, simulatedUtilization } from '../src/sources/simulated-source.js';
-import { fixture, SCRAPES } from './fixtures.js';
+import { fixture, SCRAPES, T4_SCRAPE_LABELS } from './fixtures.js';
 import { harness, metric, metricNames, points, type Harness } from './otel-harness.js';
-
-const T4_LABELS = {
-  gpu: '0',
-  UUID: 'GPU-6d5c0ac5-74d7-3130-46f1-e93ed57f469a',
-  pci_bus_id: '00000000:37:00.0',
-  device: 'nvidia0',
-  modelName: 'Tesla T4',
-  Hostname: 'cp-bm14r7',
-  DCGM_FI_DRIVER_VERSION: '590.48.01',
-};
+import { captureDiagWarnings } from '../../test/support/diag-warnings.js';
 
 describe('GpuMetrics through the OpenTelemetry SDK', () => {
   let dir: string;
@@ -53,8 +44,8 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     const collected = await collect();
     const dcgmNames = metricNames(collected).filter((name) => name.startsWith('DCGM_'));
     expect(dcgmNames).toHaveLength(20);
-    expect(points(collected, 'DCGM_FI_DEV_GPU_UTIL')).toEqual([[T4_LABELS, 91]]);
-    expect(points(collected, 'DCGM_FI_DEV_FB_USED')).toEqual([[T4_LABELS, 5120]]);
+    expect(points(collected, 'DCGM_FI_DEV_GPU_UTIL')).toEqual([[T4_SCRAPE_LABELS, 91]]);
+    expect(points(collected, 'DCGM_FI_DEV_FB_USED')).toEqual([[T4_SCRAPE_LABELS, 5120]]);
     const util = metric(collected, 'DCGM_FI_DEV_GPU_UTIL');
     expect(util?.dataPointType).toBe(DataPointType.GAUGE);
     expect(util?.descriptor).toMatchObject({ unit: '', description: 'GPU utilization (in %).' });
@@ -64,7 +55,7 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
       isMonotonic: false,
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
     });
-    expect(points(collected, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')).toEqual([[T4_LABELS, 15152422938]]);
+    expect(points(collected, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')).toEqual([[T4_SCRAPE_LABELS, 15152422938]]);
     expect(points(collected, 'presize.gpu.up')).toEqual([[fileSource(), 1]]);
     expect(points(collected, 'presize.gpu.series')).toEqual([[fileSource(), 20]]);
     expect(points(collected, 'presize.gpu.scrape.duration')[0]?.[1]).toBeGreaterThanOrEqual(0);
@@ -98,7 +89,7 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
   it('withdraws the values when a read fails (not frozen), counts the error, and brings them back after', async () => {
     const { gpu, collect } = replaying(fixture(SCRAPES.t4));
     await gpu.scrape();
-    expect(points(await collect(), 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_LABELS, 74]]);
+    expect(points(await collect(), 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_SCRAPE_LABELS, 74]]);
 
     unlinkSync(capture);
     const failed = await gpu.scrape();
@@ -114,7 +105,7 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
     writeFileSync(capture, fixture(SCRAPES.t4).replace('} 74\n', '} 75\n'));
     await gpu.scrape();
     const after = await collect();
-    expect(points(after, 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_LABELS, 75]]);
+    expect(points(after, 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_SCRAPE_LABELS, 75]]);
     expect(points(after, 'presize.gpu.up')).toEqual([[fileSource(), 1]]);
     expect(points(after, 'presize.gpu.scrape.errors')).toEqual([[{ ...fileSource(), 'error.type': 'read_failed' }, 1]]);
   });
@@ -231,7 +222,7 @@ describe('GpuMetrics through the OpenTelemetry SDK', () => {
       .find((candidate) => candidate.startsWith('DCGM_FI_DEV_GPU_TEMP')) as string;
     const { gpu, collect } = replaying(`${fixture(SCRAPES.t4)}${line.replace(/ 74$/, ' 80')}\n`);
     await gpu.scrape();
-    expect(points(await collect(), 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_LABELS, 80]]);
+    expect(points(await collect(), 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_SCRAPE_LABELS, 80]]);
   });
 
   it('stop() withdraws every GPU series and the health gauges', async () => {
@@ -279,7 +270,7 @@ describe("a GpuSource of the user's own", () => {
     const h = harness({ source: deaf, intervalMs: 1000, timeoutMs: 50 });
     try {
       expect((await h.gpu.scrape()).ok).toBe(true);
-      expect(points(await h.collect(), 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_LABELS, 74]]);
+      expect(points(await h.collect(), 'DCGM_FI_DEV_GPU_TEMP')).toEqual([[T4_SCRAPE_LABELS, 74]]);
 
       answer = () => new Promise<never>(() => undefined);
       const started = Date.now();
@@ -316,17 +307,7 @@ describe("a GpuSource of the user's own", () => {
         return Promise.resolve(readCapture(`${fixture(SCRAPES.l4)}${foreign.join('\n')}\n`));
       },
     };
-    const warnings: string[] = [];
-    diag.setLogger(
-      {
-        error() {},
-        warn: (...parts: unknown[]) => warnings.push(parts.join(' ')),
-        info() {},
-        debug() {},
-        verbose() {},
-      },
-      DiagLogLevel.WARN,
-    );
+    const warnings = captureDiagWarnings();
     const h = harness({ source: randomNames, maxDroppedFieldSeries: 10 });
     try {
       for (let i = 0; i < 50; i++) expect((await h.gpu.scrape()).ok).toBe(true);

@@ -4,7 +4,7 @@ import { SMI_CSV_COLUMNS, SMI_QUERY_COLUMNS } from '../src/smi-field-map.js';
 import { parseSmiValue, SmiValueError } from '../src/smi-values.js';
 import { DCGM_FIELDS } from '../src/dcgm-fields.js';
 import { fixture, fixturesIn, SMI_CSV, SMI_XML } from './fixtures.js';
-import { valueOf } from './series.js';
+import { expectFields, valueOf } from './series.js';
 
 function csvColumns(text: string): { header: string[]; rows: string[][] } {
   const [header, ...rows] = text
@@ -91,9 +91,11 @@ describe('nvidia-smi -> DCGM mapping', () => {
     ];
     const sample = readSmiCsv(`${header.join(', ')}\n${row.join(', ')}\n`, { hostname: 'node-a' });
     expect(sample.malformed).toEqual([]);
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBe(57);
-    expect(valueOf(sample, 'DCGM_FI_DEV_SM_CLOCK')).toBe(1830);
-    expect(valueOf(sample, 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS')).toBe(4);
+    expectFields(sample, {
+      DCGM_FI_DEV_GPU_UTIL: 57,
+      DCGM_FI_DEV_SM_CLOCK: 1830,
+      DCGM_FI_DEV_CLOCKS_EVENT_REASONS: 4,
+    });
     expect(sample.series[0]?.labels).toEqual({
       gpu: '3',
       UUID: 'GPU-abc',
@@ -115,8 +117,10 @@ describe('nvidia-smi -> DCGM mapping', () => {
   it('refuses a column whose header unit is not the expected one, rather than misreading it', () => {
     const sample = readSmiCsv('index, memory.used [GiB], power.draw [W]\n0, 19, 300.5 W\n');
     expect(sample.malformed).toEqual([{ line: 1, reason: 'column memory.used is in [GiB], expected [MiB]' }]);
-    expect(valueOf(sample, 'DCGM_FI_DEV_FB_USED')).toBeUndefined();
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBe(300.5);
+    expectFields(sample, {
+      DCGM_FI_DEV_FB_USED: undefined,
+      DCGM_FI_DEV_POWER_USAGE: 300.5,
+    });
   });
 
   it('skips and counts a row with the wrong number of fields and a value in the wrong unit', () => {

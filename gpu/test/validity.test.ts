@@ -1,7 +1,7 @@
 import { DCGM_FP64_BLANK, DCGM_INT32_BLANK, invalidValueReason, isDcgmBlank } from '../src/validity.js';
 import { readCapture } from '../src/read-capture.js';
 import { fixture, SCRAPES } from './fixtures.js';
-import { valueOf } from './series.js';
+import { expectFields } from './series.js';
 
 describe('values that are not values', () => {
   it('knows the DCGM blank constants of dcgm_structs.h', () => {
@@ -59,9 +59,11 @@ describe('values that are not values', () => {
       { field: 'DCGM_FI_DEV_POWER_USAGE', reason: 'blank_sentinel', value: 140737488355330 },
       { field: 'DCGM_FI_DEV_GPU_UTIL', reason: 'utilization_out_of_range', value: 140 },
     ]);
-    expect(valueOf(sample, 'DCGM_FI_DEV_POWER_USAGE')).toBeUndefined();
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_UTIL')).toBeUndefined();
-    expect(valueOf(sample, 'DCGM_FI_DEV_GPU_TEMP')).toBe(31);
+    expectFields(sample, {
+      DCGM_FI_DEV_POWER_USAGE: undefined,
+      DCGM_FI_DEV_GPU_UTIL: undefined,
+      DCGM_FI_DEV_GPU_TEMP: 31,
+    });
     expect(sample.series).toHaveLength(20);
   });
 });

@@ -2,7 +2,7 @@
 import type { TestDataSourceResponse } from '@grafana/data';
 import { DCGM_GPU_UTIL } from '@presize/definitions';
 
-import { MAP_METRICS } from './core/names';
+import { MAP_METRIC_NAMES } from './core/names';
 import type { PrometheusApi } from './core/prometheus-api';
 
 function errorText(error: unknown): string {
@@ -29,7 +29,7 @@ export async function checkHealth(
   try {
     const now = Date.now();
     const [maps, gpus] = await Promise.all([
-      api.instant(`count(${MAP_METRICS.entries})`, now),
+      api.instant(`count(${MAP_METRIC_NAMES.entries})`, now),
       api.instant(`count(${DCGM_GPU_UTIL})`, now),
     ]);
     const mapCount = maps[0]?.value ?? 0;
@@ -38,7 +38,7 @@ export async function checkHealth(
       return {
         status: 'error',
         message:
-          `Connected to ${server}, but it holds no Presize metrics (${MAP_METRICS.entries}) and no GPU metrics ` +
+          `Connected to ${server}, but it holds no Presize metrics (${MAP_METRIC_NAMES.entries}) and no GPU metrics ` +
           `(${DCGM_GPU_UTIL}). Start the services with \`node --import @presize/auto-instrumentation/register\` and ` +
           'make sure Prometheus scrapes them.',
       };

@@ -164,24 +164,17 @@ export class MapEventPublisher {
   }
 
   create(hint: number, B: number): void {
-    if (!createChannel.hasSubscribers) return;
-    const { map } = this;
-    const event: MapCreateEvent = { map, mapId: map.id, name: map.name, hint, B };
-    createChannel.publish(event);
+    if (createChannel.hasSubscribers) this.publish<MapCreateEvent>(createChannel, { hint, B });
   }
 
   clear(size: number, B: number): void {
-    if (!clearChannel.hasSubscribers) return;
-    const { map } = this;
-    const event: ClearEvent = { map, mapId: map.id, name: map.name, size, B };
-    clearChannel.publish(event);
+    if (clearChannel.hasSubscribers) this.publish<ClearEvent>(clearChannel, { size, B });
   }
 
   overflow(fromPool: boolean, overflowBuckets: number, B: number, growing: boolean): void {
-    if (!overflowChannel.hasSubscribers) return;
-    const { map } = this;
-    const event: OverflowEvent = { map, mapId: map.id, name: map.name, fromPool, overflowBuckets, B, growing };
-    overflowChannel.publish(event);
+    if (overflowChannel.hasSubscribers) {
+      this.publish<OverflowEvent>(overflowChannel, { fromPool, overflowBuckets, B, growing });
+    }
   }
 
   growStart(
@@ -194,20 +187,8 @@ export class MapEventPublisher {
     allocationNs: number,
   ): void {
     if (!growStartChannel.hasSubscribers) return;
-    const { map } = this;
-    const event: GrowStartEvent = {
-      map,
-      mapId: map.id,
-      name: map.name,
-      kind,
-      trigger,
-      oldB,
-      newB,
-      size,
-      overflowBuckets,
-      allocationNs,
-    };
-    growStartChannel.publish(event);
+    const payload = { kind, trigger, oldB, newB, size, overflowBuckets, allocationNs };
+    this.publish<GrowStartEvent>(growStartChannel, payload);
   }
 
   evacuate(
@@ -218,18 +199,8 @@ export class MapEventPublisher {
     durationNs: number,
   ): void {
     if (!evacuateChannel.hasSubscribers) return;
-    const { map } = this;
-    const event: EvacuateEvent = {
-      map,
-      mapId: map.id,
-      name: map.name,
-      bucketsEvacuated,
-      entriesMoved,
-      evacuated,
-      oldBuckets,
-      durationNs,
-    };
-    evacuateChannel.publish(event);
+    const payload = { bucketsEvacuated, entriesMoved, evacuated, oldBuckets, durationNs };
+    this.publish<EvacuateEvent>(evacuateChannel, payload);
   }
 
   growEnd(
@@ -243,20 +214,13 @@ export class MapEventPublisher {
     durationNs: number,
   ): void {
     if (!growEndChannel.hasSubscribers) return;
+    const payload = { kind, trigger, oldB, newB, size, operations, evacuationNs, durationNs };
+    this.publish<GrowEndEvent>(growEndChannel, payload);
+  }
+
+  /** Every event names its map the same way; `payload` is what is particular to the event. */
+  private publish<E extends MapEvent>(channel: diagnostics_channel.Channel, payload: Omit<E, keyof MapEvent>): void {
     const { map } = this;
-    const event: GrowEndEvent = {
-      map,
-      mapId: map.id,
-      name: map.name,
-      kind,
-      trigger,
-      oldB,
-      newB,
-      size,
-      operations,
-      evacuationNs,
-      durationNs,
-    };
-    growEndChannel.publish(event);
+    channel.publish({ map, mapId: map.id, name: map.name, ...payload });
   }
 }

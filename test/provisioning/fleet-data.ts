@@ -3,39 +3,12 @@
 // of them too small), two GPUs (one hot, throttled and with an XID error), and an inference service
 // burning its error budget. Every recording rule and dashboard query has data in it.
 import {
-  DCGM_CLOCK_EVENT_REASONS,
-  DCGM_FB_FREE,
-  DCGM_FB_USED,
-  DCGM_GPU_TEMP,
-  DCGM_GPU_UTIL,
-  DCGM_MEM_COPY_UTIL,
-  DCGM_POWER_USAGE,
-  DCGM_SM_CLOCK,
-  DCGM_XID_ERRORS,
+  DCGM_FIELD_NAMES,
   INFERENCE_METRICS as M,
   JOBS,
+  LRU_METRIC_NAMES,
+  MAP_METRIC_NAMES,
   PROM_GPU_UP,
-  PROM_LRU_CALCULATED_SIZE,
-  PROM_LRU_ENTRIES,
-  PROM_LRU_EVICTIONS_TOTAL,
-  PROM_LRU_MAX,
-  PROM_LRU_MAX_SIZE,
-  PROM_LRU_OPERATIONS_TOTAL,
-  PROM_MAP_BUCKETS,
-  PROM_MAP_ENGINE_LIMIT,
-  PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT,
-  PROM_MAP_ENGINE_LIMIT_USAGE,
-  PROM_MAP_ENTRIES,
-  PROM_MAP_EVACUATED_BUCKETS_TOTAL,
-  PROM_MAP_EVACUATION_PROGRESS,
-  PROM_MAP_EVACUATION_STALL,
-  PROM_MAP_GROWING,
-  PROM_MAP_GROWTH_DURATION,
-  PROM_MAP_GROWTHS_TOTAL,
-  PROM_MAP_HINT,
-  PROM_MAP_LOAD_FACTOR,
-  PROM_MAP_NEXT_GROWTH_AT,
-  PROM_MAP_OVERFLOW_BUCKETS,
 } from '../../definitions/src/index.js';
 
 export const STEP_SECONDS = 15;
@@ -76,33 +49,33 @@ const doublingsUpTo = (entries: number) => Math.max(0, Math.log2(bucketsFor(entr
 
 function map(f: Families, labels: Labels, entries: Value, hint: number, sameSizePerHour: number): void {
   const growths = (t: number) => Math.round(doublingsUpTo(entries(t)) - doublingsUpTo(entries(0)));
-  f.add(PROM_MAP_ENTRIES, labels, (t) => Math.round(entries(t)));
-  f.add(PROM_MAP_HINT, labels, () => hint);
-  f.add(PROM_MAP_BUCKETS, labels, (t) => bucketsFor(entries(t)));
-  f.add(PROM_MAP_NEXT_GROWTH_AT, labels, (t) => nextGrowthAt(entries(t)));
-  f.add(PROM_MAP_LOAD_FACTOR, labels, (t) => entries(t) / bucketsFor(entries(t)));
-  f.add(PROM_MAP_OVERFLOW_BUCKETS, labels, (t) => Math.round(bucketsFor(entries(t)) / 64));
-  f.add(PROM_MAP_GROWING, labels, (t) => (growths(t) !== growths(t - 60) ? 1 : 0));
-  f.add(PROM_MAP_EVACUATION_PROGRESS, labels, (t) => (growths(t) !== growths(t - 60) ? 0.5 : 1));
-  f.add(PROM_MAP_GROWTHS_TOTAL, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, growths);
-  f.add(PROM_MAP_GROWTHS_TOTAL, { ...labels, presize_map_growth_kind: 'same_size', presize_map_growth_trigger: 'overflow' }, (t) =>
+  f.add(MAP_METRIC_NAMES.entries, labels, (t) => Math.round(entries(t)));
+  f.add(MAP_METRIC_NAMES.hint, labels, () => hint);
+  f.add(MAP_METRIC_NAMES.buckets, labels, (t) => bucketsFor(entries(t)));
+  f.add(MAP_METRIC_NAMES.nextGrowthAt, labels, (t) => nextGrowthAt(entries(t)));
+  f.add(MAP_METRIC_NAMES.loadFactor, labels, (t) => entries(t) / bucketsFor(entries(t)));
+  f.add(MAP_METRIC_NAMES.overflowBuckets, labels, (t) => Math.round(bucketsFor(entries(t)) / 64));
+  f.add(MAP_METRIC_NAMES.growing, labels, (t) => (growths(t) !== growths(t - 60) ? 1 : 0));
+  f.add(MAP_METRIC_NAMES.evacuationProgress, labels, (t) => (growths(t) !== growths(t - 60) ? 0.5 : 1));
+  f.add(MAP_METRIC_NAMES.growths, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, growths);
+  f.add(MAP_METRIC_NAMES.growths, { ...labels, presize_map_growth_kind: 'same_size', presize_map_growth_trigger: 'overflow' }, (t) =>
     Math.floor((t / 3600) * sameSizePerHour),
   );
-  f.add(PROM_MAP_EVACUATED_BUCKETS_TOTAL, labels, (t) => Math.round(bucketsFor(entries(t))));
+  f.add(MAP_METRIC_NAMES.evacuatedBuckets, labels, (t) => Math.round(bucketsFor(entries(t))));
   // Writes that evacuated: 50 a second, most of them fast.
   const stallLe = [0.00001, 0.0001, 0.001, 0.01, 0.1];
   const share = [0.5, 0.9, 0.98, 0.999, 1];
-  stallLe.forEach((le, i) => f.add(`${PROM_MAP_EVACUATION_STALL}_bucket`, { ...labels, le: String(le) }, (t) => Math.round(50 * t * share[i]!)));
-  f.add(`${PROM_MAP_EVACUATION_STALL}_bucket`, { ...labels, le: '+Inf' }, (t) => 50 * t);
-  f.add(`${PROM_MAP_EVACUATION_STALL}_count`, labels, (t) => 50 * t);
-  f.add(`${PROM_MAP_EVACUATION_STALL}_sum`, labels, (t) => Math.round(t * 50 * 0.0004 * 1e6) / 1e6);
+  stallLe.forEach((le, i) => f.add(`${MAP_METRIC_NAMES.evacuationStall}_bucket`, { ...labels, le: String(le) }, (t) => Math.round(50 * t * share[i]!)));
+  f.add(`${MAP_METRIC_NAMES.evacuationStall}_bucket`, { ...labels, le: '+Inf' }, (t) => 50 * t);
+  f.add(`${MAP_METRIC_NAMES.evacuationStall}_count`, labels, (t) => 50 * t);
+  f.add(`${MAP_METRIC_NAMES.evacuationStall}_sum`, labels, (t) => Math.round(t * 50 * 0.0004 * 1e6) / 1e6);
   for (const [le, share_] of [['0.01', 0.2], ['1', 0.9], ['+Inf', 1]] as const) {
-    f.add(`${PROM_MAP_GROWTH_DURATION}_bucket`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor', le }, (t) =>
+    f.add(`${MAP_METRIC_NAMES.growthDuration}_bucket`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor', le }, (t) =>
       Math.round(growths(t) * share_),
     );
   }
-  f.add(`${PROM_MAP_GROWTH_DURATION}_count`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, growths);
-  f.add(`${PROM_MAP_GROWTH_DURATION}_sum`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, (t) => growths(t) * 0.2);
+  f.add(`${MAP_METRIC_NAMES.growthDuration}_count`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, growths);
+  f.add(`${MAP_METRIC_NAMES.growthDuration}_sum`, { ...labels, presize_map_growth_kind: 'double', presize_map_growth_trigger: 'load_factor' }, (t) => growths(t) * 0.2);
 }
 
 interface LruProfile {
@@ -116,16 +89,16 @@ interface LruProfile {
 }
 
 function lru(f: Families, labels: Labels, p: LruProfile): void {
-  f.add(PROM_LRU_ENTRIES, labels, () => p.entries);
-  f.add(PROM_LRU_MAX, labels, () => p.max);
+  f.add(LRU_METRIC_NAMES.entries, labels, () => p.entries);
+  f.add(LRU_METRIC_NAMES.max, labels, () => p.max);
   if (p.size) {
     const [size, maxSize] = p.size;
-    f.add(PROM_LRU_CALCULATED_SIZE, labels, () => size);
-    f.add(PROM_LRU_MAX_SIZE, labels, () => maxSize);
+    f.add(LRU_METRIC_NAMES.calculatedSize, labels, () => size);
+    f.add(LRU_METRIC_NAMES.maxSize, labels, () => maxSize);
   }
-  f.add(PROM_LRU_EVICTIONS_TOTAL, labels, (t) => p.evictionsPerSecond * t);
+  f.add(LRU_METRIC_NAMES.evictions, labels, (t) => p.evictionsPerSecond * t);
   const gets = (result: string, perSecond: number) =>
-    f.add(PROM_LRU_OPERATIONS_TOTAL, { ...labels, presize_lru_operation: 'get', presize_lru_result: result }, (t) => Math.round(perSecond * t));
+    f.add(LRU_METRIC_NAMES.operations, { ...labels, presize_lru_operation: 'get', presize_lru_result: result }, (t) => Math.round(perSecond * t));
   gets('hit', p.getsPerSecond * (1 - p.missShare));
   gets('miss', p.getsPerSecond * p.missShare);
 }
@@ -149,9 +122,9 @@ export function fleetOpenMetrics(endSeconds: number): string {
   // The engine-limit gauges an observed native Map reports beside its table gauges: checkout's
   // sessions, far below the engine's limit of 2^24 entries.
   const nativeSessions = { job: 'checkout', instance: '10.0.0.7:9464', presize_map_name: 'sessions' };
-  f.add(PROM_MAP_ENGINE_LIMIT, nativeSessions, () => 2 ** 24);
-  f.add(PROM_MAP_ENGINE_LIMIT_USAGE, nativeSessions, (t) => (1000 * 2 ** Math.max(0, (t - (end - 600)) / 45)) / 2 ** 24);
-  f.add(PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT, nativeSessions, () => 8);
+  f.add(MAP_METRIC_NAMES.engineLimit, nativeSessions, () => 2 ** 24);
+  f.add(MAP_METRIC_NAMES.engineLimitUsage, nativeSessions, (t) => (1000 * 2 ** Math.max(0, (t - (end - 600)) / 45)) / 2 ** 24);
+  f.add(MAP_METRIC_NAMES.engineLimitDoublingsLeft, nativeSessions, () => 8);
   // checkout's cart cache, full at 10,000, evicts three times its contents every 5 minutes and
   // misses 60 % of its gets; device logs' size-bounded cache evicts a little and mostly hits.
   lru(f, { job: 'checkout', instance: '10.0.0.7:9464', presize_lru_name: 'carts' }, {
@@ -173,20 +146,20 @@ export function fleetOpenMetrics(endSeconds: number): string {
   for (const gpu of [0, 1]) {
     const l = gpuLabels(gpu);
     const hot = gpu === 1;
-    f.add(DCGM_GPU_UTIL, l, (t) => (hot ? 96 : 60 + ((t / 60) % 10)));
-    f.add(DCGM_MEM_COPY_UTIL, l, () => (hot ? 70 : 30));
-    f.add(DCGM_FB_USED, l, () => (hot ? 78_000 : 40_000));
-    f.add(DCGM_FB_FREE, l, () => (hot ? 3_000 : 41_000));
-    f.add(DCGM_POWER_USAGE, l, () => (hot ? 690 : 420));
-    f.add(DCGM_GPU_TEMP, l, () => (hot ? 88 : 61));
-    f.add(DCGM_SM_CLOCK, l, () => (hot ? 1410 : 1980));
-    f.add(DCGM_XID_ERRORS, l, (t) => (hot && t > end - 1200 ? 79 : 0));
-    f.add(DCGM_CLOCK_EVENT_REASONS, l, () => (hot ? 0x44 : 0));
+    f.add(DCGM_FIELD_NAMES.gpuUtil, l, (t) => (hot ? 96 : 60 + ((t / 60) % 10)));
+    f.add(DCGM_FIELD_NAMES.memCopyUtil, l, () => (hot ? 70 : 30));
+    f.add(DCGM_FIELD_NAMES.fbUsed, l, () => (hot ? 78_000 : 40_000));
+    f.add(DCGM_FIELD_NAMES.fbFree, l, () => (hot ? 3_000 : 41_000));
+    f.add(DCGM_FIELD_NAMES.powerUsage, l, () => (hot ? 690 : 420));
+    f.add(DCGM_FIELD_NAMES.gpuTemp, l, () => (hot ? 88 : 61));
+    f.add(DCGM_FIELD_NAMES.smClock, l, () => (hot ? 1410 : 1980));
+    f.add(DCGM_FIELD_NAMES.xidErrors, l, (t) => (hot && t > end - 1200 ? 79 : 0));
+    f.add(DCGM_FIELD_NAMES.clockEventReasons, l, () => (hot ? 0x44 : 0));
   }
   f.add('up', GPU_NODE, () => 1);
   // The demo service bridges a simulated GPU into its own metrics; its source health is per source.
   const demo = { job: `${JOBS.demo}-presized`, instance: '127.0.0.1:9464' };
-  f.add(DCGM_GPU_UTIL, { ...demo, gpu: '0', UUID: 'GPU-00000000-0000-4000-8000-000000000000', modelName: 'NVIDIA L4', Hostname: 'simulated-inference-node' }, () => 64);
+  f.add(DCGM_FIELD_NAMES.gpuUtil, { ...demo, gpu: '0', UUID: 'GPU-00000000-0000-4000-8000-000000000000', modelName: 'NVIDIA L4', Hostname: 'simulated-inference-node' }, () => 64);
   f.add('up', demo, () => 1);
   f.add(PROM_GPU_UP, { ...demo, presize_gpu_source: 'simulated' }, () => 1);
 

@@ -3,6 +3,7 @@
 // run after `npm run build`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { freePort } from '../../tools/ports.js';
 
 export const ROOT = join(__dirname, '..', '..');
 export const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -13,6 +14,16 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_') && !k.startsWith('PRESIZE_')),
   );
   return { ...base, OTEL_LOGS_EXPORTER: 'none', ...env };
+}
+
+/** Metrics served by the OpenTelemetry Prometheus exporter on `port` (loopback), no traces exported. */
+export function prometheusExporterEnv(port: number): Record<string, string> {
+  return {
+    OTEL_METRICS_EXPORTER: 'prometheus',
+    OTEL_TRACES_EXPORTER: 'none',
+    OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+    OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+  };
 }
 
 export interface Service {
@@ -81,4 +92,12 @@ export function startService(options: {
         );
       }),
   };
+}
+
+/** `startService` with its metrics on the Prometheus exporter, at a free port of the loopback. */
+export async function startServiceOnPrometheus(
+  options: Omit<Parameters<typeof startService>[0], 'env'> & { env?: Record<string, string> },
+): Promise<{ port: number; service: Service }> {
+  const port = await freePort();
+  return { port, service: startService({ ...options, env: { ...prometheusExporterEnv(port), ...options.env } }) };
 }

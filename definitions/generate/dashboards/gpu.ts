@@ -1,16 +1,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
-  DCGM_CLOCK_EVENT_REASONS,
-  DCGM_CLOCK_THROTTLE_REASONS,
-  DCGM_FB_FREE,
-  DCGM_FB_USED,
-  DCGM_GPU_TEMP,
-  DCGM_GPU_UTIL,
-  DCGM_MEM_COPY_UTIL,
-  DCGM_POWER_USAGE,
-  DCGM_SM_CLOCK,
-  DCGM_XID_ERRORS,
+  DCGM_FIELD_NAMES,
   FIELD_LABEL,
   GPU_RISK_FACTORS,
   GPU_RISK_RECORDS,
@@ -52,9 +43,9 @@ export function gpuDashboard(): dashboard.Dashboard {
   const xid = GPU_RISK_FACTORS.find((f) => f.reason === 'xid')!;
   const notCollected = `${GPU_RISK_RECORDS.factorNotCollected}{${MATCH}}`;
   return newDashboard(GPU_DASHBOARD_UID, 'Presize / GPU utilisation', 'DCGM fields per GPU and node, against the utilisation band and the GPU risk thresholds.')
-    .withVariable(labelVariable('job', 'job', DCGM_GPU_UTIL, 'Exporter'))
-    .withVariable(labelVariable('node', 'instance', `${DCGM_GPU_UTIL}{job=~"$job"}`, 'Node'))
-    .withVariable(labelVariable('gpu', 'gpu', `${DCGM_GPU_UTIL}{job=~"$job", instance=~"$node"}`, 'GPU'))
+    .withVariable(labelVariable('job', 'job', DCGM_FIELD_NAMES.gpuUtil, 'Exporter'))
+    .withVariable(labelVariable('node', 'instance', `${DCGM_FIELD_NAMES.gpuUtil}{job=~"$job"}`, 'Node'))
+    .withVariable(labelVariable('gpu', 'gpu', `${DCGM_FIELD_NAMES.gpuUtil}{job=~"$job", instance=~"$node"}`, 'GPU'))
     .withPanel(
       ts(`Utilisation (band ${band.low}–${band.high} %)`, 'percent')
         .id(GPU_PANELS.utilisation)
@@ -66,7 +57,7 @@ export function gpuDashboard(): dashboard.Dashboard {
           { value: band.high, color: 'orange' },
         ]))
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.LineAndArea))
-        .withTarget(query(sel(DCGM_GPU_UTIL), LEGEND)),
+        .withTarget(query(sel(DCGM_FIELD_NAMES.gpuUtil), LEGEND)),
     )
     .withPanel(
       ts('Risk score', 'none')
@@ -88,21 +79,21 @@ export function gpuDashboard(): dashboard.Dashboard {
           { value: fb.critical, color: 'red' },
         ]))
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
-        .withTarget(query(`${sel(DCGM_FB_USED)} / (${sel(DCGM_FB_USED)} + ${sel(DCGM_FB_FREE)})`, LEGEND)),
+        .withTarget(query(`${sel(DCGM_FIELD_NAMES.fbUsed)} / (${sel(DCGM_FIELD_NAMES.fbUsed)} + ${sel(DCGM_FIELD_NAMES.fbFree)})`, LEGEND)),
     )
-    .withPanel(ts('Memory copy utilisation', 'percent').id(GPU_PANELS.memoryCopy).min(0).max(100).withTarget(query(sel(DCGM_MEM_COPY_UTIL), LEGEND)))
-    .withPanel(ts('Power', 'watt').id(GPU_PANELS.power).withTarget(query(sel(DCGM_POWER_USAGE), LEGEND)))
-    .withPanel(ts('Temperature', 'celsius').id(GPU_PANELS.temperature).withTarget(query(sel(DCGM_GPU_TEMP), LEGEND)))
-    .withPanel(ts('SM clock', 'hertz').id(GPU_PANELS.smClock).withTarget(query(`${sel(DCGM_SM_CLOCK)} * ${MHZ}`, LEGEND)))
+    .withPanel(ts('Memory copy utilisation', 'percent').id(GPU_PANELS.memoryCopy).min(0).max(100).withTarget(query(sel(DCGM_FIELD_NAMES.memCopyUtil), LEGEND)))
+    .withPanel(ts('Power', 'watt').id(GPU_PANELS.power).withTarget(query(sel(DCGM_FIELD_NAMES.powerUsage), LEGEND)))
+    .withPanel(ts('Temperature', 'celsius').id(GPU_PANELS.temperature).withTarget(query(sel(DCGM_FIELD_NAMES.gpuTemp), LEGEND)))
+    .withPanel(ts('SM clock', 'hertz').id(GPU_PANELS.smClock).withTarget(query(`${sel(DCGM_FIELD_NAMES.smClock)} * ${MHZ}`, LEGEND)))
     .withPanel(
       ts('Clock event reasons (bitmask)', 'none')
         .id(GPU_PANELS.clockEvents)
         .description(
-          `${factorDescription(throttling)} dcgm-exporter's default counters do not collect ${DCGM_CLOCK_EVENT_REASONS}: ` +
+          `${factorDescription(throttling)} dcgm-exporter's default counters do not collect ${DCGM_FIELD_NAMES.clockEventReasons}: ` +
             `add it with ${DCGM_COUNTERS_FILE}.`,
         )
-        .noValue(`Not collected: add ${DCGM_CLOCK_EVENT_REASONS} to dcgm-exporter's counters (${DCGM_COUNTERS_FILE})`)
-        .withTarget(query(`${sel(DCGM_CLOCK_EVENT_REASONS)} or ${sel(DCGM_CLOCK_THROTTLE_REASONS)}`, LEGEND)),
+        .noValue(`Not collected: add ${DCGM_FIELD_NAMES.clockEventReasons} to dcgm-exporter's counters (${DCGM_COUNTERS_FILE})`)
+        .withTarget(query(`${sel(DCGM_FIELD_NAMES.clockEventReasons)} or ${sel(DCGM_FIELD_NAMES.clockThrottleReasons)}`, LEGEND)),
     )
     .withPanel(
       new table.PanelBuilder()
@@ -124,7 +115,7 @@ export function gpuDashboard(): dashboard.Dashboard {
         .id(GPU_PANELS.xid)
         .description(factorDescription(xid))
         .drawStyle(common.GraphDrawStyle.Points)
-        .withTarget(query(`${sel(DCGM_XID_ERRORS)} > 0`, LEGEND)),
+        .withTarget(query(`${sel(DCGM_FIELD_NAMES.xidErrors)} > 0`, LEGEND)),
     )
     .withPanel(
       ts('Exporter up', 'none')

@@ -5,30 +5,25 @@ import {
   LABEL_LRU_OPERATION,
   LABEL_LRU_RESULT,
   LRU_KEY_LABELS,
+  LRU_METRIC_NAMES,
   LRU_OPERATION_GET,
   LRU_RESULT_HIT,
   LRU_RISK_FACTORS,
   LRU_RISK_RECORDS,
   LRU_RISK_THRESHOLDS,
-  PROM_LRU_CALCULATED_SIZE,
-  PROM_LRU_ENTRIES,
-  PROM_LRU_EVICTIONS_TOTAL,
-  PROM_LRU_MAX,
-  PROM_LRU_MAX_SIZE,
-  PROM_LRU_OPERATIONS_TOTAL,
 } from '../../src/index.js';
 import { factorDescription, labelVariable, query, riskThresholds, thresholds, timeSeries } from './common.js';
 
 /** The `cache` variable: the lru-cache instances of the chosen services. */
 export const lruCacheVariable = (): dashboard.QueryVariableBuilder =>
-  labelVariable('cache', LABEL_LRU_NAME, `${PROM_LRU_ENTRIES}{job=~"$job"}`, 'lru-cache');
+  labelVariable('cache', LABEL_LRU_NAME, `${LRU_METRIC_NAMES.entries}{job=~"$job"}`, 'lru-cache');
 
 const MATCH = `job=~"$job", ${LABEL_LRU_NAME}=~"$cache", instance=~"$node"`;
 const LEGEND = `{{${LABEL_LRU_NAME}}}`;
 const perCache = (expr: string) => `sum by (${LRU_KEY_LABELS.join(', ')}) (${expr})`;
 const getRate = (result?: string) => {
   const matchers = [`${LABEL_LRU_OPERATION}="${LRU_OPERATION_GET}"`, ...(result ? [`${LABEL_LRU_RESULT}="${result}"`] : [])];
-  return perCache(`rate(${PROM_LRU_OPERATIONS_TOTAL}{${MATCH}, ${matchers.join(', ')}}[$__rate_interval])`);
+  return perCache(`rate(${LRU_METRIC_NAMES.operations}{${MATCH}, ${matchers.join(', ')}}[$__rate_interval])`);
 };
 
 /** Panel ids on the map growth dashboard, after its map panels. A retired id is not reused. */
@@ -61,21 +56,21 @@ export function withLruPanels(builder: dashboard.DashboardBuilder): dashboard.Da
     .withPanel(
       timeSeries('Evictions per second', 'short')
         .id(P.evictions).withTarget(
-        query(perCache(`rate(${PROM_LRU_EVICTIONS_TOTAL}{${MATCH}}[$__rate_interval])`), LEGEND),
+        query(perCache(`rate(${LRU_METRIC_NAMES.evictions}{${MATCH}}[$__rate_interval])`), LEGEND),
       ),
     )
     .withPanel(
       timeSeries('Entries against max', 'short')
         .id(P.entries)
-        .withTarget(query(perCache(`${PROM_LRU_ENTRIES}{${MATCH}}`), `${LEGEND} entries`, 'A'))
-        .withTarget(query(perCache(`${PROM_LRU_MAX}{${MATCH}} > 0`), `${LEGEND} max`, 'B')),
+        .withTarget(query(perCache(`${LRU_METRIC_NAMES.entries}{${MATCH}}`), `${LEGEND} entries`, 'A'))
+        .withTarget(query(perCache(`${LRU_METRIC_NAMES.max}{${MATCH}} > 0`), `${LEGEND} max`, 'B')),
     )
     .withPanel(
       timeSeries('Size against maxSize', 'short')
         .id(P.size)
         .description('Caches with maxSize or maxEntrySize only, in their own size units.')
-        .withTarget(query(perCache(`${PROM_LRU_CALCULATED_SIZE}{${MATCH}}`), `${LEGEND} size`, 'A'))
-        .withTarget(query(perCache(`${PROM_LRU_MAX_SIZE}{${MATCH}} > 0`), `${LEGEND} maxSize`, 'B')),
+        .withTarget(query(perCache(`${LRU_METRIC_NAMES.calculatedSize}{${MATCH}}`), `${LEGEND} size`, 'A'))
+        .withTarget(query(perCache(`${LRU_METRIC_NAMES.maxSize}{${MATCH}} > 0`), `${LEGEND} maxSize`, 'B')),
     )
     .withPanel(
       timeSeries(`Evicted per entry in ${LRU_RISK_THRESHOLDS.window}`, 'short')

@@ -3,26 +3,14 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import {
+  increaseSinceBirth,
   LABEL_GROWTH_KIND,
   LABEL_MAP_NAME,
+  LRU_METRIC_NAMES,
+  MAP_METRIC_NAMES,
   MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
   MAP_RISK_THRESHOLDS,
-  PROM_LRU_ENTRIES,
-  PROM_MAP_BUCKETS,
-  PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT,
-  PROM_MAP_ENGINE_LIMIT_USAGE,
-  PROM_MAP_ENTRIES,
-  PROM_MAP_EVACUATION_PROGRESS,
-  PROM_MAP_EVACUATION_STALL,
-  PROM_MAP_GROWING,
-  PROM_MAP_GROWTH_DURATION,
-  PROM_MAP_GROWTHS_TOTAL,
-  PROM_MAP_HINT,
-  PROM_MAP_LOAD_FACTOR,
-  PROM_MAP_NEXT_GROWTH_AT,
-  PROM_MAP_OVERFLOW_BUCKETS,
-  increaseSinceBirth,
 } from '../../src/index.js';
 import { PROMETHEUS, anyOf, factorDescription, growthAnnotation, labelVariable, newDashboard, query, riskThresholds, thresholds, timeSeries } from './common.js';
 import { lruCacheVariable, withLruPanels } from './lru-panels.js';
@@ -58,14 +46,14 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
   const stall = MAP_RISK_FACTORS.find((f) => f.reason === 'evacuation_stall')!;
   const limit = MAP_RISK_FACTORS.find((f) => f.reason === 'engine_limit')!;
   // Services and nodes with maps, lru-caches or both.
-  const reporting = [PROM_MAP_ENTRIES, PROM_LRU_ENTRIES];
+  const reporting = [MAP_METRIC_NAMES.entries, LRU_METRIC_NAMES.entries];
   const growth = newDashboard(
     MAP_GROWTH_DASHBOARD_UID,
     'Presize / Map growth',
     'Growths, evacuation, entries against hint, load factor and stalls of every presized and observed native map; hits, evictions and fill of every lru-cache.',
   )
     .withVariable(labelVariable('job', 'job', anyOf(reporting), 'Service'))
-    .withVariable(labelVariable('map', LABEL_MAP_NAME, `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Map'))
+    .withVariable(labelVariable('map', LABEL_MAP_NAME, `${MAP_METRIC_NAMES.entries}{job=~"$job"}`, 'Map'))
     .withVariable(labelVariable('node', 'instance', anyOf(reporting, 'job=~"$job"'), 'Node'))
     .withVariable(lruCacheVariable())
     .annotation(growthAnnotation(MATCH))
@@ -74,7 +62,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
       ts('Growths per 5 minutes', 'short')
         .id(P.growths)
         .description(factorDescription(storm))
-        .withTarget(query(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (${increaseSinceBirth(sel(PROM_MAP_GROWTHS_TOTAL), '5m')})`, `{{${LABEL_MAP_NAME}}} {{${LABEL_GROWTH_KIND}}}`))
+        .withTarget(query(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (${increaseSinceBirth(sel(MAP_METRIC_NAMES.growths), '5m')})`, `{{${LABEL_MAP_NAME}}} {{${LABEL_GROWTH_KIND}}}`))
         .drawStyle(common.GraphDrawStyle.Bars),
     )
     .withPanel(
@@ -91,14 +79,14 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
         .id(P.evacuationProgress)
         .min(0)
         .max(1)
-        .withTarget(query(sel(PROM_MAP_EVACUATION_PROGRESS), `{{${LABEL_MAP_NAME}}} {{instance}}`))
-        .withTarget(query(sel(PROM_MAP_GROWING), `{{${LABEL_MAP_NAME}}} growing`, 'B')),
+        .withTarget(query(sel(MAP_METRIC_NAMES.evacuationProgress), `{{${LABEL_MAP_NAME}}} {{instance}}`))
+        .withTarget(query(sel(MAP_METRIC_NAMES.growing), `{{${LABEL_MAP_NAME}}} growing`, 'B')),
     )
     .withPanel(
       ts('Growth duration p95', 's')
         .id(P.growthDuration).withTarget(
         query(
-          `histogram_quantile(0.95, sum by (${mapKey}, le) (rate(${sel(`${PROM_MAP_GROWTH_DURATION}_bucket`)}[$__rate_interval])))`,
+          `histogram_quantile(0.95, sum by (${mapKey}, le) (rate(${sel(`${MAP_METRIC_NAMES.growthDuration}_bucket`)}[$__rate_interval])))`,
           `{{${LABEL_MAP_NAME}}}`,
         ),
       ),
@@ -107,21 +95,21 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     .withPanel(
       ts('Entries against hint and next growth', 'short')
         .id(P.entries)
-        .withTarget(query(sel(PROM_MAP_ENTRIES), `{{${LABEL_MAP_NAME}}} entries`, 'A'))
-        .withTarget(query(`${sel(PROM_MAP_HINT)} > 0`, `{{${LABEL_MAP_NAME}}} hint`, 'B'))
-        .withTarget(query(sel(PROM_MAP_NEXT_GROWTH_AT), `{{${LABEL_MAP_NAME}}} next growth at`, 'C')),
+        .withTarget(query(sel(MAP_METRIC_NAMES.entries), `{{${LABEL_MAP_NAME}}} entries`, 'A'))
+        .withTarget(query(`${sel(MAP_METRIC_NAMES.hint)} > 0`, `{{${LABEL_MAP_NAME}}} hint`, 'B'))
+        .withTarget(query(sel(MAP_METRIC_NAMES.nextGrowthAt), `{{${LABEL_MAP_NAME}}} next growth at`, 'C')),
     )
     .withPanel(
       ts('Load factor', 'short')
         .id(P.loadFactor)
         .description('Entries per main bucket; a doubling starts above 6.5.')
-        .withTarget(query(sel(PROM_MAP_LOAD_FACTOR), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
+        .withTarget(query(sel(MAP_METRIC_NAMES.loadFactor), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
     .withPanel(
       ts('Buckets and overflow buckets', 'short')
         .id(P.buckets)
-        .withTarget(query(sel(PROM_MAP_BUCKETS), `{{${LABEL_MAP_NAME}}} buckets`, 'A'))
-        .withTarget(query(sel(PROM_MAP_OVERFLOW_BUCKETS), `{{${LABEL_MAP_NAME}}} overflow`, 'B')),
+        .withTarget(query(sel(MAP_METRIC_NAMES.buckets), `{{${LABEL_MAP_NAME}}} buckets`, 'A'))
+        .withTarget(query(sel(MAP_METRIC_NAMES.overflowBuckets), `{{${LABEL_MAP_NAME}}} overflow`, 'B')),
     )
     .withPanel(
       ts('Time to next growth', 's')
@@ -143,7 +131,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
           ]),
         )
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
-        .withTarget(query(sel(PROM_MAP_ENGINE_LIMIT_USAGE), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
+        .withTarget(query(sel(MAP_METRIC_NAMES.engineLimitUsage), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
     .withPanel(
       ts('Native Map and Set: table doublings left before the engine limit', 'short')
@@ -151,7 +139,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
         .description('At 0 the table cannot double again: the insert that fills it throws RangeError (maximum size exceeded).')
         .min(0)
         .decimals(0)
-        .withTarget(query(sel(PROM_MAP_ENGINE_LIMIT_DOUBLINGS_LEFT), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
+        .withTarget(query(sel(MAP_METRIC_NAMES.engineLimitDoublingsLeft), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
     .withRow(new dashboard.RowBuilder('Stalls').id(P.stallsRow))
     .withPanel(
@@ -163,7 +151,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
         .height(8)
         .span(12)
         .withTarget(
-          query(`sum by (le) (increase(${sel(`${PROM_MAP_EVACUATION_STALL}_bucket`)}[$__rate_interval]))`, '{{le}}').format(
+          query(`sum by (le) (increase(${sel(`${MAP_METRIC_NAMES.evacuationStall}_bucket`)}[$__rate_interval]))`, '{{le}}').format(
             prometheus.PromQueryFormat.Heatmap,
           ),
         )
@@ -176,7 +164,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
         .withTarget(query(`${stall.inputRecord}{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}} s/s`, 'A'))
         .withTarget(
           query(
-            `histogram_quantile(0.99, sum by (${mapKey}, le) (rate(${sel(`${PROM_MAP_EVACUATION_STALL}_bucket`)}[$__rate_interval])))`,
+            `histogram_quantile(0.99, sum by (${mapKey}, le) (rate(${sel(`${MAP_METRIC_NAMES.evacuationStall}_bucket`)}[$__rate_interval])))`,
             `{{${LABEL_MAP_NAME}}} p99`,
             'B',
           ),

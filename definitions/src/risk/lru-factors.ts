@@ -4,14 +4,9 @@ import {
   LABEL_LRU_RESULT,
   LABEL_SERVICE,
   LRU_KEY_LABELS,
+  LRU_METRIC_NAMES,
   LRU_OPERATION_GET,
   LRU_RESULT_MISS,
-  PROM_LRU_CALCULATED_SIZE,
-  PROM_LRU_ENTRIES,
-  PROM_LRU_EVICTIONS_TOTAL,
-  PROM_LRU_MAX,
-  PROM_LRU_MAX_SIZE,
-  PROM_LRU_OPERATIONS_TOTAL,
 } from '../metrics.js';
 import { by, increaseSinceBirth, num, selector } from '../promql.js';
 import { rampFactor, type RiskFactor } from './factor.js';
@@ -39,14 +34,14 @@ const perInstance = (expr: string) => `sum ${by(INSTANCE_KEY)} (${expr})`;
 const onInstance = `on (${INSTANCE_KEY.join(', ')})`;
 const perCache = (expr: string) => `max ${by(LRU_KEY_LABELS)} (${expr})`;
 
-const evicted = perInstance(increaseSinceBirth(PROM_LRU_EVICTIONS_TOTAL, T.window));
+const evicted = perInstance(increaseSinceBirth(LRU_METRIC_NAMES.evictions, T.window));
 const full =
-  `(${PROM_LRU_ENTRIES} >= ${num(T.fullAt)} * (${PROM_LRU_MAX} > 0))` +
-  ` or (${PROM_LRU_CALCULATED_SIZE} >= ${num(T.fullAt)} * (${PROM_LRU_MAX_SIZE} > 0))`;
+  `(${LRU_METRIC_NAMES.entries} >= ${num(T.fullAt)} * (${LRU_METRIC_NAMES.max} > 0))` +
+  ` or (${LRU_METRIC_NAMES.calculatedSize} >= ${num(T.fullAt)} * (${LRU_METRIC_NAMES.maxSize} > 0))`;
 const gets = (matchers: readonly (readonly [string, '=', string])[]) =>
   perInstance(
     increaseSinceBirth(
-      selector(PROM_LRU_OPERATIONS_TOTAL, [[LABEL_LRU_OPERATION, '=', LRU_OPERATION_GET], ...matchers]),
+      selector(LRU_METRIC_NAMES.operations, [[LABEL_LRU_OPERATION, '=', LRU_OPERATION_GET], ...matchers]),
       T.window,
     ),
   );
@@ -63,7 +58,7 @@ export const LRU_RISK_FACTORS: readonly RiskFactor<LruRiskReason>[] = [
       alert: 'PresizeLruEvictionChurn',
       for: '15m',
       inputRecord: 'presize:lru_evictions_per_entry:increase5m',
-      inputExpr: perCache(`${evicted} / ${perInstance(`${PROM_LRU_ENTRIES} > 0`)} and ${onInstance} (${full})`),
+      inputExpr: perCache(`${evicted} / ${perInstance(`${LRU_METRIC_NAMES.entries} > 0`)} and ${onInstance} (${full})`),
       inputUnit: '× its entries evicted in 5m',
     },
     T.evictionChurn,

@@ -6,13 +6,7 @@ import {
   LABEL_GROWTH_KIND,
   LABEL_GROWTH_TRIGGER,
   MAP_KEY_LABELS,
-  PROM_MAP_ENGINE_LIMIT_USAGE,
-  PROM_MAP_ENTRIES,
-  PROM_MAP_EVACUATION_STALL,
-  PROM_MAP_GROWING,
-  PROM_MAP_GROWTHS_TOTAL,
-  PROM_MAP_HINT,
-  PROM_MAP_NEXT_GROWTH_AT,
+  MAP_METRIC_NAMES,
 } from '../metrics.js';
 import { by, increaseSinceBirth, num, selector } from '../promql.js';
 import { rampFactor, timeLeftFactor, type RiskFactor } from './factor.js';
@@ -53,7 +47,7 @@ type Matcher = readonly [string, '=', string];
 /** Growths of one map over a window, of the growth series any of `kinds` selects. */
 const growthsOf = (kinds: readonly (readonly Matcher[])[], window: string) =>
   `sum without (${LABEL_GROWTH_TRIGGER}, ${LABEL_GROWTH_KIND}) (${kinds
-    .map((matchers) => increaseSinceBirth(selector(PROM_MAP_GROWTHS_TOTAL, matchers), window))
+    .map((matchers) => increaseSinceBirth(selector(MAP_METRIC_NAMES.growths, matchers), window))
     .join(' or ')})`;
 /**
  * Growths that double the table: a presized map's doublings, and a native `Map`'s rebuilds because
@@ -92,7 +86,7 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       alert: 'PresizeMapGrowingBackToBack',
       for: '5m',
       inputRecord: 'presize:map_growing:avg5m',
-      inputExpr: perMap('max', `avg_over_time(${PROM_MAP_GROWING}[5m])`),
+      inputExpr: perMap('max', `avg_over_time(${MAP_METRIC_NAMES.growing}[5m])`),
       inputUnit: 'of the time',
     },
     T.backToBackGrowth,
@@ -105,7 +99,7 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       alert: 'PresizeMapHintExceeded',
       for: '10m',
       inputRecord: 'presize:map_entries_per_hint:ratio',
-      inputExpr: perMap('max', `${PROM_MAP_ENTRIES} / (${PROM_MAP_HINT} > 0)`),
+      inputExpr: perMap('max', `${MAP_METRIC_NAMES.entries} / (${MAP_METRIC_NAMES.hint} > 0)`),
       inputUnit: '× hint',
     },
     T.hintExceeded,
@@ -121,9 +115,9 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       inputRecord: 'presize:map_growth_eta:seconds',
       inputExpr: perMap(
         'min',
-        `((${PROM_MAP_NEXT_GROWTH_AT} - ${PROM_MAP_ENTRIES}) > 0)` +
-          ` / (deriv(${PROM_MAP_ENTRIES}[${T.growthImminent.rateWindow}]) > 0)` +
-          ` and ${PROM_MAP_ENTRIES} >= ${num(T.growthImminent.minEntries)}`,
+        `((${MAP_METRIC_NAMES.nextGrowthAt} - ${MAP_METRIC_NAMES.entries}) > 0)` +
+          ` / (deriv(${MAP_METRIC_NAMES.entries}[${T.growthImminent.rateWindow}]) > 0)` +
+          ` and ${MAP_METRIC_NAMES.entries} >= ${num(T.growthImminent.minEntries)}`,
       ),
       inputUnit: 's',
     },
@@ -138,7 +132,7 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       alert: 'PresizeMapEvacuationStall',
       for: '5m',
       inputRecord: 'presize:map_evacuation_stall:rate5m',
-      inputExpr: perMap('max', `(${increaseSinceBirth(`${PROM_MAP_EVACUATION_STALL}_sum`, '5m')}) / 300`),
+      inputExpr: perMap('max', `(${increaseSinceBirth(`${MAP_METRIC_NAMES.evacuationStall}_sum`, '5m')}) / 300`),
       inputUnit: 's/s',
     },
     T.evacuationStall,
@@ -167,7 +161,7 @@ export const MAP_RISK_FACTORS: readonly RiskFactor<MapRiskReason>[] = [
       // Entries rarely fall back by themselves, and the cost of waiting is a crash.
       for: '0m',
       inputRecord: 'presize:map_engine_limit_usage:ratio',
-      inputExpr: perMap('max', PROM_MAP_ENGINE_LIMIT_USAGE),
+      inputExpr: perMap('max', MAP_METRIC_NAMES.engineLimitUsage),
       inputUnit: 'of the engine limit',
     },
     T.engineLimit,

@@ -4,14 +4,7 @@
  */
 import {
   by,
-  DCGM_FB_FREE,
-  DCGM_FB_USED,
-  DCGM_GPU_TEMP,
-  DCGM_GPU_UTIL,
-  DCGM_MEM_COPY_UTIL,
-  DCGM_POWER_USAGE,
-  DCGM_SM_CLOCK,
-  DCGM_XID_ERRORS,
+  DCGM_FIELD_NAMES,
   duration,
   filterSelector as selector,
   GROWTH_KIND_DOUBLE,
@@ -26,7 +19,7 @@ import {
   LABEL_GROWTH_TRIGGER,
   LABEL_MAP,
   LABEL_SERVICE,
-  MAP_METRICS,
+  MAP_METRIC_NAMES,
 } from './names';
 import { isAny, labelFilter, type Scope } from './scope';
 
@@ -78,16 +71,16 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
     case 'growths':
       return [
         {
-          expr: `sum ${by([...MAP_KEY, LABEL_GROWTH_KIND])} (${growthsPerStep(selector(MAP_METRICS.growths, filters), stepSeconds)})`,
+          expr: `sum ${by([...MAP_KEY, LABEL_GROWTH_KIND])} (${growthsPerStep(selector(MAP_METRIC_NAMES.growths, filters), stepSeconds)})`,
           nameLabels: [...MAP_KEY, LABEL_GROWTH_KIND],
           title: 'growths',
         },
       ];
     case 'entries':
       return [
-        { metric: MAP_METRICS.entries, title: 'entries' },
-        { metric: MAP_METRICS.hint, title: 'hint' },
-        { metric: MAP_METRICS.nextGrowthAt, title: 'next growth at' },
+        { metric: MAP_METRIC_NAMES.entries, title: 'entries' },
+        { metric: MAP_METRIC_NAMES.hint, title: 'hint' },
+        { metric: MAP_METRIC_NAMES.nextGrowthAt, title: 'next growth at' },
       ].map(({ metric, title }) => ({
         expr: `max ${by(MAP_KEY)} (${selector(metric, filters)})`,
         nameLabels: MAP_KEY,
@@ -96,7 +89,7 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
     case 'loadFactor':
       return [
         {
-          expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.loadFactor, filters)})`,
+          expr: `max ${by(MAP_KEY)} (${selector(MAP_METRIC_NAMES.loadFactor, filters)})`,
           nameLabels: MAP_KEY,
           title: 'load factor',
         },
@@ -104,7 +97,7 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
     case 'evacuation':
       return [
         {
-          expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.evacuationProgress, filters)})`,
+          expr: `max ${by(MAP_KEY)} (${selector(MAP_METRIC_NAMES.evacuationProgress, filters)})`,
           nameLabels: MAP_KEY,
           title: 'evacuated',
           unit: 'percentunit',
@@ -113,7 +106,7 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
     case 'stall':
       return [
         {
-          expr: `histogram_quantile(0.99, sum ${by([...MAP_KEY, 'le'])} (rate(${selector(`${MAP_METRICS.evacuationStall}_bucket`, filters)}[${window}])))`,
+          expr: `histogram_quantile(0.99, sum ${by([...MAP_KEY, 'le'])} (rate(${selector(`${MAP_METRIC_NAMES.evacuationStall}_bucket`, filters)}[${window}])))`,
           nameLabels: MAP_KEY,
           title: 'stall p99',
           unit: 's',
@@ -122,12 +115,12 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
     case 'overflow':
       return [
         {
-          expr: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.overflowBuckets, filters)})`,
+          expr: `max ${by(MAP_KEY)} (${selector(MAP_METRIC_NAMES.overflowBuckets, filters)})`,
           nameLabels: MAP_KEY,
           title: 'overflow buckets',
         },
         {
-          expr: `sum ${by(MAP_KEY)} (rate(${selector(MAP_METRICS.overflowAllocations, filters)}[${window}]))`,
+          expr: `sum ${by(MAP_KEY)} (rate(${selector(MAP_METRIC_NAMES.overflowAllocations, filters)}[${window}]))`,
           nameLabels: MAP_KEY,
           title: 'overflow allocations/s',
         },
@@ -139,7 +132,7 @@ export function mapGrowthQueries(view: MapGrowthView, scope: Scope, stepSeconds:
 export function growthEventQuery(scope: Scope, stepSeconds: number): SeriesQuery {
   const labels = [...MAP_KEY, LABEL_GROWTH_KIND, LABEL_GROWTH_TRIGGER];
   return {
-    expr: `sum ${by(labels)} (${growthsPerStep(selector(MAP_METRICS.growths, mapFilters(scope)), stepSeconds)}) > 0`,
+    expr: `sum ${by(labels)} (${growthsPerStep(selector(MAP_METRIC_NAMES.growths, mapFilters(scope)), stepSeconds)}) > 0`,
     nameLabels: labels,
     title: 'growth',
   };
@@ -153,10 +146,10 @@ export function capacityQueries(
   const filters = mapFilters(scope);
   const range = duration(rangeSeconds);
   return {
-    peak: `max ${by(MAP_KEY)} (max_over_time(${selector(MAP_METRICS.entries, filters)}[${range}]))`,
-    entries: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.entries, filters)})`,
-    hint: `max ${by(MAP_KEY)} (${selector(MAP_METRICS.hint, filters)})`,
-    doublings: `sum ${by(MAP_KEY)} (increase(${selector(MAP_METRICS.growths, [
+    peak: `max ${by(MAP_KEY)} (max_over_time(${selector(MAP_METRIC_NAMES.entries, filters)}[${range}]))`,
+    entries: `max ${by(MAP_KEY)} (${selector(MAP_METRIC_NAMES.entries, filters)})`,
+    hint: `max ${by(MAP_KEY)} (${selector(MAP_METRIC_NAMES.hint, filters)})`,
+    doublings: `sum ${by(MAP_KEY)} (increase(${selector(MAP_METRIC_NAMES.growths, [
       ...filters,
       { label: LABEL_GROWTH_KIND, values: [GROWTH_KIND_DOUBLE] },
     ])}[${range}]))`,
@@ -167,20 +160,20 @@ export function capacityQueries(
 const DCGM_GR_ENGINE_ACTIVE = 'DCGM_FI_PROF_GR_ENGINE_ACTIVE';
 
 export const GPU_FIELDS = [
-  { value: DCGM_GPU_UTIL, label: 'GPU utilisation', unit: 'percent' },
-  { value: DCGM_MEM_COPY_UTIL, label: 'Memory copy utilisation', unit: 'percent' },
-  { value: DCGM_FB_USED, label: 'Framebuffer used', unit: 'mbytes' },
-  { value: DCGM_FB_FREE, label: 'Framebuffer free', unit: 'mbytes' },
-  { value: DCGM_GPU_TEMP, label: 'Temperature', unit: 'celsius' },
-  { value: DCGM_POWER_USAGE, label: 'Power', unit: 'watt' },
-  { value: DCGM_SM_CLOCK, label: 'SM clock', unit: 'suffix: MHz' },
-  { value: DCGM_XID_ERRORS, label: 'Last XID error', unit: 'none' },
+  { value: DCGM_FIELD_NAMES.gpuUtil, label: 'GPU utilisation', unit: 'percent' },
+  { value: DCGM_FIELD_NAMES.memCopyUtil, label: 'Memory copy utilisation', unit: 'percent' },
+  { value: DCGM_FIELD_NAMES.fbUsed, label: 'Framebuffer used', unit: 'mbytes' },
+  { value: DCGM_FIELD_NAMES.fbFree, label: 'Framebuffer free', unit: 'mbytes' },
+  { value: DCGM_FIELD_NAMES.gpuTemp, label: 'Temperature', unit: 'celsius' },
+  { value: DCGM_FIELD_NAMES.powerUsage, label: 'Power', unit: 'watt' },
+  { value: DCGM_FIELD_NAMES.smClock, label: 'SM clock', unit: 'suffix: MHz' },
+  { value: DCGM_FIELD_NAMES.xidErrors, label: 'Last XID error', unit: 'none' },
   { value: DCGM_GR_ENGINE_ACTIVE, label: 'Graphics engine active', unit: 'percentunit' },
 ] as const;
 
 export type GpuField = (typeof GPU_FIELDS)[number]['value'];
 
-export const DEFAULT_GPU_FIELDS: readonly GpuField[] = [DCGM_GPU_UTIL];
+export const DEFAULT_GPU_FIELDS: readonly GpuField[] = [DCGM_FIELD_NAMES.gpuUtil];
 
 /**
  * A DCGM selector for the scope. dcgm-exporter labels the node `Hostname` in older releases and

@@ -5,7 +5,14 @@
  */
 import { DCGM_GPU_UTIL, filterSelector as selector } from '@presize/definitions';
 
-import { LABEL_GPU, LABEL_GPU_NODE, LABEL_GPU_NODE_LOWER, LABEL_MAP, LABEL_SERVICE, MAP_METRICS } from '../core/names';
+import {
+  LABEL_GPU,
+  LABEL_GPU_NODE,
+  LABEL_GPU_NODE_LOWER,
+  LABEL_MAP,
+  LABEL_SERVICE,
+  MAP_METRIC_NAMES,
+} from '../core/names';
 import { labelFilter, type Selection } from '../core/scope';
 import { SLOTH_LABELS, SLOTH_OBJECTIVE } from '../core/slo';
 
@@ -66,9 +73,9 @@ export function readVariableQuery(saved: unknown): VariableQuery {
 export function variableLookups(query: VariableQuery, argument: Selection): Array<{ label: string; match: string }> {
   switch (query.kind) {
     case 'services':
-      return [{ label: LABEL_SERVICE, match: MAP_METRICS.entries }];
+      return [{ label: LABEL_SERVICE, match: MAP_METRIC_NAMES.entries }];
     case 'maps':
-      return [{ label: LABEL_MAP, match: selector(MAP_METRICS.entries, [labelFilter(LABEL_SERVICE, argument)]) }];
+      return [{ label: LABEL_MAP, match: selector(MAP_METRIC_NAMES.entries, [labelFilter(LABEL_SERVICE, argument)]) }];
     case 'nodes':
       // dcgm-exporter named the node label `Hostname` before its rename to `hostname`.
       return [LABEL_GPU_NODE, LABEL_GPU_NODE_LOWER].map((label) => ({ label, match: DCGM_GPU_UTIL }));

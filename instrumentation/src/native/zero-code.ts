@@ -68,6 +68,38 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     return deleted;
   };
 
+  /**
+   * `delete` and `clear` of one kind of collection, `engine` being its own: a Map's and a Set's are
+   * the same but for the engine methods they call.
+   */
+  const removals = <C extends NativeCollection>(engine: {
+    readonly delete: (this: C, key: unknown) => boolean;
+    readonly clear: (this: C) => void;
+  }) => {
+    const wrappers = {
+      delete(this: C, key: unknown): boolean {
+        const size = this.size;
+        if (size < minEntries) return engine.delete.call(this, key);
+        const observation = this === lastTarget ? lastObservation : lookUp(this, wrappers.delete);
+        if (observation === undefined) return engine.delete.call(this, key);
+        if (!observation.quietDelete(size)) {
+          return afterDelete(observation, size, observation.remove(size, key, engine.delete as EngineDelete));
+        }
+        const deleted = engine.delete.call(this, key);
+        if (deleted) observation.deleted();
+        return afterDelete(observation, size, deleted);
+      },
+      clear(this: C): void {
+        if (this.size < minEntries) return engine.clear.call(this);
+        const observation = this === lastTarget ? lastObservation : lookUp(this, wrappers.clear);
+        if (observation === undefined) return engine.clear.call(this);
+        observation.clear(engine.clear as (this: NativeCollection) => void);
+        observation.stale = true;
+      },
+    };
+    return wrappers;
+  };
+
   const mapWrappers = {
     set(this: AnyMap, key: unknown, value: unknown): AnyMap {
       const size = this.size;
@@ -76,25 +108,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
       if (observation === undefined || observation.quietInsert(size)) return mapEngine.set.call(this, key, value);
       return observation.insert(size, key, value, mapEngine.set as EngineInsert<AnyMap>);
     },
-    delete(this: AnyMap, key: unknown): boolean {
-      const size = this.size;
-      if (size < minEntries) return mapEngine.delete.call(this, key);
-      const observation = this === lastTarget ? lastObservation : lookUp(this, mapWrappers.delete);
-      if (observation === undefined) return mapEngine.delete.call(this, key);
-      if (!observation.quietDelete(size)) {
-        return afterDelete(observation, size, observation.remove(size, key, mapEngine.delete as EngineDelete));
-      }
-      const deleted = mapEngine.delete.call(this, key);
-      if (deleted) observation.deleted();
-      return afterDelete(observation, size, deleted);
-    },
-    clear(this: AnyMap): void {
-      if (this.size < minEntries) return mapEngine.clear.call(this);
-      const observation = this === lastTarget ? lastObservation : lookUp(this, mapWrappers.clear);
-      if (observation === undefined) return mapEngine.clear.call(this);
-      observation.clear(mapEngine.clear as (this: NativeCollection) => void);
-      observation.stale = true;
-    },
+    ...removals(mapEngine),
   };
 
   const setWrappers = {
@@ -105,25 +119,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
       if (observation === undefined || observation.quietInsert(size)) return setEngine.add.call(this, value);
       return observation.insert(size, value, undefined, setEngine.add as EngineInsert<AnySet>);
     },
-    delete(this: AnySet, value: unknown): boolean {
-      const size = this.size;
-      if (size < minEntries) return setEngine.delete.call(this, value);
-      const observation = this === lastTarget ? lastObservation : lookUp(this, setWrappers.delete);
-      if (observation === undefined) return setEngine.delete.call(this, value);
-      if (!observation.quietDelete(size)) {
-        return afterDelete(observation, size, observation.remove(size, value, setEngine.delete as EngineDelete));
-      }
-      const deleted = setEngine.delete.call(this, value);
-      if (deleted) observation.deleted();
-      return afterDelete(observation, size, deleted);
-    },
-    clear(this: AnySet): void {
-      if (this.size < minEntries) return setEngine.clear.call(this);
-      const observation = this === lastTarget ? lastObservation : lookUp(this, setWrappers.clear);
-      if (observation === undefined) return setEngine.clear.call(this);
-      observation.clear(setEngine.clear as (this: NativeCollection) => void);
-      observation.stale = true;
-    },
+    ...removals(setEngine),
   };
 
   const replace = (prototype: object, method: string, fn: Wrapped) =>

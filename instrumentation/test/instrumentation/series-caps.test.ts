@@ -1,10 +1,11 @@
 // The map series a process can hold are bounded: a cap per kind (presized, native) with an
 // overflow series as OpenTelemetry's cardinality limit has, and small unnamed maps in one series.
-import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { PresizedMap, ShardedMap } from '@presize/map';
 import { observeMap } from '../../src/native/observe-map.js';
 import * as semconv from '../../src/semconv.js';
 import { pointsOf, TelemetryHarness, valueOf } from './telemetry-harness.js';
+import { captureDiagWarnings } from '../../../test/support/diag-warnings.js';
 
 const NAME = semconv.ATTR_MAP_NAME;
 const namesOf = (harness: TelemetryHarness, metric: string) =>
@@ -18,17 +19,7 @@ describe('bounded map series', () => {
   let harness: TelemetryHarness;
   let warnings: string[];
   beforeEach(() => {
-    warnings = [];
-    diag.setLogger(
-      {
-        error() {},
-        warn: (...parts: unknown[]) => warnings.push(parts.join(' ')),
-        info() {},
-        debug() {},
-        verbose() {},
-      },
-      DiagLogLevel.WARN,
-    );
+    warnings = captureDiagWarnings();
   });
   afterEach(async () => {
     await harness.shutdown();

@@ -1,5 +1,5 @@
 import diagnostics_channel from 'node:diagnostics_channel';
-import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { LRUCache } from 'lru-cache';
 import { MAP_CHANNELS, type GrowEndEvent } from '@presize/map';
 import { observedMap } from '../../src/native/observe-map';
@@ -7,6 +7,7 @@ import { nameCache } from '../../src/lru/cache-names';
 import { LruCacheInstrumentation } from '../../src/lru/instrumentation';
 import { keyIndexOf } from '../../src/lru/key-index';
 import { pointValue, testMeterProvider } from './metrics-reader';
+import { captureDiagWarnings } from '../../../test/support/diag-warnings.js';
 
 describe('LruCacheInstrumentation with lru-cache 11', () => {
   let instrumentation: LruCacheInstrumentation;
@@ -154,17 +155,7 @@ describe('LruCacheInstrumentation with lru-cache 11', () => {
 
   it('gives at most maxCacheSeries - 1 names a series, the rest one overflow series, with one warning', async () => {
     instrumentation.disable();
-    const warnings: string[] = [];
-    diag.setLogger(
-      {
-        error() {},
-        warn: (...parts: unknown[]) => warnings.push(parts.join(' ')),
-        info() {},
-        debug() {},
-        verbose() {},
-      },
-      DiagLogLevel.WARN,
-    );
+    const warnings = captureDiagWarnings();
     const capped = new LruCacheInstrumentation({ maxCacheSeries: 3 });
     capped.setMeterProvider(telemetry.provider);
     try {

@@ -1,29 +1,20 @@
 // Real lru-cache releases older than the one the package is developed against: 11.3 publishes
 // its operations without the cache instance; 10 publishes nothing.
-import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { LRUCache as LRUCache10 } from 'lru-cache-v10';
 import { LRUCache as LRUCache113 } from 'lru-cache-v11-3';
 import { nameCache } from '../../src/lru/cache-names';
 import { LruCacheInstrumentation, UNATTRIBUTED_CACHE } from '../../src/lru/instrumentation';
 import { pointValue, testMeterProvider } from './metrics-reader';
+import { captureDiagWarnings } from '../../../test/support/diag-warnings.js';
 
 describe('LruCacheInstrumentation with older lru-cache releases', () => {
-  const warnings: string[] = [];
+  let warnings: string[];
   let instrumentation: LruCacheInstrumentation;
   let telemetry: ReturnType<typeof testMeterProvider>;
 
   beforeEach(() => {
-    warnings.length = 0;
-    diag.setLogger(
-      {
-        error() {},
-        warn: (...parts: unknown[]) => warnings.push(parts.join(' ')),
-        info() {},
-        debug() {},
-        verbose() {},
-      },
-      DiagLogLevel.WARN,
-    );
+    warnings = captureDiagWarnings();
     telemetry = testMeterProvider();
     instrumentation = new LruCacheInstrumentation();
     instrumentation.setMeterProvider(telemetry.provider);

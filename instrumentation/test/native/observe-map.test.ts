@@ -8,7 +8,7 @@ import {
   type GrowStartEvent,
   type MapCreateEvent,
 } from '@presize/map';
-import { observeMap, observedMap, observeSet, observedSet } from '../../src/native/observe-map';
+import { observeMap, observedMap, observeSet, observedSet, type NativeMapStats } from '../../src/native/observe-map';
 import { insertRehashIndices } from '../../src/native/v8-table-model';
 
 type Recorded =
@@ -32,6 +32,53 @@ function recording(body: (events: Recorded[]) => void): Recorded[] {
     for (const [channel, handler] of handlers) diagnostics_channel.unsubscribe(MAP_CHANNELS[channel], handler);
   }
   return events;
+}
+
+/** An operation on a Map or a Set: `set` or `add` for an insert (a Set ignores `value`). */
+const modelOp = fc.oneof(
+  fc.record({ kind: fc.constant('insert' as const), key: fc.integer({ min: 0, max: 40 }), value: fc.integer() }),
+  fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 40 }) }),
+  fc.record({ kind: fc.constant('clear' as const) }),
+);
+type ModelOp = typeof modelOp extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * Runs `ops` on an observed collection and on a plain one: each answers as the plain one does and
+ * ends with the same contents, the model's invariants hold after every operation, and every
+ * rebuild it counted was published as one growEnd.
+ */
+function expectModelKept<C extends Map<number, number> | Set<number>>(
+  ops: readonly ModelOp[],
+  collections: {
+    plain: C;
+    observed: C;
+    observe: (observed: C) => { stats(): NativeMapStats };
+    insert: (collection: C, key: number, value: number) => C;
+  },
+): void {
+  const { plain, observed, observe, insert } = collections;
+  let rebuilds = 0;
+  const events = recording(() => {
+    const handle = observe(observed);
+    for (const o of ops) {
+      if (o.kind === 'insert') {
+        expect(insert(observed, o.key, o.value)).toBe(observed);
+        insert(plain, o.key, o.value);
+      } else if (o.kind === 'delete') {
+        expect(observed.delete(o.key)).toBe(plain.delete(o.key));
+      } else {
+        observed.clear();
+        plain.clear();
+      }
+      const s = handle.stats();
+      expect(s.size).toBe(plain.size);
+      expect(s.size + s.deletedEntries).toBeLessThanOrEqual(s.capacity);
+      expect(s.capacity).toBeGreaterThanOrEqual(4);
+      rebuilds = s.growths + s.sameSizeGrowths + s.shrinks;
+    }
+  });
+  expect([...observed]).toEqual([...plain]);
+  expect(events.filter((e) => e.channel === 'growEnd')).toHaveLength(rebuilds);
 }
 
 describe('observeMap', () => {
@@ -123,38 +170,15 @@ describe('observeMap', () => {
   });
 
   it('keeps Map semantics and its model invariants under any sequence of operations', () => {
-    const op = fc.oneof(
-      fc.record({ kind: fc.constant('set' as const), key: fc.integer({ min: 0, max: 40 }), value: fc.integer() }),
-      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 40 }) }),
-      fc.record({ kind: fc.constant('clear' as const) }),
-    );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const plain = new Map<number, number>();
-        const observed = new Map<number, number>();
-        let rebuilds = 0;
-        const events = recording(() => {
-          const handle = observeMap(observed, { name: 'model' });
-          for (const o of ops) {
-            if (o.kind === 'set') {
-              expect(observed.set(o.key, o.value)).toBe(observed);
-              plain.set(o.key, o.value);
-            } else if (o.kind === 'delete') {
-              expect(observed.delete(o.key)).toBe(plain.delete(o.key));
-            } else {
-              observed.clear();
-              plain.clear();
-            }
-            const s = handle.stats();
-            expect(s.size).toBe(plain.size);
-            expect(s.size + s.deletedEntries).toBeLessThanOrEqual(s.capacity);
-            expect(s.capacity).toBeGreaterThanOrEqual(4);
-            rebuilds = s.growths + s.sameSizeGrowths + s.shrinks;
-          }
-        });
-        expect([...observed]).toEqual([...plain]);
-        expect(events.filter((e) => e.channel === 'growEnd')).toHaveLength(rebuilds);
-      }),
+      fc.property(fc.array(modelOp, { maxLength: 300 }), (ops) =>
+        expectModelKept(ops, {
+          plain: new Map<number, number>(),
+          observed: new Map<number, number>(),
+          observe: (map) => observeMap(map, { name: 'model' }),
+          insert: (map, key, value) => map.set(key, value),
+        }),
+      ),
       { numRuns: 200 },
     );
   });
@@ -206,37 +230,15 @@ describe('observeSet', () => {
   });
 
   it('keeps Set semantics and its model invariants under any sequence of operations', () => {
-    const op = fc.oneof(
-      fc.record({ kind: fc.constant('add' as const), key: fc.integer({ min: 0, max: 40 }) }),
-      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 40 }) }),
-      fc.record({ kind: fc.constant('clear' as const) }),
-    );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const plain = new Set<number>();
-        const observed = new Set<number>();
-        let rebuilds = 0;
-        const events = recording(() => {
-          const handle = observeSet(observed, { name: 'set-model' });
-          for (const o of ops) {
-            if (o.kind === 'add') {
-              expect(observed.add(o.key)).toBe(observed);
-              plain.add(o.key);
-            } else if (o.kind === 'delete') {
-              expect(observed.delete(o.key)).toBe(plain.delete(o.key));
-            } else {
-              observed.clear();
-              plain.clear();
-            }
-            const s = handle.stats();
-            expect(s.size).toBe(plain.size);
-            expect(s.size + s.deletedEntries).toBeLessThanOrEqual(s.capacity);
-            rebuilds = s.growths + s.sameSizeGrowths + s.shrinks;
-          }
-        });
-        expect([...observed]).toEqual([...plain]);
-        expect(events.filter((e) => e.channel === 'growEnd')).toHaveLength(rebuilds);
-      }),
+      fc.property(fc.array(modelOp, { maxLength: 300 }), (ops) =>
+        expectModelKept(ops, {
+          plain: new Set<number>(),
+          observed: new Set<number>(),
+          observe: (set) => observeSet(set, { name: 'set-model' }),
+          insert: (set, key) => set.add(key),
+        }),
+      ),
       { numRuns: 200 },
     );
   });

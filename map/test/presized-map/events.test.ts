@@ -8,6 +8,12 @@ import { deviceKey, recordEvents } from './support.js';
 const allChannels = Object.values(MAP_CHANNELS).map((name) => diagnostics_channel.channel(name));
 const growStartChannel = diagnostics_channel.channel(MAP_CHANNELS.growStart);
 
+/** Expects `event` to hold `map` itself, and besides it exactly `fields`. */
+function expectEventOf(event: Record<string, unknown>, map: PresizedMap<string, number>, fields: object): void {
+  expect(event['map']).toBe(map);
+  expect({ ...event, map: null }).toEqual({ map: null, ...fields });
+}
+
 describe('diagnostics channel events', () => {
   test('create carries the map, its id, name, hint and B', () => {
     const recorder = recordEvents();
@@ -45,16 +51,11 @@ describe('diagnostics channel events', () => {
     const ends = recorder.of('growEnd');
     expect(starts).toHaveLength(10);
     expect(ends).toHaveLength(10);
+    // The last doubling, as its start and end both describe it.
+    const growth = { mapId: map.id, name: 'grow', kind: 'double', trigger: 'load_factor', oldB: 9, newB: 10 };
     const last = starts[9]!;
-    expect(last['map']).toBe(map);
-    expect({ ...last, map: null }).toEqual({
-      map: null,
-      mapId: map.id,
-      name: 'grow',
-      kind: 'double',
-      trigger: 'load_factor',
-      oldB: 9,
-      newB: 10,
+    expectEventOf(last, map, {
+      ...growth,
       size: 3328,
       overflowBuckets: expect.any(Number),
       allocationNs: expect.any(Number),
@@ -84,15 +85,8 @@ describe('diagnostics channel events', () => {
     expect(evacuated[evacuated.length - 1]).toBe(512);
 
     const end = ends[9]!;
-    expect(end['map']).toBe(map);
-    expect({ ...end, map: null }).toEqual({
-      map: null,
-      mapId: map.id,
-      name: 'grow',
-      kind: 'double',
-      trigger: 'load_factor',
-      oldB: 9,
-      newB: 10,
+    expectEventOf(end, map, {
+      ...growth,
       // The write that ended the growth inserted its key after the evacuation.
       size: map.size - 1,
       operations: steps.length,

@@ -1,16 +1,12 @@
 import fc from 'fast-check';
 import { PresizedMap } from '../../src/presized-map.js';
 import { checkInvariants } from '../../src/invariants.js';
-import { applyToBoth, readsBack } from '../map-model.js';
+import { applyToBoth, readsBack, type MapOp } from '../map-model.js';
 
 type Key = string | number;
 
 type Op =
-  | { kind: 'set'; key: Key; value: number }
-  | { kind: 'get'; key: Key }
-  | { kind: 'has'; key: Key }
-  | { kind: 'delete'; key: Key }
-  | { kind: 'clear' }
+  | MapOp<Key>
   | { kind: 'iterate' }
   | { kind: 'insertMany'; count: number }
   | { kind: 'deleteMany'; every: number }
@@ -148,13 +144,6 @@ function run(seed: number, hint: number, ops: Op[]): void {
   const fresh = (): string => `new-${counter++}`;
   for (const op of ops) {
     switch (op.kind) {
-      case 'set':
-      case 'get':
-      case 'has':
-      case 'delete':
-      case 'clear':
-        applyToBoth(map, model, op);
-        break;
       case 'iterate':
         sameEntries(map, model);
         break;
@@ -178,6 +167,8 @@ function run(seed: number, hint: number, ops: Op[]): void {
       case 'iterateWhileMutating':
         iterateWhileMutating(map, model, op.steps, fresh);
         break;
+      default:
+        applyToBoth(map, model, op);
     }
     checkInvariants(map);
     const stats = map.stats();
