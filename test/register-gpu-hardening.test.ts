@@ -149,15 +149,10 @@ describe('register with more GPU series than PRESIZE_GPU_MAX_SERIES', () => {
   test('exports the first GPUs up to the cap, counts the rest as series_cap, and warns once', async () => {
     const capture = join(dir, 'h100x8.prom');
     writeFileSync(capture, h100x8);
-    const port = await freePort();
-    const service = startService({
+    const { port, service } = await startServiceOnPrometheus({
       preload: '--import',
       entry: 'register-service.mjs',
       env: {
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
         FIXTURE_ENTRIES: '1000',
         PRESIZE_GPU_SOURCE: 'file',
         PRESIZE_GPU_FILE: capture,
