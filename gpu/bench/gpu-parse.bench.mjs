@@ -6,7 +6,8 @@
 //    then parsed in one call: the peer) and as the sources read it (chunk by chunk, a slice at a
 //    time), side by side; then the stages after reading, as GpuMetrics runs them, and a scrape,
 //    at the default cap on GPU series and with every series of the capture let through.
-// Run from the repository root after `npm run build`: node gpu/bench/gpu-parse.bench.mjs [--quick]
+// Run from the repository root after `npm run build`: node --expose-gc gpu/bench/gpu-parse.bench.mjs
+// (npm run bench does; PRESIZE_BENCH_QUICK=1 for small sizes)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -30,8 +31,10 @@ import {
   median,
   progress,
   quick,
+  settle,
   table,
   timedCalls,
+  usedBytes,
   writeReport,
 } from '../../bench/lib.mjs';
 
@@ -245,6 +248,14 @@ for (const [name, format, capture] of captures) {
     total: m(r, 'total'),
     gc: m(r, 'gc'),
   }));
+  // What the sample of one sliced read keeps on the heap once read: the more it keeps, the more
+  // each young-generation collection during the next read copies.
+  settle();
+  const before = usedBytes();
+  const kept = await readCaptureChunks(chunks, never, format);
+  settle();
+  const keptBytes = usedBytes() - before;
+  if (kept.series.length !== series) throw new Error(`sliced read disagrees: ${kept.series.length} of ${series}`);
   stallRows.push([
     `${name}, ${fmtBytes(capture.length)}, ${fmtInt(series)} series`,
     fmtMs(atOnce.total),
@@ -255,6 +266,7 @@ for (const [name, format, capture] of captures) {
     fmtRatio(atOnce.longest / sliced.longest),
     fmtMs(sliced.gc),
     fmtMs(sliced.withoutGc),
+    fmtBytes(keptBytes),
   ]);
 }
 
@@ -350,6 +362,7 @@ try {
         'at once ÷ sliced',
         'longest GC pause, sliced',
         'longest stall sliced, less GC',
+        'heap kept by the sample',
       ],
       stallRows,
     ),
