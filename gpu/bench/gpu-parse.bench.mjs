@@ -206,6 +206,19 @@ async function idleStall(ms) {
   return stallDuring(() => new Promise((resolve) => setTimeout(resolve, ms)), gc);
 }
 
+/**
+ * The heap a read's sample keeps once read (the more it keeps, the more each young-generation
+ * collection of the next read copies): heap in use after the read less before it, both after full
+ * collections. A small capture's figure is within the noise of what else the run frees meanwhile.
+ */
+async function heapKeptBy(read) {
+  settle();
+  const before = usedBytes();
+  const sample = await read();
+  settle();
+  return [sample.series.length, usedBytes() - before];
+}
+
 /** `text` as the 64 KiB chunks a file, a response body or a pipe delivers. */
 function chunksOf(capture) {
   const bytes = Buffer.from(capture);
@@ -248,14 +261,8 @@ for (const [name, format, capture] of captures) {
     total: m(r, 'total'),
     gc: m(r, 'gc'),
   }));
-  // What the sample of one sliced read keeps on the heap once read: the more it keeps, the more
-  // each young-generation collection during the next read copies.
-  settle();
-  const before = usedBytes();
-  const kept = await readCaptureChunks(chunks, never, format);
-  settle();
-  const keptBytes = usedBytes() - before;
-  if (kept.series.length !== series) throw new Error(`sliced read disagrees: ${kept.series.length} of ${series}`);
+  const [keptSeries, keptBytes] = await heapKeptBy(() => readCaptureChunks(chunks, never, format));
+  if (keptSeries !== series) throw new Error(`sliced read disagrees: ${keptSeries} of ${series}`);
   stallRows.push([
     `${name}, ${fmtBytes(capture.length)}, ${fmtInt(series)} series`,
     fmtMs(atOnce.total),
