@@ -92,8 +92,9 @@ function parseValue(token: string): number {
 
 /** Parses `{name="value",...}` starting at `open`; returns the labels and the index after `}`. */
 function parseLabels(text: string, open: number, end: number): [Record<string, string>, number] {
-  // No prototype: `__proto__` is a valid label name.
-  const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+  // A plain object (one without a prototype is a hash table, several times the size); `__proto__`,
+  // a valid label name, is defined as an own property.
+  const labels: Record<string, string> = {};
   let at = open + 1;
   for (;;) {
     at = skipBlanks(text, at, end);
@@ -119,7 +120,9 @@ function parseLabels(text: string, open: number, end: number): [Record<string, s
     }
     const raw = text.slice(valueStart, at - 1);
     if (Object.prototype.hasOwnProperty.call(labels, name)) throw new LineError(`label ${name} appears twice`);
-    labels[name] = raw.indexOf('\\') >= 0 ? unescapeLabelValue(raw) : raw;
+    const value = raw.indexOf('\\') >= 0 ? unescapeLabelValue(raw) : raw;
+    if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true });
+    else labels[name] = value;
     at = skipBlanks(text, at, end);
     const next = text.charCodeAt(at);
     if (next === COMMA) at++;
@@ -225,8 +228,9 @@ function parseSampleLine(
     } else {
       const [parsed, after] = parseLabels(text, at, end);
       labels = Object.freeze(parsed);
-      // A copy: the key outlives the piece of text it was read from (see ownString).
-      labelCache.set(ownString(text.slice(at, after)), labels);
+      // A slice of the text, which the cache keeps alive for the read only: the sample keeps
+      // copies (SampleBuilder), and copying every key would cost the read more than it saves.
+      labelCache.set(text.slice(at, after), labels);
       at = after;
     }
     valueStart = skipBlanks(text, at, end);
