@@ -113,12 +113,12 @@ console.log(JSON.stringify({ before, after, alive: refs.filter((r) => r.deref() 
     });
   });
 
-  it('reports a required lru-cache without diagnostics channels once, and observes the one that has them', () => {
-    installAsLruCache(dir, 'lru-cache-v10');
+  it('reports a required lru-cache too old to observe once, and observes the one that publishes', () => {
+    installAsLruCache(dir, 'lru-cache-6');
     const { out } = runScript(
       dir,
       `${WATCH_LRU_CACHES}
-const Old = require('lru-cache').LRUCache;
+const Old = require('lru-cache');
 require('lru-cache');
 const Current = fromPackage('lru-cache').LRUCache;
 const old = presize.nameCache(new Old({ max: 5 }), 'legacy');
@@ -138,13 +138,13 @@ console.log(JSON.stringify({ warnings, unobservable: [...caches.unobservable()],
       points: Record<string, Array<Record<string, unknown>>>;
     };
     expect(result.unobservable).toEqual([
-      ['10.4.3', 1],
+      ['6.0.0', 1],
       ['before 11.3', 1],
     ]);
-    expect(result.warnings.filter((w) => w.includes('lru-cache 10.4.3'))).toHaveLength(1);
+    expect(result.warnings.filter((w) => w.includes('lru-cache 6.0.0'))).toHaveLength(1);
     expect(result.warnings.some((w) => w.includes('"legacy"'))).toBe(true);
     expect(result.points['presize.lru.unobservable']).toEqual([
-      { 'presize.lru.version': '10.4.3', value: 1 },
+      { 'presize.lru.version': '6.0.0', value: 1 },
       { 'presize.lru.version': 'before 11.3', value: 1 },
     ]);
     expect(result.points['presize.lru.entries']).toEqual([{ 'presize.lru.name': 'current', value: 1 }]);

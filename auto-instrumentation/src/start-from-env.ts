@@ -8,6 +8,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { gpuMetricsFromEnv, gpuResourceAttributes } from '@presize/gpu';
 import { LruCacheInstrumentation, mapMetricsProducer, PresizedMapInstrumentation } from '@presize/instrumentation';
 import { envProblems } from './env-problems.js';
+import { registerEsmHooks } from './esm-hooks.js';
 import { nativeMapsFromEnv } from './native-maps-from-env.js';
 import { OnceLogger } from './once-logger.js';
 import { metricReadersFromEnv } from './metric-readers.js';
@@ -57,6 +58,14 @@ export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Sta
   };
   useOnceLogger();
   for (const problem of envProblems(env)) diag.error(problem);
+  // Before the SDK creates the instrumentations' module hooks, and before the application imports.
+  try {
+    registerEsmHooks();
+  } catch (error) {
+    diag.error(
+      `modules loaded with import are not instrumented (lru-cache before 11.3): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   // The GPU metrics and the map series are MetricProducers (the stalls skip the SDK's
   // per-observation cost that way, and the series of collected maps can be removed), which only readers built with them can export; and
   // a Prometheus reader must not listen before the resource is complete. So register builds the

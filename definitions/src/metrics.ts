@@ -43,7 +43,7 @@ export const GROWTH_TRIGGER_V8_CAPACITY = 'capacity';
 /** A native `Map`'s rebuild at the same capacity, to drop the slots of deleted entries. */
 export const GROWTH_TRIGGER_V8_DELETED_ENTRIES = 'deleted_entries';
 
-/** lru-cache instances, from lru-cache's own diagnostics channels (the telemetry contract's lru-cache section). */
+/** lru-cache instances, from lru-cache's own diagnostics channels (11.3+) or Presize's patch of its class (7.18 to 11.2); the telemetry contract's lru-cache section. */
 export const PROM_LRU_OPERATIONS_TOTAL = 'presize_lru_operations_total';
 export const PROM_LRU_EVICTIONS_TOTAL = 'presize_lru_evictions_total';
 export const PROM_LRU_ENTRIES = 'presize_lru_entries';

@@ -3,7 +3,7 @@ import {
   ValueType,
   type Attributes,
   type BatchObservableResult,
-  type Counter,
+  type ObservableCounter,
   type Histogram,
   type ObservableGauge,
 } from '@opentelemetry/api';
@@ -16,15 +16,24 @@ import * as semconv from '../semconv.js';
 import { LRU_FETCH_DURATION_BUCKETS } from './buckets.js';
 import { cacheName, namedCaches, UNNAMED_CACHE } from './cache-names.js';
 import { keyIndexOf, watchEvictions, type EvictionWatch } from './key-index.js';
+import {
+  LEGACY_METRICS_CHANNEL,
+  LEGACY_TRACING_CHANNEL,
+  legacyRemoval,
+  lruCacheClasses,
+  patchClass,
+  type LruCacheClass,
+  unpatchClass,
+} from './legacy-patch.js';
 import type { LruCacheInstrumentationConfig, LruCacheLike, LruStatus } from './types.js';
-import { lruCacheSupport } from './versions.js';
+import { lruCacheSupport, PATCHED_VERSIONS } from './versions.js';
 
 export const LRU_METRICS_CHANNEL = 'lru-cache:metrics';
 export const LRU_TRACING_CHANNEL = 'lru-cache';
 /** Operations of lru-cache 11.3, which does not say which cache published them. */
 export const UNATTRIBUTED_CACHE = 'unattributed';
 
-/** Version label of a named cache found unobservable by probing it, its module not seen. */
+/** Version label of a named cache found unobservable by probing it, its module not seen (or loaded before the instrumentation). */
 export const UNOBSERVABLE_INSTANCE_VERSION = 'before 11.3';
 
 /** A key no application uses: `peek(PROBE)` tells whether a named cache publishes anything. */
@@ -32,12 +41,17 @@ const DEFAULT_MAX_CACHE_SERIES = 100;
 const PROBE = Symbol('presize lru-cache probe');
 
 interface Instruments {
-  operations: Counter;
-  evictions: Counter;
   fetchDuration: Histogram;
 }
 
+/**
+ * The instruments read at collection. The counters are too: an operation adds one to a tally,
+ * where an SDK `add()` would hash its attributes on every cache operation (most of what observing
+ * a cache cost).
+ */
 interface Gauges {
+  operations: ObservableCounter;
+  evictions: ObservableCounter;
   entries: ObservableGauge;
   max: ObservableGauge;
   calculatedSize: ObservableGauge;
@@ -45,12 +59,20 @@ interface Gauges {
   unobservable: ObservableGauge;
 }
 
+/** A cumulative count of one series, since the instrumentation started. */
+interface Tally {
+  readonly attributes: Attributes;
+  value: number;
+}
+
 /** What the instrumentation keeps per cache; the cache itself only weakly. */
 interface CacheRecord {
   readonly ref: WeakRef<LruCacheLike> | undefined;
   readonly attributes: Attributes;
-  /** Attributes per operation and result, built once. */
-  readonly byResult: Map<string, Attributes>;
+  /** The tallies of its name by operation and result, looked up once. */
+  readonly byResult: Map<string, Map<string | undefined, Tally>>;
+  /** The eviction tally of its name. */
+  readonly evicted: Tally;
   evictions: EvictionWatch | undefined;
   /** The cache's key index, found once; weakly, as the cache itself. */
   keyIndex: WeakRef<Map<unknown, unknown>> | undefined;
@@ -69,11 +91,12 @@ interface CacheTotals {
 
 /**
  * OpenTelemetry metrics for lru-cache instances, from the diagnostics channels lru-cache itself
- * publishes on (`lru-cache:metrics` for synchronous operations, the `lru-cache` tracing channel
- * for `fetch`). No method of lru-cache is patched. Each cache's key index, a native `Map`, is
- * observed so that its table rebuilds reach the map instrumentation as `v8_rehash` growths. The
- * module hook only reads the version of each lru-cache that is `require`d, to report once the
- * versions that publish nothing.
+ * publishes on from 11.3 (`lru-cache:metrics` for synchronous operations, the `lru-cache` tracing
+ * channel for `fetch`). lru-cache 7.18 to 11.2 publish nothing: the module hook patches their
+ * `LRUCache` class (on `require` and on `import`) to publish the same messages on Presize's own
+ * channels, which the same handlers read. Each cache's key index, a native `Map`, is observed so
+ * that its table rebuilds reach the map instrumentation as `v8_rehash` growths. Versions that
+ * cannot be observed are reported once.
  */
 export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInstrumentationConfig> {
   // The base constructor calls enable() before subclass field initialisers would run.
@@ -92,6 +115,12 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
   /** Cache names given series of their own, for the process's lifetime (the SDK keeps them). */
   declare private names: Set<string>;
   declare private cap: CardinalityCap;
+  /** Operation tallies by name, operation and result; eviction tallies by name. Bounded by the cap. */
+  declare private operationTallies: Map<string, Tally>;
+  declare private evictionTallies: Map<string, Tally>;
+  /** lru-cache classes of the patched releases seen loaded, and those this instance patched. */
+  declare private legacyClasses: Set<LruCacheClass>;
+  declare private patchedClasses: Set<LruCacheClass>;
 
   constructor(config: LruCacheInstrumentationConfig = {}) {
     super(`${PACKAGE_NAME}/lru-cache`, PACKAGE_VERSION, config);
@@ -99,11 +128,40 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
 
   protected init(): InstrumentationNodeModuleDefinition[] {
     return [
+      new InstrumentationNodeModuleDefinition(
+        'lru-cache',
+        [PATCHED_VERSIONS],
+        (exports: unknown) => {
+          this.legacyClasses ??= new Set();
+          for (const ctor of lruCacheClasses(exports)) this.legacyClasses.add(ctor);
+          this.patchLegacyClasses();
+          return exports;
+        },
+        // Called with the last module loaded only: every class this instance patched is restored.
+        (exports: unknown) => {
+          this.unpatchLegacyClasses();
+          return exports;
+        },
+      ),
       new InstrumentationNodeModuleDefinition('lru-cache', ['*'], (exports: unknown, version?: string) => {
         if (version !== undefined) this.noteVersion(version);
         return exports;
       }),
     ];
+  }
+
+  private patchLegacyClasses(): void {
+    this.patchedClasses ??= new Set();
+    for (const ctor of this.legacyClasses ?? []) {
+      if (this.patchedClasses.has(ctor)) continue;
+      patchClass(ctor);
+      this.patchedClasses.add(ctor);
+    }
+  }
+
+  private unpatchLegacyClasses(): void {
+    for (const ctor of this.patchedClasses ?? []) unpatchClass(ctor);
+    this.patchedClasses?.clear();
   }
 
   protected listen(): () => void {
@@ -116,6 +174,8 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     this.probed ??= new WeakSet();
     this.reported ??= new Map();
     this.names ??= new Set();
+    this.operationTallies ??= new Map();
+    this.evictionTallies ??= new Map();
     this.cap ??= new CardinalityCap(
       this._config.maxCacheSeries ?? DEFAULT_MAX_CACHE_SERIES,
       (message) => this._diag.warn(message),
@@ -131,27 +191,25 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       asyncStart: ignore,
       error: ignore,
     };
-    diagnostics_channel.subscribe(LRU_METRICS_CHANNEL, metricsHandler);
-    diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).subscribe(tracingHandlers);
+    // lru-cache's own channels (11.3+), and those its patched classes publish on (7.18 to 11.2).
+    for (const channel of [LRU_METRICS_CHANNEL, LEGACY_METRICS_CHANNEL])
+      diagnostics_channel.subscribe(channel, metricsHandler);
+    for (const channel of [LRU_TRACING_CHANNEL, LEGACY_TRACING_CHANNEL])
+      diagnostics_channel.tracingChannel(channel).subscribe(tracingHandlers);
+    // Classes restored by disable() are patched again.
+    this.patchLegacyClasses();
     return () => {
-      diagnostics_channel.unsubscribe(LRU_METRICS_CHANNEL, metricsHandler);
-      diagnostics_channel.tracingChannel(LRU_TRACING_CHANNEL).unsubscribe(tracingHandlers);
+      this.unpatchLegacyClasses();
+      for (const channel of [LRU_METRICS_CHANNEL, LEGACY_METRICS_CHANNEL])
+        diagnostics_channel.unsubscribe(channel, metricsHandler);
+      for (const channel of [LRU_TRACING_CHANNEL, LEGACY_TRACING_CHANNEL])
+        diagnostics_channel.tracingChannel(channel).unsubscribe(tracingHandlers);
     };
   }
 
   protected override _updateMetricInstruments(): void {
     const meter = this.meter;
     this.instruments = {
-      operations: meter.createCounter(semconv.METRIC_LRU_OPERATIONS, {
-        description: 'lru-cache operations, by operation and the result lru-cache reported.',
-        unit: '{operation}',
-        valueType: ValueType.INT,
-      }),
-      evictions: meter.createCounter(semconv.METRIC_LRU_EVICTIONS, {
-        description: 'Least recently used entries evicted to make room (max or maxSize reached).',
-        unit: '{entry}',
-        valueType: ValueType.INT,
-      }),
       fetchDuration: meter.createHistogram(semconv.METRIC_LRU_FETCH_DURATION, {
         description: 'Time from fetch() to its promise settling, by result and outcome.',
         unit: 's',
@@ -161,6 +219,16 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     const gauge = (name: string, description: string, unit: string) =>
       meter.createObservableGauge(name, { description, unit, valueType: ValueType.INT });
     const gauges: Gauges = {
+      operations: meter.createObservableCounter(semconv.METRIC_LRU_OPERATIONS, {
+        description: 'lru-cache operations, by operation and the result lru-cache reported.',
+        unit: '{operation}',
+        valueType: ValueType.INT,
+      }),
+      evictions: meter.createObservableCounter(semconv.METRIC_LRU_EVICTIONS, {
+        description: 'Least recently used entries evicted to make room (max or maxSize reached).',
+        unit: '{entry}',
+        valueType: ValueType.INT,
+      }),
       entries: gauge(semconv.METRIC_LRU_ENTRIES, 'Entries in the cache.', '{entry}'),
       max: gauge(semconv.METRIC_LRU_MAX, "The cache's max option (0: unbounded by count).", '{entry}'),
       calculatedSize: gauge(
@@ -171,7 +239,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       maxSize: gauge(semconv.METRIC_LRU_MAX_SIZE, "The cache's maxSize option, when set.", '{size}'),
       unobservable: gauge(
         semconv.METRIC_LRU_UNOBSERVABLE,
-        'lru-cache modules loaded that publish nothing (before 11.3), by version; named caches found so by probing count under version "before 11.3".',
+        'lru-cache modules loaded that cannot be observed (before 7.18), by version; named caches found publishing nothing by probing count under version "before 11.3".',
         '{module}',
       ),
     };
@@ -189,7 +257,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     if (support === 'unobservable') {
       this.noteUnobservable(
         version,
-        `lru-cache ${version} publishes no diagnostics (lru-cache:metrics appeared in 11.3): its caches are not observed; upgrade to lru-cache 11.4 or later`,
+        `lru-cache ${version} publishes no diagnostics and has no status option (added in 7.18): its caches are not observed; upgrade to lru-cache 7.18 or later (11.4 or later publishes on its own channels)`,
       );
     } else if (support === 'unattributed') {
       this.noteUnattributed(version);
@@ -222,14 +290,36 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     const record = this.recordOf(status);
     if (record === undefined) return;
     if (op === 'delete' && record.evictions !== undefined) this.announceDelete(record, status);
-    this.instruments.operations.add(1, attributesFor(record, op, status[op]));
+    this.count(record, op, status[op]);
+  }
+
+  private count(record: CacheRecord, op: NonNullable<LruStatus['op']>, result: string | undefined): void {
+    this.tallyOf(record, op, result).value++;
+  }
+
+  private tallyOf(record: CacheRecord, op: string, result: string | undefined): Tally {
+    let byOperation = record.byResult.get(op);
+    if (byOperation === undefined) record.byResult.set(op, (byOperation = new Map()));
+    let tally = byOperation.get(result);
+    if (tally === undefined) {
+      // Caches of one name share its tallies, which outlive them: the counters are cumulative.
+      const name = record.attributes[semconv.ATTR_LRU_NAME] as string;
+      const resultValue = result ?? 'unknown';
+      tally = sharedTally(this.operationTallies, `${name}\u0000${op}\u0000${resultValue}`, () => ({
+        ...record.attributes,
+        [semconv.ATTR_LRU_OPERATION]: op,
+        [semconv.ATTR_LRU_RESULT]: resultValue,
+      }));
+      byOperation.set(result, tally);
+    }
+    return tally;
   }
 
   private onFetchStart(status: LruStatus): void {
     const record = this.recordOf(status);
     if (record === undefined) return;
     this.fetchStarts.set(status, performance.now());
-    this.instruments.operations.add(1, attributesFor(record, 'fetch', status.fetch));
+    this.count(record, 'fetch', status.fetch);
   }
 
   private onFetchEnd(status: LruStatus): void {
@@ -259,7 +349,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     if (cache === undefined || typeof cache !== 'object') return this.unattributedRecord();
     const known = this.records.get(cache);
     if (known !== undefined) return known;
-    const record = this.learn(cache);
+    const record = this.learn(cache, status.legacy === true);
     this.records.set(cache, record);
     this.live.add(record);
     this.collected.register(cache, record);
@@ -274,13 +364,14 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     return { [semconv.ATTR_LRU_NAME]: name };
   }
 
-  private learn(cache: LruCacheLike): CacheRecord {
+  private learn(cache: LruCacheLike, patched: boolean): CacheRecord {
     const attributes = this.nameAttributes(cacheName(cache));
     const name = attributes[semconv.ATTR_LRU_NAME] as string;
     const record: CacheRecord = {
       ref: new WeakRef(cache),
       attributes,
       byResult: new Map(),
+      evicted: sharedTally(this.evictionTallies, name, () => attributes),
       evictions: undefined,
       keyIndex: undefined,
     };
@@ -289,8 +380,14 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       record.keyIndex = new WeakRef(keyIndex);
       const evictions = watchEvictions(keyIndex);
       evictions.announced.length = 0;
-      evictions.onEviction = () => {
-        if (this.listening) this.instruments.evictions.add(1, record.attributes);
+      evictions.onEviction = (key) => {
+        if (!this.listening) return;
+        // A patched class publishes no delete of its own: the patch tells what the removal was.
+        // The cache through its weak reference: the record must not keep it alive.
+        const live = patched ? record.ref?.deref() : undefined;
+        const removal = live === undefined ? 'eviction' : legacyRemoval(live, key);
+        if (removal === 'eviction') record.evicted.value++;
+        else if (removal !== 'own') this.count(record, 'delete', removal);
       };
       record.evictions = evictions;
       if (this._config.observeKeyIndex !== false) observeMap(keyIndex, { name: `${name}.key_index` });
@@ -300,10 +397,12 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
 
   private unattributedRecord(): CacheRecord {
     if (this.unattributed === undefined) {
+      const attributes = { [semconv.ATTR_LRU_NAME]: UNATTRIBUTED_CACHE };
       this.unattributed = {
         ref: undefined,
-        attributes: { [semconv.ATTR_LRU_NAME]: UNATTRIBUTED_CACHE },
+        attributes,
         byResult: new Map(),
+        evicted: sharedTally(this.evictionTallies, UNATTRIBUTED_CACHE, () => attributes),
         evictions: undefined,
         keyIndex: undefined,
       };
@@ -355,6 +454,11 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     for (const [version, copies] of this.unobservableVersions) {
       result.observe(gauges.unobservable, copies, { [semconv.ATTR_LRU_VERSION]: version });
     }
+    for (const tally of this.operationTallies.values())
+      result.observe(gauges.operations, tally.value, tally.attributes);
+    for (const tally of this.evictionTallies.values()) {
+      if (tally.value > 0) result.observe(gauges.evictions, tally.value, tally.attributes);
+    }
   }
 
   /**
@@ -375,7 +479,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     if (answer === undefined) {
       this.noteUnobservable(
         UNOBSERVABLE_INSTANCE_VERSION,
-        `lru-cache instance "${cacheName(cache)}" publishes no diagnostics: its lru-cache predates 11.3; its operations are not observed`,
+        `lru-cache instance "${cacheName(cache)}" publishes no diagnostics: its lru-cache predates 7.18, or was loaded before the instrumentation was enabled; its operations are not observed`,
       );
     } else if (answer.cache === cache) {
       this.recordOf(answer);
@@ -385,16 +489,11 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
 
 function ignore(): void {}
 
-function attributesFor(record: CacheRecord, op: string, result: string | undefined): Attributes {
-  const key = `${op}\u0000${result ?? ''}`;
-  let attributes = record.byResult.get(key);
-  if (attributes === undefined) {
-    attributes = {
-      ...record.attributes,
-      [semconv.ATTR_LRU_OPERATION]: op,
-      [semconv.ATTR_LRU_RESULT]: result ?? 'unknown',
-    };
-    record.byResult.set(key, attributes);
+function sharedTally(tallies: Map<string, Tally>, key: string, attributes: () => Attributes): Tally {
+  let tally = tallies.get(key);
+  if (tally === undefined) {
+    tally = { attributes: attributes(), value: 0 };
+    tallies.set(key, tally);
   }
-  return attributes;
+  return tally;
 }

@@ -4,18 +4,22 @@ type AnyMap = Map<unknown, unknown>;
 
 /**
  * The native `Map` from keys to slots inside an lru-cache instance (`keyMap`), reached through
- * lru-cache's own `LRUCache.unsafeExposeInternals`, present in every 11.x release.
+ * lru-cache's own `LRUCache.unsafeExposeInternals` (8.0 and later), or the instance's own
+ * `keyMap` property in lru-cache 7.
  */
 export function keyIndexOf(cache: object): AnyMap | undefined {
   const ctor = (cache as { constructor?: { unsafeExposeInternals?: unknown } }).constructor;
   const expose = ctor?.unsafeExposeInternals;
-  if (typeof expose !== 'function') return undefined;
+  let keyMap: unknown;
   try {
-    const keyMap = (expose.call(ctor, cache) as { keyMap?: unknown } | undefined)?.keyMap;
-    return keyMap instanceof Map ? keyMap : undefined;
+    keyMap =
+      typeof expose === 'function'
+        ? (expose.call(ctor, cache) as { keyMap?: unknown } | undefined)?.keyMap
+        : (cache as { keyMap?: unknown }).keyMap;
   } catch {
     return undefined;
   }
+  return keyMap instanceof Map ? keyMap : undefined;
 }
 
 /**
@@ -27,8 +31,8 @@ export function keyIndexOf(cache: object): AnyMap | undefined {
  */
 export interface EvictionWatch {
   readonly announced: unknown[];
-  /** Called for each eviction while someone listens; the watch stays installed either way. */
-  onEviction: (() => void) | undefined;
+  /** Called with the key of each eviction; the watch stays installed either way. */
+  onEviction: ((key: unknown) => void) | undefined;
 }
 
 const watches = new WeakMap<AnyMap, EvictionWatch>();
@@ -48,7 +52,7 @@ export function watchEvictions(keyMap: AnyMap): EvictionWatch {
         const announced = watch.announced;
         const last = announced.length - 1;
         if (last >= 0 && sameValueZero(announced[last], key)) announced.pop();
-        else watch.onEviction?.();
+        else watch.onEviction?.(key);
       }
       return removed;
     },

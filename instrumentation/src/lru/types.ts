@@ -29,6 +29,8 @@ export interface LruStatus {
   cache?: LruCacheLike;
   fetchRejected?: true;
   fetchAborted?: true;
+  /** Published by Presize's patch of lru-cache 7.18 to 11.2, not by lru-cache itself. */
+  legacy?: true;
 }
 
 export interface LruCacheInstrumentationConfig extends InstrumentationConfig {

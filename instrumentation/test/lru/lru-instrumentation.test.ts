@@ -6,7 +6,14 @@ import { observedMap } from '../../src/native/observe-map';
 import { nameCache } from '../../src/lru/cache-names';
 import { LruCacheInstrumentation } from '../../src/lru/instrumentation';
 import { keyIndexOf } from '../../src/lru/key-index';
-import { pointValue, testMeterProvider } from './metrics-reader';
+import { exercise } from './cache-workload.cjs';
+import {
+  expectStaleReadCounted,
+  expectWorkloadCounted,
+  operation,
+  pointValue,
+  testMeterProvider,
+} from './metrics-reader';
 import { captureDiagWarnings } from '../../../test/support/diag-warnings.js';
 
 describe('LruCacheInstrumentation with lru-cache 11', () => {
@@ -23,52 +30,10 @@ describe('LruCacheInstrumentation with lru-cache 11', () => {
     await telemetry.provider.shutdown();
   });
 
-  const operation = (name: string, op: string, result: string) => ({
-    'presize.lru.name': name,
-    'presize.lru.operation': op,
-    'presize.lru.result': result,
-  });
-
   it('counts every operation by result, and evictions apart from deletes, exactly', async () => {
-    const cache = nameCache(new LRUCache<string, number>({ max: 3 }), 'sessions');
-    cache.set('a', 1);
-    cache.set('b', 1);
-    cache.set('c', 1);
-    cache.get('a'); // hit; b is now the least recently used
-    cache.get('z'); // miss
-    cache.set('d', 1); // add, evicts b
-    cache.set('a', 1); // update
-    cache.set('a', 2); // replace
-    cache.has('b'); // miss
-    cache.has('c'); // hit
-    cache.peek('d'); // hit
-    cache.delete('c'); // delete, not an eviction
-    cache.delete('zz'); // announced, removes nothing
-    cache.set('e', 1); // add
-    cache.set('f', 1); // add, evicts d
-    cache.set('g', 1); // add, evicts a
-    cache.get('d'); // miss
-
+    exercise(nameCache(new LRUCache<string, number>({ max: 3 }), 'sessions'));
     const metrics = await telemetry.collect();
-    const ops = metrics.get('presize.lru.operations');
-    const expected: Array<[string, string, number]> = [
-      ['set', 'add', 7],
-      ['set', 'update', 1],
-      ['set', 'replace', 1],
-      ['get', 'hit', 1],
-      ['get', 'miss', 2],
-      ['has', 'hit', 1],
-      ['has', 'miss', 1],
-      ['peek', 'hit', 1],
-      ['delete', 'delete', 2],
-    ];
-    for (const [op, result, count] of expected) {
-      expect([op, result, pointValue(ops, operation('sessions', op, result))]).toEqual([op, result, count]);
-    }
-    expect(ops).toHaveLength(expected.length);
-    expect(pointValue(metrics.get('presize.lru.evictions'), { 'presize.lru.name': 'sessions' })).toBe(3);
-    expect(pointValue(metrics.get('presize.lru.entries'), { 'presize.lru.name': 'sessions' })).toBe(3);
-    expect(pointValue(metrics.get('presize.lru.max'), { 'presize.lru.name': 'sessions' })).toBe(3);
+    expectWorkloadCounted(metrics, 'sessions');
     expect(metrics.get('presize.lru.calculated_size')).toBeUndefined();
   });
 
@@ -82,11 +47,7 @@ describe('LruCacheInstrumentation with lru-cache 11', () => {
     cache.set('y', 'v');
     now += 100;
     expect(cache.get('x')).toBeUndefined();
-    const metrics = await telemetry.collect();
-    const ops = metrics.get('presize.lru.operations');
-    expect(pointValue(ops, operation('tokens', 'get', 'stale'))).toBe(1);
-    expect(pointValue(ops, operation('tokens', 'delete', 'expire'))).toBe(1);
-    expect(pointValue(metrics.get('presize.lru.evictions'), { 'presize.lru.name': 'tokens' })).toBe(0);
+    expectStaleReadCounted(await telemetry.collect(), 'tokens');
   });
 
   it('reports calculatedSize against maxSize and evictions made for size', async () => {

@@ -1,7 +1,6 @@
 // Real lru-cache releases older than the one the package is developed against: 11.3 publishes
-// its operations without the cache instance; 10 publishes nothing.
+// its operations without the cache instance; 6 publishes nothing and has no status to patch for.
 import { diag } from '@opentelemetry/api';
-import { LRUCache as LRUCache10 } from 'lru-cache-v10';
 import { LRUCache as LRUCache113 } from 'lru-cache-v11-3';
 import { nameCache } from '../../src/lru/cache-names';
 import { LruCacheInstrumentation, UNATTRIBUTED_CACHE } from '../../src/lru/instrumentation';
@@ -46,13 +45,19 @@ describe('LruCacheInstrumentation with older lru-cache releases', () => {
     expect(warnings.filter((w) => w.includes('without the cache instance'))).toHaveLength(1);
   });
 
-  it('reports a named lru-cache 10 as unobservable once, after probing it without side effects', async () => {
-    const legacy = nameCache(new LRUCache10<string, number>({ max: 2 }), 'legacy');
+  it('reports a named lru-cache 6 as unobservable once, after probing it without side effects', async () => {
+    // lru-cache 6 has no type declarations; it exports its class.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const LRUCache6 = require('lru-cache-6') as new (options: { max: number }) => {
+      set(key: string, value: number): void;
+      readonly length: number;
+    };
+    const legacy = nameCache(new LRUCache6({ max: 2 }), 'legacy');
     legacy.set('a', 1);
     const metrics = await telemetry.collect();
     expect(pointValue(metrics.get('presize.lru.unobservable'), { 'presize.lru.version': 'before 11.3' })).toBe(1);
     expect(metrics.get('presize.lru.operations')).toBeUndefined();
-    expect(legacy.size).toBe(1);
+    expect(legacy.length).toBe(1);
     await telemetry.collect();
     expect(warnings.filter((w) => w.includes('"legacy"'))).toHaveLength(1);
   });
