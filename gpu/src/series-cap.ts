@@ -6,8 +6,8 @@ import type { GpuSeries } from './sample.js';
  * GPU series exported per read by default. A dense node, 8 GPUs each split into 7 MIG instances
  * (64 devices), with every one of the 55 DCGM fields Presize knows, has 3,520; the fixtures'
  * dcgm-exporter scrapes have at most 23 fields a device. The OpenTelemetry Prometheus exporter
- * serializes the GPU series in one synchronous call at every scrape (35 to 51 µs a series on the
- * development machine), so this cap is what bounds that call: about 0.3 to 0.4 s.
+ * serializes the GPU series in one synchronous call at every scrape (10 to 65 µs a series on the
+ * development machine, as its load varies), so this cap is what bounds that call: 0.1 to 0.5 s.
  */
 export const DEFAULT_MAX_GPU_SERIES = 8192;
 
