@@ -7,7 +7,8 @@
 //   node bench/run.mjs map-latency     only the files whose name contains one of the words; prints
 //   node bench/run.mjs --quick         small sizes, a smoke run; prints
 //
-// A script may ask for more Node flags with a comment line `// bench-node-flags: <flags>`.
+// A script may ask for more Node flags with a comment line `// bench-node-flags: <flags>`, and for
+// a longer time limit than the default with `// bench-time-limit-seconds: <seconds>`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,13 @@ function nodeFlagsOf(file) {
   return match ? match[1].trim().split(/\s+/).filter(Boolean) : [];
 }
 
+/** The script's own limit when it names one, else TIME_LIMIT_MS; PRESIZE_BENCH_TIME_LIMIT_MS still overrides both. */
+function timeLimitOf(file) {
+  if (process.env.PRESIZE_BENCH_TIME_LIMIT_MS) return TIME_LIMIT_MS;
+  const match = /^\/\/ bench-time-limit-seconds:\s*(\d+)\s*$/m.exec(readFileSync(file, 'utf8'));
+  return match ? Number(match[1]) * 1000 : TIME_LIMIT_MS;
+}
+
 function runScript(file, reportPath) {
   const flags = ['--expose-gc', ...nodeFlagsOf(file)];
   return new Promise((resolve) => {
@@ -54,7 +62,7 @@ function runScript(file, reportPath) {
       stdout += chunk;
       process.stderr.write(chunk);
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIME_LIMIT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeLimitOf(file));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, seconds: (Date.now() - started) / 1000 });

@@ -23,3 +23,12 @@ globalThis.matchMedia = window.matchMedia = noMedia;
 require.extensions['.css'] = (module) => {
   module.exports = {};
 };
+// Nor IntersectionObserver, which @grafana/scenes constructs when imported; nothing is laid out here.
+globalThis.IntersectionObserver = class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+  takeRecords() {
+    return [];
+  }
+};

@@ -35,12 +35,32 @@ export function assess<Reason extends string>(
   factors: readonly RiskFactor<Reason>[],
   inputs: RiskInputs<Reason>,
 ): RiskAssessment<Reason> {
-  const scored = factors.map((factor, order) => ({
-    order,
-    reason: factor.reason,
-    title: factor.title,
-    score: scoreFactor(factor, inputs[factor.reason]),
-  }));
+  return assessScores(
+    factors,
+    Object.fromEntries(factors.map((factor) => [factor.reason, scoreFactor(factor, inputs[factor.reason])])) as Partial<
+      Record<Reason, number>
+    >,
+  );
+}
+
+/**
+ * Score, level and reasons from factor scores already computed, such as the recorded
+ * `presize:*_risk_factor:score` series by `reason`: a reader of the records ranks them as
+ * {@link assess} ranks its own. A missing, null or NaN score counts as 0, as in the rules.
+ */
+export function assessScores<Reason extends string>(
+  factors: readonly RiskFactor<Reason>[],
+  scores: Partial<Record<Reason, number | null | undefined>>,
+): RiskAssessment<Reason> {
+  const scored = factors.map((factor, order) => {
+    const score = scores[factor.reason];
+    return {
+      order,
+      reason: factor.reason,
+      title: factor.title,
+      score: score === null || score === undefined || Number.isNaN(score) ? 0 : score,
+    };
+  });
   const reasons = scored
     .filter((f) => f.score > 0)
     .sort((a, b) => b.score - a.score || a.order - b.order)
@@ -54,14 +74,5 @@ export function topReason<Reason extends string>(
   factors: readonly RiskFactor<Reason>[],
   scores: Partial<Record<Reason, number>>,
 ): Reason | null {
-  let best: Reason | null = null;
-  let bestScore = 0;
-  for (const factor of factors) {
-    const s = scores[factor.reason];
-    if (s !== undefined && s > bestScore) {
-      best = factor.reason;
-      bestScore = s;
-    }
-  }
-  return best;
+  return assessScores(factors, scores).topReason;
 }

@@ -19,7 +19,13 @@ interface Subject<Reason extends string> {
   /** `map`, `gpu` or `lru`: names the rule groups. */
   readonly kind: string;
   readonly factors: readonly RiskFactor<Reason>[];
-  readonly records: { factorScore: string; score: string; level: string; factorNotCollected?: string };
+  readonly records: {
+    factorScore: string;
+    subjects: string;
+    score: string;
+    level: string;
+    factorNotCollected?: string;
+  };
   /** Labels that identify one subject. */
   readonly key: readonly string[];
   /** One series per subject, so that every subject has every factor score (0 without data). */
@@ -90,17 +96,24 @@ function notCollectedRules<Reason extends string>(subject: Subject<Reason>): Rec
   });
 }
 
+/**
+ * The group reads each raw series family once, into one recorded input per subject and factor;
+ * everything after that reads recorded series only. The baseline is recorded once rather than
+ * aggregated from raw series again by every factor score: at 10,000 maps each of those
+ * aggregations costs as much as a factor's own score.
+ */
 function recordingRules<Reason extends string>(subject: Subject<Reason>): RecordingRule[] {
   const inputs = subject.factors.map((f) => ({ record: f.inputRecord, expr: f.inputExpr }));
   const factorScores = subject.factors.map((f) => ({
     record: subject.records.factorScore,
     expr: f.requiredFields
       ? f.scorePromql(f.inputRecord)
-      : `(${f.scorePromql(f.inputRecord)}) or (${subject.baseline} * 0)`,
+      : `(${f.scorePromql(f.inputRecord)}) or ${subject.records.subjects}`,
     labels: { [REASON_LABEL]: f.reason },
   }));
   return [
     ...inputs,
+    { record: subject.records.subjects, expr: `${subject.baseline} * 0` },
     ...notCollectedRules(subject),
     ...factorScores,
     { record: subject.records.score, expr: `max without (${REASON_LABEL}) (${subject.records.factorScore})` },

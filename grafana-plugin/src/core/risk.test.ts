@@ -1,4 +1,12 @@
-import { LRU_RISK_FACTORS, MAP_RISK_FACTORS, RISK_LEVEL_SCORES, scoreLru, scoreMap } from '@presize/definitions';
+import {
+  GPU_RISK_FACTORS,
+  LRU_RISK_FACTORS,
+  MAP_RISK_FACTORS,
+  type RiskFactor,
+  RISK_LEVEL_SCORES,
+  scoreLru,
+  scoreMap,
+} from '@presize/definitions';
 
 import type { InstantSample } from './prometheus-api';
 import {
@@ -14,21 +22,75 @@ import { EMPTY_SCOPE, type Scope } from './scope';
 
 const subject = (kind: RiskKind) => RISK_SUBJECTS.find((s) => s.kind === kind)!;
 const values = (...v: string[]) => ({ values: v });
+/**
+ * What the risk map reads of the recording rules' series for these inputs: each subject's score
+ * (the highest of its factor scores) and its factor scores above 0, each input scored by its factor.
+ */
+function recorded(
+  factors: ReadonlyArray<RiskFactor<string>>,
+  inputs: Record<string, InstantSample[]>,
+  subjects: ReadonlyArray<InstantSample['labels']>
+): Pick<SubjectResults, 'scores' | 'factorScores'> {
+  const factorScores = factors.flatMap((f) =>
+    subjects.map((labels) => {
+      const input = inputs[f.reason]?.find((s) => JSON.stringify(s.labels) === JSON.stringify(labels));
+      return { labels: { ...labels, reason: f.reason }, value: input ? f.score(input.value) : 0 };
+    })
+  );
+  const scores = subjects.map((labels) => ({
+    labels,
+    value: Math.max(...factorScores.filter((s) => sameSubject(s.labels, labels)).map((s) => s.value)),
+  }));
+  return { scores, factorScores: factorScores.filter((s) => s.value > 0) };
+}
+function sameSubject(a: InstantSample['labels'], b: InstantSample['labels']): boolean {
+  const { reason: _reason, ...own } = a;
+  return JSON.stringify(own) === JSON.stringify(b);
+}
 const mapRiskRows = (r: {
-  mapInputs: SubjectResults['inputs'];
+  mapInputs: Record<string, InstantSample[]>;
   entries: InstantSample[];
   hint: InstantSample[];
   growths: InstantSample[];
 }) =>
   riskRows(
     subject('map'),
-    { inputs: r.mapInputs, extras: { entries: r.entries, hint: r.hint, growthsInRange: r.growths } },
+    {
+      ...recorded(
+        MAP_RISK_FACTORS,
+        r.mapInputs,
+        r.entries.map((s) => s.labels)
+      ),
+      extras: { entries: r.entries, hint: r.hint, growthsInRange: r.growths },
+    },
     EMPTY_SCOPE
   );
-const lruRiskRows = (r: { lruInputs: SubjectResults['inputs']; lruEntries: InstantSample[] }) =>
-  riskRows(subject('lru'), { inputs: r.lruInputs, extras: { entries: r.lruEntries } }, EMPTY_SCOPE);
-const gpuRiskRows = (r: { gpuInputs: SubjectResults['inputs'] }, scope: Scope) =>
-  riskRows(subject('gpu'), { inputs: r.gpuInputs, extras: {} }, scope);
+const lruRiskRows = (r: { lruInputs: Record<string, InstantSample[]>; lruEntries: InstantSample[] }) =>
+  riskRows(
+    subject('lru'),
+    {
+      ...recorded(
+        LRU_RISK_FACTORS,
+        r.lruInputs,
+        r.lruEntries.map((s) => s.labels)
+      ),
+      extras: { entries: r.lruEntries },
+    },
+    EMPTY_SCOPE
+  );
+const gpuRiskRows = (r: { gpuInputs: Record<string, InstantSample[]> }, scope: Scope) =>
+  riskRows(
+    subject('gpu'),
+    {
+      ...recorded(
+        GPU_RISK_FACTORS,
+        r.gpuInputs,
+        (r.gpuInputs.down ?? []).map((s) => s.labels)
+      ),
+      extras: {},
+    },
+    scope
+  );
 const kinds = (show: Parameters<typeof wantedSubjects>[0], scope: Scope = EMPTY_SCOPE) =>
   wantedSubjects(show, scope).map((s) => s.kind);
 
@@ -36,7 +98,9 @@ const map = (job: string, name: string, value: number): InstantSample => ({
   labels: { job, presize_map_name: name },
   value,
 });
-const none = Object.fromEntries(MAP_RISK_FACTORS.map((f) => [f.reason, [] as InstantSample[]]));
+const none: Record<string, InstantSample[]> = Object.fromEntries(
+  MAP_RISK_FACTORS.map((f) => [f.reason, [] as InstantSample[]])
+);
 
 describe('risk map rows', () => {
   it('scores each map with the shared definitions and names the top reason', () => {
@@ -136,23 +200,59 @@ describe('risk map rows', () => {
     expect(sortRiskRows([row('a', 10), row('b', 90), row('c', 50)]).map((r) => r.subject)).toEqual(['b', 'c', 'a']);
   });
 
-  it('scopes the recorded inputs to the chosen service without touching their formula', () => {
-    const queries = subjectQueries(subject('map'), { ...EMPTY_SCOPE, services: values('device-log') }, 3600);
-    const storm = queries.inputs.find((q) => q.reason === 'resize_storm')!;
-    expect(storm.expr).toBe(
-      `(${MAP_RISK_FACTORS[0]!.inputExpr}) and on (job, presize_map_name) max by (job, presize_map_name) (presize_map_entries{job="device-log"})`
+  it('scopes the recorded factor scores to the chosen service and map, and the figures beside them', () => {
+    const queries = subjectQueries(
+      subject('map'),
+      { ...EMPTY_SCOPE, services: values('device-log'), maps: { values: [], pattern: 'dev.*' } },
+      3600
+    );
+    expect(queries.scores).toBe('presize:map_risk:score{job="device-log",presize_map_name=~"(?:dev.*)"}');
+    expect(queries.factorScores).toBe(
+      'presize:map_risk_factor:score{job="device-log",presize_map_name=~"(?:dev.*)"} > 0'
     );
     expect(queries.extras.find((q) => q.extra === 'growthsInRange')!.expr).toBe(
-      'sum by (job, presize_map_name) (increase(presize_map_growths_total{job="device-log"}[3600s]))'
+      'sum by (job, presize_map_name) (increase(presize_map_growths_total{job="device-log",presize_map_name=~"(?:dev.*)"}[3600s]))'
     );
+    expect(subjectQueries(subject('map'), EMPTY_SCOPE, 3600).factorScores).toBe('presize:map_risk_factor:score > 0');
     expect(kinds('all', { ...EMPTY_SCOPE, services: values('x') })).toEqual(['map', 'lru']);
     expect(kinds('gpus', { ...EMPTY_SCOPE, services: values('x') })).toEqual(['gpu']);
-    // A GPU node pattern narrows GPUs after scoring, where PromQL cannot match both node labels.
+    // GPUs are read whole and narrowed after reading, where PromQL cannot match both node labels.
+    expect(subjectQueries(subject('gpu'), { ...EMPTY_SCOPE, nodes: values('node-a') }, 3600).scores).toBe(
+      'presize:gpu_risk:score'
+    );
     const pattern = gpuRiskRows(
       { gpuInputs: { down: [] } },
       { ...EMPTY_SCOPE, nodes: { values: [], pattern: 'node-.*' } }
     );
     expect(pattern).toEqual([]);
+  });
+
+  it('ranks a subject from its recorded factor scores alone, ties to the earlier factor', () => {
+    const labels = { job: 'device-log', presize_map_name: 'devices' };
+    const factor = (reason: string, value: number): InstantSample => ({ labels: { ...labels, reason }, value });
+    const [row, quiet] = riskRows(
+      subject('map'),
+      {
+        scores: [
+          { labels, value: 60 },
+          { labels: { ...labels, presize_map_name: 'sessions' }, value: 0 },
+        ],
+        factorScores: [factor('same_size_growth', 60), factor('resize_storm', 60)],
+        extras: {},
+      },
+      EMPTY_SCOPE
+    );
+    expect(row).toMatchObject({
+      service: 'device-log',
+      subject: 'devices',
+      score: 60,
+      level: 'warn',
+      topReason: 'Resize storm',
+      reasons: 'Resize storm 60, Same-size growths 60',
+      entries: null,
+    });
+    // Listed by its score alone: no factor above 0 reached the table.
+    expect(quiet).toMatchObject({ subject: 'sessions', score: 0, level: 'ok', topReason: '', reasons: '' });
   });
 
   it('narrows lru-caches by service only, and lists them unless a map or another kind is chosen', () => {
@@ -161,14 +261,10 @@ describe('risk map rows', () => {
       { ...EMPTY_SCOPE, services: values('checkout'), maps: values('sessions') },
       3600
     );
-    expect(queries.inputs.map((q) => q.reason)).toEqual(LRU_RISK_FACTORS.map((f) => f.reason));
-    expect(queries.inputs[0]!.expr).toBe(
-      `(${LRU_RISK_FACTORS[0]!.inputExpr}) and on (job, presize_lru_name) max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})`
-    );
+    expect(queries.factorScores).toBe('presize:lru_risk_factor:score{job="checkout"} > 0');
     expect(queries.extras).toEqual([
       { extra: 'entries', expr: 'max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})' },
     ]);
-    expect(subjectQueries(subject('lru'), EMPTY_SCOPE, 3600).inputs[1]!.expr).toBe(LRU_RISK_FACTORS[1]!.inputExpr);
 
     expect(kinds(undefined)).toEqual(['map', 'lru', 'gpu']);
     expect(kinds('all', { ...EMPTY_SCOPE, services: values('checkout') })).toContain('lru');
@@ -179,10 +275,10 @@ describe('risk map rows', () => {
   });
 
   it('has one entry per kind, each with the factors and score record of the shared definitions', () => {
-    expect(RISK_SUBJECTS.map((s) => [s.kind, s.scoreRecord, s.factors.length > 0])).toEqual([
-      ['map', 'presize:map_risk:score', true],
-      ['lru', 'presize:lru_risk:score', true],
-      ['gpu', 'presize:gpu_risk:score', true],
+    expect(RISK_SUBJECTS.map((s) => [s.kind, s.scoreRecord, s.factorScoreRecord, s.factors.length > 0])).toEqual([
+      ['map', 'presize:map_risk:score', 'presize:map_risk_factor:score', true],
+      ['lru', 'presize:lru_risk:score', 'presize:lru_risk_factor:score', true],
+      ['gpu', 'presize:gpu_risk:score', 'presize:gpu_risk_factor:score', true],
     ]);
   });
 });

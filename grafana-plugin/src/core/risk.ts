@@ -1,11 +1,12 @@
 /**
- * The risk map: one row per map, per lru-cache and per GPU, scored by the shared definitions from
- * the very PromQL inputs the recording rules record, so a cell's level is the level the alerts
- * fire on. The three kinds differ only in the entries of RISK_SUBJECTS, the same table shape as the
- * recording rules' subjects in definitions/src/rules/risk-rules.ts.
+ * The risk map: one row per map, per lru-cache and per GPU, read from what the recording rules
+ * record (`presize:*_risk:score` lists the subjects, the factor scores above 0 by `reason` rank
+ * them), so a cell's level is the level the alerts fire on and 10,000 quiet maps cost one series
+ * each, not one per factor. The three kinds differ only in the entries of RISK_SUBJECTS, the same
+ * table shape as the recording rules' subjects in definitions/src/rules/risk-rules.ts.
  */
 import {
-  assess,
+  assessScores,
   by,
   duration,
   filterSelector,
@@ -26,6 +27,7 @@ import {
   PROM_MAP_ENTRIES,
   PROM_MAP_GROWTHS_TOTAL,
   PROM_MAP_HINT,
+  REASON_LABEL,
   type RiskFactor,
   type RiskLevel,
 } from '@presize/definitions';
@@ -64,15 +66,15 @@ export interface RiskSubject {
   factors: ReadonlyArray<RiskFactor<string>>;
   /** The recorded score series (`presize:*_risk:score`), one per subject. */
   scoreRecord: string;
+  /** The recorded factor scores (`presize:*_risk_factor:score`), one per subject and `reason`. */
+  factorScoreRecord: string;
   keyLabels: readonly string[];
   /**
    * Label filters that narrow the subject's series in PromQL; undefined when it is narrowed after
-   * scoring instead (GPUs: dcgm-exporter names the node `Hostname` or `hostname`, which one
-   * `and on (...)` cannot match).
+   * reading instead (GPUs: dcgm-exporter names the node `Hostname` or `hostname`, and one selector
+   * cannot match either label).
    */
   filters(scope: Scope): LabelFilter[] | undefined;
-  /** Series that list every subject, so one without inputs yet still gets a row at 0. */
-  baseline?: (filters: LabelFilter[]) => string;
   extras: Partial<Record<Extra, (filters: LabelFilter[], rangeSeconds: number) => string>>;
   /** Whether an unfiltered `All` lists this kind under the scope's filters. */
   listedUnderAll(scope: Scope): boolean;
@@ -95,9 +97,9 @@ export const RISK_SUBJECTS: readonly RiskSubject[] = [
     show: 'maps',
     factors: MAP_RISK_FACTORS,
     scoreRecord: MAP_RISK_RECORDS.score,
+    factorScoreRecord: MAP_RISK_RECORDS.factorScore,
     keyLabels: MAP_KEY_LABELS,
     filters: (scope) => [labelFilter(LABEL_SERVICE, scope.services), labelFilter(LABEL_MAP_NAME, scope.maps)],
-    baseline: (filters) => perMap('max', filterSelector(PROM_MAP_ENTRIES, filters)),
     extras: {
       entries: (filters) => perMap('max', filterSelector(PROM_MAP_ENTRIES, filters)),
       hint: (filters) => perMap('max', filterSelector(PROM_MAP_HINT, filters)),
@@ -114,10 +116,10 @@ export const RISK_SUBJECTS: readonly RiskSubject[] = [
     show: 'caches',
     factors: LRU_RISK_FACTORS,
     scoreRecord: LRU_RISK_RECORDS.score,
+    factorScoreRecord: LRU_RISK_RECORDS.factorScore,
     keyLabels: LRU_KEY_LABELS,
     // The map filter names maps: lru-caches are narrowed by service only.
     filters: (scope) => [labelFilter(LABEL_SERVICE, scope.services)],
-    baseline: (filters) => `max ${by(LRU_KEY_LABELS)} (${filterSelector(PROM_LRU_ENTRIES, filters)})`,
     extras: { entries: (filters) => `max ${by(LRU_KEY_LABELS)} (${filterSelector(PROM_LRU_ENTRIES, filters)})` },
     // A map filter names maps; lru-caches are listed with them only when no map is chosen.
     listedUnderAll: (scope) => isAny(scope.maps),
@@ -130,6 +132,7 @@ export const RISK_SUBJECTS: readonly RiskSubject[] = [
     show: 'gpus',
     factors: GPU_RISK_FACTORS,
     scoreRecord: GPU_RISK_RECORDS.score,
+    factorScoreRecord: GPU_RISK_RECORDS.factorScore,
     keyLabels: GPU_KEY_LABELS,
     filters: () => undefined,
     extras: {},
@@ -148,34 +151,28 @@ export function wantedSubjects(show: SubjectFilter | undefined, scope: Scope): R
   );
 }
 
-/** Keeps an input expression's series that belong to the scope, by the subject's key labels. */
-function scoped(expr: string, subject: RiskSubject, filters: LabelFilter[] | undefined): string {
-  if (!filters || !subject.baseline || filters.every((f) => f.values.length === 0 && f.pattern === undefined)) {
-    return expr;
-  }
-  return `(${expr}) and on (${subject.keyLabels.join(', ')}) ${subject.baseline(filters)}`;
-}
-
 export interface SubjectQueries {
-  inputs: Array<{ reason: string; expr: string }>;
+  /** The recorded scores of the subjects in scope: one series each, whatever its factors. */
+  scores: string;
+  /** Their recorded factor scores above 0; a factor at 0 is no reason and need not travel. */
+  factorScores: string;
   extras: Array<{ extra: Extra; expr: string }>;
 }
 
 export function subjectQueries(subject: RiskSubject, scope: Scope, rangeSeconds: number): SubjectQueries {
-  const filters = subject.filters(scope);
+  const filters = subject.filters(scope) ?? [];
   return {
-    inputs: subject.factors.map((f) => ({ reason: f.reason, expr: scoped(f.inputExpr, subject, filters) })),
+    scores: filterSelector(subject.scoreRecord, filters),
+    factorScores: `${filterSelector(subject.factorScoreRecord, filters)} > 0`,
     extras: (Object.entries(subject.extras) as Array<[Extra, (f: LabelFilter[], r: number) => string]>).map(
-      ([extra, build]) => ({
-        extra,
-        expr: build(filters ?? [], rangeSeconds),
-      })
+      ([extra, build]) => ({ extra, expr: build(filters, rangeSeconds) })
     ),
   };
 }
 
 export interface SubjectResults {
-  inputs: Record<string, readonly InstantSample[]>;
+  scores: readonly InstantSample[];
+  factorScores: readonly InstantSample[];
   extras: Partial<Record<Extra, readonly InstantSample[]>>;
 }
 
@@ -199,31 +196,35 @@ function describeReasons(reasons: ReadonlyArray<{ title: string; score: number }
   return reasons.map((r) => `${r.title} ${Math.round(r.score)}`).join(', ');
 }
 
-/** One row per subject seen in any input or in its entries, scored as the recording rules score it. */
+/**
+ * One row per subject with a recorded score or with entries (a map seen before the rules first
+ * scored it is listed at 0, as the rules' baseline will list it), ranked from its factor scores.
+ */
 export function riskRows(subject: RiskSubject, results: SubjectResults, scope: Scope): RiskRow[] {
-  const inputs = Object.fromEntries(
-    Object.entries(results.inputs).map(([reason, samples]) => [reason, index(samples, subject.keyLabels)])
-  );
   const extras = Object.fromEntries(
     Object.entries(results.extras).map(([extra, samples]) => [extra, index(samples ?? [], subject.keyLabels)])
   ) as Partial<Record<Extra, Map<string, InstantSample>>>;
-  const seen = new Map<string, Labels>();
-  for (const samples of [...Object.values(results.inputs), results.extras.entries ?? []]) {
-    for (const s of samples) {
-      const k = key(s.labels, subject.keyLabels);
-      if (!seen.has(k)) {
-        seen.set(k, s.labels);
-      }
+  const subjects = new Map<string, { labels: Labels; scores: Record<string, number> }>();
+  const subjectOf = (labels: Labels) => {
+    const k = key(labels, subject.keyLabels);
+    let entry = subjects.get(k);
+    if (!entry) {
+      const { [REASON_LABEL]: _reason, ...own } = labels;
+      entry = { labels: own, scores: {} };
+      subjects.set(k, entry);
     }
+    return entry;
+  };
+  for (const s of [...results.scores, ...(results.extras.entries ?? [])]) subjectOf(s.labels);
+  for (const s of results.factorScores) {
+    const reason = s.labels[REASON_LABEL];
+    if (reason !== undefined) subjectOf(s.labels).scores[reason] = s.value;
   }
   const extra = (name: Extra, k: string) => (subject.extras[name] ? (extras[name]?.get(k)?.value ?? null) : null);
-  return [...seen]
-    .filter(([, labels]) => subject.inScope(labels, scope))
-    .map(([k, labels]) => {
-      const assessment = assess(
-        subject.factors,
-        Object.fromEntries(subject.factors.map((f) => [f.reason, inputs[f.reason]?.get(k)?.value]))
-      );
+  return [...subjects]
+    .filter(([, { labels }]) => subject.inScope(labels, scope))
+    .map(([k, { labels, scores }]) => {
+      const assessment = assessScores(subject.factors, scores);
       return {
         kind: subject.kind,
         service: subject.service(labels),

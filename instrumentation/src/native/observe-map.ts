@@ -90,9 +90,10 @@ const TRIGGERS: Record<V8Rehash['kind'], [GrowthKind, GrowthTrigger]> = {
  * or the shared registry, and it holds the collection, so the pair lives exactly as long as the
  * application keeps the collection; subscribers hold it weakly, as the channel contract asks.
  *
- * Callers split every operation in two: `quietInsert`/`quietDelete` (a few comparisons, inlined
- * by the compiler) say whether the engine can be called straight away, and only the operations
- * that rebuild the table, or find the model stale, go through `insert`/`remove`, which time them.
+ * Callers split every operation in two: one comparison of the collection's size with
+ * `quietInsertBelow` or `quietDeleteAbove` says whether the engine can be called straight away,
+ * and only the operations that may rebuild the table, or find the model stale, go through
+ * `insert`/`remove`, which time them.
  */
 export class NativeMapObservation implements ObservedNativeMap {
   name: string;
@@ -103,10 +104,18 @@ export class NativeMapObservation implements ObservedNativeMap {
   compactions = 0;
   shrinks = 0;
   /**
-   * Set when operations may go unseen (a zero-code collection below the threshold): the next
-   * operation seen restarts the model from the collection's size.
+   * True when operations may have gone unseen (a zero-code collection below the threshold): the
+   * next operation seen restarts the model from the collection's size.
    */
-  stale = false;
+  private stale = false;
+  /**
+   * The model's answers for the operations that cannot rebuild the table, kept as two plain
+   * numbers so that a wrapper decides with one comparison: an insert into a collection of fewer
+   * than `quietInsertBelow` entries, a delete from one of more than `quietDeleteAbove`. Recomputed
+   * by `settle()` whenever the table or `stale` changes; a stale model clears neither.
+   */
+  quietInsertBelow = 0;
+  quietDeleteAbove = Infinity;
   private patched = false;
   private readonly previous: Map<PatchedMethod, PropertyDescriptor | undefined> = new Map();
 
@@ -117,6 +126,21 @@ export class NativeMapObservation implements ObservedNativeMap {
     this.name = name;
     this.id = nextMapId();
     this.table = tableForSize(map.size);
+    this.settle();
+  }
+
+  /** Recomputes the quiet bounds from the modelled table. */
+  private settle(): void {
+    const { capacity, deleted } = this.table;
+    this.quietInsertBelow = this.stale ? 0 : capacity - deleted;
+    // A delete that leaves fewer than capacity / 4 live entries shrinks the table.
+    this.quietDeleteAbove = this.stale ? Infinity : capacity / 4;
+  }
+
+  /** Operations on the collection may go unseen from now on: the next one seen resynchronises the model. */
+  markStale(): void {
+    this.stale = true;
+    this.settle();
   }
 
   stats(): NativeMapStats {
@@ -155,26 +179,17 @@ export class NativeMapObservation implements ObservedNativeMap {
     this.table.capacity = table.capacity;
     this.table.deleted = 0;
     this.stale = false;
+    this.settle();
   }
 
-  /** True when inserting into the collection, which holds `size` entries, cannot rebuild its table. */
-  quietInsert(size: number): boolean {
-    return !this.stale && size + this.table.deleted < this.table.capacity;
-  }
-
-  /** True when deleting from the collection, which holds `size` entries, cannot rebuild its table. */
-  quietDelete(size: number): boolean {
-    // A delete that leaves fewer than capacity / 4 live entries shrinks the table.
-    return !this.stale && (size - 1) * 4 >= this.table.capacity;
-  }
-
-  /** Records a delete the engine reported after `quietDelete`: its slot stays taken until the next rebuild. */
+  /** Records a delete the engine reported from a collection above `quietDeleteAbove`: its slot stays taken until the next rebuild. */
   deleted(): void {
     this.table.deleted += 1;
+    this.quietInsertBelow -= 1;
   }
 
   /**
-   * An insert `quietInsert` did not clear, into the collection holding `size` entries:
+   * An insert the `quietInsertBelow` bound did not clear, into the collection holding `size` entries:
    * `engineInsert` is the engine's `set` (or `add`, which ignores `value`). Takes the engine's
    * method rather than a closure, so that callers allocate nothing on their fast path.
    */
@@ -192,17 +207,18 @@ export class NativeMapObservation implements ObservedNativeMap {
     return result;
   }
 
-  /** A delete `quietDelete` did not clear, from the collection holding `size` entries. */
+  /** A delete the `quietDeleteAbove` bound did not clear, from the collection holding `size` entries. */
   remove(size: number, key: unknown, engineDelete: EngineDelete): boolean {
     const collection = this.map;
     if (this.stale) this.resync(size);
     const liveAfter = size - 1;
     if (!deleteRehashes(this.table, liveAfter) || !collection.has(key)) {
       const deleted = engineDelete.call(collection, key);
-      if (deleted) this.table.deleted += 1;
+      if (deleted) this.deleted();
       return deleted;
     }
     const rehash = applyDelete(this.table, liveAfter) as V8Rehash;
+    this.settle();
     this.count(rehash);
     if (!this.publishing()) return engineDelete.call(collection, key);
     this.publishStart(rehash, size);
@@ -228,6 +244,8 @@ export class NativeMapObservation implements ObservedNativeMap {
       this.table.capacity = before.capacity;
       this.table.deleted = before.deleted;
       throw error;
+    } finally {
+      this.settle();
     }
   }
 
@@ -238,6 +256,7 @@ export class NativeMapObservation implements ObservedNativeMap {
     engineClear.call(collection);
     applyClear(this.table);
     this.stale = false;
+    this.settle();
     this.events.clear(size, B);
   }
 
@@ -267,7 +286,7 @@ export class NativeMapObservation implements ObservedNativeMap {
       define(target, 'add', function add_(this: AnySet, value: unknown): AnySet {
         if (this !== target) return add.call(this, value);
         const size = target.size;
-        if (observation.quietInsert(size)) return add.call(target, value);
+        if (size < observation.quietInsertBelow) return add.call(target, value);
         return observation.insert(size, value, undefined, add as EngineInsert<AnySet>);
       });
     } else {
@@ -275,14 +294,14 @@ export class NativeMapObservation implements ObservedNativeMap {
       define(target, 'set', function set_(this: AnyMap, key: unknown, value: unknown): AnyMap {
         if (this !== target) return set.call(this, key, value);
         const size = target.size;
-        if (observation.quietInsert(size)) return set.call(target, key, value);
+        if (size < observation.quietInsertBelow) return set.call(target, key, value);
         return observation.insert(size, key, value, set as EngineInsert<AnyMap>);
       });
     }
     define(target, 'delete', function delete_(this: NativeCollection, key: unknown): boolean {
       if (this !== target) return del.call(this, key);
       const size = target.size;
-      if (!observation.quietDelete(size)) return observation.remove(size, key, del);
+      if (size <= observation.quietDeleteAbove) return observation.remove(size, key, del);
       const deleted = del.call(target, key);
       if (deleted) observation.deleted();
       return deleted;

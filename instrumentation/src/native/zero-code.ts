@@ -44,93 +44,130 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   }
   // Resolved now, so that a bad PRESIZE_NATIVE_MAPS_ENGINE_LIMIT is reported at start-up.
   engineLimit();
-  const mapEngine = nativeMapMethods;
-  const setEngine = nativeSetMethods;
-  // The collection of the last tracked operation and its observation: a loop over one large
-  // collection finds it without a WeakMap lookup per operation. Forgotten at the end of the
-  // current job, so the cache never keeps a collection alive.
+  const { set: mapSet, delete: mapDelete, clear: mapClear } = nativeMapMethods;
+  const { add: setAdd, delete: setDelete, clear: setClear } = nativeSetMethods;
+  // The observed collection of the last tracked operation and its observation, both set or both
+  // undefined: a loop over one large collection finds it without a WeakMap lookup per operation.
+  // Forgotten at the end of the current job, so the cache never keeps a collection alive.
   let lastTarget: NativeCollection | undefined;
-  let lastObservation: NativeMapObservation | undefined;
+  let lastObservation = undefined as unknown as NativeMapObservation;
   const forget = () => {
     lastTarget = undefined;
-    lastObservation = undefined;
+    lastObservation = undefined as unknown as NativeMapObservation;
   };
-  const lookUp = (target: NativeCollection, caller: Wrapped) => {
+  const lookUp = (target: NativeCollection, caller: Wrapped): NativeMapObservation | undefined => {
+    if (target === lastTarget) return lastObservation;
     const observation = observationFor(target, caller);
+    if (observation === undefined) return undefined;
     if (lastTarget === undefined) queueMicrotask(forget);
     lastTarget = target;
     lastObservation = observation;
     return observation;
   };
-  /** After a delete the engine did: below the threshold its operations go unseen until it grows past it again. */
-  const afterDelete = (observation: NativeMapObservation, size: number, deleted: boolean) => {
-    if (deleted && size - 1 < minEntries) observation.stale = true;
+
+  // What the wrappers do when one comparison cannot show that the engine may be called straight
+  // away: find the collection's observation, and let it time the operation if the table rebuilds.
+  const trackedInsert = <C extends NativeCollection>(
+    target: C,
+    size: number,
+    key: unknown,
+    value: unknown,
+    engineInsert: EngineInsert<C>,
+    caller: Wrapped,
+  ): C => {
+    const observation = lookUp(target, caller);
+    if (observation === undefined || size < observation.quietInsertBelow) return engineInsert.call(target, key, value);
+    return observation.insert(size, key, value, engineInsert);
+  };
+  const trackedDelete = (
+    target: NativeCollection,
+    size: number,
+    key: unknown,
+    engineDelete: EngineDelete,
+    caller: Wrapped,
+  ) => {
+    const observation = lookUp(target, caller);
+    if (observation === undefined) return engineDelete.call(target, key);
+    let deleted: boolean;
+    if (size > observation.quietDeleteAbove) {
+      deleted = engineDelete.call(target, key);
+      if (deleted) observation.deleted();
+    } else {
+      deleted = observation.remove(size, key, engineDelete);
+    }
+    // Below the threshold its operations go unseen until it grows past it again.
+    if (deleted && size - 1 < minEntries) observation.markStale();
     return deleted;
   };
-
-  /**
-   * `delete` and `clear` of one kind of collection, `engine` being its own: a Map's and a Set's are
-   * the same but for the engine methods they call.
-   */
-  const removals = <C extends NativeCollection>(engine: {
-    readonly delete: (this: C, key: unknown) => boolean;
-    readonly clear: (this: C) => void;
-  }) => {
-    const wrappers = {
-      delete(this: C, key: unknown): boolean {
-        const size = this.size;
-        if (size < minEntries) return engine.delete.call(this, key);
-        const observation = this === lastTarget ? lastObservation : lookUp(this, wrappers.delete);
-        if (observation === undefined) return engine.delete.call(this, key);
-        if (!observation.quietDelete(size)) {
-          return afterDelete(observation, size, observation.remove(size, key, engine.delete as EngineDelete));
-        }
-        const deleted = engine.delete.call(this, key);
-        if (deleted) observation.deleted();
-        return afterDelete(observation, size, deleted);
-      },
-      clear(this: C): void {
-        if (this.size < minEntries) return engine.clear.call(this);
-        const observation = this === lastTarget ? lastObservation : lookUp(this, wrappers.clear);
-        if (observation === undefined) return engine.clear.call(this);
-        observation.clear(engine.clear as (this: NativeCollection) => void);
-        observation.stale = true;
-      },
-    };
-    return wrappers;
+  const trackedClear = (target: NativeCollection, engineClear: (this: NativeCollection) => void, caller: Wrapped) => {
+    const observation = lookUp(target, caller);
+    if (observation === undefined) return engineClear.call(target);
+    observation.clear(engineClear);
+    observation.markStale();
   };
 
+  // One function per engine method, each comparing sizes only and calling the engine, so that the
+  // compiler inlines it into the application's loop with feedback of its own (a wrapper shared by
+  // Map and Set would see both and be slower for each). A delete from the last collection seen,
+  // above both its shrink bound and the threshold, is counted in place.
   const mapWrappers = {
     set(this: AnyMap, key: unknown, value: unknown): AnyMap {
       const size = this.size;
-      if (size < minEntries) return mapEngine.set.call(this, key, value);
-      const observation = this === lastTarget ? lastObservation : lookUp(this, mapWrappers.set);
-      if (observation === undefined || observation.quietInsert(size)) return mapEngine.set.call(this, key, value);
-      return observation.insert(size, key, value, mapEngine.set as EngineInsert<AnyMap>);
+      if (size < minEntries || (this === lastTarget && size < lastObservation.quietInsertBelow)) {
+        return mapSet.call(this, key, value);
+      }
+      return trackedInsert(this, size, key, value, mapSet as EngineInsert<AnyMap>, mapWrappers.set);
     },
-    ...removals(mapEngine),
+    delete(this: AnyMap, key: unknown): boolean {
+      const size = this.size;
+      if (size < minEntries) return mapDelete.call(this, key);
+      const observation = lastObservation;
+      if (this === lastTarget && size > minEntries && size > observation.quietDeleteAbove) {
+        const deleted = mapDelete.call(this, key);
+        if (deleted) observation.deleted();
+        return deleted;
+      }
+      return trackedDelete(this, size, key, mapDelete as EngineDelete, mapWrappers.delete);
+    },
+    clear(this: AnyMap): void {
+      if (this.size < minEntries) return mapClear.call(this);
+      trackedClear(this, mapClear as (this: NativeCollection) => void, mapWrappers.clear);
+    },
   };
-
   const setWrappers = {
     add(this: AnySet, value: unknown): AnySet {
       const size = this.size;
-      if (size < minEntries) return setEngine.add.call(this, value);
-      const observation = this === lastTarget ? lastObservation : lookUp(this, setWrappers.add);
-      if (observation === undefined || observation.quietInsert(size)) return setEngine.add.call(this, value);
-      return observation.insert(size, value, undefined, setEngine.add as EngineInsert<AnySet>);
+      if (size < minEntries || (this === lastTarget && size < lastObservation.quietInsertBelow)) {
+        return setAdd.call(this, value);
+      }
+      return trackedInsert(this, size, value, undefined, setAdd as EngineInsert<AnySet>, setWrappers.add);
     },
-    ...removals(setEngine),
+    delete(this: AnySet, value: unknown): boolean {
+      const size = this.size;
+      if (size < minEntries) return setDelete.call(this, value);
+      const observation = lastObservation;
+      if (this === lastTarget && size > minEntries && size > observation.quietDeleteAbove) {
+        const deleted = setDelete.call(this, value);
+        if (deleted) observation.deleted();
+        return deleted;
+      }
+      return trackedDelete(this, size, value, setDelete as EngineDelete, setWrappers.delete);
+    },
+    clear(this: AnySet): void {
+      if (this.size < minEntries) return setClear.call(this);
+      trackedClear(this, setClear as (this: NativeCollection) => void, setWrappers.clear);
+    },
   };
 
   const replace = (prototype: object, method: string, fn: Wrapped) =>
     Object.defineProperty(prototype, method, { ...Object.getOwnPropertyDescriptor(prototype, method), value: fn });
   const patches: ReadonlyArray<[object, string, Wrapped, Wrapped]> = [
-    [Map.prototype, 'set', mapWrappers.set, mapEngine.set],
-    [Map.prototype, 'delete', mapWrappers.delete, mapEngine.delete],
-    [Map.prototype, 'clear', mapWrappers.clear, mapEngine.clear],
-    [Set.prototype, 'add', setWrappers.add, setEngine.add],
-    [Set.prototype, 'delete', setWrappers.delete, setEngine.delete],
-    [Set.prototype, 'clear', setWrappers.clear, setEngine.clear],
+    [Map.prototype, 'set', mapWrappers.set, mapSet],
+    [Map.prototype, 'delete', mapWrappers.delete, mapDelete],
+    [Map.prototype, 'clear', mapWrappers.clear, mapClear],
+    [Set.prototype, 'add', setWrappers.add, setAdd],
+    [Set.prototype, 'delete', setWrappers.delete, setDelete],
+    [Set.prototype, 'clear', setWrappers.clear, setClear],
   ];
   for (const [prototype, method, wrapper] of patches) replace(prototype, method, wrapper);
 
