@@ -1,4 +1,4 @@
-// lru-cache 7.18 to 11.2 are observed by patching their class through OpenTelemetry's module
+// lru-cache 7.0 to 11.2 are observed by patching their class through OpenTelemetry's module
 // hooks, which match the module name: each release from npm (installed under an alias) is copied
 // into a temporary service's node_modules as lru-cache. The service imports one release as an ES
 // module, requires another through a dependency as CommonJS, and requires an 11.5 (which

@@ -26,7 +26,7 @@ import {
   unpatchClass,
 } from './legacy-patch.js';
 import type { LruCacheInstrumentationConfig, LruCacheLike, LruStatus } from './types.js';
-import { lruCacheSupport, PATCHED_VERSIONS } from './versions.js';
+import { fillsStatus, lruCacheSupport, PATCHED_VERSIONS } from './versions.js';
 
 export const LRU_METRICS_CHANNEL = 'lru-cache:metrics';
 export const LRU_TRACING_CHANNEL = 'lru-cache';
@@ -92,7 +92,7 @@ interface CacheTotals {
 /**
  * OpenTelemetry metrics for lru-cache instances, from the diagnostics channels lru-cache itself
  * publishes on from 11.3 (`lru-cache:metrics` for synchronous operations, the `lru-cache` tracing
- * channel for `fetch`). lru-cache 7.18 to 11.2 publish nothing: the module hook patches their
+ * channel for `fetch`). lru-cache 7.0 to 11.2 publish nothing: the module hook patches their
  * `LRUCache` class (on `require` and on `import`) to publish the same messages on Presize's own
  * channels, which the same handlers read. Each cache's key index, a native `Map`, is observed so
  * that its table rebuilds reach the map instrumentation as `v8_rehash` growths. Versions that
@@ -118,8 +118,11 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
   /** Operation tallies by name, operation and result; eviction tallies by name. Bounded by the cap. */
   declare private operationTallies: Map<string, Tally>;
   declare private evictionTallies: Map<string, Tally>;
-  /** lru-cache classes of the patched releases seen loaded, and those this instance patched. */
-  declare private legacyClasses: Set<LruCacheClass>;
+  /**
+   * lru-cache classes of the patched releases seen loaded (with whether their release fills a
+   * `status` option), and those this instance patched.
+   */
+  declare private legacyClasses: Map<LruCacheClass, boolean>;
   declare private patchedClasses: Set<LruCacheClass>;
 
   constructor(config: LruCacheInstrumentationConfig = {}) {
@@ -131,9 +134,10 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       new InstrumentationNodeModuleDefinition(
         'lru-cache',
         [PATCHED_VERSIONS],
-        (exports: unknown) => {
-          this.legacyClasses ??= new Set();
-          for (const ctor of lruCacheClasses(exports)) this.legacyClasses.add(ctor);
+        (exports: unknown, version?: string) => {
+          this.legacyClasses ??= new Map();
+          const fills = version === undefined || fillsStatus(version);
+          for (const ctor of lruCacheClasses(exports)) this.legacyClasses.set(ctor, fills);
           this.patchLegacyClasses();
           return exports;
         },
@@ -152,9 +156,9 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
 
   private patchLegacyClasses(): void {
     this.patchedClasses ??= new Set();
-    for (const ctor of this.legacyClasses ?? []) {
+    for (const [ctor, fills] of this.legacyClasses ?? []) {
       if (this.patchedClasses.has(ctor)) continue;
-      patchClass(ctor);
+      patchClass(ctor, fills);
       this.patchedClasses.add(ctor);
     }
   }
@@ -191,7 +195,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       asyncStart: ignore,
       error: ignore,
     };
-    // lru-cache's own channels (11.3+), and those its patched classes publish on (7.18 to 11.2).
+    // lru-cache's own channels (11.3+), and those its patched classes publish on (7.0 to 11.2).
     for (const channel of [LRU_METRICS_CHANNEL, LEGACY_METRICS_CHANNEL])
       diagnostics_channel.subscribe(channel, metricsHandler);
     for (const channel of [LRU_TRACING_CHANNEL, LEGACY_TRACING_CHANNEL])
@@ -239,7 +243,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
       maxSize: gauge(semconv.METRIC_LRU_MAX_SIZE, "The cache's maxSize option, when set.", '{size}'),
       unobservable: gauge(
         semconv.METRIC_LRU_UNOBSERVABLE,
-        'lru-cache modules loaded that cannot be observed (before 7.18), by version; named caches found publishing nothing by probing count under version "before 11.3".',
+        'lru-cache modules loaded that cannot be observed (before 7.0), by version; named caches found publishing nothing by probing count under version "before 11.3".',
         '{module}',
       ),
     };
@@ -257,7 +261,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     if (support === 'unobservable') {
       this.noteUnobservable(
         version,
-        `lru-cache ${version} publishes no diagnostics and has no status option (added in 7.18): its caches are not observed; upgrade to lru-cache 7.18 or later (11.4 or later publishes on its own channels)`,
+        `lru-cache ${version} publishes no diagnostics and predates the internals the instrumentation reads (7.0): its caches are not observed; upgrade to lru-cache 7.0 or later (11.4 or later publishes on its own channels)`,
       );
     } else if (support === 'unattributed') {
       this.noteUnattributed(version);
@@ -479,7 +483,7 @@ export class LruCacheInstrumentation extends ChannelInstrumentation<LruCacheInst
     if (answer === undefined) {
       this.noteUnobservable(
         UNOBSERVABLE_INSTANCE_VERSION,
-        `lru-cache instance "${cacheName(cache)}" publishes no diagnostics: its lru-cache predates 7.18, or was loaded before the instrumentation was enabled; its operations are not observed`,
+        `lru-cache instance "${cacheName(cache)}" publishes no diagnostics: its lru-cache predates 7.0, or was loaded before the instrumentation was enabled; its operations are not observed`,
       );
     } else if (answer.cache === cache) {
       this.recordOf(answer);

@@ -1,14 +1,16 @@
 import diagnostics_channel from 'node:diagnostics_channel';
+import { earlyRead, earlySetRefused, earlySetResult } from './early-status.js';
 import { keyIndexOf } from './key-index.js';
 import type { LruCacheLike, LruStatus } from './types.js';
 
 /**
- * lru-cache 7.18 to 11.2 publish nothing, so their `LRUCache` prototype methods are wrapped to
+ * lru-cache 7.0 to 11.2 publish nothing, so their `LRUCache` prototype methods are wrapped to
  * publish what lru-cache 11.4 publishes itself: the same status messages, on channels of Presize's
  * own (never on lru-cache's, whose other subscribers expect lru-cache's messages only). The
  * instrumentation subscribes the handlers it has for lru-cache's channels, so both paths produce
  * the same metrics from the same code. 7.18 is the first release that fills a `status` option,
- * which gives the results without reading lru-cache's internals.
+ * which gives the results without reading lru-cache's internals; for 7.0 to 7.17 the patch fills
+ * it itself from their internals (early-status.ts).
  */
 export const LEGACY_METRICS_CHANNEL = 'presize:lru-cache-legacy:metrics';
 /** `start` when a `fetch()` returned its promise, `asyncEnd` when the promise settled. */
@@ -149,26 +151,47 @@ function withStatus(options: unknown, status: LegacyStatus): Options {
   return options === undefined || options === null ? { status } : { ...(options as Options), status };
 }
 
-const wrappers: Record<string, (original: Method) => Method> = {
-  get: (original) =>
+/** The status lru-cache (7.18 on) fills for an operation: the caller's, else one of the patch's own. */
+function statusFor(options: unknown): { status: LegacyStatus; given: boolean; options: unknown } {
+  const given = statusOf(options);
+  if (given !== undefined) return { status: given, given: true, options };
+  const status: LegacyStatus = {};
+  return { status, given: false, options: withStatus(options, status) };
+}
+
+/** Runs a `get` or `has`; gives what it returned and its status (filled here before 7.18). */
+function runRead(
+  cache: LegacyCache,
+  op: 'get' | 'has',
+  k: unknown,
+  original: Method,
+  options: unknown,
+  fillsStatus: boolean,
+): { value: unknown; status: LegacyStatus; given: boolean } {
+  if (!fillsStatus) {
+    const read = earlyRead(cache, () => runAs(cache, k, op, original, k, options));
+    return { value: read.value, status: { [op]: read.result }, given: false };
+  }
+  const { status, given, options: passed } = statusFor(options);
+  return { value: runAs(cache, k, op, original, k, passed), status, given };
+}
+
+const wrappers: Record<string, (original: Method, fillsStatus: boolean) => Method> = {
+  get: (original, fillsStatus) =>
     function get(this: LegacyCache, k: unknown, options?: unknown): unknown {
       if (passThrough(this)) return original.call(this, k, options);
-      const given = statusOf(options);
-      const status = given ?? {};
-      const value = runAs(this, k, 'get', original, k, given ? options : withStatus(options, status));
+      const { value, status, given } = runRead(this, 'get', k, original, options, fillsStatus);
       // lru-cache 11.4 publishes the removal of the stale entry as a delete of reason expire.
       if (status.get === 'stale' && keyIndexOfCache(this)?.has(k) === false) publish(this, 'delete', k, 'expire');
-      publishStatus(this, 'get', k, status, given === undefined);
+      publishStatus(this, 'get', k, status, !given);
       return value;
     },
-  has: (original) =>
+  has: (original, fillsStatus) =>
     function has(this: LegacyCache, k: unknown, options?: unknown): unknown {
       if (passThrough(this)) return original.call(this, k, options);
-      const given = statusOf(options);
-      const status = given ?? {};
-      const found = runAs(this, k, 'has', original, k, given ? options : withStatus(options, status));
-      publishStatus(this, 'has', k, status, given === undefined);
-      return found;
+      const { value, status, given } = runRead(this, 'has', k, original, options, fillsStatus);
+      publishStatus(this, 'has', k, status, !given);
+      return value;
     },
   peek: (original) =>
     function peek(this: LegacyCache, k: unknown, options?: unknown): unknown {
@@ -179,24 +202,37 @@ const wrappers: Record<string, (original: Method) => Method> = {
       publish(this, 'peek', k, result);
       return value;
     },
-  set: (original) =>
+  set: (original, fillsStatus) =>
     function set(this: LegacyCache, k: unknown, v: unknown, options?: unknown): unknown {
       if (running.cache === this) running.wrote = true;
       if (passThrough(this)) return original.call(this, k, v, options);
-      const given = statusOf(options);
-      if (given !== undefined && state.fetches.get(this)?.get(k) === given) {
+      const caller = statusOf(options);
+      if (caller !== undefined && state.fetches.get(this)?.get(k) === caller) {
         // A fetch storing what its method resolved: part of the fetch, as in lru-cache 11.4.
         return runAs(this, k, 'fetch', original, k, v, options);
       }
-      const status = given ?? {};
-      const result = runAs(this, k, 'set', original, k, v, given ? options : withStatus(options, status));
+      let status: LegacyStatus;
+      let given = false;
+      let result: unknown;
+      if (fillsStatus) {
+        let passed: unknown;
+        ({ status, given, options: passed } = statusFor(options));
+        result = runAs(this, k, 'set', original, k, v, passed);
+      } else {
+        status = { set: earlySetResult(this, k, v) };
+        result = runAs(this, k, 'set', original, k, v, options);
+        if (earlySetRefused(this, k)) {
+          status.set = 'miss';
+          status.maxEntrySizeExceeded = true;
+        }
+      }
       if (status.set === undefined && v === undefined) {
         // set(k, undefined) is delete(k) from 9.1 on, with no set status until 11.4's `deleted`.
         publish(this, 'delete', k, 'delete');
         publish(this, 'set', k, 'deleted');
       } else {
         if (status.maxEntrySizeExceeded) publish(this, 'delete', k, 'set');
-        publishStatus(this, 'set', k, status, given === undefined);
+        publishStatus(this, 'set', k, status, !given);
       }
       return result;
     },
@@ -207,9 +243,12 @@ const wrappers: Record<string, (original: Method) => Method> = {
       publish(this, 'delete', k, settledFetch(this, k) ? 'fetch' : 'delete');
       return runAs(this, k, 'delete', original, k);
     },
-  fetch: (original) =>
+  fetch: (original, fillsStatus) =>
     function fetch(this: LegacyCache, k: unknown, options?: unknown): unknown {
       if (passThrough(this)) return original.call(this, k, options);
+      // 7.10 to 7.17 fill no fetch status: the fetch is not published, only kept from counting the
+      // set that stores its promise (what it later stores or removes counts as a set or delete).
+      if (!fillsStatus) return runAs(this, k, 'fetch', original, k, options);
       const given = statusOf(options);
       const status = given ?? {};
       let inFlight = state.fetches.get(this);
@@ -306,8 +345,11 @@ export function lruCacheClasses(exports: unknown): LruCacheClass[] {
   return [...found];
 }
 
-/** Wraps the class's methods, unless another holder already has; counts the holders. */
-export function patchClass(ctor: LruCacheClass): void {
+/**
+ * Wraps the class's methods, unless another holder already has; counts the holders. `fillsStatus`:
+ * whether the release fills a `status` option (7.18 and later, see versions.ts).
+ */
+export function patchClass(ctor: LruCacheClass, fillsStatus: boolean): void {
   const proto = ctor.prototype;
   const known = state.patched.get(proto);
   if (known !== undefined) {
@@ -319,7 +361,7 @@ export function patchClass(ctor: LruCacheClass): void {
     const descriptor = Object.getOwnPropertyDescriptor(proto, name);
     if (typeof descriptor?.value !== 'function') continue;
     originals.set(name, descriptor);
-    Object.defineProperty(proto, name, { ...descriptor, value: wrap(descriptor.value as Method) });
+    Object.defineProperty(proto, name, { ...descriptor, value: wrap(descriptor.value as Method, fillsStatus) });
   }
   state.patched.set(proto, { holders: 1, originals });
 }

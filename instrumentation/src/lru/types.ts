@@ -29,7 +29,7 @@ export interface LruStatus {
   cache?: LruCacheLike;
   fetchRejected?: true;
   fetchAborted?: true;
-  /** Published by Presize's patch of lru-cache 7.18 to 11.2, not by lru-cache itself. */
+  /** Published by Presize's patch of lru-cache 7.0 to 11.2, not by lru-cache itself. */
   legacy?: true;
 }
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LruCacheInstrumentation } from '../../src/lru/instrumentation';
 
-/** The part of LRUCache (7.18 to 11.5) the tests use. */
+/** The part of LRUCache (7.0 to 11.5) the tests use. */
 export interface AnyLruCache {
   set(key: unknown, value: unknown, options?: object): unknown;
   get(key: unknown, options?: object): unknown;
@@ -27,6 +27,19 @@ export interface Release {
   /** The module's exports, as `require` gives them. */
   readonly exports: unknown;
   readonly LRUCache: AnyLruCacheClass;
+  /** Whether `set` takes a `start` (7.10 on): a ttl that ended before the entry was stored. */
+  readonly takesStart: boolean;
+  /**
+   * Whether `set` refuses an entry larger than `maxEntrySize`, by default `maxSize`, removing the
+   * key's entry (7.17 on; before, storing the value an entry already holds changes nothing).
+   */
+  readonly refusesTooBig: boolean;
+  /** Whether the cache has `fetch` (7.10 on). */
+  readonly fetches: boolean;
+  /** Whether the cache has `pop` (7.10 on). */
+  readonly pops: boolean;
+  /** Whether `delete` takes an entry's size off `calculatedSize` once (7.0 takes it off twice). */
+  readonly sizesExactly: boolean;
 }
 
 function release(alias: string): Release {
@@ -34,7 +47,28 @@ function release(alias: string): Release {
   const exports = require(alias) as { LRUCache?: AnyLruCacheClass } & AnyLruCacheClass;
   const version = versionOf(require.resolve(alias));
   // lru-cache 7 exports the class itself; 8 the class with LRUCache on it; 9 and later { LRUCache }.
-  return { alias, version, exports, LRUCache: exports.LRUCache ?? exports };
+  const LRUCache = exports.LRUCache ?? exports;
+  // Probed on fresh caches before any instrumentation patches the class.
+  const stale = new LRUCache({ max: 1, ttlResolution: 0 });
+  stale.set('k', 1, { ttl: 10, start: performance.now() - 1000 });
+  const sized = new LRUCache({ max: 1, maxSize: 8, sizeCalculation: () => 1 });
+  sized.set('k', 1);
+  sized.set('k', 1, { size: 9 });
+  const deleted = new LRUCache({ max: 2, maxSize: 8, sizeCalculation: () => 1 });
+  deleted.set('a', 1);
+  deleted.set('b', 1);
+  deleted.delete('b');
+  return {
+    alias,
+    version,
+    exports,
+    LRUCache,
+    takesStart: !stale.has('k'),
+    refusesTooBig: !sized.has('k'),
+    fetches: typeof LRUCache.prototype.fetch === 'function',
+    pops: typeof LRUCache.prototype.pop === 'function',
+    sizesExactly: (deleted as { calculatedSize?: number }).calculatedSize === 1,
+  };
 }
 
 /** The version of the package a resolved file belongs to (from 8.0 package.json is not exported). */
@@ -49,8 +83,14 @@ function versionOf(file: string): string {
   throw new Error(`no package.json with a version above ${file}`);
 }
 
-/** Every patched major (and 11.0, 11.1, 11.2), latest patch release of each, by alias. */
+/**
+ * Every patched major (and 11.0, 11.1, 11.2; 7.0, 7.10 and 7.17, which fill no status of their
+ * own), latest patch release of each, by alias.
+ */
 export const PATCHED_ALIASES: readonly string[] = [
+  'lru-cache-7-0',
+  'lru-cache-7-10',
+  'lru-cache-7-17',
   'lru-cache-7',
   'lru-cache-8',
   'lru-cache-9',

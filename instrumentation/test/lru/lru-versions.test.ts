@@ -1,9 +1,10 @@
 // Real lru-cache releases older than the one the package is developed against: 11.3 publishes
-// its operations without the cache instance; 6 publishes nothing and has no status to patch for.
+// its operations without the cache instance; 6 publishes nothing and has no key index to read.
 import { diag } from '@opentelemetry/api';
 import { LRUCache as LRUCache113 } from 'lru-cache-v11-3';
 import { nameCache } from '../../src/lru/cache-names';
 import { LruCacheInstrumentation, UNATTRIBUTED_CACHE } from '../../src/lru/instrumentation';
+import { fillsStatus, lruCacheSupport } from '../../src/lru/versions';
 import { pointValue, testMeterProvider } from './metrics-reader';
 import { captureDiagWarnings } from '../../../test/support/diag-warnings.js';
 
@@ -60,5 +61,19 @@ describe('LruCacheInstrumentation with older lru-cache releases', () => {
     expect(legacy.length).toBe(1);
     await telemetry.collect();
     expect(warnings.filter((w) => w.includes('"legacy"'))).toHaveLength(1);
+  });
+});
+
+describe('which lru-cache releases are patched, and which fill a status of their own', () => {
+  it.each([
+    ['6.0.0', 'unobservable', true],
+    ['7.0.0', 'patched', false],
+    ['7.17.2', 'patched', false],
+    ['7.18.0', 'patched', true],
+    ['8.0.5', 'patched', true],
+    ['11.2.7', 'patched', true],
+    ['11.3.0', 'unattributed', true],
+  ] as const)('lru-cache %s: %s, fills its status: %s', (version, support, fills) => {
+    expect([lruCacheSupport(version), fillsStatus(version)]).toEqual([support, fills]);
   });
 });
