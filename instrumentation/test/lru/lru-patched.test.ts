@@ -153,42 +153,45 @@ describe.each(PATCHED_RELEASES.map((r) => [r.version, r] as const))('lru-cache %
   const fetchesWithStatus = release.fetches && fillsStatus(release.version);
   const fetchesWithoutStatus = release.fetches && !fillsStatus(release.version);
 
-  (fetchesWithStatus ? it : it.skip)('times fetches by result and outcome, without counting the get and set inside them', async () => {
-    const cache = nameCache(
-      new release.LRUCache({
-        max: 2,
-        fetchMethod: async (k: unknown) => {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          if (k === 'bad') throw new Error('origin down');
-          return `value of ${String(k)}`;
-        },
-      }),
-      'origin',
-    );
-    await expect(cache.fetch('k')).resolves.toBe('value of k');
-    await expect(cache.fetch('k')).resolves.toBe('value of k');
-    cache.set('other', 'x');
-    await expect(cache.fetch('bad')).rejects.toThrow('origin down');
-    await expect(cache.fetch('n')).resolves.toBe('value of n'); // evicts k
-    const metrics = await telemetry.collect();
-    const ops = metrics.get('presize.lru.operations');
-    expect(pointValue(ops, operation('origin', 'fetch', 'miss'))).toBe(3);
-    expect(pointValue(ops, operation('origin', 'fetch', 'hit'))).toBe(1);
-    expect(pointValue(ops, operation('origin', 'delete', 'fetch'))).toBe(1);
-    expect(pointValue(ops, operation('origin', 'set', 'add'))).toBe(1);
-    expect(ops).toHaveLength(4);
-    expect(pointValue(metrics.get('presize.lru.evictions'), { 'presize.lru.name': 'origin' })).toBe(1);
-    const durations = metrics.get('presize.lru.fetch.duration');
-    const outcome = (result: string, fetchOutcome: string) =>
-      (
-        pointValue(durations, {
-          'presize.lru.name': 'origin',
-          'presize.lru.result': result,
-          'presize.lru.fetch.outcome': fetchOutcome,
-        }) as { count: number }
-      ).count;
-    expect([outcome('miss', 'resolved'), outcome('hit', 'resolved'), outcome('miss', 'rejected')]).toEqual([2, 1, 1]);
-  });
+  (fetchesWithStatus ? it : it.skip)(
+    'times fetches by result and outcome, without counting the get and set inside them',
+    async () => {
+      const cache = nameCache(
+        new release.LRUCache({
+          max: 2,
+          fetchMethod: async (k: unknown) => {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            if (k === 'bad') throw new Error('origin down');
+            return `value of ${String(k)}`;
+          },
+        }),
+        'origin',
+      );
+      await expect(cache.fetch('k')).resolves.toBe('value of k');
+      await expect(cache.fetch('k')).resolves.toBe('value of k');
+      cache.set('other', 'x');
+      await expect(cache.fetch('bad')).rejects.toThrow('origin down');
+      await expect(cache.fetch('n')).resolves.toBe('value of n'); // evicts k
+      const metrics = await telemetry.collect();
+      const ops = metrics.get('presize.lru.operations');
+      expect(pointValue(ops, operation('origin', 'fetch', 'miss'))).toBe(3);
+      expect(pointValue(ops, operation('origin', 'fetch', 'hit'))).toBe(1);
+      expect(pointValue(ops, operation('origin', 'delete', 'fetch'))).toBe(1);
+      expect(pointValue(ops, operation('origin', 'set', 'add'))).toBe(1);
+      expect(ops).toHaveLength(4);
+      expect(pointValue(metrics.get('presize.lru.evictions'), { 'presize.lru.name': 'origin' })).toBe(1);
+      const durations = metrics.get('presize.lru.fetch.duration');
+      const outcome = (result: string, fetchOutcome: string) =>
+        (
+          pointValue(durations, {
+            'presize.lru.name': 'origin',
+            'presize.lru.result': result,
+            'presize.lru.fetch.outcome': fetchOutcome,
+          }) as { count: number }
+        ).count;
+      expect([outcome('miss', 'resolved'), outcome('hit', 'resolved'), outcome('miss', 'rejected')]).toEqual([2, 1, 1]);
+    },
+  );
 
   (fetchesWithoutStatus ? it : it.skip)(
     'before 7.18, counts no fetch, but what a fetch stores as a set and what it removes as a delete',
