@@ -10,25 +10,52 @@ interface EarlyInternals {
   isStale(index: number): boolean;
 }
 
+/** The staleness lru-cache read in the `get` or `has` running, innermost first. */
+let reading: { stale: boolean | undefined } | undefined;
+/** Caches whose `isStale` reports to `reading`. */
+const recording = new WeakSet<object>();
+
+/**
+ * Makes the cache's `isStale` report what it answers, once for the cache's lifetime: an accessor
+ * in its place keeps what lru-cache installs there (TTL tracking assigns its own), so that the
+ * function lru-cache calls stays the same from one operation to the next.
+ */
+function recordStaleness(cache: object): void {
+  if (recording.has(cache)) return;
+  recording.add(cache);
+  let isStale = (cache as EarlyInternals).isStale;
+  const recorder = (index: number): boolean => {
+    const stale = isStale.call(cache, index);
+    if (reading !== undefined && reading.stale === undefined) reading.stale = stale;
+    return stale;
+  };
+  Object.defineProperty(cache, 'isStale', {
+    get: () => recorder,
+    set: (installed: (index: number) => boolean) => {
+      isStale = installed;
+    },
+    configurable: true,
+  });
+}
+
 /**
  * Runs a `get` or `has` and says what it found, as 7.18's `status.get` / `status.has`: both ask
- * `isStale` once, for the key's slot, exactly when the key is in the index. The answer lru-cache
- * got is the one recorded, not one asked again (the clock moves between two readings).
+ * `isStale` first for the key's slot, exactly when the key is in the index (a dispose callback may
+ * ask again later, for other caches or keys). The answer lru-cache got is the one recorded, not
+ * one asked again: the clock may have moved between two readings.
  */
 export function earlyRead(cache: object, read: () => unknown): { value: unknown; result: 'hit' | 'stale' | 'miss' } {
-  const internals = cache as EarlyInternals;
-  const isStale = internals.isStale;
-  let stale: boolean | undefined;
-  // Left as an own property after (the prototype's, or the one TTL tracking installed): deleting
-  // it would turn the instance into a slow dictionary object.
-  internals.isStale = (index: number) => (stale = isStale.call(cache, index));
+  recordStaleness(cache);
+  const outer = reading;
+  const frame: { stale: boolean | undefined } = { stale: undefined };
+  reading = frame;
   let value: unknown;
   try {
     value = read();
   } finally {
-    internals.isStale = isStale;
+    reading = outer;
   }
-  return { value, result: stale === undefined ? 'miss' : stale ? 'stale' : 'hit' };
+  return { value, result: frame.stale === undefined ? 'miss' : frame.stale ? 'stale' : 'hit' };
 }
 
 /** What `set` will do, before it does it: 7.18's `status.set` when the entry fits. */
