@@ -12,30 +12,25 @@ interface EarlyInternals {
 
 /** The staleness lru-cache read in the `get` or `has` running, innermost first. */
 let reading: { stale: boolean | undefined } | undefined;
-/** Caches whose `isStale` reports to `reading`. */
-const recording = new WeakSet<object>();
+/** The `isStale` functions installed here, each reporting what the one it replaced answers. */
+const recorders = new WeakSet<object>();
 
 /**
- * Makes the cache's `isStale` report what it answers, once for the cache's lifetime: an accessor
- * in its place keeps what lru-cache installs there (TTL tracking assigns its own), so that the
- * function lru-cache calls stays the same from one operation to the next.
+ * Makes the cache's `isStale` report what it answers to `reading`: replaced by a recorder as an
+ * own property, again when lru-cache has installed one of its own since (TTL tracking does, on
+ * the first entry with a TTL), so that the function lru-cache calls stays the same in between.
  */
 function recordStaleness(cache: object): void {
-  if (recording.has(cache)) return;
-  recording.add(cache);
-  let isStale = (cache as EarlyInternals).isStale;
+  const internals = cache as EarlyInternals;
+  const isStale = internals.isStale;
+  if (recorders.has(isStale)) return;
   const recorder = (index: number): boolean => {
     const stale = isStale.call(cache, index);
     if (reading !== undefined && reading.stale === undefined) reading.stale = stale;
     return stale;
   };
-  Object.defineProperty(cache, 'isStale', {
-    get: () => recorder,
-    set: (installed: (index: number) => boolean) => {
-      isStale = installed;
-    },
-    configurable: true,
-  });
+  recorders.add(recorder);
+  internals.isStale = recorder;
 }
 
 /**
