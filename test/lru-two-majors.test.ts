@@ -78,7 +78,10 @@ function expectEveryCacheObserved(samples: Sample[]): void {
   expect([...names].sort()).toEqual(['big-channel', 'big-cjs', 'big-esm', 'ops-channel', 'ops-cjs', 'ops-esm']);
 }
 
-function run(args: string[], env: Record<string, string>): { lines: Promise<Record<string, unknown>>; stop(): void } {
+function run(
+  args: string[],
+  env: Record<string, string>,
+): { lines: Promise<Record<string, unknown>>; stderr(): string; stop(): void } {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_') && !k.startsWith('PRESIZE_')),
   );
@@ -98,7 +101,7 @@ function run(args: string[], env: Record<string, string>): { lines: Promise<Reco
     });
     child.once('exit', (code) => fail(new Error(`service exited with ${code}:\n${stderr}`)));
   });
-  return { lines, stop: () => child.kill('SIGTERM') };
+  return { lines, stderr: () => stderr, stop: () => child.kill('SIGTERM') };
 }
 
 describe.each(PAIRS)('a service importing %s and requiring %s (and 11.5)', (esm, cjs) => {
@@ -118,21 +121,28 @@ describe.each(PAIRS)('a service importing %s and requiring %s (and 11.5)', (esm,
     }
   }, 60_000);
 
-  it('is observed through the zero-code entry and its Prometheus endpoint', async () => {
-    const port = await freePort();
-    const service = run(['--import', '@presize/auto-instrumentation/register', join(dir, 'app.mjs')], {
-      OTEL_SERVICE_NAME: 'lru-two-majors',
-      OTEL_METRICS_EXPORTER: 'prometheus',
-      OTEL_TRACES_EXPORTER: 'none',
-      OTEL_LOGS_EXPORTER: 'none',
-      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
-    });
-    try {
-      await service.lines;
-      expectEveryCacheObserved(await scrapeUntil(port, (all) => all.length > 0));
-    } finally {
-      service.stop();
-    }
-  }, 60_000);
+  // --require registers the ESM loader too, without a second SDK in the loader's thread (whose
+  // Prometheus endpoint would take the port, or fail on it and say so on stderr).
+  it.each(['--import', '--require'])(
+    'is observed through the zero-code entry (%s) and its Prometheus endpoint',
+    async (preload) => {
+      const port = await freePort();
+      const service = run([preload, '@presize/auto-instrumentation/register', join(dir, 'app.mjs')], {
+        OTEL_SERVICE_NAME: 'lru-two-majors',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      });
+      try {
+        await service.lines;
+        expectEveryCacheObserved(await scrapeUntil(port, (all) => all.length > 0));
+        expect(service.stderr()).toBe('');
+      } finally {
+        service.stop();
+      }
+    },
+    60_000,
+  );
 });

@@ -3,9 +3,10 @@
 // a bad setting does, and reports a second collector outage as it did the first.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { readCapture } from '@presize/gpu';
 import { pidsIn, survivors } from '../gpu/test/processes.js';
 import { hungSmiWrapper, namedPipe } from './support/gpu-stand-ins.js';
 import { scrape, scrapeUntil, select } from './support/scrape.js';
@@ -130,6 +131,69 @@ describe('register with credentials for dcgm-exporter', () => {
     expect(await service.exited).toEqual({ code: 5, signal: null });
     expect(stderrLines(service)).toEqual([
       `@presize/instrumentation: PRESIZE_GPU_URL="${base}" carries a user or password, which would be shown wherever the URL is; pass credentials as headers instead (PRESIZE_GPU_HEADERS); GPU metrics are off (shown once; repeats are not logged)`,
+    ]);
+  });
+});
+
+describe('register with more GPU series than PRESIZE_GPU_MAX_SERIES', () => {
+  const h100x8 = readFileSync(
+    resolve(
+      __dirname,
+      '../../shared/fixtures/gpu/dcgm-scrapes/nvidia-aicr__h100-80gb-hbm3__8gpu__k8s-labels__sampled.prom',
+    ),
+    'utf8',
+  );
+  // The series of GPUs 0 to 2 of the eight: the cap that lets exactly them through.
+  const firstThree = readCapture(h100x8).series.filter((series) => ['0', '1', '2'].includes(series.labels['gpu']!));
+
+  test('exports the first GPUs up to the cap, counts the rest as series_cap, and warns once', async () => {
+    const capture = join(dir, 'h100x8.prom');
+    writeFileSync(capture, h100x8);
+    const { port, service } = await startServiceOnPrometheus({
+      preload: '--import',
+      entry: 'register-service.mjs',
+      env: {
+        FIXTURE_ENTRIES: '1000',
+        PRESIZE_GPU_SOURCE: 'file',
+        PRESIZE_GPU_FILE: capture,
+        PRESIZE_GPU_INTERVAL_MS: '100',
+        PRESIZE_GPU_TIMEOUT_MS: '60000',
+        PRESIZE_GPU_MAX_SERIES: String(firstThree.length),
+      },
+    });
+    let samples: Awaited<ReturnType<typeof scrapeUntil>> = [];
+    try {
+      await service.line('ready');
+      samples = await scrapeUntil(
+        port,
+        (s) =>
+          select(s, 'presize_gpu_dropped_values_total', { presize_gpu_drop_reason: 'series_cap' }).length > 0 &&
+          select(s, 'presize_gpu_series').length > 0,
+        60_000,
+      );
+    } finally {
+      service.child.kill('SIGTERM');
+    }
+    await service.exited;
+    const gpus = new Set(samples.filter((s) => s.name.startsWith('DCGM_')).map((s) => s.labels.gpu));
+    expect([...gpus].sort()).toEqual(['0', '1', '2']);
+    expect(samples.filter((s) => s.name.startsWith('DCGM_'))).toHaveLength(firstThree.length);
+    expect(select(samples, 'presize_gpu_series').map((s) => s.value)).toEqual([firstThree.length]);
+    const capWarnings = stderrLines(service).filter((line) => line.includes('PRESIZE_GPU_MAX_SERIES'));
+    expect(capWarnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^@presize/instrumentation: @presize/instrumentation/gpu .* more than maxSeries \\(PRESIZE_GPU_MAX_SERIES\\) = ${firstThree.length}; .*series_cap\\) \\(shown once; repeats are not logged\\)$`,
+        ),
+      ),
+    ]);
+  });
+
+  test('a value that is not a positive whole number is refused by name, and GPU metrics stay off', async () => {
+    const service = selfEnding({ PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_MAX_SERIES: 'lots' });
+    expect(await service.exited).toEqual({ code: 5, signal: null });
+    expect(stderrLines(service)).toEqual([
+      '@presize/instrumentation: PRESIZE_GPU_MAX_SERIES="lots" is not a positive whole number of series; GPU metrics are off (shown once; repeats are not logged)',
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 /**
  * The modules Presize's instrumentations patch on `import` (lru-cache 7.18 to 11.2). The loader
@@ -7,16 +8,32 @@ import { register } from 'node:module';
 export const HOOKED_ESM_MODULES: readonly string[] = ['lru-cache'];
 
 /**
+ * Set in the environment only while the loader is registered. Node starts the loader's thread
+ * inside `register`, with a copy of the environment of that moment, and runs the `--require`
+ * preloads again in it: there, and only there, the variable is set. Threads the application
+ * starts later copy the environment without it.
+ */
+const HOOKS_THREAD_MARK = 'PRESIZE_INTERNAL_MODULE_HOOKS_THREAD';
+
+/**
  * Registers import-in-the-middle's loader, through which OpenTelemetry's module hooks see ES
- * modules (`import { LRUCache } from 'lru-cache'`); `require` needs no loader. Only from the ESM
- * build, the one `--import` loads: Node runs `--require` preloads again in the loader's own thread,
- * where the CommonJS build would start a second SDK (and its Prometheus endpoint).
+ * modules (`import { LRUCache } from 'lru-cache'`); `require` needs no loader.
  */
 export function registerEsmHooks(): void {
   const here = ownFile();
   // V8 names an ES module by its URL, a CommonJS module by its path.
-  if (!here.startsWith('file:')) return;
-  register('import-in-the-middle/hook.mjs', here, { data: { include: [...HOOKED_ESM_MODULES] } });
+  const parent = here.startsWith('file:') ? here : pathToFileURL(here);
+  process.env[HOOKS_THREAD_MARK] = '1';
+  try {
+    register('import-in-the-middle/hook.mjs', parent, { data: { include: [...HOOKED_ESM_MODULES] } });
+  } finally {
+    delete process.env[HOOKS_THREAD_MARK];
+  }
+}
+
+/** Whether this code runs in the thread of the loader registerEsmHooks registered, not the application's. */
+export function inModuleHooksThread(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[HOOKS_THREAD_MARK] !== undefined;
 }
 
 /**

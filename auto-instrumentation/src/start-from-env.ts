@@ -8,7 +8,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { gpuMetricsFromEnv, gpuResourceAttributes } from '@presize/gpu';
 import { LruCacheInstrumentation, mapMetricsProducer, PresizedMapInstrumentation } from '@presize/instrumentation';
 import { envProblems } from './env-problems.js';
-import { registerEsmHooks } from './esm-hooks.js';
+import { inModuleHooksThread, registerEsmHooks } from './esm-hooks.js';
 import { nativeMapsFromEnv } from './native-maps-from-env.js';
 import { OnceLogger } from './once-logger.js';
 import { metricReadersFromEnv } from './metric-readers.js';
@@ -31,12 +31,14 @@ type Registry = { [STARTED]?: StartedTelemetry | null };
  * ends. The SDK itself reads the variables (exporters, protocol, endpoint, resource, Prometheus
  * host and port). Idempotent across copies of this package: the ESM and the CommonJS `register`
  * both land here, and the second call returns what the first started. Returns null when
- * OTEL_SDK_DISABLED is true.
+ * OTEL_SDK_DISABLED is true, and in the thread of the ESM loader it registers, where Node runs
+ * `--require` preloads again: the application's thread has the SDK.
  */
 export function startTelemetryFromEnv(env: NodeJS.ProcessEnv = process.env): StartedTelemetry | null {
   const registry = globalThis as Registry;
   const started = registry[STARTED];
   if (started !== undefined) return started;
+  if (inModuleHooksThread()) return null;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') {
     registry[STARTED] = null;
     return null;

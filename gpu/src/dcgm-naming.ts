@@ -53,10 +53,11 @@ export function dcgmExportPoints(sample: GpuSample, options: DcgmNamingOptions =
 /** dcgmExportPoints, giving the event loop a turn between slices of series. */
 export async function dcgmExportPointsInSlices(
   sample: GpuSample,
-  options: DcgmNamingOptions = {},
+  options: DcgmNamingOptions,
+  signal: AbortSignal,
 ): Promise<ExportPoint[]> {
   const make = pointMaker(sample, options);
   const points: ExportPoint[] = [];
-  await forEachInSlices(sample.series, (series) => points.push(make(series)));
+  await forEachInSlices(sample.series, (series) => points.push(make(series)), signal);
   return points;
 }

@@ -20,12 +20,14 @@ import type { GpuSource } from './sources/source.js';
  * - PRESIZE_GPU_TIMEOUT_MS: longest a read may take (default the interval, at most 5000)
  * - PRESIZE_GPU_NVIDIA_SMI: the nvidia-smi binary (default nvidia-smi on PATH)
  * - PRESIZE_GPU_NAMING: dcgm (default) | hw
+ * - PRESIZE_GPU_MAX_SERIES: GPU series exported per read (default 8192)
  */
 export interface GpuEnvConfig {
   readonly source: GpuSource;
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
   readonly naming: GpuMetricNaming;
+  readonly maxSeries?: number;
 }
 
 export type GpuEnvResult = { readonly config: GpuEnvConfig | undefined; readonly problems: readonly string[] };
@@ -33,12 +35,17 @@ export type GpuEnvResult = { readonly config: GpuEnvConfig | undefined; readonly
 const SOURCES = ['dcgm-exporter', 'nvidia-smi', 'file', 'simulated'] as const;
 const DEFAULT_DCGM_EXPORTER_URL = 'http://127.0.0.1:9400/metrics';
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, problems: string[]): number | undefined {
+function positiveInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  what: 'milliseconds' | 'series',
+  problems: string[],
+): number | undefined {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
     problems.push(
-      `${name}=${JSON.stringify(env[name])} is not a positive whole number of milliseconds; GPU metrics are off`,
+      `${name}=${JSON.stringify(env[name])} is not a positive whole number of ${what}; GPU metrics are off`,
     );
     return undefined;
   }
@@ -56,8 +63,9 @@ export function gpuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GpuEnvRe
     );
     return { config: undefined, problems };
   }
-  const intervalMs = positiveInteger(env, 'PRESIZE_GPU_INTERVAL_MS', problems);
-  const timeoutMs = positiveInteger(env, 'PRESIZE_GPU_TIMEOUT_MS', problems);
+  const intervalMs = positiveInteger(env, 'PRESIZE_GPU_INTERVAL_MS', 'milliseconds', problems);
+  const timeoutMs = positiveInteger(env, 'PRESIZE_GPU_TIMEOUT_MS', 'milliseconds', problems);
+  const maxSeries = positiveInteger(env, 'PRESIZE_GPU_MAX_SERIES', 'series', problems);
   const namingRaw = env['PRESIZE_GPU_NAMING']?.trim() || 'dcgm';
   if (namingRaw !== 'dcgm' && namingRaw !== 'hw') {
     problems.push(
@@ -106,6 +114,7 @@ export function gpuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GpuEnvRe
       naming: namingRaw as GpuMetricNaming,
       ...(intervalMs === undefined ? {} : { intervalMs }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(maxSeries === undefined ? {} : { maxSeries }),
     },
     problems,
   };

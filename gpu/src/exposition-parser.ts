@@ -1,3 +1,5 @@
+import { LineSlicer, MAX_LINE_CHARS } from './line-slicer.js';
+import { ownString } from './own-string.js';
 import type { MalformedLine } from './sample.js';
 
 /**
@@ -90,8 +92,9 @@ function parseValue(token: string): number {
 
 /** Parses `{name="value",...}` starting at `open`; returns the labels and the index after `}`. */
 function parseLabels(text: string, open: number, end: number): [Record<string, string>, number] {
-  // No prototype: `__proto__` is a valid label name.
-  const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+  // A plain object (one without a prototype is a hash table, several times the size); `__proto__`,
+  // a valid label name, is defined as an own property.
+  const labels: Record<string, string> = {};
   let at = open + 1;
   for (;;) {
     at = skipBlanks(text, at, end);
@@ -117,7 +120,9 @@ function parseLabels(text: string, open: number, end: number): [Record<string, s
     }
     const raw = text.slice(valueStart, at - 1);
     if (Object.prototype.hasOwnProperty.call(labels, name)) throw new LineError(`label ${name} appears twice`);
-    labels[name] = raw.indexOf('\\') >= 0 ? unescapeLabelValue(raw) : raw;
+    const value = raw.indexOf('\\') >= 0 ? unescapeLabelValue(raw) : raw;
+    if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true });
+    else labels[name] = value;
     at = skipBlanks(text, at, end);
     const next = text.charCodeAt(at);
     if (next === COMMA) at++;
@@ -137,63 +142,63 @@ function parseComment(text: string, start: number, end: number, out: Exposition)
   if (keyword === 'TYPE') {
     if (!METRIC_TYPES.has(argument)) throw new LineError(`# TYPE ${name} has unknown type "${argument}"`);
     if (out.types.has(name)) throw new LineError(`# TYPE ${name} appears twice`);
-    out.types.set(name, argument);
+    out.types.set(ownString(name), argument);
   } else {
+    // Copies: a help text becomes the description of the metric data exported until the next read.
     out.help.set(
-      name,
-      argument.replace(/\\([\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : '\\')),
+      ownString(name),
+      ownString(argument.replace(/\\([\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : '\\'))),
     );
   }
 }
 
 /**
- * Parses an exposition a part at a time: each `step` reads whole lines until it has covered
- * `chars` characters or `lines` lines, so a caller can give the event loop a turn between steps.
+ * Parses an exposition written a piece at a time (see LineSlicer): each `step` reads at most
+ * SLICE_ITEMS lines, so a caller can give the event loop a turn between steps. Samples go to
+ * `onSample` as they are read, or into `exposition.samples` without one.
  */
-export class ExpositionParser {
+export class ExpositionParser extends LineSlicer {
   readonly exposition: Exposition = { samples: [], types: new Map(), help: new Map(), malformed: [] };
   // Label sets repeat on every field of a GPU: parse each distinct one once per scrape.
   private readonly labelCache = new Map<string, Readonly<Record<string, string>>>();
-  private lineNumber = 0;
-  private start = 0;
 
-  constructor(private readonly text: string) {}
-
-  get done(): boolean {
-    return this.start >= this.text.length;
+  constructor(private readonly onSample?: (sample: ExpositionSample) => void) {
+    super();
   }
 
-  /** Reads on from where the last step ended; throws TooManyMalformedLinesError past MAX_MALFORMED_LINES. */
-  step(chars: number, lines: number): void {
-    const { text, exposition: out } = this;
-    const length = text.length;
-    const stopAt = Math.min(length, this.start + chars);
-    const lastLine = this.lineNumber + lines;
-    while (this.start < length && this.start < stopAt && this.lineNumber < lastLine) {
-      const start = this.start;
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = length;
-      this.start = end + 1;
-      this.lineNumber++;
-      if (end > start && text.charCodeAt(end - 1) === 13) end--;
-      const first = skipBlanks(text, start, end);
-      try {
-        if (first < end) {
-          if (text.charCodeAt(first) === 35) parseComment(text, first, end, out);
-          else out.samples.push(parseSampleLine(text, first, end, this.labelCache));
-        }
-      } catch (error) {
-        if (!(error instanceof LineError)) throw error;
-        if (out.malformed.length >= MAX_MALFORMED_LINES) throw new TooManyMalformedLinesError();
-        out.malformed.push({ line: this.lineNumber, reason: error.message });
+  /** Throws TooManyMalformedLinesError past MAX_MALFORMED_LINES. */
+  protected line(text: string, start: number, end: number, number: number): void {
+    const first = skipBlanks(text, start, end);
+    if (first === end) return;
+    try {
+      if (text.charCodeAt(first) === 35) parseComment(text, first, end, this.exposition);
+      else {
+        const sample = parseSampleLine(text, first, end, this.labelCache);
+        if (this.onSample) this.onSample(sample);
+        else this.exposition.samples.push(sample);
       }
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      this.malformed(number, error.message);
     }
+  }
+
+  protected tooLong(number: number): void {
+    this.malformed(number, `line is longer than ${MAX_LINE_CHARS} characters`);
+  }
+
+  private malformed(line: number, reason: string): void {
+    const { malformed } = this.exposition;
+    if (malformed.length >= MAX_MALFORMED_LINES) throw new TooManyMalformedLinesError();
+    malformed.push({ line, reason });
   }
 }
 
 export function parseExposition(text: string): Exposition {
-  const parser = new ExpositionParser(text);
-  parser.step(Infinity, Infinity);
+  const parser = new ExpositionParser();
+  parser.write(text);
+  parser.end();
+  while (parser.step());
   return parser.exposition;
 }
 
@@ -223,6 +228,8 @@ function parseSampleLine(
     } else {
       const [parsed, after] = parseLabels(text, at, end);
       labels = Object.freeze(parsed);
+      // A slice of the text, which the cache keeps alive for the read only: the sample keeps
+      // copies (SampleBuilder), and copying every key would cost the read more than it saves.
       labelCache.set(text.slice(at, after), labels);
       at = after;
     }

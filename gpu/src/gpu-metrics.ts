@@ -4,10 +4,11 @@ import { PRODUCER_RESOURCE, hrTimeFromMillis } from '@presize/instrumentation/me
 import { PACKAGE_VERSION } from './version.js';
 import { dcgmExportPointsInSlices } from './dcgm-naming.js';
 import { DIAGNOSTICS_RECOVERY } from './diagnostics-recovery.js';
-import type { ExportPoint } from './export-point.js';
 import { hwExportPoints } from './hw-naming.js';
 import { CounterStarts, toMetricDataInSlices } from './metric-data.js';
-import type { GpuSample } from './sample.js';
+import type { DropReason, GpuSample } from './sample.js';
+import { forEachInSlices } from './event-loop-turn.js';
+import { capSeries, DEFAULT_MAX_GPU_SERIES } from './series-cap.js';
 import { settleOnAbort } from './settle-on-abort.js';
 import {
   ATTR_GPU_SCRAPE_ERROR_TYPE,
@@ -46,6 +47,13 @@ export interface GpuMetricsOptions {
    * OpenTelemetry's cardinality limit counts it. Default 100.
    */
   maxDroppedFieldSeries?: number;
+  /**
+   * GPU series exported per read (default 8192, DEFAULT_MAX_GPU_SERIES). The series past it, in
+   * an order that depends only on the series (GPU index, UUID, MIG instance, field, labels), are
+   * not exported; they are counted in `presize.gpu.dropped_values` with
+   * `presize.gpu.drop.reason="series_cap"`, with one warning.
+   */
+  maxSeries?: number;
 }
 
 export type GpuScrapeResult =
@@ -94,12 +102,14 @@ export class GpuMetrics implements MetricProducer {
   private readonly sourceAttributes: Attributes;
   private readonly meterProvider: MeterProvider | undefined;
   private health: HealthInstruments | undefined;
+  readonly maxSeries: number;
   /** The latest successful read, made into metric data once, when read, rather than at every collection. */
-  private latest: { readonly points: readonly ExportPoint[]; readonly metrics: MetricData[] } | undefined;
+  private latest: { readonly series: number; readonly metrics: MetricData[] } | undefined;
   private up: 0 | 1 | undefined;
   private lastDurationSeconds: number | undefined;
   private readonly reportedReasons = new Set<GpuScrapeErrorReason>();
   private reportedMalformed = false;
+  private reportedCap = false;
   private stopController = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<GpuScrapeResult> | undefined;
@@ -118,6 +128,9 @@ export class GpuMetrics implements MetricProducer {
       throw new RangeError(`intervalMs must be a positive integer, got ${options.intervalMs}`);
     if (!(Number.isInteger(this.timeoutMs) && this.timeoutMs > 0))
       throw new RangeError(`timeoutMs must be a positive integer, got ${options.timeoutMs}`);
+    this.maxSeries = options.maxSeries ?? DEFAULT_MAX_GPU_SERIES;
+    if (!(Number.isSafeInteger(this.maxSeries) && this.maxSeries > 0))
+      throw new RangeError(`maxSeries must be a positive integer, got ${options.maxSeries}`);
     this.naming = options.naming ?? 'dcgm';
     this.monotonicCounters = options.monotonicCounters ?? false;
     this.sourceAttributes = { [ATTR_GPU_SOURCE]: this.source.kind, [ATTR_GPU_SOURCE_TARGET]: this.source.description };
@@ -156,7 +169,7 @@ export class GpuMetrics implements MetricProducer {
     });
     const dropped = meter.createCounter(METRIC_GPU_DROPPED_VALUES, {
       description:
-        'GPU values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN or infinite, samples of metrics that are not DCGM fields.',
+        'GPU values read but not exported: DCGM blank sentinels, utilisation outside 0..100 %, NaN or infinite, samples of metrics that are not DCGM fields, series past the cap.',
       unit: '{value}',
     });
     const malformedLines = meter.createCounter(METRIC_GPU_MALFORMED_LINES, {
@@ -186,7 +199,7 @@ export class GpuMetrics implements MetricProducer {
         unit: '{series}',
       })
       .addCallback((result) => {
-        if (this.up !== undefined) result.observe(this.latest?.points.length ?? 0, this.sourceAttributes);
+        if (this.up !== undefined) result.observe(this.latest?.series ?? 0, this.sourceAttributes);
       });
     return { errors, dropped, malformedLines };
   }
@@ -309,20 +322,48 @@ export class GpuMetrics implements MetricProducer {
 
   /**
    * Makes a sample the exported one. A large capture is turned into metric data a slice at a
-   * time; a stop() meanwhile wins (its abort goes to the caller as a failure). `hw` naming sums
-   * framebuffer fields across a GPU's series, so it takes the sample whole.
+   * time; a stop() meanwhile ends it at the next slice (its abort goes to the caller as a failure).
    */
-  private async accept(sample: GpuSample, stopped: AbortSignal): Promise<void> {
+  private async accept(read: GpuSample, stopped: AbortSignal): Promise<void> {
+    const capped = await capSeries(read.series, this.maxSeries, stopped);
+    const sample: GpuSample = capped.leftOutCount === 0 ? read : { ...read, series: capped.kept };
     const points =
       this.naming === 'hw'
-        ? hwExportPoints(sample)
-        : await dcgmExportPointsInSlices(sample, { monotonicCounters: this.monotonicCounters });
-    stopped.throwIfAborted();
+        ? await hwExportPoints(sample, stopped)
+        : await dcgmExportPointsInSlices(sample, { monotonicCounters: this.monotonicCounters }, stopped);
     const time = hrTimeFromMillis(Date.now());
-    const metrics = await toMetricDataInSlices(points, time, this.counterStarts.next(points, time));
+    const starts = await this.counterStarts.next(points, time, stopped);
+    const metrics = await toMetricDataInSlices(points, time, starts, stopped);
+    // Counted per field and reason, so the counter is added to once per distinct pair, not per value.
+    const dropped = new Map<string, { field: string; reason: DropReason; count: number }>();
+    await forEachInSlices(
+      sample.dropped,
+      ({ field, reason }) => {
+        const key = `${reason}\u0000${field}`;
+        const entry = dropped.get(key);
+        if (entry) entry.count++;
+        else dropped.set(key, { field, reason, count: 1 });
+      },
+      stopped,
+    );
+    for (const [field, count] of capped.leftOut)
+      dropped.set(`series_cap\u0000${field}`, { field, reason: 'series_cap', count });
+    const droppedCounter = this.instruments().dropped;
+    await forEachInSlices(
+      dropped.values(),
+      ({ field, reason, count }) =>
+        droppedCounter.add(count, {
+          ...this.sourceAttributes,
+          [ATTR_GPU_DROP_REASON]: reason,
+          ...this.droppedFieldAttributes(field),
+        }),
+      stopped,
+    );
     stopped.throwIfAborted();
-    this.latest = { points, metrics };
+    // The points are not kept: only their number is exported besides the metric data.
+    this.latest = { series: points.length, metrics };
     this.up = 1;
+    this.reportCap(read.series.length, capped.leftOutCount);
     if (sample.malformed.length > 0) {
       this.instruments().malformedLines.add(sample.malformed.length, this.sourceAttributes);
       if (!this.reportedMalformed) {
@@ -335,19 +376,28 @@ export class GpuMetrics implements MetricProducer {
     } else {
       this.reportedMalformed = false;
     }
-    for (const { field, reason } of sample.dropped) {
-      this.instruments().dropped.add(1, {
-        ...this.sourceAttributes,
-        [ATTR_GPU_DROP_REASON]: reason,
-        ...this.droppedFieldAttributes(field),
-      });
-    }
     if (this.reportedReasons.size > 0) {
       this.logger.warn(
         `${this.source.description}: GPU values are back after ${[...this.reportedReasons].join(', ')}`,
         DIAGNOSTICS_RECOVERY,
       );
       this.reportedReasons.clear();
+    }
+  }
+
+  /** One warning while reads pass the cap, and a recovery once one is within it, so a later excess is shown again. */
+  private reportCap(read: number, leftOut: number): void {
+    if (leftOut > 0 && !this.reportedCap) {
+      this.reportedCap = true;
+      this.logger.warn(
+        `${this.source.description}: ${read} GPU series read, more than maxSeries (PRESIZE_GPU_MAX_SERIES) = ${this.maxSeries}; the ${leftOut} last by GPU, MIG instance and field are not exported, counted in ${METRIC_GPU_DROPPED_VALUES} (${ATTR_GPU_DROP_REASON}=series_cap)`,
+      );
+    } else if (leftOut === 0 && this.reportedCap) {
+      this.reportedCap = false;
+      this.logger.warn(
+        `${this.source.description}: GPU series are within maxSeries (${this.maxSeries}) again`,
+        DIAGNOSTICS_RECOVERY,
+      );
     }
   }
 

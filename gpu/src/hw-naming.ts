@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { dcgmField } from './dcgm-fields.js';
 import { dcgmKind } from './dcgm-naming.js';
+import { forEachInSlices } from './event-loop-turn.js';
 import type { ExportPoint } from './export-point.js';
 import type { GpuSample, GpuSeries } from './sample.js';
 import { ATTR_GPU_MIG_PROFILE } from './semconv.js';
@@ -107,13 +108,14 @@ const HW_FIELDS: Readonly<Record<string, Mapped>> = {
  * OpenTelemetry hardware semantic-convention naming (hw.gpu.*, hw.power, hw.energy,
  * hw.temperature, hw.errors) with hw.id / hw.type attributes. Memory limit and utilisation are
  * derived from the framebuffer fields. A DCGM field with no semantic convention keeps its DCGM
- * name, with the hw.* attributes; counters are monotonic Sums here.
+ * name, with the hw.* attributes; counters are monotonic Sums here. A slice of series at a time
+ * (see forEachInSlices).
  */
-export function hwExportPoints(sample: GpuSample): ExportPoint[] {
+export async function hwExportPoints(sample: GpuSample, signal: AbortSignal): Promise<ExportPoint[]> {
   const points: ExportPoint[] = [];
   const framebuffer = new Map<Readonly<Record<string, string>>, Record<string, number>>();
   const attributesOf = new Map<Readonly<Record<string, string>>, Attributes>();
-  for (const series of sample.series) {
+  const add = (series: GpuSeries): void => {
     let attributes = attributesOf.get(series.labels);
     if (!attributes) {
       attributes = hwAttributes(series.labels);
@@ -127,7 +129,7 @@ export function hwExportPoints(sample: GpuSample): ExportPoint[] {
     const mapped = Object.prototype.hasOwnProperty.call(HW_FIELDS, series.field) ? HW_FIELDS[series.field] : undefined;
     if (mapped) {
       points.push(mapped(series, attributes));
-      continue;
+      return;
     }
     const known = dcgmField(series.field);
     points.push({
@@ -138,14 +140,15 @@ export function hwExportPoints(sample: GpuSample): ExportPoint[] {
       attributes,
       value: series.value,
     });
-  }
-  for (const [labels, fb] of framebuffer) {
+  };
+  await forEachInSlices(sample.series, add, signal);
+  const addMemory = ([labels, fb]: [Readonly<Record<string, string>>, Record<string, number>]): void => {
     const used = fb['DCGM_FI_DEV_FB_USED'];
     const parts = [used, fb['DCGM_FI_DEV_FB_FREE'], fb['DCGM_FI_DEV_FB_RESERVED']];
     const limitMib =
       fb['DCGM_FI_DEV_FB_TOTAL'] ??
       (parts.every((part) => part !== undefined) ? parts.reduce((a = 0, b = 0) => a + b, 0) : undefined);
-    if (limitMib === undefined || limitMib <= 0) continue;
+    if (limitMib === undefined || limitMib <= 0) return;
     const attributes = attributesOf.get(labels) as Attributes;
     points.push({
       name: 'hw.gpu.memory.limit',
@@ -165,6 +168,7 @@ export function hwExportPoints(sample: GpuSample): ExportPoint[] {
         value: used / limitMib,
       });
     }
-  }
+  };
+  await forEachInSlices(framebuffer, addMemory, signal);
   return points;
 }

@@ -1,4 +1,5 @@
 export { GpuMetrics } from './gpu-metrics.js';
+export { DEFAULT_MAX_GPU_SERIES } from './series-cap.js';
 export type { GpuMetricNaming, GpuMetricsOptions, GpuScrapeResult } from './gpu-metrics.js';
 export { gpuConfigFromEnv, gpuMetricsFromEnv } from './env-config.js';
 export type { GpuEnvConfig, GpuEnvResult } from './env-config.js';

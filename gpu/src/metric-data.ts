@@ -27,18 +27,25 @@ export function attributesKey(attributes: Attributes): string {
 export class CounterStarts {
   private starts = new Map<string, { start: HrTime; last: number }>();
 
-  /** The series' start: its first observation, or the observation after its value went down (a reset). */
-  next(points: readonly ExportPoint[], time: HrTime): Map<ExportPoint, HrTime> {
+  /**
+   * The series' start: its first observation, or the observation after its value went down (a
+   * reset). A slice of points at a time; the starts kept are replaced only once all are seen.
+   */
+  async next(points: readonly ExportPoint[], time: HrTime, signal: AbortSignal): Promise<Map<ExportPoint, HrTime>> {
     const kept = new Map<string, { start: HrTime; last: number }>();
     const result = new Map<ExportPoint, HrTime>();
-    for (const point of points) {
-      if (point.kind === 'gauge') continue;
-      const key = `${point.name}\u0000${attributesKey(point.attributes)}`;
-      const previous = this.starts.get(key) ?? kept.get(key);
-      const start = previous !== undefined && point.value >= previous.last ? previous.start : time;
-      kept.set(key, { start, last: point.value });
-      result.set(point, start);
-    }
+    await forEachInSlices(
+      points,
+      (point) => {
+        if (point.kind === 'gauge') return;
+        const key = `${point.name}\u0000${attributesKey(point.attributes)}`;
+        const previous = this.starts.get(key) ?? kept.get(key);
+        const start = previous !== undefined && point.value >= previous.last ? previous.start : time;
+        kept.set(key, { start, last: point.value });
+        result.set(point, start);
+      },
+      signal,
+    );
     this.starts = kept;
     return result;
   }
@@ -120,8 +127,9 @@ export async function toMetricDataInSlices(
   points: readonly ExportPoint[],
   time: HrTime,
   starts: ReadonlyMap<ExportPoint, HrTime>,
+  signal: AbortSignal,
 ): Promise<MetricData[]> {
   const builder = new MetricDataBuilder(time, starts);
-  await forEachInSlices(points, (point) => builder.add(point));
+  await forEachInSlices(points, (point) => builder.add(point), signal);
   return builder.build();
 }

@@ -19,10 +19,11 @@ export interface MalformedLine {
 }
 
 /**
- * Why a value read from a capture was not exported: not a value (the first three), or a sample of
- * a metric that is not a DCGM field.
+ * Why a value read from a capture was not exported: not a value (the first three), a sample of
+ * a metric that is not a DCGM field, or a series past the cap on GPU series (counted by
+ * GpuMetrics; a sample's `dropped` never holds it).
  */
-export type DropReason = 'blank_sentinel' | 'utilization_out_of_range' | 'not_finite' | 'not_dcgm_field';
+export type DropReason = 'blank_sentinel' | 'utilization_out_of_range' | 'not_finite' | 'not_dcgm_field' | 'series_cap';
 
 export interface DroppedValue {
   readonly field: string;

@@ -26,7 +26,7 @@ export const METRIC_GPU_SERIES = 'presize.gpu.series';
 export const ATTR_GPU_SOURCE = 'presize.gpu.source';
 /** What the source reads: the dcgm-exporter URL, the nvidia-smi binary, the capture's path. */
 export const ATTR_GPU_SOURCE_TARGET = 'presize.gpu.source.target';
-/** `blank_sentinel`, `utilization_out_of_range`, `not_finite` or `not_dcgm_field`. */
+/** `blank_sentinel`, `utilization_out_of_range`, `not_finite`, `not_dcgm_field` or `series_cap`. */
 export const ATTR_GPU_DROP_REASON = 'presize.gpu.drop.reason';
 /** The DCGM field a dropped value belonged to; for `not_dcgm_field`, the metric's name in the scrape. */
 export const ATTR_GPU_FIELD = 'presize.gpu.field';

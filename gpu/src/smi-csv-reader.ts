@@ -1,3 +1,5 @@
+import { readWhole, type CaptureReader } from './capture-reader.js';
+import { LineSlicer, MAX_LINE_CHARS } from './line-slicer.js';
 import type { GpuSample } from './sample.js';
 import { SampleBuilder } from './sample-builder.js';
 import { SMI_CSV_COLUMNS, SMI_CSV_LABEL_COLUMNS, type SmiCsvColumn } from './smi-field-map.js';
@@ -33,67 +35,100 @@ export function isSmiCsvHeader(line: string): boolean {
   );
 }
 
-/**
- * Reads `nvidia-smi --query-gpu=... --format=csv` output: columns are found by their header name,
- * whatever their order, and a column whose header unit is not the one expected is refused rather
- * than misread. A row with the wrong number of fields is skipped and counted.
- */
-export function readSmiCsv(text: string, options: SmiReadOptions = {}): GpuSample {
-  const builder = new SampleBuilder();
-  const lines = text.split('\n');
-  let headerIndex = 0;
-  while (headerIndex < lines.length && (lines[headerIndex] as string).trim() === '') headerIndex++;
-  const header = parseHeader((lines[headerIndex] ?? '').replace(/\r$/, ''));
-  if (!header) {
-    builder.malformed(headerIndex + 1, 'first line is not an nvidia-smi CSV header');
-    return builder.build('nvidia-smi-csv');
-  }
-  const valueColumns: { index: number; mapping: SmiCsvColumn }[] = [];
-  const labelColumns: { index: number; label: string }[] = [];
-  header.forEach((column, index) => {
-    const label = SMI_CSV_LABEL_COLUMNS[column.name];
-    if (label !== undefined && Object.prototype.hasOwnProperty.call(SMI_CSV_LABEL_COLUMNS, column.name)) {
-      labelColumns.push({ index, label });
-      return;
-    }
-    const mapping = SMI_CSV_COLUMNS.find((candidate) => candidate.columns.includes(column.name));
-    if (!mapping) return;
-    if (column.unit !== mapping.unit) {
-      builder.malformed(
-        headerIndex + 1,
-        `column ${column.name} is in [${column.unit ?? 'no unit'}], expected [${mapping.unit ?? 'no unit'}]`,
-      );
-      return;
-    }
-    valueColumns.push({ index, mapping });
-  });
+interface CsvLayout {
+  readonly header: HeaderColumn[];
+  readonly valueColumns: readonly { index: number; mapping: SmiCsvColumn }[];
+  readonly labelColumns: readonly { index: number; label: string }[];
+}
 
-  let row = 0;
-  for (let lineIndex = headerIndex + 1; lineIndex < lines.length; lineIndex++) {
-    const line = (lines[lineIndex] as string).replace(/\r$/, '');
-    if (line.trim() === '') continue;
+/**
+ * Reads `nvidia-smi --query-gpu=... --format=csv` output, a step of lines at a time: columns are
+ * found by their header name, whatever their order, and a column whose header unit is not the one
+ * expected is refused rather than misread. A row with the wrong number of fields is skipped and
+ * counted.
+ */
+export class SmiCsvReader extends LineSlicer implements CaptureReader {
+  private readonly builder = new SampleBuilder();
+  /** Undefined before the header; null when the first line was no header, and nothing more is read. */
+  private layout: CsvLayout | null | undefined;
+  private row = 0;
+
+  constructor(private readonly options: SmiReadOptions = {}) {
+    super();
+  }
+
+  protected line(text: string, start: number, end: number, number: number): void {
+    const line = text.slice(start, end);
+    if (this.layout === null || line.trim() === '') return;
+    if (this.layout === undefined) this.layout = this.readHeader(line, number);
+    else this.readRow(this.layout, line, number);
+  }
+
+  protected tooLong(number: number): void {
+    if (this.layout === null) return;
+    if (this.layout === undefined) this.layout = this.readHeader('', number);
+    else this.builder.malformed(number, `row is longer than ${MAX_LINE_CHARS} characters`);
+  }
+
+  result(): GpuSample {
+    if (this.layout === undefined) this.builder.malformed(1, 'first line is not an nvidia-smi CSV header');
+    return this.builder.build('nvidia-smi-csv');
+  }
+
+  private readHeader(line: string, number: number): CsvLayout | null {
+    const header = parseHeader(line);
+    if (!header) {
+      this.builder.malformed(number, 'first line is not an nvidia-smi CSV header');
+      return null;
+    }
+    const valueColumns: { index: number; mapping: SmiCsvColumn }[] = [];
+    const labelColumns: { index: number; label: string }[] = [];
+    header.forEach((column, index) => {
+      const label = SMI_CSV_LABEL_COLUMNS[column.name];
+      if (label !== undefined && Object.prototype.hasOwnProperty.call(SMI_CSV_LABEL_COLUMNS, column.name)) {
+        labelColumns.push({ index, label });
+        return;
+      }
+      const mapping = SMI_CSV_COLUMNS.find((candidate) => candidate.columns.includes(column.name));
+      if (!mapping) return;
+      if (column.unit !== mapping.unit) {
+        this.builder.malformed(
+          number,
+          `column ${column.name} is in [${column.unit ?? 'no unit'}], expected [${mapping.unit ?? 'no unit'}]`,
+        );
+        return;
+      }
+      valueColumns.push({ index, mapping });
+    });
+    return { header, valueColumns, labelColumns };
+  }
+
+  private readRow({ header, valueColumns, labelColumns }: CsvLayout, line: string, number: number): void {
     const fields = line.split(',').map((field) => field.trim());
     if (fields.length !== header.length) {
-      builder.malformed(lineIndex + 1, `row has ${fields.length} fields, the header has ${header.length}`);
-      continue;
+      this.builder.malformed(number, `row has ${fields.length} fields, the header has ${header.length}`);
+      return;
     }
-    const labels: Record<string, string> = { gpu: String(row) };
+    const labels: Record<string, string> = { gpu: String(this.row) };
     for (const { index, label } of labelColumns) {
       const value = fields[index] as string;
       if (!isSmiMissing(value)) labels[label] = value;
     }
-    if (options.hostname !== undefined) labels['Hostname'] = options.hostname;
-    row++;
+    if (this.options.hostname !== undefined) labels['Hostname'] = this.options.hostname;
+    this.row++;
     const frozen = Object.freeze(labels);
     for (const { index, mapping } of valueColumns) {
       try {
         const value = parseSmiValue(fields[index] as string, mapping.conversion, mapping.unit);
-        if (value !== undefined) builder.add(mapping.field, frozen, value * (mapping.scale ?? 1));
+        if (value !== undefined) this.builder.add(mapping.field, frozen, value * (mapping.scale ?? 1));
       } catch (error) {
         if (!(error instanceof SmiValueError)) throw error;
-        builder.malformed(lineIndex + 1, `column ${header[index]?.name}: ${error.message}`);
+        this.builder.malformed(number, `column ${header[index]?.name}: ${error.message}`);
       }
     }
   }
-  return builder.build('nvidia-smi-csv');
+}
+
+export function readSmiCsv(text: string, options: SmiReadOptions = {}): GpuSample {
+  return readWhole(new SmiCsvReader(options), text);
 }

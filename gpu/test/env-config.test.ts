@@ -1,6 +1,7 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { gpuConfigFromEnv, gpuMetricsFromEnv } from '../src/env-config.js';
 import { gpuResourceAttributes } from '../src/resource-attributes.js';
+import { DEFAULT_MAX_GPU_SERIES } from '../src/series-cap.js';
 import { DcgmExporterSource } from '../src/sources/dcgm-exporter-source.js';
 import { FileSource } from '../src/sources/file-source.js';
 import { NvidiaSmiSource } from '../src/sources/nvidia-smi-source.js';
@@ -69,6 +70,14 @@ describe('PRESIZE_GPU_* environment', () => {
       'PRESIZE_GPU_TIMEOUT_MS="-5" is not a positive whole number of milliseconds; GPU metrics are off',
     ],
     [
+      { PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_MAX_SERIES: '8k' },
+      'PRESIZE_GPU_MAX_SERIES="8k" is not a positive whole number of series; GPU metrics are off',
+    ],
+    [
+      { PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_MAX_SERIES: '0' },
+      'PRESIZE_GPU_MAX_SERIES="0" is not a positive whole number of series; GPU metrics are off',
+    ],
+    [
       { PRESIZE_GPU_SOURCE: 'file' },
       'PRESIZE_GPU_SOURCE=file needs PRESIZE_GPU_FILE, the capture to replay; GPU metrics are off',
     ],
@@ -112,5 +121,12 @@ describe('PRESIZE_GPU_* environment', () => {
     expect(gpu?.timeoutMs).toBe(2500);
     expect((await gpu?.collect())?.resourceMetrics.scopeMetrics).toEqual([]);
     await gpu?.stop();
+  });
+
+  it('gpuMetricsFromEnv caps the GPU series at PRESIZE_GPU_MAX_SERIES, else at the default', () => {
+    expect(gpuMetricsFromEnv({ PRESIZE_GPU_SOURCE: 'simulated', PRESIZE_GPU_MAX_SERIES: ' 512 ' })?.maxSeries).toBe(
+      512,
+    );
+    expect(gpuMetricsFromEnv({ PRESIZE_GPU_SOURCE: 'simulated' })?.maxSeries).toBe(DEFAULT_MAX_GPU_SERIES);
   });
 });

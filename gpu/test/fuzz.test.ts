@@ -99,7 +99,7 @@ describe('mutated real captures (fuzz)', () => {
           const mutated = mutate(text, mutations);
           let sample;
           try {
-            sample = await readFetchedCapture(mutated, 'fuzz');
+            sample = await readFetchedCapture([Buffer.from(mutated)], 'fuzz', new AbortController().signal);
           } catch (error) {
             if (error instanceof GpuSourceError) return;
             throw error;
@@ -111,8 +111,9 @@ describe('mutated real captures (fuzz)', () => {
               expect(series.value >= 0 && series.value <= 100).toBe(true);
           }
           const time: [number, number] = [1, 0];
-          for (const points of [dcgmExportPoints(sample), hwExportPoints(sample)]) {
-            const data = toMetricData(points, time, new CounterStarts().next(points, time));
+          const signal = new AbortController().signal;
+          for (const points of [dcgmExportPoints(sample), await hwExportPoints(sample, signal)]) {
+            const data = toMetricData(points, time, await new CounterStarts().next(points, time, signal));
             expect(data.every((metric) => metric.dataPoints.length > 0)).toBe(true);
           }
         },

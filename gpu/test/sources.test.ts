@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DcgmExporterSource } from '../src/sources/dcgm-exporter-source.js';
 import { FileSource } from '../src/sources/file-source.js';
 import { NvidiaSmiSource } from '../src/sources/nvidia-smi-source.js';
+import type { GpuSource } from '../src/sources/source.js';
 import { SMI_QUERY_COLUMNS } from '../src/smi-field-map.js';
 import { fixture, fixturePath, SCRAPES, SMI_CSV, SMI_XML } from './fixtures.js';
 import { harness, metricNames, points, type Harness } from './otel-harness.js';
@@ -52,11 +53,13 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
 
   it('reads a real scrape served over HTTP', async () => {
     behaviour = scrapeOf(fixture(SCRAPES.h100x8));
-    const { gpu, collect } = gpuMetrics();
+    // The process's first request and read, on a machine however loaded: a timeout no read reaches,
+    // and the test's own time to match.
+    const { gpu, collect } = gpuMetrics(url, 600_000);
     const result = await gpu.scrape();
     expect(result).toMatchObject({ ok: true });
     expect(points(await collect(), 'DCGM_FI_DEV_POWER_USAGE')).toHaveLength(8);
-  });
+  }, 600_000);
 
   it.each<[string, Behaviour, string]>([
     [
@@ -127,20 +130,68 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
     expect(points(collected, 'presize.gpu.malformed_lines')).toEqual([[exporterSource(), 2]]);
   });
 
-  it('start() scrapes at the interval in the background, and stop() ends it', async () => {
-    let requests = 0;
+  it('start() reads at once, then an interval after each read ends, never two at once; stop() ends it', async () => {
+    let held: (() => void) | undefined;
+    let hold = false;
     behaviour = (response) => {
-      requests++;
-      scrapeOf(fixture(SCRAPES.t4))(response);
+      const answer = (): void => scrapeOf(fixture(SCRAPES.t4))(response);
+      if (hold) held = answer;
+      else answer();
     };
-    current = harness({ source: new DcgmExporterSource(url), intervalMs: 50, timeoutMs: 40 });
-    current.gpu.start();
-    await new Promise((done) => setTimeout(done, 400));
-    await current.gpu.stop();
-    const seen = requests;
-    expect(seen).toBeGreaterThanOrEqual(3);
-    await new Promise((done) => setTimeout(done, 150));
-    expect(requests).toBe(seen);
+    // Reads are counted as GpuMetrics starts them (synchronously, in its timer's callback) and as
+    // they end.
+    const http = new DcgmExporterSource(url);
+    let started = 0;
+    let ended = 0;
+    const source: GpuSource = {
+      kind: http.kind,
+      description: http.description,
+      read: (signal) => {
+        started++;
+        return http.read(signal).finally(() => ended++);
+      },
+    };
+    // The time between reads is driven by hand; the HTTP exchange and the read's timeout keep real
+    // time, with a timeout no loaded machine reaches.
+    jest.useFakeTimers({
+      doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate'],
+    });
+    /** Until `reads` have ended and what follows a read (promise callbacks only, for this capture) has run. */
+    const readsEnded = async (reads: number): Promise<void> => {
+      while (ended < reads) await new Promise((done) => setImmediate(done));
+      for (let turn = 0; turn < 3; turn++) await new Promise((done) => setImmediate(done));
+    };
+    try {
+      current = harness({ source, intervalMs: 50, timeoutMs: 600_000 });
+      current.gpu.start();
+      expect(started).toBe(1);
+      await readsEnded(1);
+      for (let read = 2; read <= 4; read++) {
+        jest.advanceTimersByTime(49);
+        expect(started).toBe(read - 1);
+        jest.advanceTimersByTime(1);
+        expect(started).toBe(read);
+        await readsEnded(read);
+      }
+      // A read that takes many intervals: no other starts meanwhile, and the next waits an interval after it.
+      hold = true;
+      jest.advanceTimersByTime(50);
+      expect(started).toBe(5);
+      while (held === undefined) await new Promise((done) => setImmediate(done));
+      jest.advanceTimersByTime(500);
+      expect(started).toBe(5);
+      hold = false;
+      held();
+      await readsEnded(5);
+      jest.advanceTimersByTime(49);
+      expect(started).toBe(5);
+      await current.gpu.stop();
+      jest.advanceTimersByTime(1000);
+      expect(started).toBe(5);
+      expect(ended).toBe(5);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses a URL that is not http(s) when built', () => {

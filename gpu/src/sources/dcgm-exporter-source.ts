@@ -71,25 +71,28 @@ export class DcgmExporterSource implements GpuSource {
         `${this.description} answered HTTP ${response.status} ${response.statusText}`,
       );
     }
-    const body = await readBounded(response, this.description);
-    return readFetchedCapture(body, this.description, 'dcgm-exporter');
+    return readFetchedCapture(boundedBody(response, this.description), this.description, signal, 'dcgm-exporter');
   }
 }
 
-async function readBounded(response: Response, url: string): Promise<string> {
+/** The body's chunks as they arrive, at most MAX_CAPTURE_BYTES of them. */
+async function* boundedBody(response: Response, url: string): AsyncGenerator<Uint8Array> {
   const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
+  if (!reader) return;
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_CAPTURE_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw new GpuSourceError('body_too_large', `${url} sent more than ${MAX_CAPTURE_BYTES} bytes`);
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > MAX_CAPTURE_BYTES)
+        throw new GpuSourceError('body_too_large', `${url} sent more than ${MAX_CAPTURE_BYTES} bytes`);
+      yield next.value;
     }
-    chunks.push(value);
+    done = true;
+  } finally {
+    // A body left unread (too large, or its reading given up) is cancelled, closing the connection.
+    if (!done) await reader.cancel().catch(() => undefined);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -15,10 +15,13 @@ export class FileSource implements GpuSource {
     return this.path;
   }
 
-  async read(signal: AbortSignal): Promise<GpuSample> {
-    let text: string;
+  read(signal: AbortSignal): Promise<GpuSample> {
+    return readFetchedCapture(this.chunks(signal), this.path, signal);
+  }
+
+  private async *chunks(signal: AbortSignal): AsyncGenerator<Uint8Array> {
     try {
-      text = await readRegularFile(this.path, signal);
+      yield* readRegularFile(this.path, signal);
     } catch (error) {
       if (signal.aborted || error instanceof GpuSourceError) throw error;
       throw new GpuSourceError(
@@ -26,6 +29,5 @@ export class FileSource implements GpuSource {
         `${this.path} could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       );
     }
-    return readFetchedCapture(text, this.path);
   }
 }

@@ -31,9 +31,13 @@ export class NvidiaSmiSource implements GpuSource {
 
   async read(signal: AbortSignal): Promise<GpuSample> {
     const output = await run(this.binary, this.args, signal);
-    return readFetchedCapture(output, this.binary, this.format === 'xml' ? 'nvidia-smi-xml' : 'nvidia-smi-csv', {
-      ...(this.options.hostname === undefined ? {} : { hostname: this.options.hostname }),
-    });
+    return readFetchedCapture(
+      output,
+      this.binary,
+      signal,
+      this.format === 'xml' ? 'nvidia-smi-xml' : 'nvidia-smi-csv',
+      this.options.hostname === undefined ? {} : { hostname: this.options.hostname },
+    );
   }
 }
 
@@ -44,7 +48,7 @@ export class NvidiaSmiSource implements GpuSource {
  * the host could never exit. Being detached, the group no longer gets the terminal's Ctrl-C, so
  * it is also killed when the host exits while a read is running.
  */
-function run(binary: string, args: readonly string[], signal: AbortSignal): Promise<string> {
+function run(binary: string, args: readonly string[], signal: AbortSignal): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -93,8 +97,8 @@ function run(binary: string, args: readonly string[], signal: AbortSignal): Prom
     // every holder of the pipes is gone ('close').
     child.once('exit', killGroup);
     child.once('close', (code, killedBy) => {
-      if (code === 0) return finish(() => resolve(Buffer.concat(stdout).toString('utf8')));
-      const detail = stderr.trim() || Buffer.concat(stdout).toString('utf8').trim().slice(0, 500);
+      if (code === 0) return finish(() => resolve(stdout));
+      const detail = stderr.trim() || (stdout[0]?.subarray(0, 2000).toString('utf8') ?? '').trim().slice(0, 500);
       finish(() =>
         reject(
           new GpuSourceError('exit_status', `${binary} exited with ${code ?? killedBy}${detail ? `: ${detail}` : ''}`),

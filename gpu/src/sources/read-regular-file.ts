@@ -1,6 +1,5 @@
 import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { GpuSourceError, MAX_CAPTURE_BYTES } from './source.js';
 
 const CHUNK_BYTES = 64 * 1024;
@@ -27,7 +26,8 @@ function refuse(path: string, stats: Stats): void {
 }
 
 /**
- * The text of the regular file at `path`, at most MAX_CAPTURE_BYTES of it.
+ * The bytes of the regular file at `path`, at most MAX_CAPTURE_BYTES of them, a chunk at a time;
+ * a chunk is only valid until the next one is asked for.
  *
  * Every open and read runs on one of libuv's four threadpool threads, shared with the
  * application's `fs` and `dns`. Opening a named pipe blocks its thread until a writer comes, and
@@ -36,16 +36,14 @@ function refuse(path: string, stats: Stats): void {
  * and checked again on the handle before any read. The cap counts the bytes actually read, since
  * a file may grow while it is read.
  */
-export async function readRegularFile(path: string, signal: AbortSignal): Promise<string> {
+export async function* readRegularFile(path: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
   refuse(path, await stat(path));
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stats = await handle.stat();
     refuse(path, stats);
     if (stats.size > MAX_CAPTURE_BYTES) throw tooLarge(path);
-    const decoder = new StringDecoder('utf8');
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    const parts: string[] = [];
     let total = 0;
     for (;;) {
       signal.throwIfAborted();
@@ -53,11 +51,8 @@ export async function readRegularFile(path: string, signal: AbortSignal): Promis
       if (bytesRead === 0) break;
       total += bytesRead;
       if (total > MAX_CAPTURE_BYTES) throw tooLarge(path);
-      // Decoded chunk by chunk, so no single step handles the whole capture at once.
-      parts.push(decoder.write(buffer.subarray(0, bytesRead)));
+      yield buffer.subarray(0, bytesRead);
     }
-    parts.push(decoder.end());
-    return parts.join('');
   } finally {
     await handle.close();
   }

@@ -1,5 +1,5 @@
 import { TooManyMalformedLinesError } from '../exposition-parser.js';
-import { readCaptureInSlices, UnrecognizedCaptureError } from '../read-capture.js';
+import { readCaptureChunks, UnrecognizedCaptureError } from '../read-capture.js';
 import type { GpuCaptureFormat, GpuSample } from '../sample.js';
 import type { SmiReadOptions } from '../smi-csv-reader.js';
 import { SmiXmlError } from '../smi-xml-reader.js';
@@ -70,17 +70,18 @@ export function requireValues(sample: GpuSample, origin: string): GpuSample {
 }
 
 /**
- * Reads a capture a source fetched, a slice at a time (see readCaptureInSlices), turning every way
- * it can be unreadable into a GpuSourceError.
+ * Reads a capture a source fetches, chunk by chunk as it comes, a slice at a time (see
+ * ChunkedCaptureReader), turning every way it can be unreadable into a GpuSourceError.
  */
 export async function readFetchedCapture(
-  text: string,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   origin: string,
+  signal: AbortSignal,
   format?: GpuCaptureFormat,
   options?: SmiReadOptions,
 ): Promise<GpuSample> {
   try {
-    return requireValues(await readCaptureInSlices(text, format, options), origin);
+    return requireValues(await readCaptureChunks(chunks, signal, format, options), origin);
   } catch (error) {
     if (error instanceof UnrecognizedCaptureError)
       throw new GpuSourceError('unrecognized_format', `${origin}: ${error.message}`);

@@ -1,0 +1,24 @@
+import type { GpuSample } from './sample.js';
+
+/**
+ * A reader of one capture format, given the capture's text a piece at a time. Writing only stores
+ * the piece; the work is done in `step`s of bounded size, so the caller decides when the event
+ * loop gets a turn (ChunkedCaptureReader gives one after every step).
+ */
+export interface CaptureReader {
+  write(piece: string): void;
+  /** No more text comes. */
+  end(): void;
+  /** Does one bounded step of the work; false when none is left until more text is written. */
+  step(): boolean;
+  /** What was read; once ended and stepped until false. */
+  result(): GpuSample;
+}
+
+/** Reads a whole capture at once. */
+export function readWhole(reader: CaptureReader, text: string): GpuSample {
+  reader.write(text);
+  reader.end();
+  while (reader.step());
+  return reader.result();
+}
