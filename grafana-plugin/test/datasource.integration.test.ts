@@ -244,8 +244,13 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
   it("draws each subject's risk level over time from the recorded scores", async () => {
     await tsdb.waitFor(MAP_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
     await tsdb.waitFor(GPU_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
-    // The rule groups are evaluated one after the other: read once both have recorded a score.
-    const at = Math.max(await evaluatedAt(MAP_RISK_RECORDS.score), await evaluatedAt(GPU_RISK_RECORDS.score));
+    await tsdb.waitFor('presize:lru_risk:score', (r) => r.length === LRU_CACHES.length, 30_000);
+    // The rule groups are evaluated one after the other: read once all three have recorded a score.
+    const at = Math.max(
+      await evaluatedAt(MAP_RISK_RECORDS.score),
+      await evaluatedAt(GPU_RISK_RECORDS.score),
+      await evaluatedAt('presize:lru_risk:score')
+    );
     const frames = await run({ queryType: 'riskTimeline', subjects: 'all' }, at, 600_000);
     expect(frames.map((f) => f.name).sort()).toEqual(
       [
