@@ -128,7 +128,7 @@ function sloTests(spec: SlothSpec, file: RuleFile) {
   return spec.slos.flatMap((slo) => {
     const id = sloId(spec.service, slo.name);
     const labels = { ...spec.labels, ...slo.labels, sloth_id: id, sloth_service: spec.service, sloth_slo: slo.name };
-    const series = SLO_SCENARIOS[id] ?? recordedSliSeries(labels);
+    const series = SLO_SCENARIOS[id] ?? recordedSliSeries(slo, labels);
     const budget = alertErrorBudget(slo.objective);
     return BUDGET_MULTIPLES.filter((m) => m * budget <= 1 && !(m === 20 && slo.alerting.page_alert?.disable)).map(
       (multiple) => {

@@ -4,11 +4,12 @@ import {
   INFERENCE_METRICS as M,
   JOBS,
   PROM_MAP_EVACUATION_STALL,
-  SLI_WINDOWS,
+  SLI_BASE_WINDOW,
   SLO_LABELS,
   SLO_RECORDS,
   SLO_TARGETS,
   sloId,
+  type SlothSlo,
 } from '../src/index.js';
 import { constant, perMinute, type InputSeries } from './series.js';
 
@@ -74,13 +75,16 @@ export const SLO_SCENARIOS: Readonly<Record<string, SloSeries>> = {
 };
 
 /**
- * For an SLO without raw-metric series above (a specification a user added): its error ratio as
- * recorded for every window, which is all its burn-rate alerts read. Its SLI queries meet no
- * metric in the test, so the recording rules add nothing beside these series.
+ * For an SLO without raw-metric series above (a specification a user added): the base window's
+ * recordings at this error ratio (its event rates, or its ratio for a raw SLI), from which the
+ * rules build every longer window the burn-rate alerts read. Its SLI queries meet no metric in the
+ * test, so the base recording rules add nothing beside these series.
  */
 export const recordedSliSeries =
-  (labels: Record<string, string>): SloSeries =>
-  (ratio) =>
-    SLI_WINDOWS.map((window) =>
-      constant(SLO_RECORDS.sliError(window), { ...labels, [SLO_LABELS.window]: window }, ratio),
-    );
+  (slo: SlothSlo, labels: Record<string, string>): SloSeries =>
+  (ratio) => {
+    const base = { ...labels, [SLO_LABELS.window]: SLI_BASE_WINDOW };
+    return slo.sli.events
+      ? [constant(SLO_RECORDS.sliErrorEvents, base, ratio), constant(SLO_RECORDS.sliTotalEvents, base, 1)]
+      : [constant(SLO_RECORDS.sliError(SLI_BASE_WINDOW), base, ratio)];
+  };

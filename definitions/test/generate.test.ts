@@ -93,7 +93,12 @@ describe('Sloth-compatible output', () => {
     expect(alerts!.rules[0]!.expr).toBe(
       `(\n    ${over('5m', '14.4')}\n    and\n    ${over('1h', '14.4')}\n)\nor\n(\n    ${over('30m', '6')}\n    and\n    ${over('6h', '6')}\n)\n`,
     );
-    expect(sli!.rules[0]!.expr).toBe('(sum(rate(e[5m])))\n/\n(sum(rate(t[5m])))\n');
+    // The 5-minute ratio divides its recorded event rates, which the longer windows sum.
+    expect(sli!.rules.slice(0, 3).map((r) => r.expr)).toEqual([
+      'sum(rate(e[5m]))\n',
+      'sum(rate(t[5m]))\n',
+      `slo:sli_error_events:rate5m{${id}}\n/\nslo:sli_total_events:rate5m{${id}}\n`,
+    ]);
     expect(meta!.rules.slice(0, 2).map((r) => r.expr)).toEqual([
       'vector(0.9990000000000001)',
       'vector(1-0.9990000000000001)',

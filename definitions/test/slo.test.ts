@@ -77,8 +77,11 @@ describe('sloRules', () => {
       'sloth-slo-meta-recordings-inference-requests-availability',
       'sloth-slo-alerts-inference-requests-availability',
     ]);
-    const records = file.groups[0]!.rules.map((r) => ('record' in r ? r.record : ''));
+    const rules = file.groups[0]!.rules;
+    const records = rules.map((r) => ('record' in r ? r.record : ''));
     expect(records).toEqual([
+      'slo:sli_error_events:rate5m',
+      'slo:sli_total_events:rate5m',
       'slo:sli_error:ratio_rate5m',
       'slo:sli_error:ratio_rate30m',
       'slo:sli_error:ratio_rate1h',
@@ -88,11 +91,40 @@ describe('sloRules', () => {
       'slo:sli_error:ratio_rate3d',
       'slo:sli_error:ratio_rate30d',
     ]);
-    expect(file.groups[0]!.rules[0]!.expr).toContain('[5m]');
-    expect(file.groups[0]!.rules[0]!.expr).not.toContain('{{.window}}');
+    // Only the base event rates read the raw metric; every other window reads them.
+    const raw = rules.filter((r) => r.expr.includes('http_server_request_duration_seconds'));
+    expect(raw.map((r) => ('record' in r ? r.record : ''))).toEqual(records.slice(0, 2));
+    for (const r of raw) expect(r.expr).toContain('[5m]');
+    for (const r of rules) expect(r.expr).not.toContain('{{.window}}');
+    expect(rules[5]!.expr).toMatch(
+      /^sum_over_time\(slo:sli_error_events:rate5m\{[^}]+\}\[2h\]\)\n\/\nsum_over_time\(slo:sli_total_events:rate5m\{/,
+    );
+    expect(rules[5]!.labels?.sloth_window).toBe('2h');
     const alerts = file.groups[2]!.rules.filter(isAlertingRule);
     expect(alerts.map((a) => a.labels?.sloth_severity)).toEqual(['page', 'ticket']);
     expect(alerts[0]!.expr).toContain('(14.4 * 0.0004999999999999716)');
+  });
+
+  it('records a raw SLI from raw series for 5 minutes only, and averages that record over every longer window', () => {
+    const rules = sloRules(DEFAULT_SLO_SPECS['gpu-fleet.yml']!, { version: 'test' }).groups[0]!.rules;
+    expect(rules.map((r) => ('record' in r ? r.labels?.sloth_window : ''))).toEqual([
+      '5m',
+      '30m',
+      '1h',
+      '2h',
+      '6h',
+      '1d',
+      '3d',
+      '30d',
+    ]);
+    expect(rules[0]!.expr).toContain('DCGM_FI_DEV_GPU_UTIL');
+    expect(rules[0]!.expr).toContain('[5m:1m]');
+    for (const r of rules.slice(1)) {
+      expect(r.expr).not.toContain('DCGM_FI_DEV_GPU_UTIL');
+      expect(r.expr).toBe(
+        `avg_over_time(slo:sli_error:ratio_rate5m{sloth_id="gpu-fleet-utilisation-in-band", sloth_service="gpu-fleet", sloth_slo="utilisation-in-band"}[${r.labels?.sloth_window}])\n`,
+      );
+    }
   });
 
   it('leaves out a disabled alert', () => {

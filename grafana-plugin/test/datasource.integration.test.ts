@@ -126,7 +126,9 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
   it('scores every map and GPU exactly as the recording rules do', async () => {
     await tsdb.waitFor('presize:map_risk:score', (r) => r.length === 2, 30_000);
     await tsdb.waitFor('presize:gpu_risk:score', (r) => r.length === 2, 30_000);
-    const at = await evaluatedAt('presize:map_risk:score');
+    // The map and GPU scores are recorded by groups of their own, evaluated at different times:
+    // read both at the later evaluation, where each has its latest sample.
+    const at = Math.max(await evaluatedAt('presize:map_risk:score'), await evaluatedAt('presize:gpu_risk:score'));
     const [frame] = await run({ queryType: 'riskMap', subjects: 'all' }, at);
     const table = rows(frame!);
     expect(table.map((r) => r.Subject).sort()).toEqual(
@@ -242,8 +244,13 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
   it("draws each subject's risk level over time from the recorded scores", async () => {
     await tsdb.waitFor(MAP_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
     await tsdb.waitFor(GPU_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
-    // The rule groups are evaluated one after the other: read once both have recorded a score.
-    const at = Math.max(await evaluatedAt(MAP_RISK_RECORDS.score), await evaluatedAt(GPU_RISK_RECORDS.score));
+    await tsdb.waitFor('presize:lru_risk:score', (r) => r.length === LRU_CACHES.length, 30_000);
+    // The rule groups are evaluated one after the other: read once all three have recorded a score.
+    const at = Math.max(
+      await evaluatedAt(MAP_RISK_RECORDS.score),
+      await evaluatedAt(GPU_RISK_RECORDS.score),
+      await evaluatedAt('presize:lru_risk:score')
+    );
     const frames = await run({ queryType: 'riskTimeline', subjects: 'all' }, at, 600_000);
     expect(frames.map((f) => f.name).sort()).toEqual(
       [

@@ -2,11 +2,21 @@ import { escapeLabelValue, num } from '../promql.js';
 import type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from '../rules/types.js';
 import { alertErrorBudget, objectiveRatio } from './math.js';
 import { WINDOW_PLACEHOLDER, type SlothAlert, type SlothSlo, type SlothSpec } from './spec.js';
-import { BURN_RATE_ALERTS, SLI_WINDOWS, SLO_PERIOD_DAYS, SLO_PERIOD_WINDOW, type SloSeverity } from './windows.js';
+import {
+  BURN_RATE_ALERTS,
+  SLI_BASE_WINDOW,
+  SLI_WINDOWS,
+  SLO_PERIOD_DAYS,
+  SLO_PERIOD_WINDOW,
+  type SloSeverity,
+} from './windows.js';
 
 /** Record names, labels and mode label as Sloth writes them, so its dashboards read ours. */
 export const SLO_RECORDS = {
   sliError: (window: string) => `slo:sli_error:ratio_rate${window}`,
+  /** An events SLI's bad and total events per second over the base window, which every longer window sums. */
+  sliErrorEvents: `slo:sli_error_events:rate${SLI_BASE_WINDOW}`,
+  sliTotalEvents: `slo:sli_total_events:rate${SLI_BASE_WINDOW}`,
   objective: 'slo:objective:ratio',
   errorBudget: 'slo:error_budget:ratio',
   timePeriodDays: 'slo:time_period:days',
@@ -31,19 +41,63 @@ export interface SloRuleOptions {
 
 export const sloId = (service: string, slo: string): string => `${service}-${slo}`;
 
-function sliExpr(slo: SlothSlo, window: string): string {
-  const at = (q: string) => q.trim().split(WINDOW_PLACEHOLDER).join(window);
-  if (slo.sli.events) {
-    return `(${at(slo.sli.events.error_query)})\n/\n(${at(slo.sli.events.total_query)})\n`;
-  }
-  return `(${at(slo.sli.raw!.error_ratio_query)})\n`;
-}
-
 function idSelector(metric: string, id: Record<string, string>): string {
   const m = [SLO_LABELS.id, SLO_LABELS.service, SLO_LABELS.slo]
     .map((l) => `${l}="${escapeLabelValue(id[l]!)}"`)
     .join(', ');
   return `${metric}{${m}}`;
+}
+
+const atWindow = (query: string, window: string): string => query.trim().split(WINDOW_PLACEHOLDER).join(window);
+
+/**
+ * The SLI recordings in two layers, as Sloth's optimized rules: only the base window reads the raw
+ * series; every longer window reads the base window's recorded fleet-level series, so its cost no
+ * longer grows with the fleet or with the window's length. An events SLI records its bad and
+ * total event rates, and a longer window divides their sums, so that its ratio stays bad events
+ * over all events (a quiet 5 minutes weighs less than a busy one); a raw SLI is already a ratio
+ * and a longer window averages it. Rules of a group run in order, so the base records come first.
+ */
+function sliRecordings(
+  slo: SlothSlo,
+  labels: Record<string, string>,
+  idLabels: Record<string, string>,
+): RecordingRule[] {
+  const at = (window: string) => ({ ...labels, [SLO_LABELS.window]: window });
+  const base = at(SLI_BASE_WINDOW);
+  const ratio = idSelector(SLO_RECORDS.sliError(SLI_BASE_WINDOW), idLabels);
+  const errors = idSelector(SLO_RECORDS.sliErrorEvents, idLabels);
+  const total = idSelector(SLO_RECORDS.sliTotalEvents, idLabels);
+  const events = slo.sli.events;
+  const baseRules: RecordingRule[] = events
+    ? [
+        {
+          record: SLO_RECORDS.sliErrorEvents,
+          expr: `${atWindow(events.error_query, SLI_BASE_WINDOW)}\n`,
+          labels: base,
+        },
+        {
+          record: SLO_RECORDS.sliTotalEvents,
+          expr: `${atWindow(events.total_query, SLI_BASE_WINDOW)}\n`,
+          labels: base,
+        },
+        { record: SLO_RECORDS.sliError(SLI_BASE_WINDOW), expr: `${errors}\n/\n${total}\n`, labels: base },
+      ]
+    : [
+        {
+          record: SLO_RECORDS.sliError(SLI_BASE_WINDOW),
+          expr: `${atWindow(slo.sli.raw!.error_ratio_query, SLI_BASE_WINDOW)}\n`,
+          labels: base,
+        },
+      ];
+  const longer = [...SLI_WINDOWS.filter((w) => w !== SLI_BASE_WINDOW), SLO_PERIOD_WINDOW].map((window) => ({
+    record: SLO_RECORDS.sliError(window),
+    expr: events
+      ? `sum_over_time(${errors}[${window}])\n/\nsum_over_time(${total}[${window}])\n`
+      : `avg_over_time(${ratio}[${window}])\n`,
+    labels: at(window),
+  }));
+  return [...baseRules, ...longer];
 }
 
 function alertRule(
@@ -76,20 +130,8 @@ function sloGroups(spec: SlothSpec, slo: SlothSlo, options: SloRuleOptions): Rul
   const id = sloId(spec.service, slo.name);
   const idLabels = { [SLO_LABELS.id]: id, [SLO_LABELS.service]: spec.service, [SLO_LABELS.slo]: slo.name };
   const labels = { ...spec.labels, ...slo.labels, ...idLabels };
-  const sli: RecordingRule[] = SLI_WINDOWS.map((window) => ({
-    record: SLO_RECORDS.sliError(window),
-    expr: sliExpr(slo, window),
-    labels: { ...labels, [SLO_LABELS.window]: window },
-  }));
-  const five = idSelector(SLO_RECORDS.sliError('5m'), idLabels);
-  sli.push({
-    record: SLO_RECORDS.sliError(SLO_PERIOD_WINDOW),
-    expr:
-      `sum_over_time(${five}[${SLO_PERIOD_WINDOW}])\n` +
-      `/ ignoring (${SLO_LABELS.window})\n` +
-      `count_over_time(${five}[${SLO_PERIOD_WINDOW}])\n`,
-    labels: { ...labels, [SLO_LABELS.window]: SLO_PERIOD_WINDOW },
-  });
+  const sli = sliRecordings(slo, labels, idLabels);
+  const five = idSelector(SLO_RECORDS.sliError(SLI_BASE_WINDOW), idLabels);
   const on = `/ on(${SLO_LABELS.id}, ${SLO_LABELS.slo}, ${SLO_LABELS.service}) group_left\n`;
   const budget = idSelector(SLO_RECORDS.errorBudget, idLabels);
   const meta: RecordingRule[] = [

@@ -5,8 +5,10 @@
 export const SLO_PERIOD_DAYS = 30;
 export const SLO_PERIOD_WINDOW = '30d';
 
-/** The rate windows Sloth records `slo:sli_error:ratio_rate<window>` for; 30d is derived from 5m. */
+/** The rate windows Sloth records `slo:sli_error:ratio_rate<window>` for; 30d is derived from 5m as well. */
 export const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+/** The one window read from raw series; every other window is built from its recorded values. */
+export const SLI_BASE_WINDOW = SLI_WINDOWS[0];
 export type SliWindow = (typeof SLI_WINDOWS)[number] | typeof SLO_PERIOD_WINDOW;
 
 export interface BurnRateCondition {

@@ -3,6 +3,7 @@ import {
   CustomVariableSupport,
   type DataQueryRequest,
   type DataQueryResponse,
+  type DataSourceApi,
   FieldType,
   createDataFrame,
   type MetricFindValue,
@@ -11,9 +12,8 @@ import {
 import { from, map, type Observable } from 'rxjs';
 
 import type { PrometheusApi } from '../core/prometheus-api';
-import type { PresizeVariableQuery } from '../types';
+import type { PresizeDataSourceOptions, PresizeQuery, PresizeVariableQuery } from '../types';
 import { VariableQueryEditor } from '../components/VariableQueryEditor';
-import type { DataSource } from '../datasource';
 import { type Interpolator, selectionOf } from './interpolate';
 import { readVariableQuery, variableLookups } from './variable-query';
 
@@ -37,10 +37,19 @@ export async function variableValues(
   return [...new Set(lists.flat())].sort().map((text) => ({ text, value: text }));
 }
 
-export class PresizeVariableSupport extends CustomVariableSupport<DataSource, PresizeVariableQuery> {
+/** What the variable support needs of its data source, named here so that this module does not import the data source that builds it. */
+export interface VariableValueSource extends DataSourceApi<PresizeQuery, PresizeDataSourceOptions> {
+  variableValues(
+    query: PresizeVariableQuery | string | undefined,
+    scopedVars?: ScopedVars,
+    range?: { fromMs: number; toMs: number }
+  ): Promise<MetricFindValue[]>;
+}
+
+export class PresizeVariableSupport extends CustomVariableSupport<VariableValueSource, PresizeVariableQuery> {
   editor = VariableQueryEditor;
 
-  constructor(private readonly datasource: DataSource) {
+  constructor(private readonly datasource: VariableValueSource) {
     super();
   }
 
