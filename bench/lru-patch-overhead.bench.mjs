@@ -26,7 +26,11 @@ const RUNS = quick() ? 2 : 7;
 const MEASURED_PER_RUN = 3;
 /** The aliases the releases are installed under (root devDependencies). */
 const RELEASES = { patched: 'lru-cache-10', early: 'lru-cache-7-17', channels: 'lru-cache-11-5' };
-const HOW = { patched: 'class patched', early: 'class patched, status read by the patch', channels: 'its own channels' };
+const HOW = {
+  patched: 'class patched',
+  early: 'class patched, status read by the patch',
+  channels: 'its own channels',
+};
 const SETUPS = Object.keys(RELEASES).flatMap((release) => [`${release} plain`, `${release} observed`]);
 
 /** The installed version of a release (lru-cache 8 and later do not export their package.json). */

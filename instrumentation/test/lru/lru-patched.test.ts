@@ -111,6 +111,29 @@ function seriesOf(metrics: Map<string, CollectedPoint[]>, name: string): Record<
   return out;
 }
 
+/**
+ * Fetches into a cache of 2 entries named `name`: a miss, a hit, a set, a rejected fetch, and a
+ * miss that evicts the first key.
+ */
+async function fetchWorkload(release: Release, name: string): Promise<void> {
+  const cache = nameCache(
+    new release.LRUCache({
+      max: 2,
+      fetchMethod: async (k: unknown) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (k === 'bad') throw new Error('origin down');
+        return `value of ${String(k)}`;
+      },
+    }),
+    name,
+  );
+  await expect(cache.fetch('k')).resolves.toBe('value of k');
+  await expect(cache.fetch('k')).resolves.toBe('value of k');
+  cache.set('other', 'x');
+  await expect(cache.fetch('bad')).rejects.toThrow('origin down');
+  await expect(cache.fetch('n')).resolves.toBe('value of n'); // evicts k
+}
+
 describe.each(PATCHED_RELEASES.map((r) => [r.version, r] as const))('lru-cache %s, patched', (_, release) => {
   let instrumentation: LruCacheInstrumentation;
   let telemetry: ReturnType<typeof testMeterProvider>;
@@ -156,22 +179,7 @@ describe.each(PATCHED_RELEASES.map((r) => [r.version, r] as const))('lru-cache %
   (fetchesWithStatus ? it : it.skip)(
     'times fetches by result and outcome, without counting the get and set inside them',
     async () => {
-      const cache = nameCache(
-        new release.LRUCache({
-          max: 2,
-          fetchMethod: async (k: unknown) => {
-            await new Promise((resolve) => setTimeout(resolve, 5));
-            if (k === 'bad') throw new Error('origin down');
-            return `value of ${String(k)}`;
-          },
-        }),
-        'origin',
-      );
-      await expect(cache.fetch('k')).resolves.toBe('value of k');
-      await expect(cache.fetch('k')).resolves.toBe('value of k');
-      cache.set('other', 'x');
-      await expect(cache.fetch('bad')).rejects.toThrow('origin down');
-      await expect(cache.fetch('n')).resolves.toBe('value of n'); // evicts k
+      await fetchWorkload(release, 'origin');
       const metrics = await telemetry.collect();
       const ops = metrics.get('presize.lru.operations');
       expect(pointValue(ops, operation('origin', 'fetch', 'miss'))).toBe(3);
@@ -196,22 +204,7 @@ describe.each(PATCHED_RELEASES.map((r) => [r.version, r] as const))('lru-cache %
   (fetchesWithoutStatus ? it : it.skip)(
     'before 7.18, counts no fetch, but what a fetch stores as a set and what it removes as a delete',
     async () => {
-      const cache = nameCache(
-        new release.LRUCache({
-          max: 2,
-          fetchMethod: async (k: unknown) => {
-            await new Promise((resolve) => setTimeout(resolve, 5));
-            if (k === 'bad') throw new Error('origin down');
-            return `value of ${String(k)}`;
-          },
-        }),
-        'early-origin',
-      );
-      await expect(cache.fetch('k')).resolves.toBe('value of k');
-      await expect(cache.fetch('k')).resolves.toBe('value of k');
-      cache.set('other', 'x');
-      await expect(cache.fetch('bad')).rejects.toThrow('origin down');
-      await expect(cache.fetch('n')).resolves.toBe('value of n'); // evicts k
+      await fetchWorkload(release, 'early-origin');
       const metrics = await telemetry.collect();
       const ops = metrics.get('presize.lru.operations');
       // The resolved value replaces the promise the fetch stored in the entry.
