@@ -1,7 +1,8 @@
 /**
  * lru-cache 7.0 to 7.17 take no `status` option, so the patch fills the status 7.18 would have
  * filled from the cache's internals: the key index (`keyMap`, key to slot), the slot's value
- * (`valList`) and its staleness (`isStale`), under the same names in every 7.x release.
+ * (`valList`) and its staleness (`isStale`), under these names in 7.0.4, 7.10.3 and 7.17.2 (the
+ * releases the tests run).
  */
 interface EarlyInternals {
   readonly size: number;
