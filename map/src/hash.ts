@@ -79,7 +79,9 @@ function fmix(h: number): number {
  * exact high word takes.
  */
 function mulHigh(x: number, y: number): number {
-  return ((x >>> 0) * (y >>> 0) * DOWN32) | 0;
+  // y * 2^-32 is exact, and so is a product's scaling by a power of two: the same result as
+  // scaling the product, with one multiply fewer between x and the hash.
+  return ((x >>> 0) * ((y >>> 0) * DOWN32)) | 0;
 }
 
 /**
@@ -124,23 +126,27 @@ export function hashString(s: string, k0: number, k1: number): number {
 }
 
 /**
+ * Hashes an int32 value (`x | 0 === x`) under the 64-bit key (k0, k1) of its map, as `hashNumber`
+ * does; returns the low half, leaves the high half for `hashHigh()`. Small enough for V8 to
+ * inline into a lookup, where `hashNumber` with its IEEE-754 path is not.
+ */
+export function hashInt32(x: number, k0: number, k1: number): number {
+  return finish(x ^ k0, INT32_HIGH_WORD ^ k1, NUMBER_TAG);
+}
+
+/**
  * Hashes a number by value (SameValueZero) under the 64-bit key (k0, k1) of its map; returns the
  * low half, leaves the high half for `hashHigh()`.
  */
 export function hashNumber(x: number, k0: number, k1: number): number {
-  let w0: number;
-  let w1: number;
-  if ((x | 0) === x) {
-    // int32, and -0 (which `x | 0` turns into 0).
-    w0 = x | 0;
-    w1 = INT32_HIGH_WORD;
-  } else if (x === x) {
+  // int32, and -0 (which `x | 0` turns into 0).
+  if ((x | 0) === x) return hashInt32(x | 0, k0, k1);
+  let w0 = 0;
+  let w1 = 0x7ff80000;
+  if (x === x) {
     floatView[0] = x;
     w0 = wordView[LOW_WORD]!;
     w1 = wordView[HIGH_WORD]!;
-  } else {
-    w0 = 0;
-    w1 = 0x7ff80000;
   }
   return finish(w0 ^ k0, w1 ^ k1, NUMBER_TAG);
 }

@@ -11,12 +11,13 @@ import {
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, EntryStore, keyOf, valueOf, type EntryChunk } from './entry-store.js';
 import { checkOptions, describeValue } from './describe-value.js';
 import { MapEventPublisher, nextMapId, type GrowthKind, type GrowthTrigger, type ObservedMap } from './events.js';
-import { hashHigh, hashKey, keyTypeError, topHash } from './hash.js';
+import { hashHigh, hashInt32, hashKey, hashString, keyTypeError, topHash } from './hash.js';
 import { checkHeapRoom } from './heap-room.js';
 import { ITERATE_ENTRIES, ITERATE_KEYS, ITERATE_VALUES, PresizedMapIterator, type IterationKind } from './iterator.js';
 import { fromUnitRandom, secureRandom32, splitmix32, type Random32 } from './random.js';
 import { capacityOf, MAX_B, overflowLimit, validateHint } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
+import { int32Entry, stringEntry } from './typed-lookup.js';
 
 export interface PresizedMapOptions {
   /** Entries the map should hold without growing (Go's `make(map[K]V, hint)`). Default 0. */
@@ -36,11 +37,13 @@ export interface PresizedMapOptions {
 }
 
 const OPTION_NAMES: readonly (keyof PresizedMapOptions)[] = ['hint', 'name', 'seed', 'random'];
-const NO_SLOTS = new Uint8Array(0);
-const NO_LINKS = new Int32Array(0);
-const NO_ENTRIES = new Int32Array(0);
+// Until its first insert a map of B = 0 has no bucket array; lookups meanwhile search this one
+// empty bucket (never written), so that they need no test of their own for it.
+const NO_SLOTS = new Uint8Array(8);
+const NO_LINKS = new Int32Array(1);
+const NO_ENTRIES = new Int32Array(8);
 
-/** A lookup in an empty map hashes nothing, so it checks the key's type itself: a bad key fails alike in every state. */
+/** A delete in an empty map hashes nothing, so it checks the key's type itself: a bad key fails alike in every state. */
 function checkKeyType(key: unknown): void {
   if (typeof key !== 'string' && typeof key !== 'number') throw keyTypeError('PresizedMap', key);
 }
@@ -177,19 +180,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   }
 
   get(key: K): V | undefined {
-    if (this.count === 0) {
-      checkKeyType(key);
-      return undefined;
-    }
     const entry = this.entryOf(key);
     return entry < 0 ? undefined : valueOf<V>(this.chunks, entry);
   }
 
   has(key: K): boolean {
-    if (this.count === 0) {
-      checkKeyType(key);
-      return false;
-    }
     return this.entryOf(key) >= 0;
   }
 
@@ -343,9 +338,45 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.overflowMax = overflowLimit(buckets.B);
   }
 
-  /** The entry holding `key`, or -1 (Go's mapaccess). */
+  /**
+   * The entry holding `key`, or -1 (Go's mapaccess). Strings and int32 numbers, the keys of nearly
+   * every map, take a path of their own (see typed-lookup.ts) with the hash of their type inlined;
+   * other numbers, a map that is growing, and keys of a wrong type (refused by `hashKey`) the
+   * general one.
+   */
   private entryOf(key: K): number {
-    const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
+    const k0 = this.hashSeed;
+    const k1 = this.hashSeedHigh;
+    let lo: number;
+    if (typeof key === 'string') {
+      lo = hashString(key, k0, k1);
+      if (this.old === null) {
+        return stringEntry(
+          this.tophash,
+          this.slotEntries,
+          this.links,
+          this.chunks,
+          lo & this.mask,
+          key,
+          topHash(hashHigh()),
+        );
+      }
+    } else if (typeof key === 'number' && (key | 0) === key) {
+      lo = hashInt32(key | 0, k0, k1);
+      if (this.old === null) {
+        return int32Entry(
+          this.tophash,
+          this.slotEntries,
+          this.links,
+          this.chunks,
+          lo & this.mask,
+          key | 0,
+          topHash(hashHigh()),
+        );
+      }
+    } else {
+      lo = hashKey(key, k0, k1);
+    }
     return this.entryOfHashed(key, lo, topHash(hashHigh()));
   }
 
