@@ -11,13 +11,13 @@ import {
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, EntryStore, keyOf, valueOf, type EntryChunk } from './entry-store.js';
 import { checkOptions, describeValue } from './describe-value.js';
 import { MapEventPublisher, nextMapId, type GrowthKind, type GrowthTrigger, type ObservedMap } from './events.js';
-import { hashHigh, hashInt32, hashKey, hashString, keyTypeError, topHash } from './hash.js';
+import { hashHigh, hashKey, hashString, int32HashHigh, int32HashLow, keyTypeError, topHash } from './hash.js';
 import { checkHeapRoom } from './heap-room.js';
 import { ITERATE_ENTRIES, ITERATE_KEYS, ITERATE_VALUES, PresizedMapIterator, type IterationKind } from './iterator.js';
 import { fromUnitRandom, secureRandom32, splitmix32, type Random32 } from './random.js';
 import { capacityOf, MAX_B, overflowLimit, validateHint } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
-import { int32Entry, stringEntry } from './typed-lookup.js';
+import { int32Value, stringValue } from './typed-lookup.js';
 
 export interface PresizedMapOptions {
   /** Entries the map should hold without growing (Go's `make(map[K]V, hint)`). Default 0. */
@@ -179,7 +179,28 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     return 'PresizedMap';
   }
 
+  /**
+   * Go's mapaccess. Int32 numbers and strings, the keys of nearly every map, take a search of their
+   * own (see typed-lookup.ts) with the hash of their type inlined, the int32 one without the
+   * module slot of `hashHigh()`; other numbers, a map that is growing, and keys of a wrong type
+   * (refused by `hashKey`) the general path.
+   */
   get(key: K): V | undefined {
+    if (this.old === null) {
+      const k0 = this.hashSeed;
+      const k1 = this.hashSeedHigh;
+      if (typeof key === 'number' && (key | 0) === key) {
+        const x = key | 0;
+        const bucket = int32HashLow(x, k0, k1) & this.mask;
+        const top = topHash(int32HashHigh(x, k0, k1));
+        return int32Value(this.tophash, this.slotEntries, this.links, this.chunks, bucket, x, top) as V | undefined;
+      }
+      if (typeof key === 'string') {
+        const bucket = hashString(key, k0, k1) & this.mask;
+        const top = topHash(hashHigh());
+        return stringValue(this.tophash, this.slotEntries, this.links, this.chunks, bucket, key, top) as V | undefined;
+      }
+    }
     const entry = this.entryOf(key);
     return entry < 0 ? undefined : valueOf<V>(this.chunks, entry);
   }
@@ -338,45 +359,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.overflowMax = overflowLimit(buckets.B);
   }
 
-  /**
-   * The entry holding `key`, or -1 (Go's mapaccess). Strings and int32 numbers, the keys of nearly
-   * every map, take a path of their own (see typed-lookup.ts) with the hash of their type inlined;
-   * other numbers, a map that is growing, and keys of a wrong type (refused by `hashKey`) the
-   * general one.
-   */
+  /** The entry holding `key`, or -1 (Go's mapaccess). */
   private entryOf(key: K): number {
-    const k0 = this.hashSeed;
-    const k1 = this.hashSeedHigh;
-    let lo: number;
-    if (typeof key === 'string') {
-      lo = hashString(key, k0, k1);
-      if (this.old === null) {
-        return stringEntry(
-          this.tophash,
-          this.slotEntries,
-          this.links,
-          this.chunks,
-          lo & this.mask,
-          key,
-          topHash(hashHigh()),
-        );
-      }
-    } else if (typeof key === 'number' && (key | 0) === key) {
-      lo = hashInt32(key | 0, k0, k1);
-      if (this.old === null) {
-        return int32Entry(
-          this.tophash,
-          this.slotEntries,
-          this.links,
-          this.chunks,
-          lo & this.mask,
-          key | 0,
-          topHash(hashHigh()),
-        );
-      }
-    } else {
-      lo = hashKey(key, k0, k1);
-    }
+    const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     return this.entryOfHashed(key, lo, topHash(hashHigh()));
   }
 

@@ -2,6 +2,26 @@ import { PresizedMap } from '../../src/presized-map.js';
 import { checkInvariants } from '../../src/invariants.js';
 import { deviceKey } from './support.js';
 
+describe('lookups take the search of their key type', () => {
+  test('int32 values, other numbers and strings in one map find only their own key', () => {
+    const keys: (string | number)[] = [1, '1', 0, '0', -(2 ** 31), 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, 1.5, NaN];
+    const map = new PresizedMap<string | number, unknown>({ seed: 11 });
+    expect(map.get(1)).toBeUndefined();
+    expect(map.get('1')).toBeUndefined();
+    expect(map.has(2 ** 31)).toBe(false);
+    keys.forEach((key, i) => map.set(key, `value ${i}`));
+    // Held under a key, undefined is a value: get returns it, has tells it from an absent key.
+    map.set('undefined value', undefined);
+    keys.forEach((key, i) => expect([key, map.get(key)]).toEqual([key, `value ${i}`]));
+    expect(map.get(-0)).toBe('value 2');
+    expect(map.get('undefined value')).toBeUndefined();
+    expect(map.has('undefined value')).toBe(true);
+    for (const absent of [2, '2', 2 ** 32, -1.5, 'NaN', '']) {
+      expect([absent, map.get(absent), map.has(absent)]).toEqual([absent, undefined, false]);
+    }
+  });
+});
+
 describe('number keys compare like Map keys (SameValueZero)', () => {
   test('0 and -0 are one key, stored as +0', () => {
     const map = new PresizedMap<number, string>({ seed: 1 });
