@@ -11,7 +11,7 @@ import { invalidValueReason } from './validity.js';
  * string pool, so what a read keeps holds none of the capture's text and each repeated string once.
  */
 export class SampleBuilder {
-  private readonly series: SeriesSelection;
+  readonly series: SeriesSelection;
   private readonly dropped: DroppedValue[] = [];
   private readonly malformedLines: MalformedLine[] = [];
   private readonly strings = new StringPool();

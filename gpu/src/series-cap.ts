@@ -87,13 +87,26 @@ export class SeriesSelection {
   private readonly positions: number[] = [];
   private readonly leftOut = new Map<string, number>();
   private leftOutCount = 0;
+  /** Series made by `offer` (those kept when offered, whether or not pushed out later). */
+  private madeCount = 0;
 
   constructor(readonly max: number) {}
 
+  get made(): number {
+    return this.madeCount;
+  }
+
+  /** Series held now: at most `max`. */
+  get held(): number {
+    return this.heap.length === 0 ? this.offered.length : this.heap.length;
+  }
+
   /** A series of a read; it is made only if it is kept. */
   offer(field: string, labels: Readonly<Record<string, string>>, value: number): void {
-    if (this.keeps(field, labels)) this.add({ field, labels, value });
-    else this.leave(field);
+    if (this.keeps(field, labels)) {
+      this.madeCount++;
+      this.add({ field, labels, value });
+    } else this.leave(field);
   }
 
   /** A series already made. */
