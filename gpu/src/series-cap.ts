@@ -51,6 +51,8 @@ function compareFieldLabels(
 
 /** The first part of compareSeries: the GPU and MIG instance. */
 function compareDevices(x: Readonly<Record<string, string>>, y: Readonly<Record<string, string>>): number {
+  // The fields of a GPU share one label set, and many comparisons are between two of them.
+  if (x === y) return 0;
   return (
     ordinal(x['gpu']) - ordinal(y['gpu']) ||
     compareText(x['gpu'], y['gpu']) ||
@@ -69,22 +71,21 @@ export interface CappedSeries {
 }
 
 /**
- * The first `max` series in compareSeries order of those offered, chosen as they are offered, and
- * kept in the order offered. Up to `max` series are simply kept; from the first one past it, a
- * heap of the `max` kept decides: a series that cannot be among them is counted and never made,
- * and one pushed out by a later series is let go at once. A read of any size so keeps at most
- * `max` series alive, and the whole read is never listed, sorted or cut.
+ * The first `max` series in compareSeries order of those offered, chosen as they are offered with
+ * a heap of at most `max` series, and kept in the order offered. A series that cannot be among
+ * them is counted and never made, and one pushed out by a later series is let go at once: a read
+ * of any size holds at most `max` series, and is never listed, sorted or cut as a whole. Each
+ * series costs O(log max) at most, so no one offer takes long (a heap made at once when the cap is
+ * reached would cost O(max) in one step).
  */
 export class SeriesSelection {
-  /** The series kept so far in the order offered, with holes where one was pushed out. */
-  private offered: (GpuSeries | undefined)[] = [];
-  /**
-   * Once more than `max` series were offered, a max-heap of the kept ones by compareSeries: its
-   * root is the last of them. Empty until then.
-   */
+  /** A max-heap by compareSeries of the series kept so far: its root is the last of them. */
   private readonly heap: GpuSeries[] = [];
   /** For each series of the heap, at the same index, where it is in `offered`. */
   private readonly positions: number[] = [];
+  /** The series kept so far in the order offered, with holes where one was pushed out. */
+  private offered: (GpuSeries | undefined)[] = [];
+  private pushedOut = false;
   private readonly leftOut = new Map<string, number>();
   private leftOutCount = 0;
   /** Series made by `offer` (those kept when offered, whether or not pushed out later). */
@@ -98,7 +99,7 @@ export class SeriesSelection {
 
   /** Series held now: at most `max`. */
   get held(): number {
-    return this.heap.length === 0 ? this.offered.length : this.heap.length;
+    return this.heap.length;
   }
 
   /** A series of a read; it is made only if it is kept. */
@@ -127,7 +128,7 @@ export class SeriesSelection {
 
   /** The series kept, in the order offered, and those left out. */
   result(): CappedSeries {
-    const kept = this.heap.length === 0 ? (this.offered as GpuSeries[]) : this.offered.filter((one) => one !== undefined);
+    const kept = this.pushedOut ? this.offered.filter((one) => one !== undefined) : (this.offered as GpuSeries[]);
     return { kept, leftOut: this.leftOut, leftOutCount: this.leftOutCount };
   }
 
@@ -138,19 +139,19 @@ export class SeriesSelection {
 
   /** Once the cap is reached, the last series kept in compareSeries order; before, undefined. */
   private lastKept(): GpuSeries | undefined {
-    if (this.heap.length === 0) {
-      if (this.offered.length < this.max) return undefined;
-      this.buildHeap();
-    }
-    return this.heap[0];
+    return this.heap.length < this.max ? undefined : this.heap[0];
   }
 
   private add(series: GpuSeries): void {
     const position = this.offered.push(series) - 1;
-    if (this.heap.length === 0) return;
+    if (this.heap.length < this.max) {
+      this.siftUp(series, position);
+      return;
+    }
     this.leave((this.heap[0] as GpuSeries).field);
     this.offered[this.positions[0] as number] = undefined;
-    this.siftDown(0, series, position);
+    this.pushedOut = true;
+    this.siftDown(series, position);
     if (this.offered.length >= 2 * this.max) this.compact();
   }
 
@@ -159,15 +160,6 @@ export class SeriesSelection {
     this.leftOutCount++;
   }
 
-  /** Makes the `max` series kept so far into the heap, bottom-up: O(max) once. */
-  private buildHeap(): void {
-    const { heap, positions } = this;
-    this.offered.forEach((one, at) => {
-      heap.push(one as GpuSeries);
-      positions.push(at);
-    });
-    for (let at = (heap.length >> 1) - 1; at >= 0; at--) this.siftDown(at, heap[at] as GpuSeries, positions[at] as number);
-  }
 
   /** Drops the holes of `offered` (as many as the series in it, at most), so it stays within 2 × max. */
   private compact(): void {
@@ -181,11 +173,27 @@ export class SeriesSelection {
     this.offered = offered;
   }
 
-  /** Puts `added` at `from` in place of what was there, and moves it down until the heap is one again. */
-  private siftDown(from: number, added: GpuSeries, position: number): void {
+  /** Adds `added` at the end of the heap and moves it up until the heap is one again. */
+  private siftUp(added: GpuSeries, position: number): void {
+    const { heap, positions } = this;
+    let at = heap.length;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      const above = heap[parent] as GpuSeries;
+      if (compareSeries(above, added) >= 0) break;
+      heap[at] = above;
+      positions[at] = positions[parent] as number;
+      at = parent;
+    }
+    heap[at] = added;
+    positions[at] = position;
+  }
+
+  /** Puts `added` in place of the root and moves it down until the heap is one again. */
+  private siftDown(added: GpuSeries, position: number): void {
     const { heap, positions } = this;
     const { length } = heap;
-    let at = from;
+    let at = 0;
     for (;;) {
       let child = 2 * at + 1;
       if (child >= length) break;
