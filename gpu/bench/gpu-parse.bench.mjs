@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { parseExposition } from '../dist/esm/exposition-parser.js';
@@ -159,7 +160,9 @@ sections.push(
  * Runs `work` with a ticker on the event loop (setImmediate, so a turn is taken as soon as the loop
  * is free) and a GC observer: the longest gap between two turns, the CPU time the process used
  * within it (far less than the gap: the process was waiting for a core), the longest GC pause, the
- * longest gap less the GC pauses that began within it, and the time.
+ * longest gap less the GC pauses that began within it, and the time. Besides, what the machine's
+ * load does not change: the most one young-generation collection (scavenge) copied, the objects
+ * that survived it, on which its pause depends.
  */
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -179,10 +182,19 @@ async function stallDuring(work, gc) {
     if (running) setImmediate(tick);
   };
   setImmediate(tick);
+  const profiler = new v8.GCProfiler();
+  profiler.start();
   const started = performance.now();
   await work();
   const ended = performance.now();
   running = false;
+  const survived = (profiler.stop()?.statistics ?? [])
+    .filter((one) => one.gcType === 'Scavenge')
+    .map(({ beforeGC, afterGC }) => {
+      const used = (stats, name) => stats.heapSpaceStatistics.find((s) => s.spaceName === name)?.spaceUsedSize ?? 0;
+      // Copied within the young generation, and promoted out of it.
+      return used(afterGC, 'new_space') + used(afterGC, 'old_space') - used(beforeGC, 'old_space');
+    });
   await new Promise((resolve) => setImmediate(resolve));
   const pauses = await gc.between(started - 1, ended + 1);
   const withoutGc = gaps.map(([from, to]) =>
@@ -195,6 +207,7 @@ async function stallDuring(work, gc) {
     withoutGc: Math.max(0, ...withoutGc),
     total: ended - started,
     gc: Math.max(0, ...pauses.map((p) => p.duration)),
+    survived: Math.max(0, ...survived),
   };
 }
 
@@ -265,6 +278,7 @@ for (const [name, format, capture] of captures) {
     cpu: m(r, 'cpu'),
     total: m(r, 'total'),
     gc: m(r, 'gc'),
+    survived: m(r, 'survived'),
   }));
   const [keptSeries, keptBytes] = await heapKeptBy(() => readCaptureChunks(chunks, never, format, capped));
   if (keptSeries !== series) throw new Error(`sliced read disagrees: ${keptSeries} of ${series}`);
@@ -277,6 +291,7 @@ for (const [name, format, capture] of captures) {
     fmtMs(sliced.cpu),
     fmtRatio(atOnce.longest / sliced.longest),
     fmtMs(sliced.gc),
+    fmtBytes(sliced.survived),
     fmtMs(sliced.withoutGc),
     fmtBytes(keptBytes),
   ]);
@@ -337,6 +352,7 @@ try {
         fmtMs(median(scrapes.map((r) => r.longest))),
         fmtMs(median(scrapes.map((r) => r.cpu))),
         fmtMs(median(scrapes.map((r) => r.gc))),
+        fmtBytes(median(scrapes.map((r) => r.survived))),
         fmtMs(median(scrapes.map((r) => r.withoutGc))),
       ],
       [
@@ -346,11 +362,13 @@ try {
         '',
         '',
         '',
+        '',
       ],
       [
         `${cap}: the exporter's serialization of the ${fmtInt(exported)} series exported (\`PrometheusSerializer\`, one call)`,
         fmtMs(serialization),
         fmtMs(serialization),
+        '',
         '',
         '',
         '',
@@ -373,6 +391,7 @@ try {
         'process CPU within it',
         'at once ÷ sliced',
         'longest GC pause, sliced',
+        'most one scavenge copied, sliced',
         'longest stall sliced, less GC',
         'heap kept by the sample',
       ],
@@ -380,7 +399,15 @@ try {
     ),
     '',
     table(
-      ['stage', 'time', 'longest stall', 'process CPU within it', 'longest GC pause', 'longest stall less GC'],
+      [
+        'stage',
+        'time',
+        'longest stall',
+        'process CPU within it',
+        'longest GC pause',
+        'most one scavenge copied',
+        'longest stall less GC',
+      ],
       pipelineRows,
     ),
     '',
