@@ -351,7 +351,8 @@ export class GpuMetrics implements MetricProducer {
       },
       stopped,
     );
-    for (const [field, count] of leftOut) dropped.set(`series_cap\u0000${field}`, { field, reason: 'series_cap', count });
+    for (const [field, count] of leftOut)
+      dropped.set(`series_cap\u0000${field}`, { field, reason: 'series_cap', count });
     const droppedCounter = this.instruments().dropped;
     await forEachInSlices(
       dropped.values(),

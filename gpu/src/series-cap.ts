@@ -160,7 +160,6 @@ export class SeriesSelection {
     this.leftOutCount++;
   }
 
-
   /** Drops the holes of `offered` (as many as the series in it, at most), so it stays within 2 × max. */
   private compact(): void {
     const moved = new Int32Array(this.offered.length);

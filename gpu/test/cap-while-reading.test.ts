@@ -20,7 +20,9 @@ const never = new AbortController().signal;
 async function cappedAfter(text: string, format: GpuCaptureFormat, maxSeries: number): Promise<GpuSample> {
   const whole = readCapture(text, format);
   const { kept, leftOut, leftOutCount } = await capSeries(whole.series, maxSeries, never);
-  return leftOutCount === 0 ? whole : { ...whole, series: kept, seriesLeftOut: { count: leftOutCount, byField: leftOut } };
+  return leftOutCount === 0
+    ? whole
+    : { ...whole, series: kept, seriesLeftOut: { count: leftOutCount, byField: leftOut } };
 }
 
 function chunksOf(text: string, size: number): Buffer[] {
@@ -54,13 +56,17 @@ describe.each<[string, GpuCaptureFormat, string]>([
   it('gives what the whole read capped afterwards gives, at once and in chunks cut anywhere', async () => {
     expect(total).toBeGreaterThan(1);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: total + 2 }), fc.integer({ min: 1, max: 40_000 }), async (max, size) => {
-        const expected = await cappedAfter(text, format, max);
-        expect(readCapture(text, format, { maxSeries: max })).toEqual(expected);
-        expect(await readCaptureChunks(chunksOf(text, size), never, format, { maxSeries: max })).toEqual(expected);
-        expect(expected.series.length).toBe(Math.min(max, total));
-        expect(expected.seriesLeftOut?.count ?? 0).toBe(total - expected.series.length);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: total + 2 }),
+        fc.integer({ min: 1, max: 40_000 }),
+        async (max, size) => {
+          const expected = await cappedAfter(text, format, max);
+          expect(readCapture(text, format, { maxSeries: max })).toEqual(expected);
+          expect(await readCaptureChunks(chunksOf(text, size), never, format, { maxSeries: max })).toEqual(expected);
+          expect(expected.series.length).toBe(Math.min(max, total));
+          expect(expected.seriesLeftOut?.count ?? 0).toBe(total - expected.series.length);
+        },
+      ),
       { numRuns: 25 },
     );
   }, 120_000);
