@@ -89,16 +89,15 @@ export class BucketArray {
 /**
  * The three typed arrays of `capacity` buckets, as views of one zeroed `SharedArrayBuffer`.
  *
- * Why shared: V8 counts the memory of an `ArrayBuffer` as external memory, and once 64 MiB more of
- * it exists than after the last full collection it starts a full collection (and, if marking is
- * already under way, makes the allocating insert do 5 to 10 ms of marking); once 32 MiB of young
- * buffers exist, the next allocation runs a scavenge inside the insert. An unsized map growing to
- * millions of keys crosses both. A `SharedArrayBuffer` is not counted as per-isolate external
- * memory, so a growth allocates its table without either; the memory is the same (calloc'd pages,
- * zeroed lazily on first write), shows in `process.memoryUsage().arrayBuffers`, and is freed when
- * the map drops the array. One buffer rather than three: one allocation per growth.
- * Where `SharedArrayBuffer` does not exist (a browser page that is not cross-origin isolated), an
- * `ArrayBuffer` does the same job.
+ * Why shared: V8 counts the memory of an `ArrayBuffer` as external memory. Once 64 MiB more of it
+ * exists than after the last mark-compact, V8 starts a full collection ("external memory
+ * pressure"), and once 32 MiB of young buffers exist, the next allocation runs a scavenge inside
+ * the insert; an unsized map growing past 3,400,000 keys met both. A `SharedArrayBuffer` is not
+ * counted as per-isolate external memory, so a growth allocates its table without either. The
+ * memory is the same (lazily zeroed pages), still shows in `process.memoryUsage().arrayBuffers`,
+ * and is freed once the map drops the array and a collection finds the views dead. One buffer
+ * rather than three: one allocation per growth. Where `SharedArrayBuffer` does not exist (a browser
+ * page that is not cross-origin isolated), an `ArrayBuffer` does the same job.
  */
 class BucketStorage {
   readonly entries: Int32Array;

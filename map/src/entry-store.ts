@@ -43,8 +43,9 @@ export function valueOf<V>(chunks: readonly EntryChunk[], entry: number): V {
  * full size. A full chunk is 16,384 entries (32,768 elements, 256 KiB), for what V8 does with
  * arrays (see "Memory layout and the garbage collector" in the README): an array of more than
  * 128 KiB is born in the young large-object space on pages of its own, which a scavenge promotes
- * without copying, where smaller arrays are copied twice by scavenges (chunks of 4,096 entries
- * made 20 scavenges of up to 35 ms for 4,000,000 keys, against 8 of up to 10 ms). But those pages
+ * without copying, where smaller arrays are copied twice by scavenges (in a model of the store
+ * filled with 4,000,000 keys, chunks of 4,096 entries made 20 scavenges of up to 35 ms, chunks of
+ * 8,192 entries 8 of up to 10 ms). But those pages
  * are fresh memory, which the kernel maps page by page as V8 fills the new array with holes: the
  * insert that creates a chunk pays about 0.5 ms per 128 KiB. 16,384 entries keeps such inserts
  * below one in 10,000 (245 for 4,000,000 keys), at about 1 ms each.
