@@ -1,4 +1,5 @@
-import { hashHigh, hashKey, hashNumber, hashString, topHash } from '../../src/hash.js';
+import fc from 'fast-check';
+import { hashHigh, hashKey, hashNumber, hashString, int32HashHigh, int32HashLow, topHash } from '../../src/hash.js';
 import { deviceKey } from './support.js';
 
 /** A fixed 64-bit map key (two int32 halves) for the distribution tests. */
@@ -112,6 +113,17 @@ describe('hash', () => {
       expect(lo | 0).toBe(lo);
       expect(hashHigh() | 0).toBe(hashHigh());
     }
+  });
+
+  test("get's int32 halves are hashNumber's, so get finds what set stored", () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer(), fc.integer(), (x, k0, k1) => {
+        const low = hashNumber(x, k0, k1);
+        expect([int32HashLow(x, k0, k1), int32HashHigh(x, k0, k1)]).toEqual([low, hashHigh()]);
+      }),
+      { numRuns: 2000 },
+    );
+    expect([int32HashLow(0, 3, 4), int32HashHigh(0, 3, 4)]).toEqual([hashNumber(-0, 3, 4), hashHigh()]);
   });
 
   test('topHash keeps live tophashes at 5 and above', () => {
