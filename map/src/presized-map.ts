@@ -11,7 +11,7 @@ import {
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, EntryStore, keyOf, valueOf, type EntryChunk } from './entry-store.js';
 import { checkOptions, describeValue } from './describe-value.js';
 import { MapEventPublisher, nextMapId, type GrowthKind, type GrowthTrigger, type ObservedMap } from './events.js';
-import { hashHigh, hashKey, hashString, int32HashHigh, int32HashLow, keyTypeError, topHash } from './hash.js';
+import { hashHigh, hashKey, keyTypeError, topHash } from './hash.js';
 import { checkHeapRoom } from './heap-room.js';
 import { ITERATE_ENTRIES, ITERATE_KEYS, ITERATE_VALUES, PresizedMapIterator, type IterationKind } from './iterator.js';
 import { fromUnitRandom, secureRandom32, splitmix32, type Random32 } from './random.js';
@@ -180,25 +180,35 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   }
 
   /**
-   * Go's mapaccess. Int32 numbers and strings, the keys of nearly every map, take a search of their
-   * own (see typed-lookup.ts) with the hash of their type inlined, the int32 one without the
-   * module slot of `hashHigh()`; other numbers, a map that is growing, and keys of a wrong type
-   * (refused by `hashKey`) the general path.
+   * Go's mapaccess. Int32 numbers and strings, the keys of nearly every map, take a lookup of their
+   * own (see typed-lookup.ts) that hashes and searches; other numbers, a map that is growing, and
+   * keys of a wrong type (refused by `hashKey`) the general path.
    */
   get(key: K): V | undefined {
     if (this.old === null) {
-      const k0 = this.hashSeed;
-      const k1 = this.hashSeedHigh;
-      if (typeof key === 'number' && (key | 0) === key) {
-        const x = key | 0;
-        const bucket = int32HashLow(x, k0, k1) & this.mask;
-        const top = topHash(int32HashHigh(x, k0, k1));
-        return int32Value(this.tophash, this.slotEntries, this.links, this.chunks, bucket, x, top) as V | undefined;
-      }
       if (typeof key === 'string') {
-        const bucket = hashString(key, k0, k1) & this.mask;
-        const top = topHash(hashHigh());
-        return stringValue(this.tophash, this.slotEntries, this.links, this.chunks, bucket, key, top) as V | undefined;
+        return stringValue(
+          this.tophash,
+          this.slotEntries,
+          this.links,
+          this.chunks,
+          this.mask,
+          this.hashSeed,
+          this.hashSeedHigh,
+          key,
+        ) as V | undefined;
+      }
+      if (typeof key === 'number' && (key | 0) === key) {
+        return int32Value(
+          this.tophash,
+          this.slotEntries,
+          this.links,
+          this.chunks,
+          this.mask,
+          this.hashSeed,
+          this.hashSeedHigh,
+          key | 0,
+        ) as V | undefined;
       }
     }
     const entry = this.entryOf(key);

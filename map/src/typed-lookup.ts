@@ -1,7 +1,16 @@
 import { EMPTY_REST, NO_BUCKET } from './bucket-array.js';
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, type EntryChunk } from './entry-store.js';
+import { hashHigh, hashString, int32HashHigh, int32HashLow, topHash } from './hash.js';
 
-// The chain searches of `get`, one per key type, used while the map is not growing.
+// The lookups of `get`, one per key type, used while the map is not growing: each hashes the key
+// and searches its chain.
+//
+// Hash and search in one function, so that V8 compiles them as one: optimising a function, it
+// inlines callees up to a budget of bytecode (920 bytes in Node 20, counting what a callee has
+// inlined itself, times 1.2). The string hash with its finalisers is about 700 bytes. Inlined
+// into `get` (277 bytes) next to the chain search, it never fitted, and every string get called
+// it. Alone in a function with the search it fits; `get` then stays small, and calls this
+// function, with the hash inlined, instead of the hash.
 //
 // One per key type: V8 keeps the type feedback of a `===` per function, so a search shared by
 // string and number keys learns both and compares through the generic strict-equality code. A
@@ -21,25 +30,27 @@ const REST_EMPTY = EMPTY_REST;
 const END_OF_CHAIN = NO_BUCKET;
 
 /**
- * The value of the string `key` in the chain that starts at `bucket`, or undefined. A scan ends at
- * the first EMPTY_REST slot: nothing lives after it in the chain.
+ * The value of the string `key` in a table whose bucket mask is `mask` and hash key (k0, k1), or
+ * undefined. A scan ends at the first EMPTY_REST slot: nothing lives after it in the chain.
  */
 export function stringValue(
   tophash: Uint8Array,
   entries: Int32Array,
   links: Int32Array,
   chunks: readonly EntryChunk[],
-  bucket: number,
+  mask: number,
+  k0: number,
+  k1: number,
   key: string,
-  top: number,
 ): unknown {
-  let b = bucket;
+  let b = hashString(key, k0, k1) & mask;
+  const top = topHash(hashHigh());
   do {
     const end = (b << 3) + 8;
     for (let j = b << 3; j < end; j++) {
       const t = tophash[j];
+      const entry = entries[j]!;
       if (t === top) {
-        const entry = entries[j]!;
         const chunk = chunks[entry >>> CHUNK_SHIFT]!;
         const at = (entry & CHUNK_MASK) << 1;
         const k = chunk[at];
@@ -59,17 +70,19 @@ export function int32Value(
   entries: Int32Array,
   links: Int32Array,
   chunks: readonly EntryChunk[],
-  bucket: number,
+  mask: number,
+  k0: number,
+  k1: number,
   key: number,
-  top: number,
 ): unknown {
-  let b = bucket;
+  let b = int32HashLow(key, k0, k1) & mask;
+  const top = topHash(int32HashHigh(key, k0, k1));
   do {
     const end = (b << 3) + 8;
     for (let j = b << 3; j < end; j++) {
       const t = tophash[j];
+      const entry = entries[j]!;
       if (t === top) {
-        const entry = entries[j]!;
         const chunk = chunks[entry >>> CHUNK_SHIFT]!;
         const at = (entry & CHUNK_MASK) << 1;
         const k = chunk[at];
