@@ -64,7 +64,8 @@ export function rampScore(value: number, ramp: Ramp): number {
     const score = W + (C_SPAN * (value - ramp.warn)) / span;
     return ramp.exclusive ? Math.min(score, BELOW_CRITICAL) : score;
   }
-  if (value > ramp.critical) return CRITICAL + (TOP_SPAN * Math.min(value - ramp.critical, ramp.critical)) / ramp.critical;
+  if (value > ramp.critical)
+    return CRITICAL + (TOP_SPAN * Math.min(value - ramp.critical, ramp.critical)) / ramp.critical;
   // NaN: no piece holds it, as no PromQL filter keeps it.
   return Number.NaN;
 }
