@@ -350,10 +350,11 @@ const GROUP_COSTS = {
   'presize-telemetry-alerts':
     'reads every map and cache series of the last hour to find services that stopped reporting',
   'sloth-slo-sli-recordings-gpu-fleet-utilisation-in-band':
-    "a subquery at a 1 m step over every GPU's raw utilisation for each window up to 3 d: 4,320 steps a GPU for the 3 d window",
+    "a 5 m subquery at a 1 m step over every GPU's raw utilisation (5 steps a GPU); the longer windows read that record",
   'sloth-slo-sli-recordings-device-logs-map-write-latency-p99':
-    'rates of the evacuation-stall histogram of every map for each window up to 3 d',
-  'presize-gpu-risk': "reads every GPU's DCGM fields, over 15 m for XID errors and the utilisation band",
+    "5 m rates of every device-logs map's evacuation-stall histogram (count and the 1 ms bucket); the longer windows read those records",
+  'presize-gpu-risk-xid': "every GPU's XID field over 15 m, then the score of the recorded input",
+  'presize-gpu-risk-utilisation-band': "every GPU's utilisation over 15 m, then the score of the recorded input",
 };
 const missed = (store) =>
   [...large[store].groups]
