@@ -30,6 +30,10 @@ const integrationProject = () => {
 };
 
 module.exports = {
+  // Many suites spend their time waiting on child processes (Prometheus, VictoriaMetrics, services
+  // under test): two workers overlap those waits even on a two-core machine, where jest's default
+  // (cores - 1) would run every suite one after another.
+  maxWorkers: Math.max(2, require('node:os').availableParallelism() - 1),
   projects: [
     typescriptProject('definitions', ['<rootDir>/definitions/test']),
     typescriptProject('map', ['<rootDir>/map/test']),

@@ -1,6 +1,8 @@
 // What the zero-code native Map and Set mode (PRESIZE_NATIVE_MAPS=observe) costs a Map-heavy workload,
 // in three setups, each a fresh process:
 //   plain        no Presize code loaded: the engine's Map.prototype.set
+//   loaded       @presize/instrumentation imported, nothing installed: what the package's own heap
+//                costs the collector (its marking runs on helper threads, counted in CPU time)
 //   observe      installNativeMapObserver() (default threshold 65,536 entries), nothing subscribed
 //                to the map channels: maps below the threshold pay one size comparison per set(),
 //                maps past it are found and then carry their own set/delete/clear
@@ -21,7 +23,7 @@ const SMALL_ROUNDS = quick() ? 20_000 : 200_000;
 const LARGE_KEYS = quick() ? 100_000 : 300_000;
 const RUNS = quick() ? 2 : 7;
 const MEASURED_PER_RUN = 3;
-const SETUPS = ['plain', 'observe', 'observe+otel'];
+const SETUPS = ['plain', 'loaded', 'observe', 'observe+otel'];
 /** Map operations one round of the small-map workload performs. */
 const SMALL_OPS_PER_ROUND = 16 + 32 + 8 + 6;
 
@@ -63,6 +65,7 @@ function largeSet(keys) {
 async function prepare(setup) {
   if (setup === 'plain') return () => ({});
   const presize = await import('@presize/instrumentation');
+  if (setup === 'loaded') return () => ({});
   presize.installNativeMapObserver();
   if (setup === 'observe') return () => ({});
   const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
@@ -141,7 +144,8 @@ async function compare() {
       `deleted and refilled: ${fmtInt(bigOps)} operations. Median over ${RUNS} processes per setup of each`,
       `process's best CPU time of ${MEASURED_PER_RUN} runs. *Large set*: the same on a native \`Set\` (add, has, delete).`,
       `*observe+otel* reported ${otel.rehashSpans} \`v8_rehash\``,
-      'spans per process. Ratio: throughput relative to *plain* (1.000 = no cost, 0.950 = 5 % slower).',
+      'spans per process. *loaded* imports `@presize/instrumentation` and installs nothing: its row is what a larger',
+      'heap alone costs the collector. Ratio: throughput relative to *plain* (1.000 = no cost, 0.950 = 5 % slower).',
       '',
       table(
         [

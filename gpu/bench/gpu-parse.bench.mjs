@@ -4,8 +4,9 @@
 // 2. The longest stall of the event loop while a large capture is read: a 15 MB dcgm-exporter
 //    scrape and large nvidia-smi CSV and XML outputs, each read at once (the whole body decoded,
 //    then parsed in one call: the peer) and as the sources read it (chunk by chunk, a slice at a
-//    time), side by side; then the stages after reading, as GpuMetrics runs them, and a scrape,
-//    at the default cap on GPU series and with every series of the capture let through.
+//    time), side by side, both under the default cap on GPU series, as GpuMetrics reads; then the
+//    stages after reading, as GpuMetrics runs them, and a scrape, at the default cap and with
+//    every series of the capture let through.
 // Run from the repository root after `npm run build`: node --expose-gc gpu/bench/gpu-parse.bench.mjs
 // (npm run bench does; PRESIZE_BENCH_QUICK=1 for small sizes)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { parseExposition } from '../dist/esm/exposition-parser.js';
@@ -158,7 +160,9 @@ sections.push(
  * Runs `work` with a ticker on the event loop (setImmediate, so a turn is taken as soon as the loop
  * is free) and a GC observer: the longest gap between two turns, the CPU time the process used
  * within it (far less than the gap: the process was waiting for a core), the longest GC pause, the
- * longest gap less the GC pauses that began within it, and the time.
+ * longest gap less the GC pauses that began within it, and the time. Besides, what the machine's
+ * load does not change: the most one young-generation collection (scavenge) copied, the objects
+ * that survived it, on which its pause depends.
  */
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -178,10 +182,19 @@ async function stallDuring(work, gc) {
     if (running) setImmediate(tick);
   };
   setImmediate(tick);
+  const profiler = new v8.GCProfiler();
+  profiler.start();
   const started = performance.now();
   await work();
   const ended = performance.now();
   running = false;
+  const survived = (profiler.stop()?.statistics ?? [])
+    .filter((one) => one.gcType === 'Scavenge')
+    .map(({ beforeGC, afterGC }) => {
+      const used = (stats, name) => stats.heapSpaceStatistics.find((s) => s.spaceName === name)?.spaceUsedSize ?? 0;
+      // Copied within the young generation, and promoted out of it.
+      return used(afterGC, 'new_space') + used(afterGC, 'old_space') - used(beforeGC, 'old_space');
+    });
   await new Promise((resolve) => setImmediate(resolve));
   const pauses = await gc.between(started - 1, ended + 1);
   const withoutGc = gaps.map(([from, to]) =>
@@ -194,6 +207,7 @@ async function stallDuring(work, gc) {
     withoutGc: Math.max(0, ...withoutGc),
     total: ended - started,
     gc: Math.max(0, ...pauses.map((p) => p.duration)),
+    survived: Math.max(0, ...survived),
   };
 }
 
@@ -229,6 +243,7 @@ function chunksOf(capture) {
 
 const never = new AbortController().signal;
 const MB = 1024 * 1024;
+const capped = { maxSeries: DEFAULT_MAX_GPU_SERIES };
 const captures = [
   ['dcgm-exporter scrape (8×H100 with pod labels, repeated)', 'dcgm-exporter', h100ScrapeOf((QUICK ? 2 : 15) * MB)],
   ['nvidia-smi CSV (H100 row, repeated)', 'nvidia-smi-csv', smiCsvOf((QUICK ? 1 : 8) * MB)],
@@ -240,6 +255,7 @@ for (const [name, format, capture] of captures) {
   const chunks = chunksOf(capture);
   const runs = { atOnce: [], sliced: [] };
   let series = 0;
+  let read = 0;
   for (let round = 0; round < ROUNDS; round++) {
     progress(`${name}: round ${round + 1} of ${ROUNDS}`);
     await settleDown();
@@ -247,11 +263,13 @@ for (const [name, format, capture] of captures) {
     await settleDown();
     runs.atOnce.push(
       await stallDuring(async () => {
-        series = readCapture(Buffer.concat(chunks).toString('utf8'), format).series.length;
+        const sample = readCapture(Buffer.concat(chunks).toString('utf8'), format, capped);
+        series = sample.series.length;
+        read = series + (sample.seriesLeftOut?.count ?? 0);
       }, gc),
     );
     await settleDown();
-    runs.sliced.push(await stallDuring(() => readCaptureChunks(chunks, never, format), gc));
+    runs.sliced.push(await stallDuring(() => readCaptureChunks(chunks, never, format, capped), gc));
   }
   const m = (runsOf, key) => median(runsOf.map((r) => r[key]));
   const [atOnce, sliced] = [runs.atOnce, runs.sliced].map((r) => ({
@@ -260,11 +278,12 @@ for (const [name, format, capture] of captures) {
     cpu: m(r, 'cpu'),
     total: m(r, 'total'),
     gc: m(r, 'gc'),
+    survived: m(r, 'survived'),
   }));
-  const [keptSeries, keptBytes] = await heapKeptBy(() => readCaptureChunks(chunks, never, format));
+  const [keptSeries, keptBytes] = await heapKeptBy(() => readCaptureChunks(chunks, never, format, capped));
   if (keptSeries !== series) throw new Error(`sliced read disagrees: ${keptSeries} of ${series}`);
   stallRows.push([
-    `${name}, ${fmtBytes(capture.length)}, ${fmtInt(series)} series`,
+    `${name}, ${fmtBytes(capture.length)}, ${fmtInt(read)} series read, ${fmtInt(series)} kept`,
     fmtMs(atOnce.total),
     fmtMs(sliced.total),
     fmtMs(atOnce.longest),
@@ -272,6 +291,7 @@ for (const [name, format, capture] of captures) {
     fmtMs(sliced.cpu),
     fmtRatio(atOnce.longest / sliced.longest),
     fmtMs(sliced.gc),
+    fmtBytes(sliced.survived),
     fmtMs(sliced.withoutGc),
     fmtBytes(keptBytes),
   ]);
@@ -332,12 +352,14 @@ try {
         fmtMs(median(scrapes.map((r) => r.longest))),
         fmtMs(median(scrapes.map((r) => r.cpu))),
         fmtMs(median(scrapes.map((r) => r.gc))),
+        fmtBytes(median(scrapes.map((r) => r.survived))),
         fmtMs(median(scrapes.map((r) => r.withoutGc))),
       ],
       [
         `${cap}: \`GpuMetrics.collect()\`, the metric data made when read`,
         fmtMs(median(collects.map((r) => r.total))),
         fmtMs(median(collects.map((r) => r.longest))),
+        '',
         '',
         '',
         '',
@@ -349,6 +371,7 @@ try {
         '',
         '',
         '',
+        '',
       ],
     );
   }
@@ -356,7 +379,7 @@ try {
     '',
     `Event loop while large captures are read (median of ${ROUNDS} rounds; load average ${host.loadAverage} at the start, ${machine().loadAverage} at the end).`,
     `An idle event loop on this machine, meanwhile, went up to ${fmtMs(median(idle))} between turns (median of the idle runs' longest gap; max ${fmtMs(Math.max(...idle))}).`,
-    'At once: the whole body decoded to one string, then read in one call. Sliced: as the sources read it, in 64 KiB chunks, a slice at a time.',
+    `At once: the whole body decoded to one string, then read in one call. Sliced: as the sources read it, in 64 KiB chunks, a slice at a time. Both keep the first ${fmtInt(DEFAULT_MAX_GPU_SERIES)} series (the default maxSeries), as GpuMetrics reads.`,
     '',
     table(
       [
@@ -368,6 +391,7 @@ try {
         'process CPU within it',
         'at once ÷ sliced',
         'longest GC pause, sliced',
+        'most one scavenge copied, sliced',
         'longest stall sliced, less GC',
         'heap kept by the sample',
       ],
@@ -375,7 +399,15 @@ try {
     ),
     '',
     table(
-      ['stage', 'time', 'longest stall', 'process CPU within it', 'longest GC pause', 'longest stall less GC'],
+      [
+        'stage',
+        'time',
+        'longest stall',
+        'process CPU within it',
+        'longest GC pause',
+        'most one scavenge copied',
+        'longest stall less GC',
+      ],
       pipelineRows,
     ),
     '',

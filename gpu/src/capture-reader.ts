@@ -1,4 +1,14 @@
 import type { GpuSample } from './sample.js';
+import type { SmiReadOptions } from './smi-csv-reader.js';
+
+/** How a capture is read, whatever its format. */
+export interface CaptureReadOptions extends SmiReadOptions {
+  /**
+   * The cap on GPU series: the first `maxSeries` in the cap's order are kept, the rest counted in
+   * the sample's `seriesLeftOut` and never made (see SeriesSelection). No cap by default.
+   */
+  maxSeries?: number;
+}
 
 /**
  * A reader of one capture format, given the capture's text a piece at a time. Writing only stores

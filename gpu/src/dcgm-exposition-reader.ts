@@ -1,4 +1,4 @@
-import type { CaptureReader } from './capture-reader.js';
+import type { CaptureReader, CaptureReadOptions } from './capture-reader.js';
 import { readWhole } from './capture-reader.js';
 import { isDcgmFieldName } from './dcgm-fields.js';
 import { ExpositionParser } from './exposition-parser.js';
@@ -11,15 +11,20 @@ import { SampleBuilder } from './sample-builder.js';
  * sample goes into the GPU sample as soon as its line is read.
  */
 export class DcgmExpositionReader implements CaptureReader {
-  private readonly builder = new SampleBuilder();
+  private readonly builder: SampleBuilder;
   private readonly parser: ExpositionParser;
 
-  constructor() {
-    const { builder } = this;
-    this.parser = new ExpositionParser((sample) => {
-      if (isDcgmFieldName(sample.name)) builder.add(sample.name, sample.labels, sample.value);
-      else builder.skip(sample.name, 'not_dcgm_field', sample.value);
-    });
+  constructor(options: CaptureReadOptions = {}) {
+    const builder = (this.builder = new SampleBuilder(options.maxSeries));
+    // A label set is made into the sample's own copy once, when first parsed, and remembered
+    // unless none of its series can be kept under the cap.
+    this.parser = new ExpositionParser(
+      (sample) => {
+        if (isDcgmFieldName(sample.name)) builder.addMade(sample.name, sample.labels, sample.value);
+        else builder.skip(sample.name, 'not_dcgm_field', sample.value);
+      },
+      { make: (labels) => builder.labelSet(labels), remember: (labels) => builder.wants(labels) },
+    );
   }
 
   write(piece: string): void {
@@ -41,6 +46,6 @@ export class DcgmExpositionReader implements CaptureReader {
   }
 }
 
-export function readDcgmExposition(text: string): GpuSample {
-  return readWhole(new DcgmExpositionReader(), text);
+export function readDcgmExposition(text: string, options: CaptureReadOptions = {}): GpuSample {
+  return readWhole(new DcgmExpositionReader(options), text);
 }

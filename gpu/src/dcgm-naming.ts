@@ -42,7 +42,12 @@ function pointMaker(sample: GpuSample, options: DcgmNamingOptions): (series: Gpu
     }
     return description;
   };
-  return (series) => ({ ...describe(series), attributes: series.labels, value: series.value });
+  // Written out, not spread: an object spread from another is made several times the size (about
+  // 350 bytes a point instead of 60), and a large read's points are all alive at once.
+  return (series) => {
+    const { name, description, unit, kind } = describe(series);
+    return { name, description, unit, kind, attributes: series.labels, value: series.value };
+  };
 }
 
 /** dcgm-exporter naming: instrument name = DCGM field, attributes = dcgm-exporter's labels. */

@@ -152,17 +152,34 @@ function parseComment(text: string, start: number, end: number, out: Exposition)
   }
 }
 
+/** What a parsed label set is made into before samples are given it. */
+export interface LabelSets {
+  make(parsed: Readonly<Record<string, string>>): Readonly<Record<string, string>>;
+  /**
+   * Whether the set made is kept for the samples after with the same label text, which then are
+   * not parsed again; when not, it is parsed and made again wherever it appears.
+   */
+  remember(made: Readonly<Record<string, string>>): boolean;
+}
+
+/** Each label set frozen as parsed, and remembered. */
+const AS_PARSED: LabelSets = { make: Object.freeze, remember: () => true };
+
 /**
  * Parses an exposition written a piece at a time (see LineSlicer): each `step` reads at most
  * SLICE_ITEMS lines, so a caller can give the event loop a turn between steps. Samples go to
- * `onSample` as they are read, or into `exposition.samples` without one.
+ * `onSample` as they are read, or into `exposition.samples` without one. A label set is parsed
+ * once and made into what `labelSets` makes of it (by default, frozen as parsed) while remembered.
  */
 export class ExpositionParser extends LineSlicer {
   readonly exposition: Exposition = { samples: [], types: new Map(), help: new Map(), malformed: [] };
   // Label sets repeat on every field of a GPU: parse each distinct one once per scrape.
   private readonly labelCache = new Map<string, Readonly<Record<string, string>>>();
 
-  constructor(private readonly onSample?: (sample: ExpositionSample) => void) {
+  constructor(
+    private readonly onSample?: (sample: ExpositionSample) => void,
+    private readonly labelSets: LabelSets = AS_PARSED,
+  ) {
     super();
   }
 
@@ -173,7 +190,7 @@ export class ExpositionParser extends LineSlicer {
     try {
       if (text.charCodeAt(first) === 35) parseComment(text, first, end, this.exposition);
       else {
-        const sample = parseSampleLine(text, first, end, this.labelCache);
+        const sample = parseSampleLine(text, first, end, this.labelCache, this.labelSets);
         if (this.onSample) this.onSample(sample);
         else this.exposition.samples.push(sample);
       }
@@ -207,6 +224,7 @@ function parseSampleLine(
   start: number,
   end: number,
   labelCache: Map<string, Readonly<Record<string, string>>>,
+  labelSets: LabelSets,
 ): ExpositionSample {
   let at = start;
   if (!isNameStart(text.charCodeAt(at))) throw new LineError('line does not start with a metric name');
@@ -227,10 +245,11 @@ function parseSampleLine(
       at = candidateClose + 1;
     } else {
       const [parsed, after] = parseLabels(text, at, end);
-      labels = Object.freeze(parsed);
-      // A slice of the text, which the cache keeps alive for the read only: the sample keeps
-      // copies (SampleBuilder), and copying every key would cost the read more than it saves.
-      labelCache.set(text.slice(at, after), labels);
+      labels = labelSets.make(parsed);
+      // The key is a copy: a slice would keep the whole piece of text it was cut from alive for
+      // the rest of the read, and a large capture's label sets are spread over all of its pieces,
+      // which the young generation's collections would then copy again and again.
+      if (labelSets.remember(labels)) labelCache.set(ownString(text.slice(at, after)), labels);
       at = after;
     }
     valueStart = skipBlanks(text, at, end);

@@ -284,7 +284,7 @@ export class GpuMetrics implements MetricProducer {
         ),
       );
     }
-    const read = this.source.read(signal);
+    const read = this.source.read(signal, { maxSeries: this.maxSeries });
     const settled = read.then(
       () => undefined,
       () => undefined,
@@ -325,8 +325,13 @@ export class GpuMetrics implements MetricProducer {
    * time; a stop() meanwhile ends it at the next slice (its abort goes to the caller as a failure).
    */
   private async accept(read: GpuSample, stopped: AbortSignal): Promise<void> {
+    // A source that read with the cap left out what is past it; the cap is applied to what any
+    // other source returns.
     const capped = await capSeries(read.series, this.maxSeries, stopped);
     const sample: GpuSample = capped.leftOutCount === 0 ? read : { ...read, series: capped.kept };
+    const leftOut = new Map(read.seriesLeftOut?.byField);
+    for (const [field, count] of capped.leftOut) leftOut.set(field, (leftOut.get(field) ?? 0) + count);
+    const leftOutCount = (read.seriesLeftOut?.count ?? 0) + capped.leftOutCount;
     const points =
       this.naming === 'hw'
         ? await hwExportPoints(sample, stopped)
@@ -346,7 +351,7 @@ export class GpuMetrics implements MetricProducer {
       },
       stopped,
     );
-    for (const [field, count] of capped.leftOut)
+    for (const [field, count] of leftOut)
       dropped.set(`series_cap\u0000${field}`, { field, reason: 'series_cap', count });
     const droppedCounter = this.instruments().dropped;
     await forEachInSlices(
@@ -363,7 +368,7 @@ export class GpuMetrics implements MetricProducer {
     // The points are not kept: only their number is exported besides the metric data.
     this.latest = { series: points.length, metrics };
     this.up = 1;
-    this.reportCap(read.series.length, capped.leftOutCount);
+    this.reportCap(read.series.length + (read.seriesLeftOut?.count ?? 0), leftOutCount);
     if (sample.malformed.length > 0) {
       this.instruments().malformedLines.add(sample.malformed.length, this.sourceAttributes);
       if (!this.reportedMalformed) {

@@ -13,9 +13,18 @@ export { FileSource } from './sources/file-source.js';
 export { SimulatedSource, simulatedUtilization } from './sources/simulated-source.js';
 export type { SimulatedSourceOptions } from './sources/simulated-source.js';
 export { GpuSourceError, MAX_CAPTURE_BYTES } from './sources/source.js';
-export type { GpuScrapeErrorReason, GpuSource, GpuSourceKind } from './sources/source.js';
+export type { GpuReadOptions, GpuScrapeErrorReason, GpuSource, GpuSourceKind } from './sources/source.js';
 export { readCapture, UnrecognizedCaptureError } from './read-capture.js';
-export type { DropReason, DroppedValue, GpuCaptureFormat, GpuSample, GpuSeries, MalformedLine } from './sample.js';
+export type { CaptureReadOptions } from './capture-reader.js';
+export type {
+  DropReason,
+  DroppedValue,
+  GpuCaptureFormat,
+  GpuSample,
+  GpuSeries,
+  MalformedLine,
+  SeriesLeftOut,
+} from './sample.js';
 export * from './semconv.js';
 export { DIAGNOSTICS_RECOVERY } from './diagnostics-recovery.js';
 export type { DiagnosticsRecovery } from './diagnostics-recovery.js';

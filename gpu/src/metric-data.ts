@@ -21,6 +21,33 @@ export function attributesKey(attributes: Attributes): string {
 }
 
 /**
+ * A number two attribute sets with the same names and values share, whatever the order of their
+ * keys: a sum of FNV-1a hashes of the name-value pairs, each mixed (MurmurHash3's finalizer) so that
+ * pairs that differ alike do not cancel out in the sum. Unlike attributesKey, it makes no string,
+ * so grouping a read's points by it leaves nothing for the young generation's collections to copy;
+ * sets that share it are told apart by sameAttributes.
+ */
+export function attributesHash(attributes: Attributes): number {
+  let sum = 0;
+  for (const name of Object.keys(attributes)) {
+    let hash = 0x811c9dc5;
+    const pair = `${name}\u0000${String(attributes[name])}`;
+    for (let i = 0; i < pair.length; i++) hash = Math.imul(hash ^ pair.charCodeAt(i), 0x01000193);
+    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+    sum = (sum + (hash ^ (hash >>> 16))) | 0;
+  }
+  return sum;
+}
+
+function sameAttributes(a: Attributes, b: Attributes): boolean {
+  if (a === b) return true;
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((name) => Object.prototype.hasOwnProperty.call(b, name) && a[name] === b[name]);
+}
+
+/**
  * Start times of the cumulative series, kept for the series of the latest sample only: a series
  * that is gone is forgotten, so churning label sets (pods coming and going) cost no memory.
  */
@@ -65,7 +92,13 @@ export class CounterStarts {
  * Prometheus reject the whole scrape.
  */
 class MetricDataBuilder {
-  private readonly byName = new Map<string, { first: ExportPoint; points: Map<string, DataPoint<number>> }>();
+  /** Per name, the data points by attributesHash: one, or those of the sets that share it. */
+  private readonly byName = new Map<
+    string,
+    { first: ExportPoint; points: Map<number, DataPoint<number> | DataPoint<number>[]> }
+  >();
+  /** The hashes of this collection's attribute sets: the points of a GPU's fields share one. */
+  private readonly hashes = new Map<Attributes, number>();
 
   constructor(
     private readonly time: HrTime,
@@ -78,12 +111,28 @@ class MetricDataBuilder {
       group = { first: point, points: new Map() };
       this.byName.set(point.name, group);
     }
-    group.points.set(attributesKey(point.attributes), {
+    const { attributes } = point;
+    let hash = this.hashes.get(attributes);
+    if (hash === undefined) {
+      hash = attributesHash(attributes);
+      this.hashes.set(attributes, hash);
+    }
+    const added: DataPoint<number> = {
       startTime: this.starts.get(point) ?? this.time,
       endTime: this.time,
-      attributes: point.attributes,
+      attributes,
       value: point.value,
-    });
+    };
+    const held = group.points.get(hash);
+    if (held === undefined || (!Array.isArray(held) && sameAttributes(held.attributes, attributes))) {
+      group.points.set(hash, added);
+    } else if (!Array.isArray(held)) {
+      group.points.set(hash, [held, added]);
+    } else {
+      const same = held.findIndex((one) => sameAttributes(one.attributes, attributes));
+      if (same < 0) held.push(added);
+      else held[same] = added;
+    }
   }
 
   build(): MetricData[] {
@@ -95,7 +144,7 @@ class MetricDataBuilder {
         unit: first.unit,
         valueType: ValueType.DOUBLE,
       };
-      const dataPoints = [...points.values()];
+      const dataPoints = [...points.values()].flat();
       if (first.kind === 'gauge') {
         metrics.push({ descriptor, aggregationTemporality: CUMULATIVE, dataPointType: GAUGE_POINTS, dataPoints });
       } else {

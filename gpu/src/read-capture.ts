@@ -1,10 +1,10 @@
 import { StringDecoder } from 'node:string_decoder';
-import { readWhole, type CaptureReader } from './capture-reader.js';
+import { readWhole, type CaptureReader, type CaptureReadOptions } from './capture-reader.js';
 import { DcgmExpositionReader } from './dcgm-exposition-reader.js';
 import { nextTurn, SLICE_CHARS } from './event-loop-turn.js';
 import { detectCaptureFormat } from './format-detection.js';
 import type { GpuCaptureFormat, GpuSample } from './sample.js';
-import { SmiCsvReader, type SmiReadOptions } from './smi-csv-reader.js';
+import { SmiCsvReader } from './smi-csv-reader.js';
 import { SmiXmlReader } from './smi-xml-reader.js';
 
 /** A capture none of the readers recognises. */
@@ -13,11 +13,11 @@ export class UnrecognizedCaptureError extends Error {}
 /** Text a capture's format is told from: its first meaningful lines are in there. */
 const DETECTION_CHARS = 64 * 1024;
 
-function readerFor(text: string, format: GpuCaptureFormat | undefined, options: SmiReadOptions): CaptureReader {
+function readerFor(text: string, format: GpuCaptureFormat | undefined, options: CaptureReadOptions): CaptureReader {
   const detected = format ?? detectCaptureFormat(text);
   switch (detected) {
     case 'dcgm-exporter':
-      return new DcgmExpositionReader();
+      return new DcgmExpositionReader(options);
     case 'nvidia-smi-csv':
       return new SmiCsvReader(options);
     case 'nvidia-smi-xml':
@@ -30,7 +30,7 @@ function readerFor(text: string, format: GpuCaptureFormat | undefined, options: 
 }
 
 /** Reads a capture in the given format, or in the format detected from its content, at once. */
-export function readCapture(text: string, format?: GpuCaptureFormat, options: SmiReadOptions = {}): GpuSample {
+export function readCapture(text: string, format?: GpuCaptureFormat, options: CaptureReadOptions = {}): GpuSample {
   return readWhole(readerFor(text.slice(0, DETECTION_CHARS), format, options), text);
 }
 
@@ -50,7 +50,7 @@ export class ChunkedCaptureReader {
   constructor(
     private readonly signal: AbortSignal,
     private readonly format?: GpuCaptureFormat,
-    private readonly options: SmiReadOptions = {},
+    private readonly options: CaptureReadOptions = {},
   ) {}
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -97,7 +97,7 @@ export async function readCaptureChunks(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   signal: AbortSignal,
   format?: GpuCaptureFormat,
-  options: SmiReadOptions = {},
+  options: CaptureReadOptions = {},
 ): Promise<GpuSample> {
   const reader = new ChunkedCaptureReader(signal, format, options);
   for await (const chunk of chunks) await reader.write(chunk);

@@ -31,6 +31,12 @@ export interface DroppedValue {
   readonly value: number;
 }
 
+/** Series a read left out for the cap on GPU series it was given (GpuReadOptions.maxSeries). */
+export interface SeriesLeftOut {
+  readonly count: number;
+  readonly byField: ReadonlyMap<string, number>;
+}
+
 /** Everything one read of a source produced. */
 export interface GpuSample {
   readonly format: GpuCaptureFormat;
@@ -42,4 +48,9 @@ export interface GpuSample {
   readonly help: ReadonlyMap<string, string>;
   readonly malformed: readonly MalformedLine[];
   readonly dropped: readonly DroppedValue[];
+  /**
+   * Present when the read was given a cap on GPU series and more were read: `series` then holds the
+   * first `maxSeries` in the cap's order (see GpuMetricsOptions.maxSeries), and these were left out.
+   */
+  readonly seriesLeftOut?: SeriesLeftOut;
 }

@@ -1,4 +1,4 @@
-import { readWhole, type CaptureReader } from './capture-reader.js';
+import { readWhole, type CaptureReader, type CaptureReadOptions } from './capture-reader.js';
 import { LineSlicer, MAX_LINE_CHARS } from './line-slicer.js';
 import type { GpuSample } from './sample.js';
 import { SampleBuilder } from './sample-builder.js';
@@ -48,13 +48,14 @@ interface CsvLayout {
  * counted.
  */
 export class SmiCsvReader extends LineSlicer implements CaptureReader {
-  private readonly builder = new SampleBuilder();
+  private readonly builder: SampleBuilder;
   /** Undefined before the header; null when the first line was no header, and nothing more is read. */
   private layout: CsvLayout | null | undefined;
   private row = 0;
 
-  constructor(private readonly options: SmiReadOptions = {}) {
+  constructor(private readonly options: CaptureReadOptions = {}) {
     super();
+    this.builder = new SampleBuilder(options.maxSeries);
   }
 
   protected line(text: string, start: number, end: number, number: number): void {
@@ -129,6 +130,6 @@ export class SmiCsvReader extends LineSlicer implements CaptureReader {
   }
 }
 
-export function readSmiCsv(text: string, options: SmiReadOptions = {}): GpuSample {
+export function readSmiCsv(text: string, options: CaptureReadOptions = {}): GpuSample {
   return readWhole(new SmiCsvReader(options), text);
 }

@@ -1,5 +1,5 @@
 import { XMLParser, type X2jOptions } from 'fast-xml-parser';
-import { readWhole, type CaptureReader } from './capture-reader.js';
+import { readWhole, type CaptureReader, type CaptureReadOptions } from './capture-reader.js';
 import type { GpuSample } from './sample.js';
 import { SampleBuilder } from './sample-builder.js';
 import type { SmiReadOptions } from './smi-csv-reader.js';
@@ -183,7 +183,7 @@ function parseSkeleton(skeleton: string): string | undefined {
  * where nvidia-smi writes it.
  */
 export class SmiXmlReader implements CaptureReader {
-  private readonly builder = new SampleBuilder();
+  private readonly builder: SampleBuilder;
   private text = '';
   private at = 0;
   private ended = false;
@@ -192,7 +192,9 @@ export class SmiXmlReader implements CaptureReader {
   private driver: string | undefined;
   private gpus = 0;
 
-  constructor(private readonly options: SmiReadOptions = {}) {}
+  constructor(private readonly options: CaptureReadOptions = {}) {
+    this.builder = new SampleBuilder(options.maxSeries);
+  }
 
   write(piece: string): void {
     this.text = this.at < this.text.length ? this.text.slice(this.at) + piece : piece;
@@ -265,7 +267,7 @@ export class SmiXmlReader implements CaptureReader {
   }
 }
 
-export function readSmiXml(xmlText: string, options: SmiReadOptions = {}): GpuSample {
+export function readSmiXml(xmlText: string, options: CaptureReadOptions = {}): GpuSample {
   return readWhole(new SmiXmlReader(options), xmlText);
 }
 

@@ -1,7 +1,13 @@
 import { headerProblem } from '../header-list.js';
 import { hasCredentials, redactUrl } from '../redact-url.js';
 import type { GpuSample } from '../sample.js';
-import { GpuSourceError, MAX_CAPTURE_BYTES, readFetchedCapture, type GpuSource } from './source.js';
+import {
+  GpuSourceError,
+  MAX_CAPTURE_BYTES,
+  readFetchedCapture,
+  type GpuReadOptions,
+  type GpuSource,
+} from './source.js';
 
 /** A dcgm-exporter URL that cannot be used; `detail` says why, naming the URL without its secrets. */
 export class DcgmExporterUrlError extends Error {
@@ -52,7 +58,7 @@ export class DcgmExporterSource implements GpuSource {
     this.headers = { ...options.headers, accept: 'text/plain;version=0.0.4' };
   }
 
-  async read(signal: AbortSignal): Promise<GpuSample> {
+  async read(signal: AbortSignal, options: GpuReadOptions = {}): Promise<GpuSample> {
     let response: Response;
     try {
       response = await fetch(this.url, { signal, headers: this.headers });
@@ -71,7 +77,13 @@ export class DcgmExporterSource implements GpuSource {
         `${this.description} answered HTTP ${response.status} ${response.statusText}`,
       );
     }
-    return readFetchedCapture(boundedBody(response, this.description), this.description, signal, 'dcgm-exporter');
+    return readFetchedCapture(
+      boundedBody(response, this.description),
+      this.description,
+      signal,
+      'dcgm-exporter',
+      options,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import type { GpuSample } from '../sample.js';
 import { readRegularFile } from './read-regular-file.js';
-import { GpuSourceError, readFetchedCapture, type GpuSource } from './source.js';
+import { GpuSourceError, readFetchedCapture, type GpuReadOptions, type GpuSource } from './source.js';
 
 /**
  * Replays a capture file: a dcgm-exporter scrape, nvidia-smi CSV or nvidia-smi XML, told apart by
@@ -15,8 +15,8 @@ export class FileSource implements GpuSource {
     return this.path;
   }
 
-  read(signal: AbortSignal): Promise<GpuSample> {
-    return readFetchedCapture(this.chunks(signal), this.path, signal);
+  read(signal: AbortSignal, options: GpuReadOptions = {}): Promise<GpuSample> {
+    return readFetchedCapture(this.chunks(signal), this.path, signal, undefined, options);
   }
 
   private async *chunks(signal: AbortSignal): AsyncGenerator<Uint8Array> {

@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { GpuSample } from '../sample.js';
 import { SMI_QUERY_COLUMNS } from '../smi-field-map.js';
-import { GpuSourceError, MAX_CAPTURE_BYTES, readFetchedCapture, type GpuSource } from './source.js';
+import {
+  GpuSourceError,
+  MAX_CAPTURE_BYTES,
+  readFetchedCapture,
+  type GpuReadOptions,
+  type GpuSource,
+} from './source.js';
 
 export interface NvidiaSmiSourceOptions {
   /** The nvidia-smi binary; default `nvidia-smi` from PATH. */
@@ -29,14 +35,14 @@ export class NvidiaSmiSource implements GpuSource {
     return this.binary;
   }
 
-  async read(signal: AbortSignal): Promise<GpuSample> {
+  async read(signal: AbortSignal, options: GpuReadOptions = {}): Promise<GpuSample> {
     const output = await run(this.binary, this.args, signal);
     return readFetchedCapture(
       output,
       this.binary,
       signal,
       this.format === 'xml' ? 'nvidia-smi-xml' : 'nvidia-smi-csv',
-      this.options.hostname === undefined ? {} : { hostname: this.options.hostname },
+      this.options.hostname === undefined ? options : { ...options, hostname: this.options.hostname },
     );
   }
 }

@@ -1,7 +1,7 @@
 import { TooManyMalformedLinesError } from '../exposition-parser.js';
 import { readCaptureChunks, UnrecognizedCaptureError } from '../read-capture.js';
 import type { GpuCaptureFormat, GpuSample } from '../sample.js';
-import type { SmiReadOptions } from '../smi-csv-reader.js';
+import type { CaptureReadOptions } from '../capture-reader.js';
 import { SmiXmlError } from '../smi-xml-reader.js';
 
 export type GpuSourceKind = 'dcgm-exporter' | 'nvidia-smi' | 'file' | 'simulated';
@@ -31,6 +31,16 @@ export class GpuSourceError extends Error {
   }
 }
 
+/** What GpuMetrics asks of a read besides its signal. */
+export interface GpuReadOptions {
+  /**
+   * The cap on GPU series GpuMetrics applies (its `maxSeries`). A source that applies it while
+   * reading never makes the series past it, and reports them in the sample's `seriesLeftOut`; a
+   * source that ignores it has the cap applied to what it returns.
+   */
+  readonly maxSeries?: number;
+}
+
 /**
  * Something that yields GPU samples: one `read` per scrape, cancelled through `signal`. A read
  * still pending when the signal aborts (the timeout, or `stop()`) is abandoned and counts as
@@ -40,7 +50,7 @@ export interface GpuSource {
   readonly kind: GpuSourceKind;
   /** Where it reads from, for log messages: a URL, a path, a binary. */
   readonly description: string;
-  read(signal: AbortSignal): Promise<GpuSample>;
+  read(signal: AbortSignal, options?: GpuReadOptions): Promise<GpuSample>;
 }
 
 /** Largest capture read, so a runaway exporter or file cannot take the host's memory. */
@@ -78,7 +88,7 @@ export async function readFetchedCapture(
   origin: string,
   signal: AbortSignal,
   format?: GpuCaptureFormat,
-  options?: SmiReadOptions,
+  options?: CaptureReadOptions,
 ): Promise<GpuSample> {
   try {
     return requireValues(await readCaptureChunks(chunks, signal, format, options), origin);

@@ -116,6 +116,8 @@ export class NativeMapObservation implements ObservedNativeMap {
    */
   quietInsertBelow = 0;
   quietDeleteAbove = Infinity;
+  /** Brings the model up to date with deletes the zero-code wrappers counted on their own (see zero-code.ts). */
+  private applyCountedDeletes: (() => void) | undefined;
   private patched = false;
   private readonly previous: Map<PatchedMethod, PropertyDescriptor | undefined> = new Map();
 
@@ -143,7 +145,13 @@ export class NativeMapObservation implements ObservedNativeMap {
     this.settle();
   }
 
+  /** `apply` is called before the model is read, so that deletes counted elsewhere are in it. */
+  countDeletesWith(apply: (() => void) | undefined): void {
+    this.applyCountedDeletes = apply;
+  }
+
   stats(): NativeMapStats {
+    this.applyCountedDeletes?.();
     const size = this.map.size;
     const { capacity, deleted } = this.table;
     const buckets = bucketsOf(capacity);
@@ -182,10 +190,10 @@ export class NativeMapObservation implements ObservedNativeMap {
     this.settle();
   }
 
-  /** Records a delete the engine reported from a collection above `quietDeleteAbove`: its slot stays taken until the next rebuild. */
-  deleted(): void {
-    this.table.deleted += 1;
-    this.quietInsertBelow -= 1;
+  /** Records `count` deletes the engine reported from a collection above `quietDeleteAbove`: their slots stay taken until the next rebuild. */
+  deleted(count = 1): void {
+    this.table.deleted += count;
+    this.quietInsertBelow -= count;
   }
 
   /**

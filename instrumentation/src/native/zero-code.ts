@@ -51,17 +51,39 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   // Forgotten at the end of the current job, so the cache never keeps a collection alive.
   let lastTarget: NativeCollection | undefined;
   let lastObservation = undefined as unknown as NativeMapObservation;
-  const forget = () => {
-    lastTarget = undefined;
-    lastObservation = undefined as unknown as NativeMapObservation;
+  // The last observation's quiet bounds and the deletes counted from its collection, kept in the
+  // closure: the wrappers, inlined into the application's loops, then read and write no property
+  // of an observation, whose type feedback V8 dropped and re-learnt with a deoptimisation of the
+  // loop each time an observed collection was collected. The counted deletes reach the model
+  // before anything reads it: at the next out-of-line operation, the end of the job, or `stats()`.
+  let lastInsertBelow = 0;
+  let lastDeleteAbove = Infinity;
+  let countedDeletes = 0;
+  const applyCountedDeletes = () => {
+    if (countedDeletes === 0) return;
+    lastObservation.deleted(countedDeletes);
+    countedDeletes = 0;
   };
+  const copyBounds = () => {
+    lastInsertBelow = lastTarget === undefined ? 0 : lastObservation.quietInsertBelow;
+    lastDeleteAbove = lastTarget === undefined ? Infinity : lastObservation.quietDeleteAbove;
+  };
+  const remember = (target: NativeCollection | undefined, observation: NativeMapObservation | undefined) => {
+    applyCountedDeletes();
+    if (lastTarget !== undefined) lastObservation.countDeletesWith(undefined);
+    lastTarget = target;
+    lastObservation = observation as NativeMapObservation;
+    observation?.countDeletesWith(applyCountedDeletes);
+    copyBounds();
+  };
+  const forget = () => remember(undefined, undefined);
   const lookUp = (target: NativeCollection, caller: Wrapped): NativeMapObservation | undefined => {
+    applyCountedDeletes();
     if (target === lastTarget) return lastObservation;
     const observation = observationFor(target, caller);
     if (observation === undefined) return undefined;
     if (lastTarget === undefined) queueMicrotask(forget);
-    lastTarget = target;
-    lastObservation = observation;
+    remember(target, observation);
     return observation;
   };
 
@@ -77,7 +99,9 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   ): C => {
     const observation = lookUp(target, caller);
     if (observation === undefined || size < observation.quietInsertBelow) return engineInsert.call(target, key, value);
-    return observation.insert(size, key, value, engineInsert);
+    const result = observation.insert(size, key, value, engineInsert);
+    copyBounds();
+    return result;
   };
   const trackedDelete = (
     target: NativeCollection,
@@ -97,6 +121,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     }
     // Below the threshold its operations go unseen until it grows past it again.
     if (deleted && size - 1 < minEntries) observation.markStale();
+    copyBounds();
     return deleted;
   };
   const trackedClear = (target: NativeCollection, engineClear: (this: NativeCollection) => void, caller: Wrapped) => {
@@ -104,6 +129,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     if (observation === undefined) return engineClear.call(target);
     observation.clear(engineClear);
     observation.markStale();
+    copyBounds();
   };
 
   // One function per engine method, each comparing sizes only and calling the engine, so that the
@@ -113,7 +139,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   const mapWrappers = {
     set(this: AnyMap, key: unknown, value: unknown): AnyMap {
       const size = this.size;
-      if (size < minEntries || (this === lastTarget && size < lastObservation.quietInsertBelow)) {
+      if (size < minEntries || (this === lastTarget && size < lastInsertBelow)) {
         return mapSet.call(this, key, value);
       }
       return trackedInsert(this, size, key, value, mapSet as EngineInsert<AnyMap>, mapWrappers.set);
@@ -121,10 +147,12 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     delete(this: AnyMap, key: unknown): boolean {
       const size = this.size;
       if (size < minEntries) return mapDelete.call(this, key);
-      const observation = lastObservation;
-      if (this === lastTarget && size > minEntries && size > observation.quietDeleteAbove) {
+      if (this === lastTarget && size > minEntries && size > lastDeleteAbove) {
         const deleted = mapDelete.call(this, key);
-        if (deleted) observation.deleted();
+        if (deleted) {
+          countedDeletes += 1;
+          lastInsertBelow -= 1;
+        }
         return deleted;
       }
       return trackedDelete(this, size, key, mapDelete as EngineDelete, mapWrappers.delete);
@@ -137,7 +165,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   const setWrappers = {
     add(this: AnySet, value: unknown): AnySet {
       const size = this.size;
-      if (size < minEntries || (this === lastTarget && size < lastObservation.quietInsertBelow)) {
+      if (size < minEntries || (this === lastTarget && size < lastInsertBelow)) {
         return setAdd.call(this, value);
       }
       return trackedInsert(this, size, value, undefined, setAdd as EngineInsert<AnySet>, setWrappers.add);
@@ -145,10 +173,12 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     delete(this: AnySet, value: unknown): boolean {
       const size = this.size;
       if (size < minEntries) return setDelete.call(this, value);
-      const observation = lastObservation;
-      if (this === lastTarget && size > minEntries && size > observation.quietDeleteAbove) {
+      if (this === lastTarget && size > minEntries && size > lastDeleteAbove) {
         const deleted = setDelete.call(this, value);
-        if (deleted) observation.deleted();
+        if (deleted) {
+          countedDeletes += 1;
+          lastInsertBelow -= 1;
+        }
         return deleted;
       }
       return trackedDelete(this, size, value, setDelete as EngineDelete, setWrappers.delete);
@@ -174,6 +204,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   const observer: NativeMapObserver = {
     minEntries,
     uninstall() {
+      forget();
       for (const [prototype, method, wrapper, engine] of patches) {
         if ((prototype as Record<string, unknown>)[method] === wrapper) replace(prototype, method, engine);
       }

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { nativeMapMethods, nativeSetMethods } from '../../src/native/native-methods';
-import { observedMap, observedSet } from '../../src/native/observe-map';
+import { observeMap, observedMap, observedSet, type NativeMapStats } from '../../src/native/observe-map';
 import { installNativeMapObserver, type NativeMapObserver } from '../../src/native/zero-code';
 
 describe('zero-code native map observer', () => {
@@ -57,6 +58,71 @@ describe('zero-code native map observer', () => {
     const sub = new Registry();
     fill(sub, 1200);
     expect(observedMap(sub)).toBeDefined();
+  });
+
+  it('keeps the same model as an explicit observation while operations alternate between found maps and jobs end', async () => {
+    // Deletes from the last map operated on are counted in the wrappers' closure and reach its
+    // model when another map is operated on, when the job ends, or when its stats are read.
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), map: fc.integer({ min: 0, max: 1 }), key: fc.nat(2999) }),
+      fc.record({ kind: fc.constant('delete' as const), map: fc.integer({ min: 0, max: 1 }), key: fc.nat(2999) }),
+      fc.record({ kind: fc.constant('clear' as const), map: fc.integer({ min: 0, max: 1 }) }),
+      fc.record({ kind: fc.constant('endJob' as const) }),
+      fc.record({ kind: fc.constant('readStats' as const), map: fc.integer({ min: 0, max: 1 }) }),
+    );
+    // After a clear, the refill below the threshold goes unseen by the zero-code mode (its model
+    // restarts from the size at 1,001 entries): the tables agree again, the rebuild counts no longer.
+    const modelOf = (s: NativeMapStats | undefined, cleared: boolean) =>
+      s && {
+        size: s.size,
+        capacity: s.capacity,
+        deletedEntries: s.deletedEntries,
+        ...(cleared ? {} : { growths: s.growths, sameSizeGrowths: s.sameSizeGrowths, shrinks: s.shrinks }),
+      };
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 300 }), async (ops) => {
+        // Both observations start from a table modelled from 1,000 entries, before key 1,000 goes in.
+        const found = [new Map<number, number>(), new Map<number, number>()];
+        const twins = [new Map<number, number>(), new Map<number, number>()];
+        for (const twin of twins) fill(twin, 1000);
+        const twinHandles = twins.map((twin, i) => observeMap(twin, { name: `twin-${i}` }));
+        for (const map of [...found, ...twins]) fill(map, 1001);
+        const handles = found.map((map) => observedMap(map));
+        const cleared = [false, false];
+        try {
+          for (const o of ops) {
+            if (o.kind === 'endJob') {
+              await Promise.resolve();
+              continue;
+            }
+            const [map, twin] = [found[o.map]!, twins[o.map]!];
+            if (o.kind === 'set') {
+              map.set(o.key, o.key);
+              twin.set(o.key, o.key);
+            } else if (o.kind === 'delete') {
+              expect(map.delete(o.key)).toBe(twin.delete(o.key));
+            } else if (o.kind === 'clear') {
+              map.clear();
+              twin.clear();
+              cleared[o.map] = true;
+              fill(map, 1001);
+              fill(twin, 1001);
+            } else {
+              expect(modelOf(handles[o.map]?.stats(), cleared[o.map]!)).toEqual(
+                modelOf(twinHandles[o.map]!.stats(), cleared[o.map]!),
+              );
+            }
+          }
+          await Promise.resolve();
+          for (let i = 0; i < 2; i++) {
+            expect(modelOf(handles[i]?.stats(), cleared[i]!)).toEqual(modelOf(twinHandles[i]!.stats(), cleared[i]!));
+          }
+        } finally {
+          for (const handle of twinHandles) handle.unobserve();
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('finds a Set at its first add past the threshold and follows its rebuilds', () => {
