@@ -345,6 +345,9 @@ const GROUP_COSTS = {
   'presize-map-risk-same-size-growth':
     'the same-size growth counters of every map three times over 1 h (as the doublings), then the score of the recorded input',
   'presize-map-risk-hint-exceeded': "every map's entries and hint, then the score of their recorded ratio",
+  'presize-map-risk-evacuation-stall':
+    "every map's evacuation-stall seconds three times over 5 m (as the doublings), then the score of the recorded input",
+  'presize-map-risk-subjects': "every map's entries, aggregated per map: the baseline each factor score falls back to",
   'presize-map-risk-alerts':
     "two alerts per factor, each reading that factor's score for every map: 14 series reads a map",
   'presize-telemetry-alerts':
@@ -376,7 +379,7 @@ const lines = [
   `over ${HOURS} h of simulated time, a sample every ${STEP_SECONDS} s (bench/fleet/fleet.ts: 1 map in 20 in a resize storm, 1 in 5 growing past`,
   'its hint, the rest quiet; 1 GPU in 25 hot, 1 in 10 idle). Prometheus 2.42 from blocks made by `promtool tsdb create-blocks-from`',
   'openmetrics; VictoriaMetrics 1.79 single node fed through /api/v1/import/prometheus, with vmalert. Both evaluate every file of',
-  `provisioning/prometheus/rules every ${EVALUATION_SECONDS} s and look back ${LOOKBACK} for a series' latest sample (the fleet's samples end when it is written).`,
+  `provisioning/prometheus/rules every ${EVALUATION_SECONDS} s and look back ${LOOKBACK} for a series' latest sample.`,
   `Datasource figures: the plugin's query() in Node, median of ${RUNS}, response bytes uncompressed. Dashboard bytes: every panel query of the`,
   `dashboard with its variables at All, range panels over 1 h at a 15 s step, uncompressed; each query given at most ${DASHBOARD_QUERY_TIMEOUT}.`,
   '',
