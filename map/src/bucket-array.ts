@@ -44,9 +44,10 @@ export class BucketArray {
     this.poolEnd = main + overflowPoolSize(B);
     this.nextOverflow = main;
     this.capacity = typedBucketsFor(B, grown);
-    this.tophash = new Uint8Array(this.capacity << BUCKET_SHIFT);
-    this.entries = new Int32Array(this.capacity << BUCKET_SHIFT);
-    this.links = new Int32Array(this.capacity);
+    const storage = new BucketStorage(this.capacity);
+    this.tophash = storage.tophash;
+    this.entries = storage.entries;
+    this.links = storage.links;
   }
 
   /** Overflow buckets handed out so far (pool and fresh). */
@@ -74,18 +75,47 @@ export class BucketArray {
 
   private growStorage(): void {
     const capacity = this.capacity + Math.max(8, this.capacity >>> 3);
-    const tophash = new Uint8Array(capacity << BUCKET_SHIFT);
-    tophash.set(this.tophash);
-    const entries = new Int32Array(capacity << BUCKET_SHIFT);
-    entries.set(this.entries);
-    const links = new Int32Array(capacity);
-    links.set(this.links);
-    this.tophash = tophash;
-    this.entries = entries;
-    this.links = links;
+    const storage = new BucketStorage(capacity);
+    storage.tophash.set(this.tophash);
+    storage.entries.set(this.entries);
+    storage.links.set(this.links);
+    this.tophash = storage.tophash;
+    this.entries = storage.entries;
+    this.links = storage.links;
     this.capacity = capacity;
   }
 }
+
+/**
+ * The three typed arrays of `capacity` buckets, as views of one zeroed `SharedArrayBuffer`.
+ *
+ * Why shared: V8 counts the memory of an `ArrayBuffer` as external memory. Once 64 MiB more of it
+ * exists than after the last mark-compact, V8 starts a full collection ("external memory
+ * pressure"), and once 32 MiB of young buffers exist, the next allocation runs a scavenge inside
+ * the insert; an unsized map growing past 3,400,000 keys met both. A `SharedArrayBuffer` is not
+ * counted as per-isolate external memory, so a growth allocates its table without either. The
+ * memory is the same (lazily zeroed pages), still shows in `process.memoryUsage().arrayBuffers`,
+ * and is freed once the map drops the array and a collection finds the views dead. One buffer
+ * rather than three: one allocation per growth. Where `SharedArrayBuffer` does not exist (a browser
+ * page that is not cross-origin isolated), an `ArrayBuffer` does the same job.
+ */
+class BucketStorage {
+  readonly entries: Int32Array;
+  readonly links: Int32Array;
+  readonly tophash: Uint8Array;
+
+  constructor(capacity: number) {
+    const slots = capacity << BUCKET_SHIFT;
+    // Int32 views first, so that they start on a multiple of 4.
+    const buffer = new StorageBuffer((slots + capacity) * 4 + slots);
+    this.entries = new Int32Array(buffer, 0, slots);
+    this.links = new Int32Array(buffer, slots * 4, capacity);
+    this.tophash = new Uint8Array(buffer, (slots + capacity) * 4, slots);
+  }
+}
+
+const StorageBuffer: typeof ArrayBuffer =
+  typeof SharedArrayBuffer === 'function' ? (SharedArrayBuffer as unknown as typeof ArrayBuffer) : ArrayBuffer;
 
 /**
  * Buckets a new array's typed arrays have room for: the main buckets, the pool, and room for fresh

@@ -1,5 +1,6 @@
 import { PresizedMap } from '../../src/presized-map.js';
 import { checkInvariants } from '../../src/invariants.js';
+import { ENTRY_CHUNK_MASK } from '../../src/entry-store.js';
 import { hashString } from '../../src/hash.js';
 import { bucketShiftForHint, overLoadFactor } from '../../src/sizing.js';
 import { deviceKey, recordEvents } from './support.js';
@@ -110,6 +111,7 @@ describe('lazy allocation and the overflow pool', () => {
 });
 
 describe('storage allocation', () => {
+  const ENTRIES_PER_CHUNK = ENTRY_CHUNK_MASK + 1;
   /** Entries the map's entry store has storage for (a key and a value element each). */
   const storedEntries = (map: PresizedMap<string, number>): number =>
     (map['chunks'] as unknown[][]).reduce((sum, chunk) => sum + chunk.length / 2, 0);
@@ -136,9 +138,49 @@ describe('storage allocation', () => {
     const after = map['chunks'] as unknown[][];
     // The full chunks of the old table are the same objects; only chunks for new entries were added.
     for (let i = 0; i < chunks.length - 1; i++) expect(after[i]).toBe(chunks[i]);
-    expect(storedEntries(map)).toBeLessThan(map.size + 8192);
+    expect(storedEntries(map)).toBeLessThanOrEqual(map.size + ENTRIES_PER_CHUNK);
     expect(storedEntries(map)).toBeGreaterThanOrEqual(map.size);
     checkInvariants(map);
+  });
+
+  test('a bucket array keeps its typed arrays in one SharedArrayBuffer, also once fresh overflow buckets outgrow it', () => {
+    const map = new PresizedMap<string, number>({ hint: 5000, seed: 8 });
+    const buckets = map['buckets']!;
+    const inOneSharedBuffer = (): void => {
+      expect(buckets.tophash.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(buckets.entries.buffer).toBe(buckets.tophash.buffer);
+      expect(buckets.links.buffer).toBe(buckets.tophash.buffer);
+    };
+    inOneSharedBuffer();
+    const first = buckets.tophash;
+    // Up to the next growth: about a fifth of the buckets overflow, more than the pool and spare room hold.
+    for (let i = 0; i < 6656; i++) map.set(deviceKey(i), i);
+    expect(map.stats()).toMatchObject({ B: 10, growing: false });
+    expect(buckets.tophash).not.toBe(first);
+    inOneSharedBuffer();
+    checkInvariants(map);
+    for (let i = 0; i < 6656; i++) expect(map.get(deviceKey(i))).toBe(i);
+  });
+
+  test('the insert that starts a doubling creates no chunk: the chunk came with the entry before', () => {
+    const map = new PresizedMap<string, number>({ seed: 13 });
+    // 13 * 2^14 = 212,992 entries: B 15 doubles at a chunk boundary.
+    for (let i = 0; i < 212992; i++) map.set(deviceKey(i), i);
+    expect(map.stats()).toMatchObject({ B: 15, growing: false });
+    const chunks = (map['chunks'] as unknown[][]).length;
+    expect(chunks).toBe(212992 / ENTRIES_PER_CHUNK + 1);
+    map.set(deviceKey(212992), 212992);
+    expect(map.stats()).toMatchObject({ B: 16, growing: true });
+    expect((map['chunks'] as unknown[][]).length).toBe(chunks);
+  });
+
+  test('a map filled to a hint that is a whole number of chunks creates nothing ahead', () => {
+    const hint = 2 * ENTRIES_PER_CHUNK;
+    const map = new PresizedMap<string, number>({ hint });
+    for (let i = 0; i < hint; i++) map.set(deviceKey(i), i);
+    expect(storedEntries(map)).toBe(hint);
+    map.set(deviceKey(hint), hint);
+    expect(storedEntries(map)).toBe(hint + ENTRIES_PER_CHUNK);
   });
 
   test('deleted entries are reused, so churn at a fixed size does not grow the store', () => {
