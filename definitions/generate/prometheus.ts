@@ -163,6 +163,9 @@ export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec 
     yamlFile(`${TESTS_DIR}/${set.name.replace(/\.yml$/, '.test.yml')}`, {
       rule_files: [`../rules/${set.name}`],
       evaluation_interval: '1m',
+      // promtool evaluates groups in no particular order unless told: file order is the order in
+      // which a group reads what the ones before it record.
+      group_eval_order: set.rules.groups.map((g) => g.name),
       tests,
     });
   files.push(

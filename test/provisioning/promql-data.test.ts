@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import {
   GPU_KEY_LABELS,
   GPU_RISK_FACTORS,
@@ -36,9 +36,24 @@ interface Rule {
   alert?: string;
   expr: string;
 }
-const rules = ruleFiles.flatMap((file) =>
-  (parse(readFileSync(file, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules),
-);
+const ruleGroups = (file: string) => (parse(readFileSync(file, 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups;
+const rules = ruleFiles.flatMap((file) => ruleGroups(file).flatMap((g) => g.rules));
+
+/**
+ * Each rule file as one group, its rules in file order. Prometheus runs groups side by side, each
+ * on its own schedule: a risk level may be computed from factor scores one evaluation older than
+ * the inputs read beside it, which the agreement checks below could not tell from a wrong score.
+ * In one group every rule reads what the rules before it recorded in the same evaluation, as
+ * promtool's unit tests (in file order) do.
+ */
+function oneGroupPerFile(dir: string): string[] {
+  return ruleFiles.map((file) => {
+    const groups = ruleGroups(file);
+    const merged = join(dir, file.slice(RULES_DIR.length + 1));
+    writeFileSync(merged, stringify({ groups: [{ name: groups[0]!.name, rules: groups.flatMap((g) => g.rules) }] }));
+    return merged;
+  });
+}
 
 /** Grafana's variables, set to "All", and its interval macros. */
 function substitute(expr: string): string {
@@ -86,7 +101,11 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
       encoding: 'utf8',
     });
     if (made.status !== 0) throw new Error(`promtool could not create blocks: ${made.stderr}${made.stdout}`);
-    prometheus = await startPrometheus({ storageDir: join(workDir, 'data'), ruleFiles, evaluationIntervalSeconds: 1 });
+    prometheus = await startPrometheus({
+      storageDir: join(workDir, 'data'),
+      ruleFiles: oneGroupPerFile(workDir),
+      evaluationIntervalSeconds: 1,
+    });
     await prometheus.waitFor(MAP_RISK_RECORDS.level, (r) => r.length >= 2, 60_000);
     await prometheus.waitFor(GPU_RISK_RECORDS.level, (r) => r.length >= 3, 60_000);
     await prometheus.waitFor(LRU_RISK_RECORDS.level, (r) => r.length >= 2, 60_000);

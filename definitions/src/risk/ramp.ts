@@ -22,12 +22,8 @@ export interface Ramp {
 
 const W = RISK_LEVEL_SCORES.warn;
 const C_SPAN = RISK_LEVEL_SCORES.critical - RISK_LEVEL_SCORES.warn;
-const TOP_SPAN = 100 - RISK_LEVEL_SCORES.critical;
-
-function clamp(v: number, min: number, max: number): number {
-  // PromQL clamp(): NaN stays NaN.
-  return Math.max(min, Math.min(max, v));
-}
+const CRITICAL = RISK_LEVEL_SCORES.critical;
+const TOP_SPAN = 100 - CRITICAL;
 
 export function validateRamp(name: string, ramp: Ramp): void {
   if (!(ramp.warn > 0 && ramp.critical > ramp.warn && Number.isFinite(ramp.critical))) {
@@ -50,40 +46,36 @@ function justBelow(value: number): number {
 }
 
 const BELOW_WARN = justBelow(W);
-const BELOW_CRITICAL = justBelow(RISK_LEVEL_SCORES.critical);
+const BELOW_CRITICAL = justBelow(CRITICAL);
 
+/**
+ * Each value takes the first of three pieces its range selects: up to warn, up to critical, above.
+ * In PromQL every piece filters its input first, so a piece's arithmetic runs only on the samples
+ * it scores, and each input is read three times instead of three times per term of a sum (nine for
+ * an exclusive ramp): at 10,000 maps the arithmetic, not the reading, is what a score costs.
+ */
 export function rampScore(value: number, ramp: Ramp): number {
-  const score = inclusiveScore(value, ramp);
-  if (!ramp.exclusive || value > ramp.critical) return score;
-  return Math.min(score, value > ramp.warn ? BELOW_CRITICAL : BELOW_WARN);
+  const span = ramp.critical - ramp.warn;
+  if (value <= ramp.warn) {
+    const score = (W * Math.max(value, 0)) / ramp.warn;
+    return ramp.exclusive ? Math.min(score, BELOW_WARN) : score;
+  }
+  if (value <= ramp.critical) {
+    const score = W + (C_SPAN * (value - ramp.warn)) / span;
+    return ramp.exclusive ? Math.min(score, BELOW_CRITICAL) : score;
+  }
+  if (value > ramp.critical)
+    return CRITICAL + (TOP_SPAN * Math.min(value - ramp.critical, ramp.critical)) / ramp.critical;
+  // NaN: no piece holds it, as no PromQL filter keeps it.
+  return Number.NaN;
 }
 
 /** PromQL of {@link rampScore} applied to every sample of `input` (an instant-vector expression). */
 export function rampPromql(input: string, ramp: Ramp): string {
-  const score = inclusivePromql(input, ramp);
-  if (!ramp.exclusive) return score;
-  // Each sample takes the first branch that has it: above critical, above warn, the rest.
-  return (
-    `((${score}) and (${input}) > ${num(ramp.critical)})` +
-    ` or (clamp_max(${score}, ${num(BELOW_CRITICAL)}) and (${input}) > ${num(ramp.warn)})` +
-    ` or clamp_max(${score}, ${num(BELOW_WARN)})`
-  );
-}
-
-function inclusiveScore(value: number, ramp: Ramp): number {
   const span = ramp.critical - ramp.warn;
-  return (
-    (W * clamp(value, 0, ramp.warn)) / ramp.warn +
-    (C_SPAN * clamp(value - ramp.warn, 0, span)) / span +
-    (TOP_SPAN * clamp(value - ramp.critical, 0, ramp.critical)) / ramp.critical
-  );
-}
-
-function inclusivePromql(input: string, ramp: Ramp): string {
-  const span = ramp.critical - ramp.warn;
-  return (
-    `${num(W)} * clamp(${input}, 0, ${num(ramp.warn)}) / ${num(ramp.warn)}` +
-    ` + ${num(C_SPAN)} * clamp(${input} - ${num(ramp.warn)}, 0, ${num(span)}) / ${num(span)}` +
-    ` + ${num(TOP_SPAN)} * clamp(${input} - ${num(ramp.critical)}, 0, ${num(ramp.critical)}) / ${num(ramp.critical)}`
-  );
+  const capped = (score: string, cap: number) => (ramp.exclusive ? `clamp_max(${score}, ${num(cap)})` : score);
+  const upToWarn = `${num(W)} * clamp_min(${input} <= ${num(ramp.warn)}, 0) / ${num(ramp.warn)}`;
+  const upToCritical = `${num(W)} + ${num(C_SPAN)} * ((${input} <= ${num(ramp.critical)}) - ${num(ramp.warn)}) / ${num(span)}`;
+  const above = `${num(CRITICAL)} + ${num(TOP_SPAN)} * clamp_max((${input} > ${num(ramp.critical)}) - ${num(ramp.critical)}, ${num(ramp.critical)}) / ${num(ramp.critical)}`;
+  return `(${capped(upToWarn, BELOW_WARN)}) or (${capped(upToCritical, BELOW_CRITICAL)}) or (${above})`;
 }

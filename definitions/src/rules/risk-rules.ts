@@ -9,11 +9,11 @@ import {
 import { by, num, selector } from '../promql.js';
 import type { RiskFactor } from '../risk/factor.js';
 import { GPU_RISK_FACTORS } from '../risk/gpu-factors.js';
-import { RISK_LEVEL_SCORES, RISK_LEVEL_SEVERITY, RISK_LEVEL_VALUES } from '../risk/levels.js';
+import { RISK_LEVEL_SCORES, RISK_LEVEL_SEVERITY } from '../risk/levels.js';
 import { LRU_RISK_FACTORS } from '../risk/lru-factors.js';
 import { MAP_RISK_FACTORS } from '../risk/map-factors.js';
 import { FIELD_LABEL, GPU_RISK_RECORDS, LRU_RISK_RECORDS, MAP_RISK_RECORDS, REASON_LABEL } from '../risk/scores.js';
-import type { AlertingRule, RecordingRule, RuleFile } from './types.js';
+import type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from './types.js';
 
 interface Subject<Reason extends string> {
   /** `map`, `gpu` or `lru`: names the rule groups. */
@@ -66,58 +66,78 @@ const LRU_SUBJECT: Subject<string> = {
   who: 'lru-cache {{ $labels.presize_lru_name }} of {{ $labels.job }}',
 };
 
-/** PromQL of the level value (0, 1, 2) of every sample of a score expression. */
+/**
+ * PromQL of the level value (0, 1, 2) of every sample of a score expression: the number of level
+ * scores it reaches, two comparisons and one sum per sample.
+ */
 export function levelPromql(score: string): string {
-  return (
-    `(${score} >= ${num(RISK_LEVEL_SCORES.critical)}) * 0 + ${num(RISK_LEVEL_VALUES.critical)}` +
-    ` or (${score} >= ${num(RISK_LEVEL_SCORES.warn)}) * 0 + ${num(RISK_LEVEL_VALUES.warn)}` +
-    ` or ${score} * 0 + ${num(RISK_LEVEL_VALUES.ok)}`
-  );
+  return `(${score} >= bool ${num(RISK_LEVEL_SCORES.warn)}) + (${score} >= bool ${num(RISK_LEVEL_SCORES.critical)})`;
 }
 
 /**
  * A factor read from a field a default exporter does not collect: without the field there is no
  * score series (a 0 would claim "measured, fine"), and a series per subject names the field.
  */
-function notCollectedRules<Reason extends string>(subject: Subject<Reason>): RecordingRule[] {
-  return subject.factors.flatMap((f) => {
-    if (!f.requiredFields) return [];
-    if (!subject.records.factorNotCollected)
-      throw new Error(
-        `${subject.kind} factor ${f.reason} names required fields, but ${subject.kind} has no not-collected record`,
-      );
-    return [
-      {
-        record: subject.records.factorNotCollected,
-        expr: `(${subject.reporting ?? subject.baseline} * 0 + 1) unless on (${subject.key.join(', ')}) ${f.inputRecord}`,
-        labels: { [REASON_LABEL]: f.reason, [FIELD_LABEL]: f.requiredFields[0]! },
-      },
-    ];
-  });
+function notCollectedRule<Reason extends string>(subject: Subject<Reason>, f: RiskFactor<Reason>): RecordingRule[] {
+  if (!f.requiredFields) return [];
+  if (!subject.records.factorNotCollected)
+    throw new Error(
+      `${subject.kind} factor ${f.reason} names required fields, but ${subject.kind} has no not-collected record`,
+    );
+  return [
+    {
+      record: subject.records.factorNotCollected,
+      expr: `(${subject.reporting ?? subject.baseline} * 0 + 1) unless on (${subject.key.join(', ')}) ${f.inputRecord}`,
+      labels: { [REASON_LABEL]: f.reason, [FIELD_LABEL]: f.requiredFields[0]! },
+    },
+  ];
 }
 
 /**
- * The group reads each raw series family once, into one recorded input per subject and factor;
- * everything after that reads recorded series only. The baseline is recorded once rather than
- * aggregated from raw series again by every factor score: at 10,000 maps each of those
- * aggregations costs as much as a factor's own score.
+ * The recording rules in groups that Prometheus and vmalert evaluate side by side: the subjects
+ * first, then one group per factor (it reads its raw series once into its recorded input and
+ * scores that), then the subject's score and level over the recorded factor scores. One group for
+ * all of it took 8 s an evaluation at 10,000 maps, every factor waiting for the one before; split,
+ * no group holds more than one factor's work. A group reads what the groups before it recorded in
+ * the same evaluation when they run in file order (promtool, vmalert's unit tests) and at most one
+ * evaluation interval old otherwise, which the alerts' `for` and the dashboards' resolution absorb.
+ * The subjects are recorded once rather than aggregated from raw series again by every factor
+ * score: at 10,000 maps each of those aggregations costs as much as a factor's own score.
  */
-function recordingRules<Reason extends string>(subject: Subject<Reason>): RecordingRule[] {
-  const inputs = subject.factors.map((f) => ({ record: f.inputRecord, expr: f.inputExpr }));
-  const factorScores = subject.factors.map((f) => ({
-    record: subject.records.factorScore,
-    expr: f.requiredFields
-      ? f.scorePromql(f.inputRecord)
-      : `(${f.scorePromql(f.inputRecord)}) or ${subject.records.subjects}`,
-    labels: { [REASON_LABEL]: f.reason },
-  }));
+function recordingGroups<Reason extends string>(subject: Subject<Reason>): RuleGroup[] {
+  const subjects: RecordingRule = { record: subject.records.subjects, expr: `${subject.baseline} * 0` };
+  // A baseline that is a factor's input (a GPU's `down`) is recorded in that factor's group, first.
+  const baseFactor = subject.factors.find((f) => f.inputRecord === subject.baseline);
+  const factorGroup = (f: RiskFactor<Reason>): RuleGroup => ({
+    name: `presize-${subject.kind}-risk-${f.reason.replaceAll('_', '-')}`,
+    rules: [
+      { record: f.inputRecord, expr: f.inputExpr },
+      ...(f === baseFactor ? [subjects] : []),
+      ...notCollectedRule(subject, f),
+      {
+        record: subject.records.factorScore,
+        expr: f.requiredFields
+          ? f.scorePromql(f.inputRecord)
+          : `(${f.scorePromql(f.inputRecord)}) or ${subject.records.subjects}`,
+        labels: { [REASON_LABEL]: f.reason },
+      },
+    ],
+  });
+  const summary: RuleGroup = {
+    name: `presize-${subject.kind}-risk`,
+    rules: [
+      { record: subject.records.score, expr: `max without (${REASON_LABEL}) (${subject.records.factorScore})` },
+      { record: subject.records.level, expr: levelPromql(subject.records.score) },
+    ],
+  };
+  if (baseFactor) {
+    const others = subject.factors.filter((f) => f !== baseFactor);
+    return [factorGroup(baseFactor), ...others.map(factorGroup), summary];
+  }
   return [
-    ...inputs,
-    { record: subject.records.subjects, expr: `${subject.baseline} * 0` },
-    ...notCollectedRules(subject),
-    ...factorScores,
-    { record: subject.records.score, expr: `max without (${REASON_LABEL}) (${subject.records.factorScore})` },
-    { record: subject.records.level, expr: levelPromql(subject.records.score) },
+    { name: `presize-${subject.kind}-risk-subjects`, rules: [subjects] },
+    ...subject.factors.map(factorGroup),
+    summary,
   ];
 }
 
@@ -151,7 +171,7 @@ function alertingRules<Reason extends string>(subject: Subject<Reason>): Alertin
 function riskRuleFile<Reason extends string>(subject: Subject<Reason>): RuleFile {
   return {
     groups: [
-      { name: `presize-${subject.kind}-risk`, rules: recordingRules(subject) },
+      ...recordingGroups(subject),
       { name: `presize-${subject.kind}-risk-alerts`, rules: alertingRules(subject) },
     ],
   };
