@@ -186,29 +186,12 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
    */
   get(key: K): V | undefined {
     if (this.old === null) {
+      const { tophash, slotEntries, links, chunks, mask, hashSeed, hashSeedHigh } = this;
       if (typeof key === 'string') {
-        return stringValue(
-          this.tophash,
-          this.slotEntries,
-          this.links,
-          this.chunks,
-          this.mask,
-          this.hashSeed,
-          this.hashSeedHigh,
-          key,
-        ) as V | undefined;
+        return stringValue(tophash, slotEntries, links, chunks, mask, hashSeed, hashSeedHigh, key) as V | undefined;
       }
       if (typeof key === 'number' && (key | 0) === key) {
-        return int32Value(
-          this.tophash,
-          this.slotEntries,
-          this.links,
-          this.chunks,
-          this.mask,
-          this.hashSeed,
-          this.hashSeedHigh,
-          key | 0,
-        ) as V | undefined;
+        return int32Value(tophash, slotEntries, links, chunks, mask, hashSeed, hashSeedHigh, key | 0) as V | undefined;
       }
     }
     const entry = this.entryOf(key);

@@ -49,8 +49,8 @@ export function stringValue(
     const end = (b << 3) + 8;
     for (let j = b << 3; j < end; j++) {
       const t = tophash[j];
-      const entry = entries[j]!;
       if (t === top) {
+        const entry = entries[j]!;
         const chunk = chunks[entry >>> CHUNK_SHIFT]!;
         const at = (entry & CHUNK_MASK) << 1;
         const k = chunk[at];
@@ -81,8 +81,8 @@ export function int32Value(
     const end = (b << 3) + 8;
     for (let j = b << 3; j < end; j++) {
       const t = tophash[j];
-      const entry = entries[j]!;
       if (t === top) {
+        const entry = entries[j]!;
         const chunk = chunks[entry >>> CHUNK_SHIFT]!;
         const at = (entry & CHUNK_MASK) << 1;
         const k = chunk[at];
