@@ -184,7 +184,7 @@ describe('GpuMetrics and the cap', () => {
     const source: GpuSource = {
       kind: 'simulated',
       description: 'a source that ignores the cap',
-      read: (signal, options) => {
+      read: (_signal, options) => {
         asked.push(options);
         return simulated.read();
       },
