@@ -159,14 +159,17 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
     }
     const scores = await prometheus.waitFor(GPU_RISK_RECORDS.score, (r) => r.length === 9, 30_000);
     expect(scores).toHaveLength(9);
+    // A factor has a score only where its input is: neither capture exports XID errors, only the T4
+    // its framebuffer. Each factor's group records on its own schedule: wait for all of them.
+    const byReason = (r: PromSample[]) => Object.fromEntries(r.map((f) => [f.metric[REASON_LABEL], f.value]));
+    const expected = { down: 9, framebuffer: 1, utilisation_band: 9 };
+    const factors = await prometheus.waitFor(
+      `count by (${REASON_LABEL}) (${GPU_RISK_RECORDS.factorScore})`,
+      (r) => Object.entries(expected).every(([reason, count]) => byReason(r)[reason] === count),
+      30_000,
+    );
+    expect(byReason(factors)).toEqual(expected);
     expect(await prometheus.query(`${GPU_RISK_RECORDS.factorScore}{${REASON_LABEL}="throttling"}`)).toEqual([]);
-    const factors = await prometheus.query(`count by (${REASON_LABEL}) (${GPU_RISK_RECORDS.factorScore})`);
-    expect(factors.map((f) => f.metric[REASON_LABEL]).sort()).toEqual([
-      'down',
-      'framebuffer',
-      'utilisation_band',
-      'xid',
-    ]);
     const panel = presizePanel('Clock event reasons (bitmask)');
     const query = panel.targets[0]!.expr.replaceAll('$job', '.*').replaceAll('$node', '.*').replaceAll('$gpu', '.*');
     expect(await prometheus.query(query)).toEqual([]);

@@ -36,11 +36,13 @@ import {
   GPU_SCENARIOS,
   LRU_LABELS,
   LRU_SCENARIOS,
+  LRU_WITHOUT_INPUTS,
   MAP_LABELS,
   MAP_SCENARIOS,
+  MAP_WITHOUT_INPUTS,
   type RiskScenario,
 } from './risk-scenarios.js';
-import { EVAL_TIME, seriesName } from './series.js';
+import { EVAL_TIME, seriesName, type InputSeries } from './series.js';
 import { SLO_SCENARIOS, recordedSliSeries } from './slo-scenarios.js';
 
 export const PROMETHEUS_DIR = 'provisioning/prometheus';
@@ -121,6 +123,33 @@ function riskTests<Reason extends string>(
   });
 }
 
+/**
+ * A subject whose factors have no input: no factor score series (a 0 would claim "measured,
+ * fine"), and a score and level of 0 from the subjects' baseline.
+ */
+function withoutInputsTest(
+  kind: string,
+  series: InputSeries[],
+  records: { factorScore: string; score: string; level: string },
+  subjectLabels: Record<string, string>,
+) {
+  const zero = (metric: string) => ({
+    expr: metric,
+    eval_time: EVAL_TIME,
+    exp_samples: [{ labels: seriesName(metric, subjectLabels), value: 0 }],
+  });
+  return {
+    name: `${kind} without any factor input`,
+    interval: '1m',
+    input_series: series,
+    promql_expr_test: [
+      { expr: records.factorScore, eval_time: EVAL_TIME, exp_samples: [] },
+      zero(records.score),
+      zero(records.level),
+    ],
+  };
+}
+
 /** Error ratios tested per SLO, as multiples of its error budget: page and ticket, ticket only, none. */
 const BUDGET_MULTIPLES = [20, 4, 0.5] as const;
 
@@ -149,6 +178,9 @@ function sloTests(spec: SlothSpec, file: RuleFile) {
   });
 }
 
+const MAP_SUBJECT = { job: MAP_LABELS.job, presize_map_name: MAP_LABELS.presize_map_name };
+const LRU_SUBJECT = { job: LRU_LABELS.job, presize_lru_name: LRU_LABELS.presize_lru_name };
+
 export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec }[]): GeneratedFile[] {
   const sets = ruleFileSets(specs);
   const files: GeneratedFile[] = sets.map((set) => yamlFile(`${RULES_DIR}/${set.name}`, set.rules));
@@ -169,35 +201,19 @@ export function prometheusFiles(specs: readonly { file: string; spec: SlothSpec 
       tests,
     });
   files.push(
-    testFile(
-      map,
-      riskTests(
-        'map',
-        map.rules,
-        MAP_SCENARIOS,
-        MAP_RISK_FACTORS,
-        MAP_RISK_RECORDS,
-        { job: MAP_LABELS.job, presize_map_name: MAP_LABELS.presize_map_name },
-        scoreMap,
-      ),
-    ),
+    testFile(map, [
+      ...riskTests('map', map.rules, MAP_SCENARIOS, MAP_RISK_FACTORS, MAP_RISK_RECORDS, MAP_SUBJECT, scoreMap),
+      withoutInputsTest('map', MAP_WITHOUT_INPUTS, MAP_RISK_RECORDS, MAP_SUBJECT),
+    ]),
     testFile(telemetry, telemetryTests(telemetry.rules)),
     testFile(gpu, [
       ...riskTests('gpu', gpu.rules, GPU_SCENARIOS, GPU_RISK_FACTORS, GPU_RISK_RECORDS, GPU_LABELS, scoreGpu),
       ...gpuFieldTests(gpu.rules),
     ]),
-    testFile(
-      lru,
-      riskTests(
-        'lru',
-        lru.rules,
-        LRU_SCENARIOS,
-        LRU_RISK_FACTORS,
-        LRU_RISK_RECORDS,
-        { job: LRU_LABELS.job, presize_lru_name: LRU_LABELS.presize_lru_name },
-        scoreLru,
-      ),
-    ),
+    testFile(lru, [
+      ...riskTests('lru', lru.rules, LRU_SCENARIOS, LRU_RISK_FACTORS, LRU_RISK_RECORDS, LRU_SUBJECT, scoreLru),
+      withoutInputsTest('lru', LRU_WITHOUT_INPUTS, LRU_RISK_RECORDS, LRU_SUBJECT),
+    ]),
   );
   slo.forEach((set, i) => {
     files.push(testFile(set, sloTests(specs[i]!.spec, set.rules)));

@@ -110,6 +110,9 @@ const stall = (secondsPerMinute: number) =>
 const entriesOverHint = (entries: number) =>
   mapWith([constant(MAP_METRIC_NAMES.entries, MAP_LABELS, entries), constant(MAP_METRIC_NAMES.hint, MAP_LABELS, 1000)]);
 
+/** A map that reports its entries and nothing any factor reads: it has a score, no factor score. */
+export const MAP_WITHOUT_INPUTS: InputSeries[] = [constant(MAP_METRIC_NAMES.entries, MAP_LABELS, 1000)];
+
 export const MAP_SCENARIOS: RiskScenario<MapRiskReason>[] = [
   {
     reason: 'resize_storm',
@@ -297,6 +300,9 @@ const lruWith = (evictionsPerMinute: number, missesPerMinute: number, entries = 
     (i) => missesPerMinute * i,
   ),
 ];
+
+/** A cache that reports its entries and nothing any factor reads: it has a score, no factor score. */
+export const LRU_WITHOUT_INPUTS: InputSeries[] = [constant(LRU_METRIC_NAMES.entries, LRU_LABELS, 10)];
 
 export const LRU_SCENARIOS: RiskScenario<LruRiskReason>[] = [
   { reason: 'eviction_churn', level: 'ok', input: 0.5, exact: true, series: lruWith(100, 0) },

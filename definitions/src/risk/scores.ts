@@ -28,7 +28,7 @@ export function scoreLru(inputs: LruRiskInputs): RiskAssessment<LruRiskReason> {
 /** Names of the recorded risk series. Factor scores carry a `reason` label. */
 export const MAP_RISK_RECORDS = {
   factorScore: 'presize:map_risk_factor:score',
-  /** 0 for every map the rules score: what a factor without input scores, listed once. */
+  /** 0 for every map the rules score: its score where no factor has an input. */
   subjects: 'presize:map_risk:subjects',
   score: 'presize:map_risk:score',
   level: 'presize:map_risk:level',
@@ -36,7 +36,7 @@ export const MAP_RISK_RECORDS = {
 
 export const GPU_RISK_RECORDS = {
   factorScore: 'presize:gpu_risk_factor:score',
-  /** 0 for every GPU the rules score: what a factor without input scores, listed once. */
+  /** 0 for every GPU the rules score: its score where no factor has an input. */
   subjects: 'presize:gpu_risk:subjects',
   score: 'presize:gpu_risk:score',
   level: 'presize:gpu_risk:level',
@@ -49,7 +49,7 @@ export const FIELD_LABEL = 'field';
 
 export const LRU_RISK_RECORDS = {
   factorScore: 'presize:lru_risk_factor:score',
-  /** 0 for every lru-cache the rules score: what a factor without input scores, listed once. */
+  /** 0 for every lru-cache the rules score: its score where no factor has an input. */
   subjects: 'presize:lru_risk:subjects',
   score: 'presize:lru_risk:score',
   level: 'presize:lru_risk:level',

@@ -28,7 +28,7 @@ interface Subject<Reason extends string> {
   };
   /** Labels that identify one subject. */
   readonly key: readonly string[];
-  /** One series per subject, so that every subject has every factor score (0 without data). */
+  /** One series per subject, so that every subject has a score (0 where no factor has an input). */
   readonly baseline: string;
   /** The subjects reporting now, where the baseline also holds subjects seen earlier. */
   readonly reporting?: string;
@@ -101,8 +101,9 @@ function notCollectedRule<Reason extends string>(subject: Subject<Reason>, f: Ri
  * no group holds more than one factor's work. A group reads what the groups before it recorded in
  * the same evaluation when they run in file order (promtool, vmalert's unit tests) and at most one
  * evaluation interval old otherwise, which the alerts' `for` and the dashboards' resolution absorb.
- * The subjects are recorded once rather than aggregated from raw series again by every factor
- * score: at 10,000 maps each of those aggregations costs as much as a factor's own score.
+ * A factor score is written only where its input has a sample: a zero for every quiet subject and
+ * factor would be written, stored and read again by the score for nothing (at 10,000 maps, 70,000
+ * series an evaluation). The subjects, recorded once, give the score its 0 where no factor has one.
  */
 function recordingGroups<Reason extends string>(subject: Subject<Reason>): RuleGroup[] {
   const subjects: RecordingRule = { record: subject.records.subjects, expr: `${subject.baseline} * 0` };
@@ -114,19 +115,16 @@ function recordingGroups<Reason extends string>(subject: Subject<Reason>): RuleG
       { record: f.inputRecord, expr: f.inputExpr },
       ...(f === baseFactor ? [subjects] : []),
       ...notCollectedRule(subject, f),
-      {
-        record: subject.records.factorScore,
-        expr: f.requiredFields
-          ? f.scorePromql(f.inputRecord)
-          : `(${f.scorePromql(f.inputRecord)}) or ${subject.records.subjects}`,
-        labels: { [REASON_LABEL]: f.reason },
-      },
+      { record: subject.records.factorScore, expr: f.scorePromql(f.inputRecord), labels: { [REASON_LABEL]: f.reason } },
     ],
   });
   const summary: RuleGroup = {
     name: `presize-${subject.kind}-risk`,
     rules: [
-      { record: subject.records.score, expr: `max without (${REASON_LABEL}) (${subject.records.factorScore})` },
+      {
+        record: subject.records.score,
+        expr: `max without (${REASON_LABEL}) (${subject.records.factorScore}) or ${subject.records.subjects}`,
+      },
       { record: subject.records.level, expr: levelPromql(subject.records.score) },
     ],
   };
