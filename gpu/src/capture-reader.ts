@@ -1,5 +1,10 @@
 import type { GpuSample } from './sample.js';
-import type { SmiReadOptions } from './smi-csv-reader.js';
+
+/** What an nvidia-smi capture does not say and the reader is told. */
+export interface SmiReadOptions {
+  /** Value of the `Hostname` label; nvidia-smi does not print the host. */
+  hostname?: string;
+}
 
 /** How a capture is read, whatever its format. */
 export interface CaptureReadOptions extends SmiReadOptions {

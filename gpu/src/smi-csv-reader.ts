@@ -5,11 +5,6 @@ import { SampleBuilder } from './sample-builder.js';
 import { SMI_CSV_COLUMNS, SMI_CSV_LABEL_COLUMNS, type SmiCsvColumn } from './smi-field-map.js';
 import { isSmiMissing, parseSmiValue, SmiValueError } from './smi-values.js';
 
-export interface SmiReadOptions {
-  /** Value of the `Hostname` label; nvidia-smi does not print the host. */
-  hostname?: string;
-}
-
 interface HeaderColumn {
   readonly name: string;
   readonly unit?: string;

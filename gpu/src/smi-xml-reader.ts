@@ -1,8 +1,7 @@
 import { XMLParser, type X2jOptions } from 'fast-xml-parser';
-import { readWhole, type CaptureReader, type CaptureReadOptions } from './capture-reader.js';
+import { readWhole, type CaptureReader, type CaptureReadOptions, type SmiReadOptions } from './capture-reader.js';
 import type { GpuSample } from './sample.js';
 import { SampleBuilder } from './sample-builder.js';
-import type { SmiReadOptions } from './smi-csv-reader.js';
 import { CLOCK_EVENT_REASON_BITS, SMI_XML_ECC_TOTALS, SMI_XML_VALUES } from './smi-field-map.js';
 import { isSmiMissing, parseSmiValue, SmiValueError } from './smi-values.js';
 
