@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import {
   escapeRegex,
   GPU_RISK_RECORDS,
+  LRU_RISK_RECORDS,
   MAP_RISK_RECORDS,
   quoteString,
   RISK_LEVEL_VALUES,
@@ -103,6 +104,23 @@ async function evaluatedAt(record: string): Promise<number> {
   return Math.round(sample!.value * 1000);
 }
 
+/**
+ * Waits until every recorded score is the one its latest factor scores give. Each factor is
+ * recorded by a group of its own, on its own schedule: a score evaluated before some factor's
+ * group first ran lacks that factor until the score's group runs again.
+ */
+async function scoresSettled(
+  ...kinds: ReadonlyArray<{ score: string; factorScore: string; subjects: string }>
+): Promise<void> {
+  for (const { score, factorScore, subjects } of kinds) {
+    await tsdb.waitFor(
+      `${score} != (max without (reason) (${factorScore}) or ${subjects})`,
+      (r) => r.length === 0,
+      30_000
+    );
+  }
+}
+
 describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
   beforeAll(async () => {
     server = await backend.start();
@@ -126,6 +144,7 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
   it('scores every map and GPU exactly as the recording rules do', async () => {
     await tsdb.waitFor('presize:map_risk:score', (r) => r.length === 2, 30_000);
     await tsdb.waitFor('presize:gpu_risk:score', (r) => r.length === 2, 30_000);
+    await scoresSettled(MAP_RISK_RECORDS, GPU_RISK_RECORDS);
     // The map and GPU scores are recorded by groups of their own, evaluated at different times:
     // read both at the later evaluation, where each has its latest sample.
     const at = Math.max(await evaluatedAt('presize:map_risk:score'), await evaluatedAt('presize:gpu_risk:score'));
@@ -178,6 +197,7 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
 
   it('scores every lru-cache exactly as the recording rules do', async () => {
     await tsdb.waitFor('presize:lru_risk:score', (r) => r.length === LRU_CACHES.length, 30_000);
+    await scoresSettled(LRU_RISK_RECORDS);
     const at = await evaluatedAt('presize:lru_risk:score');
     const [frame] = await run({ queryType: 'riskMap', subjects: 'caches', service: '$service' }, at);
     const table = rows(frame!);
@@ -245,6 +265,7 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
     await tsdb.waitFor(MAP_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
     await tsdb.waitFor(GPU_RISK_RECORDS.score, (r) => r.length === 2, 30_000);
     await tsdb.waitFor('presize:lru_risk:score', (r) => r.length === LRU_CACHES.length, 30_000);
+    await scoresSettled(MAP_RISK_RECORDS, GPU_RISK_RECORDS, LRU_RISK_RECORDS);
     // The rule groups are evaluated one after the other: read once all three have recorded a score.
     const at = Math.max(
       await evaluatedAt(MAP_RISK_RECORDS.score),
