@@ -36,7 +36,11 @@ export interface Release {
   readonly refusesTooBig: boolean;
   /** Whether the cache has `fetch` (7.10 on). */
   readonly fetches: boolean;
-  /** Whether the cache has `pop` (7.10 on). */
+  /**
+   * Whether the cache has a `pop` (7.10 on) that removes the least recently used entry as 11.5's
+   * does: in 7.x, popping again after a popped key was set anew leaves that key with a `null`
+   * value and loses the newer one, so their series cannot be compared with 11.5's.
+   */
   readonly pops: boolean;
   /** Whether `delete` takes an entry's size off `calculatedSize` once (7.0 takes it off twice). */
   readonly sizesExactly: boolean;
@@ -58,6 +62,15 @@ function release(alias: string): Release {
   deleted.set('a', 1);
   deleted.set('b', 1);
   deleted.delete('b');
+  const popped = new LRUCache({ max: 8 });
+  const pops = typeof LRUCache.prototype.pop === 'function';
+  if (pops) {
+    popped.set(0, 0);
+    popped.pop();
+    popped.set(0, 0);
+    popped.set(1, 0);
+    popped.pop();
+  }
   return {
     alias,
     version,
@@ -66,7 +79,7 @@ function release(alias: string): Release {
     takesStart: !stale.has('k'),
     refusesTooBig: !sized.has('k'),
     fetches: typeof LRUCache.prototype.fetch === 'function',
-    pops: typeof LRUCache.prototype.pop === 'function',
+    pops: pops && popped.has(1) && !popped.has(0),
     sizesExactly: (deleted as { calculatedSize?: number }).calculatedSize === 1,
   };
 }
