@@ -12,6 +12,10 @@
 // (Prometheus itself, vmalert). Measured: one evaluation of each rule group, the Grafana
 // datasource's risk map, SLO and capacity queries end to end, and the bytes a load of each
 // dashboard transfers.
+//
+// A targeted run: PRESIZE_BENCH_FLEET_MAPS=10000 measures one size only (1000, 10000 or both,
+// comma-separated), PRESIZE_BENCH_FLEET_STORES=prometheus one store only (prometheus,
+// victoria-metrics); the report then shows n/a for what was not measured.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -48,14 +52,33 @@ const DASHBOARD_QUERY_TIMEOUT = '30s';
  * fleet: a fleet that ended while it was loading would leave them empty (10,000 maps take minutes
  * to load), and the groups would be measured on the fallbacks for a missing window, not on the work
  * they do on a live fleet. Prometheus starts once the last sample is past (it refuses to record
- * before the end of its newest block).
+ * before the end of its newest block). `prometheusOnlyLeadSeconds`: the same when VictoriaMetrics
+ * is not measured, writing and promtool alone.
  */
+const FULL_SIZES = [
+  { services: 50, mapsPerService: 20, gpus: 100, leadSeconds: 150, prometheusOnlyLeadSeconds: 60 },
+  { services: 500, mapsPerService: 20, gpus: 1_000, leadSeconds: 480, prometheusOnlyLeadSeconds: 180 },
+];
+const STORES = ['prometheus', 'victoria-metrics'];
+
+/** The comma-separated values of an environment variable, each one of `allowed`; all of them when unset. */
+function chosen(variable, allowed) {
+  const raw = process.env[variable];
+  if (raw === undefined || raw.trim() === '') return allowed;
+  const values = raw.split(',').map((v) => v.trim());
+  const unknown = values.filter((v) => !allowed.includes(v));
+  if (unknown.length > 0 || values.length === 0)
+    throw new Error(`${variable} must list some of ${allowed.join(', ')} (comma-separated), got ${JSON.stringify(raw)}`);
+  return allowed.filter((v) => values.includes(v));
+}
+
+const mapsOf = (shape) => shape.services * shape.mapsPerService;
 const SIZES = quick()
-  ? [{ services: 10, mapsPerService: 10, gpus: 16, leadSeconds: 60 }]
-  : [
-      { services: 50, mapsPerService: 20, gpus: 100, leadSeconds: 150 },
-      { services: 500, mapsPerService: 20, gpus: 1_000, leadSeconds: 480 },
-    ];
+  ? [{ services: 10, mapsPerService: 10, gpus: 16, leadSeconds: 60, prometheusOnlyLeadSeconds: 30 }]
+  : chosen('PRESIZE_BENCH_FLEET_MAPS', FULL_SIZES.map((s) => String(mapsOf(s)))).map((maps) =>
+      FULL_SIZES.find((s) => String(mapsOf(s)) === maps),
+    );
+const MEASURED_STORES = chosen('PRESIZE_BENCH_FLEET_STORES', STORES);
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -249,6 +272,18 @@ async function measureStore(name, url, groupTimes, endSeconds) {
   return { groups, risk, slo, capacity, dashboards, load, fleetAge };
 }
 
+/** What the report shows for a store the run was asked not to measure. */
+const NOT_MEASURED = {
+  groups: new Map(),
+  risk: { ms: NaN, rows: NaN, bytes: NaN },
+  slo: { ms: NaN, rows: NaN, bytes: NaN },
+  capacity: { ms: NaN, rows: NaN, bytes: NaN },
+  dashboards: new Map(),
+  load: [],
+  fleetAge: NaN,
+};
+const measures = (store) => MEASURED_STORES.includes(store);
+
 async function timed(work) {
   const started = performance.now();
   await work();
@@ -258,7 +293,8 @@ async function timed(work) {
 async function measureSize(shape) {
   const work = mkdtempSync(join(tmpdir(), 'presize-fleet-bench-'));
   try {
-    const end = Math.floor(Date.now() / 1000) + shape.leadSeconds;
+    const lead = measures('victoria-metrics') ? shape.leadSeconds : shape.prometheusOnlyLeadSeconds;
+    const end = Math.floor(Date.now() / 1000) + lead;
     const file = join(work, 'fleet.om');
     const started = performance.now();
     const fleet = await writeFleet(file, { ...shape, hours: HOURS, stepSeconds: STEP_SECONDS }, end);
@@ -270,12 +306,14 @@ async function measureSize(shape) {
     // Loading is not measured against a target: promtool and the import run side by side, and the
     // import goes to a VictoriaMetrics without vmalert, restarted with it on the same data later.
     const loads = await Promise.all([
-      timed(() =>
-        promisify(execFile)('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(work, 'prometheus')], {
-          maxBuffer: 64 << 20,
-        }),
-      ),
       timed(async () => {
+        if (!measures('prometheus')) return;
+        await promisify(execFile)('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(work, 'prometheus')], {
+          maxBuffer: 64 << 20,
+        });
+      }),
+      timed(async () => {
+        if (!measures('victoria-metrics')) return;
         const loader = await startVictoriaMetrics({
           storageDir: join(work, 'victoria-metrics'),
           maxLookback: LOOKBACK,
@@ -293,23 +331,27 @@ async function measureSize(shape) {
     );
     rmSync(file);
 
-    const victoriaMetrics = await startVictoriaMetrics({
-      storageDir: join(work, 'victoria-metrics'),
-      ruleFiles: RULE_FILES,
-      evaluationIntervalSeconds: EVALUATION_SECONDS,
-      maxLookback: LOOKBACK,
-    });
-    let vmResult;
-    try {
-      vmResult = await measureStore(
-        'VictoriaMetrics',
-        victoriaMetrics.url,
-        () => vmalertGroupTimes(victoriaMetrics.vmalertUrl),
-        end,
-      );
-    } finally {
-      await victoriaMetrics.stop();
+    let vmResult = NOT_MEASURED;
+    if (measures('victoria-metrics')) {
+      const victoriaMetrics = await startVictoriaMetrics({
+        storageDir: join(work, 'victoria-metrics'),
+        ruleFiles: RULE_FILES,
+        evaluationIntervalSeconds: EVALUATION_SECONDS,
+        maxLookback: LOOKBACK,
+      });
+      try {
+        vmResult = await measureStore(
+          'VictoriaMetrics',
+          victoriaMetrics.url,
+          () => vmalertGroupTimes(victoriaMetrics.vmalertUrl),
+          end,
+        );
+      } finally {
+        await victoriaMetrics.stop();
+      }
     }
+    if (!measures('prometheus'))
+      return { fleet, generateMs, backfillMs, importMs, prometheus: NOT_MEASURED, victoriaMetrics: vmResult };
 
     const wait = end * 1000 - Date.now();
     if (wait > 0) await new Promise((done) => setTimeout(done, wait));
@@ -338,27 +380,31 @@ for (const shape of SIZES) results.push(await measureSize(shape));
 /** What a group's evaluation costs by construction: the reason its time grows with the fleet. */
 const GROUP_COSTS = {
   'presize-map-risk':
-    "every map's 7 recorded factor scores into its score (their maximum), and its level from the score: 3 series reads a map",
+    "every map's recorded factor scores into its score (their maximum), and its level from the score: 3 series reads a map",
   'presize-map-risk-resize-storm':
-    'the doubling counters of every map three times (`increase(…[5m]) and … offset 5m or …` counts a series born inside ' +
-    'the window), then the score of the recorded input: its input read three times, once per piece of the ramp',
+    'the doubling counters of every map three times (`increase(…[5m]) and … offset 5m or …` counts a series born inside the window)',
   'presize-map-risk-same-size-growth':
-    'the same-size growth counters of every map three times over 1 h (as the doublings), then the score of the recorded input',
-  'presize-map-risk-hint-exceeded': "every map's entries and hint, then the score of their recorded ratio",
-  'presize-map-risk-evacuation-stall':
-    "every map's evacuation-stall seconds three times over 5 m (as the doublings), then the score of the recorded input",
+    'the same-size growth counters of every map three times over 1 h (as the doublings)',
+  'presize-map-risk-hint-exceeded': "every map's entries and hint",
+  'presize-map-risk-evacuation-stall': "every map's evacuation-stall seconds three times over 5 m (as the doublings)",
+  'presize-map-risk-growth-imminent': "every map's entries three times (one a 10 m `deriv`) and its next growth point",
   'presize-map-risk-subjects': "every map's entries, aggregated per map: the baseline each factor score falls back to",
-  'presize-map-risk-alerts':
-    "two alerts per factor, each reading that factor's score for every map: 14 series reads a map",
   'presize-telemetry-alerts':
     'reads every map and cache series of the last hour to find services that stopped reporting',
   'sloth-slo-sli-recordings-gpu-fleet-utilisation-in-band':
     "a 5 m subquery at a 1 m step over every GPU's raw utilisation (5 steps a GPU); the longer windows read that record",
   'sloth-slo-sli-recordings-device-logs-map-write-latency-p99':
     "5 m rates of every device-logs map's evacuation-stall histogram (count and the 1 ms bucket); the longer windows read those records",
-  'presize-gpu-risk-xid': "every GPU's XID field over 15 m, then the score of the recorded input",
-  'presize-gpu-risk-utilisation-band': "every GPU's utilisation over 15 m, then the score of the recorded input",
+  'presize-gpu-risk-xid': "every GPU's XID field over 15 m",
+  'presize-gpu-risk-utilisation-band': "every GPU's utilisation over 15 m",
 };
+/** A factor's score group: its score from the recorded input, then its alerts over that score. */
+const costOf = (group) =>
+  GROUP_COSTS[group] ??
+  (group.endsWith('-score')
+    ? "the factor's score of every subject from its recorded input (read three times, once per piece of the ramp), then " +
+      'its two alerts over that score, each expanding the templates of every active alert'
+    : 'no cost model noted for this group');
 const missed = (store) =>
   [...large[store].groups]
     .filter(([, ms]) => !(ms < 1000))
@@ -368,7 +414,7 @@ const missed = (store) =>
 const small = results[0];
 const large = results.at(-1);
 const growth = (pick) => (results.length > 1 ? fmtRatio(pick(large) / pick(small)) : '–');
-const groupNames = [...large.prometheus.groups.keys()].sort();
+const groupNames = [...new Set([...large.prometheus.groups.keys(), ...large.victoriaMetrics.groups.keys()])].sort();
 const slowGroups = groupNames.filter(
   (name) => !(large.prometheus.groups.get(name) < 1000 && large.victoriaMetrics.groups.get(name) < 1000),
 );
@@ -449,7 +495,7 @@ const lines = [
   '',
   table(
     ['Dashboard', 'Prometheus', 'VictoriaMetrics', `Growth from ${fmtInt(small.fleet.maps)} maps (Prom / VM)`],
-    [...large.prometheus.dashboards.keys()].map((d) => [
+    [...new Set([...large.prometheus.dashboards.keys(), ...large.victoriaMetrics.dashboards.keys()])].map((d) => [
       d,
       fmtBytes(large.prometheus.dashboards.get(d)),
       fmtBytes(large.victoriaMetrics.dashboards.get(d)),
@@ -460,9 +506,9 @@ const lines = [
   `### Where a target is not met at ${fmtInt(large.fleet.maps)} maps, and why`,
   '',
   `- Groups over 1 s on Prometheus: ${missed('prometheus')}. On vmalert: ${missed('victoriaMetrics')}.`,
-  ...slowGroups.map((name) => `- ${name}: ${GROUP_COSTS[name] ?? 'no cost model noted for this group'}.`),
+  ...slowGroups.map((name) => `- ${name}: ${costOf(name)}.`),
   `- Risk map: ${large.prometheus.risk.ms < 1000 && large.victoriaMetrics.risk.ms < 1000 ? 'met on both stores' : `${fmtMs(large.prometheus.risk.ms)} on Prometheus, ${fmtMs(large.victoriaMetrics.risk.ms)} on VictoriaMetrics`}: ` +
-    'it reads one recorded score a subject, the factor scores above 0, and the entries, hint and growths in range beside them ' +
-    "(the growths are an `increase` over the dashboard range of every map's growth counters, the one query of the four that reads raw samples).",
+    'it reads the factor scores above 0 of every subject, and the entries, hint and growths in range of every map beside them ' +
+    "(the growths are an `increase` over the dashboard range of every map's growth counters, the one query that reads raw samples over a range).",
 ];
 writeReport(lines.join('\n'));

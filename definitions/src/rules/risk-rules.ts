@@ -94,30 +94,47 @@ function notCollectedRule<Reason extends string>(subject: Subject<Reason>, f: Ri
 }
 
 /**
- * The recording rules in groups that Prometheus and vmalert evaluate side by side: the subjects
- * first, then one group per factor (it reads its raw series once into its recorded input and
- * scores that), then the subject's score and level over the recorded factor scores. One group for
- * all of it took 8 s an evaluation at 10,000 maps, every factor waiting for the one before; split,
- * no group holds more than one factor's work. A group reads what the groups before it recorded in
- * the same evaluation when they run in file order (promtool, vmalert's unit tests) and at most one
+ * The rules in groups that Prometheus and vmalert evaluate side by side: the subjects first, then
+ * two groups per factor (one reads its raw series once into its recorded input, the other scores
+ * that input and raises the factor's alerts from the score), then the subject's score and level
+ * over the recorded factor scores. One group for all of it took 8 s an evaluation at 10,000 maps,
+ * every factor waiting for the one before; at 10,000 maps a factor's input and its score with its
+ * alerts each take a few hundred milliseconds of a core, and together, or all alerts in one group,
+ * over a second on a shared machine. A group reads what the groups before it recorded in the same
+ * evaluation when they run in file order (promtool, vmalert's unit tests) and at most one
  * evaluation interval old otherwise, which the alerts' `for` and the dashboards' resolution absorb.
  * A factor score is written only where its input has a sample: a zero for every quiet subject and
  * factor would be written, stored and read again by the score for nothing (at 10,000 maps, 70,000
  * series an evaluation). The subjects, recorded once, give the score its 0 where no factor has one.
  */
-function recordingGroups<Reason extends string>(subject: Subject<Reason>): RuleGroup[] {
+function ruleGroups<Reason extends string>(subject: Subject<Reason>): RuleGroup[] {
   const subjects: RecordingRule = { record: subject.records.subjects, expr: `${subject.baseline} * 0` };
   // A baseline that is a factor's input (a GPU's `down`) is recorded in that factor's group, first.
   const baseFactor = subject.factors.find((f) => f.inputRecord === subject.baseline);
-  const factorGroup = (f: RiskFactor<Reason>): RuleGroup => ({
-    name: `presize-${subject.kind}-risk-${f.reason.replaceAll('_', '-')}`,
-    rules: [
-      { record: f.inputRecord, expr: f.inputExpr },
-      ...(f === baseFactor ? [subjects] : []),
-      ...notCollectedRule(subject, f),
-      { record: subject.records.factorScore, expr: f.scorePromql(f.inputRecord), labels: { [REASON_LABEL]: f.reason } },
-    ],
-  });
+  const factorGroups = (f: RiskFactor<Reason>): RuleGroup[] => {
+    const name = `presize-${subject.kind}-risk-${f.reason.replaceAll('_', '-')}`;
+    return [
+      {
+        name,
+        rules: [
+          { record: f.inputRecord, expr: f.inputExpr },
+          ...(f === baseFactor ? [subjects] : []),
+          ...notCollectedRule(subject, f),
+        ],
+      },
+      {
+        name: `${name}-score`,
+        rules: [
+          {
+            record: subject.records.factorScore,
+            expr: f.scorePromql(f.inputRecord),
+            labels: { [REASON_LABEL]: f.reason },
+          },
+          ...alertingRules(subject, f),
+        ],
+      },
+    ];
+  };
   const summary: RuleGroup = {
     name: `presize-${subject.kind}-risk`,
     rules: [
@@ -130,49 +147,43 @@ function recordingGroups<Reason extends string>(subject: Subject<Reason>): RuleG
   };
   if (baseFactor) {
     const others = subject.factors.filter((f) => f !== baseFactor);
-    return [factorGroup(baseFactor), ...others.map(factorGroup), summary];
+    return [...factorGroups(baseFactor), ...others.flatMap(factorGroups), summary];
   }
   return [
     { name: `presize-${subject.kind}-risk-subjects`, rules: [subjects] },
-    ...subject.factors.map(factorGroup),
+    ...subject.factors.flatMap(factorGroups),
     summary,
   ];
 }
 
-function alertingRules<Reason extends string>(subject: Subject<Reason>): AlertingRule[] {
-  return subject.factors.flatMap((f) => {
-    const score = selector(subject.records.factorScore, [[REASON_LABEL, '=', f.reason]]);
-    const annotations = (level: string) => ({
-      summary: `${f.title} (${level}): ${subject.who}`,
-      description: `${f.description} Thresholds: ${f.thresholdText}.`,
-    });
-    const rules: AlertingRule[] = [
-      {
-        alert: f.alert,
-        expr: `${score} >= ${num(RISK_LEVEL_SCORES.critical)}`,
-        for: f.for,
-        labels: { severity: RISK_LEVEL_SEVERITY.critical, [REASON_LABEL]: f.reason },
-        annotations: annotations('critical'),
-      },
-      {
-        alert: f.alert,
-        expr: `${score} >= ${num(RISK_LEVEL_SCORES.warn)} < ${num(RISK_LEVEL_SCORES.critical)}`,
-        for: f.for,
-        labels: { severity: RISK_LEVEL_SEVERITY.warn, [REASON_LABEL]: f.reason },
-        annotations: annotations('warning'),
-      },
-    ];
-    return rules.filter((r) => r.labels?.severity === RISK_LEVEL_SEVERITY.critical || f.levels.includes('warn'));
+/** The factor's alerts, critical and (when the factor has the level) warning, over its recorded score. */
+function alertingRules<Reason extends string>(subject: Subject<Reason>, f: RiskFactor<Reason>): AlertingRule[] {
+  const score = selector(subject.records.factorScore, [[REASON_LABEL, '=', f.reason]]);
+  const annotations = (level: string) => ({
+    summary: `${f.title} (${level}): ${subject.who}`,
+    description: `${f.description} Thresholds: ${f.thresholdText}.`,
   });
+  const rules: AlertingRule[] = [
+    {
+      alert: f.alert,
+      expr: `${score} >= ${num(RISK_LEVEL_SCORES.critical)}`,
+      for: f.for,
+      labels: { severity: RISK_LEVEL_SEVERITY.critical, [REASON_LABEL]: f.reason },
+      annotations: annotations('critical'),
+    },
+    {
+      alert: f.alert,
+      expr: `${score} >= ${num(RISK_LEVEL_SCORES.warn)} < ${num(RISK_LEVEL_SCORES.critical)}`,
+      for: f.for,
+      labels: { severity: RISK_LEVEL_SEVERITY.warn, [REASON_LABEL]: f.reason },
+      annotations: annotations('warning'),
+    },
+  ];
+  return rules.filter((r) => r.labels?.severity === RISK_LEVEL_SEVERITY.critical || f.levels.includes('warn'));
 }
 
 function riskRuleFile<Reason extends string>(subject: Subject<Reason>): RuleFile {
-  return {
-    groups: [
-      ...recordingGroups(subject),
-      { name: `presize-${subject.kind}-risk-alerts`, rules: alertingRules(subject) },
-    ],
-  };
+  return { groups: ruleGroups(subject) };
 }
 
 export const mapRiskRules = (): RuleFile => riskRuleFile(MAP_SUBJECT);

@@ -206,19 +206,26 @@ describe('risk map rows', () => {
       { ...EMPTY_SCOPE, services: values('device-log'), maps: { values: [], pattern: 'dev.*' } },
       3600
     );
-    expect(queries.scores).toBe('presize:map_risk:score{job="device-log",presize_map_name=~"(?:dev.*)"}');
+    // Only the scored maps the entries do not list, and only the labels a row is built from.
+    expect(queries.scores).toBe(
+      'max by (job, presize_map_name) (presize:map_risk:score{job="device-log",presize_map_name=~"(?:dev.*)"}' +
+        ' unless on (job, presize_map_name) max by (job, presize_map_name) (presize_map_entries{job="device-log",presize_map_name=~"(?:dev.*)"}))'
+    );
     expect(queries.factorScores).toBe(
-      'presize:map_risk_factor:score{job="device-log",presize_map_name=~"(?:dev.*)"} > 0'
+      'max by (job, presize_map_name, reason) (presize:map_risk_factor:score{job="device-log",presize_map_name=~"(?:dev.*)"} > 0)'
     );
     expect(queries.extras.find((q) => q.extra === 'growthsInRange')!.expr).toBe(
       'sum by (job, presize_map_name) (increase(presize_map_growths_total{job="device-log",presize_map_name=~"(?:dev.*)"}[3600s]))'
     );
-    expect(subjectQueries(subject('map'), EMPTY_SCOPE, 3600).factorScores).toBe('presize:map_risk_factor:score > 0');
+    expect(subjectQueries(subject('map'), EMPTY_SCOPE, 3600).factorScores).toBe(
+      'max by (job, presize_map_name, reason) (presize:map_risk_factor:score > 0)'
+    );
     expect(kinds('all', { ...EMPTY_SCOPE, services: values('x') })).toEqual(['map', 'lru']);
     expect(kinds('gpus', { ...EMPTY_SCOPE, services: values('x') })).toEqual(['gpu']);
     // GPUs are read whole and narrowed after reading, where PromQL cannot match both node labels.
+    // GPUs have no entries figure: their scores list them all.
     expect(subjectQueries(subject('gpu'), { ...EMPTY_SCOPE, nodes: values('node-a') }, 3600).scores).toBe(
-      'presize:gpu_risk:score'
+      'max by (job, instance, gpu, UUID, modelName, Hostname, hostname) (presize:gpu_risk:score)'
     );
     const pattern = gpuRiskRows(
       { gpuInputs: { down: [] } },
@@ -261,7 +268,7 @@ describe('risk map rows', () => {
       { ...EMPTY_SCOPE, services: values('checkout'), maps: values('sessions') },
       3600
     );
-    expect(queries.factorScores).toBe('presize:lru_risk_factor:score{job="checkout"} > 0');
+    expect(queries.factorScores).toBe('max by (job, presize_lru_name, reason) (presize:lru_risk_factor:score{job="checkout"} > 0)');
     expect(queries.extras).toEqual([
       { extra: 'entries', expr: 'max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})' },
     ]);

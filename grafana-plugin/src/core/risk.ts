@@ -152,21 +152,33 @@ export function wantedSubjects(show: SubjectFilter | undefined, scope: Scope): R
 }
 
 export interface SubjectQueries {
-  /** The recorded scores of the subjects in scope: one series each, whatever its factors. */
+  /**
+   * The subjects the rules score that no other query lists: the recorded scores, less those with
+   * entries when the kind has an entries figure (that query lists them already). A score's value
+   * is not read: a row's score is ranked from its factor scores.
+   */
   scores: string;
   /** Their recorded factor scores above 0; a factor at 0 is no reason and need not travel. */
   factorScores: string;
   extras: Array<{ extra: Extra; expr: string }>;
 }
 
+/**
+ * Every query keeps only the labels a row is built from (the subject's key, and `reason` on
+ * factor scores): at 10,000 maps the metric name alone, repeated on every series, would be a
+ * megabyte of the answer.
+ */
 export function subjectQueries(subject: RiskSubject, scope: Scope, rangeSeconds: number): SubjectQueries {
   const filters = subject.filters(scope) ?? [];
+  const extras = (Object.entries(subject.extras) as Array<[Extra, (f: LabelFilter[], r: number) => string]>).map(
+    ([extra, build]) => ({ extra, expr: build(filters, rangeSeconds) })
+  );
+  const entries = extras.find((e) => e.extra === 'entries');
+  const scores = filterSelector(subject.scoreRecord, filters);
   return {
-    scores: filterSelector(subject.scoreRecord, filters),
-    factorScores: `${filterSelector(subject.factorScoreRecord, filters)} > 0`,
-    extras: (Object.entries(subject.extras) as Array<[Extra, (f: LabelFilter[], r: number) => string]>).map(
-      ([extra, build]) => ({ extra, expr: build(filters, rangeSeconds) })
-    ),
+    scores: `max ${by(subject.keyLabels)} (${entries ? `${scores} unless on (${subject.keyLabels.join(', ')}) ${entries.expr}` : scores})`,
+    factorScores: `max ${by([...subject.keyLabels, REASON_LABEL])} (${filterSelector(subject.factorScoreRecord, filters)} > 0)`,
+    extras,
   };
 }
 
@@ -176,12 +188,18 @@ export interface SubjectResults {
   extras: Partial<Record<Extra, readonly InstantSample[]>>;
 }
 
+// key and index run once per sample: at 10,000 maps, tens of thousands of times a query, so they
+// build their strings and maps in plain loops rather than through intermediate arrays.
 function key(labels: Labels, keyLabels: readonly string[]): string {
-  return keyLabels.map((l) => labels[l] ?? '').join('\u0000');
+  let k = labels[keyLabels[0]!] ?? '';
+  for (let i = 1; i < keyLabels.length; i++) k += `\u0000${labels[keyLabels[i]!] ?? ''}`;
+  return k;
 }
 
 function index(samples: readonly InstantSample[], keyLabels: readonly string[]): Map<string, InstantSample> {
-  return new Map(samples.map((s) => [key(s.labels, keyLabels), s]));
+  const byKey = new Map<string, InstantSample>();
+  for (const s of samples) byKey.set(key(s.labels, keyLabels), s);
+  return byKey;
 }
 
 /**
@@ -215,7 +233,8 @@ export function riskRows(subject: RiskSubject, results: SubjectResults, scope: S
     }
     return entry;
   };
-  for (const s of [...results.scores, ...(results.extras.entries ?? [])]) subjectOf(s.labels);
+  for (const s of results.scores) subjectOf(s.labels);
+  for (const s of results.extras.entries ?? []) subjectOf(s.labels);
   for (const s of results.factorScores) {
     const reason = s.labels[REASON_LABEL];
     if (reason !== undefined) subjectOf(s.labels).scores[reason] = s.value;
