@@ -68,16 +68,19 @@ function chosen(variable, allowed) {
   const values = raw.split(',').map((v) => v.trim());
   const unknown = values.filter((v) => !allowed.includes(v));
   if (unknown.length > 0 || values.length === 0)
-    throw new Error(`${variable} must list some of ${allowed.join(', ')} (comma-separated), got ${JSON.stringify(raw)}`);
+    throw new Error(
+      `${variable} must list some of ${allowed.join(', ')} (comma-separated), got ${JSON.stringify(raw)}`,
+    );
   return allowed.filter((v) => values.includes(v));
 }
 
 const mapsOf = (shape) => shape.services * shape.mapsPerService;
 const SIZES = quick()
   ? [{ services: 10, mapsPerService: 10, gpus: 16, leadSeconds: 60, prometheusOnlyLeadSeconds: 30 }]
-  : chosen('PRESIZE_BENCH_FLEET_MAPS', FULL_SIZES.map((s) => String(mapsOf(s)))).map((maps) =>
-      FULL_SIZES.find((s) => String(mapsOf(s)) === maps),
-    );
+  : chosen(
+      'PRESIZE_BENCH_FLEET_MAPS',
+      FULL_SIZES.map((s) => String(mapsOf(s))),
+    ).map((maps) => FULL_SIZES.find((s) => String(mapsOf(s)) === maps));
 const MEASURED_STORES = chosen('PRESIZE_BENCH_FLEET_STORES', STORES);
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -308,9 +311,13 @@ async function measureSize(shape) {
     const loads = await Promise.all([
       timed(async () => {
         if (!measures('prometheus')) return;
-        await promisify(execFile)('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(work, 'prometheus')], {
-          maxBuffer: 64 << 20,
-        });
+        await promisify(execFile)(
+          'promtool',
+          ['tsdb', 'create-blocks-from', 'openmetrics', file, join(work, 'prometheus')],
+          {
+            maxBuffer: 64 << 20,
+          },
+        );
       }),
       timed(async () => {
         if (!measures('victoria-metrics')) return;

@@ -268,7 +268,9 @@ describe('risk map rows', () => {
       { ...EMPTY_SCOPE, services: values('checkout'), maps: values('sessions') },
       3600
     );
-    expect(queries.factorScores).toBe('max by (job, presize_lru_name, reason) (presize:lru_risk_factor:score{job="checkout"} > 0)');
+    expect(queries.factorScores).toBe(
+      'max by (job, presize_lru_name, reason) (presize:lru_risk_factor:score{job="checkout"} > 0)'
+    );
     expect(queries.extras).toEqual([
       { extra: 'entries', expr: 'max by (job, presize_lru_name) (presize_lru_entries{job="checkout"})' },
     ]);
