@@ -413,18 +413,27 @@ const costOf = (group) =>
       'its two alerts over that score, each expanding the templates of every active alert'
     : 'no cost model noted for this group');
 const missed = (store) =>
-  [...large[store].groups]
-    .filter(([, ms]) => !(ms < 1000))
-    .map(([name, ms]) => `${name} ${fmtMs(ms)}`)
-    .join(', ') || 'none';
+  large[store] === NOT_MEASURED
+    ? 'not measured'
+    : [...large[store].groups]
+        .filter(([, ms]) => !(ms < 1000))
+        .map(([name, ms]) => `${name} ${fmtMs(ms)}`)
+        .join(', ') || 'none';
 
 const small = results[0];
 const large = results.at(-1);
 const growth = (pick) => (results.length > 1 ? fmtRatio(pick(large) / pick(small)) : '–');
+/** Drops the growth columns (at `indexes`) when the run measured one size only. */
+const withoutGrowth = (row, indexes) => (results.length > 1 ? row : row.filter((_, i) => !indexes.includes(i)));
+/** For a store the run did not measure: n/a rather than NaN. */
+const measured = (value, format) => (Number.isFinite(value) ? format(value) : 'n/a');
 const groupNames = [...new Set([...large.prometheus.groups.keys(), ...large.victoriaMetrics.groups.keys()])].sort();
-const slowGroups = groupNames.filter(
-  (name) => !(large.prometheus.groups.get(name) < 1000 && large.victoriaMetrics.groups.get(name) < 1000),
-);
+/** Under the 1 s target, or on a store the run did not measure (which then decides nothing). */
+const underTarget = (store, ms) => large[store] === NOT_MEASURED || ms < 1000;
+const groupMet = (name) =>
+  underTarget('prometheus', large.prometheus.groups.get(name)) &&
+  underTarget('victoriaMetrics', large.victoriaMetrics.groups.get(name));
+const slowGroups = groupNames.filter((name) => !groupMet(name));
 const lines = [
   '## Fleet scale: Prometheus and VictoriaMetrics',
   '',
@@ -449,65 +458,90 @@ const lines = [
   `### One evaluation of each rule group (${fmtInt(large.fleet.maps)} maps, target under 1 s)`,
   '',
   table(
-    [
-      'Group',
-      'Prometheus',
-      'vmalert',
-      'VM / Prom',
-      `Prometheus growth from ${fmtInt(small.fleet.maps)} maps`,
-      'vmalert growth',
-      'Target',
-    ],
+    withoutGrowth(
+      [
+        'Group',
+        'Prometheus',
+        'vmalert',
+        'VM / Prom',
+        `Prometheus growth from ${fmtInt(small.fleet.maps)} maps`,
+        'vmalert growth',
+        'Target',
+      ],
+      [4, 5],
+    ),
     groupNames.map((name) => {
       const p = large.prometheus.groups.get(name);
       const v = large.victoriaMetrics.groups.get(name);
-      return [
+      const row = [
         name,
         p === undefined ? 'n/a' : fmtMs(p),
         v === undefined ? 'n/a' : fmtMs(v),
         p && v ? fmtRatio(v / p) : '–',
         growth((r) => r.prometheus.groups.get(name) ?? NaN),
         growth((r) => r.victoriaMetrics.groups.get(name) ?? NaN),
-        verdict((p ?? Infinity) < 1000 && (v ?? Infinity) < 1000),
+        verdict(groupMet(name)),
       ];
+      return withoutGrowth(row, [4, 5]);
     }),
   ),
   '',
   `### Datasource queries end to end (${fmtInt(large.fleet.maps)} maps)`,
   '',
   table(
-    [
-      'Query',
-      'Rows',
-      'Prometheus',
-      'VictoriaMetrics',
-      'VM / Prom',
-      'Bytes (Prom / VM)',
-      `Growth from ${fmtInt(small.fleet.maps)} maps (Prom / VM)`,
-      'Target',
-    ],
-    ['risk', 'slo', 'capacity'].map((q) => [
-      { risk: 'Risk map, all subjects', slo: 'SLO, all services', capacity: 'Capacity, all services' }[q],
-      fmtInt(large.prometheus[q].rows),
-      fmtMs(large.prometheus[q].ms),
-      fmtMs(large.victoriaMetrics[q].ms),
-      fmtRatio(large.victoriaMetrics[q].ms / large.prometheus[q].ms),
-      `${fmtBytes(large.prometheus[q].bytes)} / ${fmtBytes(large.victoriaMetrics[q].bytes)}`,
-      `${growth((r) => r.prometheus[q].ms)} / ${growth((r) => r.victoriaMetrics[q].ms)}`,
-      q === 'risk' ? verdict(large.prometheus.risk.ms < 1000 && large.victoriaMetrics.risk.ms < 1000) : '',
-    ]),
+    withoutGrowth(
+      [
+        'Query',
+        'Rows',
+        'Prometheus',
+        'VictoriaMetrics',
+        'VM / Prom',
+        'Bytes (Prom / VM)',
+        `Growth from ${fmtInt(small.fleet.maps)} maps (Prom / VM)`,
+        'Target',
+      ],
+      [6],
+    ),
+    ['risk', 'slo', 'capacity'].map((q) =>
+      withoutGrowth(
+        [
+          { risk: 'Risk map, all subjects', slo: 'SLO, all services', capacity: 'Capacity, all services' }[q],
+          measured(Math.max(large.prometheus[q].rows, large.victoriaMetrics[q].rows || 0), fmtInt),
+          fmtMs(large.prometheus[q].ms),
+          fmtMs(large.victoriaMetrics[q].ms),
+          measured(large.victoriaMetrics[q].ms / large.prometheus[q].ms, fmtRatio),
+          `${measured(large.prometheus[q].bytes, fmtBytes)} / ${measured(large.victoriaMetrics[q].bytes, fmtBytes)}`,
+          `${growth((r) => r.prometheus[q].ms)} / ${growth((r) => r.victoriaMetrics[q].ms)}`,
+          q === 'risk'
+            ? verdict(
+                underTarget('prometheus', large.prometheus.risk.ms) &&
+                  underTarget('victoriaMetrics', large.victoriaMetrics.risk.ms),
+              )
+            : '',
+        ],
+        [6],
+      ),
+    ),
   ),
   '',
   `### Bytes one load of each dashboard transfers (${fmtInt(large.fleet.maps)} maps)`,
   '',
   table(
-    ['Dashboard', 'Prometheus', 'VictoriaMetrics', `Growth from ${fmtInt(small.fleet.maps)} maps (Prom / VM)`],
-    [...new Set([...large.prometheus.dashboards.keys(), ...large.victoriaMetrics.dashboards.keys()])].map((d) => [
-      d,
-      fmtBytes(large.prometheus.dashboards.get(d)),
-      fmtBytes(large.victoriaMetrics.dashboards.get(d)),
-      `${growth((r) => r.prometheus.dashboards.get(d))} / ${growth((r) => r.victoriaMetrics.dashboards.get(d))}`,
-    ]),
+    withoutGrowth(
+      ['Dashboard', 'Prometheus', 'VictoriaMetrics', `Growth from ${fmtInt(small.fleet.maps)} maps (Prom / VM)`],
+      [3],
+    ),
+    [...new Set([...large.prometheus.dashboards.keys(), ...large.victoriaMetrics.dashboards.keys()])].map((d) =>
+      withoutGrowth(
+        [
+          d,
+          measured(large.prometheus.dashboards.get(d), fmtBytes),
+          measured(large.victoriaMetrics.dashboards.get(d), fmtBytes),
+          `${growth((r) => r.prometheus.dashboards.get(d))} / ${growth((r) => r.victoriaMetrics.dashboards.get(d))}`,
+        ],
+        [3],
+      ),
+    ),
   ),
   '',
   `### Where a target is not met at ${fmtInt(large.fleet.maps)} maps, and why`,
