@@ -433,6 +433,7 @@ const growth = (pick) => (results.length > 1 ? fmtRatio(pick(large) / pick(small
 const withoutGrowth = (row, indexes) => (results.length > 1 ? row : row.filter((_, i) => !indexes.includes(i)));
 /** For a store the run did not measure: n/a rather than NaN. */
 const measured = (value, format) => (Number.isFinite(value) ? format(value) : 'n/a');
+const loadOf = (store) => (store === NOT_MEASURED ? 'not measured' : store.load.map((l) => l.toFixed(1)).join(' → '));
 const groupNames = [...new Set([...large.prometheus.groups.keys(), ...large.victoriaMetrics.groups.keys()])].sort();
 /** Under the 1 s target, or on a store the run did not measure (which then decides nothing). */
 const underTarget = (store, ms) => large[store] === NOT_MEASURED || ms < 1000;
@@ -454,12 +455,12 @@ const lines = [
   `Loading: ${results.map((r) => `${fmtInt(r.fleet.maps)} maps: written in ${seconds(r.generateMs)} (${fmtBytes(r.fleet.bytes)}), promtool ${seconds(r.backfillMs)} and VictoriaMetrics import ${seconds(r.importMs)} side by side`).join('; ')}.`,
   '',
   "The machine is shared with other work: its 1-minute load average when each store's measurement began and ended was " +
-    `${results.map((r) => `${fmtInt(r.fleet.maps)} maps: Prometheus ${r.prometheus.load.map((l) => l.toFixed(1)).join(' → ')}, VictoriaMetrics ${r.victoriaMetrics.load.map((l) => l.toFixed(1)).join(' → ')}`).join('; ')}` +
+    `${results.map((r) => `${fmtInt(r.fleet.maps)} maps: Prometheus ${loadOf(r.prometheus)}, VictoriaMetrics ${loadOf(r.victoriaMetrics)}`).join('; ')}` +
     ` on ${cpus().length} cores. Every store evaluates its groups concurrently, so a group's time includes waiting for a core.`,
   '',
   "The fleet's samples run past its writing, so that each store measures a live fleet (its rules' 5 m windows full): " +
     'VictoriaMetrics is measured first, Prometheus once the last sample is past. Age of the last sample when the ' +
-    `measurement began (negative: still ahead): ${results.map((r) => `${fmtInt(r.fleet.maps)} maps: VictoriaMetrics ${r.victoriaMetrics.fleetAge} s, Prometheus ${r.prometheus.fleetAge} s`).join('; ')}.`,
+    `measurement began (negative: still ahead): ${results.map((r) => `${fmtInt(r.fleet.maps)} maps: VictoriaMetrics ${measured(r.victoriaMetrics.fleetAge, (s) => `${s} s`)}, Prometheus ${measured(r.prometheus.fleetAge, (s) => `${s} s`)}`).join('; ')}.`,
   '',
   `### One evaluation of each rule group (${fmtInt(large.fleet.maps)} maps, target under 1 s)`,
   '',
