@@ -1,5 +1,6 @@
 import { PresizedMap } from '../../src/presized-map.js';
 import { checkInvariants } from '../../src/invariants.js';
+import { ROW_WORDS } from '../../src/bucket-array.js';
 import { ENTRY_CHUNK_MASK } from '../../src/entry-store.js';
 import { hashString } from '../../src/hash.js';
 import { bucketShiftForHint, overLoadFactor } from '../../src/sizing.js';
@@ -100,11 +101,11 @@ describe('lazy allocation and the overflow pool', () => {
     expect(map['buckets']).toBeNull();
     map.set('a', 1);
     expect(map['buckets']).not.toBeNull();
-    expect(map['buckets']!.tophash.length).toBe(8);
+    expect(map['buckets']!.rows.length).toBe(ROW_WORDS);
   });
 
   test('B >= 1 allocates at once; B >= 4 adds a pool of 2^(B-4) overflow buckets', () => {
-    expect(new PresizedMap({ hint: 9 })['buckets']!.tophash.length).toBe(2 * 8);
+    expect(new PresizedMap({ hint: 9 })['buckets']!.rows.length).toBe(2 * ROW_WORDS);
     expect(new PresizedMap({ hint: 100 })['buckets']!.poolEnd).toBe(16 + 1);
     expect(new PresizedMap({ hint: 5000 })['buckets']!.poolEnd).toBe(1024 + 64);
   });
@@ -143,13 +144,12 @@ describe('storage allocation', () => {
     checkInvariants(map);
   });
 
-  test('a bucket array keeps its typed arrays in one SharedArrayBuffer, also once fresh overflow buckets outgrow it', () => {
+  test('a bucket array keeps its rows in one SharedArrayBuffer, also once fresh overflow buckets outgrow it', () => {
     const map = new PresizedMap<string, number>({ hint: 5000, seed: 8 });
     const buckets = map['buckets']!;
     const inOneSharedBuffer = (): void => {
       expect(buckets.tophash.buffer).toBeInstanceOf(SharedArrayBuffer);
-      expect(buckets.entries.buffer).toBe(buckets.tophash.buffer);
-      expect(buckets.links.buffer).toBe(buckets.tophash.buffer);
+      expect(buckets.rows.buffer).toBe(buckets.tophash.buffer);
     };
     inOneSharedBuffer();
     const first = buckets.tophash;
