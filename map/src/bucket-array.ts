@@ -22,12 +22,35 @@ export const ROW_ENTRY = 2;
 /** Word of a row holding its overflow link. */
 export const ROW_LINK = ROW_ENTRY + 8;
 
+/**
+ * A slot's word holds its entry number in bits 0 to 29 (a map holds at most 872,415,232 entries,
+ * below 2^30) and, in bits 30 and 31, the hash bit that decides where the entry goes when the
+ * table doubles: bit B of the low half of its key's hash (X or Y half), set when known.
+ *
+ * Why: a doubling must know that bit for every entry it moves, and Go recomputes each key's hash
+ * to get it. In JavaScript that is the costliest part of an evacuating write (a string key's
+ * characters are read again, most often a cache miss). The bit is known for free when the key is
+ * inserted (its hash was just computed) and when a doubling rehashes a key anyway (the next
+ * doubling's bit comes with it); only an entry moved by a doubling without a rehash loses it. So a
+ * doubling rehashes only the entries it finds without a known bit, about a third of them in a map
+ * that keeps growing, and a same-size growth none.
+ */
+export const ENTRY_BITS = 0x3fffffff;
+/** Set when bit 30 holds the split bit (bit 31: a negative word). */
+export const SPLIT_KNOWN = 1 << 31;
+export const SPLIT_BIT = 1 << 30;
+
+/** A slot word for `entry`, with the split bit of a table of 2^B buckets taken from `lo`. */
+export function slotWord(entry: number, lo: number, B: number): number {
+  return entry | SPLIT_KNOWN | (((lo >>> B) & 1) << 30);
+}
+
 /** Index in `tophash` of slot `slot` (bucket * 8 + i): byte i of the bucket's row. */
 export function topAt(slot: number): number {
   return slot + (slot >>> 3) * (ROW_BYTES - 8);
 }
 
-/** Index in `rows` of the entry number of slot `slot` (bucket * 8 + i). */
+/** Index in `rows` of the word (entry number and split bit) of slot `slot` (bucket * 8 + i). */
 export function entryAt(slot: number): number {
   return slot + (slot >>> 3) * (ROW_WORDS - 8) + ROW_ENTRY;
 }
@@ -59,8 +82,8 @@ export class BucketArray {
   /** The rows as bytes: the tophash of slot i of bucket b at b * ROW_BYTES + i. */
   tophash: Uint8Array;
   /**
-   * The rows as int32 words: entry numbers (meaningful only where the tophash is live or
-   * evacuated, X or Y) and overflow links.
+   * The rows as int32 words: slot words (entry number and split bit, meaningful only where the
+   * tophash is live or evacuated, X or Y) and overflow links.
    */
   rows: Int32Array;
   /** The first bucket after the preallocated pool. */

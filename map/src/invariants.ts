@@ -1,11 +1,13 @@
 import {
   EMPTY_ONE,
   EMPTY_REST,
+  ENTRY_BITS,
   EVACUATED_EMPTY,
   MIN_TOP_HASH,
   NO_BUCKET,
   entryAt,
   linkAt,
+  slotWord,
   topAt,
   type BucketArray,
 } from './bucket-array.js';
@@ -49,7 +51,8 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
           if (!evacuatedAllowed || t > EVACUATED_EMPTY) fail(`slot ${j} has marker ${t} outside an evacuated bucket`);
           continue;
         }
-        const entry = array.rows[entryAt(j)]!;
+        const word = array.rows[entryAt(j)]!;
+        const entry = word & ENTRY_BITS;
         if (entriesSeen.has(entry)) fail(`entry ${entry} is held by two slots`);
         entriesSeen.add(entry);
         const key = keyOf<K>(chunks, entry);
@@ -57,6 +60,7 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
         const lo = hashKey(key, seed, seedHigh);
         if (topHash(hashHigh()) !== t) fail(`slot ${j} has tophash ${t} that is not its key's`);
         if ((lo & mask) !== head) fail(`key in slot ${j} belongs to bucket ${lo & mask}, found in chain ${head}`);
+        if (word < 0 && word !== slotWord(entry, lo, array.B)) fail(`slot ${j} has a wrong split bit`);
         if (seen.has(key)) fail(`key ${String(key)} is stored twice`);
         seen.add(key);
         live++;

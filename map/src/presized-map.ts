@@ -2,6 +2,7 @@ import {
   BucketArray,
   EMPTY_ONE,
   EMPTY_REST,
+  ENTRY_BITS,
   EVACUATED_EMPTY,
   EVACUATED_X,
   EVACUATED_Y,
@@ -11,8 +12,10 @@ import {
   ROW_ENTRY,
   ROW_LINK,
   ROW_WORDS,
+  SPLIT_BIT,
   entryAt,
   linkAt,
+  slotWord,
   topAt,
 } from './bucket-array.js';
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, EntryStore, keyOf, valueOf, type EntryChunk } from './entry-store.js';
@@ -77,7 +80,7 @@ function findInChain<K>(
     for (let i = 0; i < 8; i++) {
       const t = tophash[tops + i];
       if (t === top) {
-        const k = keyOf<K>(chunks, rows[entries + i]!);
+        const k = keyOf<K>(chunks, rows[entries + i]! & ENTRY_BITS);
         // SameValueZero: NaN finds NaN, as in Map.
         if (k === key || (k !== k && key !== key)) return (b << 3) + i;
       } else if (t === EMPTY_REST) {
@@ -232,7 +235,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             }
             continue;
           }
-          const entry = rows[entries + i]!;
+          const entry = rows[entries + i]! & ENTRY_BITS;
           const chunk = chunks[entry >>> ENTRY_CHUNK_SHIFT]!;
           const at = (entry & ENTRY_CHUNK_MASK) << 1;
           const k = chunk[at];
@@ -252,7 +255,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       if (insertAt < 0) insertAt = this.newOverflow(tail) << 3;
       this.tophash[topAt(insertAt)] = top;
       // Map stores -0 as +0.
-      this.rows[entryAt(insertAt)] = this.store.add(key === 0 ? 0 : key, value);
+      this.rows[entryAt(insertAt)] = slotWord(this.store.add(key === 0 ? 0 : key, value), lo, this.B);
       this.count++;
       return this;
     }
@@ -269,7 +272,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     if (this.old !== null) this.growWork(bucket);
     const slot = findInChain(this.tophash, this.rows, this.chunks, bucket, key, top);
     if (slot < 0) return false;
-    this.store.remove(this.rows[entryAt(slot)]!);
+    this.store.remove(this.rows[entryAt(slot)]! & ENTRY_BITS);
     this.tophash[topAt(slot)] = EMPTY_ONE;
     this.restoreEmptyRest(bucket, slot);
     if (--this.count === 0) {
@@ -374,12 +377,12 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       const oldBucket = lo & (this.oldBucketCount - 1);
       if (!isEvacuated(old.tophash[oldBucket * ROW_BYTES]!)) {
         const slot = findInChain(old.tophash, old.rows, this.chunks, oldBucket, key, top);
-        return slot < 0 ? -1 : old.rows[entryAt(slot)]!;
+        return slot < 0 ? -1 : old.rows[entryAt(slot)]! & ENTRY_BITS;
       }
     }
     const rows = this.rows;
     const slot = findInChain(this.tophash, rows, this.chunks, lo & this.mask, key, top);
-    return slot < 0 ? -1 : rows[entryAt(slot)]!;
+    return slot < 0 ? -1 : rows[entryAt(slot)]! & ENTRY_BITS;
   }
 
   /**
@@ -524,9 +527,23 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             continue;
           }
           if (t < MIN_TOP_HASH) throw new Error(`PresizedMap: bad map state in ${this.name}`);
-          const entry = oldRows[entries + i]!;
+          const word = oldRows[entries + i]!;
+          // A same-size growth keeps B, so the word keeps its split bit.
+          let newWord = word;
+          let toY = false;
+          if (doubling) {
+            if (word < 0) {
+              // The split bit is known (SPLIT_KNOWN is the sign bit); the next doubling's is not.
+              toY = (word & SPLIT_BIT) !== 0;
+              newWord = word & ENTRY_BITS;
+            } else {
+              const lo = hashKey(keyOf<K>(chunks, word), this.hashSeed, this.hashSeedHigh);
+              toY = (lo & newbit) !== 0;
+              newWord = slotWord(word, lo, this.B);
+            }
+          }
           let to: number;
-          if (doubling && (hashKey(keyOf<K>(chunks, entry), this.hashSeed, this.hashSeedHigh) & newbit) !== 0) {
+          if (toY) {
             if (yNext === yEnd) {
               y = this.newOverflow(y);
               yNext = y << 3;
@@ -545,7 +562,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
           }
           // Only the tophash and the entry number move: the key and value stay where they are.
           current.tophash[topAt(to)] = t;
-          current.rows[entryAt(to)] = entry;
+          current.rows[entryAt(to)] = newWord;
           moved++;
         }
         b = oldRows[b * ROW_WORDS + ROW_LINK]!;
@@ -630,7 +647,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         const slot = (b << 3) + ((step + offset) & 7);
         const t = current.tophash[topAt(slot)]!;
         if (t <= EMPTY_ONE || t === EVACUATED_EMPTY) continue;
-        const entry = current.rows[entryAt(slot)]!;
+        const entry = current.rows[entryAt(slot)]! & ENTRY_BITS;
         const key = keyOf<K>(chunks, entry);
         if (t !== EVACUATED_X && t !== EVACUATED_Y) {
           if (checkBucket >= 0 && (hashKey(key, map.hashSeed, map.hashSeedHigh) & (2 ** it.B - 1)) !== checkBucket)

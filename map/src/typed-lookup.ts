@@ -1,4 +1,4 @@
-import { EMPTY_REST, NO_BUCKET, ROW_BYTES, ROW_ENTRY, ROW_LINK, ROW_WORDS } from './bucket-array.js';
+import { EMPTY_REST, ENTRY_BITS, NO_BUCKET, ROW_BYTES, ROW_ENTRY, ROW_LINK, ROW_WORDS } from './bucket-array.js';
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, type EntryChunk } from './entry-store.js';
 import { hashHigh, hashString, int32HashHigh, int32HashLow, topHash } from './hash.js';
 
@@ -32,6 +32,7 @@ const BYTES_A_ROW = ROW_BYTES;
 const WORDS_A_ROW = ROW_WORDS;
 const FIRST_ENTRY = ROW_ENTRY;
 const LINK = ROW_LINK;
+const SLOT_ENTRY = ENTRY_BITS;
 
 /**
  * The value of the string `key` in a table whose bucket mask is `mask` and hash key (k0, k1), or
@@ -54,7 +55,7 @@ export function stringValue(
     for (let i = 0; i < 8; i++) {
       const t = tophash[tops + i];
       if (t === top) {
-        const entry = rows[entries + i]!;
+        const entry = rows[entries + i]! & SLOT_ENTRY;
         const chunk = chunks[entry >>> CHUNK_SHIFT]!;
         const at = (entry & CHUNK_MASK) << 1;
         const k = chunk[at];
@@ -86,7 +87,7 @@ export function int32Value(
     for (let i = 0; i < 8; i++) {
       const t = tophash[tops + i];
       if (t === top) {
-        const entry = rows[entries + i]!;
+        const entry = rows[entries + i]! & SLOT_ENTRY;
         const chunk = chunks[entry >>> CHUNK_SHIFT]!;
         const at = (entry & CHUNK_MASK) << 1;
         const k = chunk[at];
