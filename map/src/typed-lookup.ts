@@ -1,6 +1,6 @@
 import { EMPTY_REST, ENTRY_BITS, NO_BUCKET, ROW_BYTES, ROW_ENTRY, ROW_LINK, ROW_WORDS } from './bucket-array.js';
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, type EntryChunk } from './entry-store.js';
-import { hashHigh, hashString, int32HashHigh, int32HashLow, topHash } from './hash.js';
+import { hashHigh, hashString, int32Hash, topHash } from './hash.js';
 
 // The lookups of `get`, one per key type, used while the map is not growing: each hashes the key
 // and searches its chain.
@@ -79,8 +79,8 @@ export function int32Value(
   k1: number,
   key: number,
 ): unknown {
-  let b = int32HashLow(key, k0, k1) & mask;
-  const top = topHash(int32HashHigh(key, k0, k1));
+  let b = int32Hash(key, k0, k1) & mask;
+  const top = topHash(hashHigh());
   do {
     const tops = b * BYTES_A_ROW;
     const entries = b * WORDS_A_ROW + FIRST_ENTRY;
