@@ -71,7 +71,7 @@ export function linkAt(bucket: number): number {
  * Why rows: a lookup reads a bucket's tophash bytes, then the entry number of the slot that
  * matched. In three parallel arrays (tophash, entries, links) those are two or three cache lines
  * far apart; in one row they are one line, or two adjacent ones (with 1,000,000 int32 keys,
- * cachegrind counts 2.8 first-level read misses a get instead of 3.4; map/README.md, "Lookups").
+ * cachegrind counts 2.6 first-level read misses a get instead of 3.4; map/README.md, "Lookups").
  *
  * Buckets 0 .. 2^B-1 are the main buckets; the overflow pool of 2^(B-4) buckets follows them, and
  * fresh overflow buckets are appended after the pool when it runs out. A zeroed row is an empty

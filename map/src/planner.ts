@@ -1,9 +1,9 @@
 // Capacity planning with the sizing rules and storage layout the map itself uses (sizing.ts,
 // bucket-array.ts). None of them imports anything from Node.js, so a browser bundle (the Grafana
 // plugin) can plan with the same rules.
-import { typedBucketsFor } from './bucket-array.js';
+import { ROW_BYTES, typedBucketsFor } from './bucket-array.js';
 import { checkOptions, describeValue } from './describe-value.js';
-import { BUCKET_SLOTS, MAX_B, bucketShiftForHint, capacityOf, overflowPoolSize, validateHint } from './sizing.js';
+import { MAX_B, bucketShiftForHint, capacityOf, overflowPoolSize, validateHint } from './sizing.js';
 
 export interface BucketPlan {
   /** log2 of the bucket count. */
@@ -23,11 +23,11 @@ export function bucketsForHint(hint: number): BucketPlan {
 }
 
 /**
- * Bytes one bucket of this implementation's table takes, excluding the keys and values: each of
- * the 8 slots has a tophash byte (a Uint8Array) and the number of its entry (an Int32Array), and
- * each bucket an overflow link (an Int32Array). 8 × (1 + 4) + 4 = 44 bytes.
+ * Bytes one bucket of this implementation's table takes, excluding the keys and values: its row,
+ * where each of the 8 slots has a tophash byte and a 4-byte slot word (the number of its entry),
+ * and the bucket a 4-byte overflow link. 8 × (1 + 4) + 4 = 44 bytes.
  */
-export const BYTES_PER_BUCKET = BUCKET_SLOTS * (1 + 4) + 4;
+export const BYTES_PER_BUCKET = ROW_BYTES;
 /** Bytes of one entry in the entry store: a key and a value reference, 8 bytes each (Node.js does not compress pointers). */
 const BYTES_PER_ENTRY = 16;
 /** A Go `map[string][]string` bucket: 8 tophash bytes, 8 string headers, 8 slice headers, one pointer. */
