@@ -142,7 +142,10 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
   it("shows Presize's SM clock panel in hertz: the captures' MHz times 10^6", async () => {
     const panel = presizePanel('SM clock');
     expect(panel.fieldConfig.defaults.unit).toBe('hertz');
-    const query = panel.targets[0]!.expr.replaceAll('$job', '.*').replaceAll('$node', '.*').replaceAll('$gpu', '.*');
+    const query = panel.targets[0]!.expr.replaceAll('$job', '.*')
+      .replaceAll('$node', '.*')
+      .replaceAll('$gpu', '.*')
+      .replaceAll('$top', '20');
     // dcgm-exporter's own panel reads the same: the T4 at 660 MHz (the H100 capture has no clocks).
     expect(byGpu(await prometheus.query(query))).toEqual({ 'cp-bm14r7/0': 660_000_000 });
   });
@@ -171,7 +174,10 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
     expect(byReason(factors)).toEqual(expected);
     expect(await prometheus.query(`${GPU_RISK_RECORDS.factorScore}{${REASON_LABEL}="throttling"}`)).toEqual([]);
     const panel = presizePanel('Clock event reasons (bitmask)');
-    const query = panel.targets[0]!.expr.replaceAll('$job', '.*').replaceAll('$node', '.*').replaceAll('$gpu', '.*');
+    const query = panel.targets[0]!.expr.replaceAll('$job', '.*')
+      .replaceAll('$node', '.*')
+      .replaceAll('$gpu', '.*')
+      .replaceAll('$top', '20');
     expect(await prometheus.query(query)).toEqual([]);
   }, 45_000);
 

@@ -329,10 +329,10 @@ describe('dashboards', () => {
 
   it('select service, map, node and lru-cache, and mark growth events', () => {
     const growth = byUid('presize-map-growth');
-    expect(growth.templating.list.map((v) => v.name)).toEqual(['datasource', 'job', 'map', 'node', 'cache']);
+    expect(growth.templating.list.map((v) => v.name)).toEqual(['datasource', 'job', 'map', 'node', 'cache', 'top']);
     const growthAnnotation = growth.annotations?.list?.find((a) => a.name === 'Map growths');
     expect(growthAnnotation?.expr).toContain('presize_map_growths_total');
-    expect(byUid('presize-gpu-utilisation').templating.list.map((v) => v.name)).toEqual(['datasource', 'job', 'node', 'gpu']);
+    expect(byUid('presize-gpu-utilisation').templating.list.map((v) => v.name)).toEqual(['datasource', 'job', 'node', 'gpu', 'top']);
   });
 });
 

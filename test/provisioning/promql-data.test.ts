@@ -55,11 +55,12 @@ function oneGroupPerFile(dir: string): string[] {
   });
 }
 
-/** Grafana's variables, set to "All", and its interval macros. */
-function substitute(expr: string): string {
+/** Grafana's variables, set to "All" (and `$top` to `top`), and its interval macros. */
+function substitute(expr: string, top = 20): string {
   return expr
     .replace(/\$__rate_interval/g, '1m')
     .replace(/\$__interval/g, '15s')
+    .replace(/\$top\b/g, String(top))
     .replace(/\$(job|map|cache|node|gpu|service|slo)\b/g, '.*');
 }
 
@@ -159,6 +160,36 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
       if (result.length === 0) empty.push(`${where}: ${expr}`);
     }
     expect(empty).toEqual([]);
+  }, 60_000);
+
+  it('draws on each per-map, per-cache and per-GPU panel only the $top subjects its ranking puts first', async () => {
+    const panels = ['map-growth', 'gpu-utilisation'].flatMap((name) => {
+      const d = JSON.parse(readFileSync(join(ROOT, `dashboards/${name}.json`), 'utf8')) as {
+        panels: { title: string; targets?: { expr?: string }[] }[];
+      };
+      return d.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${name}: ${p.title}`, expr: t.expr ?? '' })));
+    });
+    const ranked = panels.filter((t) => t.expr.includes('$top'));
+    expect(ranked.length).toBeGreaterThan(30);
+    const unranked = (expr: string) => expr.replace(/^(?:topk|bottomk)\(\$top, ([\s\S]*)\)$/, '$1');
+    let narrowed = 0;
+    for (const { where, expr } of ranked) {
+      const all = await prometheus.query(substitute(expr, 1000), at);
+      const one = await prometheus.query(substitute(expr, 1), at);
+      expect({ where, drawn: one.length <= 1 }).toEqual({ where, drawn: true });
+      if (all.length > 1) narrowed += 1;
+      if (!/^(?:topk|bottomk)\(/.test(expr)) continue;
+      // Without the ranking the panel would draw every subject; the one drawn is the first of them.
+      const every = (await prometheus.query(substitute(unranked(expr)), at)).map((s) => s.value);
+      expect({ where, every: all.length }).toEqual({ where, every: every.length });
+      // topk and bottomk rank NaN (a quantile of no observations) after every number.
+      const numbers = every.filter((v) => !Number.isNaN(v));
+      if (numbers.length === 0) continue;
+      const first = expr.startsWith('topk') ? Math.max(...numbers) : Math.min(...numbers);
+      expect({ where, value: one[0]?.value }).toEqual({ where, value: first });
+    }
+    // The fleet has several maps, lru-caches and GPUs: most ranked panels had more than one to choose from.
+    expect(narrowed).toBeGreaterThan(ranked.length / 2);
   }, 60_000);
 
   it('runs the queries of every runbook without error', async () => {

@@ -10,7 +10,21 @@ import {
 } from '../../src/index.js';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import { DCGM_COUNTERS_FILE } from '../dcgm-counters.js';
-import { PROMETHEUS, factorDescription, instant, labelVariable, newDashboard, query, riskThresholds, thresholds, timeSeries } from './common.js';
+import {
+  PROMETHEUS,
+  factorDescription,
+  forTheSame,
+  highest,
+  instant,
+  labelVariable,
+  lowest,
+  newDashboard,
+  query,
+  riskThresholds,
+  thresholds,
+  timeSeries,
+  topVariable,
+} from './common.js';
 
 export const GPU_DASHBOARD_UID = 'presize-gpu-utilisation';
 /** Panel ids: stable, so that links and alert rules can name a panel. A retired id is not reused. */
@@ -35,6 +49,8 @@ const MATCH = 'job=~"$job", instance=~"$node", gpu=~"$gpu"';
 const sel = (metric: string) => `${metric}{${MATCH}}`;
 const LEGEND = '{{Hostname}}{{hostname}} GPU {{gpu}}';
 const ts = timeSeries;
+/** The labels that tell one GPU's series from another's. */
+const GPU_KEY = 'job, instance, gpu';
 
 export function gpuDashboard(): dashboard.Dashboard {
   const band = GPU_RISK_THRESHOLDS.utilisationBand;
@@ -46,6 +62,7 @@ export function gpuDashboard(): dashboard.Dashboard {
     .withVariable(labelVariable('job', 'job', DCGM_FIELD_NAMES.gpuUtil, 'Exporter'))
     .withVariable(labelVariable('node', 'instance', `${DCGM_FIELD_NAMES.gpuUtil}{job=~"$job"}`, 'Node'))
     .withVariable(labelVariable('gpu', 'gpu', `${DCGM_FIELD_NAMES.gpuUtil}{job=~"$job", instance=~"$node"}`, 'GPU'))
+    .withVariable(topVariable('GPUs'))
     .withPanel(
       ts(`Utilisation (band ${band.low}–${band.high} %)`, 'percent')
         .id(GPU_PANELS.utilisation)
@@ -57,7 +74,7 @@ export function gpuDashboard(): dashboard.Dashboard {
           { value: band.high, color: 'orange' },
         ]))
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.LineAndArea))
-        .withTarget(query(sel(DCGM_FIELD_NAMES.gpuUtil), LEGEND)),
+        .withTarget(query(forTheSame(sel(DCGM_FIELD_NAMES.gpuUtil), GPU_KEY, highest(`abs(${sel(DCGM_FIELD_NAMES.gpuUtil)} - ${(band.low + band.high) / 2})`)), LEGEND)),
     )
     .withPanel(
       ts('Risk score', 'none')
@@ -66,7 +83,7 @@ export function gpuDashboard(): dashboard.Dashboard {
         .max(100)
         .thresholds(riskThresholds())
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Area))
-        .withTarget(query(`${GPU_RISK_RECORDS.score}{${MATCH}}`, LEGEND)),
+        .withTarget(query(highest(`${GPU_RISK_RECORDS.score}{${MATCH}}`), LEGEND)),
     )
     .withPanel(
       ts('Framebuffer used', 'percentunit')
@@ -79,12 +96,12 @@ export function gpuDashboard(): dashboard.Dashboard {
           { value: fb.critical, color: 'red' },
         ]))
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
-        .withTarget(query(`${sel(DCGM_FIELD_NAMES.fbUsed)} / (${sel(DCGM_FIELD_NAMES.fbUsed)} + ${sel(DCGM_FIELD_NAMES.fbFree)})`, LEGEND)),
+        .withTarget(query(highest(`${sel(DCGM_FIELD_NAMES.fbUsed)} / (${sel(DCGM_FIELD_NAMES.fbUsed)} + ${sel(DCGM_FIELD_NAMES.fbFree)})`), LEGEND)),
     )
-    .withPanel(ts('Memory copy utilisation', 'percent').id(GPU_PANELS.memoryCopy).min(0).max(100).withTarget(query(sel(DCGM_FIELD_NAMES.memCopyUtil), LEGEND)))
-    .withPanel(ts('Power', 'watt').id(GPU_PANELS.power).withTarget(query(sel(DCGM_FIELD_NAMES.powerUsage), LEGEND)))
-    .withPanel(ts('Temperature', 'celsius').id(GPU_PANELS.temperature).withTarget(query(sel(DCGM_FIELD_NAMES.gpuTemp), LEGEND)))
-    .withPanel(ts('SM clock', 'hertz').id(GPU_PANELS.smClock).withTarget(query(`${sel(DCGM_FIELD_NAMES.smClock)} * ${MHZ}`, LEGEND)))
+    .withPanel(ts('Memory copy utilisation', 'percent').id(GPU_PANELS.memoryCopy).min(0).max(100).withTarget(query(highest(sel(DCGM_FIELD_NAMES.memCopyUtil)), LEGEND)))
+    .withPanel(ts('Power', 'watt').id(GPU_PANELS.power).withTarget(query(highest(sel(DCGM_FIELD_NAMES.powerUsage)), LEGEND)))
+    .withPanel(ts('Temperature', 'celsius').id(GPU_PANELS.temperature).withTarget(query(highest(sel(DCGM_FIELD_NAMES.gpuTemp)), LEGEND)))
+    .withPanel(ts('SM clock', 'hertz').id(GPU_PANELS.smClock).withTarget(query(lowest(`${sel(DCGM_FIELD_NAMES.smClock)} * ${MHZ}`), LEGEND)))
     .withPanel(
       ts('Clock event reasons (bitmask)', 'none')
         .id(GPU_PANELS.clockEvents)
@@ -93,7 +110,7 @@ export function gpuDashboard(): dashboard.Dashboard {
             `add it with ${DCGM_COUNTERS_FILE}.`,
         )
         .noValue(`Not collected: add ${DCGM_FIELD_NAMES.clockEventReasons} to dcgm-exporter's counters (${DCGM_COUNTERS_FILE})`)
-        .withTarget(query(`${sel(DCGM_FIELD_NAMES.clockEventReasons)} or ${sel(DCGM_FIELD_NAMES.clockThrottleReasons)}`, LEGEND)),
+        .withTarget(query(highest(`${sel(DCGM_FIELD_NAMES.clockEventReasons)} or ${sel(DCGM_FIELD_NAMES.clockThrottleReasons)}`), LEGEND)),
     )
     .withPanel(
       new table.PanelBuilder()
@@ -115,14 +132,14 @@ export function gpuDashboard(): dashboard.Dashboard {
         .id(GPU_PANELS.xid)
         .description(factorDescription(xid))
         .drawStyle(common.GraphDrawStyle.Points)
-        .withTarget(query(`${sel(DCGM_FIELD_NAMES.xidErrors)} > 0`, LEGEND)),
+        .withTarget(query(highest(`${sel(DCGM_FIELD_NAMES.xidErrors)} > 0`), LEGEND)),
     )
     .withPanel(
       ts('Exporter up', 'none')
         .id(GPU_PANELS.exporterUp)
         .min(0)
         .max(1)
-        .withTarget(query('up{job=~"$job", instance=~"$node"}', '{{instance}}')),
+        .withTarget(query(lowest('up{job=~"$job", instance=~"$node"}'), '{{instance}}')),
     )
     .build();
 }

@@ -12,7 +12,7 @@ import {
   LRU_RISK_RECORDS,
   LRU_RISK_THRESHOLDS,
 } from '../../src/index.js';
-import { factorDescription, labelVariable, query, riskThresholds, thresholds, timeSeries } from './common.js';
+import { factorDescription, forTheSame, highest, labelVariable, lowest, query, riskThresholds, thresholds, timeSeries } from './common.js';
 
 /** The `cache` variable: the lru-cache instances of the chosen services. */
 export const lruCacheVariable = (): dashboard.QueryVariableBuilder =>
@@ -20,7 +20,8 @@ export const lruCacheVariable = (): dashboard.QueryVariableBuilder =>
 
 const MATCH = `job=~"$job", ${LABEL_LRU_NAME}=~"$cache", instance=~"$node"`;
 const LEGEND = `{{${LABEL_LRU_NAME}}}`;
-const perCache = (expr: string) => `sum by (${LRU_KEY_LABELS.join(', ')}) (${expr})`;
+const CACHE_KEY = LRU_KEY_LABELS.join(', ');
+const perCache = (expr: string) => `sum by (${CACHE_KEY}) (${expr})`;
 const getRate = (result?: string) => {
   const matchers = [`${LABEL_LRU_OPERATION}="${LRU_OPERATION_GET}"`, ...(result ? [`${LABEL_LRU_RESULT}="${result}"`] : [])];
   return perCache(`rate(${LRU_METRIC_NAMES.operations}{${MATCH}, ${matchers.join(', ')}}[$__rate_interval])`);
@@ -43,6 +44,9 @@ export function withLruPanels(builder: dashboard.DashboardBuilder): dashboard.Da
   const churn = LRU_RISK_FACTORS.find((f) => f.reason === 'eviction_churn')!;
   const misses = LRU_RISK_FACTORS.find((f) => f.reason === 'misses_while_evicting')!;
   const { warn, critical } = LRU_RISK_THRESHOLDS.evictionChurn;
+  // Max and maxSize are drawn for the caches their entries and size chose.
+  const fullest = highest(perCache(`${LRU_METRIC_NAMES.entries}{${MATCH}}`));
+  const largest = highest(perCache(`${LRU_METRIC_NAMES.calculatedSize}{${MATCH}}`));
   return builder
     .withRow(new dashboard.RowBuilder('lru-cache').id(P.row))
     .withPanel(
@@ -51,26 +55,26 @@ export function withLruPanels(builder: dashboard.DashboardBuilder): dashboard.Da
         .description(factorDescription(misses))
         .min(0)
         .max(1)
-        .withTarget(query(`${getRate(LRU_RESULT_HIT)} / ${getRate()}`, LEGEND)),
+        .withTarget(query(lowest(`${getRate(LRU_RESULT_HIT)} / ${getRate()}`), LEGEND)),
     )
     .withPanel(
       timeSeries('Evictions per second', 'short')
         .id(P.evictions).withTarget(
-        query(perCache(`rate(${LRU_METRIC_NAMES.evictions}{${MATCH}}[$__rate_interval])`), LEGEND),
+        query(highest(perCache(`rate(${LRU_METRIC_NAMES.evictions}{${MATCH}}[$__rate_interval])`)), LEGEND),
       ),
     )
     .withPanel(
       timeSeries('Entries against max', 'short')
         .id(P.entries)
-        .withTarget(query(perCache(`${LRU_METRIC_NAMES.entries}{${MATCH}}`), `${LEGEND} entries`, 'A'))
-        .withTarget(query(perCache(`${LRU_METRIC_NAMES.max}{${MATCH}} > 0`), `${LEGEND} max`, 'B')),
+        .withTarget(query(fullest, `${LEGEND} entries`, 'A'))
+        .withTarget(query(forTheSame(perCache(`${LRU_METRIC_NAMES.max}{${MATCH}} > 0`), CACHE_KEY, fullest), `${LEGEND} max`, 'B')),
     )
     .withPanel(
       timeSeries('Size against maxSize', 'short')
         .id(P.size)
         .description('Caches with maxSize or maxEntrySize only, in their own size units.')
-        .withTarget(query(perCache(`${LRU_METRIC_NAMES.calculatedSize}{${MATCH}}`), `${LEGEND} size`, 'A'))
-        .withTarget(query(perCache(`${LRU_METRIC_NAMES.maxSize}{${MATCH}} > 0`), `${LEGEND} maxSize`, 'B')),
+        .withTarget(query(largest, `${LEGEND} size`, 'A'))
+        .withTarget(query(forTheSame(perCache(`${LRU_METRIC_NAMES.maxSize}{${MATCH}} > 0`), CACHE_KEY, largest), `${LEGEND} maxSize`, 'B')),
     )
     .withPanel(
       timeSeries(`Evicted per entry in ${LRU_RISK_THRESHOLDS.window}`, 'short')
@@ -82,7 +86,7 @@ export function withLruPanels(builder: dashboard.DashboardBuilder): dashboard.Da
           { value: critical, color: 'red' },
         ]))
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
-        .withTarget(query(`${churn.inputRecord}{job=~"$job", ${LABEL_LRU_NAME}=~"$cache"}`, LEGEND)),
+        .withTarget(query(highest(`${churn.inputRecord}{job=~"$job", ${LABEL_LRU_NAME}=~"$cache"}`), LEGEND)),
     )
     .withPanel(
       timeSeries('lru-cache risk score', 'none')
@@ -91,6 +95,6 @@ export function withLruPanels(builder: dashboard.DashboardBuilder): dashboard.Da
         .max(100)
         .thresholds(riskThresholds())
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Area))
-        .withTarget(query(`${LRU_RISK_RECORDS.score}{job=~"$job", ${LABEL_LRU_NAME}=~"$cache"}`, LEGEND)),
+        .withTarget(query(highest(`${LRU_RISK_RECORDS.score}{job=~"$job", ${LABEL_LRU_NAME}=~"$cache"}`), LEGEND)),
     );
 }

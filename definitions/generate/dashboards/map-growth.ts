@@ -12,7 +12,22 @@ import {
   MAP_RISK_RECORDS,
   MAP_RISK_THRESHOLDS,
 } from '../../src/index.js';
-import { PROMETHEUS, anyOf, factorDescription, growthAnnotation, labelVariable, newDashboard, query, riskThresholds, thresholds, timeSeries } from './common.js';
+import {
+  PROMETHEUS,
+  anyOf,
+  factorDescription,
+  forTheSame,
+  growthAnnotation,
+  highest,
+  labelVariable,
+  lowest,
+  newDashboard,
+  query,
+  riskThresholds,
+  thresholds,
+  timeSeries,
+  topVariable,
+} from './common.js';
 import { lruCacheVariable, withLruPanels } from './lru-panels.js';
 
 export const MAP_GROWTH_DASHBOARD_UID = 'presize-map-growth';
@@ -39,6 +54,8 @@ const P = MAP_GROWTH_PANELS;
 const MATCH = `job=~"$job", ${LABEL_MAP_NAME}=~"$map", instance=~"$node"`;
 const sel = (metric: string) => `${metric}{${MATCH}}`;
 const mapKey = `job, ${LABEL_MAP_NAME}`;
+/** The labels that tell one map's raw series from another's: a map name can repeat across nodes. */
+const seriesKey = `${mapKey}, instance`;
 const ts = timeSeries;
 
 export function mapGrowthDashboard(): dashboard.Dashboard {
@@ -47,6 +64,11 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
   const limit = MAP_RISK_FACTORS.find((f) => f.reason === 'engine_limit')!;
   // Services and nodes with maps, lru-caches or both.
   const reporting = [MAP_METRIC_NAMES.entries, LRU_METRIC_NAMES.entries];
+  // Panels with companion series draw them for the maps their main series chose.
+  // Progress is 1 when no growth is in progress: the lowest are the maps evacuating.
+  const evacuating = lowest(sel(MAP_METRIC_NAMES.evacuationProgress));
+  const largest = highest(sel(MAP_METRIC_NAMES.entries));
+  const mostBuckets = highest(sel(MAP_METRIC_NAMES.buckets));
   const growth = newDashboard(
     MAP_GROWTH_DASHBOARD_UID,
     'Presize / Map growth',
@@ -56,13 +78,14 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     .withVariable(labelVariable('map', LABEL_MAP_NAME, `${MAP_METRIC_NAMES.entries}{job=~"$job"}`, 'Map'))
     .withVariable(labelVariable('node', 'instance', anyOf(reporting, 'job=~"$job"'), 'Node'))
     .withVariable(lruCacheVariable())
+    .withVariable(topVariable('maps and lru-caches'))
     .annotation(growthAnnotation(MATCH))
     .withRow(new dashboard.RowBuilder('Growths').id(P.growthsRow))
     .withPanel(
       ts('Growths per 5 minutes', 'short')
         .id(P.growths)
         .description(factorDescription(storm))
-        .withTarget(query(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (${increaseSinceBirth(sel(MAP_METRIC_NAMES.growths), '5m')})`, `{{${LABEL_MAP_NAME}}} {{${LABEL_GROWTH_KIND}}}`))
+        .withTarget(query(highest(`sum by (${mapKey}, ${LABEL_GROWTH_KIND}) (${increaseSinceBirth(sel(MAP_METRIC_NAMES.growths), '5m')})`), `{{${LABEL_MAP_NAME}}} {{${LABEL_GROWTH_KIND}}}`))
         .drawStyle(common.GraphDrawStyle.Bars),
     )
     .withPanel(
@@ -72,21 +95,21 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
         .max(100)
         .thresholds(riskThresholds())
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Area))
-        .withTarget(query(`${MAP_RISK_RECORDS.score}{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}}`)),
+        .withTarget(query(highest(`${MAP_RISK_RECORDS.score}{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`), `{{${LABEL_MAP_NAME}}}`)),
     )
     .withPanel(
       ts('Evacuation progress', 'percentunit')
         .id(P.evacuationProgress)
         .min(0)
         .max(1)
-        .withTarget(query(sel(MAP_METRIC_NAMES.evacuationProgress), `{{${LABEL_MAP_NAME}}} {{instance}}`))
-        .withTarget(query(sel(MAP_METRIC_NAMES.growing), `{{${LABEL_MAP_NAME}}} growing`, 'B')),
+        .withTarget(query(evacuating, `{{${LABEL_MAP_NAME}}} {{instance}}`))
+        .withTarget(query(forTheSame(sel(MAP_METRIC_NAMES.growing), seriesKey, evacuating), `{{${LABEL_MAP_NAME}}} growing`, 'B')),
     )
     .withPanel(
       ts('Growth duration p95', 's')
         .id(P.growthDuration).withTarget(
         query(
-          `histogram_quantile(0.95, sum by (${mapKey}, le) (rate(${sel(`${MAP_METRIC_NAMES.growthDuration}_bucket`)}[$__rate_interval])))`,
+          highest(`histogram_quantile(0.95, sum by (${mapKey}, le) (rate(${sel(`${MAP_METRIC_NAMES.growthDuration}_bucket`)}[$__rate_interval])))`),
           `{{${LABEL_MAP_NAME}}}`,
         ),
       ),
@@ -95,27 +118,27 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
     .withPanel(
       ts('Entries against hint and next growth', 'short')
         .id(P.entries)
-        .withTarget(query(sel(MAP_METRIC_NAMES.entries), `{{${LABEL_MAP_NAME}}} entries`, 'A'))
-        .withTarget(query(`${sel(MAP_METRIC_NAMES.hint)} > 0`, `{{${LABEL_MAP_NAME}}} hint`, 'B'))
-        .withTarget(query(sel(MAP_METRIC_NAMES.nextGrowthAt), `{{${LABEL_MAP_NAME}}} next growth at`, 'C')),
+        .withTarget(query(largest, `{{${LABEL_MAP_NAME}}} entries`, 'A'))
+        .withTarget(query(forTheSame(`${sel(MAP_METRIC_NAMES.hint)} > 0`, seriesKey, largest), `{{${LABEL_MAP_NAME}}} hint`, 'B'))
+        .withTarget(query(forTheSame(sel(MAP_METRIC_NAMES.nextGrowthAt), seriesKey, largest), `{{${LABEL_MAP_NAME}}} next growth at`, 'C')),
     )
     .withPanel(
       ts('Load factor', 'short')
         .id(P.loadFactor)
         .description('Entries per main bucket; a doubling starts above 6.5.')
-        .withTarget(query(sel(MAP_METRIC_NAMES.loadFactor), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
+        .withTarget(query(highest(sel(MAP_METRIC_NAMES.loadFactor)), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
     .withPanel(
       ts('Buckets and overflow buckets', 'short')
         .id(P.buckets)
-        .withTarget(query(sel(MAP_METRIC_NAMES.buckets), `{{${LABEL_MAP_NAME}}} buckets`, 'A'))
-        .withTarget(query(sel(MAP_METRIC_NAMES.overflowBuckets), `{{${LABEL_MAP_NAME}}} overflow`, 'B')),
+        .withTarget(query(mostBuckets, `{{${LABEL_MAP_NAME}}} buckets`, 'A'))
+        .withTarget(query(forTheSame(sel(MAP_METRIC_NAMES.overflowBuckets), seriesKey, mostBuckets), `{{${LABEL_MAP_NAME}}} overflow`, 'B')),
     )
     .withPanel(
       ts('Time to next growth', 's')
         .id(P.timeToGrowth)
         .description('At the current insert rate, for large maps.')
-        .withTarget(query(`presize:map_growth_eta:seconds{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}}`)),
+        .withTarget(query(lowest(`presize:map_growth_eta:seconds{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`), `{{${LABEL_MAP_NAME}}}`)),
     )
     .withPanel(
       ts('Native Map and Set: entries over the engine limit', 'percentunit')
@@ -131,7 +154,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
           ]),
         )
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
-        .withTarget(query(sel(MAP_METRIC_NAMES.engineLimitUsage), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
+        .withTarget(query(highest(sel(MAP_METRIC_NAMES.engineLimitUsage)), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
     .withPanel(
       ts('Native Map and Set: table doublings left before the engine limit', 'short')
@@ -139,7 +162,7 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
         .description('At 0 the table cannot double again: the insert that fills it throws RangeError (maximum size exceeded).')
         .min(0)
         .decimals(0)
-        .withTarget(query(sel(MAP_METRIC_NAMES.engineLimitDoublingsLeft), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
+        .withTarget(query(lowest(sel(MAP_METRIC_NAMES.engineLimitDoublingsLeft)), `{{${LABEL_MAP_NAME}}} {{instance}}`)),
     )
     .withRow(new dashboard.RowBuilder('Stalls').id(P.stallsRow))
     .withPanel(
@@ -161,10 +184,10 @@ export function mapGrowthDashboard(): dashboard.Dashboard {
       ts('Evacuation time per second, and stall p99', 's')
         .id(P.evacuationTime)
         .description(factorDescription(stall))
-        .withTarget(query(`${stall.inputRecord}{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`, `{{${LABEL_MAP_NAME}}} s/s`, 'A'))
+        .withTarget(query(highest(`${stall.inputRecord}{job=~"$job", ${LABEL_MAP_NAME}=~"$map"}`), `{{${LABEL_MAP_NAME}}} s/s`, 'A'))
         .withTarget(
           query(
-            `histogram_quantile(0.99, sum by (${mapKey}, le) (rate(${sel(`${MAP_METRIC_NAMES.evacuationStall}_bucket`)}[$__rate_interval])))`,
+            highest(`histogram_quantile(0.99, sum by (${mapKey}, le) (rate(${sel(`${MAP_METRIC_NAMES.evacuationStall}_bucket`)}[$__rate_interval])))`),
             `{{${LABEL_MAP_NAME}}} p99`,
             'B',
           ),

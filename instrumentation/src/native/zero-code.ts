@@ -25,6 +25,15 @@ type AnySet = Set<unknown>;
 type Wrapped = (...args: never[]) => unknown;
 
 /**
+ * An engine method as a function of the collection and the method's arguments. Compiled code
+ * calls it straight away; `method.call(collection, …)` would first check, on every call, that the
+ * method's `call` is still `Function.prototype.call`. Calling a bound function allocates nothing.
+ */
+function callerOf<C, A extends unknown[], R>(method: (this: C, ...args: A) => R): (collection: C, ...args: A) => R {
+  return Function.prototype.call.bind(method) as (collection: C, ...args: A) => R;
+}
+
+/**
  * Zero-code mode: wraps `Map.prototype.set`, `delete` and `clear`, and `Set.prototype.add`,
  * `delete` and `clear`, so that any native `Map` or `Set` in the process that holds `minEntries`
  * entries is found at its next insert, named by the source location of that call, and observed
@@ -46,19 +55,25 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   engineLimit();
   const { set: mapSet, delete: mapDelete, clear: mapClear } = nativeMapMethods;
   const { add: setAdd, delete: setDelete, clear: setClear } = nativeSetMethods;
+  const [callMapSet, callMapDelete, callMapClear] = [callerOf(mapSet), callerOf(mapDelete), callerOf(mapClear)];
+  const [callSetAdd, callSetDelete, callSetClear] = [callerOf(setAdd), callerOf(setDelete), callerOf(setClear)];
   // The observed collection of the last tracked operation and its observation, both set or both
   // undefined: a loop over one large collection finds it without a WeakMap lookup per operation.
   // Forgotten at the end of the current job, so the cache never keeps a collection alive.
-  let lastTarget: NativeCollection | undefined;
-  let lastObservation = undefined as unknown as NativeMapObservation;
+  // `var`, not `let`: the wrappers read these on every call, and a `let` captured by a closure is
+  // checked for its temporal dead zone at each read (two instructions of every wrapped call).
+  /* eslint-disable no-var */
+  var lastTarget: NativeCollection | undefined;
+  var lastObservation = undefined as unknown as NativeMapObservation;
   // The last observation's quiet bounds and the deletes counted from its collection, kept in the
   // closure: the wrappers, inlined into the application's loops, then read and write no property
   // of an observation, whose type feedback V8 dropped and re-learnt with a deoptimisation of the
   // loop each time an observed collection was collected. The counted deletes reach the model
   // before anything reads it: at the next out-of-line operation, the end of the job, or `stats()`.
-  let lastInsertBelow = 0;
-  let lastDeleteAbove = Infinity;
-  let countedDeletes = 0;
+  var lastInsertBelow = 0;
+  var lastDeleteAbove = Infinity;
+  var countedDeletes = 0;
+  /* eslint-enable no-var */
   const applyCountedDeletes = () => {
     if (countedDeletes === 0) return;
     lastObservation.deleted(countedDeletes);
@@ -140,15 +155,15 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     set(this: AnyMap, key: unknown, value: unknown): AnyMap {
       const size = this.size;
       if (size < minEntries || (this === lastTarget && size < lastInsertBelow)) {
-        return mapSet.call(this, key, value);
+        return callMapSet(this, key, value);
       }
       return trackedInsert(this, size, key, value, mapSet as EngineInsert<AnyMap>, mapWrappers.set);
     },
     delete(this: AnyMap, key: unknown): boolean {
       const size = this.size;
-      if (size < minEntries) return mapDelete.call(this, key);
+      if (size < minEntries) return callMapDelete(this, key);
       if (this === lastTarget && size > minEntries && size > lastDeleteAbove) {
-        const deleted = mapDelete.call(this, key);
+        const deleted = callMapDelete(this, key);
         if (deleted) {
           countedDeletes += 1;
           lastInsertBelow -= 1;
@@ -158,7 +173,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
       return trackedDelete(this, size, key, mapDelete as EngineDelete, mapWrappers.delete);
     },
     clear(this: AnyMap): void {
-      if (this.size < minEntries) return mapClear.call(this);
+      if (this.size < minEntries) return callMapClear(this);
       trackedClear(this, mapClear as (this: NativeCollection) => void, mapWrappers.clear);
     },
   };
@@ -166,15 +181,15 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     add(this: AnySet, value: unknown): AnySet {
       const size = this.size;
       if (size < minEntries || (this === lastTarget && size < lastInsertBelow)) {
-        return setAdd.call(this, value);
+        return callSetAdd(this, value);
       }
       return trackedInsert(this, size, value, undefined, setAdd as EngineInsert<AnySet>, setWrappers.add);
     },
     delete(this: AnySet, value: unknown): boolean {
       const size = this.size;
-      if (size < minEntries) return setDelete.call(this, value);
+      if (size < minEntries) return callSetDelete(this, value);
       if (this === lastTarget && size > minEntries && size > lastDeleteAbove) {
-        const deleted = setDelete.call(this, value);
+        const deleted = callSetDelete(this, value);
         if (deleted) {
           countedDeletes += 1;
           lastInsertBelow -= 1;
@@ -184,13 +199,19 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
       return trackedDelete(this, size, value, setDelete as EngineDelete, setWrappers.delete);
     },
     clear(this: AnySet): void {
-      if (this.size < minEntries) return setClear.call(this);
+      if (this.size < minEntries) return callSetClear(this);
       trackedClear(this, setClear as (this: NativeCollection) => void, setWrappers.clear);
     },
   };
 
-  const replace = (prototype: object, method: string, fn: Wrapped) =>
-    Object.defineProperty(prototype, method, { ...Object.getOwnPropertyDescriptor(prototype, method), value: fn });
+  // Deleted, then defined anew: V8 then tracks the new property as a constant, so compiled code
+  // that calls it checks nothing; overwritten in place, it would become a field every call loads
+  // and compares. The method moves to the end of the prototype's own keys.
+  const replace = (prototype: object, method: string, fn: Wrapped) => {
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, method);
+    delete (prototype as Record<string, unknown>)[method];
+    Object.defineProperty(prototype, method, { ...descriptor, value: fn });
+  };
   const patches: ReadonlyArray<[object, string, Wrapped, Wrapped]> = [
     [Map.prototype, 'set', mapWrappers.set, mapSet],
     [Map.prototype, 'delete', mapWrappers.delete, mapDelete],

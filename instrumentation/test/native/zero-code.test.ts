@@ -141,6 +141,22 @@ describe('zero-code native map observer', () => {
     expect(handle?.stats()).toMatchObject({ size: 0, capacity: 4, deletedEntries: 0 });
   });
 
+  const patchedAttributes = () =>
+    [
+      [Map.prototype, 'set'],
+      [Map.prototype, 'delete'],
+      [Map.prototype, 'clear'],
+      [Set.prototype, 'add'],
+      [Set.prototype, 'delete'],
+      [Set.prototype, 'clear'],
+    ].map(([prototype, method]) => {
+      const { writable, enumerable, configurable } = Object.getOwnPropertyDescriptor(
+        prototype as object,
+        method as string,
+      )!;
+      return { writable, enumerable, configurable };
+    });
+
   it('is installed once per process, and uninstall restores the engine method', () => {
     expect(installNativeMapObserver({ minEntries: 5 })).toBe(observer);
     expect(Map.prototype.set).not.toBe(nativeMapMethods.set);
@@ -151,6 +167,8 @@ describe('zero-code native map observer', () => {
     expect(Set.prototype.delete).not.toBe(nativeSetMethods.delete);
     expect(Set.prototype.clear).not.toBe(nativeSetMethods.clear);
     expect(observer.minEntries).toBe(1000);
+    // Replaced as the engine defines its methods: writable, configurable, not enumerable.
+    expect(patchedAttributes()).toEqual(Array(6).fill({ writable: true, enumerable: false, configurable: true }));
   });
 
   it('rejects a threshold that is not a whole number', () => {
@@ -167,6 +185,7 @@ describe('zero-code native map observer', () => {
         nativeSetMethods.delete,
         nativeSetMethods.clear,
       ]);
+      expect(patchedAttributes()).toEqual(Array(6).fill({ writable: true, enumerable: false, configurable: true }));
     } finally {
       observer = installNativeMapObserver({ minEntries: 1000 });
     }
