@@ -36,13 +36,13 @@ export const GO_STRING_SLICE_BUCKET_BYTES = 8 + 8 * 16 + 8 * 24 + 8;
 /**
  * Bytes a map with 2^B buckets holding `entries` entries allocates for its table, the key strings
  * and the values themselves excluded: the typed arrays of the main buckets, the overflow pool
- * (2^(B−4)) and a spare room of 2^B / 16 buckets for fresh overflow buckets, plus
- * 16 bytes per entry of the entry store. A map built with hint h reserves h entries,
+ * (2^(B−4)) and, for more than 4.75 entries a bucket, a spare room of 2^B / 16 buckets for fresh
+ * overflow buckets, plus 16 bytes per entry of the entry store. A map built with hint h reserves h entries,
  * so it allocates `tableBytes(B, h)` when it is built; by default the entries a table of 2^B
  * buckets holds before it doubles.
  */
 export function tableBytes(B: number, entries: number = capacityOf(B)): number {
-  return typedBucketsFor(B) * BYTES_PER_BUCKET + entries * BYTES_PER_ENTRY;
+  return typedBucketsFor(B, entries) * BYTES_PER_BUCKET + entries * BYTES_PER_ENTRY;
 }
 
 export interface CapacityInput {

@@ -6,6 +6,7 @@ import {
   EVACUATED_EMPTY,
   EVACUATED_X,
   EVACUATED_Y,
+  GROWN,
   MIN_TOP_HASH,
   NO_BUCKET,
   ROW_BYTES,
@@ -175,7 +176,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     // Like Go's makemap: the whole table now, but no bucket array for B = 0 until the first insert.
     this.store = new EntryStore(hint);
     this.chunks = this.store.chunks;
-    if (B > 0) this.install(new BucketArray(B));
+    if (B > 0) this.install(new BucketArray(B, hint));
     this.events.create(this.hint, B);
   }
 
@@ -213,7 +214,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   set(key: K, value: V): this {
     const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
-    if (this.buckets === null) this.install(new BucketArray(0, true));
+    if (this.buckets === null) this.install(new BucketArray(0, GROWN));
     for (;;) {
       const bucket = lo & this.mask;
       if (this.old !== null) this.growWork(bucket);
@@ -444,7 +445,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     }
     const timed = this.events.timesGrowth;
     const start = timed ? process.hrtime.bigint() : -1n;
-    const fresh = new BucketArray(newB, true);
+    const fresh = new BucketArray(newB, GROWN);
     const allocationNs = timed ? Number(process.hrtime.bigint() - start) : 0;
     const overflowBefore = this.noverflow;
     this.old = this.buckets;

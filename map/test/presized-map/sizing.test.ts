@@ -121,7 +121,11 @@ describe('storage allocation', () => {
     const map = new PresizedMap<string, number>({ hint: 150000 });
     expect(storedEntries(map)).toBe(150000);
     const chunks = [...(map['chunks'] as unknown[][])];
+    // 4.6 entries a bucket: the pool holds every overflow bucket, so the rows get no spare room and need none.
+    const rows = map['buckets']!.rows;
+    expect(rows.length).toBe((32768 + 2048) * ROW_WORDS);
     for (let i = 0; i < 150000; i++) map.set(deviceKey(i), i);
+    expect(map['buckets']!.rows).toBe(rows);
     expect(map['chunks']).toEqual(chunks);
     expect((map['chunks'] as unknown[][]).every((chunk, i) => chunk === chunks[i])).toBe(true);
   });
