@@ -8,6 +8,13 @@ import {
   type NativeMapObservation,
 } from './observe-map.js';
 
+/**
+ * The delete bound when no delete can be counted in place: above any collection's size (the
+ * engine's limit is 2^24), and a small integer, so that the wrappers compare integers where
+ * `Infinity` would make them compare doubles.
+ */
+const NO_QUIET_DELETE = 2 ** 30 - 1;
+
 /** Entries at which a native Map or Set is found and observed, unless configured otherwise. */
 export const DEFAULT_NATIVE_MAPS_MIN = 65_536;
 
@@ -71,7 +78,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   // loop each time an observed collection was collected. The counted deletes reach the model
   // before anything reads it: at the next out-of-line operation, the end of the job, or `stats()`.
   var lastInsertBelow = 0;
-  var lastDeleteAbove = Infinity;
+  var lastDeleteAbove = NO_QUIET_DELETE;
   var countedDeletes = 0;
   /* eslint-enable no-var */
   const applyCountedDeletes = () => {
@@ -81,7 +88,8 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   };
   const copyBounds = () => {
     lastInsertBelow = lastTarget === undefined ? 0 : lastObservation.quietInsertBelow;
-    lastDeleteAbove = lastTarget === undefined ? Infinity : lastObservation.quietDeleteAbove;
+    lastDeleteAbove =
+      lastTarget === undefined ? NO_QUIET_DELETE : Math.min(lastObservation.quietDeleteAbove, NO_QUIET_DELETE);
   };
   const remember = (target: NativeCollection | undefined, observation: NativeMapObservation | undefined) => {
     applyCountedDeletes();
