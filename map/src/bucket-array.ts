@@ -1,4 +1,4 @@
-import { BUCKET_SHIFT, overflowPoolSize } from './sizing.js';
+import { overflowPoolSize } from './sizing.js';
 
 /** Tophash markers (Go's values). Live entries have a tophash of at least MIN_TOP_HASH. */
 export const EMPTY_REST = 0;
@@ -12,21 +12,80 @@ export const MIN_TOP_HASH = 5;
 export const NO_BUCKET = 0;
 
 /**
- * One bucket array in Go's layout, split into parallel typed arrays indexed by
- * slot = bucket * 8 + i: a tophash byte per slot (`Uint8Array`), the number of the slot's entry in
- * the map's entry store per slot (`Int32Array`), and an overflow link per bucket (`Int32Array`).
- * The keys and values live in the map's entry store (entry-store.ts), so a bucket array holds no reference
- * the garbage collector would have to trace, and creating one costs zeroed pages only.
+ * A bucket's row: its 8 tophash bytes (words 0 and 1, read bytewise), the entry numbers of its 8
+ * slots (words 2 to 9), its overflow link (word 10). 44 bytes, as the three parallel arrays took.
+ */
+export const ROW_WORDS = 11;
+export const ROW_BYTES = ROW_WORDS * 4;
+/** Word of a row holding the entry of its slot 0. */
+export const ROW_ENTRY = 2;
+/** Word of a row holding its overflow link. */
+export const ROW_LINK = ROW_ENTRY + 8;
+
+/**
+ * A slot's word holds its entry number in bits 0 to 29 (a map holds at most 872,415,232 entries,
+ * below 2^30) and, in bits 30 and 31, the hash bit that decides where the entry goes when the
+ * table doubles: bit B of the low half of its key's hash (X or Y half), set when known.
+ *
+ * Why: a doubling must know that bit for every entry it moves, and Go recomputes each key's hash
+ * to get it. In JavaScript that is the costliest part of an evacuating write (a string key's
+ * characters are read again, most often a cache miss). The bit is known for free when the key is
+ * inserted (its hash was just computed) and when a doubling rehashes a key anyway (the next
+ * doubling's bit comes with it); only an entry moved by a doubling without a rehash loses it. So a
+ * doubling rehashes only the entries it finds without a known bit, about a third of them in a map
+ * that keeps growing, and a same-size growth none.
+ */
+export const ENTRY_BITS = 0x3fffffff;
+/** Set when bit 30 holds the split bit (bit 31: a negative word). */
+export const SPLIT_KNOWN = 1 << 31;
+export const SPLIT_BIT = 1 << 30;
+
+/** A slot word for `entry`, with the split bit of a table of 2^B buckets taken from `lo`. */
+export function slotWord(entry: number, lo: number, B: number): number {
+  return entry | SPLIT_KNOWN | (((lo >>> B) & 1) << 30);
+}
+
+/** Index in `tophash` of slot `slot` (bucket * 8 + i): byte i of the bucket's row. */
+export function topAt(slot: number): number {
+  return slot + (slot >>> 3) * (ROW_BYTES - 8);
+}
+
+/** Index in `rows` of the word (entry number and split bit) of slot `slot` (bucket * 8 + i). */
+export function entryAt(slot: number): number {
+  return slot + (slot >>> 3) * (ROW_WORDS - 8) + ROW_ENTRY;
+}
+
+/** Index in `rows` of the overflow link of `bucket`. */
+export function linkAt(bucket: number): number {
+  return bucket * ROW_WORDS + ROW_LINK;
+}
+
+/**
+ * One bucket array in Go's layout: a row of 44 bytes per bucket (see ROW_WORDS) holding, for each
+ * of its 8 slots, a tophash byte and the number of the slot's entry in the map's entry store, and
+ * the bucket's overflow link. Slots are numbered bucket * 8 + i; `topAt`, `entryAt` and `linkAt`
+ * give their places in the two views of the rows, `tophash` (bytes) and `rows` (int32 words).
+ * The keys and values live in the map's entry store (entry-store.ts), so a bucket array holds no
+ * reference the garbage collector would have to trace, and creating one costs zeroed pages only.
+ *
+ * Why rows: a lookup reads a bucket's tophash bytes, then the entry number of the slot that
+ * matched. In three parallel arrays (tophash, entries, links) those are two or three cache lines
+ * far apart; in one row they are one line, or two adjacent ones (with 1,000,000 int32 keys,
+ * cachegrind counts 2.6 first-level read misses a get instead of 3.4; map/README.md, "Lookups").
  *
  * Buckets 0 .. 2^B-1 are the main buckets; the overflow pool of 2^(B-4) buckets follows them, and
- * fresh overflow buckets are appended after the pool when it runs out.
+ * fresh overflow buckets are appended after the pool when it runs out. A zeroed row is an empty
+ * bucket with no overflow (EMPTY_REST and NO_BUCKET are both 0).
  */
 export class BucketArray {
   readonly B: number;
+  /** The rows as bytes: the tophash of slot i of bucket b at b * ROW_BYTES + i. */
   tophash: Uint8Array;
-  /** The entry of each slot; meaningful only where the tophash is live or evacuated (X or Y). */
-  entries: Int32Array;
-  links: Int32Array;
+  /**
+   * The rows as int32 words: slot words (entry number and split bit, meaningful only where the
+   * tophash is live or evacuated, X or Y) and overflow links.
+   */
+  rows: Int32Array;
   /** The first bucket after the preallocated pool. */
   readonly poolEnd: number;
   /** The next overflow bucket to hand out: inside the pool while below poolEnd. */
@@ -35,19 +94,17 @@ export class BucketArray {
   private capacity: number;
 
   /**
-   * `grown` arrays (made by a growth, not from a hint) get more room for fresh overflow buckets: a
-   * grown table fills up to 6.5 entries per bucket, where about a fifth of the buckets overflow.
+   * `entries`: what the table is built for, the hint of a map (Go's makemap), or `GROWN` for an
+   * array made by a growth, which fills up to 6.5 entries per bucket (see `typedBucketsFor`).
    */
-  constructor(B: number, grown = false) {
+  constructor(B: number, entries: number) {
     this.B = B;
     const main = 2 ** B;
     this.poolEnd = main + overflowPoolSize(B);
     this.nextOverflow = main;
-    this.capacity = typedBucketsFor(B, grown);
-    const storage = new BucketStorage(this.capacity);
-    this.tophash = storage.tophash;
-    this.entries = storage.entries;
-    this.links = storage.links;
+    this.capacity = typedBucketsFor(B, entries);
+    this.rows = newRows(this.capacity);
+    this.tophash = new Uint8Array(this.rows.buffer);
   }
 
   /** Overflow buckets handed out so far (pool and fresh). */
@@ -62,32 +119,28 @@ export class BucketArray {
   takeOverflow(tail: number): number {
     const bucket = this.nextOverflow++;
     if (bucket >= this.capacity) this.growStorage();
-    this.links[tail] = bucket;
+    this.rows[linkAt(tail)] = bucket;
     return bucket;
   }
 
   /** Empties every slot and link and rebuilds the overflow pool, keeping the storage (Go's mapclear). */
   reset(): void {
-    this.tophash.fill(EMPTY_REST);
-    this.links.fill(NO_BUCKET);
+    this.rows.fill(0);
     this.nextOverflow = 2 ** this.B;
   }
 
   private growStorage(): void {
     const capacity = this.capacity + Math.max(8, this.capacity >>> 3);
-    const storage = new BucketStorage(capacity);
-    storage.tophash.set(this.tophash);
-    storage.entries.set(this.entries);
-    storage.links.set(this.links);
-    this.tophash = storage.tophash;
-    this.entries = storage.entries;
-    this.links = storage.links;
+    const rows = newRows(capacity);
+    rows.set(this.rows);
+    this.rows = rows;
+    this.tophash = new Uint8Array(rows.buffer);
     this.capacity = capacity;
   }
 }
 
 /**
- * The three typed arrays of `capacity` buckets, as views of one zeroed `SharedArrayBuffer`.
+ * Rows for `capacity` buckets, in one zeroed `SharedArrayBuffer`.
  *
  * Why shared: V8 counts the memory of an `ArrayBuffer` as external memory. Once 64 MiB more of it
  * exists than after the last mark-compact, V8 starts a full collection ("external memory
@@ -95,37 +148,34 @@ export class BucketArray {
  * the insert; an unsized map growing past 3,400,000 keys met both. A `SharedArrayBuffer` is not
  * counted as per-isolate external memory, so a growth allocates its table without either. The
  * memory is the same (lazily zeroed pages), still shows in `process.memoryUsage().arrayBuffers`,
- * and is freed once the map drops the array and a collection finds the views dead. One buffer
- * rather than three: one allocation per growth. Where `SharedArrayBuffer` does not exist (a browser
- * page that is not cross-origin isolated), an `ArrayBuffer` does the same job.
+ * and is freed once the map drops the array and a collection finds the views dead. Where
+ * `SharedArrayBuffer` does not exist (a browser page that is not cross-origin isolated), an
+ * `ArrayBuffer` does the same job.
  */
-class BucketStorage {
-  readonly entries: Int32Array;
-  readonly links: Int32Array;
-  readonly tophash: Uint8Array;
-
-  constructor(capacity: number) {
-    const slots = capacity << BUCKET_SHIFT;
-    // Int32 views first, so that they start on a multiple of 4.
-    const buffer = new StorageBuffer((slots + capacity) * 4 + slots);
-    this.entries = new Int32Array(buffer, 0, slots);
-    this.links = new Int32Array(buffer, slots * 4, capacity);
-    this.tophash = new Uint8Array(buffer, (slots + capacity) * 4, slots);
-  }
+function newRows(capacity: number): Int32Array {
+  return new Int32Array(new StorageBuffer(capacity * ROW_BYTES));
 }
 
 const StorageBuffer: typeof ArrayBuffer =
   typeof SharedArrayBuffer === 'function' ? (SharedArrayBuffer as unknown as typeof ArrayBuffer) : ArrayBuffer;
 
+/** `entries` of a bucket array made by a growth: it fills up to the next doubling. */
+export const GROWN = -1;
+
 /**
- * Buckets a new array's typed arrays have room for: the main buckets, the pool, and room for fresh
- * overflow buckets, so that the typed arrays are rarely copied into larger ones (a stall
- * proportional to the table). A table built from a hint gets as much room again as the pool
- * (2^B/16): it holds 3.25 to 6.5 entries per bucket only once its hint is exceeded. A grown table
- * gets three times that (2^B·3/16): at 6.5 entries per bucket about 21 % of the buckets overflow
- * (Poisson), more than the pool's 6.25 %.
+ * Buckets a new array's typed arrays have room for, a table of 2^B buckets built for `entries`
+ * entries (or `GROWN`): the main buckets, the pool, and room for fresh overflow buckets, so that
+ * the typed arrays are rarely copied into larger ones (a stall proportional to the table). With
+ * keys spread at random, a bucket overflows when more than 8 of the table's keys fall in it
+ * (Poisson): 5.3 % of the buckets at 4.75 entries a bucket, fewer than the pool's 6.25 %, so a
+ * table built for at most that many gets no more room (1,000,000 keys: 3.8 a bucket, 1.6 % of the
+ * buckets overflow; 0.72 byte an entry saved). A table built for more gets as much room again as
+ * the pool (2^B/16), and a grown table three times that (2^B·3/16): at 6.5 entries a bucket
+ * about 21 % of the buckets overflow.
  */
-export function typedBucketsFor(B: number, grown = false): number {
+export function typedBucketsFor(B: number, entries: number): number {
   const main = 2 ** B;
-  return main + overflowPoolSize(B) + (grown ? (main >>> 4) * 3 : main >>> 4);
+  const pool = main + overflowPoolSize(B);
+  if (entries === GROWN) return pool + (main >>> 4) * 3;
+  return entries * 4 > main * 19 ? pool + (main >>> 4) : pool;
 }

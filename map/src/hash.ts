@@ -87,23 +87,16 @@ function mulHigh(x: number, y: number): number {
 // The last keyed product, of the state and the length, then one finaliser per half. As in every
 // round, each operand is XORed into the other's half of the product (wyhash's "condom"): an
 // operand that happens to be zero then leaves the other one in the state instead of wiping it.
-// Each half has a pure function of its own, so that a lookup can compute both without the module
-// slot of `hashHigh()`: once V8 inlines the two, it computes their common product once.
-
-function finishLow(a: number, b: number, length: number): number {
-  const x = a ^ length;
-  return fmix(Math.imul(x, b) ^ b ^ mulHigh(x, b) ^ x);
-}
-
-function finishHigh(a: number, b: number, length: number): number {
+// One function for both halves, with the product computed once: V8 inlines a lookup's hash into
+// it within a budget of bytecode counted over every inlined function, and two functions of a half
+// each (with the product and a finaliser each) took twice the budget of this one, which left the
+// int32 lookup out of the caller's loop (a call per get; map/README.md, "Lookups").
+function finish(a: number, b: number, length: number): number {
   const x = a ^ length;
   const lo = Math.imul(x, b) ^ b;
-  return fmix((mulHigh(x, b) ^ x) + ((lo << 16) | (lo >>> 16)));
-}
-
-function finish(a: number, b: number, length: number): number {
-  high = finishHigh(a, b, length);
-  return finishLow(a, b, length);
+  const hi = mulHigh(x, b) ^ x;
+  high = fmix(hi + ((lo << 16) | (lo >>> 16)));
+  return fmix(lo ^ hi);
 }
 
 /**
@@ -134,14 +127,9 @@ export function hashString(s: string, k0: number, k1: number): number {
   return finish(a, b, n);
 }
 
-/** The low half of `hashNumber(x, k0, k1)` for an int32 `x` (`x | 0`), with no module state. */
-export function int32HashLow(x: number, k0: number, k1: number): number {
-  return finishLow(x ^ k0, INT32_HIGH_WORD ^ k1, NUMBER_TAG);
-}
-
-/** The high half of `hashNumber(x, k0, k1)` for an int32 `x` (`x | 0`), with no module state. */
-export function int32HashHigh(x: number, k0: number, k1: number): number {
-  return finishHigh(x ^ k0, INT32_HIGH_WORD ^ k1, NUMBER_TAG);
+/** `hashNumber` for an int32 `x` (`x | 0`): returns the low half, leaves the high half for `hashHigh()`. */
+export function int32Hash(x: number, k0: number, k1: number): number {
+  return finish(x ^ k0, INT32_HIGH_WORD ^ k1, NUMBER_TAG);
 }
 
 /**
@@ -150,7 +138,7 @@ export function int32HashHigh(x: number, k0: number, k1: number): number {
  */
 export function hashNumber(x: number, k0: number, k1: number): number {
   // int32, and -0 (which `x | 0` turns into 0).
-  if ((x | 0) === x) return finish((x | 0) ^ k0, INT32_HIGH_WORD ^ k1, NUMBER_TAG);
+  if ((x | 0) === x) return int32Hash(x | 0, k0, k1);
   let w0 = 0;
   let w1 = 0x7ff80000;
   if (x === x) {

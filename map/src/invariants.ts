@@ -1,4 +1,16 @@
-import { EMPTY_ONE, EMPTY_REST, EVACUATED_EMPTY, MIN_TOP_HASH, NO_BUCKET, type BucketArray } from './bucket-array.js';
+import {
+  EMPTY_ONE,
+  EMPTY_REST,
+  ENTRY_BITS,
+  EVACUATED_EMPTY,
+  MIN_TOP_HASH,
+  NO_BUCKET,
+  entryAt,
+  linkAt,
+  slotWord,
+  topAt,
+  type BucketArray,
+} from './bucket-array.js';
 import { keyOf } from './entry-store.js';
 import { hashHigh, hashKey, topHash } from './hash.js';
 import type { PresizedMap } from './presized-map.js';
@@ -28,7 +40,7 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
     let hops = 0;
     do {
       for (let j = b << 3; j < (b << 3) + 8; j++) {
-        const t = array.tophash[j]!;
+        const t = array.tophash[topAt(j)]!;
         if (restSeen && t !== EMPTY_REST) fail(`slot ${j} after an EMPTY_REST slot has tophash ${t}`);
         if (t === EMPTY_REST) {
           restSeen = true;
@@ -39,7 +51,8 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
           if (!evacuatedAllowed || t > EVACUATED_EMPTY) fail(`slot ${j} has marker ${t} outside an evacuated bucket`);
           continue;
         }
-        const entry = array.entries[j]!;
+        const word = array.rows[entryAt(j)]!;
+        const entry = word & ENTRY_BITS;
         if (entriesSeen.has(entry)) fail(`entry ${entry} is held by two slots`);
         entriesSeen.add(entry);
         const key = keyOf<K>(chunks, entry);
@@ -47,11 +60,12 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
         const lo = hashKey(key, seed, seedHigh);
         if (topHash(hashHigh()) !== t) fail(`slot ${j} has tophash ${t} that is not its key's`);
         if ((lo & mask) !== head) fail(`key in slot ${j} belongs to bucket ${lo & mask}, found in chain ${head}`);
+        if (word < 0 && word !== slotWord(entry, lo, array.B)) fail(`slot ${j} has a wrong split bit`);
         if (seen.has(key)) fail(`key ${String(key)} is stored twice`);
         seen.add(key);
         live++;
       }
-      b = array.links[b]!;
+      b = array.rows[linkAt(b)]!;
       if (++hops > 1 << 20) fail(`chain ${head} does not end`);
     } while (b !== NO_BUCKET);
   };
@@ -64,7 +78,7 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
   const main = 2 ** B;
   let linked = 0;
   for (let bucket = 0; bucket < main; bucket++) {
-    for (let b = buckets.links[bucket]!; b !== NO_BUCKET; b = buckets.links[b]!) linked++;
+    for (let b = buckets.rows[linkAt(bucket)]!; b !== NO_BUCKET; b = buckets.rows[linkAt(b)]!) linked++;
   }
   if (linked !== buckets.overflowInUse) fail(`${linked} overflow buckets linked, ${buckets.overflowInUse} handed out`);
   if (B < 16 && map['noverflow'] !== linked) fail(`noverflow ${map['noverflow']} but ${linked} overflow buckets`);
@@ -76,17 +90,17 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
     if (oldCount !== 2 ** old.B) fail(`old bucket count ${oldCount} is not 2^${old.B}`);
     if (nevacuate > oldCount) fail(`nevacuate ${nevacuate} beyond ${oldCount} old buckets`);
     for (let ob = 0; ob < oldCount; ob++) {
-      const first = old.tophash[ob << 3]!;
+      const first = old.tophash[topAt(ob << 3)]!;
       const evacuated = first > EMPTY_ONE && first < MIN_TOP_HASH;
       if (ob < nevacuate && !evacuated) fail(`old bucket ${ob} below nevacuate ${nevacuate} is not evacuated`);
       if (evacuated) {
         let b = ob;
         do {
           for (let j = b << 3; j < (b << 3) + 8; j++) {
-            const t = old.tophash[j]!;
+            const t = old.tophash[topAt(j)]!;
             if (t <= EMPTY_ONE || t >= MIN_TOP_HASH) fail(`evacuated old bucket ${ob} has tophash ${t} in slot ${j}`);
           }
-          b = old.links[b]!;
+          b = old.rows[linkAt(b)]!;
         } while (b !== NO_BUCKET);
         // Its new buckets hold its entries: walked below with the current array.
       } else {
@@ -94,10 +108,10 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
         // The new buckets fed by an old bucket not yet evacuated are still empty.
         const targets = map['sameSize'] ? [ob] : [ob, ob + oldCount];
         for (const target of targets) {
-          if (buckets.links[target] !== NO_BUCKET)
+          if (buckets.rows[linkAt(target)] !== NO_BUCKET)
             fail(`new bucket ${target} has overflow before its source is evacuated`);
           for (let j = target << 3; j < (target << 3) + 8; j++) {
-            if (buckets.tophash[j] !== EMPTY_REST)
+            if (buckets.tophash[topAt(j)] !== EMPTY_REST)
               fail(`new bucket ${target} written before its source ${ob} was evacuated`);
           }
         }

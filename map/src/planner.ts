@@ -1,9 +1,9 @@
 // Capacity planning with the sizing rules and storage layout the map itself uses (sizing.ts,
 // bucket-array.ts). None of them imports anything from Node.js, so a browser bundle (the Grafana
 // plugin) can plan with the same rules.
-import { typedBucketsFor } from './bucket-array.js';
+import { ROW_BYTES, typedBucketsFor } from './bucket-array.js';
 import { checkOptions, describeValue } from './describe-value.js';
-import { BUCKET_SLOTS, MAX_B, bucketShiftForHint, capacityOf, overflowPoolSize, validateHint } from './sizing.js';
+import { MAX_B, bucketShiftForHint, capacityOf, overflowPoolSize, validateHint } from './sizing.js';
 
 export interface BucketPlan {
   /** log2 of the bucket count. */
@@ -23,11 +23,11 @@ export function bucketsForHint(hint: number): BucketPlan {
 }
 
 /**
- * Bytes one bucket of this implementation's table takes, excluding the keys and values: each of
- * the 8 slots has a tophash byte (a Uint8Array) and the number of its entry (an Int32Array), and
- * each bucket an overflow link (an Int32Array). 8 × (1 + 4) + 4 = 44 bytes.
+ * Bytes one bucket of this implementation's table takes, excluding the keys and values: its row,
+ * where each of the 8 slots has a tophash byte and a 4-byte slot word (the number of its entry),
+ * and the bucket a 4-byte overflow link. 8 × (1 + 4) + 4 = 44 bytes.
  */
-export const BYTES_PER_BUCKET = BUCKET_SLOTS * (1 + 4) + 4;
+export const BYTES_PER_BUCKET = ROW_BYTES;
 /** Bytes of one entry in the entry store: a key and a value reference, 8 bytes each (Node.js does not compress pointers). */
 const BYTES_PER_ENTRY = 16;
 /** A Go `map[string][]string` bucket: 8 tophash bytes, 8 string headers, 8 slice headers, one pointer. */
@@ -36,13 +36,13 @@ export const GO_STRING_SLICE_BUCKET_BYTES = 8 + 8 * 16 + 8 * 24 + 8;
 /**
  * Bytes a map with 2^B buckets holding `entries` entries allocates for its table, the key strings
  * and the values themselves excluded: the typed arrays of the main buckets, the overflow pool
- * (2^(B−4)) and a spare room of 2^B / 16 buckets for fresh overflow buckets, plus
- * 16 bytes per entry of the entry store. A map built with hint h reserves h entries,
+ * (2^(B−4)) and, for more than 4.75 entries a bucket, a spare room of 2^B / 16 buckets for fresh
+ * overflow buckets, plus 16 bytes per entry of the entry store. A map built with hint h reserves h entries,
  * so it allocates `tableBytes(B, h)` when it is built; by default the entries a table of 2^B
  * buckets holds before it doubles.
  */
 export function tableBytes(B: number, entries: number = capacityOf(B)): number {
-  return typedBucketsFor(B) * BYTES_PER_BUCKET + entries * BYTES_PER_ENTRY;
+  return typedBucketsFor(B, entries) * BYTES_PER_BUCKET + entries * BYTES_PER_ENTRY;
 }
 
 export interface CapacityInput {

@@ -2,11 +2,22 @@ import {
   BucketArray,
   EMPTY_ONE,
   EMPTY_REST,
+  ENTRY_BITS,
   EVACUATED_EMPTY,
   EVACUATED_X,
   EVACUATED_Y,
+  GROWN,
   MIN_TOP_HASH,
   NO_BUCKET,
+  ROW_BYTES,
+  ROW_ENTRY,
+  ROW_LINK,
+  ROW_WORDS,
+  SPLIT_BIT,
+  entryAt,
+  linkAt,
+  slotWord,
+  topAt,
 } from './bucket-array.js';
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, EntryStore, keyOf, valueOf, type EntryChunk } from './entry-store.js';
 import { checkOptions, describeValue } from './describe-value.js';
@@ -38,10 +49,9 @@ export interface PresizedMapOptions {
 
 const OPTION_NAMES: readonly (keyof PresizedMapOptions)[] = ['hint', 'name', 'seed', 'random'];
 // Until its first insert a map of B = 0 has no bucket array; lookups meanwhile search this one
-// empty bucket (never written), so that they need no test of their own for it.
-const NO_SLOTS = new Uint8Array(8);
-const NO_LINKS = new Int32Array(1);
-const NO_ENTRIES = new Int32Array(8);
+// empty row (never written), so that they need no test of their own for it.
+const NO_ROWS = new Int32Array(ROW_WORDS);
+const NO_SLOTS = new Uint8Array(NO_ROWS.buffer);
 
 /** A delete in an empty map hashes nothing, so it checks the key's type itself: a bad key fails alike in every state. */
 function checkKeyType(key: unknown): void {
@@ -58,8 +68,7 @@ function isEvacuated(top: number): boolean {
  */
 function findInChain<K>(
   tophash: Uint8Array,
-  entries: Int32Array,
-  links: Int32Array,
+  rows: Int32Array,
   chunks: readonly EntryChunk[],
   bucket: number,
   key: K,
@@ -67,18 +76,19 @@ function findInChain<K>(
 ): number {
   let b = bucket;
   do {
-    const end = (b << 3) + 8;
-    for (let j = b << 3; j < end; j++) {
-      const t = tophash[j];
+    const tops = b * ROW_BYTES;
+    const entries = b * ROW_WORDS + ROW_ENTRY;
+    for (let i = 0; i < 8; i++) {
+      const t = tophash[tops + i];
       if (t === top) {
-        const k = keyOf<K>(chunks, entries[j]!);
+        const k = keyOf<K>(chunks, rows[entries + i]! & ENTRY_BITS);
         // SameValueZero: NaN finds NaN, as in Map.
-        if (k === key || (k !== k && key !== key)) return j;
+        if (k === key || (k !== k && key !== key)) return (b << 3) + i;
       } else if (t === EMPTY_REST) {
         return -1;
       }
     }
-    b = links[b];
+    b = rows[b * ROW_WORDS + ROW_LINK]!;
   } while (b !== NO_BUCKET);
   return -1;
 }
@@ -95,16 +105,15 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   /** The capacity hint the map was created with. */
   readonly hint: number;
 
-  // Hot state, read by every get and set. `tophash`, `slotEntries` and `links` mirror the typed
-  // arrays of `buckets`, and `chunks` those of `store`, so that a lookup loads them straight from the map.
+  // Hot state, read by every get and set. `tophash` and `rows` mirror the typed arrays of
+  // `buckets`, and `chunks` those of `store`, so that a lookup loads them straight from the map.
   private count = 0;
   private mask = 0;
   /** The 64-bit key of the hash, as two int32 halves; drawn anew whenever the map empties. */
   private hashSeed = 0;
   private hashSeedHigh = 0;
   private tophash: Uint8Array = NO_SLOTS;
-  private slotEntries: Int32Array = NO_ENTRIES;
-  private links: Int32Array = NO_LINKS;
+  private rows: Int32Array = NO_ROWS;
   private readonly chunks: EntryChunk[];
   private old: BucketArray | null = null;
   /** The keys and values, shared by every bucket array the map has had. */
@@ -167,7 +176,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     // Like Go's makemap: the whole table now, but no bucket array for B = 0 until the first insert.
     this.store = new EntryStore(hint);
     this.chunks = this.store.chunks;
-    if (B > 0) this.install(new BucketArray(B));
+    if (B > 0) this.install(new BucketArray(B, hint));
     this.events.create(this.hint, B);
   }
 
@@ -186,12 +195,12 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
    */
   get(key: K): V | undefined {
     if (this.old === null) {
-      const { tophash, slotEntries, links, chunks, mask, hashSeed, hashSeedHigh } = this;
+      const { tophash, rows, chunks, mask, hashSeed, hashSeedHigh } = this;
       if (typeof key === 'string') {
-        return stringValue(tophash, slotEntries, links, chunks, mask, hashSeed, hashSeedHigh, key) as V | undefined;
+        return stringValue(tophash, rows, chunks, mask, hashSeed, hashSeedHigh, key) as V | undefined;
       }
       if (typeof key === 'number' && (key | 0) === key) {
-        return int32Value(tophash, slotEntries, links, chunks, mask, hashSeed, hashSeedHigh, key | 0) as V | undefined;
+        return int32Value(tophash, rows, chunks, mask, hashSeed, hashSeedHigh, key | 0) as V | undefined;
       }
     }
     const entry = this.entryOf(key);
@@ -205,29 +214,29 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   set(key: K, value: V): this {
     const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
-    if (this.buckets === null) this.install(new BucketArray(0, true));
+    if (this.buckets === null) this.install(new BucketArray(0, GROWN));
     for (;;) {
       const bucket = lo & this.mask;
       if (this.old !== null) this.growWork(bucket);
       const tophash = this.tophash;
-      const entries = this.slotEntries;
+      const rows = this.rows;
       const chunks = this.chunks;
-      const links = this.links;
       let insertAt = -1;
       let tail = bucket;
       let b = bucket;
       search: do {
-        const end = (b << 3) + 8;
-        for (let j = b << 3; j < end; j++) {
-          const t = tophash[j];
+        const tops = b * ROW_BYTES;
+        const entries = b * ROW_WORDS + ROW_ENTRY;
+        for (let i = 0; i < 8; i++) {
+          const t = tophash[tops + i];
           if (t !== top) {
             if (t <= EMPTY_ONE) {
-              if (insertAt < 0) insertAt = j;
+              if (insertAt < 0) insertAt = (b << 3) + i;
               if (t === EMPTY_REST) break search;
             }
             continue;
           }
-          const entry = entries[j]!;
+          const entry = rows[entries + i]! & ENTRY_BITS;
           const chunk = chunks[entry >>> ENTRY_CHUNK_SHIFT]!;
           const at = (entry & ENTRY_CHUNK_MASK) << 1;
           const k = chunk[at];
@@ -237,7 +246,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
           }
         }
         tail = b;
-        b = links[b];
+        b = rows[b * ROW_WORDS + ROW_LINK]!;
       } while (b !== NO_BUCKET);
       // A new key. Growth starts only here, and never while a growth is in progress.
       if (this.old === null && (this.count >= this.growAt || this.noverflow >= this.overflowMax)) {
@@ -245,9 +254,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         continue;
       }
       if (insertAt < 0) insertAt = this.newOverflow(tail) << 3;
-      this.tophash[insertAt] = top;
+      this.tophash[topAt(insertAt)] = top;
       // Map stores -0 as +0.
-      this.slotEntries[insertAt] = this.store.add(key === 0 ? 0 : key, value);
+      this.rows[entryAt(insertAt)] = slotWord(this.store.add(key === 0 ? 0 : key, value), lo, this.B);
       this.count++;
       return this;
     }
@@ -262,10 +271,10 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const top = topHash(hashHigh());
     const bucket = lo & this.mask;
     if (this.old !== null) this.growWork(bucket);
-    const slot = findInChain(this.tophash, this.slotEntries, this.links, this.chunks, bucket, key, top);
+    const slot = findInChain(this.tophash, this.rows, this.chunks, bucket, key, top);
     if (slot < 0) return false;
-    this.store.remove(this.slotEntries[slot]!);
-    this.tophash[slot] = EMPTY_ONE;
+    this.store.remove(this.rows[entryAt(slot)]! & ENTRY_BITS);
+    this.tophash[topAt(slot)] = EMPTY_ONE;
     this.restoreEmptyRest(bucket, slot);
     if (--this.count === 0) {
       // As in Go: a fresh seed whenever the map empties, against collision attacks.
@@ -278,7 +287,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.events.clear(this.count, this.B);
     if (this.old !== null) {
       // Live iterators walking the old array see nothing more.
-      this.old.tophash.fill(EMPTY_REST);
+      this.old.reset();
       this.old = null;
     }
     if (this.buckets !== null) {
@@ -344,10 +353,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   private install(buckets: BucketArray): void {
     this.buckets = buckets;
     this.B = buckets.B;
-    this.mask = 2 ** buckets.B - 1;
+    // A shift, not 2 ** B: the field then holds a small integer, which a lookup masks with
+    // directly, rather than a boxed double it must load and convert first.
+    this.mask = (1 << buckets.B) - 1;
     this.tophash = buckets.tophash;
-    this.slotEntries = buckets.entries;
-    this.links = buckets.links;
+    this.rows = buckets.rows;
     this.growAt = capacityOf(buckets.B);
     this.overflowMax = overflowLimit(buckets.B);
   }
@@ -366,14 +376,14 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     if (this.old !== null) {
       const old = this.old;
       const oldBucket = lo & (this.oldBucketCount - 1);
-      if (!isEvacuated(old.tophash[oldBucket << 3]!)) {
-        const slot = findInChain(old.tophash, old.entries, old.links, this.chunks, oldBucket, key, top);
-        return slot < 0 ? -1 : old.entries[slot]!;
+      if (!isEvacuated(old.tophash[oldBucket * ROW_BYTES]!)) {
+        const slot = findInChain(old.tophash, old.rows, this.chunks, oldBucket, key, top);
+        return slot < 0 ? -1 : old.rows[entryAt(slot)]! & ENTRY_BITS;
       }
     }
-    const entries = this.slotEntries;
-    const slot = findInChain(this.tophash, entries, this.links, this.chunks, lo & this.mask, key, top);
-    return slot < 0 ? -1 : entries[slot]!;
+    const rows = this.rows;
+    const slot = findInChain(this.tophash, rows, this.chunks, lo & this.mask, key, top);
+    return slot < 0 ? -1 : rows[entryAt(slot)]! & ENTRY_BITS;
   }
 
   /**
@@ -382,27 +392,27 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
    */
   private restoreEmptyRest(head: number, slot: number): void {
     const tophash = this.tophash;
-    const links = this.links;
+    const rows = this.rows;
     let b = slot >>> 3;
     let i = slot & 7;
     if (i === 7) {
-      const next = links[b]!;
-      if (next !== NO_BUCKET && tophash[next << 3] !== EMPTY_REST) return;
-    } else if (tophash[slot + 1] !== EMPTY_REST) {
+      const next = rows[linkAt(b)]!;
+      if (next !== NO_BUCKET && tophash[next * ROW_BYTES] !== EMPTY_REST) return;
+    } else if (tophash[topAt(slot) + 1] !== EMPTY_REST) {
       return;
     }
     for (;;) {
-      tophash[(b << 3) + i] = EMPTY_REST;
+      tophash[b * ROW_BYTES + i] = EMPTY_REST;
       if (i === 0) {
         if (b === head) return;
         const later = b;
         b = head;
-        while (links[b] !== later) b = links[b]!;
+        while (rows[linkAt(b)] !== later) b = rows[linkAt(b)]!;
         i = 7;
       } else {
         i--;
       }
-      if (tophash[(b << 3) + i] !== EMPTY_ONE) return;
+      if (tophash[b * ROW_BYTES + i] !== EMPTY_ONE) return;
     }
   }
 
@@ -412,8 +422,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const fromPool = buckets.nextOverflow < buckets.poolEnd;
     const bucket = buckets.takeOverflow(tail);
     this.tophash = buckets.tophash;
-    this.slotEntries = buckets.entries;
-    this.links = buckets.links;
+    this.rows = buckets.rows;
     if (this.B < 16) {
       this.noverflow++;
     } else if ((this.random() & (2 ** (this.B - 15) - 1)) === 0) {
@@ -436,11 +445,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     }
     const timed = this.events.timesGrowth;
     const start = timed ? process.hrtime.bigint() : -1n;
-    const fresh = new BucketArray(newB, true);
+    const fresh = new BucketArray(newB, GROWN);
     const allocationNs = timed ? Number(process.hrtime.bigint() - start) : 0;
     const overflowBefore = this.noverflow;
     this.old = this.buckets;
-    this.oldBucketCount = 2 ** oldB;
+    this.oldBucketCount = 1 << oldB;
     this.install(fresh);
     this.nevacuate = 0;
     this.noverflow = 0;
@@ -495,9 +504,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const old = this.old!;
     const oldTophash = old.tophash;
     const newbit = this.oldBucketCount;
-    if (!isEvacuated(oldTophash[oldBucket << 3]!)) {
-      const oldEntries = old.entries;
-      const oldLinks = old.links;
+    if (!isEvacuated(oldTophash[oldBucket * ROW_BYTES]!)) {
+      const oldRows = old.rows;
       const chunks = this.chunks;
       const doubling = !this.sameSize;
       const current = this.buckets!;
@@ -510,17 +518,33 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       let moved = 0;
       let b = oldBucket;
       do {
-        const end = (b << 3) + 8;
-        for (let j = b << 3; j < end; j++) {
+        const tops = b * ROW_BYTES;
+        const entries = b * ROW_WORDS + ROW_ENTRY;
+        for (let i = 0; i < 8; i++) {
+          const j = tops + i;
           const t = oldTophash[j]!;
           if (t <= EMPTY_ONE) {
             oldTophash[j] = EVACUATED_EMPTY;
             continue;
           }
           if (t < MIN_TOP_HASH) throw new Error(`PresizedMap: bad map state in ${this.name}`);
-          const entry = oldEntries[j]!;
+          const word = oldRows[entries + i]!;
+          // A same-size growth keeps B, so the word keeps its split bit.
+          let newWord = word;
+          let toY = false;
+          if (doubling) {
+            if (word < 0) {
+              // The split bit is known (SPLIT_KNOWN is the sign bit); the next doubling's is not.
+              toY = (word & SPLIT_BIT) !== 0;
+              newWord = word & ENTRY_BITS;
+            } else {
+              const lo = hashKey(keyOf<K>(chunks, word), this.hashSeed, this.hashSeedHigh);
+              toY = (lo & newbit) !== 0;
+              newWord = slotWord(word, lo, this.B);
+            }
+          }
           let to: number;
-          if (doubling && (hashKey(keyOf<K>(chunks, entry), this.hashSeed, this.hashSeedHigh) & newbit) !== 0) {
+          if (toY) {
             if (yNext === yEnd) {
               y = this.newOverflow(y);
               yNext = y << 3;
@@ -538,11 +562,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
             oldTophash[j] = EVACUATED_X;
           }
           // Only the tophash and the entry number move: the key and value stay where they are.
-          current.tophash[to] = t;
-          current.entries[to] = entry;
+          current.tophash[topAt(to)] = t;
+          current.rows[entryAt(to)] = newWord;
           moved++;
         }
-        b = oldLinks[b]!;
+        b = oldRows[b * ROW_WORDS + ROW_LINK]!;
       } while (b !== NO_BUCKET);
       this.stepBuckets++;
       this.stepEntries += moved;
@@ -555,7 +579,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const oldTophash = this.old!.tophash;
     this.nevacuate++;
     const stop = Math.min(this.nevacuate + 1024, newbit);
-    while (this.nevacuate !== stop && isEvacuated(oldTophash[this.nevacuate << 3]!)) this.nevacuate++;
+    while (this.nevacuate !== stop && isEvacuated(oldTophash[this.nevacuate * ROW_BYTES]!)) this.nevacuate++;
     if (this.nevacuate === newbit) {
       this.old = null;
       this.sameSize = false;
@@ -606,7 +630,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         b = bucket;
         if (old !== null && it.B === map.B) {
           const oldBucket = bucket & (map.oldBucketCount - 1);
-          if (!isEvacuated(old.tophash[oldBucket << 3]!)) {
+          if (!isEvacuated(old.tophash[oldBucket * ROW_BYTES]!)) {
             current = old;
             b = oldBucket;
             if (!map.sameSize) checkBucket = bucket;
@@ -622,9 +646,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       }
       for (; step < 8; step++) {
         const slot = (b << 3) + ((step + offset) & 7);
-        const t = current.tophash[slot]!;
+        const t = current.tophash[topAt(slot)]!;
         if (t <= EMPTY_ONE || t === EVACUATED_EMPTY) continue;
-        const entry = current.entries[slot]!;
+        const entry = current.rows[entryAt(slot)]! & ENTRY_BITS;
         const key = keyOf<K>(chunks, entry);
         if (t !== EVACUATED_X && t !== EVACUATED_Y) {
           if (checkBucket >= 0 && (hashKey(key, map.hashSeed, map.hashSeedHigh) & (2 ** it.B - 1)) !== checkBucket)
@@ -647,7 +671,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         it.checkBucket = checkBucket;
         return true;
       }
-      b = current.links[b]!;
+      b = current.rows[linkAt(b)]!;
       step = 0;
       if (b === NO_BUCKET) current = null;
     }

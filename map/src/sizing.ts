@@ -3,8 +3,6 @@ import { describeValue } from './describe-value.js';
 
 /** Key/value slots per bucket (Go's `bucketCnt`). */
 export const BUCKET_SLOTS = 8;
-/** log2 of BUCKET_SLOTS. */
-export const BUCKET_SHIFT = 3;
 /** The load factor 6.5 kept as the fraction 13/2, for integer arithmetic as in Go. */
 export const LOAD_FACTOR_NUM = 13;
 export const LOAD_FACTOR_DEN = 2;

@@ -1,6 +1,6 @@
-import { EMPTY_REST, NO_BUCKET } from './bucket-array.js';
+import { EMPTY_REST, ENTRY_BITS, NO_BUCKET, ROW_BYTES, ROW_ENTRY, ROW_LINK, ROW_WORDS } from './bucket-array.js';
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, type EntryChunk } from './entry-store.js';
-import { hashHigh, hashString, int32HashHigh, int32HashLow, topHash } from './hash.js';
+import { hashHigh, hashString, int32Hash, topHash } from './hash.js';
 
 // The lookups of `get`, one per key type, used while the map is not growing: each hashes the key
 // and searches its chain.
@@ -28,6 +28,11 @@ const CHUNK_SHIFT = ENTRY_CHUNK_SHIFT;
 const CHUNK_MASK = ENTRY_CHUNK_MASK;
 const REST_EMPTY = EMPTY_REST;
 const END_OF_CHAIN = NO_BUCKET;
+const BYTES_A_ROW = ROW_BYTES;
+const WORDS_A_ROW = ROW_WORDS;
+const FIRST_ENTRY = ROW_ENTRY;
+const LINK = ROW_LINK;
+const SLOT_ENTRY = ENTRY_BITS;
 
 /**
  * The value of the string `key` in a table whose bucket mask is `mask` and hash key (k0, k1), or
@@ -35,8 +40,7 @@ const END_OF_CHAIN = NO_BUCKET;
  */
 export function stringValue(
   tophash: Uint8Array,
-  entries: Int32Array,
-  links: Int32Array,
+  rows: Int32Array,
   chunks: readonly EntryChunk[],
   mask: number,
   k0: number,
@@ -46,11 +50,12 @@ export function stringValue(
   let b = hashString(key, k0, k1) & mask;
   const top = topHash(hashHigh());
   do {
-    const end = (b << 3) + 8;
-    for (let j = b << 3; j < end; j++) {
-      const t = tophash[j];
+    const tops = b * BYTES_A_ROW;
+    const entries = b * WORDS_A_ROW + FIRST_ENTRY;
+    for (let i = 0; i < 8; i++) {
+      const t = tophash[tops + i];
       if (t === top) {
-        const entry = entries[j]!;
+        const entry = rows[entries + i]! & SLOT_ENTRY;
         const chunk = chunks[entry >>> CHUNK_SHIFT]!;
         const at = (entry & CHUNK_MASK) << 1;
         const k = chunk[at];
@@ -59,7 +64,7 @@ export function stringValue(
         return undefined;
       }
     }
-    b = links[b]!;
+    b = rows[b * WORDS_A_ROW + LINK]!;
   } while (b !== END_OF_CHAIN);
   return undefined;
 }
@@ -67,22 +72,22 @@ export function stringValue(
 /** As `stringValue`, for an int32 `key` (a small integer in V8: `key | 0`, never -0). */
 export function int32Value(
   tophash: Uint8Array,
-  entries: Int32Array,
-  links: Int32Array,
+  rows: Int32Array,
   chunks: readonly EntryChunk[],
   mask: number,
   k0: number,
   k1: number,
   key: number,
 ): unknown {
-  let b = int32HashLow(key, k0, k1) & mask;
-  const top = topHash(int32HashHigh(key, k0, k1));
+  let b = int32Hash(key, k0, k1) & mask;
+  const top = topHash(hashHigh());
   do {
-    const end = (b << 3) + 8;
-    for (let j = b << 3; j < end; j++) {
-      const t = tophash[j];
+    const tops = b * BYTES_A_ROW;
+    const entries = b * WORDS_A_ROW + FIRST_ENTRY;
+    for (let i = 0; i < 8; i++) {
+      const t = tophash[tops + i];
       if (t === top) {
-        const entry = entries[j]!;
+        const entry = rows[entries + i]! & SLOT_ENTRY;
         const chunk = chunks[entry >>> CHUNK_SHIFT]!;
         const at = (entry & CHUNK_MASK) << 1;
         const k = chunk[at];
@@ -91,7 +96,7 @@ export function int32Value(
         return undefined;
       }
     }
-    b = links[b]!;
+    b = rows[b * WORDS_A_ROW + LINK]!;
   } while (b !== END_OF_CHAIN);
   return undefined;
 }

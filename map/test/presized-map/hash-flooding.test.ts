@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { NO_BUCKET, linkAt } from '../../src/bucket-array.js';
 import { hashHigh, hashKey, hashString } from '../../src/hash.js';
 import { PresizedMap } from '../../src/presized-map.js';
 import { splitmix32 } from '../../src/random.js';
@@ -185,12 +186,12 @@ describe('no collisions that hold without the key', () => {
 
 /** Buckets in the longest chain of a map: its main bucket and the overflow buckets linked after it. */
 function longestChain(map: PresizedMap<string, number>): number {
-  const links = map['links'];
+  const rows = map['rows'];
   const buckets = 2 ** map.stats().B;
   let longest = 0;
   for (let b = 0; b < buckets; b++) {
     let length = 1;
-    for (let next = links[b]!; next !== 0; next = links[next]!) length++;
+    for (let next = rows[linkAt(b)]!; next !== NO_BUCKET; next = rows[linkAt(next)]!) length++;
     longest = Math.max(longest, length);
   }
   return longest;

@@ -1,5 +1,6 @@
 import { PresizedMap } from '../../src/presized-map.js';
 import { checkInvariants } from '../../src/invariants.js';
+import { ENTRY_BITS, MIN_TOP_HASH, ROW_WORDS, entryAt, topAt } from '../../src/bucket-array.js';
 import { ENTRY_CHUNK_MASK } from '../../src/entry-store.js';
 import { hashString } from '../../src/hash.js';
 import { bucketShiftForHint, overLoadFactor } from '../../src/sizing.js';
@@ -100,11 +101,11 @@ describe('lazy allocation and the overflow pool', () => {
     expect(map['buckets']).toBeNull();
     map.set('a', 1);
     expect(map['buckets']).not.toBeNull();
-    expect(map['buckets']!.tophash.length).toBe(8);
+    expect(map['buckets']!.rows.length).toBe(ROW_WORDS);
   });
 
   test('B >= 1 allocates at once; B >= 4 adds a pool of 2^(B-4) overflow buckets', () => {
-    expect(new PresizedMap({ hint: 9 })['buckets']!.tophash.length).toBe(2 * 8);
+    expect(new PresizedMap({ hint: 9 })['buckets']!.rows.length).toBe(2 * ROW_WORDS);
     expect(new PresizedMap({ hint: 100 })['buckets']!.poolEnd).toBe(16 + 1);
     expect(new PresizedMap({ hint: 5000 })['buckets']!.poolEnd).toBe(1024 + 64);
   });
@@ -120,7 +121,11 @@ describe('storage allocation', () => {
     const map = new PresizedMap<string, number>({ hint: 150000 });
     expect(storedEntries(map)).toBe(150000);
     const chunks = [...(map['chunks'] as unknown[][])];
+    // 4.6 entries a bucket: the pool holds every overflow bucket, so the rows get no spare room and need none.
+    const rows = map['buckets']!.rows;
+    expect(rows.length).toBe((32768 + 2048) * ROW_WORDS);
     for (let i = 0; i < 150000; i++) map.set(deviceKey(i), i);
+    expect(map['buckets']!.rows).toBe(rows);
     expect(map['chunks']).toEqual(chunks);
     expect((map['chunks'] as unknown[][]).every((chunk, i) => chunk === chunks[i])).toBe(true);
   });
@@ -143,13 +148,12 @@ describe('storage allocation', () => {
     checkInvariants(map);
   });
 
-  test('a bucket array keeps its typed arrays in one SharedArrayBuffer, also once fresh overflow buckets outgrow it', () => {
+  test('a bucket array keeps its rows in one SharedArrayBuffer, also once fresh overflow buckets outgrow it', () => {
     const map = new PresizedMap<string, number>({ hint: 5000, seed: 8 });
     const buckets = map['buckets']!;
     const inOneSharedBuffer = (): void => {
       expect(buckets.tophash.buffer).toBeInstanceOf(SharedArrayBuffer);
-      expect(buckets.entries.buffer).toBe(buckets.tophash.buffer);
-      expect(buckets.links.buffer).toBe(buckets.tophash.buffer);
+      expect(buckets.rows.buffer).toBe(buckets.tophash.buffer);
     };
     inOneSharedBuffer();
     const first = buckets.tophash;
@@ -301,6 +305,38 @@ describe('doublings while 120,000 keys go in (spec section 10)', () => {
     // Two buckets a write at most, and target evacuations let nevacuate skip ahead.
     expect(writes).toBeGreaterThanOrEqual(256);
     expect(writes).toBeLessThan(512);
+  });
+
+  test('a doubling rehashes only the keys whose split bit no earlier hash left in their slot', () => {
+    const map = new PresizedMap<string, number>({ seed: 19 });
+    /** Whether each live entry's slot word carries a known split bit (SPLIT_KNOWN, the sign bit). */
+    const splitKnown = (): Map<number, boolean> => {
+      const buckets = map['buckets']!;
+      const known = new Map<number, boolean>();
+      for (let slot = 0; slot < buckets.nextOverflow << 3; slot++) {
+        if (buckets.tophash[topAt(slot)]! < MIN_TOP_HASH) continue;
+        const word = buckets.rows[entryAt(slot)]!;
+        known.set(word & ENTRY_BITS, word < 0);
+      }
+      return known;
+    };
+    // Up to the B 10 -> 11 doubling, updates only once it has started: no key inserted meanwhile.
+    for (let i = 0; i < 6656; i++) map.set(deviceKey(i), i);
+    const before = splitKnown();
+    map.set(deviceKey(6656), 6656);
+    expect(map.stats()).toMatchObject({ B: 11, growing: true });
+    for (let i = 0; map.stats().growing; i++) map.set(deviceKey(i % 6656), -i);
+    checkInvariants(map);
+    const after = splitKnown();
+    expect(after.size).toBe(6657);
+    // Keys inserted at B 10 had their bit for this doubling, and lost the next one by moving
+    // without a hash; the others were hashed again, which gave them the next one.
+    for (const [entry, knownBefore] of before) expect(after.get(entry)).toBe(!knownBefore);
+    // Two thirds knew it: the half inserted at B 10, and the half of the others that the B 9 -> 10
+    // doubling hashed again. So this doubling hashed a third of the keys.
+    const known = [...before.values()].filter((k) => k).length;
+    expect(known).toBeGreaterThan(6656 * 0.6);
+    expect(known).toBeLessThan(6656 * 0.73);
   });
 
   test('a write moves the evacuation mark past at most 1024 already evacuated buckets', () => {
