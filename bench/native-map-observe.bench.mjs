@@ -13,13 +13,14 @@
 // delete); one large map that grows past the threshold to 300,000 keys, is read, half deleted
 // and refilled; the same on one large Set. Each process warms up, then keeps its best CPU time (user + system) of three runs.
 // The setups run in rounds, in rotating order, and every process of a round gets the same V8 hash
-// seed (a new one each round): the seed decides which string keys share a bucket, and so how long
-// the engine's own chains are, which moved one setup's processes by more than the wrappers cost.
-// A ratio is the median over rounds of that round's plain time over the setup's.
+// seed (a new one each round), so that a round's processes build the same tables. A ratio is the
+// median over rounds of that round's plain time over the setup's. Processes of one setup still
+// differ by more than the wrappers cost (on this 2-core machine, idle, up to 2× on the large set),
+// so one more process measures plain and observe in turn, installing and uninstalling the observer.
 //
 //   node --expose-gc bench/native-map-observe.bench.mjs      the comparison, as npm run bench
 import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
-import { interleaved, medianOf } from './interleave.mjs';
+import { interleaved, medianOf, rotation } from './interleave.mjs';
 import { cpuTimed, deviceKeys, fmtInt, fmtMs, median, progress, quick, table, writeReport } from './lib.mjs';
 
 const SMALL_ROUNDS = quick() ? 20_000 : 200_000;
@@ -27,6 +28,8 @@ const LARGE_KEYS = quick() ? 100_000 : 300_000;
 const RUNS = quick() ? 2 : 11;
 const MEASURED_PER_RUN = 3;
 const SETUPS = ['plain', 'loaded', 'observe', 'observe+otel'];
+/** Turns of each mode in the one process that alternates plain and observed. */
+const ALTERNATIONS = quick() ? 2 : 6;
 /** Map operations one round of the small-map workload performs. */
 const SMALL_OPS_PER_ROUND = 16 + 32 + 8 + 6;
 
@@ -100,7 +103,42 @@ async function bestCpuMs(run) {
   return best;
 }
 
+/** A copy of `fn` compiled on its own: its own type feedback and optimised code. */
+const ownCopy = (fn) => new Function(`return ${fn.toString()}`)();
+
+/**
+ * Plain and observed in one process, in turn: the observer installed and uninstalled, each mode
+ * with its own copies of the workloads (a shared copy would see both the engine's methods and the
+ * wrappers at its call sites). What the process, its heap layout and the machine's moment add to
+ * one process's times, they add to both modes.
+ */
+async function alternating() {
+  const presize = await import('@presize/instrumentation');
+  const keys = deviceKeys(LARGE_KEYS, 0x5eed);
+  const warmKeys = deviceKeys(LARGE_KEYS / 2, 0xbeef);
+  const modes = {
+    plain: { map: ownCopy(largeMap), set: ownCopy(largeSet), large: [], sets: [] },
+    observe: { map: ownCopy(largeMap), set: ownCopy(largeSet), large: [], sets: [] },
+  };
+  let observer;
+  for (let turn = 0; turn < ALTERNATIONS; turn++) {
+    for (const name of rotation(['plain', 'observe'], turn)) {
+      const mode = modes[name];
+      if (name === 'observe') observer = presize.installNativeMapObserver();
+      else observer?.uninstall();
+      // Installing and uninstalling discards code compiled for the other mode: compile again first.
+      for (const fn of [mode.map, mode.set]) for (let i = 0; i < 2; i++) fn(warmKeys);
+      mode.large.push(await bestCpuMs(() => mode.map(keys)));
+      mode.sets.push(await bestCpuMs(() => mode.set(keys)));
+    }
+  }
+  observer?.uninstall();
+  const ratio = (field) => median(modes.plain[field].map((plain, i) => plain / modes.observe[field][i]));
+  return { setup: 'alternating', large: ratio('large'), set: ratio('sets') };
+}
+
 async function worker(setup) {
+  if (setup === 'alternating') return alternating();
   const report = await prepare(setup);
   const keys = deviceKeys(LARGE_KEYS, 0x5eed);
   smallMaps(SMALL_ROUNDS / 4);
@@ -140,6 +178,10 @@ async function compare() {
     ratio(setup, 'set').toFixed(3),
   ]);
   const otel = runs['observe+otel'][0];
+  const inOneProcess = inFreshProcess(import.meta.url, 'alternating');
+  progress(
+    `alternating in one process: large map ${inOneProcess.large.toFixed(3)}, large set ${inOneProcess.set.toFixed(3)} of plain`,
+  );
   writeReport(
     [
       '## Native Map and Set observation (zero-code mode)',
@@ -171,8 +213,11 @@ async function compare() {
         rows,
       ),
       '',
-      '`get`, `has` and iteration are never wrapped; a small map pays a size comparison per `set` and `delete`. The machine is',
-      'shared: differences of a few percent are within the spread between processes of one setup.',
+      '`get`, `has` and iteration are never wrapped; a small map pays a size comparison per `set` and `delete`. Processes of one',
+      'setup can differ by more than the wrappers cost, so the large workloads were also measured in one process, plain and',
+      `observed in turn (the observer installed and uninstalled, each mode with its own copy of the workload; median over ${ALTERNATIONS}`,
+      `turns of the ratio of best CPU times of ${MEASURED_PER_RUN} runs): observed large map`,
+      `${inOneProcess.large.toFixed(3)} of plain, observed large set ${inOneProcess.set.toFixed(3)}.`,
     ].join('\n'),
   );
 }
