@@ -10,10 +10,17 @@ import fc from 'fast-check';
 
 import {
   escapeRegex,
+  GPU_KEY_LABELS,
+  GPU_RISK_FACTORS,
   GPU_RISK_RECORDS,
+  LRU_KEY_LABELS,
+  LRU_RISK_FACTORS,
   LRU_RISK_RECORDS,
+  MAP_KEY_LABELS,
+  MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
   quoteString,
+  REASON_LABEL,
   RISK_LEVEL_VALUES,
   levelForScore,
 } from '@presize/definitions';
@@ -104,15 +111,35 @@ async function evaluatedAt(record: string): Promise<number> {
   return Math.round(sample!.value * 1000);
 }
 
+const FACTORS_OF = new Map<
+  object,
+  { factors: ReadonlyArray<{ reason: string; inputRecord: string }>; keys: readonly string[] }
+>([
+  [MAP_RISK_RECORDS, { factors: MAP_RISK_FACTORS, keys: MAP_KEY_LABELS }],
+  [GPU_RISK_RECORDS, { factors: GPU_RISK_FACTORS, keys: GPU_KEY_LABELS }],
+  [LRU_RISK_RECORDS, { factors: LRU_RISK_FACTORS, keys: LRU_KEY_LABELS }],
+]);
+
 /**
- * Waits until every recorded score is the one its latest factor scores give. Each factor is
- * recorded by a group of its own, on its own schedule: a score evaluated before some factor's
- * group first ran lacks that factor until the score's group runs again.
+ * Waits until every factor input has its factor score, and every recorded score is the one its
+ * latest factor scores give. Each factor's input, each factor's score and the subject's score are
+ * recorded by groups of their own, on their own schedules: a factor's score lags its input until
+ * its group runs, and a score evaluated before some factor's score was recorded lacks that factor
+ * until the score's group runs again.
  */
 async function scoresSettled(
   ...kinds: ReadonlyArray<{ score: string; factorScore: string; subjects: string }>
 ): Promise<void> {
-  for (const { score, factorScore, subjects } of kinds) {
+  for (const kind of kinds) {
+    const { score, factorScore, subjects } = kind;
+    const { factors, keys } = FACTORS_OF.get(kind)!;
+    for (const { reason, inputRecord } of factors) {
+      await tsdb.waitFor(
+        `${inputRecord} unless on (${keys.join(', ')}) ${factorScore}{${REASON_LABEL}=${quoteString(reason)}}`,
+        (r) => r.length === 0,
+        30_000
+      );
+    }
     await tsdb.waitFor(
       `${score} != (max without (reason) (${factorScore}) or ${subjects})`,
       (r) => r.length === 0,
