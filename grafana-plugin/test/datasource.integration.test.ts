@@ -206,6 +206,17 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
     expect(sessions.Score).toBeLessThan(50);
     // Sorted worst first.
     expect(column(frame!, 'Score')).toEqual([...(column(frame!, 'Score') as number[])].sort((a, b) => b - a));
+    expect(frame!.meta?.notices).toBeUndefined();
+
+    // Two rows: each kind ranked in the store, its figures read for the listed subjects only.
+    const [worst] = await run({ queryType: 'riskMap', subjects: 'all', rows: 2 }, at);
+    expect(rows(worst!)).toEqual(table.slice(0, 2));
+    expect(worst!.meta?.notices).toEqual([
+      {
+        severity: 'info',
+        text: `The 2 highest-scoring of ${table.length} subjects. Raise Rows, or narrow by service or map, to list others.`,
+      },
+    ]);
 
     const gpuAt = await evaluatedAt('presize:gpu_risk:score');
     const [gpuFrame] = await run({ queryType: 'riskMap', subjects: 'gpus' }, gpuAt);
