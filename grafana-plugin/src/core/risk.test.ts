@@ -19,6 +19,7 @@ import {
   subjectQueries,
   wantedSubjects,
   checkRiskRows,
+  MAX_NARROWING_BYTES,
 } from './risk';
 import { EMPTY_SCOPE, type Scope } from './scope';
 
@@ -352,5 +353,36 @@ describe('risk map rows', () => {
     for (const bad of [0, -5, 2.5, Number.NaN, Infinity, 100_001]) {
       expect(() => checkRiskRows(bad)).toThrow(`Rows must be a whole number from 1 to 100000, got ${String(bad)}`);
     }
+  });
+
+  it('narrows by the shortest key labels only, so that no query passes the length a store accepts', () => {
+    const gpus = Array.from({ length: 500 }, (_, i) => ({
+      labels: {
+        job: 'dcgm-exporter',
+        instance: `gpu-node-${Math.floor(i / 8)}:9400`,
+        gpu: String(i % 8),
+        UUID: `GPU-${String(i).padStart(8, '0')}-1111-2222-3333-444455556666`,
+        modelName: 'NVIDIA H100 80GB HBM3',
+        Hostname: `gpu-node-${Math.floor(i / 8)}`,
+      },
+      value: 100,
+    }));
+    const queries = subjectQueries(subject('gpu'), EMPTY_SCOPE, 600, gpus);
+    expect(queries.factorScores.length).toBeLessThan(MAX_NARROWING_BYTES + 200);
+    // 500 UUIDs would take 23 KiB: left out; node and index narrow instead.
+    expect(queries.factorScores).not.toContain('UUID=');
+    expect(queries.factorScores).toContain('Hostname=~"gpu-node-0|gpu-node-1|');
+    expect(queries.factorScores).toContain('gpu=~"0|1|2|3|4|5|6|7"');
+    expect(queries.factorScores).toContain('hostname=""');
+
+    const maps = Array.from({ length: 500 }, (_, i) => map(`service-${String(i).padStart(3, '0')}`, 'sessions', 90));
+    const mapQueries = subjectQueries(subject('map'), EMPTY_SCOPE, 600, maps);
+    expect(mapQueries.factorScores).toContain('presize_map_name="sessions"');
+    expect(mapQueries.factorScores).toContain('job=~"service-000|service-001|');
+    // Names too long for any label to fit narrow nothing: every figure is read, the rows stay right.
+    const long = Array.from({ length: 500 }, (_, i) => map(`${'s'.repeat(40)}-${i}`, `${'m'.repeat(40)}-${i}`, 90));
+    expect(subjectQueries(subject('map'), EMPTY_SCOPE, 600, long).factorScores).toBe(
+      'max by (job, presize_map_name, reason) (presize:map_risk_factor:score > 0)'
+    );
   });
 });

@@ -21,6 +21,7 @@ import {
   LRU_RISK_FACTORS,
   LRU_RISK_RECORDS,
   MAP_KEY_LABELS,
+  matcher,
   MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
   PROM_LRU_ENTRIES,
@@ -192,6 +193,35 @@ export function rankingQueries(subject: RiskSubject, scope: Scope, rows: number)
   return { subjects: `topk(${rows}, ${all})`, count: `count(${all})` };
 }
 
+/**
+ * Text the narrowing to listed subjects may add to a query. VictoriaMetrics refuses a query longer
+ * than 16,384 bytes by default (`-search.maxQueryLen`); half of it leaves room for the rest.
+ */
+export const MAX_NARROWING_BYTES = 8_192;
+
+/**
+ * A filter per key label on the values the listed subjects have, the shortest first while they fit
+ * in MAX_NARROWING_BYTES: 500 maps of 500 services narrow by service and name in 6.5 KiB, where 500
+ * GPUs' UUIDs alone would take 20 KiB, so GPUs are narrowed by node, index and instance instead. A
+ * label left out narrows nothing, which costs reading more, never a wrong row.
+ */
+function listedFilters(keyLabels: readonly string[], listed: readonly InstantSample[]): LabelFilter[] {
+  const filters = keyLabels
+    .map((label) => {
+      const filter = { label, values: [...new Set(listed.map((s) => s.labels[label] ?? ''))] };
+      return { filter, bytes: (matcher(filter) ?? '').length + 1 };
+    })
+    .sort((a, b) => a.bytes - b.bytes);
+  const kept: LabelFilter[] = [];
+  let bytes = 0;
+  for (const { filter, bytes: size } of filters) {
+    if (bytes + size > MAX_NARROWING_BYTES) break;
+    kept.push(filter);
+    bytes += size;
+  }
+  return kept;
+}
+
 export interface SubjectQueries {
   /** The listed subjects' recorded factor scores above 0; a factor at 0 is no reason and need not travel. */
   factorScores: string;
@@ -199,11 +229,11 @@ export interface SubjectQueries {
 }
 
 /**
- * The figures of the listed subjects. When the ranking left subjects out, each key label is
- * narrowed to the values the listed subjects have (`label=~"a|b"`, a set the stores look up by
- * value): at 10,000 maps and 500 rows, 3,000 factor scores are read instead of 51,250. The
- * narrowing may keep a subject that was not listed (its service and name each belong to a listed
- * one); `riskRows` drops it. Every query keeps only the labels a row is built from (the subject's
+ * The figures of the listed subjects. When the ranking left subjects out, key labels are narrowed
+ * to the values the listed subjects have (`label=~"a|b"`, a set the stores look up by value; see
+ * `listedFilters`): at 10,000 maps and 500 rows, 3,000 factor scores are read instead of 51,250.
+ * The narrowing may keep a subject that was not listed (its service and name each belong to a
+ * listed one); `riskRows` drops it. Every query keeps only the labels a row is built from (the subject's
  * key, and `reason` on factor scores): at 10,000 maps the metric name alone, repeated on every
  * series, would be a megabyte of the answer.
  */
@@ -214,14 +244,9 @@ export function subjectQueries(
   listed?: readonly InstantSample[]
 ): SubjectQueries {
   const scoped = subject.filters(scope) ?? [];
-  // The listed subjects were read under the scope: their values replace its filters on key labels.
-  const filters =
-    listed === undefined
-      ? scoped
-      : [
-          ...subject.keyLabels.map((label) => ({ label, values: listed.map((s) => s.labels[label] ?? '') })),
-          ...scoped.filter((f) => !subject.keyLabels.includes(f.label)),
-        ];
+  const narrowing = listed === undefined ? [] : listedFilters(subject.keyLabels, listed);
+  // The listed subjects were read under the scope: their values replace its filters on those labels.
+  const filters = [...narrowing, ...scoped.filter((f) => !narrowing.some((n) => n.label === f.label))];
   const extras = (Object.entries(subject.extras) as Array<[Extra, (f: LabelFilter[], r: number) => string]>).map(
     ([extra, build]) => ({ extra, expr: build(filters, rangeSeconds) })
   );
