@@ -434,7 +434,7 @@ const GROUP_COSTS = {
   'presize-map-risk-growth-imminent': "every map's entries three times (one a 10 m `deriv`) and its next growth point",
   'presize-map-risk-subjects': "every map's entries, aggregated per map: the baseline each factor score falls back to",
   'presize-telemetry-alerts':
-    'reads every map and cache series of the last hour to find services that stopped reporting',
+    'records the services reporting now from every map and cache series, then reads that record over the last hour (one series a service) to find those that stopped',
   'sloth-slo-sli-recordings-gpu-fleet-utilisation-in-band':
     "a 5 m subquery at a 1 m step over every GPU's raw utilisation (5 steps a GPU); the longer windows read that record",
   'sloth-slo-sli-recordings-device-logs-map-write-latency-p99':
