@@ -308,9 +308,13 @@ describe('dashboards', () => {
     }
   });
 
-  it('show the risk level of every map, lru-cache and GPU over time on the risk map', () => {
+  it('show the risk level of the $top highest maps, lru-caches and GPUs over time on the risk map', () => {
     const timeline = byUid('presize-risk-map').panels.find((p) => p.type === 'state-timeline')!;
-    expect(timeline.targets!.map((t) => t.expr.replace(/\{.*$/, ''))).toEqual(['presize:map_risk:level', 'presize:lru_risk:level', 'presize:gpu_risk:level']);
+    expect(timeline.targets!.map((t) => t.expr.replace(/\{.*$/, ''))).toEqual([
+      'topk($top, presize:map_risk:level',
+      'topk($top, presize:lru_risk:level',
+      'topk($top, presize:gpu_risk:level',
+    ]);
     const options = timeline.fieldConfig!.defaults.mappings![0]!.options;
     expect(Object.fromEntries(Object.entries(options).map(([v, o]) => [v, [o.text, o.color]]))).toEqual({
       0: ['ok', 'green'],

@@ -163,7 +163,7 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
   }, 60_000);
 
   it('draws on each per-map, per-cache and per-GPU panel only the $top subjects its ranking puts first', async () => {
-    const panels = ['map-growth', 'gpu-utilisation'].flatMap((name) => {
+    const panels = ['map-growth', 'gpu-utilisation', 'risk-map'].flatMap((name) => {
       const d = JSON.parse(readFileSync(join(ROOT, `dashboards/${name}.json`), 'utf8')) as {
         panels: { title: string; targets?: { expr?: string }[] }[];
       };

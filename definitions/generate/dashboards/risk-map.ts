@@ -29,11 +29,13 @@ import {
   dashboardUrl,
   dataLink,
   growthAnnotation,
+  highest,
   instant,
   labelVariable,
   newDashboard,
   query,
   riskThresholds,
+  topVariable,
 } from './common.js';
 import { GPU_DASHBOARD_UID } from './gpu.js';
 import { lruCacheVariable } from './lru-panels.js';
@@ -56,7 +58,8 @@ const LEVEL_COLOURS: Record<RiskLevel, string> = { ok: 'green', warn: 'orange', 
 
 /**
  * One cell per subject, coloured by its score; the cell's name carries the top reason: the
- * highest factor above 0, or the bare score when every factor is 0.
+ * highest factor above 0, or the bare score when every factor is 0. The `$top` highest-scoring
+ * subjects get a cell.
  */
 function cells(
   records: { factorScore: string; score: string },
@@ -71,7 +74,7 @@ function cells(
     (expr, f) => `label_replace(${expr}, "${REASON_LABEL}", "${f.title}", "${REASON_LABEL}", "${f.reason}")`,
     top,
   );
-  return `${titled} or on (${on}) ${records.score}{${match}}`;
+  return highest(`${titled} or on (${on}) ${records.score}{${match}}`);
 }
 
 function grid(id: number, title: string, expr: string, legend: string): stat.PanelBuilder {
@@ -96,25 +99,26 @@ function reasons(id: number, title: string, record: string, match: string): tabl
   return new table.PanelBuilder()
     .id(id)
     .title(title)
-    .description('Every factor above 0, with its score.')
+    .description('The `$top` highest factor scores above 0.')
     .datasource(PROMETHEUS)
     .height(8)
     .span(12)
     .thresholds(riskThresholds())
-    .withTarget(instant(`sort_desc(${record}{${match}} > 0)`))
+    .withTarget(instant(`sort_desc(${highest(`${record}{${match}} > 0`)})`))
     .withTransformation({ id: 'organize', options: { excludeByName: { Time: true, __name__: true } } });
 }
 
 /**
- * The risk level of every subject over time, one row each: which map, lru-cache or GPU turned red
- * when. Reads the recorded levels (0 ok, 1 warn, 2 critical).
+ * The risk level of subjects over time, one row each: which map, lru-cache or GPU turned red
+ * when. Reads the recorded levels (0 ok, 1 warn, 2 critical), the `$top` highest of each kind at
+ * each step.
  */
 function levelOverTime(mapMatch: string, gpuMatch: string, lruMatch: string): statetimeline.PanelBuilder {
   const levels = Object.entries(RISK_LEVEL_VALUES) as [RiskLevel, number][];
   return new statetimeline.PanelBuilder()
     .id(RISK_MAP_PANELS.levelOverTime)
     .title('Risk level over time')
-    .description('The level each map, lru-cache and GPU was at: the level its alerts fire on.')
+    .description('The level each map, lru-cache and GPU was at, the `$top` highest of each kind at each moment: the level its alerts fire on.')
     .datasource(PROMETHEUS)
     .height(12)
     .span(24)
@@ -130,9 +134,9 @@ function levelOverTime(mapMatch: string, gpuMatch: string, lruMatch: string): st
       },
     ])
     .thresholds(riskThresholds())
-    .withTarget(query(`${MAP_RISK_RECORDS.level}{${mapMatch}}`, `map {{${LABEL_MAP_NAME}}} · {{job}}`, 'A'))
-    .withTarget(query(`${LRU_RISK_RECORDS.level}{${lruMatch}}`, `lru-cache {{${LABEL_LRU_NAME}}} · {{job}}`, 'B'))
-    .withTarget(query(`${GPU_RISK_RECORDS.level}{${gpuMatch}}`, 'GPU {{gpu}} · {{Hostname}}{{hostname}}', 'C'));
+    .withTarget(query(highest(`${MAP_RISK_RECORDS.level}{${mapMatch}}`), `map {{${LABEL_MAP_NAME}}} · {{job}}`, 'A'))
+    .withTarget(query(highest(`${LRU_RISK_RECORDS.level}{${lruMatch}}`), `lru-cache {{${LABEL_LRU_NAME}}} · {{job}}`, 'B'))
+    .withTarget(query(highest(`${GPU_RISK_RECORDS.level}{${gpuMatch}}`), 'GPU {{gpu}} · {{Hostname}}{{hostname}}', 'C'));
 }
 
 export function riskMapDashboard(): dashboard.Dashboard {
@@ -142,8 +146,9 @@ export function riskMapDashboard(): dashboard.Dashboard {
   return newDashboard(
     RISK_MAP_DASHBOARD_UID,
     'Presize / Risk map',
-    'Every map, GPU and lru-cache, coloured by risk level (the level the alerts fire on), named with its top reason.',
+    'The highest-scoring maps, GPUs and lru-caches, coloured by risk level (the level the alerts fire on), named with their top reason.',
   )
+    .withVariable(topVariable('subjects of each kind'))
     .withVariable(labelVariable('job', 'job', anyOf([PROM_MAP_ENTRIES, PROM_LRU_ENTRIES]), 'Service'))
     .withVariable(labelVariable('map', LABEL_MAP_NAME, `${PROM_MAP_ENTRIES}{job=~"$job"}`, 'Map'))
     .withVariable(lruCacheVariable())
