@@ -49,10 +49,11 @@ function callerOf<C, A extends unknown[], R>(method: (this: C, ...args: A) => R)
  * `delete` and `clear`, so that any native `Map` or `Set` in the process that holds `minEntries`
  * entries is found at its next insert, named by the source location of that call, and observed
  * from then on as `observeMap` does, without touching the object itself (no instance property:
- * the engine's fast paths for `get` and `has` on it are kept). A collection below the threshold
- * pays one size comparison per insert and delete; one past it two more, until an insert or
- * delete rebuilds its table; `get`, `has` and iteration are never wrapped. Installed once per
- * process, whichever copy of the package asks; a second call returns the first observer.
+ * the engine's fast paths for `get` and `has` on it are kept). An insert or delete compares the
+ * collection with the last one found and its size with one bound (the threshold, or that
+ * collection's next rebuild), and calls the engine straight away unless the table may rebuild;
+ * `get`, `has` and iteration are never wrapped. Installed once per process, whichever copy of the
+ * package asks; a second call returns the first observer.
  */
 export function installNativeMapObserver(options: { minEntries?: number } = {}): NativeMapObserver {
   const registry = globalThis as Registry;
@@ -75,13 +76,13 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   let lastObservation = undefined as unknown as NativeMapObservation;
   // What the wrappers read of it on every call, as fields of one object rather than variables of
   // the closure: V8 tracks the representation and type of an object's fields, not of a closure's
-  // variables. The bounds and the count stay small integers, so compiled code compares them without
-  // first checking that they are; `map` only ever holds Maps and `set` only Sets (the other one a
+  // variables. The bounds stay small integers, so compiled code compares them without first
+  // checking that they are; `map` only ever holds Maps and `set` only Sets (the other one a
   // private empty collection, never undefined), so `last.map === this` is a bare comparison where
   // `lastTarget === this` first checks the receiver's type (six instructions of every call).
   // The wrappers, inlined into the application's loops, read and write no property of an
   // observation, whose type feedback V8 dropped and re-learnt with a deoptimisation of the loop
-  // each time an observed collection was collected. The counted deletes reach the model before
+  // each time an observed collection was collected. The deletes they count reach the model before
   // anything reads it: at the next out-of-line operation, the end of the job, or `stats()`.
   const last = { map: NO_MAP, set: NO_SET, insertBelow: 0, deleteAbove: NO_QUIET_DELETE };
   // A delete the wrappers count in place takes one off `last.insertBelow` (the deleted entry keeps
@@ -100,7 +101,7 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     last.deleteAbove =
       lastTarget === undefined
         ? NO_QUIET_DELETE
-        : Math.max(minEntries, Math.min(lastObservation.quietDeleteAbove, NO_QUIET_DELETE));
+        : Math.min(Math.max(minEntries, lastObservation.quietDeleteAbove), NO_QUIET_DELETE);
   };
   const remember = (target: NativeCollection | undefined, observation: NativeMapObservation | undefined) => {
     applyCountedDeletes();
@@ -121,6 +122,14 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     if (lastTarget === undefined) queueMicrotask(forget);
     remember(target, observation);
     return observation;
+  };
+
+  // Below the threshold a collection's operations go unseen until it grows past it again; it stops
+  // being the last one seen, so that the wrappers send its inserts to the engine as they do its
+  // deletes, where its own insert bound would send them all the tracked way.
+  const belowThreshold = (observation: NativeMapObservation) => {
+    observation.markStale();
+    forget();
   };
 
   // What the wrappers do when their comparisons cannot show that the engine may be called straight
@@ -150,17 +159,15 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
     } else {
       deleted = observation.remove(size, key, engineDelete);
     }
-    // Below the threshold its operations go unseen until it grows past it again.
-    if (deleted && size - 1 < minEntries) observation.markStale();
-    copyBounds();
+    if (deleted && size - 1 < minEntries) belowThreshold(observation);
+    else copyBounds();
     return deleted;
   };
   const trackedClear = (target: NativeCollection, engineClear: (this: NativeCollection) => void, caller: Wrapped) => {
     const observation = lookUp(target, caller);
     if (observation === undefined) return engineClear.call(target);
     observation.clear(engineClear);
-    observation.markStale();
-    copyBounds();
+    belowThreshold(observation);
   };
   // Each wrapper leaves its fast path through a function of the collection and the operation's own
   // arguments: the call site inlined into the application's loop then needs one constant, where
@@ -175,14 +182,21 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   const trackedSetDelete = (set: AnySet, value: unknown) =>
     trackedDelete(set, value, setDelete as EngineDelete, setWrappers.delete);
 
-  // One function per engine method, each comparing sizes only and calling the engine, so that the
-  // compiler inlines it into the application's loop with feedback of its own (a wrapper shared by
-  // Map and Set would see both and be slower for each). A delete from the last collection seen,
-  // above both its shrink bound and the threshold, is counted in place.
+  // One function per engine method, each comparing the collection and its size only and calling
+  // the engine, so that the compiler inlines it into the application's loop with feedback of its
+  // own (a wrapper shared by Map and Set would see both and be slower for each). The collection is
+  // compared first: the last one found then needs one size comparison, with its own bound, and any
+  // other collection one, with the threshold. Nested `if`s rather than a conditional expression:
+  // Node 24's Maglev compiler turns the latter into a boolean value it tests again. A delete from
+  // the last collection seen, above both its shrink bound and the threshold, is counted in place.
   const mapWrappers = {
     set(this: AnyMap, key: unknown, value: unknown): AnyMap {
       const size = this.size;
-      if (size < minEntries || (last.map === this && size < last.insertBelow)) return callMapSet(this, key, value);
+      if (last.map === this) {
+        if (size < last.insertBelow) return callMapSet(this, key, value);
+      } else if (size < minEntries) {
+        return callMapSet(this, key, value);
+      }
       return trackedMapSet(this, key, value);
     },
     delete(this: AnyMap, key: unknown): boolean {
@@ -203,7 +217,11 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   const setWrappers = {
     add(this: AnySet, value: unknown): AnySet {
       const size = this.size;
-      if (size < minEntries || (last.set === this && size < last.insertBelow)) return callSetAdd(this, value);
+      if (last.set === this) {
+        if (size < last.insertBelow) return callSetAdd(this, value);
+      } else if (size < minEntries) {
+        return callSetAdd(this, value);
+      }
       return trackedSetAdd(this, value);
     },
     delete(this: AnySet, value: unknown): boolean {
