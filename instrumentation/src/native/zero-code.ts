@@ -79,7 +79,9 @@ export function installNativeMapObserver(options: { minEntries?: number } = {}):
   // variables. The bounds stay small integers, so compiled code compares them without first
   // checking that they are; `map` only ever holds Maps and `set` only Sets (the other one a
   // private empty collection, never undefined), so `last.map === this` is a bare comparison where
-  // `lastTarget === this` first checks the receiver's type (six instructions of every call).
+  // `lastTarget === this` first checks the receiver's type (six instructions of every call). A
+  // subclass instance, or a collection given properties of its own, has another hidden class: V8
+  // then widens the field's type and compiled code checks again, slower and still correct.
   // The wrappers, inlined into the application's loops, read and write no property of an
   // observation, whose type feedback V8 dropped and re-learnt with a deoptimisation of the loop
   // each time an observed collection was collected. The deletes they count reach the model before
