@@ -235,12 +235,27 @@ const scoreThresholds = () => ({
   ],
 });
 
-export function riskFrame(refId: string, rows: readonly RiskRow[]): DataFrame {
+/**
+ * The risk map table. `subjects` counts every subject in scope: when the rows leave some out, the
+ * panel says so, so that a table of the worst is never read as the whole fleet.
+ */
+export function riskFrame(refId: string, rows: readonly RiskRow[], subjects: number = rows.length): DataFrame {
   const width = (w: number) => ({ custom: { width: w } });
   const cell = (w: number) => ({ custom: { width: w, cellOptions: { type: 'color-background' } } });
+  const count = (n: number) => n.toLocaleString('en-US');
   return createDataFrame({
     refId,
     name: 'Risk map',
+    ...(subjects > rows.length && {
+      meta: {
+        notices: [
+          {
+            severity: 'info',
+            text: `The ${count(rows.length)} highest-scoring of ${count(subjects)} subjects. Raise Rows, or narrow by service or map, to list others.`,
+          },
+        ],
+      },
+    }),
     fields: [
       { name: 'Service', type: FieldType.string, values: rows.map((r) => r.service), config: width(130) },
       { name: 'Subject', type: FieldType.string, values: rows.map((r) => r.subject), config: width(345) },

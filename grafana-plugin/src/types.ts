@@ -23,6 +23,8 @@ export interface PresizeQuery extends DataQuery {
   gpu?: string;
   /** Risk map and risk timeline: maps, lru-caches, GPUs or all of them. */
   subjects?: SubjectFilter;
+  /** Risk map: how many subjects to list, the highest scores first (`DEFAULT_RISK_ROWS` when unset). */
+  rows?: number;
   /** Map growth: which series to draw. */
   growthView?: MapGrowthView;
   /** GPU: the DCGM fields to draw. */

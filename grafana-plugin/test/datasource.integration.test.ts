@@ -10,6 +10,7 @@ import fc from 'fast-check';
 
 import {
   escapeRegex,
+  filterSelector,
   GPU_KEY_LABELS,
   GPU_RISK_FACTORS,
   GPU_RISK_RECORDS,
@@ -25,6 +26,8 @@ import {
   levelForScore,
 } from '@presize/definitions';
 
+import { RISK_SUBJECTS, subjectQueries } from '../src/core/risk';
+import { EMPTY_SCOPE } from '../src/core/scope';
 import { DataSource } from '../src/datasource';
 import { customVariable, dashboardVariables, directTransport, instanceSettings, variable } from '../src/test-support';
 import type { PresizeQuery } from '../src/types';
@@ -206,6 +209,17 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
     expect(sessions.Score).toBeLessThan(50);
     // Sorted worst first.
     expect(column(frame!, 'Score')).toEqual([...(column(frame!, 'Score') as number[])].sort((a, b) => b - a));
+    expect(frame!.meta?.notices).toBeUndefined();
+
+    // Two rows: each kind ranked in the store, its figures read for the listed subjects only.
+    const [worst] = await run({ queryType: 'riskMap', subjects: 'all', rows: 2 }, at);
+    expect(rows(worst!)).toEqual(table.slice(0, 2));
+    expect(worst!.meta?.notices).toEqual([
+      {
+        severity: 'info',
+        text: `The 2 highest-scoring of ${table.length} subjects. Raise Rows, or narrow by service or map, to list others.`,
+      },
+    ]);
 
     const gpuAt = await evaluatedAt('presize:gpu_risk:score');
     const [gpuFrame] = await run({ queryType: 'riskMap', subjects: 'gpus' }, gpuAt);
@@ -221,6 +235,31 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
         .sort()
     ).toEqual(['critical', 'ok']);
   }, 60_000);
+
+  it('accepts the risk map narrowed to 500 listed GPUs, within the query length the store allows', async () => {
+    const listed = Array.from({ length: 500 }, (_, i) => ({
+      labels: {
+        job: 'dcgm-exporter',
+        instance: `gpu-node-${Math.floor(i / 8)}:9400`,
+        gpu: String(i % 8),
+        UUID: `GPU-${String(i).padStart(8, '0')}-1111-2222-3333-444455556666`,
+        modelName: 'NVIDIA H100 80GB HBM3',
+        Hostname: `gpu-node-${Math.floor(i / 8)}`,
+      },
+      value: 100,
+    }));
+    const gpus = RISK_SUBJECTS.find((s) => s.kind === 'gpu')!;
+    const queries = subjectQueries(gpus, EMPTY_SCOPE, 600, listed);
+    const answer = await tsdb.query(queries.factorScores);
+    const nodes = new Set(listed.map((s) => s.labels.Hostname));
+    expect(answer.filter((s) => !nodes.has(s.metric.Hostname ?? ''))).toEqual([]);
+    // Naming every GPU by its UUID would take over 16 KiB, which VictoriaMetrics refuses by default.
+    const byUuid = filterSelector(GPU_RISK_RECORDS.factorScore, [
+      { label: 'UUID', values: listed.map((s) => s.labels.UUID) },
+    ]);
+    expect(queries.factorScores).not.toContain('UUID=');
+    if (backend.name === 'VictoriaMetrics') await expect(tsdb.query(byUuid)).rejects.toThrow(/maxQueryLen/);
+  });
 
   it('scores every lru-cache exactly as the recording rules do', async () => {
     await tsdb.waitFor('presize:lru_risk:score', (r) => r.length === LRU_CACHES.length, 30_000);

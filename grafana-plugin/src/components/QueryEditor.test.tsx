@@ -56,4 +56,19 @@ describe('QueryEditor', () => {
     await userEvent.tab();
     expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'capacity', headroomPercent: 40 });
   });
+
+  it('shows the risk map rows default and accepts only a whole number of them', async () => {
+    const { onChange } = await setup({ refId: 'A', queryType: 'riskMap' });
+    const rows = screen.getByLabelText('Rows');
+    expect(rows).toHaveValue(500);
+    await userEvent.clear(rows);
+    await userEvent.type(rows, '2.5');
+    await userEvent.tab();
+    expect(screen.getByText('A whole number from 1 to 100000')).toBeInTheDocument();
+    expect(onChange).not.toHaveBeenCalled();
+    await userEvent.clear(rows);
+    await userEvent.type(rows, '50');
+    await userEvent.tab();
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'riskMap', rows: 50 });
+  });
 });

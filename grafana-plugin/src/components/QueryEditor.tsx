@@ -4,7 +4,7 @@ import { InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGroup, Sele
 
 import { DEFAULT_HEADROOM_PERCENT } from '../core/capacity';
 import { DEFAULT_GPU_FIELDS, GPU_FIELDS, type GpuField, MAP_GROWTH_VIEWS, type MapGrowthView } from '../core/queries';
-import type { SubjectFilter } from '../core/risk';
+import { DEFAULT_RISK_ROWS, MAX_RISK_ROWS, type SubjectFilter } from '../core/risk';
 import type { VariableKind } from '../variables/variable-query';
 import type { DataSource } from '../datasource';
 import type { PresizeDataSourceOptions, PresizeQuery, QueryType } from '../types';
@@ -170,6 +170,17 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
           {service}
           {map}
+          {queryType === 'riskMap' && (
+            <NumberInput
+              id={`presize-rows-${query.refId}`}
+              label="Rows"
+              tooltip="How many subjects to list, the highest scores first"
+              error={`A whole number from 1 to ${MAX_RISK_ROWS}`}
+              value={query.rows ?? DEFAULT_RISK_ROWS}
+              valid={(v) => Number.isSafeInteger(v) && v >= 1 && v <= MAX_RISK_ROWS}
+              onCommit={(rows) => update({ rows })}
+            />
+          )}
         </InlineFieldRow>
       )}
 
@@ -236,9 +247,13 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         <InlineFieldRow>
           {service}
           {map}
-          <HeadroomInput
+          <NumberInput
             id={`presize-headroom-${query.refId}`}
-            value={query.headroomPercent}
+            label="Headroom %"
+            tooltip="Extra room above the observed peak"
+            error="A percentage from 0 to 1000"
+            value={query.headroomPercent ?? DEFAULT_HEADROOM_PERCENT}
+            valid={(v) => v >= 0 && v <= 1000}
             onCommit={(headroomPercent) => update({ headroomPercent })}
           />
         </InlineFieldRow>
@@ -254,27 +269,29 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
   );
 }
 
-function HeadroomInput({
+/** A number typed in full before the query runs: committed on blur, and only when `valid` holds. */
+function NumberInput({
   id,
+  label,
+  tooltip,
+  error,
   value,
+  valid,
   onCommit,
 }: {
   id: string;
-  value: number | undefined;
+  label: string;
+  tooltip: string;
+  error: string;
+  value: number;
+  valid: (v: number) => boolean;
   onCommit: (v: number) => void;
 }) {
-  const [text, setText] = useState(String(value ?? DEFAULT_HEADROOM_PERCENT));
+  const [text, setText] = useState(String(value));
   const parsed = Number(text);
-  const invalid = text.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1000;
+  const invalid = text.trim() === '' || !Number.isFinite(parsed) || !valid(parsed);
   return (
-    <InlineField
-      label="Headroom %"
-      labelWidth={LABEL_WIDTH}
-      tooltip="Extra room above the observed peak"
-      invalid={invalid}
-      error="A percentage from 0 to 1000"
-      htmlFor={id}
-    >
+    <InlineField label={label} labelWidth={LABEL_WIDTH} tooltip={tooltip} invalid={invalid} error={error} htmlFor={id}>
       <Input
         id={id}
         type="number"

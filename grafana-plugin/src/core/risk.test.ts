@@ -15,8 +15,11 @@ import {
   riskRows,
   type SubjectResults,
   sortRiskRows,
+  rankingQueries,
   subjectQueries,
   wantedSubjects,
+  checkRiskRows,
+  MAX_NARROWING_BYTES,
 } from './risk';
 import { EMPTY_SCOPE, type Scope } from './scope';
 
@@ -30,7 +33,7 @@ function recorded(
   factors: ReadonlyArray<RiskFactor<string>>,
   inputs: Record<string, InstantSample[]>,
   subjects: ReadonlyArray<InstantSample['labels']>
-): Pick<SubjectResults, 'scores' | 'factorScores'> {
+): Pick<SubjectResults, 'subjects' | 'factorScores'> {
   const factorScores = factors.flatMap((f) =>
     subjects.map((labels) => {
       const input = inputs[f.reason]?.find((s) => JSON.stringify(s.labels) === JSON.stringify(labels));
@@ -41,7 +44,7 @@ function recorded(
     labels,
     value: Math.max(...factorScores.filter((s) => sameSubject(s.labels, labels)).map((s) => s.value)),
   }));
-  return { scores, factorScores: factorScores.filter((s) => s.value > 0) };
+  return { subjects: scores, factorScores: factorScores.filter((s) => s.value > 0) };
 }
 function sameSubject(a: InstantSample['labels'], b: InstantSample['labels']): boolean {
   const { reason: _reason, ...own } = a;
@@ -206,11 +209,7 @@ describe('risk map rows', () => {
       { ...EMPTY_SCOPE, services: values('device-log'), maps: { values: [], pattern: 'dev.*' } },
       3600
     );
-    // Only the scored maps the entries do not list, and only the labels a row is built from.
-    expect(queries.scores).toBe(
-      'max by (job, presize_map_name) (presize:map_risk:score{job="device-log",presize_map_name=~"(?:dev.*)"}' +
-        ' unless on (job, presize_map_name) max by (job, presize_map_name) (presize_map_entries{job="device-log",presize_map_name=~"(?:dev.*)"}))'
-    );
+    // Only the labels a row is built from.
     expect(queries.factorScores).toBe(
       'max by (job, presize_map_name, reason) (presize:map_risk_factor:score{job="device-log",presize_map_name=~"(?:dev.*)"} > 0)'
     );
@@ -224,9 +223,9 @@ describe('risk map rows', () => {
     expect(kinds('gpus', { ...EMPTY_SCOPE, services: values('x') })).toEqual(['gpu']);
     // GPUs are read whole and narrowed after reading, where PromQL cannot match both node labels.
     // GPUs have no entries figure: their scores list them all.
-    expect(subjectQueries(subject('gpu'), { ...EMPTY_SCOPE, nodes: values('node-a') }, 3600).scores).toBe(
-      'max by (job, instance, gpu, UUID, modelName, Hostname, hostname) (presize:gpu_risk:score)'
-    );
+    expect(rankingQueries(subject('gpu'), { ...EMPTY_SCOPE, nodes: values('node-a') }, 500)).toEqual({
+      subjects: 'max by (job, instance, gpu, UUID, modelName, Hostname, hostname) (presize:gpu_risk:score)',
+    });
     const pattern = gpuRiskRows(
       { gpuInputs: { down: [] } },
       { ...EMPTY_SCOPE, nodes: { values: [], pattern: 'node-.*' } }
@@ -240,7 +239,7 @@ describe('risk map rows', () => {
     const [row, quiet] = riskRows(
       subject('map'),
       {
-        scores: [
+        subjects: [
           { labels, value: 60 },
           { labels: { ...labels, presize_map_name: 'sessions' }, value: 0 },
         ],
@@ -289,5 +288,101 @@ describe('risk map rows', () => {
       ['lru', 'presize:lru_risk:score', 'presize:lru_risk_factor:score', true],
       ['gpu', 'presize:gpu_risk:score', 'presize:gpu_risk_factor:score', true],
     ]);
+  });
+
+  it('ranks the subjects in PromQL: the highest scores, with the maps the rules have not scored yet at 0, and their count', () => {
+    const scope = { ...EMPTY_SCOPE, services: values('device-log') };
+    const all =
+      'max by (job, presize_map_name) (presize:map_risk:score{job="device-log"})' +
+      ' or max by (job, presize_map_name) (presize_map_entries{job="device-log"}) * 0';
+    expect(rankingQueries(subject('map'), scope, 20)).toEqual({ subjects: `topk(20, ${all})`, count: `count(${all})` });
+    // GPUs with no node or GPU chosen are ranked in PromQL like the rest.
+    expect(rankingQueries(subject('gpu'), EMPTY_SCOPE, 20).subjects).toBe(
+      'topk(20, max by (job, instance, gpu, UUID, modelName, Hostname, hostname) (presize:gpu_risk:score))'
+    );
+  });
+
+  it('reads the figures of the listed subjects only, each key label narrowed to their values, escaped', () => {
+    const listed = [
+      map('device-log', 'devices.v2', 90),
+      map('checkout', 'carts', 80),
+      map('checkout', 'devices.v2', 70),
+    ];
+    const queries = subjectQueries(
+      subject('map'),
+      { ...EMPTY_SCOPE, services: values('device-log', 'checkout') },
+      600,
+      listed
+    );
+    expect(queries.factorScores).toBe(
+      'max by (job, presize_map_name, reason) (presize:map_risk_factor:score{job=~"device-log|checkout",' +
+        'presize_map_name=~"devices\\\\.v2|carts"} > 0)'
+    );
+    expect(queries.extras.find((q) => q.extra === 'entries')!.expr).toBe(
+      'max by (job, presize_map_name) (presize_map_entries{job=~"device-log|checkout",' +
+        'presize_map_name=~"devices\\\\.v2|carts"})'
+    );
+  });
+
+  it('lists only the ranked subjects: figures of a subject the narrowing kept but the ranking did not are dropped', () => {
+    const listed = [map('device-log', 'devices', 90), map('checkout', 'carts', 0)];
+    const rows = riskRows(
+      subject('map'),
+      {
+        subjects: listed,
+        factorScores: [
+          { labels: { job: 'device-log', presize_map_name: 'devices', reason: 'resize_storm' }, value: 90 },
+          // device-log's carts: its service and name each belong to a listed map, the pair does not.
+          { labels: { job: 'device-log', presize_map_name: 'carts', reason: 'resize_storm' }, value: 95 },
+        ],
+        extras: {
+          entries: [map('device-log', 'devices', 10), map('device-log', 'carts', 20), map('checkout', 'carts', 30)],
+        },
+      },
+      EMPTY_SCOPE
+    );
+    expect(rows.map((r) => [r.service, r.subject, r.score, r.entries])).toEqual([
+      ['device-log', 'devices', 90, 10],
+      ['checkout', 'carts', 0, 30],
+    ]);
+  });
+
+  it('takes a whole number of rows from 1 to 100,000 and names anything else', () => {
+    expect(checkRiskRows(1)).toBe(1);
+    expect(checkRiskRows(100_000)).toBe(100_000);
+    for (const bad of [0, -5, 2.5, Number.NaN, Infinity, 100_001]) {
+      expect(() => checkRiskRows(bad)).toThrow(`Rows must be a whole number from 1 to 100000, got ${String(bad)}`);
+    }
+  });
+
+  it('narrows by the shortest key labels only, so that no query passes the length a store accepts', () => {
+    const gpus = Array.from({ length: 500 }, (_, i) => ({
+      labels: {
+        job: 'dcgm-exporter',
+        instance: `gpu-node-${Math.floor(i / 8)}:9400`,
+        gpu: String(i % 8),
+        UUID: `GPU-${String(i).padStart(8, '0')}-1111-2222-3333-444455556666`,
+        modelName: 'NVIDIA H100 80GB HBM3',
+        Hostname: `gpu-node-${Math.floor(i / 8)}`,
+      },
+      value: 100,
+    }));
+    const queries = subjectQueries(subject('gpu'), EMPTY_SCOPE, 600, gpus);
+    expect(queries.factorScores.length).toBeLessThan(MAX_NARROWING_BYTES + 200);
+    // 500 UUIDs would take 23 KiB: left out; node and index narrow instead.
+    expect(queries.factorScores).not.toContain('UUID=');
+    expect(queries.factorScores).toContain('Hostname=~"gpu-node-0|gpu-node-1|');
+    expect(queries.factorScores).toContain('gpu=~"0|1|2|3|4|5|6|7"');
+    expect(queries.factorScores).toContain('hostname=""');
+
+    const maps = Array.from({ length: 500 }, (_, i) => map(`service-${String(i).padStart(3, '0')}`, 'sessions', 90));
+    const mapQueries = subjectQueries(subject('map'), EMPTY_SCOPE, 600, maps);
+    expect(mapQueries.factorScores).toContain('presize_map_name="sessions"');
+    expect(mapQueries.factorScores).toContain('job=~"service-000|service-001|');
+    // Names too long for any label to fit narrow nothing: every figure is read, the rows stay right.
+    const long = Array.from({ length: 500 }, (_, i) => map(`${'s'.repeat(40)}-${i}`, `${'m'.repeat(40)}-${i}`, 90));
+    expect(subjectQueries(subject('map'), EMPTY_SCOPE, 600, long).factorScores).toBe(
+      'max by (job, presize_map_name, reason) (presize:map_risk_factor:score > 0)'
+    );
   });
 });

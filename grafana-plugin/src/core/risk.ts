@@ -21,6 +21,7 @@ import {
   LRU_RISK_FACTORS,
   LRU_RISK_RECORDS,
   MAP_KEY_LABELS,
+  matcher,
   MAP_RISK_FACTORS,
   MAP_RISK_RECORDS,
   PROM_LRU_ENTRIES,
@@ -76,6 +77,8 @@ export interface RiskSubject {
    */
   filters(scope: Scope): LabelFilter[] | undefined;
   extras: Partial<Record<Extra, (filters: LabelFilter[], rangeSeconds: number) => string>>;
+  /** Whether the scope narrows this kind only in the browser (`inScope`): it is then read whole, not ranked in PromQL. */
+  narrowedAfterReading(scope: Scope): boolean;
   /** Whether an unfiltered `All` lists this kind under the scope's filters. */
   listedUnderAll(scope: Scope): boolean;
   inScope(labels: Labels, scope: Scope): boolean;
@@ -106,6 +109,7 @@ export const RISK_SUBJECTS: readonly RiskSubject[] = [
       growthsInRange: (filters, range) =>
         perMap('sum', `increase(${filterSelector(PROM_MAP_GROWTHS_TOTAL, filters)}[${duration(range)}])`),
     },
+    narrowedAfterReading: () => false,
     listedUnderAll: () => true,
     inScope: () => true,
     service: (labels) => labels[LABEL_SERVICE] ?? '',
@@ -121,6 +125,7 @@ export const RISK_SUBJECTS: readonly RiskSubject[] = [
     // The map filter names maps: lru-caches are narrowed by service only.
     filters: (scope) => [labelFilter(LABEL_SERVICE, scope.services)],
     extras: { entries: (filters) => `max ${by(LRU_KEY_LABELS)} (${filterSelector(PROM_LRU_ENTRIES, filters)})` },
+    narrowedAfterReading: () => false,
     // A map filter names maps; lru-caches are listed with them only when no map is chosen.
     listedUnderAll: (scope) => isAny(scope.maps),
     inScope: () => true,
@@ -136,6 +141,7 @@ export const RISK_SUBJECTS: readonly RiskSubject[] = [
     keyLabels: GPU_KEY_LABELS,
     filters: () => undefined,
     extras: {},
+    narrowedAfterReading: (scope) => !isAny(scope.nodes) || !isAny(scope.gpus),
     // A service or map filter is about maps and lru-caches.
     listedUnderAll: (scope) => isAny(scope.services) && isAny(scope.maps),
     inScope: (labels, scope) => selects(scope.nodes, gpuNode(labels)) && selects(scope.gpus, labels[LABEL_GPU] ?? ''),
@@ -151,39 +157,108 @@ export function wantedSubjects(show: SubjectFilter | undefined, scope: Scope): R
   );
 }
 
-export interface SubjectQueries {
+/** Rows a risk map lists unless its query asks for another number: the worst subjects first. */
+export const DEFAULT_RISK_ROWS = 500;
+/** The most rows a risk map lists: a table past this is read by no one and costs the browser seconds. */
+export const MAX_RISK_ROWS = 100_000;
+
+/** The number of rows a risk map lists; a clear error for anything but a whole number in range. */
+export function checkRiskRows(rows: number): number {
+  if (!Number.isSafeInteger(rows) || rows < 1 || rows > MAX_RISK_ROWS) {
+    throw new RangeError(`Rows must be a whole number from 1 to ${MAX_RISK_ROWS}, got ${String(rows)}`);
+  }
+  return rows;
+}
+
+export interface RankingQueries {
   /**
-   * The subjects the rules score that no other query lists: the recorded scores, less those with
-   * entries when the kind has an entries figure (that query lists them already). A score's value
-   * is not read: a row's score is ranked from its factor scores.
+   * The subjects to list: the recorded scores, and at 0 the subjects with entries the rules have
+   * not scored yet; the `rows` highest when the kind is narrowed in PromQL.
    */
-  scores: string;
-  /** Their recorded factor scores above 0; a factor at 0 is no reason and need not travel. */
+  subjects: string;
+  /** How many subjects the scope holds, when `subjects` may leave some out. */
+  count?: string;
+}
+
+/**
+ * What ranks a kind's subjects. A kind narrowed after reading (GPUs under a node or GPU filter)
+ * is read whole: ranked first, the subjects its filter keeps might not be among the highest.
+ */
+export function rankingQueries(subject: RiskSubject, scope: Scope, rows: number): RankingQueries {
+  const filters = subject.filters(scope);
+  const entries = subject.extras.entries?.(filters ?? [], 0);
+  const scores = `max ${by(subject.keyLabels)} (${filterSelector(subject.scoreRecord, filters ?? [])})`;
+  const all = entries ? `${scores} or ${entries} * 0` : scores;
+  if (subject.narrowedAfterReading(scope)) return { subjects: all };
+  return { subjects: `topk(${rows}, ${all})`, count: `count(${all})` };
+}
+
+/**
+ * Text the narrowing to listed subjects may add to a query. VictoriaMetrics refuses a query longer
+ * than 16,384 bytes by default (`-search.maxQueryLen`); half of it leaves room for the rest.
+ */
+export const MAX_NARROWING_BYTES = 8_192;
+
+/**
+ * A filter per key label on the values the listed subjects have, the shortest first while they fit
+ * in MAX_NARROWING_BYTES: 500 maps of 500 services narrow by service and name in 6.5 KiB, where 500
+ * GPUs' UUIDs alone would take 20 KiB, so GPUs are narrowed by node, index and instance instead. A
+ * label left out narrows nothing, which costs reading more, never a wrong row.
+ */
+function listedFilters(keyLabels: readonly string[], listed: readonly InstantSample[]): LabelFilter[] {
+  const filters = keyLabels
+    .map((label) => {
+      const filter = { label, values: [...new Set(listed.map((s) => s.labels[label] ?? ''))] };
+      return { filter, bytes: (matcher(filter) ?? '').length + 1 };
+    })
+    .sort((a, b) => a.bytes - b.bytes);
+  const kept: LabelFilter[] = [];
+  let bytes = 0;
+  for (const { filter, bytes: size } of filters) {
+    if (bytes + size > MAX_NARROWING_BYTES) break;
+    kept.push(filter);
+    bytes += size;
+  }
+  return kept;
+}
+
+export interface SubjectQueries {
+  /** The listed subjects' recorded factor scores above 0; a factor at 0 is no reason and need not travel. */
   factorScores: string;
   extras: Array<{ extra: Extra; expr: string }>;
 }
 
 /**
- * Every query keeps only the labels a row is built from (the subject's key, and `reason` on
- * factor scores): at 10,000 maps the metric name alone, repeated on every series, would be a
- * megabyte of the answer.
+ * The figures of the listed subjects. When the ranking left subjects out, key labels are narrowed
+ * to the values the listed subjects have (`label=~"a|b"`, a set the stores look up by value; see
+ * `listedFilters`): at 10,000 maps and 500 rows, 3,000 factor scores are read instead of 51,250.
+ * The narrowing may keep a subject that was not listed (its service and name each belong to a
+ * listed one); `riskRows` drops it. Every query keeps only the labels a row is built from (the subject's
+ * key, and `reason` on factor scores): at 10,000 maps the metric name alone, repeated on every
+ * series, would be a megabyte of the answer.
  */
-export function subjectQueries(subject: RiskSubject, scope: Scope, rangeSeconds: number): SubjectQueries {
-  const filters = subject.filters(scope) ?? [];
+export function subjectQueries(
+  subject: RiskSubject,
+  scope: Scope,
+  rangeSeconds: number,
+  listed?: readonly InstantSample[]
+): SubjectQueries {
+  const scoped = subject.filters(scope) ?? [];
+  const narrowing = listed === undefined ? [] : listedFilters(subject.keyLabels, listed);
+  // The listed subjects were read under the scope: their values replace its filters on those labels.
+  const filters = [...narrowing, ...scoped.filter((f) => !narrowing.some((n) => n.label === f.label))];
   const extras = (Object.entries(subject.extras) as Array<[Extra, (f: LabelFilter[], r: number) => string]>).map(
     ([extra, build]) => ({ extra, expr: build(filters, rangeSeconds) })
   );
-  const entries = extras.find((e) => e.extra === 'entries');
-  const scores = filterSelector(subject.scoreRecord, filters);
   return {
-    scores: `max ${by(subject.keyLabels)} (${entries ? `${scores} unless on (${subject.keyLabels.join(', ')}) ${entries.expr}` : scores})`,
     factorScores: `max ${by([...subject.keyLabels, REASON_LABEL])} (${filterSelector(subject.factorScoreRecord, filters)} > 0)`,
     extras,
   };
 }
 
 export interface SubjectResults {
-  scores: readonly InstantSample[];
+  /** The listed subjects: the answer to `RankingQueries.subjects`. */
+  subjects: readonly InstantSample[];
   factorScores: readonly InstantSample[];
   extras: Partial<Record<Extra, readonly InstantSample[]>>;
 }
@@ -215,29 +290,20 @@ function describeReasons(reasons: ReadonlyArray<{ title: string; score: number }
 }
 
 /**
- * One row per subject with a recorded score or with entries (a map seen before the rules first
- * scored it is listed at 0, as the rules' baseline will list it), ranked from its factor scores.
+ * One row per listed subject (a map seen before the rules first scored it is listed at 0, as the
+ * rules' baseline will list it), ranked from its factor scores; figures of subjects not listed
+ * are left out.
  */
 export function riskRows(subject: RiskSubject, results: SubjectResults, scope: Scope): RiskRow[] {
   const extras = Object.fromEntries(
     Object.entries(results.extras).map(([extra, samples]) => [extra, index(samples ?? [], subject.keyLabels)])
   ) as Partial<Record<Extra, Map<string, InstantSample>>>;
   const subjects = new Map<string, { labels: Labels; scores: Record<string, number> }>();
-  const subjectOf = (labels: Labels) => {
-    const k = key(labels, subject.keyLabels);
-    let entry = subjects.get(k);
-    if (!entry) {
-      const { [REASON_LABEL]: _reason, ...own } = labels;
-      entry = { labels: own, scores: {} };
-      subjects.set(k, entry);
-    }
-    return entry;
-  };
-  for (const s of results.scores) subjectOf(s.labels);
-  for (const s of results.extras.entries ?? []) subjectOf(s.labels);
+  for (const s of results.subjects) subjects.set(key(s.labels, subject.keyLabels), { labels: s.labels, scores: {} });
   for (const s of results.factorScores) {
     const reason = s.labels[REASON_LABEL];
-    if (reason !== undefined) subjectOf(s.labels).scores[reason] = s.value;
+    const listed = subjects.get(key(s.labels, subject.keyLabels));
+    if (reason !== undefined && listed !== undefined) listed.scores[reason] = s.value;
   }
   const extra = (name: Extra, k: string) => (subject.extras[name] ? (extras[name]?.get(k)?.value ?? null) : null);
   return [...subjects]
