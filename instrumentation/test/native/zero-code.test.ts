@@ -42,6 +42,35 @@ describe('zero-code native map observer', () => {
     expect(handle?.stats()).toMatchObject({ size: 4000, capacity: 4096, deletedEntries: 0 });
   });
 
+  it('sees neither inserts nor deletes of a found map or set while it is below the threshold, in the job it went below', () => {
+    const map = new Map<number, number>();
+    const set = new Set<number>();
+    fill(map, 2001);
+    for (let i = 0; i < 2001; i++) set.add(i);
+    const handles = [observedMap(map), observedSet(set)];
+    // 2,001 down to 1,001 entries are seen; from 999 on, nothing is, until the collection holds 1,000 again.
+    for (let i = 0; i < 1200; i++) {
+      map.delete(i);
+      set.delete(i);
+    }
+    const modelled = (handle: (typeof handles)[number]) => {
+      const { capacity, deletedEntries, growths, shrinks } = handle!.stats();
+      return { capacity, deletedEntries, growths, shrinks };
+    };
+    const below = handles.map(modelled);
+    // From 801 up to 999 entries, past the capacity of a table modelled from 801 entries, with deletes between.
+    for (let i = 5000; i < 5198; i++) {
+      map.set(i, i);
+      set.add(i);
+      if (i % 3 === 0) {
+        map.delete(i);
+        set.delete(i);
+      }
+    }
+    expect([map.size, set.size]).toEqual([933, 933]);
+    expect(handles.map(modelled)).toEqual(below);
+  });
+
   it('does not find a map again once its observation was ended', () => {
     const map = new Map<number, number>();
     fill(map, 1001);
