@@ -442,13 +442,14 @@ const GROUP_COSTS = {
   'presize-gpu-risk-xid': "every GPU's XID field over 15 m",
   'presize-gpu-risk-utilisation-band': "every GPU's utilisation over 15 m",
 };
-/** A factor's score group: its score from the recorded input, then its alerts over that score. */
+/** A factor's score group (its score from the recorded input) and its alerts group (its alerts over that score). */
 const costOf = (group) =>
   GROUP_COSTS[group] ??
   (group.endsWith('-score')
-    ? "the factor's score of every subject from its recorded input (read three times, once per piece of the ramp), then " +
-      'its two alerts over that score, each expanding the templates of every active alert'
-    : 'no cost model noted for this group');
+    ? "the factor's score of every subject from its recorded input (read three times, once per piece of the ramp)"
+    : group.endsWith('-alerts')
+      ? "the factor's two alerts over its recorded score, each expanding the templates of every active alert"
+      : 'no cost model noted for this group');
 const missed = (store) =>
   large[store] === NOT_MEASURED
     ? 'not measured'
