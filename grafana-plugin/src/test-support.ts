@@ -13,6 +13,7 @@ import { lastValueFrom, of } from 'rxjs';
 import type { Transport } from './core/prometheus-api';
 import { httpRequest } from './transport/http-request';
 import type { PresizeDataSourceOptions } from './types';
+import type { InstantSample } from './core/prometheus-api';
 
 /** Instance settings as Grafana hands them to a proxied datasource. */
 export function instanceSettings(
@@ -96,4 +97,22 @@ export function directTransport(baseUrl: string): Transport {
     });
     return response.json();
   };
+}
+
+/**
+ * `count` GPUs as the risk map lists them, eight to a node, each with a dcgm-exporter UUID: enough
+ * of them that naming every one by UUID passes the query length a store accepts.
+ */
+export function listedGpus(count: number): InstantSample[] {
+  return Array.from({ length: count }, (_, i) => ({
+    labels: {
+      job: 'dcgm-exporter',
+      instance: `gpu-node-${Math.floor(i / 8)}:9400`,
+      gpu: String(i % 8),
+      UUID: `GPU-${String(i).padStart(8, '0')}-1111-2222-3333-444455556666`,
+      modelName: 'NVIDIA H100 80GB HBM3',
+      Hostname: `gpu-node-${Math.floor(i / 8)}`,
+    },
+    value: 100,
+  }));
 }

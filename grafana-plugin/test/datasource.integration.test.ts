@@ -29,7 +29,14 @@ import {
 import { RISK_SUBJECTS, subjectQueries } from '../src/core/risk';
 import { EMPTY_SCOPE } from '../src/core/scope';
 import { DataSource } from '../src/datasource';
-import { customVariable, dashboardVariables, directTransport, instanceSettings, variable } from '../src/test-support';
+import {
+  customVariable,
+  dashboardVariables,
+  directTransport,
+  instanceSettings,
+  listedGpus,
+  variable,
+} from '../src/test-support';
 import type { PresizeQuery } from '../src/types';
 import { SERVICE, type Scenario } from './demo-scenario';
 import { LRU_CACHES } from './lru-scenario';
@@ -237,17 +244,7 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
   }, 60_000);
 
   it('accepts the risk map narrowed to 500 listed GPUs, within the query length the store allows', async () => {
-    const listed = Array.from({ length: 500 }, (_, i) => ({
-      labels: {
-        job: 'dcgm-exporter',
-        instance: `gpu-node-${Math.floor(i / 8)}:9400`,
-        gpu: String(i % 8),
-        UUID: `GPU-${String(i).padStart(8, '0')}-1111-2222-3333-444455556666`,
-        modelName: 'NVIDIA H100 80GB HBM3',
-        Hostname: `gpu-node-${Math.floor(i / 8)}`,
-      },
-      value: 100,
-    }));
+    const listed = listedGpus(500);
     const gpus = RISK_SUBJECTS.find((s) => s.kind === 'gpu')!;
     const queries = subjectQueries(gpus, EMPTY_SCOPE, 600, listed);
     const answer = await tsdb.query(queries.factorScores);

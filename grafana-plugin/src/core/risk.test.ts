@@ -22,6 +22,7 @@ import {
   MAX_NARROWING_BYTES,
 } from './risk';
 import { EMPTY_SCOPE, type Scope } from './scope';
+import { listedGpus } from '../test-support';
 
 const subject = (kind: RiskKind) => RISK_SUBJECTS.find((s) => s.kind === kind)!;
 const values = (...v: string[]) => ({ values: v });
@@ -356,17 +357,7 @@ describe('risk map rows', () => {
   });
 
   it('narrows by the shortest key labels only, so that no query passes the length a store accepts', () => {
-    const gpus = Array.from({ length: 500 }, (_, i) => ({
-      labels: {
-        job: 'dcgm-exporter',
-        instance: `gpu-node-${Math.floor(i / 8)}:9400`,
-        gpu: String(i % 8),
-        UUID: `GPU-${String(i).padStart(8, '0')}-1111-2222-3333-444455556666`,
-        modelName: 'NVIDIA H100 80GB HBM3',
-        Hostname: `gpu-node-${Math.floor(i / 8)}`,
-      },
-      value: 100,
-    }));
+    const gpus = listedGpus(500);
     const queries = subjectQueries(subject('gpu'), EMPTY_SCOPE, 600, gpus);
     expect(queries.factorScores.length).toBeLessThan(MAX_NARROWING_BYTES + 200);
     // 500 UUIDs would take 23 KiB: left out; node and index narrow instead.
