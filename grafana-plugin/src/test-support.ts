@@ -10,10 +10,9 @@ import {
 } from '@grafana/scenes';
 import { lastValueFrom, of } from 'rxjs';
 
-import type { Transport } from './core/prometheus-api';
+import type { InstantSample, Transport } from './core/prometheus-api';
 import { httpRequest } from './transport/http-request';
 import type { PresizeDataSourceOptions } from './types';
-import type { InstantSample } from './core/prometheus-api';
 
 /** Instance settings as Grafana hands them to a proxied datasource. */
 export function instanceSettings(
