@@ -370,6 +370,9 @@ describe('risk map rows', () => {
     const mapQueries = subjectQueries(subject('map'), EMPTY_SCOPE, 600, maps);
     expect(mapQueries.factorScores).toContain('presize_map_name="sessions"');
     expect(mapQueries.factorScores).toContain('job=~"service-000|service-001|');
+    // Counted in bytes, as the stores count: 500 names of 12 two-byte letters are 12 KiB, not 6.
+    const greek = Array.from({ length: 500 }, (_, i) => map('checkout', `${'λ'.repeat(12)}${i}`, 90));
+    expect(subjectQueries(subject('map'), EMPTY_SCOPE, 600, greek).factorScores).not.toContain('presize_map_name=~');
     // Names too long for any label to fit narrow nothing: every figure is read, the rows stay right.
     const long = Array.from({ length: 500 }, (_, i) => map(`${'s'.repeat(40)}-${i}`, `${'m'.repeat(40)}-${i}`, 90));
     expect(subjectQueries(subject('map'), EMPTY_SCOPE, 600, long).factorScores).toBe(

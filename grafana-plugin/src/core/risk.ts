@@ -205,11 +205,13 @@ export const MAX_NARROWING_BYTES = 8_192;
  * GPUs' UUIDs alone would take 20 KiB, so GPUs are narrowed by node, index and instance instead. A
  * label left out narrows nothing, which costs reading more, never a wrong row.
  */
+const UTF8 = new TextEncoder();
+
 function listedFilters(keyLabels: readonly string[], listed: readonly InstantSample[]): LabelFilter[] {
   const filters = keyLabels
     .map((label) => {
       const filter = { label, values: [...new Set(listed.map((s) => s.labels[label] ?? ''))] };
-      return { filter, bytes: (matcher(filter) ?? '').length + 1 };
+      return { filter, bytes: UTF8.encode(matcher(filter) ?? '').length + 1 };
     })
     .sort((a, b) => a.bytes - b.bytes);
   const kept: LabelFilter[] = [];
