@@ -25,8 +25,10 @@ export const riskMap: QueryHandler = async (query, { api, scope, toMs, rangeSeco
         instant(ranking.subjects),
         ranking.count === undefined ? undefined : instant(ranking.count),
       ]);
-      // Narrowed to the listed subjects only when the ranking may have left some out.
-      const queries = subjectQueries(subject, scope, rangeSeconds, listed.length < rows ? undefined : listed);
+      // Narrowed to the listed subjects only when the ranking may have left some out: a kind read
+      // whole lists every subject, and naming them all would only lengthen its queries.
+      const leftOut = ranking.count !== undefined && listed.length >= rows;
+      const queries = subjectQueries(subject, scope, rangeSeconds, leftOut ? listed : undefined);
       const [factorScores, extras] = await Promise.all([
         instant(queries.factorScores),
         Promise.all(queries.extras.map(async ({ extra, expr }) => [extra, await instant(expr)] as const)),
