@@ -63,13 +63,26 @@ interface Series {
   name: string;
   labels: string;
   value: Value;
+  /**
+   * The count a counter or histogram series starts with: it is written from the first point where
+   * this is above 0 on, as the exporter shows a growth, eviction or stall series only once it has
+   * counted one. Gauges are written from the start.
+   */
+  counted: Value | undefined;
 }
 type Families = Map<string, { type: 'gauge' | 'counter' | 'histogram'; series: Series[] }>;
 
 function familyAdder(families: Families) {
-  return (family: string, type: 'gauge' | 'counter' | 'histogram', name: string, labels: string, value: Value) => {
+  return (
+    family: string,
+    type: 'gauge' | 'counter' | 'histogram',
+    name: string,
+    labels: string,
+    value: Value,
+    counted: Value | undefined = type === 'counter' ? value : undefined,
+  ) => {
     const entry = families.get(family) ?? { type, series: [] };
-    entry.series.push({ name, labels, value });
+    entry.series.push({ name, labels, value, counted });
     families.set(family, entry);
   };
 }
@@ -118,12 +131,13 @@ function serviceSeries(service: number, shape: FleetShape, hint: (map: number) =
       `${labels},presize_map_growth_kind="same_size",presize_map_growth_trigger="overflow"`,
       (t) => (kind === 'quiet' ? 0 : Math.floor(t / 1800)),
     );
-    // Writes that paid evacuation work: 20 a second, 1 % of them over 1 ms.
+    // Writes that paid evacuation work, in maps that grow: 20 a second, 1 % of them over 1 ms.
     const stall = PROM_MAP_EVACUATION_STALL;
-    add(stall, 'histogram', `${stall}_bucket`, `${labels},le="0.001"`, (t) => Math.round(20 * t * 0.99));
-    add(stall, 'histogram', `${stall}_bucket`, `${labels},le="+Inf"`, (t) => 20 * t);
-    add(stall, 'histogram', `${stall}_count`, labels, (t) => 20 * t);
-    add(stall, 'histogram', `${stall}_sum`, labels, (t) => Math.round(20 * t * 0.0003 * 1e6) / 1e6);
+    const stalls: Value = (t) => (kind === 'quiet' ? 0 : 20 * t);
+    add(stall, 'histogram', `${stall}_bucket`, `${labels},le="0.001"`, (t) => Math.round(stalls(t) * 0.99), stalls);
+    add(stall, 'histogram', `${stall}_bucket`, `${labels},le="+Inf"`, stalls, stalls);
+    add(stall, 'histogram', `${stall}_count`, labels, stalls, stalls);
+    add(stall, 'histogram', `${stall}_sum`, labels, (t) => Math.round(stalls(t) * 0.0003 * 1e6) / 1e6, stalls);
   }
   const cache = `${base},presize_lru_name="lookups"`;
   const full = service % 10 === 0;
@@ -197,13 +211,16 @@ export async function writeFleet(path: string, shape: FleetShape, endSeconds: nu
   const points = Math.floor((shape.hours * 3600) / shape.stepSeconds) + 1;
   const emit = async (list: Series[]) => {
     let chunk = '';
-    for (const { name, labels, value } of list) {
+    for (const { name, labels, value, counted } of list) {
+      let first = 0;
+      while (counted !== undefined && first < points && counted(first * shape.stepSeconds) <= 0) first++;
+      if (first === points) continue;
       series++;
-      for (let i = 0; i < points; i++) {
+      for (let i = first; i < points; i++) {
         const elapsed = i * shape.stepSeconds;
         chunk += `${name}{${labels}} ${value(elapsed)} ${start + elapsed}\n`;
       }
-      samples += points;
+      samples += points - first;
       if (chunk.length > 1 << 20) {
         await write(chunk);
         chunk = '';
