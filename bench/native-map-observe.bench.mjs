@@ -16,18 +16,24 @@
 // seed (a new one each round), so that a round's processes build the same tables. A ratio is the
 // median over rounds of that round's plain time over the setup's. Processes of one setup still
 // differ by more than the wrappers cost (on this 2-core machine, idle, up to 2× on the large set),
-// so one more process measures plain and observe in turn, installing and uninstalling the observer.
+// so one more process measures plain and observe in turn, installing and uninstalling the observer,
+// and, where valgrind is installed, cachegrind counts the instructions a run of each large workload
+// executes in each setup: a count does not move with the machine.
 //
 //   node --expose-gc bench/native-map-observe.bench.mjs      the comparison, as npm run bench
 import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
+import { cachegrindAvailable, countInstructions } from './instructions.mjs';
 import { interleaved, medianOf, rotation } from './interleave.mjs';
 import { cpuTimed, deviceKeys, fmtInt, fmtMs, median, progress, quick, table, writeReport } from './lib.mjs';
 
 const SMALL_ROUNDS = quick() ? 20_000 : 200_000;
 const LARGE_KEYS = quick() ? 100_000 : 300_000;
-const RUNS = quick() ? 2 : 11;
+const RUNS = quick() ? 2 : 21;
 const MEASURED_PER_RUN = 3;
 const SETUPS = ['plain', 'loaded', 'observe', 'observe+otel'];
+/** The setups counted under cachegrind, and the run counts whose difference is one run's cost. */
+const INSTRUCTION_SETUPS = ['plain', 'observe', 'observe+otel'];
+const COUNTED_RUNS = [3, 6];
 /** Turns of each mode in the one process that alternates plain and observed. */
 const ALTERNATIONS = quick() ? 2 : 6;
 /** Map operations one round of the small-map workload performs. */
@@ -137,8 +143,60 @@ async function alternating() {
   return { setup: 'alternating', large: ratio('large'), set: ratio('sets') };
 }
 
+/**
+ * Under cachegrind: `runs` runs of one large workload after one to compile it, each in a job of its
+ * own after a full collection, as the timed runs are.
+ */
+async function countedRuns(variant) {
+  const [, setup, workload, runs] = variant.split(':');
+  await prepare(setup);
+  const run = workload === 'map' ? largeMap : largeSet;
+  const keys = deviceKeys(LARGE_KEYS, 0x5eed);
+  run(deviceKeys(LARGE_KEYS / 2, 0xbeef));
+  let sink = 0;
+  for (let i = 0; i < Number(runs); i++) sink += (await cpuTimed(() => run(keys))).result;
+  return { sink };
+}
+
+/**
+ * Instructions one run of each large workload executes in each setup: a process of 6 runs minus
+ * one of 3, over 3, so that start-up, key creation and compilation cancel out.
+ */
+async function instructionsPerRun() {
+  const variants = INSTRUCTION_SETUPS.flatMap((setup) =>
+    ['map', 'set'].flatMap((workload) => COUNTED_RUNS.map((runs) => `instructions:${setup}:${workload}:${runs}`)),
+  );
+  const counts = new Map();
+  // Two at a time: the counts do not depend on what else runs, and the machine has two cores.
+  for (let i = 0; i < variants.length; i += 2) {
+    const pair = variants.slice(i, i + 2);
+    const results = await Promise.all(
+      pair.map((variant) => countInstructions(import.meta.url, variant, [`--hash-seed=${hashSeed(0)}`])),
+    );
+    pair.forEach((variant, j) => counts.set(variant, results[j]));
+    progress(`cachegrind: ${pair.join(', ')} counted`);
+  }
+  const [few, many] = COUNTED_RUNS;
+  const perRun = (setup, workload, field) =>
+    (counts.get(`instructions:${setup}:${workload}:${many}`)[field] -
+      counts.get(`instructions:${setup}:${workload}:${few}`)[field]) /
+    (many - few);
+  return Object.fromEntries(
+    INSTRUCTION_SETUPS.map((setup) => [
+      setup,
+      Object.fromEntries(
+        ['map', 'set'].map((workload) => [
+          workload,
+          perRun(setup, workload, 'compiled') + perRun(setup, workload, 'builtins'),
+        ]),
+      ),
+    ]),
+  );
+}
+
 async function worker(setup) {
   if (setup === 'alternating') return alternating();
+  if (setup.startsWith('instructions:')) return countedRuns(setup);
   const report = await prepare(setup);
   const keys = deviceKeys(LARGE_KEYS, 0x5eed);
   smallMaps(SMALL_ROUNDS / 4);
@@ -152,6 +210,31 @@ async function worker(setup) {
 
 /** The hash seed of round `round`: fixed per round, so that reruns of the bench compare the same layouts. */
 const hashSeed = (round) => 0x5eed + round * 7919;
+
+/** The instruction counts as a table, or why there are none. */
+function instructionReport(instructions) {
+  if (instructions === undefined)
+    return ['Instruction counts: not measured, valgrind is not installed (Debian: `apt-get install valgrind`).'];
+  const { plain } = instructions;
+  const cell = (setup, workload) => {
+    const count = instructions[setup][workload];
+    const millions = `${(count / 1e6).toFixed(1)} M`;
+    return setup === 'plain' ? millions : `${millions} (${(plain[workload] / count).toFixed(3)})`;
+  };
+  return [
+    `Instructions one run executes in the code V8 compiled from JavaScript and in the engine's builtins it calls`,
+    `(\`Map.prototype.set\` among them), where the wrappers' own instructions are, counted by valgrind's cachegrind`,
+    `(\`node --predictable\`, hash seed ${hashSeed(0)}; a process of ${COUNTED_RUNS[1]} runs minus one of ${COUNTED_RUNS[0]}, over ${COUNTED_RUNS[1] - COUNTED_RUNS[0]}): the same on`,
+    "every run of the bench, whatever else the machine does. The engine's table rebuilds and the collections run in",
+    "V8's C++ runtime and are left out of the count, so the ratio in brackets (plain's count over the setup's) is",
+    'lower than the share of a whole run the wrappers take.',
+    '',
+    table(
+      ['Setup', 'Large map', 'Large set'],
+      INSTRUCTION_SETUPS.map((setup) => [setup, cell(setup, 'map'), cell(setup, 'set')]),
+    ),
+  ];
+}
 
 async function compare() {
   const runs = await interleaved(SETUPS, RUNS, (setup, i) => {
@@ -182,6 +265,7 @@ async function compare() {
   progress(
     `alternating in one process: large map ${inOneProcess.large.toFixed(3)}, large set ${inOneProcess.set.toFixed(3)} of plain`,
   );
+  const instructions = cachegrindAvailable() ? await instructionsPerRun() : undefined;
   writeReport(
     [
       '## Native Map and Set observation (zero-code mode)',
@@ -218,6 +302,8 @@ async function compare() {
       `observed in turn (the observer installed and uninstalled, each mode with its own copy of the workload; median over ${ALTERNATIONS}`,
       `turns of the ratio of best CPU times of ${MEASURED_PER_RUN} runs): observed large map`,
       `${inOneProcess.large.toFixed(3)} of plain, observed large set ${inOneProcess.set.toFixed(3)}.`,
+      '',
+      ...instructionReport(instructions),
     ].join('\n'),
   );
 }
