@@ -24,7 +24,18 @@
 import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
 import { cachegrindAvailable, countInstructions } from './instructions.mjs';
 import { interleaved, medianOf, rotation } from './interleave.mjs';
-import { cpuTimed, deviceKeys, fmtInt, fmtMs, median, progress, quick, table, writeReport } from './lib.mjs';
+import {
+  cpuTimed,
+  deviceKeys,
+  fmtInt,
+  fmtMs,
+  median,
+  medianInterval,
+  progress,
+  quick,
+  table,
+  writeReport,
+} from './lib.mjs';
 
 const SMALL_ROUNDS = quick() ? 20_000 : 200_000;
 const LARGE_KEYS = quick() ? 100_000 : 300_000;
@@ -247,18 +258,23 @@ async function compare() {
   const smallOps = SMALL_ROUNDS * SMALL_OPS_PER_ROUND;
   const bigOps = largeOps(LARGE_KEYS);
   const med = medianOf(runs);
-  const ratio = (setup, field) => median(runs[setup].map((run, i) => runs.plain[i][field] / run[field]));
+  const ratios = (setup, field) => runs[setup].map((run, i) => runs.plain[i][field] / run[field]);
+  const ratio = (setup, field) => {
+    if (setup === 'plain') return '1.000';
+    const [low, high] = medianInterval(ratios(setup, field));
+    return `${median(ratios(setup, field)).toFixed(3)} (${low.toFixed(3)} to ${high.toFixed(3)})`;
+  };
   const rows = SETUPS.map((setup) => [
     setup,
     fmtMs(med(setup, 'small')),
     `${fmtInt(smallOps / (med(setup, 'small') / 1000))}`,
-    ratio(setup, 'small').toFixed(3),
+    ratio(setup, 'small'),
     fmtMs(med(setup, 'large')),
     `${fmtInt(bigOps / (med(setup, 'large') / 1000))}`,
-    ratio(setup, 'large').toFixed(3),
+    ratio(setup, 'large'),
     fmtMs(med(setup, 'set')),
     `${fmtInt(bigOps / (med(setup, 'set') / 1000))}`,
-    ratio(setup, 'set').toFixed(3),
+    ratio(setup, 'set'),
   ]);
   const otel = runs['observe+otel'][0];
   const inOneProcess = inFreshProcess(import.meta.url, 'alternating');
@@ -279,7 +295,8 @@ async function compare() {
       `*observe+otel* reported ${otel.rehashSpans} \`v8_rehash\``,
       'spans per process. *loaded* imports `@presize/instrumentation` and installs nothing: its row is what a larger',
       "heap alone costs the collector. *vs plain*: the median over rounds of plain's CPU time over the setup's, that is",
-      'throughput relative to *plain* (1.000 = no cost, 0.950 = 5 % slower).',
+      'throughput relative to *plain* (1.000 = no cost, 0.950 = 5 % slower); in brackets, the range that holds that median',
+      'with 95 % probability (bootstrap over the rounds): what the CPU times can tell apart.',
       '',
       table(
         [
