@@ -4,7 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const VARIANT = 'PRESIZE_BENCH_VARIANT';
+/** The environment variable that tells a started process which variant it measures. */
+export const VARIANT = 'PRESIZE_BENCH_VARIANT';
 
 /** The variant this process was started to measure, or undefined in the process that drives the runs. */
 export const freshProcessVariant = () => process.env[VARIANT];

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VARIANT } from './fresh-process.mjs';
 
 /** Whether valgrind (Debian's `valgrind` package) and its `cg_annotate` can be run here. */
 export function cachegrindAvailable() {
@@ -21,8 +22,8 @@ export function cachegrindAvailable() {
  * `--predictable` (one thread: the garbage collector and the compiler run on the main thread, in a
  * deterministic order) and `extraFlags`, for `variant`. Returns the instructions executed in
  * compiled JavaScript (code V8 generated at run time, which valgrind cannot name) and in V8's
- * builtins (`Builtins_*`), and in the whole process; the rest is V8's C++ runtime, the garbage
- * collector and the compiler among it.
+ * builtins (`Builtins_*`); the rest of the process is V8's C++ runtime, the garbage collector
+ * and the compiler among it.
  */
 export async function countInstructions(script, variant, extraFlags = []) {
   const dir = mkdtempSync(join(tmpdir(), 'presize-cachegrind-'));
@@ -40,7 +41,7 @@ export async function countInstructions(script, variant, extraFlags = []) {
         ...extraFlags,
         fileURLToPath(script),
       ],
-      { env: { ...process.env, PRESIZE_BENCH_VARIANT: variant }, maxBuffer: 64 << 20 },
+      { env: { ...process.env, [VARIANT]: variant }, maxBuffer: 64 << 20 },
     );
     return functionTotals(out);
   } finally {
@@ -57,16 +58,16 @@ function functionTotals(file) {
   if (annotated.status !== 0) throw new Error(`cg_annotate ${file} failed: ${annotated.stderr}`);
   let compiled = 0;
   let builtins = 0;
-  let total = 0;
+  let totals = false;
   for (const line of annotated.stdout.split('\n')) {
     const match = /^\s*([\d,]+)(?: \(\s*[\d.]+%\))?\s+(\S.*)$/.exec(line);
     if (match === null) continue;
     const count = Number(match[1].replaceAll(',', ''));
     const where = match[2];
-    if (where.startsWith('PROGRAM TOTALS')) total = count;
+    if (where.startsWith('PROGRAM TOTALS')) totals = true;
     else if (where === '???:???') compiled = count;
     else if (where.includes('Builtins_')) builtins += count;
   }
-  if (total === 0) throw new Error(`cg_annotate ${file} printed no program totals`);
-  return { compiled, builtins, total };
+  if (!totals) throw new Error(`cg_annotate ${file} printed no program totals`);
+  return { compiled, builtins };
 }
