@@ -237,8 +237,8 @@ function instructionReport(instructions) {
     `(\`Map.prototype.set\` among them), where the wrappers' own instructions are, counted by valgrind's cachegrind`,
     `(\`node --predictable\`, hash seed ${hashSeed(0)}; a process of ${COUNTED_RUNS[1]} runs minus one of ${COUNTED_RUNS[0]}, over ${COUNTED_RUNS[1] - COUNTED_RUNS[0]}): the same on`,
     "every run of the bench, whatever else the machine does. The engine's table rebuilds and the collections run in",
-    "V8's C++ runtime and are left out of the count, so the ratio in brackets (plain's count over the setup's) is",
-    'lower than the share of a whole run the wrappers take.',
+    "V8's C++ runtime and are left out of the count, so the wrappers are a larger share of it than of a whole run: the",
+    "ratio in brackets (plain's count over the setup's) is, if anything, lower than a whole run's.",
     '',
     table(
       ['Setup', 'Large map', 'Large set'],
@@ -261,8 +261,9 @@ async function compare() {
   const ratios = (setup, field) => runs[setup].map((run, i) => runs.plain[i][field] / run[field]);
   const ratio = (setup, field) => {
     if (setup === 'plain') return '1.000';
-    const [low, high] = medianInterval(ratios(setup, field));
-    return `${median(ratios(setup, field)).toFixed(3)} (${low.toFixed(3)} to ${high.toFixed(3)})`;
+    const values = ratios(setup, field);
+    const [low, high] = medianInterval(values);
+    return `${median(values).toFixed(3)} (${low.toFixed(3)} to ${high.toFixed(3)})`;
   };
   const rows = SETUPS.map((setup) => [
     setup,
