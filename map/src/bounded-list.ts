@@ -1,4 +1,5 @@
 import { describeValue } from './describe-value.js';
+import { keepShapes } from './shape-keeper.js';
 
 /**
  * The largest capacity a bounded list accepts: 16,777,216 (2^24) slots, 128 MiB allocated up front
@@ -133,3 +134,9 @@ export function appendBounded<K, T>(map: MapOfLists<K, T>, key: K, value: T, cap
   list.push(value);
   return list;
 }
+
+keepShapes(() => {
+  const list = new BoundedList<null>(1);
+  list.push(null);
+  return [list, list[Symbol.iterator]()];
+});

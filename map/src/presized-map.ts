@@ -26,6 +26,7 @@ import { hashHigh, hashKey, keyTypeError, topHash } from './hash.js';
 import { checkHeapRoom } from './heap-room.js';
 import { ITERATE_ENTRIES, ITERATE_KEYS, ITERATE_VALUES, PresizedMapIterator, type IterationKind } from './iterator.js';
 import { fromUnitRandom, secureRandom32, splitmix32, type Random32 } from './random.js';
+import { announcesMaps, keepShapes } from './shape-keeper.js';
 import { capacityOf, MAX_B, overflowLimit, validateHint } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
 import { int32Value, stringValue } from './typed-lookup.js';
@@ -167,7 +168,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     } else {
       this.random = secureRandom32;
     }
-    this.id = nextMapId();
+    const announced = announcesMaps();
+    this.id = announced ? nextMapId() : 0;
     this.name = options.name ?? `presized-map-${this.id}`;
     this.reseed();
     this.B = B;
@@ -177,7 +179,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     this.store = new EntryStore(hint);
     this.chunks = this.store.chunks;
     if (B > 0) this.install(new BucketArray(B, hint));
-    this.events.create(this.hint, B);
+    if (announced) this.events.create(this.hint, B);
   }
 
   get size(): number {
@@ -677,3 +679,10 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     }
   }
 }
+
+keepShapes(() => {
+  // A hint above one bucket's load, so that the map builds its bucket array at once.
+  const map = new PresizedMap<string, null>({ hint: 9 });
+  map.set('', null);
+  return [map, map.keys()];
+});
