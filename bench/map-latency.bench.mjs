@@ -26,7 +26,7 @@ import {
 } from './lib.mjs';
 
 const N = quick() ? 400_000 : 4_000_000;
-const REPEATS = quick() ? 2 : 3;
+const REPEATS = quick() ? 2 : 5;
 const WINDOWS = 800;
 const WINDOW = Math.ceil(N / WINDOWS);
 const SEED = 0x5eed;
