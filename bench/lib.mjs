@@ -52,6 +52,22 @@ export function settle() {
   gc();
 }
 
+/**
+ * Waits until the process has used almost no CPU for 100 ms (at most 5 s). After `settle()` the
+ * collector goes on sweeping and returning memory on its helper threads for a few hundred
+ * milliseconds; on a two-core machine they take the main thread's core in 4 ms slices, which
+ * would land on whatever the next timed operations are.
+ */
+export async function quiesce() {
+  const deadline = now() + 5_000;
+  while (now() < deadline) {
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { user, system } = process.cpuUsage(before);
+    if (user + system < 5_000) return;
+  }
+}
+
 /** Heap bytes in use, JavaScript heap plus ArrayBuffer backing stores (where typed arrays live). */
 export function usedBytes() {
   const m = process.memoryUsage();

@@ -18,6 +18,7 @@ import {
   percentileOfSorted,
   progress,
   quick,
+  quiesce,
   settle,
   specialize,
   table,
@@ -91,6 +92,7 @@ function watchGrowthStarts(mapRef) {
 
 async function measure(kind, keys, starts, durations, minimum, gcPauses) {
   settle();
+  await quiesce();
   const mapRef = { current: null };
   const growth = watchGrowthStarts(mapRef);
   const map = kind.create();

@@ -17,6 +17,7 @@ import {
   percentileOfSorted,
   progress,
   quick,
+  quiesce,
   settle,
   shuffled,
   table,
@@ -66,6 +67,7 @@ async function runVariant(id) {
   const { write } = variant;
   const gcPauses = new GcPauses();
   settle();
+  await quiesce();
   const heapBefore = usedBytes();
   const map = variant.create();
   const from = now();

@@ -1,5 +1,5 @@
-/** Entries per chunk of the store: 16,384, as a shift (see EntryStore for why). */
-export const ENTRY_CHUNK_SHIFT = 14;
+/** Entries per chunk of the store: 32,768, as a shift (see EntryStore for why). */
+export const ENTRY_CHUNK_SHIFT = 15;
 /** Mask of an entry's position inside its chunk. */
 export const ENTRY_CHUNK_MASK = (1 << ENTRY_CHUNK_SHIFT) - 1;
 /** Elements of a full chunk: a key and a value per entry. */
@@ -8,7 +8,7 @@ const FULL_CHUNK = (ENTRY_CHUNK_MASK + 1) * 2;
 const FIRST_CHUNK = 16;
 
 /**
- * Keys and values of up to 16,384 entries: the key of entry i at 2i, its value at 2i + 1. A free
+ * Keys and values of up to 32,768 entries: the key of entry i at 2i, its value at 2i + 1. A free
  * entry holds `undefined` as its key and the number of the next free entry (or -1) as its value.
  */
 export type EntryChunk = unknown[];
@@ -40,18 +40,20 @@ export function valueOf<V>(chunks: readonly EntryChunk[], entry: number): V {
  * the map and keeps it only if it belongs to the bucket being walked (see the iterator).
  *
  * Chunks are never copied once full; the first chunk of a small map starts small and doubles up to
- * full size. A full chunk is 16,384 entries (32,768 elements, 256 KiB), for what V8 does with
+ * full size. A full chunk is 32,768 entries (65,536 elements, 512 KiB), for what V8 does with
  * arrays (see "Memory layout and the garbage collector" in the README): an array of more than
  * 128 KiB is born in the young large-object space on pages of its own, which a scavenge promotes
  * without copying, where smaller arrays are copied twice by scavenges (in a model of the store
  * filled with 4,000,000 keys, chunks of 4,096 entries made 20 scavenges of up to 35 ms, chunks of
- * 8,192 entries 8 of up to 10 ms). But those pages
- * are fresh memory, which the kernel maps page by page as V8 fills the new array with holes: the
- * insert that creates a chunk pays about 0.5 ms per 128 KiB. 16,384 entries keeps such inserts
- * below one in 10,000 (245 for 4,000,000 keys), at about 1 ms each.
+ * 8,192 entries 8 of up to 10 ms). Promoting one costs the scavenge a fixed part per object besides
+ * a visit of each slot: during 4,000,000 unsized inserts the scavenges took 23.7 ms in all with
+ * chunks of 8,192 entries, 18.6 ms with 16,384, 15.0 ms with 32,768 and 14.0 ms with 65,536. But
+ * those pages are fresh memory, which the kernel maps page by page as V8 fills the new array with
+ * holes: the insert that creates a chunk pays about 0.5 ms per 128 KiB. 32,768 entries keeps such
+ * inserts at about 2 ms, about 120 of them for 4,000,000 keys.
  */
 export class EntryStore {
-  /** Chunk i holds entries i * 16384 .. i * 16384 + 16383. */
+  /** Chunk i holds entries i * 32768 .. i * 32768 + 32767. */
   readonly chunks: EntryChunk[] = [];
   /** Entries handed out at least once: live ones plus those on the free list. */
   private length = 0;
@@ -80,7 +82,7 @@ export class EntryStore {
       chunk = this.chunkWithRoomFor(entry);
       // The next chunk is created with the last entry of this one, not with the first entry beyond
       // it: a map doubles when its count reaches 13 * 2^(B-1), a multiple of the chunk size from
-      // B = 15 on, and the insert that starts a doubling should not pay for a chunk as well.
+      // B = 16 on, and the insert that starts a doubling should not pay for a chunk as well.
       // Within the reservation of a hinted map nothing is created ahead.
       if ((entry & ENTRY_CHUNK_MASK) === ENTRY_CHUNK_MASK && entry >= this.reserved) this.chunkWithRoomFor(entry + 1);
     }
@@ -113,7 +115,7 @@ export class EntryStore {
     const at = (entry & ENTRY_CHUNK_MASK) << 1;
     if (at < chunk.length) return chunk;
     // A short chunk (the first of a small map, or the last of a hinted one) doubles, by a copy of
-    // at most 64 KiB, so that small maps stay small.
+    // at most 256 KiB, so that small maps stay small.
     const larger = newChunk(Math.min(Math.max(chunk.length * 2, at + 2), FULL_CHUNK));
     for (let i = 0; i < chunk.length; i++) larger[i] = chunk[i];
     this.chunks[index] = larger;

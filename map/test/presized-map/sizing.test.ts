@@ -168,13 +168,13 @@ describe('storage allocation', () => {
 
   test('the insert that starts a doubling creates no chunk: the chunk came with the entry before', () => {
     const map = new PresizedMap<string, number>({ seed: 13 });
-    // 13 * 2^14 = 212,992 entries: B 15 doubles at a chunk boundary.
-    for (let i = 0; i < 212992; i++) map.set(deviceKey(i), i);
-    expect(map.stats()).toMatchObject({ B: 15, growing: false });
+    // 13 * 2^15 = 425,984 entries: B 16 doubles at a chunk boundary.
+    for (let i = 0; i < 425984; i++) map.set(deviceKey(i), i);
+    expect(map.stats()).toMatchObject({ B: 16, growing: false });
     const chunks = (map['chunks'] as unknown[][]).length;
-    expect(chunks).toBe(212992 / ENTRIES_PER_CHUNK + 1);
-    map.set(deviceKey(212992), 212992);
-    expect(map.stats()).toMatchObject({ B: 16, growing: true });
+    expect(chunks).toBe(425984 / ENTRIES_PER_CHUNK + 1);
+    map.set(deviceKey(425984), 425984);
+    expect(map.stats()).toMatchObject({ B: 17, growing: true });
     expect((map['chunks'] as unknown[][]).length).toBe(chunks);
   });
 
