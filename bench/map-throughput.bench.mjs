@@ -18,6 +18,7 @@ import {
   now,
   progress,
   quick,
+  quiesce,
   settle,
   shuffled,
   specialize,
@@ -98,8 +99,9 @@ function bytesPerEntry(kind, keys) {
 }
 
 /** Sets `keys` into a new map of `kind`, then gets `lookups`; the rate of each, in operations a second. */
-function setGetRates(kind, setAll, getAll, keys, lookups) {
+async function setGetRates(kind, setAll, getAll, keys, lookups) {
   settle();
+  await quiesce();
   const map = kind.create();
   const t0 = now();
   setAll(map, keys);
@@ -134,12 +136,12 @@ const hashStrings = specialize(hashAll);
 const hashInts = specialize(hashAll);
 for (let r = 0; r < ROUNDS; r++) {
   for (const kind of rotation(kinds, r)) {
-    const { set, get } = setGetRates(kind, kind.setAll, kind.getAll, keys, lookups);
+    const { set, get } = await setGetRates(kind, kind.setAll, kind.getAll, keys, lookups);
     rates[kind.id].set.push(set);
     rates[kind.id].get.push(get);
   }
   for (const kind of rotation(intKinds, r)) {
-    const { set, get } = setGetRates(kind, kind.setInts, kind.getInts, ints, intLookups);
+    const { set, get } = await setGetRates(kind, kind.setInts, kind.getInts, ints, intLookups);
     rates[kind.id].setInt.push(set);
     rates[kind.id].getInt.push(get);
   }
