@@ -473,7 +473,9 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   /** Go's growWork: evacuates the old bucket feeding `bucket`, then the oldest one not yet evacuated. */
   private growWork(bucket: number): void {
     const timed = this.events.timesEvacuation;
-    const start = timed ? process.hrtime.bigint() : -1n;
+    // Not -1n when untimed: optimised code holds a BigInt constant unboxed and boxes it anew on every
+    // call, a heap object per evacuating write (18 MB of young garbage in 4,000,000 unsized inserts).
+    const start = timed ? process.hrtime.bigint() : undefined;
     const kind = this.growthKind();
     this.stepBuckets = 0;
     this.stepEntries = 0;
@@ -482,7 +484,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     if (this.stepBuckets > 0) {
       this.growthOperations++;
       if (timed) {
-        const ns = Number(process.hrtime.bigint() - start);
+        const ns = Number(process.hrtime.bigint() - start!);
         this.growthEvacuationNs += ns;
         this.events.evacuate(this.stepBuckets, this.stepEntries, this.nevacuate, this.oldBucketCount, ns);
       }

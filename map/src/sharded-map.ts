@@ -253,20 +253,26 @@ class ShardedMapIterator<K extends string | number, V, T> implements MapIterator
     private readonly open: (shard: PresizedMap<K, V>) => MapIterator<T>,
   ) {}
 
+  // One result object made in one place, as in the shards' iterators, so that it and theirs can
+  // live in registers once a loop reading them is optimised.
   next(): IteratorResult<T, undefined> {
     const count = this.shards.length;
-    while (this.index <= count) {
+    let value: T | undefined = undefined;
+    let done = true;
+    while (this.index < count) {
       if (this.current === null) {
-        if (this.index === count) break;
         this.current = this.open(this.shards[(this.start + this.index) & (count - 1)]!);
       }
       const r = this.current.next();
-      if (!r.done) return r;
+      if (!r.done) {
+        value = r.value;
+        done = false;
+        break;
+      }
       this.current = null;
       this.index++;
     }
-    this.index = count + 1;
-    return { value: undefined, done: true };
+    return { value, done } as IteratorResult<T, undefined>;
   }
 
   [Symbol.iterator](): this {
