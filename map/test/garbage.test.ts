@@ -25,4 +25,5 @@ test('map operations leave no garbage per operation', () => {
   // when it did not.
   expect(bytes.iterateKeys).toBeLessThan(1);
   expect(bytes.iterateValues).toBeLessThan(1);
+  expect(bytes.iterateSharded).toBeLessThan(1);
 }, 120_000);

@@ -76,6 +76,11 @@ const workloads = {
     for (const key of full.keys()) length += key.length;
     return length > 0 ? full.size : 0;
   },
+  iterateSharded: function measureIterateSharded() {
+    let length = 0;
+    for (const key of sharded.keys()) length += key.length;
+    return length > 0 ? sharded.size : 0;
+  },
   iterateValues: function measureIterateValues() {
     let sum = 0;
     for (const value of full.values()) sum = (sum + value) | 0;
