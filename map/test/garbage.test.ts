@@ -20,6 +20,8 @@ test('map operations leave no garbage per operation', () => {
   // Inserts and deletes move entries between bucket arrays, whose storage is left out; each
   // evacuating write once made a BigInt: 2.8 bytes an insert over these 200,000.
   expect(bytes.insertUnsized).toBeLessThan(0.5);
+  // On Node 20, integer keys after string keys once allocated in the hash: 5.3 bytes an insert.
+  expect(bytes.insertUnsizedIntegers).toBeLessThan(0.5);
   expect(bytes.churn).toBeLessThan(0.5);
   // An iterator's result object lives in registers once the loop is optimised: 40 bytes a key
   // when it did not.

@@ -37,6 +37,12 @@ const workloads = {
     for (let i = 0; i < N; i++) map.set(keys[i], i);
     return N;
   },
+  // After the string keys above, as in a service whose maps take both.
+  insertUnsizedIntegers: function measureInsertUnsizedIntegers() {
+    const map = new PresizedMap({ seed: 3 });
+    for (let i = 0; i < N; i++) map.set(ints[i], i);
+    return N;
+  },
   overwrite: function measureOverwrite() {
     for (let i = 0; i < N; i++) full.set(keys[i], i + 1);
     return N;
