@@ -64,9 +64,9 @@ export class PresizedMapIterator<S, K, V, T> implements MapIterator<T> {
     this.done = buckets === null;
   }
 
-  // One result object, made in one place: optimised code then keeps it in registers when the loop
-  // reading it is compiled with this method inlined (escape analysis), where a result made on each of
-  // two paths was allocated for every entry, 40 bytes a key.
+  // One result object, made in one place: a loop compiled with this method inlined then keeps it
+  // in registers (escape analysis), where a result made on each of two paths was allocated for
+  // every entry, 40 bytes a key.
   next(): IteratorResult<T, undefined> {
     let value: unknown = undefined;
     let done = true;
