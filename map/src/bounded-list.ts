@@ -90,18 +90,21 @@ export class BoundedList<T> implements Iterable<T> {
   }
 
   /**
-   * Yields the values oldest to newest. Like an array's iterator it sees values pushed while it
-   * runs; a value overwritten before the iterator reaches it is skipped, none is yielded twice.
+   * The values oldest to newest. Like an array's iterator it sees values pushed while it runs; a
+   * value overwritten before the iterator reaches it is skipped, none is yielded twice.
    */
-  *[Symbol.iterator](): IterableIterator<T> {
-    let seq = this.pushed - this.count;
-    for (;;) {
-      const oldest = this.pushed - this.count;
-      if (seq < oldest) seq = oldest;
-      if (seq >= this.pushed) return;
-      yield this.slots[this.slotOf(seq)] as T;
-      seq++;
-    }
+  [Symbol.iterator](): IterableIterator<T> {
+    return new BoundedListIterator<T>(this, BoundedList.advanceIterator, this.pushed - this.count);
+  }
+
+  /** Moves `it` to the next value still held and stores it in `it.value`; false at the end. */
+  private static advanceIterator<T>(list: BoundedList<T>, it: BoundedListIterator<T>): boolean {
+    const oldest = list.pushed - list.count;
+    if (it.seq < oldest) it.seq = oldest;
+    if (it.seq >= list.pushed) return false;
+    it.value = list.slots[list.slotOf(it.seq)] as T;
+    it.seq++;
+    return true;
   }
 
   get [Symbol.toStringTag](): string {
@@ -112,6 +115,58 @@ export class BoundedList<T> implements Iterable<T> {
     return seq % this.capacity;
   }
 }
+
+/**
+ * An iteration over a bounded list: a class rather than a generator, so that a loop compiled with
+ * `next()` inlined keeps the result objects in registers (a generator allocates one per value, and
+ * itself per iteration), as for the maps' iterators.
+ */
+class BoundedListIterator<T> implements IterableIterator<T> {
+  /** The push number (see BoundedList's `pushed`) of the next value to yield. */
+  seq: number;
+  value: T | undefined = undefined;
+  private done = false;
+  readonly #list: BoundedList<T>;
+  readonly #advance: (list: BoundedList<T>, it: BoundedListIterator<T>) => boolean;
+
+  constructor(
+    list: BoundedList<T>,
+    advance: (list: BoundedList<T>, it: BoundedListIterator<T>) => boolean,
+    seq: number,
+  ) {
+    this.#list = list;
+    this.#advance = advance;
+    this.seq = seq;
+  }
+
+  // One result object made in one place, as in the maps' iterators.
+  next(): IteratorResult<T, undefined> {
+    let value: T | undefined = undefined;
+    let done = true;
+    if (!this.done && this.#advance(this.#list, this)) {
+      value = this.value;
+      this.value = undefined;
+      done = false;
+    } else {
+      this.done = true;
+    }
+    return { value, done } as IteratorResult<T, undefined>;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'BoundedList Iterator';
+  }
+}
+
+// Inherit from %IteratorPrototype%, as an array's iterator does, so that the iterator helpers work.
+Object.setPrototypeOf(
+  BoundedListIterator.prototype,
+  Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object,
+);
 
 /** The part of the `Map` interface {@link appendBounded} needs; `Map`, `PresizedMap` and `ShardedMap` have it. */
 export interface MapOfLists<K, T> {

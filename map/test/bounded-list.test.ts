@@ -105,6 +105,24 @@ describe('BoundedList', () => {
     expect(list.toArray()).toEqual([{ again: true }]);
   });
 
+  test("an ended iterator stays ended, and iterators are iterators like an array's", () => {
+    const list = new BoundedList<number>(3);
+    list.push(1);
+    const it = list[Symbol.iterator]();
+    expect(it.next()).toEqual({ value: 1, done: false });
+    expect(it.next()).toEqual({ value: undefined, done: true });
+    list.push(2);
+    expect(it.next()).toEqual({ value: undefined, done: true });
+    expect(it[Symbol.iterator]()).toBe(it);
+    const iteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object;
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(it))).toBe(iteratorPrototype);
+    expect(Object.prototype.toString.call(it)).toBe('[object BoundedList Iterator]');
+    // An iterator made before pushes starts at the oldest value held when it is first read.
+    const early = list[Symbol.iterator]();
+    for (const value of [3, 4, 5]) list.push(value);
+    expect([...early]).toEqual([3, 4, 5]);
+  });
+
   test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, MAX_BOUNDED_CAPACITY + 1])(
     'rejects capacity %p with a RangeError naming it',
     (capacity) => {

@@ -33,6 +33,7 @@ const methods = {
   'ShardedMap iterator#next': Object.getPrototypeOf(new ShardedMap().entries()).next,
   'BoundedList#push': BoundedList.prototype.push,
   'BoundedList#[Symbol.iterator]': BoundedList.prototype[Symbol.iterator],
+  'BoundedList iterator#next': Object.getPrototypeOf(new BoundedList(1)[Symbol.iterator]()).next,
   appendBounded,
 };
 

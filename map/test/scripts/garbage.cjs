@@ -7,7 +7,7 @@
 // the warm-up ends with the same code on a busy machine as on an idle one. Prints one JSON line:
 // bytes per operation by workload.
 const { Session } = require('node:inspector/promises');
-const { PresizedMap, ShardedMap, appendBounded } = require('@presize/map');
+const { BoundedList, PresizedMap, ShardedMap, appendBounded } = require('@presize/map');
 
 const N = 200_000;
 /** Functions whose allocations a map keeps as its storage. */
@@ -23,8 +23,10 @@ const full = new PresizedMap({ hint: N, seed: 1 });
 const fullInts = new PresizedMap({ hint: N, seed: 1 });
 const sharded = new ShardedMap({ hint: N, shards: 8, seed: 1 });
 const logs = new PresizedMap({ hint: 1000, seed: 5 });
+const lists = Array.from({ length: 1000 }, () => new BoundedList(10));
 for (let i = 0; i < N; i++) {
   full.set(keys[i], i);
+  lists[i % 1000].push(i);
   fullInts.set(ints[i], i);
   sharded.set(keys[i], i);
 }
@@ -86,6 +88,14 @@ const workloads = {
     let length = 0;
     for (const key of sharded.keys()) length += key.length;
     return length > 0 ? sharded.size : 0;
+  },
+  // Operations here are whole iterations of a list of 10 values.
+  iterateLists: function measureIterateLists() {
+    let sum = 0;
+    for (let round = 0; round < 20; round++) {
+      for (const list of lists) for (const value of list) sum = (sum + value) | 0;
+    }
+    return sum !== 0.5 ? 20 * lists.length : 0;
   },
   iterateValues: function measureIterateValues() {
     let sum = 0;
