@@ -2,6 +2,10 @@
 // Set and get throughput with 1,000,000 device keys in a map sized for them, against a native Map
 // (which cannot be sized) and lru-cache sized with `max`; and the heap each takes per entry.
 // A ShardedMap of 16 presized shards runs beside them, to show what picking a shard costs.
+// Every rate is measured in a process of its own, one kind and one key type per process, the kinds
+// alternating: in one process, a native Map's gets of integer keys took 145 to 293 ns after string
+// rounds of every kind had run, against 69 to 82 ns in a process that had run nothing else, while
+// a PresizedMap's moved far less, so that sharing a process flattered the map's ratios.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -45,7 +49,10 @@ function installedVersion(name) {
 const lruVersion = installedVersion('lru-cache');
 
 const N = quick() ? 100_000 : 1_000_000;
-const ROUNDS = quick() ? 2 : 5;
+/** Processes per kind and key type; each runs one untimed round, then RATE_ROUNDS timed ones. */
+const PROCESSES = quick() ? 1 : 3;
+const RATE_ROUNDS = quick() ? 1 : 3;
+const HASH_ROUNDS = quick() ? 2 : 5;
 const MEMORY_ROUNDS = quick() ? 1 : 2;
 
 function setAll(map, keys) {
@@ -67,13 +74,6 @@ const kinds = [
     create: () => new ShardedMap({ hint: N, shards: 16 }),
   },
 ];
-for (const kind of kinds) {
-  kind.setAll = specialize(setAll);
-  kind.getAll = specialize(getAll);
-  // Integer keys run through copies of their own, so the string rounds' type feedback stays clean.
-  kind.setInts = specialize(setAll);
-  kind.getInts = specialize(getAll);
-}
 const intKinds = kinds.filter((k) => k.id === 'presized' || k.id === 'native');
 
 /**
@@ -91,7 +91,7 @@ function bytesPerEntry(kind, keys) {
   settle();
   const before = usedBytes();
   const map = kind.create();
-  kind.setAll(map, keys);
+  setAll(map, keys);
   settle();
   const after = usedBytes();
   if (map.get(keys[0]) !== 0) throw new Error(`${kind.label} lost its first key`);
@@ -99,7 +99,7 @@ function bytesPerEntry(kind, keys) {
 }
 
 /** Sets `keys` into a new map of `kind`, then gets `lookups`; the rate of each, in operations a second. */
-async function setGetRates(kind, setAll, getAll, keys, lookups) {
+async function setGetRates(kind, keys, lookups) {
   settle();
   await quiesce();
   const map = kind.create();
@@ -112,48 +112,63 @@ async function setGetRates(kind, setAll, getAll, keys, lookups) {
   return { set: N / ((t1 - t0) / 1000), get: N / ((t2 - t1) / 1000) };
 }
 
-const memoryKind = freshProcessVariant();
-if (memoryKind) {
-  reportToDriver(
-    bytesPerEntry(
-      kinds.find((k) => k.id === memoryKind),
-      deviceKeys(N),
-    ),
-  );
+/** Distinct integers spread like ids (not 0..N-1, which a native Map hashes into perfect order). */
+const integerKeys = () => Array.from({ length: N }, (_, i) => Math.imul(i, 0x9e3779b1) >>> 1);
+
+/**
+ * In a process of its own: the median set and get rates of one kind over RATE_ROUNDS rounds, after
+ * one untimed round that lets V8 compile the loops.
+ */
+async function ratesInThisProcess(kind, keyType) {
+  const keys = keyType === 'ints' ? integerKeys() : deviceKeys(N);
+  const lookups = shuffled(keys, 7);
+  await setGetRates(kind, keys, lookups);
+  const rounds = [];
+  for (let r = 0; r < RATE_ROUNDS; r++) rounds.push(await setGetRates(kind, keys, lookups));
+  return { set: median(rounds.map((x) => x.set)), get: median(rounds.map((x) => x.get)) };
+}
+
+// Variants: `<kind>` measures heap bytes per entry, `<kind>:<strings|ints>` the rates.
+const variant = freshProcessVariant();
+if (variant) {
+  const [id, keyType] = variant.split(':');
+  const kind = kinds.find((k) => k.id === id);
+  reportToDriver(keyType ? await ratesInThisProcess(kind, keyType) : bytesPerEntry(kind, deviceKeys(N)));
   process.exit(0);
 }
 
-progress(`generating ${fmtInt(N)} keys`);
-const keys = deviceKeys(N);
-const lookups = shuffled(keys, 7);
-// Distinct integers, spread like ids (not 0..N-1, which a native Map hashes into perfect order).
-const ints = Array.from({ length: N }, (_, i) => Math.imul(i, 0x9e3779b1) >>> 1);
-const intLookups = shuffled(ints, 7);
 const rates = Object.fromEntries(kinds.map((k) => [k.id, { set: [], get: [], setInt: [], getInt: [] }]));
+for (let p = 0; p < PROCESSES; p++) {
+  for (const kind of rotation(kinds, p)) {
+    const { set, get } = inFreshProcess(import.meta.url, `${kind.id}:strings`);
+    rates[kind.id].set.push(set);
+    rates[kind.id].get.push(get);
+  }
+  for (const kind of rotation(intKinds, p)) {
+    const { set, get } = inFreshProcess(import.meta.url, `${kind.id}:ints`);
+    rates[kind.id].setInt.push(set);
+    rates[kind.id].getInt.push(get);
+  }
+  progress(
+    `processes ${p + 1}/${PROCESSES}: get ${kinds.map((k) => `${k.id} ${fmtInt(rates[k.id].get.at(-1))}/s`).join(', ')}`,
+  );
+}
+
+// The hash alone, in this process, over the keys in lookup order.
+progress(`generating ${fmtInt(N)} keys`);
+const lookups = shuffled(deviceKeys(N), 7);
+const intLookups = shuffled(integerKeys(), 7);
 const hashNsPerKey = [];
 const hashNsPerInt = [];
 const hashStrings = specialize(hashAll);
 const hashInts = specialize(hashAll);
-for (let r = 0; r < ROUNDS; r++) {
-  for (const kind of rotation(kinds, r)) {
-    const { set, get } = await setGetRates(kind, kind.setAll, kind.getAll, keys, lookups);
-    rates[kind.id].set.push(set);
-    rates[kind.id].get.push(get);
-  }
-  for (const kind of rotation(intKinds, r)) {
-    const { set, get } = await setGetRates(kind, kind.setInts, kind.getInts, ints, intLookups);
-    rates[kind.id].setInt.push(set);
-    rates[kind.id].getInt.push(get);
-  }
+for (let r = 0; r < HASH_ROUNDS; r++) {
   const h0 = now();
   if (hashStrings(lookups, hashKey, r) === 0.5) throw new Error('unreachable: keeps the hash loop alive');
   const h1 = now();
   if (hashInts(intLookups, hashKey, r) === 0.5) throw new Error('unreachable: keeps the hash loop alive');
   hashNsPerKey.push(((h1 - h0) * 1e6) / N);
   hashNsPerInt.push(((now() - h1) * 1e6) / N);
-  progress(
-    `round ${r + 1}/${ROUNDS}: set ${kinds.map((k) => `${k.id} ${fmtInt(rates[k.id].set.at(-1))}/s`).join(', ')}`,
-  );
 }
 
 // Memory in fresh processes: an ArrayBuffer of a collected map is released by a background sweep,
@@ -183,7 +198,8 @@ writeReport(
     `## Throughput and memory at ${fmtInt(N)} keys, presized`,
     '',
     `Each round creates the map, sets ${fmtInt(N)} \`dev_<hex>\` keys (value: the insert number), then gets them`,
-    `all in a shuffled order. Median of ${ROUNDS} rounds, the order of the maps rotating each round.`,
+    `all in a shuffled order. Each kind and key type in processes of their own (${PROCESSES} each, the kinds alternating),`,
+    `each process the median of ${RATE_ROUNDS} rounds after an untimed one; the table gives the median over the processes.`,
     'Heap per entry: used heap plus ArrayBuffer stores (where typed arrays live) after a full GC, minus',
     `the same before the map was created, over ${fmtInt(N)}; the keys existed before, so this is the table's own cost.`,
     '',
