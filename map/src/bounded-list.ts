@@ -1,4 +1,5 @@
 import { describeValue } from './describe-value.js';
+import { inheritIteratorHelpers } from './iterator.js';
 import { keepShapes } from './shape-keeper.js';
 
 /**
@@ -162,11 +163,7 @@ class BoundedListIterator<T> implements IterableIterator<T> {
   }
 }
 
-// Inherit from %IteratorPrototype%, as an array's iterator does, so that the iterator helpers work.
-Object.setPrototypeOf(
-  BoundedListIterator.prototype,
-  Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object,
-);
+inheritIteratorHelpers(BoundedListIterator.prototype);
 
 /** The part of the `Map` interface {@link appendBounded} needs; `Map`, `PresizedMap` and `ShardedMap` have it. */
 export interface MapOfLists<K, T> {

@@ -91,9 +91,13 @@ export class PresizedMapIterator<S, K, V, T> implements MapIterator<T> {
   }
 }
 
-// Inherit from %IteratorPrototype%, as native map iterators do, so that the iterator helpers of the
-// running Node.js (map, filter, take, toArray, ...) work on these iterators too.
-Object.setPrototypeOf(
-  PresizedMapIterator.prototype,
-  Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object,
-);
+/**
+ * Makes the instances of a class of iterators inherit from %IteratorPrototype%, as native map and
+ * array iterators do, so that the iterator helpers of the running Node.js (map, filter, take,
+ * toArray, ...) work on them too.
+ */
+export function inheritIteratorHelpers(prototype: object): void {
+  Object.setPrototypeOf(prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object);
+}
+
+inheritIteratorHelpers(PresizedMapIterator.prototype);

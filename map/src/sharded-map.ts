@@ -1,6 +1,7 @@
 import { checkOptions, describeValue } from './describe-value.js';
 import { hashHigh, hashNumber, hashString, keyTypeError } from './hash.js';
 import { checkHeapRoom } from './heap-room.js';
+import { inheritIteratorHelpers } from './iterator.js';
 import { PresizedMap } from './presized-map.js';
 import { nextInProcess } from './process-counter.js';
 import { secureRandom32, splitmix32, type Random32 } from './random.js';
@@ -284,11 +285,7 @@ class ShardedMapIterator<K extends string | number, V, T> implements MapIterator
   }
 }
 
-// Inherit from %IteratorPrototype%, as native map iterators do, so the iterator helpers work.
-Object.setPrototypeOf(
-  ShardedMapIterator.prototype,
-  Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object,
-);
+inheritIteratorHelpers(ShardedMapIterator.prototype);
 
 keepShapes(() => {
   // Named, so that it takes no number from the unnamed maps' sequence.
