@@ -17,7 +17,6 @@ const keys = Array.from(
   { length: N },
   (_, i) => `dev_${(Math.imul(i, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0')}`,
 );
-
 const ints = Array.from({ length: N }, (_, i) => Math.imul(i, 0x9e3779b1) >>> 1);
 const full = new PresizedMap({ hint: N, seed: 1 });
 const fullInts = new PresizedMap({ hint: N, seed: 1 });
