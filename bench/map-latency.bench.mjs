@@ -82,30 +82,17 @@ function slowest(durations, starts, n, skip, pauses = []) {
   return { max, at };
 }
 
-/** Inserts at which the map started a growth, read from the growth-start channel. */
-function watchGrowthStarts(mapRef) {
-  const ops = [];
-  const onGrowStart = () => ops.push(mapRef.current.size);
-  diagnostics_channel.subscribe(MAP_CHANNELS.growStart, onGrowStart);
-  return { ops, stop: () => diagnostics_channel.unsubscribe(MAP_CHANNELS.growStart, onGrowStart) };
-}
-
-async function measure(kind, keys, starts, durations, minimum, gcPauses) {
+async function measure(kind, keys, starts, durations, minimum, gcPauses, allocationOps) {
   settle();
   await quiesce();
-  const mapRef = { current: null };
-  const growth = watchGrowthStarts(mapRef);
   const map = kind.create();
-  mapRef.current = map;
   const from = now();
   kind.insert(map, keys, N, starts, durations);
   const to = now();
-  growth.stop();
   if (map.size !== N) throw new Error(`${kind.label} holds ${map.size} entries, expected ${N}`);
   const { pauses, gcPauseMs, gcCount } = await gcPauses.during(from, to);
   for (let i = 0; i < N; i++) if (durations[i] < minimum[i]) minimum[i] = durations[i];
 
-  const allocationOps = kind.id === 'native' ? nativeRehashOps(N) : growth.ops;
   // Where each collection fell in the insert sequence: the insert that was running or had just
   // ended when the pause began.
   const gcMarks = [];
@@ -117,7 +104,6 @@ async function measure(kind, keys, starts, durations, minimum, gcPauses) {
   const overall = slowest(durations, null, N, []);
   const sorted = Float64Array.from(durations.subarray(0, N)).sort();
   return {
-    allocationOps,
     overall: overall.max,
     overallAt: overall.at,
     withoutAllocation: slowest(durations, null, N, allocationOps).max,
@@ -135,32 +121,43 @@ async function measure(kind, keys, starts, durations, minimum, gcPauses) {
 }
 
 /**
- * Replays a seeded kind untimed, listening on the map channels, to name what the map itself did in
- * the given inserts: start a growth (allocate a bucket array), or take an overflow bucket from
- * outside the preallocated pool (which regrows the storage arrays).
+ * Replays a seeded kind untimed, listening on the growth channel and reading its storage after
+ * each insert, to name every insert in which the map allocated: the start of a growth (a new
+ * bucket array), an overflow bucket beyond the storage of the current one (the rows are copied
+ * into a larger buffer), or a new entry chunk. Seeded, so every run allocates at the same inserts.
  */
-function causesOf(kind, keys, ops) {
-  const wanted = new Set(ops);
-  const causes = new Map(ops.map((i) => [i, []]));
+function allocationsOf(kind, keys) {
+  const causes = new Map();
+  const growthStarts = [];
   const mapRef = { current: null };
-  const onGrowStart = (e) => {
-    const i = mapRef.current.size;
-    if (wanted.has(i))
-      causes.get(i).push(`starts a ${e.kind} growth, B ${e.oldB}→${e.newB}: allocates the new bucket array`);
+  const note = (i, cause) => {
+    if (!causes.has(i)) causes.set(i, []);
+    causes.get(i).push(cause);
   };
-  const onOverflow = (e) => {
-    const i = mapRef.current.size;
-    if (wanted.has(i) && !e.fromPool)
-      causes.get(i).push(`takes an overflow bucket beyond the preallocated pool (B ${e.B})`);
+  const onGrowStart = (e) => {
+    growthStarts.push(mapRef.current.size);
+    note(mapRef.current.size, `starts a ${e.kind} growth, B ${e.oldB}→${e.newB}: allocates the new bucket array`);
   };
   diagnostics_channel.subscribe(MAP_CHANNELS.growStart, onGrowStart);
-  diagnostics_channel.subscribe(MAP_CHANNELS.overflow, onOverflow);
   const map = kind.create();
   mapRef.current = map;
-  for (let i = 0; i < N; i++) map.set(keys[i], i);
+  let before = map.stats();
+  for (let i = 0; i < N; i++) {
+    map.set(keys[i], i);
+    const after = map.stats();
+    if (after.entryCapacity !== before.entryCapacity) {
+      note(
+        i,
+        `creates entry storage: room for ${fmtInt(before.entryCapacity)} → ${fmtInt(after.entryCapacity)} entries`,
+      );
+    }
+    if (after.B === before.B && after.bucketCapacity > before.bucketCapacity) {
+      note(i, `copies the bucket rows into a larger buffer for an overflow bucket (B ${after.B})`);
+    }
+    before = after;
+  }
   diagnostics_channel.unsubscribe(MAP_CHANNELS.growStart, onGrowStart);
-  diagnostics_channel.unsubscribe(MAP_CHANNELS.overflow, onOverflow);
-  return causes;
+  return { growthStarts, causes, ops: [...causes.keys()].sort((a, b) => a - b) };
 }
 
 /** The `count` slowest inserts of `durations`, slowest first. */
@@ -189,15 +186,24 @@ const byId = Object.fromEntries(kinds.map((k) => [k.id, k]));
 // and the timed runs see the code a running service runs.
 const firstMap = {};
 for (const kind of kinds) {
-  const result = await measure(kind, keys, starts, durations, new Float64Array(N), gcPauses);
+  const result = await measure(kind, keys, starts, durations, new Float64Array(N), gcPauses, []);
   firstMap[kind.id] = result;
   progress(
     `first map of the process, ${kind.label}: largest ${fmtMs(result.overall)} at insert ${fmtInt(result.overallAt)}`,
   );
 }
+progress('replaying the seeded maps to find the inserts in which they allocate');
+const allocations = Object.fromEntries(
+  kinds.map((kind) => [
+    kind.id,
+    kind.id === 'native'
+      ? { growthStarts: nativeRehashOps(N), causes: new Map(), ops: nativeRehashOps(N) }
+      : allocationsOf(kind, keys),
+  ]),
+);
 const runs = await interleaved(Object.keys(byId), REPEATS, async (id, r) => {
   const kind = byId[id];
-  const result = await measure(kind, keys, starts, durations, minima[id], gcPauses);
+  const result = await measure(kind, keys, starts, durations, minima[id], gcPauses, allocations[id].ops);
   progress(
     `run ${r + 1}/${REPEATS} ${kind.label}: largest ${fmtMs(result.overall)} at insert ${fmtInt(result.overallAt)}, ` +
       `allocating inserts excluded ${fmtMs(result.withoutAllocation)}, all ${fmtMs(result.totalMs)}`,
@@ -211,7 +217,7 @@ gcPauses.stop();
 const filtered = Object.fromEntries(
   kinds.map((kind) => {
     const min = minima[kind.id];
-    const allocationOps = runs[kind.id][0].allocationOps;
+    const allocationOps = allocations[kind.id].ops;
     return [
       kind.id,
       {
@@ -224,19 +230,13 @@ const filtered = Object.fromEntries(
   }),
 );
 
-progress('replaying the seeded maps to name the causes of their slowest inserts');
 const TOP = 6;
 const slowestInserts = {};
 for (const kind of kinds.filter((k) => k.id !== 'native')) {
-  const top = topInserts(minima[kind.id], TOP);
-  const causes = causesOf(
-    kind,
-    keys,
-    top.map((t) => t.at),
-  );
-  slowestInserts[kind.id] = top.map((t) => ({
+  const { causes } = allocations[kind.id];
+  slowestInserts[kind.id] = topInserts(minima[kind.id], TOP).map((t) => ({
     ...t,
-    cause: causes.get(t.at).join('; ') || 'none of its own (evacuation step, or the machine)',
+    cause: causes.get(t.at)?.join('; ') ?? 'none of its own (evacuation step, or the machine)',
   }));
 }
 
@@ -262,7 +262,7 @@ const svg = latencySvg({
     { label: 'native Map', color: '#d93025', maxima: medianRun('native').maxima },
     { label: 'PresizedMap (no hint)', color: '#1a73e8', maxima: medianRun('presized').maxima },
   ],
-  markers: runs.presized[0].allocationOps
+  markers: allocations.presized.growthStarts
     .filter((at) => at >= WINDOW)
     .map((at) => ({ at, label: `PresizedMap growth starts at insert ${at}` })),
   pauses: [
@@ -292,9 +292,11 @@ writeReport(
     `## Largest single-insert latency: ${fmtInt(N)} keys into unsized maps`,
     '',
     `Keys \`dev_<8 hex>\` inserted one by one, each insert timed with \`performance.now()\`; ${REPEATS} runs per map`,
-    'in rotating order, the presized maps seeded so every run grows at the same inserts. "Allocating inserts" start a',
-    'growth: for PresizedMap the insert that allocates a new bucket array, for native Map the insert that rebuilds',
-    'its whole table (at 2^k entries). Before the runs, each kind fills one map the same way, so that the runs',
+    'in rotating order, the presized maps seeded so every run allocates at the same inserts. "Allocating inserts":',
+    'for PresizedMap those that start a growth (a new bucket array), create an entry chunk or copy the bucket rows',
+    'into a larger buffer for an overflow bucket, found by replaying the seeded map and reading its `stats()`; for',
+    'native Map those that rebuild its whole',
+    'table (at 2^k entries). Before the runs, each kind fills one map the same way, so that the runs',
     "see compiled code, as a service's maps do after its first one (that map's largest insert is given below).",
     '',
     '**As measured** (median over the runs of each figure; includes GC pauses and preemption by other processes on',
@@ -337,9 +339,7 @@ writeReport(
         .join('; ') +
       '.',
     '',
-    'Allocating inserts: ' +
-      kinds.map((k) => `${k.label} ${fmtInt(runs[k.id][0].allocationOps.length)}`).join(', ') +
-      '.',
+    'Allocating inserts: ' + kinds.map((k) => `${k.label} ${fmtInt(allocations[k.id].ops.length)}`).join(', ') + '.',
     '',
     ...kinds
       .filter((k) => k.id !== 'native')

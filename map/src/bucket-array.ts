@@ -90,9 +90,6 @@ export class BucketArray {
   readonly poolEnd: number;
   /** The next overflow bucket to hand out: inside the pool while below poolEnd. */
   nextOverflow: number;
-  /** Buckets the typed arrays have room for. */
-  private capacity: number;
-
   /**
    * `entries`: what the table is built for, the hint of a map (Go's makemap), or `GROWN` for an
    * array made by a growth, which fills up to 6.5 entries per bucket (see `typedBucketsFor`).
@@ -102,9 +99,13 @@ export class BucketArray {
     const main = 2 ** B;
     this.poolEnd = main + overflowPoolSize(B);
     this.nextOverflow = main;
-    this.capacity = typedBucketsFor(B, entries);
-    this.rows = newRows(this.capacity);
+    this.rows = newRows(typedBucketsFor(B, entries));
     this.tophash = new Uint8Array(this.rows.buffer);
+  }
+
+  /** Buckets the typed arrays have room for: main buckets, the pool and spare room. */
+  get capacity(): number {
+    return this.rows.length / ROW_WORDS;
   }
 
   /** Overflow buckets handed out so far (pool and fresh). */
@@ -135,7 +136,6 @@ export class BucketArray {
     rows.set(this.rows);
     this.rows = rows;
     this.tophash = new Uint8Array(rows.buffer);
-    this.capacity = capacity;
   }
 }
 

@@ -70,6 +70,13 @@ export class EntryStore {
     }
   }
 
+  /** Entries the chunks have room for: those handed out and those not yet used. */
+  get capacity(): number {
+    let elements = 0;
+    for (const chunk of this.chunks) elements += chunk.length;
+    return elements / 2;
+  }
+
   /** Stores a new entry and returns its number. */
   add(key: unknown, value: unknown): number {
     let entry = this.freeHead;

@@ -5,6 +5,7 @@ import {
   EVACUATED_EMPTY,
   MIN_TOP_HASH,
   NO_BUCKET,
+  ROW_WORDS,
   entryAt,
   linkAt,
   slotWord,
@@ -126,4 +127,11 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
     fail(`stats().growing ${stats.growing} with oldBuckets ${stats.oldBuckets}`);
   }
   if (stats.evacuated > stats.oldBuckets) fail(`stats().evacuated ${stats.evacuated} > oldBuckets ${stats.oldBuckets}`);
+  if (stats.bucketCapacity !== buckets.rows.length / ROW_WORDS || buckets.nextOverflow > stats.bucketCapacity) {
+    fail(`stats().bucketCapacity ${stats.bucketCapacity} with ${buckets.nextOverflow} buckets handed out`);
+  }
+  const stored = chunks.reduce((sum, chunk) => sum + chunk.length / 2, 0);
+  if (stats.entryCapacity !== stored)
+    fail(`stats().entryCapacity ${stats.entryCapacity} but chunks hold ${stored} entries`);
+  if (stats.entryCapacity < count) fail(`stats().entryCapacity ${stats.entryCapacity} below count ${count}`);
 }

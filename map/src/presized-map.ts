@@ -343,6 +343,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       hint: this.hint,
       loadFactor: this.count / buckets,
       nextGrowthAt: capacityOf(this.B),
+      bucketCapacity: this.buckets === null ? 0 : this.buckets.capacity,
+      entryCapacity: this.store.capacity,
     };
   }
 

@@ -209,6 +209,8 @@ export class ShardedMap<K extends string | number, V> implements Map<K, V> {
       hint: this.hint,
       loadFactor: 0,
       nextGrowthAt: 0,
+      bucketCapacity: 0,
+      entryCapacity: 0,
       shards,
     };
     for (const s of shards) {
@@ -223,6 +225,8 @@ export class ShardedMap<K extends string | number, V> implements Map<K, V> {
       merged.growths += s.growths;
       merged.sameSizeGrowths += s.sameSizeGrowths;
       merged.nextGrowthAt += s.nextGrowthAt;
+      merged.bucketCapacity += s.bucketCapacity;
+      merged.entryCapacity += s.entryCapacity;
     }
     merged.loadFactor = merged.size / merged.buckets;
     return merged;

@@ -26,4 +26,8 @@ export interface PresizedMapStats {
   loadFactor: number;
   /** Entries the map can hold before the next doubling starts: 13 * 2^(B-1), or 8 at B = 0. */
   nextGrowthAt: number;
+  /** Buckets the current bucket array has storage for: main buckets, the overflow pool and spare room. */
+  bucketCapacity: number;
+  /** Entries the map's storage holds before it must create more: live and freed entries plus room not yet used. */
+  entryCapacity: number;
 }

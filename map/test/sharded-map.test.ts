@@ -47,6 +47,9 @@ function checkAgainstModel(map: ShardedMap<string, number>, model: Map<string, n
   expect(stats.B).toBe(Math.max(...stats.shards.map((s) => s.B)));
   expect(stats.growing).toBe(stats.shards.some((s) => s.growing));
   expect(stats.loadFactor).toBeCloseTo(model.size / stats.buckets, 12);
+  expect(stats.entryCapacity).toBe(stats.shards.reduce((sum, s) => sum + s.entryCapacity, 0));
+  expect(stats.entryCapacity).toBeGreaterThanOrEqual(model.size);
+  expect(stats.bucketCapacity).toBe(stats.shards.reduce((sum, s) => sum + s.bucketCapacity, 0));
 }
 
 describe('ShardedMap against a native Map', () => {

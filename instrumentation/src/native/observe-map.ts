@@ -170,6 +170,8 @@ export class NativeMapObservation implements ObservedNativeMap {
       hint: 0,
       loadFactor: size / buckets,
       nextGrowthAt: capacity - deleted,
+      bucketCapacity: buckets,
+      entryCapacity: capacity,
       capacity,
       deletedEntries: deleted,
       shrinks: this.shrinks,

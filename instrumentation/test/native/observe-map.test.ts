@@ -94,7 +94,14 @@ describe('observeMap', () => {
         diagnostics_channel.unsubscribe(MAP_CHANNELS.growStart, atStart);
       });
       for (let i = 0; i < count; i++) map.set(i, i);
-      expect(handle.stats()).toMatchObject({ size: count, capacity: 2 ** 18, buckets: 2 ** 17, growths: 16 });
+      expect(handle.stats()).toMatchObject({
+        size: count,
+        capacity: 2 ** 18,
+        entryCapacity: 2 ** 18,
+        buckets: 2 ** 17,
+        bucketCapacity: 2 ** 17,
+        growths: 16,
+      });
     });
     expect(events[0]).toMatchObject({ channel: 'create', event: { name: 'sessions', B: 1, hint: 0 } });
     const starts = events.filter((e) => e.channel === 'growStart').map((e) => e.event as GrowStartEvent);

@@ -158,7 +158,18 @@ describe('storage allocation', () => {
     inOneSharedBuffer();
     const first = buckets.tophash;
     // Up to the next growth: about a fifth of the buckets overflow, more than the pool and spare room hold.
-    for (let i = 0; i < 6656; i++) map.set(deviceKey(i), i);
+    let storage = buckets.tophash;
+    let capacity = map.stats().bucketCapacity;
+    let regrowths = 0;
+    for (let i = 0; i < 6656; i++) {
+      map.set(deviceKey(i), i);
+      // stats().bucketCapacity grows exactly in the inserts that copy the rows into a larger buffer.
+      expect(map.stats().bucketCapacity > capacity).toBe(buckets.tophash !== storage);
+      if (buckets.tophash !== storage) regrowths++;
+      storage = buckets.tophash;
+      capacity = map.stats().bucketCapacity;
+    }
+    expect(regrowths).toBeGreaterThan(0);
     expect(map.stats()).toMatchObject({ B: 10, growing: false });
     expect(buckets.tophash).not.toBe(first);
     inOneSharedBuffer();
@@ -185,6 +196,35 @@ describe('storage allocation', () => {
     expect(storedEntries(map)).toBe(hint);
     map.set(deviceKey(hint), hint);
     expect(storedEntries(map)).toBe(hint + ENTRIES_PER_CHUNK);
+  });
+
+  test('stats().entryCapacity is the storage the chunks hold, and grows in the inserts that create chunks', () => {
+    const map = new PresizedMap<string, number>({ seed: 5 });
+    expect(map.stats().entryCapacity).toBe(0);
+    const creating: number[] = [];
+    for (let i = 0; i < 3 * ENTRIES_PER_CHUNK; i++) {
+      const before = map.stats().entryCapacity;
+      map.set(deviceKey(i), i);
+      const after = map.stats().entryCapacity;
+      if (after !== before) {
+        expect(after).toBe(storedEntries(map));
+        creating.push(i);
+      }
+    }
+    expect(map.stats().entryCapacity).toBe(storedEntries(map));
+    // The first chunk doubles from 8 entries up to a full one; then each full chunk brings the next.
+    const doublings = Math.log2(ENTRIES_PER_CHUNK / 8);
+    expect(creating.slice(0, doublings + 1)).toEqual(
+      [0, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384].slice(0, doublings + 1),
+    );
+    expect(creating.slice(doublings + 1)).toEqual([
+      ENTRIES_PER_CHUNK - 1,
+      2 * ENTRIES_PER_CHUNK - 1,
+      3 * ENTRIES_PER_CHUNK - 1,
+    ]);
+    expect(new PresizedMap<string, number>({ hint: 150000 }).stats().entryCapacity).toBe(150000);
+    map.clear();
+    expect(map.stats().entryCapacity).toBe(4 * ENTRIES_PER_CHUNK);
   });
 
   test('deleted entries are reused, so churn at a fixed size does not grow the store', () => {
