@@ -23,26 +23,39 @@ export const ROW_ENTRY = 2;
 export const ROW_LINK = ROW_ENTRY + 8;
 
 /**
- * A slot's word holds its entry number in bits 0 to 29 (a map holds at most 872,415,232 entries,
- * below 2^30) and, in bits 30 and 31, the hash bit that decides where the entry goes when the
- * table doubles: bit B of the low half of its key's hash (X or Y half), set when known.
+ * A slot's word holds its entry number in bits 0 to 27 (a map numbers at most 2^28 entries, see
+ * MAX_ENTRIES) and, in bits 28 to 31, the hash bits that decide where the entry goes at the next
+ * doublings, as far as they are known: 0 when none is, else a marker bit followed by up to three
+ * bits of the key's hash (the lowest, bit B of the low half, for the next doubling).
  *
  * Why: a doubling must know that bit for every entry it moves, and Go recomputes each key's hash
  * to get it. In JavaScript that is the costliest part of an evacuating write (a string key's
- * characters are read again, most often a cache miss). The bit is known for free when the key is
- * inserted (its hash was just computed) and when a doubling rehashes a key anyway (the next
- * doubling's bit comes with it); only an entry moved by a doubling without a rehash loses it. So a
- * doubling rehashes only the entries it finds without a known bit, about a third of them in a map
- * that keeps growing, and a same-size growth none.
+ * characters are read again, most often a cache miss). The bits are known for free when the key
+ * is inserted (its hash was just computed) and when a doubling rehashes a key anyway; each
+ * doubling that moves an entry without a rehash uses one of them up. With three kept, a map that
+ * keeps growing rehashes about one entry in fifteen at a doubling (one in three with a single
+ * bit), and a same-size growth none.
  */
-export const ENTRY_BITS = 0x3fffffff;
-/** Set when bit 30 holds the split bit (bit 31: a negative word). */
-export const SPLIT_KNOWN = 1 << 31;
-export const SPLIT_BIT = 1 << 30;
+export const ENTRY_BITS = 0x0fffffff;
+/** Bits 28 to 31 of a slot word: the split bits, behind a marker bit that counts them. */
+const SPLIT_SHIFT = 28;
+/** The marker of three split bits. */
+const THREE_SPLIT_BITS = 8;
 
-/** A slot word for `entry`, with the split bit of a table of 2^B buckets taken from `lo`. */
+/** A slot word for `entry`, with the split bits of the next three doublings of a table of 2^B buckets taken from `lo`. */
 export function slotWord(entry: number, lo: number, B: number): number {
-  return entry | SPLIT_KNOWN | (((lo >>> B) & 1) << 30);
+  return entry | ((THREE_SPLIT_BITS | ((lo >>> B) & 7)) << SPLIT_SHIFT);
+}
+
+/** The split field of a slot word: 0 or 1 when no split bit is known, else marker and bits. */
+export function splitField(word: number): number {
+  return word >>> SPLIT_SHIFT;
+}
+
+/** The word of an entry that a doubling moved with the split bit of `field`: the next bits kept, if any. */
+export function afterSplit(word: number, field: number): number {
+  const rest = field >>> 1;
+  return rest > 1 ? (word & ENTRY_BITS) | (rest << SPLIT_SHIFT) : word & ENTRY_BITS;
 }
 
 /** Index in `tophash` of slot `slot` (bucket * 8 + i): byte i of the bucket's row. */

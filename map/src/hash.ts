@@ -10,7 +10,8 @@
  * How the bits are used (as in Go, where the bucket index comes from the low bits and the tophash
  * from the top byte, so the two never overlap):
  * - low half, bits 0..B-1: bucket index; bit oldB picks the X or Y half during a doubling.
- *   A bucket array holds at most 2^27 buckets, so bits 27..31 of the low half are never used.
+ *   A map reaches at most 2^26 buckets (it holds at most 2^28 entries), so bits 26..31 of the low
+ *   half never pick a bucket; a slot word keeps bits B to B+2 for the next doublings.
  * - high half, bits 24..31: tophash (values below 5 are shifted up by 5).
  * - high half, bits 0..23: FREE. A sharded map picks its shard from these bits
  *   (`hashHigh() & (shards - 1)` for up to 2^24 shards); they are independent of both the bucket

@@ -8,7 +8,7 @@ import {
   ROW_WORDS,
   entryAt,
   linkAt,
-  slotWord,
+  splitField,
   topAt,
   type BucketArray,
 } from './bucket-array.js';
@@ -61,7 +61,15 @@ export function checkInvariants<K extends string | number, V>(map: PresizedMap<K
         const lo = hashKey(key, seed, seedHigh);
         if (topHash(hashHigh()) !== t) fail(`slot ${j} has tophash ${t} that is not its key's`);
         if ((lo & mask) !== head) fail(`key in slot ${j} belongs to bucket ${lo & mask}, found in chain ${head}`);
-        if (word < 0 && word !== slotWord(entry, lo, array.B)) fail(`slot ${j} has a wrong split bit`);
+        const split = splitField(word);
+        if (split > 1) {
+          // Behind the marker, as many bits as it counts: those of the key's hash from bit B up.
+          const known = 31 - Math.clz32(split);
+          const mask = (1 << known) - 1;
+          if ((split & mask) !== ((lo >>> array.B) & mask)) fail(`slot ${j} has wrong split bits`);
+        } else if (split === 1) {
+          fail(`slot ${j} has a split marker without bits`);
+        }
         if (seen.has(key)) fail(`key ${String(key)} is stored twice`);
         seen.add(key);
         live++;

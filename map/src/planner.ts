@@ -3,7 +3,7 @@
 // plugin) can plan with the same rules.
 import { ROW_BYTES, typedBucketsFor } from './bucket-array.js';
 import { checkOptions, describeValue } from './describe-value.js';
-import { MAX_B, bucketShiftForHint, capacityOf, overflowPoolSize, validateHint } from './sizing.js';
+import { MAX_ENTRIES, capacityOf, overflowPoolSize, validateHint } from './sizing.js';
 
 export interface BucketPlan {
   /** log2 of the bucket count. */
@@ -117,9 +117,9 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   const arriving = ceilDecimal(peakQps * retentionSeconds * keysPerRequest);
   const expectedKeys = keyPopulation === undefined ? arriving : Math.min(arriving, keyPopulation);
   const hint = ceilDecimal(expectedKeys * headroom);
-  if (bucketShiftForHint(hint) > MAX_B) {
+  if (hint > MAX_ENTRIES) {
     throw new RangeError(
-      `planCapacity: a hint of ${hint} keys exceeds what one map holds (${capacityOf(MAX_B)}); ` +
+      `planCapacity: a hint of ${hint} keys exceeds what one map holds (${MAX_ENTRIES}); ` +
         `split the keys over a ShardedMap with hint ${hint}`,
     );
   }

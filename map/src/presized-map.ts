@@ -13,10 +13,11 @@ import {
   ROW_ENTRY,
   ROW_LINK,
   ROW_WORDS,
-  SPLIT_BIT,
   entryAt,
   linkAt,
+  afterSplit,
   slotWord,
+  splitField,
   topAt,
 } from './bucket-array.js';
 import { ENTRY_CHUNK_MASK, ENTRY_CHUNK_SHIFT, EntryStore, keyOf, valueOf, type EntryChunk } from './entry-store.js';
@@ -27,7 +28,7 @@ import { checkHeapRoom } from './heap-room.js';
 import { ITERATE_ENTRIES, ITERATE_KEYS, ITERATE_VALUES, PresizedMapIterator, type IterationKind } from './iterator.js';
 import { fromUnitRandom, secureRandom32, splitmix32, type Random32 } from './random.js';
 import { announcesMaps, keepShapes } from './shape-keeper.js';
-import { capacityOf, MAX_B, overflowLimit, validateHint } from './sizing.js';
+import { capacityOf, MAX_ENTRIES, overflowLimit, tooManyEntries, validateHint } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
 import { int32Value, stringValue } from './typed-lookup.js';
 
@@ -251,6 +252,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
         b = rows[b * ROW_WORDS + ROW_LINK]!;
       } while (b !== NO_BUCKET);
       // A new key. Growth starts only here, and never while a growth is in progress.
+      if (this.count >= MAX_ENTRIES) throw tooManyEntries(this.name);
       if (this.old === null && (this.count >= this.growAt || this.noverflow >= this.overflowMax)) {
         this.hashGrow();
         continue;
@@ -442,11 +444,6 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
     const doubling = this.count >= this.growAt;
     const oldB = this.B;
     const newB = doubling ? oldB + 1 : oldB;
-    if (newB > MAX_B) {
-      throw new RangeError(
-        `PresizedMap: ${this.name} cannot grow beyond 2^${MAX_B} buckets (${capacityOf(MAX_B)} entries)`,
-      );
-    }
     const timed = this.events.timesGrowth;
     const start = timed ? process.hrtime.bigint() : -1n;
     const fresh = new BucketArray(newB, GROWN);
@@ -539,10 +536,11 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
           let newWord = word;
           let toY = false;
           if (doubling) {
-            if (word < 0) {
-              // The split bit is known (SPLIT_KNOWN is the sign bit); the next doubling's is not.
-              toY = (word & SPLIT_BIT) !== 0;
-              newWord = word & ENTRY_BITS;
+            const split = splitField(word);
+            if (split > 1) {
+              // The split bit is known: the lowest behind the marker. Later doublings keep the rest.
+              toY = (split & 1) !== 0;
+              newWord = afterSplit(word, split);
             } else {
               const lo = hashKey(keyOf<K>(chunks, word), this.hashSeed, this.hashSeedHigh);
               toY = (lo & newbit) !== 0;

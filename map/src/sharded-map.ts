@@ -6,7 +6,7 @@ import { PresizedMap } from './presized-map.js';
 import { nextInProcess } from './process-counter.js';
 import { secureRandom32, splitmix32, type Random32 } from './random.js';
 import { keepShapes } from './shape-keeper.js';
-import { MAX_B, bucketShiftForHint, capacityOf } from './sizing.js';
+import { MAX_ENTRIES, bucketShiftForHint } from './sizing.js';
 import type { PresizedMapStats } from './stats.js';
 
 /** The most shards a sharded map accepts: the hash has 24 bits that neither index nor tophash use. */
@@ -55,10 +55,10 @@ function checkHint(hint: unknown, shards: number): number {
     throw new RangeError(`ShardedMap: hint must be a whole number from 0 up, got ${describeValue(hint)}`);
   }
   const perShard = Math.ceil(hint / shards);
-  if (perShard > capacityOf(MAX_B)) {
+  if (perShard > MAX_ENTRIES) {
     throw new RangeError(
       `ShardedMap: hint ${hint} over ${shards} shards is ${perShard} per shard, more than one shard ` +
-        `holds (${capacityOf(MAX_B)}); use more shards`,
+        `holds (${MAX_ENTRIES}); use more shards`,
     );
   }
   return perShard;

@@ -9,11 +9,11 @@ export const LOAD_FACTOR_DEN = 2;
 /** The largest hint accepted: 2^31. */
 export const MAX_HINT = 2 ** 31;
 /**
- * The largest B: slot indexes (bucket * 8 + slot) are int32 values, so the main buckets, the pool
- * and fresh overflow buckets must stay below 2^28. 2^27 buckets hold 872,415,232 entries before
- * the next doubling, far beyond a native Map's 16,777,216; memory runs out long before.
+ * The most entries one map holds: 2^28 (268,435,456), 16 times a native Map's 16,777,216. A slot
+ * word keeps the entry's number in 28 bits and the key's next split bits in the other four (see
+ * ENTRY_BITS); at about 29 bytes an entry for the table alone, memory runs out long before.
  */
-export const MAX_B = 27;
+export const MAX_ENTRIES = 2 ** 28;
 
 /**
  * Go's `overLoadFactor`: whether `count` entries are more than 2^B buckets may hold, i.e.
@@ -56,12 +56,15 @@ export function validateHint(hint: unknown): number {
   if (!Number.isInteger(hint) || hint < 0 || hint > MAX_HINT) {
     throw new RangeError(`PresizedMap: hint must be an integer from 0 to ${MAX_HINT}, got ${describeValue(hint)}`);
   }
-  const B = bucketShiftForHint(hint);
-  if (B > MAX_B) {
-    throw new RangeError(
-      `PresizedMap: hint ${hint} needs 2^${B} buckets, but a map holds at most 2^${MAX_B} buckets ` +
-        `(hints up to ${capacityOf(MAX_B)})`,
-    );
+  if (hint > MAX_ENTRIES) {
+    throw new RangeError(`PresizedMap: hint ${hint} is more than the ${MAX_ENTRIES} entries one map holds`);
   }
-  return B;
+  return bucketShiftForHint(hint);
+}
+
+/** The error of an insert into a map that already holds MAX_ENTRIES entries. */
+export function tooManyEntries(name: string): RangeError {
+  return new RangeError(
+    `PresizedMap: ${name} holds ${MAX_ENTRIES} entries, the most one map holds; split the keys over a ShardedMap`,
+  );
 }

@@ -117,10 +117,10 @@ describe('constructor options', () => {
   });
 
   test('a hint whose table the heap cannot hold is refused before anything is allocated', () => {
-    // 2^27 buckets need about 17 GiB, more than any default heap; the process goes on.
+    // 250,000,000 entries need about 7 GiB, more than any default heap; the process goes on.
     const before = process.memoryUsage().heapUsed;
-    expect(() => new PresizedMap({ hint: 800_000_000 })).toThrow(
-      /^PresizedMap: hint 800000000 needs [\d,]+ MiB for its table, more than the [\d,]+ MiB left in the heap \(limit [\d,]+ MiB\); give node a larger --max-old-space-size or a smaller hint$/,
+    expect(() => new PresizedMap({ hint: 250_000_000 })).toThrow(
+      /^PresizedMap: hint 250000000 needs [\d,]+ MiB for its table, more than the [\d,]+ MiB left in the heap \(limit [\d,]+ MiB\); give node a larger --max-old-space-size or a smaller hint$/,
     );
     expect(() => new ShardedMap({ hint: 2_000_000_000, shards: 16 })).toThrow(
       /^ShardedMap: hint 2000000000 needs [\d,]+ MiB for its table/,

@@ -3,7 +3,7 @@ import { checkInvariants } from '../../src/invariants.js';
 import { ENTRY_BITS, MIN_TOP_HASH, ROW_WORDS, entryAt, topAt } from '../../src/bucket-array.js';
 import { ENTRY_CHUNK_MASK } from '../../src/entry-store.js';
 import { hashString } from '../../src/hash.js';
-import { bucketShiftForHint, overLoadFactor } from '../../src/sizing.js';
+import { MAX_ENTRIES, bucketShiftForHint, overLoadFactor } from '../../src/sizing.js';
 import { deviceKey, recordEvents } from './support.js';
 
 describe('hint to B, as Go makemap chooses it (spec section 10)', () => {
@@ -73,12 +73,35 @@ describe('bad hints throw an error naming the value', () => {
     expect(() => new PresizedMap({ hint: hint as unknown as number })).toThrow(new TypeError(message(got)));
   });
 
-  test('a hint beyond the largest table (2^27 buckets) says so', () => {
+  test('a hint above the most entries one map holds (2^28) says so; 2^28 itself is accepted up to the heap check', () => {
     expect(() => new PresizedMap({ hint: 2 ** 31 })).toThrow(
+      new RangeError('PresizedMap: hint 2147483648 is more than the 268435456 entries one map holds'),
+    );
+    expect(() => new PresizedMap({ hint: MAX_ENTRIES + 1 })).toThrow(
+      /hint 268435457 is more than the 268435456 entries/,
+    );
+    // 2^28 entries pass the limit and meet the heap check instead (a table of gigabytes).
+    expect(() => new PresizedMap({ hint: MAX_ENTRIES })).toThrow(/hint 268435456 needs [\d,]+ MiB for its table/);
+  });
+
+  test('an insert of a new key into a map that holds 2^28 entries throws and changes nothing', () => {
+    const map = new PresizedMap<string, number>({ seed: 3, name: 'full' });
+    for (let i = 0; i < 100; i++) map.set(deviceKey(i), i);
+    // Filling 2^28 real entries takes gigabytes: the count alone says how many the map holds.
+    map['count'] = MAX_ENTRIES;
+    const before = map.stats();
+    expect(() => map.set('one more', 1)).toThrow(
       new RangeError(
-        'PresizedMap: hint 2147483648 needs 2^29 buckets, but a map holds at most 2^27 buckets (hints up to 872415232)',
+        'PresizedMap: full holds 268435456 entries, the most one map holds; split the keys over a ShardedMap',
       ),
     );
+    expect(map.stats()).toEqual(before);
+    // Keys already in the map are still updated.
+    map.set(deviceKey(7), 70);
+    expect(map.get(deviceKey(7))).toBe(70);
+    map['count'] = 100;
+    checkInvariants(map);
+    expect(map.has('one more')).toBe(false);
   });
 
   test('bad seeds, names and random sources are refused', () => {
@@ -347,36 +370,39 @@ describe('doublings while 120,000 keys go in (spec section 10)', () => {
     expect(writes).toBeLessThan(512);
   });
 
-  test('a doubling rehashes only the keys whose split bit no earlier hash left in their slot', () => {
+  test('a doubling rehashes only the keys whose slot keeps none of their split bits', () => {
     const map = new PresizedMap<string, number>({ seed: 19 });
-    /** Whether each live entry's slot word carries a known split bit (SPLIT_KNOWN, the sign bit). */
-    const splitKnown = (): Map<number, boolean> => {
+    /** How many split bits each live entry's slot word keeps: the bits behind the marker of bits 28 to 31. */
+    const splitBitsKept = (): Map<number, number> => {
       const buckets = map['buckets']!;
-      const known = new Map<number, boolean>();
+      const kept = new Map<number, number>();
       for (let slot = 0; slot < buckets.nextOverflow << 3; slot++) {
         if (buckets.tophash[topAt(slot)]! < MIN_TOP_HASH) continue;
         const word = buckets.rows[entryAt(slot)]!;
-        known.set(word & ENTRY_BITS, word < 0);
+        const field = word >>> 28;
+        kept.set(word & ENTRY_BITS, field < 2 ? 0 : 31 - Math.clz32(field));
       }
-      return known;
+      return kept;
     };
     // Up to the B 10 -> 11 doubling, updates only once it has started: no key inserted meanwhile.
     for (let i = 0; i < 6656; i++) map.set(deviceKey(i), i);
-    const before = splitKnown();
+    const before = splitBitsKept();
     map.set(deviceKey(6656), 6656);
     expect(map.stats()).toMatchObject({ B: 11, growing: true });
     for (let i = 0; map.stats().growing; i++) map.set(deviceKey(i % 6656), -i);
     checkInvariants(map);
-    const after = splitKnown();
+    const after = splitBitsKept();
     expect(after.size).toBe(6657);
-    // Keys inserted at B 10 had their bit for this doubling, and lost the next one by moving
-    // without a hash; the others were hashed again, which gave them the next one.
-    for (const [entry, knownBefore] of before) expect(after.get(entry)).toBe(!knownBefore);
-    // Two thirds knew it: the half inserted at B 10, and the half of the others that the B 9 -> 10
-    // doubling hashed again. So this doubling hashed a third of the keys.
-    const known = [...before.values()].filter((k) => k).length;
-    expect(known).toBeGreaterThan(6656 * 0.6);
-    expect(known).toBeLessThan(6656 * 0.73);
+    // A key that kept bits moved on the lowest and keeps the rest; a key that kept none was
+    // hashed again, which gave it the bits of the next three doublings.
+    for (const [entry, keptBefore] of before) expect(after.get(entry)).toBe(keptBefore > 0 ? keptBefore - 1 : 3);
+    // Keys inserted at B 10 (half) keep 3, at B 9 (a quarter) 2, at B 8 one, and those inserted at
+    // B 7 none, as a sixteenth of the older ones: about one key in fifteen was hashed again.
+    const counts = [0, 1, 2, 3].map((k) => [...before.values()].filter((n) => n === k).length / 6656);
+    expect(counts[3]).toBeGreaterThan(0.45);
+    expect(counts[2]).toBeGreaterThan(0.2);
+    expect(counts[0]).toBeGreaterThan(0.03);
+    expect(counts[0]).toBeLessThan(0.1);
   });
 
   test('a write moves the evacuation mark past at most 1024 already evacuated buckets', () => {
