@@ -113,21 +113,11 @@ async function prepare(setup) {
   };
 }
 
-/** The best CPU time of `run` over the measured runs, and apart the best of its user CPU time. */
-async function bestCpu(run) {
-  let best = Infinity;
-  let bestUser = Infinity;
-  for (let i = 0; i < MEASURED_PER_RUN; i++) {
-    const { cpuMs, userMs } = await cpuTimed(run);
-    best = Math.min(best, cpuMs);
-    bestUser = Math.min(bestUser, userMs);
-  }
-  return { cpuMs: best, userMs: bestUser };
-}
-
 /** The best CPU time of `run` over the measured runs. */
 async function bestCpuMs(run) {
-  return (await bestCpu(run)).cpuMs;
+  let best = Infinity;
+  for (let i = 0; i < MEASURED_PER_RUN; i++) best = Math.min(best, (await cpuTimed(run)).cpuMs);
+  return best;
 }
 
 /** A copy of `fn` compiled on its own: its own type feedback and optimised code. */
@@ -224,17 +214,9 @@ async function worker(setup) {
   largeMap(deviceKeys(LARGE_KEYS / 2, 0xbeef));
   largeSet(deviceKeys(LARGE_KEYS / 2, 0xbeef));
   const small = await bestCpuMs(() => smallMaps(SMALL_ROUNDS));
-  const large = await bestCpu(() => largeMap(keys));
-  const set = await bestCpu(() => largeSet(keys));
-  return {
-    setup,
-    small,
-    large: large.cpuMs,
-    set: set.cpuMs,
-    largeUser: large.userMs,
-    setUser: set.userMs,
-    ...(await report()),
-  };
+  const large = await bestCpuMs(() => largeMap(keys));
+  const set = await bestCpuMs(() => largeSet(keys));
+  return { setup, small, large, set, ...(await report()) };
 }
 
 /** The hash seed of round `round`: fixed per round, so that reruns of the bench compare the same layouts. */
@@ -295,10 +277,6 @@ async function compare() {
     `${fmtInt(bigOps / (med(setup, 'set') / 1000))}`,
     ratio(setup, 'set'),
   ]);
-  const userRatios = (field) =>
-    SETUPS.filter((setup) => setup !== 'plain')
-      .map((setup) => `${setup} ${ratio(setup, field)}`)
-      .join(', ');
   const otel = runs['observe+otel'][0];
   const inOneProcess = inFreshProcess(import.meta.url, 'alternating');
   progress(
@@ -336,10 +314,6 @@ async function compare() {
         ],
         rows,
       ),
-      '',
-      'User CPU time alone, the same way (the system time left out: most of it is the kernel faulting in the pages of',
-      `the engine's table rebuilds, which the wrappers do not touch): large map ${userRatios('largeUser')}; large set`,
-      `${userRatios('setUser')}.`,
       '',
       '`get`, `has` and iteration are never wrapped; a small map pays a size comparison per `set` and `delete`. Processes of one',
       'setup can differ by more than the wrappers cost, so the large workloads were also measured in one process, plain and',
