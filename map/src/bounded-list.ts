@@ -154,9 +154,8 @@ class BoundedListIterator<T> implements IterableIterator<T> {
     return { value, done } as IteratorResult<T, undefined>;
   }
 
-  [Symbol.iterator](): this {
-    return this;
-  }
+  /** Inherited from %IteratorPrototype% (see inheritIteratorHelpers): returns the iterator itself. */
+  declare [Symbol.iterator]: () => this;
 
   get [Symbol.toStringTag](): string {
     return 'BoundedList Iterator';

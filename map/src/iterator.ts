@@ -82,9 +82,8 @@ export class PresizedMapIterator<S, K, V, T> implements MapIterator<T> {
     return { value, done } as IteratorResult<T, undefined>;
   }
 
-  [Symbol.iterator](): this {
-    return this;
-  }
+  /** Inherited from %IteratorPrototype% (see inheritIteratorHelpers): returns the iterator itself. */
+  declare [Symbol.iterator]: () => this;
 
   get [Symbol.toStringTag](): string {
     return 'PresizedMap Iterator';

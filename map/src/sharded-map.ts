@@ -280,9 +280,8 @@ class ShardedMapIterator<K extends string | number, V, T> implements MapIterator
     return { value, done } as IteratorResult<T, undefined>;
   }
 
-  [Symbol.iterator](): this {
-    return this;
-  }
+  /** Inherited from %IteratorPrototype% (see inheritIteratorHelpers): returns the iterator itself. */
+  declare [Symbol.iterator]: () => this;
 
   get [Symbol.toStringTag](): string {
     return 'ShardedMap Iterator';
