@@ -44,6 +44,11 @@ export interface Release {
   readonly pops: boolean;
   /** Whether `delete` takes an entry's size off `calculatedSize` once (7.0 takes it off twice). */
   readonly sizesExactly: boolean;
+  /**
+   * Whether deleting the only entry frees its slot once. 7.0 clears the cache and then frees the
+   * slot again, so the next two keys stored share one slot and the first loses its value.
+   */
+  readonly emptiesCleanly: boolean;
 }
 
 function release(alias: string): Release {
@@ -62,6 +67,11 @@ function release(alias: string): Release {
   deleted.set('a', 1);
   deleted.set('b', 1);
   deleted.delete('b');
+  const emptied = new LRUCache({ max: 2 });
+  emptied.set('a', 1);
+  emptied.delete('a');
+  emptied.set('a', 1);
+  emptied.set('b', 2);
   const popped = new LRUCache({ max: 8 });
   const pops = typeof LRUCache.prototype.pop === 'function';
   if (pops) {
@@ -81,6 +91,7 @@ function release(alias: string): Release {
     fetches: typeof LRUCache.prototype.fetch === 'function',
     pops: pops && popped.has(1) && !popped.has(0),
     sizesExactly: (deleted as { calculatedSize?: number }).calculatedSize === 1,
+    emptiesCleanly: emptied.get('a') === 1,
   };
 }
 

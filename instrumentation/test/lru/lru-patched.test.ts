@@ -99,6 +99,16 @@ function run(cache: AnyLruCache, commands: readonly Command[]): unknown[] {
   return outcomes;
 }
 
+/** Whether a `delete` among the commands removes the only entry of the cache (as 11.5 runs them). */
+function deletesOnlyEntry(commands: readonly Command[], sized: boolean): boolean {
+  const cache = newCache(CHANNEL_RELEASE.LRUCache, sized);
+  return commands.some((c) => {
+    const emptying = c.op === 'delete' && cache.size === 1 && cache.has(c.key);
+    run(cache, [c]);
+    return emptying;
+  });
+}
+
 /** The series of one cache name, the name itself left out, in a comparable order. */
 function seriesOf(metrics: Map<string, CollectedPoint[]>, name: string): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
@@ -252,6 +262,13 @@ describe.each(PATCHED_RELEASES.map((r) => [r.version, r] as const))('lru-cache %
     await fc.assert(
       fc.asyncProperty(fc.array(commandOf(release), { maxLength: 40 }), async (commands) => {
         runs++;
+        if (!release.emptiesCleanly) {
+          // Past such a delete the release loses values 11.5 keeps: nothing left to compare.
+          instrumentation.disable();
+          const skipped = deletesOnlyEntry(commands, release.sizesExactly);
+          instrumentation.enable();
+          fc.pre(!skipped);
+        }
         const reference = nameCache(newCache(CHANNEL_RELEASE.LRUCache, release.sizesExactly), name('reference'));
         const subject = nameCache(newCache(release.LRUCache, release.sizesExactly), name('subject'));
         const expected = run(reference, commands);

@@ -13,7 +13,9 @@ export interface CollectedPoint {
 }
 
 export function testMeterProvider(): { provider: MeterProvider; collect(): Promise<Map<string, CollectedPoint[]>> } {
-  const reader = new PullReader();
+  // The SDK keeps 2,000 series per instrument by default; the property tests name caches by the
+  // thousand (one name per run and per shrink) and must see every one of them.
+  const reader = new PullReader({ cardinalitySelector: () => 1_000_000 });
   const provider = new MeterProvider({ readers: [reader] });
   return {
     provider,
