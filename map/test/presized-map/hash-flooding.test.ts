@@ -5,6 +5,7 @@ import { PresizedMap } from '../../src/presized-map.js';
 import { splitmix32 } from '../../src/random.js';
 import { ShardedMap } from '../../src/sharded-map.js';
 import { oldHashCollisionKey } from './support.js';
+import { v8IntegerCollisions, v8SmiHash } from './v8-integer-collisions.js';
 
 // A flooding client cannot see a map's hash key, so what it needs are keys that collide under
 // every key. These tests search for such collisions with the constructions known to produce them
@@ -185,7 +186,7 @@ describe('no collisions that hold without the key', () => {
 });
 
 /** Buckets in the longest chain of a map: its main bucket and the overflow buckets linked after it. */
-function longestChain(map: PresizedMap<string, number>): number {
+function longestChain<K extends string | number>(map: PresizedMap<K, number>): number {
   const rows = map['rows'];
   const buckets = 2 ** map.stats().B;
   let longest = 0;
@@ -227,5 +228,38 @@ describe('the old colliding family in the maps', () => {
       }
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(20000);
     }
+  });
+});
+
+describe('integers that share one bucket of every native Map', () => {
+  // V8 hashes them with a fixed function (v8-integer-collisions.ts): one chain in a native Map of up
+  // to 65,536 buckets, in every process (bench/integer-key-flood.bench.mjs times what that costs).
+  const crafted = v8IntegerCollisions(16);
+
+  test('are 32,967 distinct small integers whose V8 hash ends in 16 zero bits', () => {
+    expect(crafted).toHaveLength(32967);
+    // Told apart by sorting: a native Set of them (the same table as a Map) takes about a second.
+    const sorted = Int32Array.from(crafted).sort();
+    expect(sorted.filter((key, i) => i > 0 && key === sorted[i - 1])).toHaveLength(0);
+    expect(crafted.filter((key) => (key | 0) !== key || key < -(2 ** 30) || key >= 2 ** 30)).toEqual([]);
+    expect(crafted.filter((key) => (v8SmiHash(key) & 0xffff) !== 0)).toEqual([]);
+  });
+
+  test('spread over a PresizedMap like any keys: with a hint, chains of at most 4 buckets and no growth', () => {
+    for (const seed of [undefined, 11]) {
+      const map = new PresizedMap<number, number>({ hint: crafted.length, seed });
+      crafted.forEach((key, i) => map.set(key, i));
+      // 8,192 buckets for 32,967 keys: 4.0 a bucket; a chain of 5 buckets needs 33 keys in one bucket.
+      expect(map.stats()).toMatchObject({ B: 13, growths: 0, sameSizeGrowths: 0 });
+      expect(longestChain(map)).toBeLessThanOrEqual(4);
+      expect(crafted.filter((key, i) => map.get(key) !== i)).toEqual([]);
+    }
+  });
+
+  test('spread over a PresizedMap grown from empty: no same-size growth, chains of at most 4 buckets', () => {
+    const map = new PresizedMap<number, number>();
+    crafted.forEach((key, i) => map.set(key, i));
+    expect(map.stats()).toMatchObject({ size: crafted.length, B: 13, sameSizeGrowths: 0 });
+    expect(longestChain(map)).toBeLessThanOrEqual(4);
   });
 });
