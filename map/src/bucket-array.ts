@@ -113,7 +113,7 @@ export class BucketArray {
     this.poolEnd = main + overflowPoolSize(B);
     this.nextOverflow = main;
     this.rows = newRows(typedBucketsFor(B, entries));
-    this.tophash = new Uint8Array(this.rows.buffer);
+    this.tophash = bytesOf(this.rows);
   }
 
   /** Buckets the typed arrays have room for: main buckets, the pool and spare room. */
@@ -148,7 +148,7 @@ export class BucketArray {
     const rows = newRows(capacity);
     rows.set(this.rows);
     this.rows = rows;
-    this.tophash = new Uint8Array(rows.buffer);
+    this.tophash = bytesOf(rows);
   }
 }
 
@@ -164,13 +164,59 @@ export class BucketArray {
  * and is freed once the map drops the array and a collection finds the views dead. Where
  * `SharedArrayBuffer` does not exist (a browser page that is not cross-origin isolated), an
  * `ArrayBuffer` does the same job.
+ *
+ * Rows of `FRESH_PAGES_FROM` bytes or more come from a shared WebAssembly memory instead (see
+ * `freshPages`).
  */
 function newRows(capacity: number): Int32Array {
-  return new Int32Array(new StorageBuffer(capacity * ROW_BYTES));
+  const bytes = capacity * ROW_BYTES;
+  const buffer = (bytes >= FRESH_PAGES_FROM && freshPages(bytes)) || new StorageBuffer(bytes);
+  return new Int32Array(buffer, 0, capacity * ROW_WORDS);
+}
+
+/** The tophash bytes' view of `rows`: the same bytes (a WebAssembly memory may hold more). */
+function bytesOf(rows: Int32Array): Uint8Array {
+  return new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
 }
 
 const StorageBuffer: typeof ArrayBuffer =
   typeof SharedArrayBuffer === 'function' ? (SharedArrayBuffer as unknown as typeof ArrayBuffer) : ArrayBuffer;
+
+/** 4 MiB: the rows of a table of about 95,000 buckets, grown for up to 600,000 entries. */
+export const FRESH_PAGES_FROM = 4 * 2 ** 20;
+const WASM_PAGE = 65536;
+
+/**
+ * A zeroed buffer of at least `bytes` on pages the kernel maps afresh, or undefined where
+ * WebAssembly is not available (`--jitless`) or refuses.
+ *
+ * Why: Node.js allocates a `SharedArrayBuffer` with the C library's `calloc`. glibc maps a large
+ * block afresh, lazily zeroed, only above a threshold that it raises to the size of every mapped
+ * block freed (up to 32 MiB); below it the block comes from memory freed before, which `calloc`
+ * clears in full, inside the insert that starts a doubling: 3.3 to 4.6 ms for 23 MiB in the
+ * latency bench, and up to 90 ms in a loop of 7 to 46 MiB buffers whose cleared pages were not
+ * yet mapped (map README, "The insert that starts a doubling"). V8 maps a WebAssembly memory itself, fresh
+ * pages every time (0.02 to 0.16 ms for the same sizes), and its buffer is a `SharedArrayBuffer`
+ * when the memory is shared, read as fast. Its price is address space: V8 reserves 10 GiB of it
+ * for every memory (about 13,000 at once in a 47-bit address space), so only tables this large
+ * use one, and when the reservation fails (a `ulimit -v`, an application's own memories) the
+ * rows come from the allocator as before.
+ */
+function freshPages(bytes: number): ArrayBuffer | undefined {
+  if (WasmMemory === undefined) return undefined;
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  try {
+    return new WasmMemory({ initial: pages, maximum: pages, shared: true }).buffer;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `WebAssembly.Memory`, the part used here (the package is typed without DOM or Node.js types). */
+type WasmMemoryClass = new (descriptor: { initial: number; maximum: number; shared: boolean }) => {
+  readonly buffer: ArrayBuffer;
+};
+const WasmMemory = (globalThis as { WebAssembly?: { Memory?: WasmMemoryClass } }).WebAssembly?.Memory;
 
 /** `entries` of a bucket array made by a growth: it fills up to the next doubling. */
 export const GROWN = -1;
