@@ -195,12 +195,12 @@ const WASM_PAGE = 65536;
  * block freed (up to 32 MiB); below it the block comes from memory freed before, which `calloc`
  * clears in full, inside the insert that starts a doubling: 3.3 to 4.6 ms for 23 MiB in the
  * latency bench, and up to 90 ms in a loop of 7 to 46 MiB buffers whose cleared pages were not
- * yet mapped (map README, "The insert that starts a doubling"). V8 maps a WebAssembly memory itself, fresh
- * pages every time (0.02 to 0.16 ms for the same sizes), and its buffer is a `SharedArrayBuffer`
- * when the memory is shared, read as fast. Its price is address space: V8 reserves 10 GiB of it
- * for every memory (about 13,000 at once in a 47-bit address space), so only tables this large
- * use one, and when the reservation fails (a `ulimit -v`, an application's own memories) the
- * rows come from the allocator as before.
+ * yet mapped (map README, "The insert that starts a doubling"). V8 maps a WebAssembly memory
+ * itself, fresh pages every time (0.02 to 0.16 ms for the same sizes), and its buffer is a
+ * `SharedArrayBuffer` when the memory is shared, read as fast. Its price is address space: V8
+ * reserves 10 GiB of it for every memory (about 13,000 at once in a 47-bit address space), so
+ * only tables this large use one, and when the reservation fails (a `ulimit -v`, an
+ * application's own memories) the rows come from the allocator as before.
  */
 function freshPages(bytes: number): ArrayBuffer | undefined {
   if (WasmMemory === undefined) return undefined;
