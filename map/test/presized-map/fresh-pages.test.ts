@@ -28,12 +28,16 @@ function loadWith(Memory: (new (d: MemoryDescriptor) => { buffer: ArrayBuffer })
   return Loaded!;
 }
 
-/** `WebAssembly.Memory`, recording the descriptor of every memory made. */
-function recordingMemory(made: MemoryDescriptor[]): new (d: MemoryDescriptor) => { buffer: ArrayBuffer } {
+/** `WebAssembly.Memory`, recording the descriptor and the buffer of every memory made. */
+function recordingMemory(
+  made: MemoryDescriptor[],
+  buffers: ArrayBuffer[] = [],
+): new (d: MemoryDescriptor) => { buffer: ArrayBuffer } {
   return class extends RealMemory {
     constructor(descriptor: MemoryDescriptor) {
       super(descriptor);
       made.push(descriptor);
+      buffers.push(this.buffer);
     }
   };
 }
@@ -52,7 +56,8 @@ const rowBytes = (map: PresizedMap<number, number>): number => map.stats().bucke
 
 test('a table of 4 MiB or more takes a shared WebAssembly memory of its size in pages; a smaller one does not', () => {
   const made: MemoryDescriptor[] = [];
-  const Map = loadWith(recordingMemory(made));
+  const buffers: ArrayBuffer[] = [];
+  const Map = loadWith(recordingMemory(made, buffers));
   const small = new Map<number, number>({ hint: 10_000 });
   expectHolds(small, 10_000);
   expect(rowBytes(small)).toBeLessThan(FRESH_PAGES_FROM);
@@ -63,6 +68,12 @@ test('a table of 4 MiB or more takes a shared WebAssembly memory of its size in 
   expect(bytes).toBeGreaterThanOrEqual(FRESH_PAGES_FROM);
   const pages = Math.ceil(bytes / 65536);
   expect(made).toEqual([{ initial: pages, maximum: pages, shared: true }]);
+  // The rows are the memory's, and both views cover the rows' bytes only: the memory is rounded up
+  // to whole 64 KiB pages.
+  expect(large['rows'].buffer).toBe(buffers[0]);
+  expect(buffers[0]!.byteLength).toBeGreaterThan(bytes);
+  expect(large['rows'].byteLength).toBe(bytes);
+  expect(large['tophash'].byteLength).toBe(bytes);
   expectHolds(large, 600_000);
   expect(large.stats().growths).toBe(0);
 });
