@@ -2,9 +2,9 @@
 // The map's target for integer gets is 1.2 times a native Map's rate; this bench measures the
 // fastest table a JavaScript process can read, with none of the map's rules, to show what that
 // target asks. The table: one Int32Array, a bucket per 64-byte cache line (eight keys, then their
-// eight entry numbers), buckets probed in turn when one is full, at 3.8 keys a bucket; the hash: one
-// keyed 64-bit product and a finaliser, shorter than the map's (no flood test would pass it). One
-// variant reads the value from an array of values, as any map of JavaScript values must; the other
+// eight entry numbers), buckets probed in turn when one is full, about 3.8 keys a bucket; the hash:
+// one keyed 64-bit product and a finaliser, where the map's computes both halves of its 64-bit hash
+// with a finaliser each. One variant reads the value from an array of values, as any map of JavaScript values must; the other
 // returns the entry number and reads no value at all, a lookup no map can be. The same 1,000,000
 // integer keys as `map-throughput`, got in a shuffled order; each variant in processes of its own,
 // the variants alternating.
@@ -35,8 +35,8 @@ const SLOTS = 8;
 const BUCKET_WORDS = SLOTS * 2;
 
 /**
- * The table, with hash keys k0 and k1 (any 32-bit values): entry numbers are stored plus one, so
- * that an empty slot is 0.
+ * The lookup of a table holding entry i for key i of `keys`: it returns a key's entry number, or -1.
+ * The table stores entry numbers plus one, so that an empty slot is 0.
  */
 function floorTable(keys) {
   let buckets = 1;
@@ -47,8 +47,8 @@ function floorTable(keys) {
   const k1 = (0x7ff00001 ^ 0x9e3779b9) >>> 0;
   const bucketOf = (key) => {
     const x = (key ^ k0) >>> 0;
-    // The low and high words of the 64-bit product x * k1 (the high one by a float product, exact
-    // to the bit that decides it as the map's own hash computes it).
+    // The low word of the 64-bit product x * k1, XORed with its high word taken from a float
+    // product, as the map's hash takes it (exact but for the lowest bits, which a table can spare).
     let h = Math.imul(x, k1) ^ ((x * (k1 * 2.3283064365386963e-10)) >>> 0);
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);
@@ -66,7 +66,6 @@ function floorTable(keys) {
       break;
     }
   }
-  /** The entry number of `key`, or -1. */
   return (key) => {
     for (let b = bucketOf(key); ; b = (b + 1) & mask) {
       const at = b * BUCKET_WORDS;
