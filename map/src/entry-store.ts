@@ -86,12 +86,14 @@ export class EntryStore {
       this.freeHead = chunk[((entry & ENTRY_CHUNK_MASK) << 1) + 1] as number;
     } else {
       entry = this.length++;
-      chunk = this.chunkWithRoomFor(entry);
       // The next chunk is created with the last entry of this one, not with the first entry beyond
       // it: a map doubles when its count reaches 13 * 2^(B-1), a multiple of the chunk size from
       // B = 16 on, and the insert that starts a doubling should not pay for a chunk as well.
-      // Within the reservation of a hinted map nothing is created ahead.
-      if ((entry & ENTRY_CHUNK_MASK) === ENTRY_CHUNK_MASK && entry >= this.reserved) this.chunkWithRoomFor(entry + 1);
+      // Within the reservation of a hinted map nothing is created ahead. Both tests run on every
+      // insert (no `&&`): see chunkWithRoomFor.
+      const lastOfChunk = (entry & ENTRY_CHUNK_MASK) === ENTRY_CHUNK_MASK;
+      const reserved = entry < this.reserved;
+      chunk = this.chunkWithRoomFor(entry, lastOfChunk && !reserved);
     }
     const at = (entry & ENTRY_CHUNK_MASK) << 1;
     chunk[at] = key;
@@ -115,10 +117,21 @@ export class EntryStore {
     this.freeHead = -1;
   }
 
-  private chunkWithRoomFor(entry: number): EntryChunk {
+  /**
+   * The chunk of `entry`, created or made longer if it has no room for it; with `createNext`, the
+   * chunk after it is created too. The first chunk created ahead (at entry 32,767) comes long after
+   * V8 optimised the map's insert, and optimised code throws itself away at an operation it has
+   * never seen run (no type feedback for it) or at a read past an array's end. So every chunk an
+   * insert creates is created by one call, which the first insert of an unsized map runs, every
+   * operation here runs on every insert, and no chunk past the end is read.
+   */
+  private chunkWithRoomFor(entry: number, createNext: boolean): EntryChunk {
     const index = entry >>> ENTRY_CHUNK_SHIFT;
-    const chunk = this.chunks[index];
-    if (chunk === undefined) return this.createChunk(index === 0 ? FIRST_CHUNK : FULL_CHUNK);
+    const chunks = this.chunks;
+    for (const last = index + (createNext ? 1 : 0); chunks.length <= last;) {
+      this.createChunk(chunks.length === 0 ? FIRST_CHUNK : FULL_CHUNK);
+    }
+    const chunk = chunks[index]!;
     const at = (entry & ENTRY_CHUNK_MASK) << 1;
     if (at < chunk.length) return chunk;
     // A short chunk (the first of a small map, or the last of a hinted one) doubles, by a copy of

@@ -221,6 +221,8 @@ export class MapEventPublisher {
   /** Every event names its map the same way; `payload` is what is particular to the event. */
   private publish<E extends MapEvent>(channel: diagnostics_channel.Channel, payload: Omit<E, keyof MapEvent>): void {
     const { map } = this;
+    // Id 0: a map the package builds for itself when it loads (shape-keeper.ts), not the application's.
+    if (map.id === 0) return;
     channel.publish({ map, mapId: map.id, name: map.name, ...payload });
   }
 }

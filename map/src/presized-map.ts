@@ -682,9 +682,33 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   }
 }
 
+/** Keys that take an unsized map through five doublings, each finished by the writes after it. */
+const GROWTH_PATH_KEYS = 120;
+const GROWTH_PATH_SEED = 3;
+/** First inserts into unsized maps, after the growth: enough for V8 to record what they run. */
+const FIRST_INSERTS = 12;
+
 keepShapes(() => {
   // A hint above one bucket's load, so that the map builds its bucket array at once.
   const map = new PresizedMap<string, null>({ hint: 9 });
   map.set('', null);
+  // Every path of a growth run once, before V8 optimises the map's code: optimised code meets a
+  // path that never ran with no type feedback for it, and throws itself away there. A map hinted
+  // for thousands of keys takes its first rehash of a key whose split bits ran out at its fourth
+  // doubling, long after its inserts were optimised: the whole of that doubling's evacuation then
+  // ran in the interpreter (in the incident workload, hint 5,000, twice the slow writes of the
+  // other doublings). A small map grown through five doublings, and read as it grows, runs them.
+  // Seeded, so that it grows the same way in every process: with this seed two of its evacuations
+  // also run out of room in a new bucket, one on each side of the split, and take an overflow
+  // bucket, as a large map's evacuations do now and then.
+  const grown = new PresizedMap<string, number>({ seed: GROWTH_PATH_SEED });
+  for (let i = 0; i < GROWTH_PATH_KEYS; i++) {
+    const key = String(i);
+    grown.set(key, i);
+    grown.get(key);
+  }
+  // A function records type feedback only from its ninth call or so (V8 allocates it lazily), and
+  // an unsized map creates its first entry chunk in its first insert only: more first inserts.
+  for (let i = 0; i < FIRST_INSERTS; i++) new PresizedMap<string, number>().set('', i);
   return [map, map.keys()];
 });

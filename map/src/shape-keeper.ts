@@ -19,7 +19,10 @@ export function announcesMaps(): boolean {
   return !building;
 }
 
-/** Builds the instances `build` returns, with maps unannounced, and keeps them. */
+/**
+ * Builds the instances `build` returns, with maps unannounced, and keeps them; whatever else
+ * `build` makes (a map grown to run the growth's code paths, in presized-map.ts) is unannounced too.
+ */
 export function keepShapes(build: () => object[]): void {
   building = true;
   try {
