@@ -76,6 +76,11 @@ function findInChain<K>(
   key: K,
   top: number,
 ): number {
+  // SameValueZero: NaN finds NaN, as in Map. Tested once here, so that a slot whose tophash
+  // matches another key's compares nothing more (a comparison first made after V8 optimised the
+  // search, at the first such slot, would throw the optimised code away: see the README, "A
+  // growth's paths run once when the package loads").
+  const nan = key !== key;
   let b = bucket;
   do {
     const tops = b * ROW_BYTES;
@@ -84,8 +89,7 @@ function findInChain<K>(
       const t = tophash[tops + i];
       if (t === top) {
         const k = keyOf<K>(chunks, rows[entries + i]! & ENTRY_BITS);
-        // SameValueZero: NaN finds NaN, as in Map.
-        if (k === key || (k !== k && key !== key)) return (b << 3) + i;
+        if (k === key || (nan && k !== k)) return (b << 3) + i;
       } else if (t === EMPTY_REST) {
         return -1;
       }
@@ -224,6 +228,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       const tophash = this.tophash;
       const rows = this.rows;
       const chunks = this.chunks;
+      // SameValueZero, as in findInChain.
+      const nan = key !== key;
       let insertAt = -1;
       let tail = bucket;
       let b = bucket;
@@ -243,7 +249,7 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
           const chunk = chunks[entry >>> ENTRY_CHUNK_SHIFT]!;
           const at = (entry & ENTRY_CHUNK_MASK) << 1;
           const k = chunk[at];
-          if (k === key || (k !== k && key !== key)) {
+          if (k === key || (nan && k !== k)) {
             chunk[at + 1] = value;
             return this;
           }
@@ -707,6 +713,10 @@ keepShapes(() => {
     grown.set(key, i);
     grown.get(key);
   }
+  // Then every key deleted (the deletes' paths, overflow buckets emptied among them) and set again
+  // (inserts that reuse freed entries).
+  for (let i = 0; i < GROWTH_PATH_KEYS; i++) grown.delete(String(i));
+  for (let i = 0; i < GROWTH_PATH_KEYS; i++) grown.set(String(i), i);
   // A function records type feedback only from its ninth call or so (V8 allocates it lazily), and
   // an unsized map creates its first entry chunk in its first insert only: more first inserts.
   for (let i = 0; i < FIRST_INSERTS; i++) new PresizedMap<string, number>().set('', i);

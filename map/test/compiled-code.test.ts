@@ -75,8 +75,9 @@ test("a hinted map's growths run in optimised code: none of their paths is met f
   // Four doublings, the fourth the first to rehash keys: the paths the check is about did run.
   expect(result).toEqual({ size: 60_000, growths: 4 });
   // A deoptimisation for want of type feedback, in the package's code: a path optimised code had
-  // never seen run (before the package ran its own growths at load, each cost one at the fourth
-  // doubling, the first chunk created ahead and the first overflow buckets: 9 to 13 in this run).
+  // never seen run. Before the package ran a growth of its own at load, the fourth doubling, the
+  // first chunk created ahead and the first overflow buckets each cost one (9 to 13 in this run);
+  // before it deleted that map's keys too, the deletes 3 to 5 more.
   const unfed = lines.flatMap((line, i) => {
     const reason = /reason: (Insufficient type feedback[^)]*)\)/.exec(line);
     if (reason === null) return [];
