@@ -13,6 +13,7 @@ import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
 import { rotation } from './interleave.mjs';
 import {
   fmtInt,
+  integerKeys,
   fmtRatio,
   median,
   medianInterval,
@@ -28,7 +29,6 @@ const N = quick() ? 100_000 : 1_000_000;
 const PROCESSES = quick() ? 1 : 5;
 /** Timed passes over the keys in each process, after one untimed pass; the process reports their median. */
 const PASSES = quick() ? 2 : 5;
-const integerKeys = () => Array.from({ length: N }, (_, i) => Math.imul(i, 0x9e3779b1) >>> 1);
 
 /** Slots a bucket holds: eight keys and eight entry numbers, 64 bytes. */
 const SLOTS = 8;
@@ -130,7 +130,7 @@ const variants = {
 };
 
 function measure(variant) {
-  const keys = integerKeys();
+  const keys = integerKeys(N);
   const lookups = shuffled(keys, 7);
   const read = variants[variant].build(keys);
   // Every variant reads back entry i for key i: the same sum, whatever the order.

@@ -96,6 +96,11 @@ export function specialize(fn) {
   return new Function(`return (${fn.toString()})`)();
 }
 
+/** `n` distinct integers below 2^31 spread like ids (small integers in V8): the integer keys of the map benchmarks. */
+export function integerKeys(n) {
+  return Array.from({ length: n }, (_, i) => Math.imul(i, 0x9e3779b1) >>> 1);
+}
+
 /** Keys shaped like the incident's device IDs: `dev_` and 8 hex digits, all distinct. */
 export function deviceKeys(n, salt = 0) {
   const keys = new Array(n);

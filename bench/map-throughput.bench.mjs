@@ -17,6 +17,7 @@ import { rotation } from './interleave.mjs';
 import {
   deviceKeys,
   fmtInt,
+  integerKeys,
   fmtRatio,
   median,
   medianInterval,
@@ -114,14 +115,13 @@ async function setGetRates(kind, keys, lookups) {
 }
 
 /** Distinct integers spread like ids (not 0..N-1, which a native Map hashes into perfect order). */
-const integerKeys = () => Array.from({ length: N }, (_, i) => Math.imul(i, 0x9e3779b1) >>> 1);
 
 /**
  * In a process of its own: the median set and get rates of one kind over RATE_ROUNDS rounds, after
  * one untimed round that lets V8 compile the loops.
  */
 async function ratesInThisProcess(kind, keyType) {
-  const keys = keyType === 'ints' ? integerKeys() : deviceKeys(N);
+  const keys = keyType === 'ints' ? integerKeys(N) : deviceKeys(N);
   const lookups = shuffled(keys, 7);
   await setGetRates(kind, keys, lookups);
   const rounds = [];
@@ -159,7 +159,7 @@ for (let p = 0; p < PROCESSES; p++) {
 progress(`generating ${fmtInt(N)} keys`);
 const stringKeys = deviceKeys(N);
 const lookups = shuffled(stringKeys, 7);
-const intLookups = shuffled(integerKeys(), 7);
+const intLookups = shuffled(integerKeys(N), 7);
 const hashNsPerKey = [];
 const hashNsPerInt = [];
 const hashNsInOrder = [];
