@@ -221,6 +221,8 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
   set(key: K, value: V): this {
     const lo = hashKey(key, this.hashSeed, this.hashSeedHigh);
     const top = topHash(hashHigh());
+    // SameValueZero, as in findInChain.
+    const nan = key !== key;
     if (this.buckets === null) this.install(new BucketArray(0, GROWN));
     for (;;) {
       const bucket = lo & this.mask;
@@ -228,8 +230,6 @@ export class PresizedMap<K extends string | number, V> implements Map<K, V>, Obs
       const tophash = this.tophash;
       const rows = this.rows;
       const chunks = this.chunks;
-      // SameValueZero, as in findInChain.
-      const nan = key !== key;
       let insertAt = -1;
       let tail = bucket;
       let b = bucket;
