@@ -157,13 +157,18 @@ function progressPrinter(
 
 /**
  * Doublings of the map that Prometheus scraped: a presized map's own, or the V8 table rebuilds the
- * native-map observer saw. With `expected` (the service's stats()), waits until Prometheus agrees.
+ * native-map observer saw. With `expected` (the service's stats()), waits until Prometheus agrees:
+ * on a loaded machine the scrapes during the load may have timed out, and the next one brings the
+ * counter.
  */
+/** How long the store may take to agree with the service's own count of doublings. */
+const AGREEMENT_TIMEOUT_MS = 45_000;
+
 async function growthsInTsdb(tsdb: DemoTsdb, job: string, expected: number | undefined): Promise<number> {
   const expr = `sum(presize_map_growths_total{job="${job}", presize_map_growth_kind=~"double|v8_rehash"}) or vector(0)`;
   if (expected !== undefined) {
     try {
-      const [sample] = await tsdb.waitFor(expr, (result) => result[0]?.value === expected, 15_000);
+      const [sample] = await tsdb.waitFor(expr, (result) => result[0]?.value === expected, AGREEMENT_TIMEOUT_MS);
       return sample?.value ?? 0;
     } catch {
       // Reported below as a disagreement with stats().
@@ -251,7 +256,11 @@ async function runCache(
   const result = figures(load, before, after, { growths, largestStallMs, mapStallBoundMs });
   if (result.errors > 0) console.log(`  ${number(result.errors)} requests failed; the first: ${result.firstError}`);
   if (result.growthsFromStats !== null && result.growths !== result.growthsFromStats) {
-    console.log(`  note: ${tsdb.name} has ${result.growths} growths, the service's stats() ${result.growthsFromStats}`);
+    const [up] = await tsdb.query(`up{job="${job}"}`);
+    console.log(
+      `  note: ${tsdb.name} has ${result.growths} growths, the service's stats() ${result.growthsFromStats} ` +
+        `(after ${AGREEMENT_TIMEOUT_MS / 1_000} s; the last scrape of ${service.metricsTarget ?? 'the service'}: up ${up?.value ?? 'absent'})`,
+    );
   }
   return result;
 }
