@@ -1,4 +1,3 @@
-import { getHeapStatistics } from 'node:v8';
 import { tableBytes } from './planner.js';
 
 /** Tables below 2^16 buckets (about 9 MiB) are built without asking the heap. */
@@ -13,7 +12,9 @@ const mib = (bytes: number): string => `${Math.ceil(bytes / 2 ** 20).toLocaleStr
 export function checkHeapRoom(owner: string, hint: number, B: number, tables = 1): void {
   if (B < CHECKED_FROM_B) return;
   const bytes = tableBytes(B) * tables;
-  const { heap_size_limit: limit, used_heap_size: used } = getHeapStatistics();
+  // Asked for here rather than imported: loading `node:v8` loads Node's stream modules too, which
+  // a process that never builds a large table need not keep in its heap.
+  const { heap_size_limit: limit, used_heap_size: used } = process.getBuiltinModule('node:v8').getHeapStatistics();
   if (bytes > limit - used) {
     throw new RangeError(
       `${owner}: hint ${hint} needs ${mib(bytes)} for its table, more than the ${mib(limit - used)} left ` +

@@ -695,8 +695,12 @@ const GROWTH_PATH_SEED = 3;
 const FIRST_INSERTS = 12;
 
 keepShapes(() => {
-  // A hint above one bucket's load, so that the map builds its bucket array at once.
-  const map = new PresizedMap<string, null>({ hint: 9 });
+  // Every map built here is seeded: a map without a seed draws its hash key from the platform's
+  // cryptographic generator, whose Web Crypto module (some 4,000 objects) would then stay in the
+  // heap of every process that loads the package, marked at each full collection, whether or not
+  // it ever builds a map of its own. A hint above one bucket's load, so that the map builds its
+  // bucket array at once.
+  const map = new PresizedMap<string, null>({ hint: 9, seed: GROWTH_PATH_SEED });
   map.set('', null);
   // Every path of a growth run once, before V8 optimises the map's code: optimised code meets a
   // path that never ran with no type feedback for it, and throws itself away there. A map hinted
@@ -719,6 +723,6 @@ keepShapes(() => {
   for (let i = 0; i < GROWTH_PATH_KEYS; i++) grown.set(String(i), i);
   // A function records type feedback only from its ninth call or so (V8 allocates it lazily), and
   // an unsized map creates its first entry chunk in its first insert only: more first inserts.
-  for (let i = 0; i < FIRST_INSERTS; i++) new PresizedMap<string, number>().set('', i);
+  for (let i = 0; i < FIRST_INSERTS; i++) new PresizedMap<string, number>({ seed: i }).set('', i);
   return [map, map.keys()];
 });
