@@ -22,8 +22,8 @@ export function cachegrindAvailable() {
  * `--predictable` (one thread: the garbage collector and the compiler run on the main thread, in a
  * deterministic order) and `extraFlags`, for `variant`. Returns the instructions executed in
  * compiled JavaScript (code V8 generated at run time, which valgrind cannot name) and in V8's
- * builtins (`Builtins_*`); the rest of the process is V8's C++ runtime, the garbage collector
- * and the compiler among it.
+ * builtins (`Builtins_*`), and the whole process's `total`: the rest is V8's C++ runtime, the
+ * garbage collector and the compiler among it.
  */
 export async function countInstructions(script, variant, extraFlags = []) {
   const dir = mkdtempSync(join(tmpdir(), 'presize-cachegrind-'));
@@ -58,16 +58,16 @@ function functionTotals(file) {
   if (annotated.status !== 0) throw new Error(`cg_annotate ${file} failed: ${annotated.stderr}`);
   let compiled = 0;
   let builtins = 0;
-  let totals = false;
+  let total;
   for (const line of annotated.stdout.split('\n')) {
     const match = /^\s*([\d,]+)(?: \(\s*[\d.]+%\))?\s+(\S.*)$/.exec(line);
     if (match === null) continue;
     const count = Number(match[1].replaceAll(',', ''));
     const where = match[2];
-    if (where.startsWith('PROGRAM TOTALS')) totals = true;
+    if (where.startsWith('PROGRAM TOTALS')) total = count;
     else if (where === '???:???') compiled = count;
     else if (where.includes('Builtins_')) builtins += count;
   }
-  if (!totals) throw new Error(`cg_annotate ${file} printed no program totals`);
-  return { compiled, builtins };
+  if (total === undefined) throw new Error(`cg_annotate ${file} printed no program totals`);
+  return { compiled, builtins, total };
 }

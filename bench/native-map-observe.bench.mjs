@@ -1,24 +1,26 @@
 // What the zero-code native Map and Set mode (PRESIZE_NATIVE_MAPS=observe) costs a Map-heavy workload,
-// in three setups, each a fresh process:
+// in five setups, each a fresh process:
 //   plain        no Presize code loaded: the engine's Map.prototype.set
+//   otel         an OpenTelemetry SDK (pull metric reader, batch span processor) and no Presize: the
+//                process a service with OpenTelemetry on is before it observes anything
 //   loaded       @presize/instrumentation imported, nothing installed: what the package's own heap
 //                costs the collector (its marking runs on helper threads, counted in CPU time)
 //   observe      installNativeMapObserver() (default threshold 65,536 entries), nothing subscribed
 //                to the map channels: maps below the threshold pay one size comparison per set(),
 //                maps past it are found and then carry their own set/delete/clear
-//   observe+otel the same, with an OpenTelemetry SDK (pull metric reader, batch span processor) and
-//                PresizedMapInstrumentation enabled, so every rebuild of a found map is timed and
-//                reported
+//   observe+otel the same, with the SDK of *otel* and PresizedMapInstrumentation enabled, so every
+//                rebuild of a found map is timed and reported
 // Three workloads, timed apart: many short-lived small maps (request-scoped lookups: set, get, has,
 // delete); one large map that grows past the threshold to 300,000 keys, is read, half deleted
 // and refilled; the same on one large Set. Each process warms up, then keeps its best CPU time (user + system) of three runs.
 // The setups run in rounds, in rotating order, and every process of a round gets the same V8 hash
 // seed (a new one each round), so that a round's processes build the same tables. A ratio is the
-// median over rounds of that round's plain time over the setup's. Processes of one setup still
-// differ by more than the wrappers cost (on this 2-core machine, idle, up to 2× on the large set),
-// so one more process measures plain and observe in turn, installing and uninstalling the observer,
-// and, where valgrind is installed, cachegrind counts the instructions a run of each large workload
-// executes in each setup: a count does not move with the machine.
+// median over rounds of that round's plain (or otel) time over the setup's. Processes of one setup
+// still differ by more than the wrappers cost (on this 2-core machine, idle, up to 2× on the large
+// set), so one more process measures plain and observe in turn, installing and uninstalling the
+// observer, and, where valgrind is installed, cachegrind counts the instructions a run of each
+// large workload executes in each setup, the collector's included: a count does not move with the
+// machine.
 //
 //   node --expose-gc bench/native-map-observe.bench.mjs      the comparison, as npm run bench
 import { inFreshProcess, measureOrCompare } from './fresh-process.mjs';
@@ -41,9 +43,8 @@ const SMALL_ROUNDS = quick() ? 20_000 : 200_000;
 const LARGE_KEYS = quick() ? 100_000 : 300_000;
 const RUNS = quick() ? 2 : 21;
 const MEASURED_PER_RUN = 3;
-const SETUPS = ['plain', 'loaded', 'observe', 'observe+otel'];
-/** The setups counted under cachegrind, and the run counts whose difference is one run's cost. */
-const INSTRUCTION_SETUPS = ['plain', 'observe', 'observe+otel'];
+const SETUPS = ['plain', 'otel', 'loaded', 'observe', 'observe+otel'];
+/** The run counts whose difference is one run's instructions under cachegrind. */
 const COUNTED_RUNS = [3, 6];
 /** Turns of each mode in the one process that alternates plain and observed. */
 const ALTERNATIONS = quick() ? 2 : 6;
@@ -85,12 +86,8 @@ function largeSet(keys) {
   return sink + s.size;
 }
 
-async function prepare(setup) {
-  if (setup === 'plain') return () => ({});
-  const presize = await import('@presize/instrumentation');
-  if (setup === 'loaded') return () => ({});
-  presize.installNativeMapObserver();
-  if (setup === 'observe') return () => ({});
+/** The OpenTelemetry SDK as a service sets it up: a pull metric reader and a batch span processor. */
+async function openTelemetry() {
   const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
   const { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } =
     await import('@opentelemetry/sdk-trace-base');
@@ -98,11 +95,24 @@ async function prepare(setup) {
     async onForceFlush() {}
     async onShutdown() {}
   }
-  const reader = new PullReader();
   const spans = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(spans)] });
+  return { meterProvider: new MeterProvider({ readers: [new PullReader()] }), tracerProvider, spans };
+}
+
+async function prepare(setup) {
+  if (setup === 'plain') return () => ({});
+  if (setup === 'otel') {
+    await openTelemetry();
+    return () => ({});
+  }
+  const presize = await import('@presize/instrumentation');
+  if (setup === 'loaded') return () => ({});
+  presize.installNativeMapObserver();
+  if (setup === 'observe') return () => ({});
+  const { meterProvider, tracerProvider, spans } = await openTelemetry();
   const instrumentation = new presize.PresizedMapInstrumentation();
-  instrumentation.setMeterProvider(new MeterProvider({ readers: [reader] }));
+  instrumentation.setMeterProvider(meterProvider);
   instrumentation.setTracerProvider(tracerProvider);
   return async () => {
     await tracerProvider.forceFlush();
@@ -116,7 +126,7 @@ async function prepare(setup) {
 /** The best CPU time of `run` over the measured runs. */
 async function bestCpuMs(run) {
   let best = Infinity;
-  for (let i = 0; i < MEASURED_PER_RUN; i++) best = Math.min(best, (await cpuTimed(run)).cpuMs);
+  for (let i = 0; i < MEASURED_PER_RUN; i++) best = Math.min(best, (await cpuTimed(run, { quiesced: true })).cpuMs);
   return best;
 }
 
@@ -174,7 +184,7 @@ async function countedRuns(variant) {
  * one of 3, over 3, so that start-up, key creation and compilation cancel out.
  */
 async function instructionsPerRun() {
-  const variants = INSTRUCTION_SETUPS.flatMap((setup) =>
+  const variants = SETUPS.flatMap((setup) =>
     ['map', 'set'].flatMap((workload) => COUNTED_RUNS.map((runs) => `instructions:${setup}:${workload}:${runs}`)),
   );
   const counts = new Map();
@@ -193,12 +203,15 @@ async function instructionsPerRun() {
       counts.get(`instructions:${setup}:${workload}:${few}`)[field]) /
     (many - few);
   return Object.fromEntries(
-    INSTRUCTION_SETUPS.map((setup) => [
+    SETUPS.map((setup) => [
       setup,
       Object.fromEntries(
         ['map', 'set'].map((workload) => [
           workload,
-          perRun(setup, workload, 'compiled') + perRun(setup, workload, 'builtins'),
+          {
+            compiled: perRun(setup, workload, 'compiled') + perRun(setup, workload, 'builtins'),
+            total: perRun(setup, workload, 'total'),
+          },
         ]),
       ),
     ]),
@@ -226,24 +239,40 @@ const hashSeed = (round) => 0x5eed + round * 7919;
 function instructionReport(instructions) {
   if (instructions === undefined)
     return ['Instruction counts: not measured, valgrind is not installed (Debian: `apt-get install valgrind`).'];
-  const { plain } = instructions;
-  const cell = (setup, workload) => {
-    const count = instructions[setup][workload];
+  const cell = (setup, workload, field, base) => {
+    const count = instructions[setup][workload][field];
     const millions = `${(count / 1e6).toFixed(1)} M`;
-    return setup === 'plain' ? millions : `${millions} (${(plain[workload] / count).toFixed(3)})`;
+    return setup === base ? millions : `${millions} (${(instructions[base][workload][field] / count).toFixed(3)})`;
   };
+  const ratio = (setup, base, workload) =>
+    (instructions[base][workload].total / instructions[setup][workload].total).toFixed(3);
   return [
-    `Instructions one run executes in the code V8 compiled from JavaScript and in the engine's builtins it calls`,
-    `(\`Map.prototype.set\` among them), where the wrappers' own instructions are, counted by valgrind's cachegrind`,
-    `(\`node --predictable\`, hash seed ${hashSeed(0)}; a process of ${COUNTED_RUNS[1]} runs minus one of ${COUNTED_RUNS[0]}, over ${COUNTED_RUNS[1] - COUNTED_RUNS[0]}): the same on`,
-    "every run of the bench, whatever else the machine does. The engine's table rebuilds and the collections run in",
-    "V8's C++ runtime and are left out of the count, so the wrappers are a larger share of it than of a whole run: the",
-    "ratio in brackets (plain's count over the setup's) is, if anything, lower than a whole run's.",
+    "Instructions one run executes, counted by valgrind's cachegrind (`node --predictable`: the collector and the",
+    `compiler on the main thread; hash seed ${hashSeed(0)}; a process of ${COUNTED_RUNS[1]} runs minus one of ${COUNTED_RUNS[0]}, over ${COUNTED_RUNS[1] - COUNTED_RUNS[0]}): the same on every`,
+    'run of the bench, whatever else the machine does. *Compiled code and builtins*: the code V8 compiled from',
+    "JavaScript and the engine's builtins it calls (`Map.prototype.set` among them), where the wrappers' own",
+    "instructions are. *Whole run*: the process's every instruction, the table rebuilds and the collections",
+    "included. In brackets, plain's count over the setup's.",
     '',
     table(
-      ['Setup', 'Large map', 'Large set'],
-      INSTRUCTION_SETUPS.map((setup) => [setup, cell(setup, 'map'), cell(setup, 'set')]),
+      [
+        'Setup',
+        'Large map: compiled code and builtins',
+        'whole run',
+        'Large set: compiled code and builtins',
+        'whole run',
+      ],
+      SETUPS.map((setup) => [
+        setup,
+        cell(setup, 'map', 'compiled', 'plain'),
+        cell(setup, 'map', 'total', 'plain'),
+        cell(setup, 'set', 'compiled', 'plain'),
+        cell(setup, 'set', 'total', 'plain'),
+      ]),
     ),
+    '',
+    `Whole run, observe+otel against otel (the same SDK, without Presize): large map ${ratio('observe+otel', 'otel', 'map')},`,
+    `large set ${ratio('observe+otel', 'otel', 'set')}; loaded against plain: ${ratio('loaded', 'plain', 'map')} and ${ratio('loaded', 'plain', 'set')}.`,
   ];
 }
 
@@ -258,10 +287,9 @@ async function compare() {
   const smallOps = SMALL_ROUNDS * SMALL_OPS_PER_ROUND;
   const bigOps = largeOps(LARGE_KEYS);
   const med = medianOf(runs);
-  const ratios = (setup, field) => runs[setup].map((run, i) => runs.plain[i][field] / run[field]);
-  const ratio = (setup, field) => {
-    if (setup === 'plain') return '1.000';
-    const values = ratios(setup, field);
+  const ratio = (setup, field, base = 'plain') => {
+    if (setup === base) return '1.000';
+    const values = runs[setup].map((run, i) => runs[base][i][field] / run[field]);
     const [low, high] = medianInterval(values);
     return `${median(values).toFixed(3)} (${low.toFixed(3)} to ${high.toFixed(3)})`;
   };
@@ -294,10 +322,11 @@ async function compare() {
       `Each process keeps its best CPU time of ${MEASURED_PER_RUN} runs; ${RUNS} rounds of one process per setup, every process`,
       'of a round on the same V8 hash seed (`--hash-seed`, a new one each round). CPU: median over rounds.',
       `*observe+otel* reported ${otel.rehashSpans} \`v8_rehash\``,
-      'spans per process. *loaded* imports `@presize/instrumentation` and installs nothing: its row is what a larger',
-      "heap alone costs the collector. *vs plain*: the median over rounds of plain's CPU time over the setup's, that is",
-      'throughput relative to *plain* (1.000 = no cost, 0.950 = 5 % slower); in brackets, the range that holds that median',
-      'with 95 % probability (bootstrap over the rounds): what the CPU times can tell apart.',
+      'spans per process. *otel* sets up the same OpenTelemetry SDK without Presize. *loaded* imports',
+      '`@presize/instrumentation` and installs nothing: its row is what a larger heap alone costs the collector.',
+      "*vs plain*: the median over rounds of plain's CPU time over the setup's, that is throughput relative to *plain*",
+      '(1.000 = no cost, 0.950 = 5 % slower); in brackets, the range that holds that median with 95 % probability',
+      '(bootstrap over the rounds): what the CPU times can tell apart.',
       '',
       table(
         [
@@ -314,6 +343,9 @@ async function compare() {
         ],
         rows,
       ),
+      '',
+      `What the observation costs a service that has OpenTelemetry on, observe+otel against otel: small maps`,
+      `${ratio('observe+otel', 'small', 'otel')}, large map ${ratio('observe+otel', 'large', 'otel')}, large set ${ratio('observe+otel', 'set', 'otel')}.`,
       '',
       '`get`, `has` and iteration are never wrapped; a small map pays a size comparison per `set` and `delete`. Processes of one',
       'setup can differ by more than the wrappers cost, so the large workloads were also measured in one process, plain and',
