@@ -85,7 +85,7 @@ describe('a real Prometheus started from the provisioned prometheus.yml', () => 
   afterAll(async () => {
     await prometheus?.stop();
     await target?.close();
-  });
+  }, 60_000);
 
   it('runs with the provisioned global settings and rule files', async () => {
     const running = parse((await apiData<{ yaml: string }>(prometheus, 'status/config')).yaml) as PrometheusConfig;

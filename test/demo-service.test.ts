@@ -56,7 +56,7 @@ describe.each(CACHES)('device-logs service with the %s cache', (cache) => {
   }, 30_000);
   afterAll(async () => {
     await service?.stop();
-  });
+  }, 60_000);
 
   it('keeps the last 10 lines of every device, oldest first, like a model of arrays', async () => {
     let run = 0;
@@ -114,7 +114,7 @@ describe('device-logs service: bad input', () => {
   }, 30_000);
   afterAll(async () => {
     await service?.stop();
-  });
+  }, 60_000);
 
   it.each([
     ['{"deviceId": "a", "log": ', /^body is not valid JSON: /],

@@ -61,7 +61,7 @@ describe('demo: the instrumented device-log service through a real Prometheus', 
   afterAll(async () => {
     await service?.stop();
     await prometheus?.stop();
-  });
+  }, 60_000);
 
   it('is in the state the scenario leads to: two doublings, both finished', () => {
     expect(stats.size).toBe(DEVICES);

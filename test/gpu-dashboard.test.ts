@@ -91,7 +91,7 @@ describe("dcgm-exporter's official Grafana dashboard on what Presize exports", (
     for (const gpu of gpus ?? []) await gpu.stop();
     await provider?.shutdown();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('answers the template variables: instance and gpu', async () => {
     // label_values(DCGM_FI_DEV_GPU_TEMP, instance|gpu) are Grafana's; this is their PromQL.

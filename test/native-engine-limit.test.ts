@@ -53,7 +53,7 @@ describe('a native Map and Set past the engine-limit thresholds, in a real Prome
   afterAll(async () => {
     await prometheus?.stop();
     app?.stop();
-  });
+  }, 60_000);
 
   it('reports the limit, the usage and the doublings left of each, under its call site', async () => {
     // Two series: the small map was never found, so it has none.

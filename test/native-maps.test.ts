@@ -55,7 +55,7 @@ describe('PRESIZE_NATIVE_MAPS=observe through register and the Prometheus export
     scrape = () => scrapeUntil(port, (all) => all.length > 0);
   }, 60_000);
 
-  afterAll(() => app?.stop());
+  afterAll(() => app?.stop(), 60_000);
 
   it('shows each rebuild after the map was found, with its measured duration, under its call site', async () => {
     const scraped = await scrape();

@@ -13,7 +13,7 @@ describe('tools/prometheus: a real Prometheus on 127.0.0.1', () => {
   afterAll(async () => {
     await prometheus?.stop();
     await target?.close();
-  });
+  }, 60_000);
 
   it('scrapes its targets and answers instant queries with their values', async () => {
     const [sample] = await prometheus.waitFor('launcher_probe', (result) => result.length === 1, 20_000);

@@ -92,7 +92,7 @@ describe('register with credentials for dcgm-exporter', () => {
   afterAll(async () => {
     exporter.closeAllConnections();
     await new Promise((done) => exporter.close(done));
-  });
+  }, 60_000);
 
   test('a token in the query string is in no log line and no label', async () => {
     const { port, service } = await startServiceOnPrometheus({

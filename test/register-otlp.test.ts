@@ -54,7 +54,7 @@ describe.each(ENCODINGS)(
       spans = receiver.received('/v1/traces').flatMap((r) => decodeSpans(r.body));
     });
 
-    afterAll(() => receiver.stop());
+    afterAll(() => receiver.stop(), 60_000);
 
     const point = (metric: string, attributes: Record<string, string> = {}) =>
       points.filter((p) => p.metric === metric && Object.entries(attributes).every(([k, v]) => p.attributes[k] === v));

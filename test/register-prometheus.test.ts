@@ -67,7 +67,7 @@ describe('register with OTEL_METRICS_EXPORTER=prometheus, ESM service (--import)
   afterAll(async () => {
     if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
     await service.exited;
-  });
+  }, 60_000);
 
   test('the map counters of 120,000 inserts: 15 doublings, 32,767 evacuated buckets', () => {
     const devices = { presize_map_name: 'devices' };

@@ -80,7 +80,7 @@ describe('tools/victoria-metrics: victoria-metrics, vmagent and vmalert on 127.0
     await vm?.stop();
     await target?.close();
     rmSync(rulesDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('stores what vmagent scrapes, with the job and instance labels Prometheus would give it', async () => {
     const [sample] = await vm.waitFor('launcher_probe', (result) => result.length === 1, 20_000);

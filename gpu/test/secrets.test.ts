@@ -93,7 +93,7 @@ describe('a dcgm-exporter that wants a token, over HTTP on 127.0.0.1', () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((done) => server.close(done));
-  });
+  }, 60_000);
 
   const exported = async (source: DcgmExporterSource): Promise<{ ok: boolean; message: string; text: string }> => {
     const h = harness({ source, timeoutMs: 5000 });

@@ -28,7 +28,7 @@ describe('dcgm-exporter source against an HTTP server on 127.0.0.1', () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((done) => server.close(done));
-  });
+  }, 60_000);
   afterEach(async () => {
     await current?.shutdown();
     current = undefined;

@@ -176,7 +176,7 @@ describe.each(SCENARIO_BACKENDS)('query() against a real $name', (backend) => {
 
   afterAll(async () => {
     await server?.stop();
-  });
+  }, 60_000);
 
   it('scores every map and GPU exactly as the recording rules do', async () => {
     await tsdb.waitFor('presize:map_risk:score', (r) => r.length === 2, 30_000);

@@ -38,7 +38,7 @@ describe('the generated risk rules on the demo service', () => {
   afterAll(async () => {
     await prometheus?.stop();
     await service?.stop();
-  });
+  }, 60_000);
 
   it('reads the map far past its hint and in a resize storm', async () => {
     const at = new Date(Date.now() - 2000);

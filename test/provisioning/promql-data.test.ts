@@ -120,7 +120,7 @@ describe('every PromQL expression against a real Prometheus with fleet data', ()
   afterAll(async () => {
     await prometheus?.stop();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('evaluates every recording rule without error and with data', async () => {
     const empty: string[] = [];

@@ -21,7 +21,7 @@ describe('factor scores in PromQL and TypeScript', () => {
 
   afterAll(async () => {
     await prometheus?.stop();
-  });
+  }, 60_000);
 
   const inputs = fc.oneof(
     fc.double({ min: -10, max: 1e6, noNaN: true, noDefaultInfinity: true }),

@@ -57,7 +57,7 @@ describe('SLO rules in vmalert', () => {
 
   afterAll(async () => {
     await vm?.stop();
-  });
+  }, 60_000);
 
   it.each([
     [sloId('gpu-fleet', 'utilisation-in-band'), GPU_ERROR_RATIO],

@@ -88,7 +88,7 @@ afterAll(async () => {
   await new Promise((done) => (site ? site.close(done) : done(undefined)));
   await prometheus?.stop();
   for (const dir of [bundleDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe('editors in Chromium with the real @grafana/ui', () => {
   it('renders the settings with the secret shown only as configured', async () => {
